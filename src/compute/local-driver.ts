@@ -1,0 +1,64 @@
+import { mkdir, open, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Disk, Manifest } from '../core/model.ts';
+import { RawReader } from '../disk/raw-reader.ts';
+import type { BlobStore } from '../store/blob/blob-store.ts';
+import type { ComputeDriver } from './compute-driver.ts';
+
+/** Instances on this machine: every disk is a sparse raw file under the data dir. */
+export class LocalComputeDriver implements ComputeDriver {
+  constructor(private readonly root: string) {}
+
+  private dirOf(instanceId: string): string {
+    if (!/^[a-z0-9-]+$/.test(instanceId)) throw new Error(`invalid instance id ${instanceId}`);
+    return join(this.root, instanceId);
+  }
+
+  async createDisk(instanceId: string, index: number, sizeBytes: number): Promise<string> {
+    const dir = this.dirOf(instanceId);
+    await mkdir(dir, { recursive: true });
+    const path = join(dir, `disk-${index}.raw`);
+    const fh = await open(path, 'w');
+    try {
+      await fh.truncate(sizeBytes);
+    } finally {
+      await fh.close();
+    }
+    return path;
+  }
+
+  async materialize(path: string, manifest: Manifest, blobs: BlobStore, onProgress?: (done: number, total: number) => void): Promise<void> {
+    const fh = await open(path, 'r+');
+    try {
+      const present = manifest.chunks.map((key, index) => ({ key, index })).filter((c): c is { key: string; index: number } => c.key !== null);
+      let done = 0;
+      let next = 0;
+      // A few chunks at once keeps the disk busy without holding many buffers.
+      const worker = async () => {
+        const buf = Buffer.allocUnsafe(manifest.chunkSize);
+        while (next < present.length) {
+          const { key, index } = present[next++]!;
+          const n = await blobs.readInto(key, buf);
+          let off = 0;
+          while (off < n) {
+            const { bytesWritten } = await fh.write(buf, off, n - off, index * manifest.chunkSize + off);
+            off += bytesWritten;
+          }
+          onProgress?.(++done, present.length);
+        }
+      };
+      await Promise.all([worker(), worker(), worker(), worker()]);
+      await fh.datasync();
+    } finally {
+      await fh.close();
+    }
+  }
+
+  async openDisk(disk: Disk): Promise<RawReader> {
+    return RawReader.open(disk.path);
+  }
+
+  async deleteInstance(instanceId: string): Promise<void> {
+    await rm(this.dirOf(instanceId), { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,170 @@
+import { resolve } from 'node:path';
+
+/** One typed configuration object, built once at start and passed down. */
+export interface KilnConfig {
+  host: string;
+  port: number;
+  dataDir: string;
+  logLevel: string;
+  bootstrap: { publicKey: string | undefined; privateKey: string | undefined };
+  /** Regions and zones this installation serves, and the defaults SDK examples rely on. */
+  regions: RegionConfig[];
+  defaultRegion: string;
+  imports: {
+    allowHosts: string[];
+    allowPublic: boolean;
+    maxBytes: number;
+    maxRedirects: number;
+    timeoutMs: number;
+  };
+  disk: { chunkSize: number; maxVirtualSize: number; fsync: boolean };
+  jobs: { leaseMs: number; heartbeatMs: number; pollMs: number; maxAttempts: number; concurrency: number };
+  gc: { intervalMs: number };
+  quotas: { customImagesPerAccount: number };
+}
+
+export interface RegionConfig {
+  id: string;
+  zones: string[];
+  defaultZone: string;
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n  - ${problems.join('\n  - ')}`);
+  }
+}
+
+const GiB = 1024 ** 3;
+const MiB = 1024 ** 2;
+
+type Env = Record<string, string | undefined>;
+
+/** Reads and validates the environment; every problem is reported at once. */
+export function loadConfig(env: Env = process.env): KilnConfig {
+  const problems: string[] = [];
+  const read = new EnvReader(env, problems);
+
+  const regions = read.regions('KILN_REGIONS', 'cn-bj2:cn-bj2-04,cn-bj2-02,cn-bj2-03,cn-bj2-05');
+  const defaultRegion = read.str('KILN_DEFAULT_REGION', regions[0]?.id ?? 'cn-bj2');
+  if (regions.length > 0 && !regions.some((r) => r.id === defaultRegion)) {
+    problems.push(`KILN_DEFAULT_REGION: "${defaultRegion}" is not one of KILN_REGIONS`);
+  }
+  const chunkSize = read.int('KILN_CHUNK_SIZE', 4 * MiB, 64 * 1024, 64 * MiB);
+  if ((chunkSize & (chunkSize - 1)) !== 0) problems.push('KILN_CHUNK_SIZE: must be a power of two');
+  const publicKey = env.KILN_BOOTSTRAP_PUBLIC_KEY || undefined;
+  const privateKey = env.KILN_BOOTSTRAP_PRIVATE_KEY || undefined;
+  if ((publicKey === undefined) !== (privateKey === undefined)) {
+    problems.push('KILN_BOOTSTRAP_PUBLIC_KEY and KILN_BOOTSTRAP_PRIVATE_KEY must be set together');
+  }
+
+  const config: KilnConfig = {
+    host: read.str('KILN_HOST', '127.0.0.1'),
+    port: read.int('KILN_PORT', 8480, 0, 65535),
+    dataDir: resolve(read.str('KILN_DATA_DIR', './data')),
+    logLevel: read.oneOf('KILN_LOG_LEVEL', 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+    bootstrap: { publicKey, privateKey },
+    regions,
+    defaultRegion,
+    imports: {
+      allowHosts: read.list('KILN_IMPORT_ALLOW_HOSTS'),
+      allowPublic: read.bool('KILN_IMPORT_ALLOW_PUBLIC', true),
+      maxBytes: read.int('KILN_IMPORT_MAX_BYTES', 256 * GiB, 1, Number.MAX_SAFE_INTEGER),
+      maxRedirects: read.int('KILN_IMPORT_MAX_REDIRECTS', 5, 0, 20),
+      timeoutMs: read.int('KILN_IMPORT_TIMEOUT_MS', 30_000, 100, 3_600_000),
+    },
+    disk: {
+      chunkSize,
+      maxVirtualSize: read.int('KILN_MAX_VIRTUAL_SIZE', 2048 * GiB, MiB, Number.MAX_SAFE_INTEGER),
+      fsync: read.bool('KILN_BLOB_FSYNC', true),
+    },
+    jobs: {
+      leaseMs: read.int('KILN_JOB_LEASE_MS', 15_000, 1000, 3_600_000),
+      heartbeatMs: read.int('KILN_JOB_HEARTBEAT_MS', 3_000, 100, 600_000),
+      pollMs: read.int('KILN_JOB_POLL_MS', 200, 10, 60_000),
+      maxAttempts: read.int('KILN_JOB_MAX_ATTEMPTS', 3, 1, 100),
+      concurrency: read.int('KILN_JOB_CONCURRENCY', 2, 1, 64),
+    },
+    gc: { intervalMs: read.int('KILN_GC_INTERVAL_MS', 600_000, 1000, 86_400_000) },
+    quotas: { customImagesPerAccount: read.int('KILN_CUSTOM_IMAGE_QUOTA', 1000, 0, 10_000_000) },
+  };
+  if (config.jobs.heartbeatMs * 2 > config.jobs.leaseMs) {
+    problems.push('KILN_JOB_HEARTBEAT_MS must be at most half of KILN_JOB_LEASE_MS, or leases lapse under a live worker');
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+}
+
+export function regionOf(config: KilnConfig, regionId: string): RegionConfig | undefined {
+  return config.regions.find((r) => r.id === regionId);
+}
+
+class EnvReader {
+  constructor(
+    private readonly env: Env,
+    private readonly problems: string[],
+  ) {}
+
+  str(name: string, fallback: string): string {
+    const v = this.env[name];
+    return v === undefined || v === '' ? fallback : v;
+  }
+
+  int(name: string, fallback: number, min: number, max: number): number {
+    const raw = this.env[name];
+    if (raw === undefined || raw === '') return fallback;
+    if (!/^\d+$/.test(raw.trim())) {
+      this.problems.push(`${name}: "${raw}" is not a whole number`);
+      return fallback;
+    }
+    const v = Number(raw.trim());
+    if (v < min || v > max) {
+      this.problems.push(`${name}: ${v} is outside ${min}..${max}`);
+      return fallback;
+    }
+    return v;
+  }
+
+  bool(name: string, fallback: boolean): boolean {
+    const raw = this.env[name]?.trim().toLowerCase();
+    if (raw === undefined || raw === '') return fallback;
+    if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
+    if (['0', 'false', 'no', 'off'].includes(raw)) return false;
+    this.problems.push(`${name}: "${raw}" is not a boolean (true/false)`);
+    return fallback;
+  }
+
+  oneOf<T extends string>(name: string, fallback: T, allowed: readonly T[]): T {
+    const raw = this.env[name];
+    if (raw === undefined || raw === '') return fallback;
+    if ((allowed as readonly string[]).includes(raw)) return raw as T;
+    this.problems.push(`${name}: "${raw}" is not one of ${allowed.join(', ')}`);
+    return fallback;
+  }
+
+  list(name: string): string[] {
+    const raw = this.env[name];
+    if (raw === undefined) return [];
+    return raw
+      .split(',')
+      .map((s) => s.trim())
+      .filter((s) => s !== '');
+  }
+
+  /** `region:zone1,zone2;region2:zone` — the first zone of each region is its default. */
+  regions(name: string, fallback: string): RegionConfig[] {
+    const raw = this.str(name, fallback);
+    const out: RegionConfig[] = [];
+    for (const part of raw.split(';').map((s) => s.trim()).filter(Boolean)) {
+      const [id, zonesRaw] = part.split(':');
+      const zones = (zonesRaw ?? '').split(',').map((z) => z.trim()).filter(Boolean);
+      if (!id || !/^[a-z0-9-]+$/.test(id.trim()) || zones.length === 0) {
+        this.problems.push(`${name}: "${part}" must look like region:zone1,zone2`);
+        continue;
+      }
+      out.push({ id: id.trim(), zones, defaultZone: zones[0]! });
+    }
+    return out;
+  }
+}

@@ -1,0 +1,84 @@
+import { randomBytes } from 'node:crypto';
+import { KilnError } from '../errors.ts';
+import { newId } from '../ids.ts';
+import type { Principal } from '../model.ts';
+import type { AccountRepo } from '../../store/metadata/account-repo.ts';
+import type { SecretBox } from './secret-box.ts';
+
+export interface CreatedAccount {
+  accountId: string;
+  projectId: string;
+  publicKey: string;
+  privateKey: string;
+}
+
+export interface KeyOwner {
+  accountId: string;
+  accountName: string;
+  privateKey: string;
+}
+
+/** Accounts, their default project and key pairs; one key pair signs every dialect. */
+export class AccountService {
+  // Decrypting a key per request is cheap, but the cache keeps the hot path to a map lookup.
+  private readonly keyCache = new Map<string, KeyOwner>();
+
+  constructor(
+    private readonly accounts: AccountRepo,
+    private readonly box: SecretBox,
+  ) {}
+
+  async create(name: string, opts: { isAdmin?: boolean; publicKey?: string; privateKey?: string } = {}): Promise<CreatedAccount> {
+    if (!/^[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}$/.test(name)) {
+      throw new KilnError('InvalidParameter', `account name "${name}" must be 1-64 letters, digits, _ . @ -`, 'Name');
+    }
+    if (await this.accounts.byName(name)) throw new KilnError('NameTaken', `account ${name} already exists`, 'Name');
+    const accountId = newId('acc-');
+    const projectId = newId('org-');
+    const publicKey = opts.publicKey ?? randomBytes(24).toString('base64url');
+    const privateKey = opts.privateKey ?? randomBytes(32).toString('hex');
+    await this.accounts.create({
+      id: accountId,
+      name,
+      isAdmin: opts.isAdmin ?? false,
+      projectId,
+      key: { publicKey, accountId, privateKeySealed: this.box.seal(privateKey) },
+    });
+    return { accountId, projectId, publicKey, privateKey };
+  }
+
+  /** The account and private key behind a public key, or undefined if unknown. */
+  async keyOwner(publicKey: string): Promise<KeyOwner | undefined> {
+    const cached = this.keyCache.get(publicKey);
+    if (cached) return cached;
+    const key = await this.accounts.key(publicKey);
+    if (!key) return undefined;
+    const account = await this.accounts.byId(key.accountId);
+    if (!account) return undefined;
+    const owner = { accountId: account.id, accountName: account.name, privateKey: this.box.open(key.privateKeySealed) };
+    if (this.keyCache.size > 10_000) this.keyCache.clear();
+    this.keyCache.set(publicKey, owner);
+    return owner;
+  }
+
+  /** Resolves the project a request acts in: the named one (if the account owns it) or the default. */
+  async principal(accountId: string, projectId: string | undefined): Promise<Principal> {
+    if (projectId) {
+      if (!(await this.accounts.projectBelongsTo(projectId, accountId))) {
+        throw new KilnError('ProjectNotFound', `project ${projectId} does not exist`, 'ProjectId');
+      }
+      return { accountId, projectId };
+    }
+    const def = await this.accounts.defaultProject(accountId);
+    if (!def) throw new KilnError('ProjectNotFound', 'account has no default project');
+    return { accountId, projectId: def };
+  }
+
+  async accountName(accountId: string): Promise<string> {
+    return (await this.accounts.byId(accountId))?.name ?? '';
+  }
+
+  async adminExists(): Promise<boolean> {
+    return (await this.accounts.anyAdmin()) !== undefined;
+  }
+}

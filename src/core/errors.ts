@@ -1,0 +1,44 @@
+/**
+ * The one catalogue of failure codes. Core code throws these; every dialect maps each
+ * code to its own wire shape in a single table, so nothing vendor-shaped enters core.
+ */
+export const ErrorCodes = [
+  'MissingParameter',
+  'InvalidParameter',
+  'AccountNotFound',
+  'ProjectNotFound',
+  'RegionNotFound',
+  'ZoneNotFound',
+  'ImageNotFound',
+  'ImageNotCustom',
+  'ImageNotAvailable',
+  'ImageBusy',
+  'InstanceNotFound',
+  'InstanceNotStopped',
+  'InstanceNotRunning',
+  'InstanceBusy',
+  'DiskNotFound',
+  'GpuInstanceNotSupported',
+  'QuotaExceeded',
+  'NameTaken',
+  'PermissionDenied',
+  'Internal',
+] as const;
+
+export type ErrorCode = (typeof ErrorCodes)[number];
+
+export class KilnError extends Error {
+  override readonly name = 'KilnError';
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    /** The parameter at fault, for dialects that name it (UCloud 230, Zenlayer INVALID_PARAMETER). */
+    readonly param?: string,
+  ) {
+    super(message);
+  }
+}
+
+export function isKilnError(e: unknown): e is KilnError {
+  return e instanceof KilnError;
+}

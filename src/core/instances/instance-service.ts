@@ -1,0 +1,163 @@
+import type { ComputeDriver } from '../../compute/compute-driver.ts';
+import type { Db } from '../../store/metadata/database.ts';
+import type { ImageRepo } from '../../store/metadata/image-repo.ts';
+import type { InstanceRepo } from '../../store/metadata/instance-repo.ts';
+import type { JobRepo } from '../../store/metadata/job-repo.ts';
+import { KilnError } from '../errors.ts';
+import { newId } from '../ids.ts';
+import type { Attributes, Disk, Instance, Principal } from '../model.ts';
+import { policyOf, type Product } from '../products.ts';
+import { visibleTo } from '../images/image-service.ts';
+
+const GiB = 1024 ** 3;
+
+export interface DiskRequest {
+  isBoot: boolean;
+  type: string;
+  sizeGb: number;
+  /** A data disk may start from a snapshot taken with a custom image. */
+  snapshotId?: string;
+}
+
+export interface CreateInstanceRequest {
+  region: string;
+  zone: string;
+  imageId: string;
+  name: string;
+  cpu: number;
+  memoryMb: number;
+  gpuType: string | null;
+  gpuCount: number;
+  disks: DiskRequest[];
+  attributes?: Attributes;
+}
+
+export interface InstanceDeps {
+  db: Db;
+  images: ImageRepo;
+  instances: InstanceRepo;
+  jobs: JobRepo;
+  compute: ComputeDriver;
+}
+
+/** Instance lifecycle on the compute driver; every transition is a conditional update. */
+export class InstanceService {
+  constructor(private readonly d: InstanceDeps) {}
+
+  async create(p: Principal, product: Product, req: CreateInstanceRequest): Promise<Instance> {
+    const policy = policyOf(product);
+    const image = await this.d.images.get(req.imageId);
+    if (!image || image.kind === 'snapshot' || !visibleTo(image, p, product)) {
+      throw new KilnError('ImageNotFound', `image ${req.imageId} does not exist`, 'ImageId');
+    }
+    if (image.state !== 'available') throw new KilnError('ImageNotAvailable', `image ${image.id} is not available (${image.state})`, 'ImageId');
+    const bootReqs = req.disks.filter((x) => x.isBoot);
+    if (bootReqs.length !== 1) throw new KilnError('InvalidParameter', 'exactly one disk must be the system disk', 'Disks');
+    const now = Date.now();
+    const instance: Instance = {
+      id: newId(policy.instanceIdPrefix),
+      product,
+      accountId: p.accountId,
+      projectId: p.projectId,
+      region: req.region,
+      zone: req.zone,
+      name: req.name,
+      state: 'initializing',
+      operation: null,
+      imageId: image.id,
+      cpu: req.cpu,
+      memoryMb: req.memoryMb,
+      gpuType: req.gpuType,
+      gpuCount: req.gpuCount,
+      osType: image.osType,
+      osName: image.osName,
+      attributes: req.attributes ?? {},
+      createdAt: now,
+      updatedAt: now,
+    };
+    const ordered = [bootReqs[0]!, ...req.disks.filter((x) => !x.isBoot)];
+    const disks: Disk[] = [];
+    for (const [index, dr] of ordered.entries()) {
+      let source: string | null = dr.isBoot ? image.id : null;
+      let minSize = dr.isBoot ? image.virtualSize : 0;
+      if (!dr.isBoot && dr.snapshotId) {
+        const snap = await this.d.images.get(dr.snapshotId);
+        if (!snap || snap.kind !== 'snapshot' || snap.projectId !== p.projectId || snap.state !== 'available') {
+          throw new KilnError('ImageNotFound', `snapshot ${dr.snapshotId} does not exist`, 'SnapshotId');
+        }
+        source = snap.id;
+        minSize = snap.virtualSize;
+      }
+      const sizeBytes = Math.max(dr.sizeGb * GiB, minSize);
+      const path = await this.d.compute.createDisk(instance.id, index, sizeBytes);
+      disks.push({
+        id: newId(dr.isBoot ? policy.diskIdPrefix.boot : policy.diskIdPrefix.data),
+        instanceId: instance.id,
+        index,
+        isBoot: dr.isBoot,
+        type: dr.type,
+        sizeBytes,
+        path,
+        sourceImageId: source,
+      });
+    }
+    try {
+      await this.d.db.transaction().execute(async (trx) => {
+        await this.d.instances.insert(instance, disks, trx);
+        await this.d.jobs.enqueue({ id: newId('job-'), kind: 'materialize', instanceId: instance.id, payload: {} }, trx);
+      });
+    } catch (e) {
+      await this.d.compute.deleteInstance(instance.id);
+      throw e;
+    }
+    return instance;
+  }
+
+  async get(p: Principal, product: Product, id: string): Promise<Instance> {
+    const i = await this.d.instances.get(id);
+    if (!i || i.projectId !== p.projectId || i.product !== product) throw new KilnError('InstanceNotFound', `instance ${id} does not exist`, 'UHostId');
+    return i;
+  }
+
+  async disks(instanceId: string): Promise<Disk[]> {
+    return this.d.instances.disks(instanceId);
+  }
+
+  async list(p: Principal, product: Product, q: { ids?: string[]; zone?: string; offset: number; limit: number }) {
+    return this.d.instances.list({ product, projectId: p.projectId, ...q });
+  }
+
+  async stop(p: Principal, product: Product, id: string): Promise<Instance> {
+    const i = await this.get(p, product, id);
+    if (i.state === 'stopped') return i;
+    if (i.state !== 'running' || !(await this.d.instances.transition(id, { states: ['running'], operation: null }, { state: 'stopped' }))) {
+      throw new KilnError('InstanceNotRunning', `instance ${id} is ${i.state}; only a running instance can be stopped`);
+    }
+    return this.get(p, product, id);
+  }
+
+  async start(p: Principal, product: Product, id: string): Promise<Instance> {
+    const i = await this.get(p, product, id);
+    if (i.operation === 'imaging') throw new KilnError('InstanceBusy', `instance ${id} is being imaged; wait until the image is made`);
+    if (i.state === 'running') return i;
+    if (i.state !== 'stopped' || !(await this.d.instances.transition(id, { states: ['stopped'], operation: null }, { state: 'running' }))) {
+      throw new KilnError('InstanceNotStopped', `instance ${id} is ${i.state}; only a stopped instance can be started`);
+    }
+    return this.get(p, product, id);
+  }
+
+  async reboot(p: Principal, product: Product, id: string): Promise<Instance> {
+    const i = await this.get(p, product, id);
+    if (i.state !== 'running') throw new KilnError('InstanceNotRunning', `instance ${id} is ${i.state}; only a running instance can be rebooted`);
+    return i;
+  }
+
+  async terminate(p: Principal, product: Product, id: string): Promise<void> {
+    const i = await this.get(p, product, id);
+    if (i.operation !== null || i.state === 'initializing') {
+      throw new KilnError('InstanceBusy', `instance ${id} is busy (${i.operation ?? i.state}); try again when it finishes`);
+    }
+    await this.d.instances.delete(id);
+    await this.d.compute.deleteInstance(id);
+  }
+}

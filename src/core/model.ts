@@ -1,0 +1,101 @@
+import type { Product } from './products.ts';
+
+/** Who is calling: every request is scoped to one account and one of its projects. */
+export interface Principal {
+  accountId: string;
+  projectId: string;
+}
+
+export type ImageKind = 'base' | 'custom' | 'snapshot';
+export type ImageState = 'making' | 'available' | 'unavailable';
+export type OsType = 'Linux' | 'Windows';
+
+/** Product-specific attributes that core stores but does not interpret. */
+export type Attributes = Record<string, unknown>;
+
+export interface Image {
+  id: string;
+  product: Product | null; // null: a base image offered by every product
+  accountId: string | null; // null: a base image owned by the installation
+  projectId: string | null;
+  region: string;
+  zone: string;
+  kind: ImageKind;
+  name: string;
+  description: string;
+  osType: OsType;
+  osName: string;
+  state: ImageState;
+  failedReason: string | null;
+  virtualSize: number; // bytes
+  storedSize: number; // bytes of non-zero chunks
+  sourceInstanceId: string | null;
+  parentImageId: string | null; // snapshots point at the image they were taken with
+  visibility: 'private' | 'public';
+  attributes: Attributes;
+  createdAt: number; // ms
+  updatedAt: number;
+}
+
+export type InstanceState = 'initializing' | 'running' | 'stopped' | 'install_fail';
+
+export interface Instance {
+  id: string;
+  product: Product;
+  accountId: string;
+  projectId: string;
+  region: string;
+  zone: string;
+  name: string;
+  state: InstanceState;
+  /** An operation that holds the instance (a capture reads its disks). */
+  operation: 'imaging' | null;
+  imageId: string;
+  cpu: number;
+  memoryMb: number;
+  gpuType: string | null;
+  gpuCount: number;
+  osType: OsType;
+  osName: string;
+  attributes: Attributes;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface Disk {
+  id: string;
+  instanceId: string;
+  index: number;
+  isBoot: boolean;
+  type: string;
+  sizeBytes: number;
+  path: string;
+  /** The image or snapshot this disk was created from, if any. */
+  sourceImageId: string | null;
+}
+
+/** The content of an image: fixed-size chunks of the virtual disk; null marks a hole. */
+export interface Manifest {
+  virtualSize: number;
+  chunkSize: number;
+  chunks: (string | null)[];
+}
+
+export type JobKind = 'capture' | 'import' | 'materialize';
+export type JobState = 'queued' | 'running' | 'succeeded' | 'failed';
+
+export interface Job {
+  id: string;
+  kind: JobKind;
+  payload: Record<string, unknown>;
+  state: JobState;
+  attempts: number;
+  imageId: string | null;
+  instanceId: string | null;
+  progressDone: number;
+  progressTotal: number;
+  error: string | null;
+  createdAt: number;
+  startedAt: number | null;
+  updatedAt: number;
+}

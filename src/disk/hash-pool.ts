@@ -1,0 +1,57 @@
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+
+interface Pending {
+  resolve: (r: { hash: string; buffer: ArrayBuffer }) => void;
+  reject: (e: Error) => void;
+}
+
+/**
+ * SHA-256 on worker threads so hashing overlaps reading and writing. Buffers are
+ * transferred, not copied, and come back with the digest for reuse.
+ */
+export class HashPool {
+  private readonly workers: Worker[] = [];
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 1;
+  private turn = 0;
+
+  constructor(size = Math.max(1, Math.min(4, availableParallelism()))) {
+    for (let i = 0; i < size; i++) {
+      const w = new Worker(new URL('./hash-worker.mjs', import.meta.url));
+      w.unref(); // an idle pool must not keep the process alive
+      w.on('message', (m: { id: number; hash: string; buffer: ArrayBuffer }) => {
+        const p = this.pending.get(m.id);
+        this.pending.delete(m.id);
+        p?.resolve({ hash: m.hash, buffer: m.buffer });
+      });
+      w.on('error', (e) => {
+        for (const p of this.pending.values()) p.reject(e);
+        this.pending.clear();
+      });
+      this.workers.push(w);
+    }
+  }
+
+  /** Hashes `buffer[0, length)`. The caller loses `buffer` until the promise resolves. */
+  hash(buffer: ArrayBuffer, length: number): Promise<{ hash: string; buffer: ArrayBuffer }> {
+    const id = this.nextId++;
+    const worker = this.workers[this.turn++ % this.workers.length]!;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      worker.postMessage({ id, buffer, length }, [buffer]);
+    });
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.terminate()));
+  }
+}
+
+let shared: HashPool | undefined;
+
+/** One pool per process; its threads are unref'd, so it costs nothing when idle. */
+export function sharedHashPool(): HashPool {
+  shared ??= new HashPool();
+  return shared;
+}

@@ -1,0 +1,229 @@
+import { sql, type Transaction } from 'kysely';
+import type { Image, ImageKind, Manifest } from '../../core/model.ts';
+import type { Product } from '../../core/products.ts';
+import type { Database, ImagesTable } from './schema.ts';
+import type { Db } from './database.ts';
+
+type Exec = Db | Transaction<Database>;
+
+const HOLE = Buffer.alloc(32);
+
+export interface ImageQuery {
+  product: Product;
+  projectId: string;
+  /** Which kinds to list; base images are those offered to `product` (or to all). */
+  kinds: ImageKind[];
+  imageIds?: string[];
+  osType?: string;
+  zone?: string;
+  region?: string;
+  offset: number;
+  limit: number;
+  /** Also list other accounts' public images (community catalogues). */
+  includePublicOf?: 'others';
+}
+
+export function imageFromRow(r: Omit<ImagesTable, 'seq'> & { seq?: number }): Image {
+  return {
+    id: r.id,
+    product: (r.product as Product | null) ?? null,
+    accountId: r.account_id,
+    projectId: r.project_id,
+    region: r.region,
+    zone: r.zone,
+    kind: r.kind as ImageKind,
+    name: r.name,
+    description: r.description,
+    osType: r.os_type as Image['osType'],
+    osName: r.os_name,
+    state: r.state as Image['state'],
+    failedReason: r.failed_reason,
+    virtualSize: Number(r.virtual_size),
+    storedSize: Number(r.stored_size),
+    sourceInstanceId: r.source_instance_id,
+    parentImageId: r.parent_image_id,
+    visibility: r.visibility as Image['visibility'],
+    attributes: JSON.parse(r.attributes) as Image['attributes'],
+    createdAt: Number(r.created_at),
+    updatedAt: Number(r.updated_at),
+  };
+}
+
+function rowFromImage(i: Image, uniqueName: boolean): Omit<ImagesTable, 'seq'> {
+  return {
+    id: i.id,
+    product: i.product,
+    account_id: i.accountId,
+    project_id: i.projectId,
+    region: i.region,
+    zone: i.zone,
+    kind: i.kind,
+    name: i.name,
+    unique_name: uniqueName ? i.name : null,
+    description: i.description,
+    os_type: i.osType,
+    os_name: i.osName,
+    state: i.state,
+    failed_reason: i.failedReason,
+    virtual_size: i.virtualSize,
+    stored_size: i.storedSize,
+    source_instance_id: i.sourceInstanceId,
+    parent_image_id: i.parentImageId,
+    visibility: i.visibility,
+    attributes: JSON.stringify(i.attributes),
+    created_at: i.createdAt,
+    updated_at: i.updatedAt,
+  };
+}
+
+export function encodeChunks(chunks: (string | null)[]): Buffer {
+  const out = Buffer.alloc(chunks.length * 32);
+  chunks.forEach((c, i) => {
+    if (c !== null) out.write(c, i * 32, 'hex');
+  });
+  return out;
+}
+
+export function decodeChunks(buf: Buffer): (string | null)[] {
+  const out: (string | null)[] = [];
+  for (let off = 0; off < buf.length; off += 32) {
+    const slice = buf.subarray(off, off + 32);
+    out.push(slice.equals(HOLE) ? null : slice.toString('hex'));
+  }
+  return out;
+}
+
+/** Images, their manifests and the counters kept beside them. */
+export class ImageRepo {
+  constructor(private readonly db: Db) {}
+
+  async insert(image: Image, opts: { uniqueName: boolean }, exec: Exec = this.db): Promise<void> {
+    await exec.insertInto('images').values(rowFromImage(image, opts.uniqueName)).execute();
+    if (image.projectId && image.product) {
+      await bumpCount(exec, image.projectId, image.product, image.kind, 1);
+    }
+  }
+
+  async get(id: string, exec: Exec = this.db): Promise<Image | undefined> {
+    const r = await exec.selectFrom('images').selectAll().where('id', '=', id).executeTakeFirst();
+    return r ? imageFromRow(r) : undefined;
+  }
+
+  async listByParent(parentId: string, exec: Exec = this.db): Promise<Image[]> {
+    const rows = await exec.selectFrom('images').selectAll().where('parent_image_id', '=', parentId).execute();
+    return rows.map(imageFromRow);
+  }
+
+  async update(id: string, patch: Partial<Pick<ImagesTable, 'state' | 'failed_reason' | 'virtual_size' | 'stored_size' | 'name' | 'unique_name' | 'description' | 'visibility' | 'attributes'>>, exec: Exec = this.db): Promise<void> {
+    await exec
+      .updateTable('images')
+      .set({ ...patch, updated_at: Date.now() })
+      .where('id', '=', id)
+      .execute();
+  }
+
+  /** Deletes the image row, its manifest and its counter entry; chunks go to GC. */
+  async delete(image: Image, exec: Exec): Promise<void> {
+    await exec.deleteFrom('manifests').where('image_id', '=', image.id).execute();
+    const res = await exec.deleteFrom('images').where('id', '=', image.id).executeTakeFirst();
+    if (Number(res.numDeletedRows) > 0 && image.projectId && image.product) {
+      await bumpCount(exec, image.projectId, image.product, image.kind, -1);
+    }
+  }
+
+  async putManifest(imageId: string, m: Manifest, exec: Exec): Promise<void> {
+    await exec
+      .insertInto('manifests')
+      .values({ image_id: imageId, virtual_size: m.virtualSize, chunk_size: m.chunkSize, chunks: encodeChunks(m.chunks) })
+      .onConflict((oc) => oc.column('image_id').doUpdateSet({ virtual_size: m.virtualSize, chunk_size: m.chunkSize, chunks: encodeChunks(m.chunks) }))
+      .execute();
+  }
+
+  async getManifest(imageId: string): Promise<Manifest | undefined> {
+    const r = await this.db.selectFrom('manifests').selectAll().where('image_id', '=', imageId).executeTakeFirst();
+    if (!r) return undefined;
+    return { virtualSize: Number(r.virtual_size), chunkSize: r.chunk_size, chunks: decodeChunks(r.chunks) };
+  }
+
+  /** Every chunk key any manifest references, for garbage collection. */
+  async referencedChunks(): Promise<Set<string>> {
+    const out = new Set<string>();
+    const rows = await this.db.selectFrom('manifests').select('chunks').execute();
+    for (const r of rows) for (const c of decodeChunks(r.chunks)) if (c) out.add(c);
+    return out;
+  }
+
+  async list(q: ImageQuery): Promise<Image[]> {
+    const rows = await this.filtered(q)
+      .selectAll()
+      .orderBy('seq', 'desc')
+      .limit(q.limit)
+      .offset(q.offset)
+      .execute();
+    return rows.map(imageFromRow);
+  }
+
+  /**
+   * Total for a listing. The common case (a project's images of some kinds, no other
+   * filter) is read from counters; filtered listings count the matching rows.
+   */
+  async count(q: ImageQuery): Promise<number> {
+    const filtered = (q.imageIds?.length ?? 0) > 0 || q.osType !== undefined || q.zone !== undefined || q.region !== undefined || q.includePublicOf !== undefined;
+    if (filtered) {
+      const r = await this.filtered(q).select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow();
+      return Number(r.n);
+    }
+    let total = 0;
+    const owned = q.kinds.filter((k) => k !== 'base');
+    if (owned.length > 0) {
+      const r = await this.db
+        .selectFrom('image_counts')
+        .select(sql<number>`coalesce(sum(count), 0)`.as('n'))
+        .where('project_id', '=', q.projectId)
+        .where('product', '=', q.product)
+        .where('kind', 'in', owned)
+        .executeTakeFirstOrThrow();
+      total += Number(r.n);
+    }
+    if (q.kinds.includes('base')) {
+      const r = await this.db
+        .selectFrom('images')
+        .select(sql<number>`count(*)`.as('n'))
+        .where('kind', '=', 'base')
+        .where((eb) => eb.or([eb('product', 'is', null), eb('product', '=', q.product)]))
+        .executeTakeFirstOrThrow();
+      total += Number(r.n);
+    }
+    return total;
+  }
+
+  private filtered(q: ImageQuery) {
+    let query = this.db.selectFrom('images').where((eb) => {
+      const ors = [];
+      const owned = q.kinds.filter((k) => k !== 'base');
+      if (owned.length > 0) {
+        ors.push(eb.and([eb('project_id', '=', q.projectId), eb('product', '=', q.product), eb('kind', 'in', owned)]));
+        if (q.includePublicOf === 'others') {
+          ors.push(eb.and([eb('product', '=', q.product), eb('kind', 'in', owned), eb('visibility', '=', 'public'), eb('project_id', '!=', q.projectId)]));
+        }
+      }
+      if (q.kinds.includes('base')) {
+        ors.push(eb.and([eb('kind', '=', 'base'), eb.or([eb('product', 'is', null), eb('product', '=', q.product)])]));
+      }
+      return ors.length > 0 ? eb.or(ors) : eb.val(false);
+    });
+    if (q.imageIds && q.imageIds.length > 0) query = query.where('id', 'in', q.imageIds);
+    if (q.osType !== undefined) query = query.where('os_type', '=', q.osType);
+    if (q.zone !== undefined) query = query.where('zone', '=', q.zone);
+    if (q.region !== undefined) query = query.where('region', '=', q.region);
+    return query;
+  }
+}
+
+async function bumpCount(exec: Exec, projectId: string, product: string, kind: string, delta: number): Promise<void> {
+  await exec
+    .insertInto('image_counts')
+    .values({ project_id: projectId, product, kind, count: delta })
+    .onConflict((oc) => oc.columns(['project_id', 'product', 'kind']).doUpdateSet({ count: sql`image_counts.count + ${delta}` }))
+    .execute();
+}

@@ -1,0 +1,137 @@
+import type { Generated } from 'kysely';
+
+/** Row shapes as stored. Times are unix milliseconds; JSON columns are TEXT. */
+export interface AccountsTable {
+  id: string;
+  name: string;
+  is_admin: number;
+  created_at: number;
+}
+
+export interface ProjectsTable {
+  id: string;
+  account_id: string;
+  name: string;
+  is_default: number;
+  created_at: number;
+}
+
+export interface ApiKeysTable {
+  public_key: string;
+  account_id: string;
+  /** AES-256-GCM sealed with the installation's master key, which is kept outside the database. */
+  private_key_sealed: string;
+  created_at: number;
+}
+
+export interface ImagesTable {
+  seq: Generated<number>;
+  id: string;
+  product: string | null;
+  account_id: string | null;
+  project_id: string | null;
+  region: string;
+  zone: string;
+  kind: string;
+  name: string;
+  /** Set only where the product wants unique names, so one unique index enforces it. */
+  unique_name: string | null;
+  description: string;
+  os_type: string;
+  os_name: string;
+  state: string;
+  failed_reason: string | null;
+  virtual_size: number;
+  stored_size: number;
+  source_instance_id: string | null;
+  parent_image_id: string | null;
+  visibility: string;
+  attributes: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface ImageCountsTable {
+  project_id: string;
+  product: string;
+  kind: string;
+  count: number;
+}
+
+export interface AccountImageQuotaTable {
+  account_id: string;
+  product: string;
+  used: number;
+}
+
+export interface ManifestsTable {
+  image_id: string;
+  virtual_size: number;
+  chunk_size: number;
+  /** 32 bytes per chunk (SHA-256); 32 zero bytes mark a hole. */
+  chunks: Buffer;
+}
+
+export interface InstancesTable {
+  id: string;
+  product: string;
+  account_id: string;
+  project_id: string;
+  region: string;
+  zone: string;
+  name: string;
+  state: string;
+  operation: string | null;
+  image_id: string;
+  cpu: number;
+  memory_mb: number;
+  gpu_type: string | null;
+  gpu_count: number;
+  os_type: string;
+  os_name: string;
+  attributes: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface DisksTable {
+  id: string;
+  instance_id: string;
+  idx: number;
+  is_boot: number;
+  type: string;
+  size_bytes: number;
+  path: string;
+  source_image_id: string | null;
+}
+
+export interface JobsTable {
+  id: string;
+  kind: string;
+  payload: string;
+  state: string;
+  attempts: number;
+  image_id: string | null;
+  instance_id: string | null;
+  lease_owner: string | null;
+  lease_expires_at: number | null;
+  progress_done: number;
+  progress_total: number;
+  error: string | null;
+  created_at: number;
+  started_at: number | null;
+  updated_at: number;
+}
+
+export interface Database {
+  accounts: AccountsTable;
+  projects: ProjectsTable;
+  api_keys: ApiKeysTable;
+  images: ImagesTable;
+  image_counts: ImageCountsTable;
+  account_image_quota: AccountImageQuotaTable;
+  manifests: ManifestsTable;
+  instances: InstancesTable;
+  disks: DisksTable;
+  jobs: JobsTable;
+}

@@ -1,0 +1,198 @@
+/**
+ * A UCloud API client for tests that encodes and signs the way the official SDKs do,
+ * in each of their four wire encodings (PROTOCOLS.md, UCloud "Request"):
+ *   get         GET with everything in the query string (doc examples, curl)
+ *   form        POST x-www-form-urlencoded body (Python SDK)
+ *   form+query  POST form body, Action in the query, empty strings dropped (Go SDK)
+ *   json        POST flat JSON object with JSON-typed values (JS SDK)
+ *
+ * It deliberately does not import the service's protocol code: flattening, value
+ * formatting and signing are re-implemented here from the SDKs' documented behaviour,
+ * so a bug on the server side cannot be mirrored by the client and go unnoticed.
+ */
+import { createHash } from 'node:crypto';
+
+export type UCloudEncoding = 'get' | 'form' | 'form+query' | 'json';
+
+export interface UCloudTestClientOptions {
+  /** Service root, e.g. `http://127.0.0.1:3000` (the API lives at `/`). */
+  baseUrl: string;
+  publicKey: string;
+  privateKey: string;
+  /** Default encoding of call(); `form` (Python SDK) unless given. */
+  encoding?: UCloudEncoding;
+  /** Injected into every call that does not set Region itself, as the SDKs do. */
+  region?: string;
+  /** Injected into every call that does not set ProjectId itself, as the SDKs do. */
+  projectId?: string;
+}
+
+export interface UCloudCallOptions {
+  encoding?: UCloudEncoding;
+  /** false: send no Signature at all (PublicKey is still sent). */
+  sign?: boolean;
+  /** Send this Signature instead of the computed one. */
+  overrideSignature?: string;
+}
+
+/** A request ready to send, kept apart from sending so tests can decode it directly. */
+export interface EncodedUCloudRequest {
+  method: 'GET' | 'POST';
+  /** Path plus query to append to baseUrl: `/` or `/?...`. */
+  path: string;
+  /** The raw query string without `?` ('' when none). */
+  query: string;
+  contentType: string | undefined;
+  body: string | undefined;
+  /** Every parameter sent, as the signed strings (Signature included when sent). */
+  params: Record<string, string>;
+}
+
+export interface UCloudCallResult {
+  status: number;
+  headers: Headers;
+  body: Record<string, unknown>;
+}
+
+/** A flattened value as the SDK holds it before sending: JSON keeps this type. */
+export type SdkScalar = string | number | boolean;
+
+/**
+ * Flattens nested params with zero-based indexes: `{DataUDiskIds: ['a']}` gives
+ * `DataUDiskIds.0`, `{Softwares: {Application: ['x']}}` gives `Softwares.Application.0`,
+ * `{Disks: [{IsBoot: 'True'}]}` gives `Disks.0.IsBoot`. null/undefined are not sent.
+ */
+export function flattenSdkParams(params: Record<string, unknown>): Map<string, SdkScalar> {
+  const out = new Map<string, SdkScalar>();
+  const walk = (value: unknown, key: string): void => {
+    if (value === null || value === undefined) return;
+    if (Array.isArray(value)) {
+      value.forEach((item, index) => walk(item, `${key}.${index}`));
+    } else if (typeof value === 'object') {
+      for (const [name, item] of Object.entries(value)) walk(item, `${key}.${name}`);
+    } else if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') {
+      if (out.has(key)) throw new TypeError(`parameter ${key} given twice`);
+      out.set(key, value);
+    } else {
+      throw new TypeError(`parameter ${key}: cannot send a ${typeof value}`);
+    }
+  };
+  for (const [name, value] of Object.entries(params)) walk(value, name);
+  return out;
+}
+
+/** The string an SDK signs (and form-encodes) for a value: `true`, `42` for 42.0. */
+export function sdkString(value: SdkScalar): string {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'boolean') return value ? 'true' : 'false';
+  if (!Number.isFinite(value)) throw new TypeError(`cannot send ${value}`);
+  if (Number.isInteger(value)) return BigInt(value).toString();
+  const text = String(value);
+  // The docs forbid scientific notation; this client simply does not send such numbers.
+  if (text.includes('e')) throw new TypeError(`test client does not send ${text}; pass a string`);
+  return text;
+}
+
+/** The documented SHA1 signature, written independently of the service's version. */
+export function sdkSignature(params: Record<string, string>, privateKey: string): string {
+  const keys = Object.keys(params).filter((key) => key !== 'Signature');
+  keys.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  return createHash('sha1')
+    .update(keys.map((key) => key + params[key]).join('') + privateKey, 'utf8')
+    .digest('hex');
+}
+
+export class UCloudTestClient {
+  readonly #opts: UCloudTestClientOptions;
+
+  constructor(opts: UCloudTestClientOptions) {
+    this.#opts = { ...opts, baseUrl: opts.baseUrl.replace(/\/+$/, '') };
+  }
+
+  /** Builds the request call() would send, without sending it. */
+  encode(action: string, params: Record<string, unknown> = {}, opts: UCloudCallOptions = {}): EncodedUCloudRequest {
+    const encoding = opts.encoding ?? this.#opts.encoding ?? 'form';
+    const values = flattenSdkParams(params);
+    values.set('Action', action);
+    if (this.#opts.region !== undefined && !values.has('Region')) values.set('Region', this.#opts.region);
+    if (this.#opts.projectId !== undefined && !values.has('ProjectId')) values.set('ProjectId', this.#opts.projectId);
+    values.set('PublicKey', this.#opts.publicKey);
+    if (encoding === 'form+query') {
+      // The Go SDK leaves empty strings out of the request, and so out of the signature.
+      for (const [key, value] of values) if (value === '') values.delete(key);
+    }
+
+    const strings: Record<string, string> = {};
+    for (const [key, value] of values) strings[key] = sdkString(value);
+    const signature =
+      opts.overrideSignature ?? (opts.sign === false ? undefined : sdkSignature(strings, this.#opts.privateKey));
+    if (signature !== undefined) {
+      strings.Signature = signature;
+      values.set('Signature', signature);
+    }
+
+    switch (encoding) {
+      case 'get': {
+        const query = new URLSearchParams(strings).toString();
+        return { method: 'GET', path: `/?${query}`, query, contentType: undefined, body: undefined, params: strings };
+      }
+      case 'form':
+        return {
+          method: 'POST',
+          path: '/',
+          query: '',
+          contentType: 'application/x-www-form-urlencoded',
+          // URLSearchParams writes spaces as `+`, as Python's urlencode does.
+          body: new URLSearchParams(strings).toString(),
+          params: strings,
+        };
+      case 'form+query': {
+        const query = new URLSearchParams({ Action: action }).toString();
+        const rest = Object.entries(strings).filter(([key]) => key !== 'Action');
+        return {
+          method: 'POST',
+          path: `/?${query}`,
+          query,
+          contentType: 'application/x-www-form-urlencoded',
+          body: new URLSearchParams(rest).toString(),
+          params: strings,
+        };
+      }
+      case 'json':
+        return {
+          method: 'POST',
+          path: '/',
+          query: '',
+          contentType: 'application/json',
+          // Flat keys, values keep their JSON type (`"Limit":20`, `"Auth":true`).
+          body: JSON.stringify(Object.fromEntries(values)),
+          params: strings,
+        };
+    }
+  }
+
+  async call(action: string, params: Record<string, unknown> = {}, opts: UCloudCallOptions = {}): Promise<UCloudCallResult> {
+    const request = this.encode(action, params, opts);
+    const headers: Record<string, string> = {
+      // Sent by the SDKs but not part of the signature.
+      'U-Timestamp-Ms': String(Date.now()),
+    };
+    if (request.contentType !== undefined) headers['Content-Type'] = request.contentType;
+    const response = await fetch(this.#opts.baseUrl + request.path, {
+      method: request.method,
+      headers,
+      ...(request.body === undefined ? {} : { body: request.body }),
+    });
+    const text = await response.text();
+    let body: unknown;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      throw new Error(`${action}: HTTP ${response.status} with a non-JSON body: ${text.slice(0, 200)}`);
+    }
+    if (body === null || typeof body !== 'object' || Array.isArray(body)) {
+      throw new Error(`${action}: HTTP ${response.status} with a non-object JSON body: ${text.slice(0, 200)}`);
+    }
+    return { status: response.status, headers: response.headers, body: body as Record<string, unknown> };
+  }
+}

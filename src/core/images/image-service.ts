@@ -110,6 +110,7 @@ export class ImageService {
           createdAt: now,
           updatedAt: now,
         };
+        const snapshotIds = dataDisks.map(() => newId(policy.snapshotIdPrefix));
         const image: Image = {
           ...base,
           id: newId(policy.imageIdPrefix),
@@ -118,14 +119,15 @@ export class ImageService {
           description: req.description ?? '',
           virtualSize: boot.sizeBytes,
           parentImageId: null,
-          attributes: req.attributes ?? {},
+          // Kept on the image so listings need no extra query per row.
+          attributes: { ...(req.attributes ?? {}), ...(snapshotIds.length > 0 ? { dataSnapshotIds: snapshotIds } : {}) },
         };
         await this.d.images.insert(image, { uniqueName: policy.uniqueImageNames }, trx);
         const snapshots: Image[] = [];
-        for (const disk of dataDisks) {
+        for (const [i, disk] of dataDisks.entries()) {
           const snap: Image = {
             ...base,
-            id: newId(policy.snapshotIdPrefix),
+            id: snapshotIds[i]!,
             kind: 'snapshot',
             name: `${req.name}-${disk.id}`,
             description: `data disk ${disk.id} of ${instance.id}`,

@@ -1,0 +1,14 @@
+import type { KilnConfig } from '../config/config.ts';
+import type { AccountService } from '../core/accounts/account-service.ts';
+import type { ImageService } from '../core/images/image-service.ts';
+import type { InstanceService } from '../core/instances/instance-service.ts';
+import type { JobRepo } from '../store/metadata/job-repo.ts';
+
+/** What dialects may call: core services only, never stores or drivers directly. */
+export interface KilnServices {
+  config: KilnConfig;
+  accounts: AccountService;
+  images: ImageService;
+  instances: InstanceService;
+  jobs: JobRepo;
+}

@@ -1,0 +1,130 @@
+import { Command } from 'commander';
+import { pino } from 'pino';
+import { loadConfig, ConfigError, type KilnConfig } from '../config/config.ts';
+import { KilnError } from '../core/errors.ts';
+import { Products, type Product } from '../core/products.ts';
+import { createKiln, type Kiln } from '../app/kiln.ts';
+import { ensureAdmin } from '../app/bootstrap.ts';
+import { serve, work } from './serve.ts';
+
+/** `kiln` entry point. Admin commands act on the configured stores directly. */
+export async function main(argv: string[]): Promise<void> {
+  const program = new Command('kiln').description('Kiln: custom images for VM and GPU clouds').showHelpAfterError();
+
+  program
+    .command('serve')
+    .description('run the API and in-process job workers')
+    .action(async () => serve(config()));
+
+  program
+    .command('worker')
+    .description('run job workers only (scale-out)')
+    .action(async () => work(config()));
+
+  const account = program.command('account').description('accounts and keys');
+  account
+    .command('create <name>')
+    .option('--json', 'print one JSON object')
+    .action((name: string, opts: { json?: boolean }) =>
+      withKiln(async (kiln) => {
+        const created = await kiln.services.accounts.create(name);
+        print(opts.json, created, `account ${created.accountId} (project ${created.projectId})\npublicKey:  ${created.publicKey}\nprivateKey: ${created.privateKey}`);
+      }),
+    );
+
+  const image = program.command('image').description('base images');
+  image
+    .command('add-base <file>')
+    .requiredOption('--name <name>', 'image name')
+    .requiredOption('--os-type <type>', 'Linux or Windows')
+    .option('--os-name <name>', 'operating system name shown to users')
+    .option('--product <product>', `offer to one product only (${Products.join('|')})`)
+    .option('--json', 'print one JSON object')
+    .action((file: string, opts: { name: string; osType: string; osName?: string; product?: string; json?: boolean }) =>
+      withKiln(async (kiln) => {
+        if (opts.osType !== 'Linux' && opts.osType !== 'Windows') throw new KilnError('InvalidParameter', '--os-type must be Linux or Windows');
+        if (opts.product !== undefined && !Products.includes(opts.product as Product)) {
+          throw new KilnError('InvalidParameter', `--product must be one of ${Products.join(', ')}`);
+        }
+        const { addBaseImage } = await import('../core/images/base-images.ts');
+        const img = await addBaseImage(
+          { db: kiln.db, images: kiln.repos.images, blobs: kiln.blobs, config: kiln.config },
+          { file, name: opts.name, osType: opts.osType, osName: opts.osName, product: opts.product as Product | undefined },
+        );
+        print(opts.json, { imageId: img.id }, `base image ${img.id}`);
+      }),
+    );
+
+  const instance = program.command('instance').description('instances on the local compute driver');
+  instance
+    .command('disk <id>')
+    .option('--index <n>', 'disk index (0 is the system disk)', '0')
+    .action((id: string, opts: { index: string }) =>
+      withKiln(async (kiln) => {
+        const disk = (await kiln.repos.instances.disks(id)).find((d) => d.index === Number(opts.index));
+        if (!disk) throw new KilnError('DiskNotFound', `instance ${id} has no disk ${opts.index}`);
+        process.stdout.write(disk.path + '\n');
+      }),
+    );
+
+  program
+    .command('gc')
+    .description('delete chunks no image references')
+    .option('--json', 'print one JSON object')
+    .action((opts: { json?: boolean }) =>
+      withKiln(async (kiln) => {
+        const r = await kiln.gc();
+        print(opts.json, r, `scanned ${r.scanned} chunks, deleted ${r.deleted}, kept ${r.kept}`);
+      }),
+    );
+
+  program
+    .command('bootstrap')
+    .description('create the admin account if there is none (serve does this too)')
+    .option('--json', 'print one JSON object')
+    .action((opts: { json?: boolean }) =>
+      withKiln(async (kiln) => {
+        const r = await ensureAdmin(kiln);
+        print(opts.json, r, r.created ? `admin created; key pair in ${kiln.config.dataDir}/credentials.json` : 'admin exists');
+      }),
+    );
+
+  try {
+    await program.parseAsync(argv);
+  } catch (e) {
+    fail(e);
+  }
+}
+
+function config(): KilnConfig {
+  try {
+    return loadConfig();
+  } catch (e) {
+    fail(e);
+  }
+}
+
+async function withKiln(fn: (kiln: Kiln) => Promise<void>): Promise<void> {
+  const cfg = config();
+  const kiln = await createKiln(cfg, pino({ level: 'warn' }, pino.destination(2)));
+  try {
+    await fn(kiln);
+  } catch (e) {
+    await kiln.close();
+    fail(e);
+  }
+  await kiln.close();
+}
+
+function print(json: boolean | undefined, value: object, text: string): void {
+  process.stdout.write((json ? JSON.stringify(value) : text) + '\n');
+}
+
+function fail(e: unknown): never {
+  if (e instanceof ConfigError || e instanceof KilnError) {
+    process.stderr.write(`kiln: ${e.message}\n`);
+  } else {
+    process.stderr.write(`kiln: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+  }
+  process.exit(1);
+}

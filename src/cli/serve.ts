@@ -1,0 +1,46 @@
+import { pino } from 'pino';
+import type { KilnConfig } from '../config/config.ts';
+import { createKiln } from '../app/kiln.ts';
+import { ensureAdmin } from '../app/bootstrap.ts';
+import { buildServer } from '../http/server.ts';
+
+/** `kiln serve`: API, in-process job runner and periodic garbage collection. */
+export async function serve(config: KilnConfig): Promise<void> {
+  const log = pino({ level: config.logLevel });
+  const kiln = await createKiln(config, log);
+  const admin = await ensureAdmin(kiln);
+  if (admin.created) {
+    // Printed once, on first start; the pair is also in credentials.json.
+    process.stdout.write(
+      `Kiln created the admin account.\n  publicKey:  ${admin.publicKey}\n  privateKey: ${admin.privateKey}\n  (saved to ${config.dataDir}/credentials.json)\n`,
+    );
+  }
+  const app = await buildServer(kiln);
+  kiln.runner.start();
+  const gcTimer = setInterval(() => void kiln.gc().catch((err: unknown) => log.error({ err }, 'gc failed')), config.gc.intervalMs);
+  gcTimer.unref();
+  await app.listen({ host: config.host, port: config.port });
+  log.info({ host: config.host, port: config.port, dataDir: config.dataDir }, 'kiln listening');
+  const shutdown = async () => {
+    clearInterval(gcTimer);
+    await app.close();
+    await kiln.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void shutdown());
+  process.once('SIGTERM', () => void shutdown());
+}
+
+/** `kiln worker`: the job runner alone, sharing the stores with the API processes. */
+export async function work(config: KilnConfig): Promise<void> {
+  const log = pino({ level: config.logLevel });
+  const kiln = await createKiln(config, log);
+  kiln.runner.start();
+  log.info('kiln worker running');
+  const shutdown = async () => {
+    await kiln.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void shutdown());
+  process.once('SIGTERM', () => void shutdown());
+}

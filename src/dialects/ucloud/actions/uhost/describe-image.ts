@@ -1,0 +1,37 @@
+import type { ImageKind } from '../../../../core/model.ts';
+import { defineAction } from '../../action.ts';
+import { enumOf, int, str, strArray } from '../../protocol/param-schema.ts';
+import { toUHostImageSet } from '../../models/uhost-image-set.ts';
+import { requireRegion, zoneIn } from '../region.ts';
+
+const kindsFor: Record<'Base' | 'Business' | 'Custom', ImageKind[]> = { Base: ['base'], Business: [], Custom: ['custom'] };
+
+export const DescribeImage = defineAction({
+  name: 'DescribeImage',
+  params: {
+    Region: str({ required: true }),
+    Zone: str(),
+    ImageType: enumOf(['Base', 'Business', 'Custom'] as const),
+    FuncType: str(),
+    OsType: enumOf(['Linux', 'Windows'] as const),
+    ImageId: str(),
+    ImageIds: strArray({ maxItems: 100 }),
+    Tag: str(),
+    Offset: int({ min: 0, default: 0 }),
+    Limit: int({ min: 0, max: 1000, default: 20 }),
+    PriceSet: int(),
+  },
+  async handle({ services, principal }, p) {
+    const region = requireRegion(services.config, p.Region);
+    if (p.Zone !== undefined) zoneIn(region, p.Zone);
+    const ids = [...(p.ImageId ? [p.ImageId] : []), ...p.ImageIds];
+    const { items, total } = await services.images.list(principal, 'uhost', {
+      kinds: p.ImageType ? kindsFor[p.ImageType] : ['base', 'custom'],
+      imageIds: ids.length > 0 ? ids : undefined,
+      osType: p.OsType,
+      offset: p.Offset,
+      limit: p.Limit,
+    });
+    return { TotalCount: total, ImageSet: items.map(toUHostImageSet) };
+  },
+});

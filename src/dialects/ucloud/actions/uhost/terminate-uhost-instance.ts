@@ -1,0 +1,20 @@
+import { defineAction } from '../../action.ts';
+import { bool, str } from '../../protocol/param-schema.ts';
+import { requireRegion } from '../region.ts';
+
+export const TerminateUHostInstance = defineAction({
+  name: 'TerminateUHostInstance',
+  params: {
+    Region: str({ required: true }),
+    Zone: str(),
+    UHostId: str({ required: true }),
+    ReleaseEIP: bool({ default: false }),
+    ReleaseUDisk: bool({ default: false }),
+  },
+  async handle({ services, principal }, p) {
+    requireRegion(services.config, p.Region);
+    await services.instances.terminate(principal, 'uhost', p.UHostId);
+    // The local driver deletes at once; there is no recycle bin.
+    return { UHostId: p.UHostId, InRecycle: 'No' };
+  },
+});

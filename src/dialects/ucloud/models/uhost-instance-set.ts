@@ -1,0 +1,60 @@
+import type { Disk, Image, Instance } from '../../../core/model.ts';
+
+const GiB = 1024 ** 3;
+
+const stateNames: Record<Instance['state'], string> = {
+  initializing: 'Initializing',
+  running: 'Running',
+  stopped: 'Stopped',
+  install_fail: 'Install Fail',
+};
+
+/** UHostInstanceSet as DescribeUHostInstance returns it (uhost/describe_uhost_instance.md). */
+export function toUHostInstanceSet(i: Instance, disks: Disk[], image: Image | undefined) {
+  return {
+    Zone: i.zone,
+    UHostId: i.id,
+    UHostType: 'N2',
+    MachineType: i.gpuCount > 0 ? 'G' : 'N',
+    CpuPlatform: 'Intel/Auto',
+    StorageType: 'UDisk',
+    ImageId: i.imageId,
+    BasicImageId: image?.kind === 'base' ? image.id : '',
+    BasicImageName: image?.kind === 'base' ? image.name : '',
+    Tag: 'Default',
+    Remark: '',
+    Name: i.name,
+    State: stateNames[i.state],
+    CreateTime: Math.floor(i.createdAt / 1000),
+    ChargeType: typeof i.attributes.chargeType === 'string' ? i.attributes.chargeType : 'Month',
+    ExpireTime: 0,
+    CPU: i.cpu,
+    Memory: i.memoryMb,
+    AutoRenew: 'No',
+    DiskSet: disks.map((d) => ({
+      DiskType: d.type,
+      IsBoot: d.isBoot ? 'True' : 'False',
+      Encrypted: 'false',
+      Type: d.isBoot ? 'Boot' : 'Data',
+      DiskId: d.id,
+      Name: '',
+      Drive: d.isBoot ? 'vda' : `vd${String.fromCharCode(97 + d.index)}`,
+      Size: Math.ceil(d.sizeBytes / GiB),
+      BackupType: 'NONE',
+    })),
+    IPSet: [],
+    NetworkState: 'Connected',
+    OsName: i.osName,
+    OsType: i.osType,
+    HostType: 'N2',
+    LifeCycle: 'Normal',
+    GPU: i.gpuCount,
+    GpuType: i.gpuType ?? '',
+    BootDiskState: i.state === 'initializing' ? 'Initializing' : 'Normal',
+    TotalDiskSpace: Math.ceil(disks.filter((d) => !d.isBoot).reduce((n, d) => n + d.sizeBytes, 0) / GiB),
+    IsolationGroup: '',
+    HotplugFeature: false,
+    CloudInitFeature: true,
+    IPv6Feature: false,
+  };
+}

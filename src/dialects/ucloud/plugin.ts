@@ -1,0 +1,79 @@
+import { randomUUID } from 'node:crypto';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { KilnServices } from '../../app/services.ts';
+import { isKilnError } from '../../core/errors.ts';
+import type { RequestMetrics } from '../../http/metrics.ts';
+import type { UCloudAction } from './action.ts';
+import { ucloudActions } from './actions/index.ts';
+import { ucloudRetCodeFor } from './error-map.ts';
+import { decodeUCloudRequest, UCloudDecodeError } from './protocol/decode-request.ts';
+import { ucloudError, ucloudSuccess } from './protocol/envelope.ts';
+import { parseParams, ParamError } from './protocol/param-schema.ts';
+import { registerRawBodyParsers, ucloudRequestInput } from './protocol/raw-body.ts';
+import { UCloudRetCode, paramErrorMessage } from './protocol/ret-codes.ts';
+import { verifyUCloudSignature } from './protocol/signature.ts';
+
+/**
+ * The UCloud endpoint: one URL, the action named by a parameter. Decode, authenticate,
+ * validate, call core, encode; API-level errors are HTTP 200 with a RetCode.
+ */
+export function ucloudDialect(services: KilnServices, metrics: RequestMetrics) {
+  const actions = new Map<string, UCloudAction>(ucloudActions.map((a) => [a.name, a as UCloudAction]));
+
+  return async function plugin(app: FastifyInstance): Promise<void> {
+    registerRawBodyParsers(app);
+    app.route({
+      method: ['GET', 'POST'],
+      url: '/',
+      handler: async (request, reply) => {
+        const started = process.hrtime.bigint();
+        const requestId = randomUUID();
+        let action: string | undefined;
+        const send = (body: object, retCode: number) => {
+          metrics.observe('ucloud', action && actions.has(action) ? action : 'unknown', String(retCode), started);
+          return sendJson(reply, requestId, body);
+        };
+        const fail = (retCode: number, message: string) => send(ucloudError(action, retCode, message), retCode);
+
+        let flat;
+        try {
+          flat = decodeUCloudRequest(ucloudRequestInput(request));
+        } catch (e) {
+          if (e instanceof UCloudDecodeError) return fail(UCloudRetCode.ParamError, e.message);
+          throw e;
+        }
+        action = flat.Action || undefined;
+        if (!action) return fail(UCloudRetCode.MissingAction, 'Missing Action');
+        if (!flat.Signature) return fail(UCloudRetCode.MissingSignature, 'Missing signature');
+        if (!flat.PublicKey) return fail(UCloudRetCode.UserNotFound, paramErrorMessage('PublicKey', 'missing'));
+        const owner = await services.accounts.keyOwner(flat.PublicKey);
+        if (!owner) return fail(UCloudRetCode.UserNotFound, 'User not found: unknown PublicKey');
+        if (!verifyUCloudSignature(flat, owner.privateKey, flat.Signature)) {
+          return fail(UCloudRetCode.BadSignature, 'Signature VerifyAC Error');
+        }
+        // Unknown actions are reported only to authenticated callers.
+        const def = actions.get(action);
+        if (!def) return fail(UCloudRetCode.UnknownAction, `Action [${action}] not found`);
+        try {
+          const principal = await services.accounts.principal(owner.accountId, flat.ProjectId || undefined);
+          const params = parseParams(def.params, flat);
+          const fields = await def.handle({ services, principal, accountName: owner.accountName, flat }, params);
+          return send(ucloudSuccess(action, fields), 0);
+        } catch (e) {
+          if (e instanceof ParamError) return fail(UCloudRetCode.ParamError, e.message);
+          if (isKilnError(e)) {
+            const retCode = ucloudRetCodeFor[e.code];
+            const message = retCode === UCloudRetCode.ParamError && e.param ? `${paramErrorMessage(e.param, e.code === 'MissingParameter' ? 'missing' : 'invalid')}: ${e.message}` : e.message;
+            return fail(retCode, message);
+          }
+          request.log.error({ err: e, action }, 'action failed');
+          return fail(150, 'internal error; the request id identifies it in the server log');
+        }
+      },
+    });
+  };
+}
+
+function sendJson(reply: FastifyReply, requestId: string, body: object): FastifyReply {
+  return reply.header('X-UCLOUD-REQUEST-UUID', requestId).header('content-type', 'application/json; charset=utf-8').send(JSON.stringify(body));
+}

@@ -1,0 +1,25 @@
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Kiln } from '../app/kiln.ts';
+import { ucloudDialect } from '../dialects/ucloud/plugin.ts';
+import { RequestMetrics } from './metrics.ts';
+
+/** The HTTP surface: health, metrics, and one plugin per vendor dialect. */
+export async function buildServer(kiln: Kiln): Promise<FastifyInstance> {
+  const app = Fastify({
+    // pino's Logger carries more than Fastify's logger type; Fastify only uses the base methods.
+    loggerInstance: kiln.log.child({ component: 'http' }) as FastifyBaseLogger,
+    disableRequestLogging: true,
+    bodyLimit: 1024 * 1024,
+  });
+  const metrics = new RequestMetrics(kiln.repos.jobs);
+  app.get('/healthz', async () => {
+    await kiln.repos.jobs.countByState();
+    return { status: 'ok' };
+  });
+  app.get('/metrics', async (_req, reply) => {
+    reply.header('content-type', metrics.registry.contentType);
+    return metrics.registry.metrics();
+  });
+  await app.register(ucloudDialect(kiln.services, metrics));
+  return app;
+}

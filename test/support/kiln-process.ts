@@ -1,0 +1,128 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { UCloudTestClient } from './ucloud-client.ts';
+
+const repoRoot = resolve(import.meta.dirname, '../..');
+const bin = join(repoRoot, 'bin/kiln.js');
+
+export async function freePort(): Promise<number> {
+  return new Promise((ok, fail) => {
+    const s = createServer();
+    s.once('error', fail);
+    s.listen(0, '127.0.0.1', () => {
+      const addr = s.address();
+      s.close(() => ok(typeof addr === 'object' && addr ? addr.port : 0));
+    });
+  });
+}
+
+/** A real `kiln serve` process on its own data dir and port. */
+export class KilnProcess {
+  child: ChildProcess | undefined;
+  output = '';
+  readonly baseUrl: string;
+
+  private constructor(
+    readonly dataDir: string,
+    readonly port: number,
+    readonly env: Record<string, string>,
+  ) {
+    this.baseUrl = `http://127.0.0.1:${port}`;
+  }
+
+  static async start(env: Record<string, string> = {}, dataDir?: string): Promise<KilnProcess> {
+    const dir = dataDir ?? (await mkdtemp(join(tmpdir(), 'kiln-test-')));
+    const port = await freePort();
+    const k = new KilnProcess(dir, port, {
+      KILN_DATA_DIR: dir,
+      KILN_PORT: String(port),
+      KILN_HOST: '127.0.0.1',
+      KILN_LOG_LEVEL: 'warn',
+      KILN_JOB_POLL_MS: '50',
+      KILN_BLOB_FSYNC: 'false',
+      ...env,
+    });
+    await k.launch();
+    return k;
+  }
+
+  async launch(): Promise<void> {
+    this.output = '';
+    this.child = spawn(process.execPath, [bin, 'serve'], { env: { ...process.env, ...this.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    this.child.stdout!.on('data', (d: Buffer) => (this.output += d.toString()));
+    this.child.stderr!.on('data', (d: Buffer) => (this.output += d.toString()));
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      if (this.child.exitCode !== null) throw new Error(`kiln exited early (${this.child.exitCode}):\n${this.output}`);
+      try {
+        const r = await fetch(`${this.baseUrl}/healthz`);
+        if (r.ok) return;
+      } catch {
+        // not listening yet
+      }
+      if (Date.now() > deadline) throw new Error(`kiln did not become healthy:\n${this.output}`);
+      await sleep(100);
+    }
+  }
+
+  async credentials(): Promise<{ publicKey: string; privateKey: string }> {
+    return JSON.parse(await readFile(join(this.dataDir, 'credentials.json'), 'utf8')) as { publicKey: string; privateKey: string };
+  }
+
+  async adminClient(): Promise<UCloudTestClient> {
+    const c = await this.credentials();
+    return new UCloudTestClient({ baseUrl: this.baseUrl, publicKey: c.publicKey, privateKey: c.privateKey, region: 'cn-bj2' });
+  }
+
+  /** Runs a `kiln` admin command against the same stores; returns stdout. */
+  async cli(args: string[]): Promise<string> {
+    return runCli(args, this.env);
+  }
+
+  async kill(signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+    const child = this.child;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill(signal);
+    await exited;
+  }
+
+  async stop(): Promise<void> {
+    await this.kill('SIGTERM');
+    await rm(this.dataDir, { recursive: true, force: true });
+  }
+}
+
+export async function runCli(args: string[], env: Record<string, string>): Promise<string> {
+  return new Promise((ok, fail) => {
+    const child = spawn(process.execPath, [bin, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    child.on('exit', (code) => (code === 0 ? ok(out) : fail(new Error(`kiln ${args.join(' ')} exited ${code}: ${err}`))));
+  });
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+/** Polls `fn` until it returns a value other than undefined, or fails after `timeoutMs`. */
+export async function waitFor<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await fn();
+      if (v !== undefined) return v;
+    } catch (e) {
+      last = e;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    await sleep(100);
+  }
+}

@@ -6,6 +6,7 @@ import { AccountService } from '../core/accounts/account-service.ts';
 import { SecretBox } from '../core/accounts/secret-box.ts';
 import { ImageService } from '../core/images/image-service.ts';
 import { InstanceService } from '../core/instances/instance-service.ts';
+import { closeSharedHashPool } from '../disk/hash-pool.ts';
 import { collectGarbage } from '../jobs/garbage-collector.ts';
 import { CaptureHandler } from '../jobs/handlers/capture-handler.ts';
 import { ImportHandler } from '../jobs/handlers/import-handler.ts';
@@ -75,6 +76,7 @@ export async function createKiln(config: KilnConfig, log: Logger): Promise<Kiln>
     async close() {
       await runner.stop();
       await db.destroy();
+      await closeSharedHashPool();
     },
   };
 }

@@ -55,3 +55,10 @@ export function sharedHashPool(): HashPool {
   shared ??= new HashPool();
   return shared;
 }
+
+/** Ends the shared pool's threads (process shutdown). */
+export async function closeSharedHashPool(): Promise<void> {
+  const pool = shared;
+  shared = undefined;
+  await pool?.close();
+}

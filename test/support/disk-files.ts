@@ -1,0 +1,45 @@
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
+
+/** A deterministic pseudo-random block, so test data is reproducible and not compressible. */
+export function patternBlock(seed: number, length: number): Buffer {
+  const out = Buffer.allocUnsafe(length);
+  let x = (seed * 2654435761) >>> 0 || 1;
+  for (let i = 0; i < length; i += 4) {
+    x ^= x << 13;
+    x >>>= 0;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    x >>>= 0;
+    out.writeUInt32LE(x, i);
+  }
+  return out;
+}
+
+/** Creates a sparse file of `size` with pattern data written at the given offsets. */
+export async function writeSparseDisk(path: string, size: number, writes: { offset: number; length: number; seed: number }[]): Promise<void> {
+  const fh = await open(path, 'w');
+  try {
+    await fh.truncate(size);
+    for (const w of writes) await fh.write(patternBlock(w.seed, w.length), 0, w.length, w.offset);
+  } finally {
+    await fh.close();
+  }
+}
+
+/** Overwrites bytes of an existing disk file in place. */
+export async function writeAt(path: string, offset: number, data: Buffer): Promise<void> {
+  const fh = await open(path, 'r+');
+  try {
+    await fh.write(data, 0, data.length, offset);
+  } finally {
+    await fh.close();
+  }
+}
+
+export async function sha256File(path: string): Promise<string> {
+  const h = createHash('sha256');
+  for await (const chunk of createReadStream(path, { highWaterMark: 4 * 1024 * 1024 })) h.update(chunk as Buffer);
+  return h.digest('hex');
+}

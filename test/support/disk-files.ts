@@ -4,7 +4,7 @@ import { open } from 'node:fs/promises';
 
 /** A deterministic pseudo-random block, so test data is reproducible and not compressible. */
 export function patternBlock(seed: number, length: number): Buffer {
-  const out = Buffer.allocUnsafe(length);
+  const out = Buffer.allocUnsafe(Math.ceil(length / 4) * 4);
   let x = (seed * 2654435761) >>> 0 || 1;
   for (let i = 0; i < length; i += 4) {
     x ^= x << 13;
@@ -14,7 +14,7 @@ export function patternBlock(seed: number, length: number): Buffer {
     x >>>= 0;
     out.writeUInt32LE(x, i);
   }
-  return out;
+  return out.subarray(0, length);
 }
 
 /** Creates a sparse file of `size` with pattern data written at the given offsets. */

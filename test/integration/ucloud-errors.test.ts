@@ -1,0 +1,148 @@
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { KilnProcess } from '../support/kiln-process.ts';
+import { FileServer } from '../support/file-server.ts';
+import { writeSparseDisk } from '../support/disk-files.ts';
+import { createHost, waitImageSettled } from '../support/uhost-flow.ts';
+import { UCloudTestClient } from '../support/ucloud-client.ts';
+
+const MiB = 1024 * 1024;
+let kiln: KilnProcess;
+let admin: UCloudTestClient;
+let baseImageId: string;
+const files = new FileServer();
+
+before(async () => {
+  await files.start();
+  kiln = await KilnProcess.start({ KILN_IMPORT_ALLOW_HOSTS: `127.0.0.1:${files.port}`, KILN_CUSTOM_IMAGE_QUOTA: '2' });
+  admin = await kiln.adminClient();
+  const base = join(kiln.dataDir, 'base.raw');
+  await writeSparseDisk(base, 8 * MiB, [{ offset: 0, length: MiB, seed: 1 }]);
+  baseImageId = (JSON.parse(await kiln.cli(['image', 'add-base', base, '--name', 'Base', '--os-type', 'Linux', '--json'])) as { imageId: string }).imageId;
+});
+
+after(async () => {
+  await files.close();
+  await kiln?.stop();
+});
+
+async function raw(query: string): Promise<Record<string, unknown>> {
+  const r = await fetch(`${kiln.baseUrl}/?${query}`);
+  assert.equal(r.status, 200, 'UCloud errors are HTTP 200');
+  assert.ok(r.headers.get('x-ucloud-request-uuid'), 'every answer carries a request id');
+  return (await r.json()) as Record<string, unknown>;
+}
+
+test('160: a request without Action', async () => {
+  const body = await raw('Region=cn-bj2');
+  assert.equal(body.RetCode, 160);
+});
+
+test('170: a request without Signature', async () => {
+  const r = await admin.call('DescribeImage', {}, { sign: false });
+  assert.equal(r.body.RetCode, 170);
+  assert.equal(r.body.Action, 'DescribeImageResponse');
+});
+
+test('171: a wrong signature, in every encoding', async () => {
+  for (const encoding of ['get', 'form', 'form+query', 'json'] as const) {
+    const r = await admin.call('DescribeImage', {}, { encoding, overrideSignature: '0'.repeat(40) });
+    assert.equal(r.body.RetCode, 171, encoding);
+  }
+});
+
+test('172: an unknown PublicKey', async () => {
+  const stranger = new UCloudTestClient({ baseUrl: kiln.baseUrl, publicKey: 'nobody', privateKey: 'x', region: 'cn-bj2' });
+  const r = await stranger.call('DescribeImage', {});
+  assert.equal(r.body.RetCode, 172);
+});
+
+test('161: an unknown Action from a signed caller', async () => {
+  const r = await admin.call('LaunchRocket', {});
+  assert.equal(r.body.RetCode, 161);
+});
+
+test('every encoding is accepted for a valid signed call', async () => {
+  for (const encoding of ['get', 'form', 'form+query', 'json'] as const) {
+    const r = await admin.call('DescribeImage', { Limit: 5 }, { encoding });
+    assert.equal(r.body.RetCode, 0, `${encoding}: ${JSON.stringify(r.body)}`);
+  }
+});
+
+test('230: a missing parameter is named', async () => {
+  const r = await admin.call('CreateCustomImage', { ImageName: 'x' });
+  assert.equal(r.body.RetCode, 230);
+  assert.equal(r.body.Message, 'Params [UHostId] not available');
+});
+
+test('230: an invalid parameter is named', async () => {
+  const r = await admin.call('DescribeImage', { Limit: 'lots' });
+  assert.equal(r.body.RetCode, 230);
+  assert.equal(r.body.Message, 'Params [Limit] not valid');
+  const region = await admin.call('DescribeImage', { Region: 'mars-1' });
+  assert.equal(region.body.RetCode, 230);
+  assert.match(String(region.body.Message), /Params \[Region\] not valid/);
+  const format = await admin.call('ImportCustomImage', { ImageName: 'x', UFileUrl: 'http://127.0.0.1/x', OsType: 'Linux', OsName: 'x', Format: 'ISO', Auth: true });
+  assert.equal(format.body.RetCode, 230);
+  assert.match(String(format.body.Message), /Format/);
+});
+
+test('292: a project that is not the caller\'s', async () => {
+  const r = await admin.call('DescribeImage', { ProjectId: 'org-doesnotexist' });
+  assert.equal(r.body.RetCode, 292);
+});
+
+test('8039: an instance that does not exist', async () => {
+  const r = await admin.call('StopUHostInstance', { UHostId: 'uhost-nothere' });
+  assert.equal(r.body.RetCode, 8039);
+});
+
+test('8010: imaging a running host; 8956: images that do not exist or are not custom', async () => {
+  const host = await createHost(admin, baseImageId);
+  const r = await admin.call('CreateCustomImage', { UHostId: host, ImageName: 'x' });
+  assert.equal(r.body.RetCode, 8010);
+  const missing = await admin.call('TerminateCustomImage', { ImageId: 'uimage-nothere' });
+  assert.equal(missing.body.RetCode, 8956);
+  const base = await admin.call('TerminateCustomImage', { ImageId: baseImageId });
+  assert.equal(base.body.RetCode, 8956);
+});
+
+test('tenants never see each other\'s images or hosts', async () => {
+  const host = await createHost(admin, baseImageId);
+  const other = JSON.parse(await kiln.cli(['account', 'create', 'tenant-b', '--json'])) as { publicKey: string; privateKey: string };
+  const b = new UCloudTestClient({ baseUrl: kiln.baseUrl, publicKey: other.publicKey, privateKey: other.privateKey, region: 'cn-bj2' });
+  const hosts = await b.call('DescribeUHostInstance', {});
+  assert.equal(hosts.body.TotalCount, 0);
+  const stop = await b.call('StopUHostInstance', { UHostId: host });
+  assert.equal(stop.body.RetCode, 8039);
+  const images = await b.call('DescribeImage', { ImageType: 'Custom' });
+  assert.equal(images.body.TotalCount, 0);
+});
+
+test('8961 while an image is Making, then 8095 once the quota is used', async () => {
+  const making = await admin.call('ImportCustomImage', { ImageName: 'slow', UFileUrl: files.stallUrl(), OsType: 'Linux', OsName: 'Linux', Format: 'RAW', Auth: true });
+  assert.equal(making.body.RetCode, 0, JSON.stringify(making.body));
+  const imageId = making.body.ImageId as string;
+  const del = await admin.call('TerminateCustomImage', { ImageId: imageId });
+  assert.equal(del.body.RetCode, 8961, 'an image being made cannot be deleted');
+  const host = await admin.call('CreateUHostInstance', {
+    Zone: 'cn-bj2-04',
+    ImageId: imageId,
+    LoginMode: 'Password',
+    Password: 'cGFzcw==',
+    Disks: [{ IsBoot: 'True', Type: 'CLOUD_SSD', Size: 1 }],
+  });
+  assert.equal(host.body.RetCode, 8961, 'a host cannot start from an image being made');
+
+  const second = await admin.call('ImportCustomImage', { ImageName: 'gone', UFileUrl: `http://127.0.0.1:${files.port}/missing`, OsType: 'Linux', OsName: 'Linux', Format: 'RAW', Auth: true });
+  assert.equal(second.body.RetCode, 0);
+  await waitImageSettled(admin, second.body.ImageId as string);
+  const third = await admin.call('ImportCustomImage', { ImageName: 'over', UFileUrl: `http://127.0.0.1:${files.port}/missing`, OsType: 'Linux', OsName: 'Linux', Format: 'RAW', Auth: true });
+  assert.equal(third.body.RetCode, 8095);
+  // Deleting an image gives its quota slot back.
+  const freed = await admin.call('TerminateCustomImage', { ImageId: second.body.ImageId });
+  assert.equal(freed.body.RetCode, 0);
+  const fourth = await admin.call('ImportCustomImage', { ImageName: 'fits', UFileUrl: `http://127.0.0.1:${files.port}/missing`, OsType: 'Linux', OsName: 'Linux', Format: 'RAW', Auth: true });
+  assert.equal(fourth.body.RetCode, 0);
+});

@@ -7,6 +7,8 @@ export interface GcResult {
   scanned: number;
   deleted: number;
   kept: number;
+  /** Unreferenced chunks spared because a job may still commit them. */
+  keptInUse: number;
 }
 
 /**
@@ -21,11 +23,16 @@ export async function collectGarbage(d: { images: ImageRepo; jobs: JobRepo; blob
   // A second of slack for file-system timestamp granularity.
   const horizon = Math.min(startedAt, oldestActive ?? startedAt) - 1000;
   const referenced = await d.images.referencedChunks();
-  const result: GcResult = { scanned: 0, deleted: 0, kept: 0 };
+  const result: GcResult = { scanned: 0, deleted: 0, kept: 0, keptInUse: 0 };
   for await (const { key, touchedAt } of d.blobs.list()) {
     result.scanned++;
-    if (referenced.has(key) || touchedAt >= horizon) {
+    if (referenced.has(key)) {
       result.kept++;
+      continue;
+    }
+    if (touchedAt >= horizon) {
+      result.kept++;
+      result.keptInUse++;
       continue;
     }
     await d.blobs.delete(key);

@@ -1,0 +1,107 @@
+import assert from 'node:assert/strict';
+import { randomFillSync } from 'node:crypto';
+import { open, readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import SQLite from 'better-sqlite3';
+import { KilnProcess, sleep, waitFor } from '../support/kiln-process.ts';
+import { sha256File, writeSparseDisk } from '../support/disk-files.ts';
+import { createHost, diskPath, stopHost, waitImageSettled } from '../support/uhost-flow.ts';
+import type { UCloudTestClient } from '../support/ucloud-client.ts';
+
+const MiB = 1024 * 1024;
+const GiB = 1024 * MiB;
+let kiln: KilnProcess;
+let client: UCloudTestClient;
+
+before(async () => {
+  kiln = await KilnProcess.start({ KILN_JOB_LEASE_MS: '3000', KILN_JOB_HEARTBEAT_MS: '500' });
+  client = await kiln.adminClient();
+});
+
+after(async () => {
+  await kiln?.stop();
+});
+
+/** Writes ~1.5 GiB of random data into a 4 GiB sparse disk, in 48 regions of 32 MiB. */
+async function fillDisk(path: string): Promise<void> {
+  const fh = await open(path, 'r+');
+  const buf = Buffer.allocUnsafe(8 * MiB);
+  try {
+    for (let region = 0; region < 48; region++) {
+      const start = region * (4 * GiB / 48) + (region % 7) * 4096;
+      for (let off = 0; off < 32 * MiB; off += buf.length) {
+        randomFillSync(buf);
+        await fh.write(buf, 0, buf.length, start + off);
+      }
+    }
+  } finally {
+    await fh.close();
+  }
+}
+
+async function runningJobs(): Promise<number> {
+  const text = await (await fetch(`${kiln.baseUrl}/metrics`)).text();
+  const m = /kiln_jobs\{state="running"\} (\d+)/.exec(text);
+  return m ? Number(m[1]) : 0;
+}
+
+/** Every chunk file, and every chunk key any manifest references, read straight from disk. */
+async function chunkAccounting(): Promise<{ stored: Set<string>; referenced: Set<string> }> {
+  const stored = new Set<string>();
+  const root = join(kiln.dataDir, 'blobs');
+  for (const a of await readdir(root)) {
+    if (a === 'tmp') continue;
+    for (const b of await readdir(join(root, a))) for (const k of await readdir(join(root, a, b))) stored.add(k);
+  }
+  const db = new SQLite(join(kiln.dataDir, 'kiln.sqlite'), { readonly: true });
+  const referenced = new Set<string>();
+  for (const row of db.prepare('select chunks from manifests').all() as { chunks: Buffer }[]) {
+    for (let off = 0; off < row.chunks.length; off += 32) {
+      const key = row.chunks.subarray(off, off + 32);
+      if (!key.equals(Buffer.alloc(32))) referenced.add(key.toString('hex'));
+    }
+  }
+  db.close();
+  return { stored, referenced };
+}
+
+test('SIGKILL in the middle of a 4 GiB capture: the image ends settled and no orphan chunk survives GC', async () => {
+  const base = join(kiln.dataDir, 'base.raw');
+  await writeSparseDisk(base, 64 * MiB, [{ offset: 0, length: MiB, seed: 9 }]);
+  const baseId = (JSON.parse(await kiln.cli(['image', 'add-base', base, '--name', 'Base', '--os-type', 'Linux', '--json'])) as { imageId: string }).imageId;
+  const host = await createHost(client, baseId, { Disks: [{ IsBoot: 'True', Type: 'CLOUD_SSD', Size: 4 }] });
+  const disk = await diskPath(kiln, host);
+  await fillDisk(disk);
+  await stopHost(client, host);
+
+  const created = await client.call('CreateCustomImage', { UHostId: host, ImageName: 'crashy' });
+  assert.equal(created.body.RetCode, 0, JSON.stringify(created.body));
+  const imageId = created.body.ImageId as string;
+  await waitFor('capture to start', async () => ((await runningJobs()) > 0 ? true : undefined), 30_000);
+  await sleep(700); // let it write some chunks
+  await kiln.kill('SIGKILL');
+  const partial = await chunkAccounting();
+  assert.ok(partial.stored.size > 0, 'the capture had stored chunks before the kill');
+
+  await kiln.launch();
+  const img = await waitImageSettled(client, imageId, 180_000);
+  if (img.State === 'Available') {
+    const copy = await createHost(client, imageId);
+    assert.equal(await sha256File(await diskPath(kiln, copy)), await sha256File(disk));
+  } else {
+    assert.equal(img.State, 'Unavailable');
+    assert.ok(String(img.FailedReason ?? '').length > 0, 'a failed image says why');
+  }
+  // Host is released for start again once the capture settled.
+  const start = await client.call('StartUHostInstance', { UHostId: host });
+  assert.equal(start.body.RetCode, 0, JSON.stringify(start.body));
+
+  await sleep(1100); // past the GC's timestamp slack
+  const gc = JSON.parse(await kiln.cli(['gc', '--json'])) as { deleted: number; keptInUse: number };
+  assert.equal(gc.keptInUse, 0);
+  const { stored, referenced } = await chunkAccounting();
+  const orphans = [...stored].filter((k) => !referenced.has(k));
+  assert.deepEqual(orphans, [], 'no chunk is left that no manifest references');
+  for (const k of referenced) assert.ok(stored.has(k), `referenced chunk ${k} is stored`);
+});

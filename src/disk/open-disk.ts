@@ -1,35 +1,50 @@
-import { open } from 'node:fs/promises';
+import { detectFormat } from './detect-format.ts';
 import { DiskFormatError, type DiskFormat, type DiskReader, type OpenDiskOptions } from './disk-reader.ts';
+import { refuseOverCap } from './formats/int-fields.ts';
+import { Qcow2Reader } from './formats/qcow2-reader.ts';
+import { VhdReader } from './formats/vhd-reader.ts';
+import { VmdkReader } from './formats/vmdk-reader.ts';
 import { RawReader } from './raw-reader.ts';
 
-// PLACEHOLDER until the format readers land (issue 3): recognises the container formats
-// by content and refuses them by name; everything else is read as raw.
-const magics: { name: string; format?: DiskFormat; at: number; bytes: Buffer }[] = [
-  { name: 'qcow2', format: 'qcow2', at: 0, bytes: Buffer.from('QFI\xfb', 'latin1') },
-  { name: 'VMDK', format: 'vmdk', at: 0, bytes: Buffer.from('KDMV') },
-  { name: 'VHD', format: 'vhd', at: 0, bytes: Buffer.from('conectix') },
-  { name: 'VHDX', at: 0, bytes: Buffer.from('vhdxfile') },
-  { name: 'QED', at: 0, bytes: Buffer.from('QED\0', 'latin1') },
-];
+export interface OpenDiskRequest extends OpenDiskOptions {
+  /** What the uploader said the file is; checked against the content, never trusted. */
+  claimedFormat?: DiskFormat;
+}
 
-export async function openDisk(path: string, opts: OpenDiskOptions & { claimedFormat?: DiskFormat }): Promise<DiskReader> {
-  const fh = await open(path, 'r');
-  const head = Buffer.alloc(512);
-  try {
-    await fh.read(head, 0, 512, 0);
-  } finally {
-    await fh.close();
+/**
+ * Opens a disk image as a virtual disk. The format comes from the content; a claim that
+ * disagrees, any format we do not read, and anything over the size cap is refused with a
+ * DiskFormatError whose message is the user-facing reason.
+ */
+export async function openDisk(path: string, opts: OpenDiskRequest): Promise<DiskReader> {
+  const detected = await detectFormat(path);
+  const claim = opts.claimedFormat;
+  if (detected.format === null) {
+    const prefix = claim ? `image claimed as ${claim} but its content is ${detected.name}: ` : '';
+    throw new DiskFormatError(prefix + detected.reason);
   }
-  const found = magics.find((m) => head.subarray(m.at, m.at + m.bytes.length).equals(m.bytes));
-  const detected: DiskFormat | undefined = found ? found.format : 'raw';
-  if (opts.claimedFormat && detected && opts.claimedFormat !== detected) {
-    throw new DiskFormatError(`image claimed as ${opts.claimedFormat} but its content is ${detected}`);
+  if (claim && claim !== detected.format) {
+    throw new DiskFormatError(`image claimed as ${claim} but its content is ${detected.format}`);
   }
-  if (found) throw new DiskFormatError(`${found.name} images are not supported yet`);
+  switch (detected.format) {
+    case 'qcow2':
+      return Qcow2Reader.open(path, opts.maxVirtualSize);
+    case 'vmdk':
+      return VmdkReader.open(path, opts.maxVirtualSize);
+    case 'vhd':
+      return VhdReader.open(path, opts.maxVirtualSize);
+    case 'raw':
+      return openRaw(path, opts.maxVirtualSize);
+  }
+}
+
+async function openRaw(path: string, maxVirtualSize: number): Promise<DiskReader> {
   const reader = await RawReader.open(path);
-  if (reader.virtualSize > opts.maxVirtualSize) {
+  try {
+    refuseOverCap('raw', reader.virtualSize, maxVirtualSize);
+  } catch (e) {
     await reader.close();
-    throw new DiskFormatError(`virtual size ${reader.virtualSize} exceeds the limit of ${opts.maxVirtualSize} bytes`);
+    throw e;
   }
   return reader;
 }

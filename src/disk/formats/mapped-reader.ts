@@ -1,0 +1,114 @@
+import type { DiskFormat, DiskReader, Extent } from '../disk-reader.ts';
+import type { BoundedFile } from './bounded-file.ts';
+import { LruCache } from './lru-cache.ts';
+
+export const RUN_HOLE = 0;
+export const RUN_DATA = 1;
+export const RUN_COMPRESSED = 2;
+export type RunKind = typeof RUN_HOLE | typeof RUN_DATA | typeof RUN_COMPRESSED;
+
+/**
+ * One stretch of the virtual disk with a uniform mapping. Formats fill a caller-owned Run
+ * so the hot path allocates nothing per cluster.
+ */
+export interface Run {
+  kind: RunKind;
+  /** Bytes of virtual disk covered, > 0 and <= the requested maximum. */
+  length: number;
+  /** DATA: file offset of the first byte. COMPRESSED: file offset of the compressed block. */
+  fileOffset: number;
+  /** COMPRESSED: index of the block (cluster/grain) in the virtual disk, the cache key. */
+  block: number;
+  /** COMPRESSED: offset of the run's first byte inside the decompressed block. */
+  inBlock: number;
+  /** COMPRESSED: bytes of compressed data (an upper bound where the format only knows that). */
+  compressedLength: number;
+}
+
+export function newRun(): Run {
+  return { kind: RUN_HOLE, length: 0, fileOffset: 0, block: 0, inBlock: 0, compressedLength: 0 };
+}
+
+/**
+ * Shared extents/read logic for formats that map the virtual disk in blocks. A format only
+ * answers "what is at this virtual offset, and for how long does that stay true"; this class
+ * coalesces runs into extents and turns contiguous data runs into single large reads.
+ */
+export abstract class MappedReader implements DiskReader {
+  abstract readonly format: DiskFormat;
+  private readonly inflated = new LruCache<number, Buffer>(4);
+
+  protected constructor(
+    protected readonly file: BoundedFile,
+    readonly virtualSize: number,
+  ) {}
+
+  /** Fills `run` for virtual `offset`; `run.length` must be in (0, maxLength]. */
+  protected abstract mapRun(offset: number, maxLength: number, run: Run): Promise<void>;
+
+  /** Decompresses the block a COMPRESSED run points at; the result covers the whole block. */
+  protected abstract inflateBlock(run: Run): Promise<Buffer>;
+
+  async *extents(): AsyncIterable<Extent> {
+    const run = newRun();
+    let start = -1;
+    let end = -1;
+    let offset = 0;
+    while (offset < this.virtualSize) {
+      await this.mapChecked(offset, this.virtualSize - offset, run);
+      if (run.kind !== RUN_HOLE) {
+        if (end === offset) {
+          end += run.length;
+        } else {
+          if (start >= 0) yield { offset: start, length: end - start };
+          start = offset;
+          end = offset + run.length;
+        }
+      }
+      offset += run.length;
+    }
+    if (start >= 0) yield { offset: start, length: end - start };
+  }
+
+  async read(buf: Buffer, length: number, offset: number): Promise<void> {
+    if (!(offset >= 0 && length >= 0 && offset + length <= this.virtualSize && length <= buf.length)) {
+      throw new RangeError(`read of ${length} bytes at ${offset} is outside the ${this.virtualSize}-byte disk or the buffer`);
+    }
+    const run = newRun();
+    let done = 0;
+    while (done < length) {
+      await this.mapChecked(offset + done, length - done, run);
+      const n = run.length;
+      if (run.kind === RUN_HOLE) {
+        buf.fill(0, done, done + n);
+      } else if (run.kind === RUN_DATA) {
+        await this.file.readInto(buf, done, n, run.fileOffset, `${this.format} data`);
+      } else {
+        const block = await this.inflatedBlock(run);
+        block.copy(buf, done, run.inBlock, run.inBlock + n);
+      }
+      done += n;
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.file.close();
+  }
+
+  private async mapChecked(offset: number, maxLength: number, run: Run): Promise<void> {
+    await this.mapRun(offset, maxLength, run);
+    // A mapping bug must never turn into an endless loop or an overrun of the caller's buffer.
+    if (!(run.length > 0 && run.length <= maxLength)) {
+      throw new Error(`${this.format} mapping returned a run of ${run.length} bytes at ${offset} (max ${maxLength})`);
+    }
+  }
+
+  private async inflatedBlock(run: Run): Promise<Buffer> {
+    const block = run.block;
+    const cached = this.inflated.get(block);
+    if (cached) return cached;
+    const data = await this.inflateBlock(run);
+    this.inflated.set(block, data);
+    return data;
+  }
+}

@@ -1,0 +1,139 @@
+import { DiskFormatError } from '../disk-reader.ts';
+import { BoundedFile } from './bounded-file.ts';
+import { refuseOverlap, type FileRange } from './int-fields.ts';
+import { LruCache, entriesWithinBudget } from './lru-cache.ts';
+import { MappedReader, RUN_DATA, RUN_HOLE, type Run } from './mapped-reader.ts';
+import {
+  VHD_DYNAMIC_HEADER_SIZE,
+  VHD_FOOTER_SIZE,
+  parseVhdDynamicHeader,
+  parseVhdFooter,
+  type VhdDynamicHeader,
+} from './vhd-structures.ts';
+
+const BAT_UNUSED = 0xffffffff;
+const BITMAP_CACHE_BYTES = 4 * 1024 * 1024;
+
+interface DynamicLayout {
+  header: VhdDynamicHeader;
+  /** Validated block start (bitmap) offsets per block, -1 for unallocated. */
+  bat: Float64Array;
+  bitmapBytes: number;
+}
+
+/**
+ * VHD fixed and dynamic. The footer at the end of the file is authoritative (its copy at
+ * offset 0 only serves detection); dynamic blocks honour their sector bitmaps.
+ */
+export class VhdReader extends MappedReader {
+  readonly format = 'vhd' as const;
+  private readonly bitmaps: LruCache<number, Buffer>;
+
+  private constructor(
+    file: BoundedFile,
+    virtualSize: number,
+    private readonly dyn: DynamicLayout | null,
+  ) {
+    super(file, virtualSize);
+    this.bitmaps = new LruCache(entriesWithinBudget(BITMAP_CACHE_BYTES, dyn?.bitmapBytes ?? 512));
+  }
+
+  static async open(path: string, maxVirtualSize: number): Promise<VhdReader> {
+    const file = await BoundedFile.open(path);
+    try {
+      if (file.size < VHD_FOOTER_SIZE) throw new DiskFormatError('VHD file is too small to hold a footer');
+      const footerAt = file.size - VHD_FOOTER_SIZE;
+      const footer = parseVhdFooter(await file.readBuffer(VHD_FOOTER_SIZE, footerAt, 'VHD footer'), maxVirtualSize);
+      if (footer.kind === 'fixed') {
+        if (footer.virtualSize > footerAt) {
+          throw new DiskFormatError(`VHD fixed disk of ${footer.virtualSize} bytes does not fit in the ${file.size}-byte file; the image is truncated`);
+        }
+        return new VhdReader(file, footer.virtualSize, null);
+      }
+      const dyn = await loadDynamic(file, footer.dataOffset, footer.virtualSize, footerAt);
+      return new VhdReader(file, footer.virtualSize, dyn);
+    } catch (e) {
+      await file.close();
+      throw e;
+    }
+  }
+
+  protected async mapRun(offset: number, maxLength: number, run: Run): Promise<void> {
+    if (!this.dyn) {
+      run.kind = RUN_DATA;
+      run.fileOffset = offset;
+      run.length = maxLength;
+      return;
+    }
+    const { blockSize } = this.dyn.header;
+    const block = Math.floor(offset / blockSize);
+    const inBlock = offset - block * blockSize;
+    const limit = Math.min(maxLength, blockSize - inBlock);
+    const start = this.dyn.bat[block] ?? -1;
+    if (start < 0) {
+      run.kind = RUN_HOLE;
+      run.length = limit;
+      return;
+    }
+    const bitmap = await this.bitmaps.getOrLoad(block, () => this.file.readBuffer(this.dyn!.bitmapBytes, start, 'VHD sector bitmap'));
+    const sector = Math.floor(inBlock / 512);
+    const set = bitAt(bitmap, sector);
+    const runEnd = (sameBitsUntil(bitmap, sector, set, Math.ceil((inBlock + limit) / 512)) * 512);
+    run.kind = set ? RUN_DATA : RUN_HOLE;
+    run.length = Math.min(runEnd, inBlock + limit) - inBlock;
+    run.fileOffset = start + this.dyn.bitmapBytes + inBlock;
+  }
+
+  protected inflateBlock(): Promise<Buffer> {
+    return Promise.reject(new Error('VHD has no compressed blocks'));
+  }
+}
+
+/** Sector bitmaps are big-endian: sector 0 is the most significant bit of byte 0. */
+function bitAt(bitmap: Buffer, sector: number): boolean {
+  return ((bitmap[sector >> 3] ?? 0) & (0x80 >> (sector & 7))) !== 0;
+}
+
+/** First sector in (from, limit) whose bit differs from `set`, or `limit`. Skips whole bytes. */
+function sameBitsUntil(bitmap: Buffer, from: number, set: boolean, limit: number): number {
+  const full = set ? 0xff : 0x00;
+  let s = from + 1;
+  while (s < limit) {
+    if ((s & 7) === 0 && s + 8 <= limit && bitmap[s >> 3] === full) {
+      s += 8;
+      continue;
+    }
+    if (bitAt(bitmap, s) !== set) return s;
+    s++;
+  }
+  return limit;
+}
+
+async function loadDynamic(file: BoundedFile, headerAt: number, virtualSize: number, footerAt: number): Promise<DynamicLayout> {
+  const header = parseVhdDynamicHeader(await file.readBuffer(VHD_DYNAMIC_HEADER_SIZE, headerAt, 'VHD dynamic header'));
+  const { blockSize, batOffset, maxTableEntries } = header;
+  const blocks = Math.ceil(virtualSize / blockSize);
+  if (maxTableEntries < blocks) throw new DiskFormatError(`VHD BAT has ${maxTableEntries} entries but the virtual size needs ${blocks}`);
+  // Only the entries the virtual size needs are read, and they must lie inside the file.
+  const bat = await file.readBuffer(blocks * 4, batOffset, 'VHD block allocation table');
+  const bitmapBytes = Math.ceil(blockSize / 512 / 8 / 512) * 512;
+  const metadata: FileRange[] = [
+    { name: 'VHD footer copy', start: 0, end: VHD_FOOTER_SIZE },
+    { name: 'VHD dynamic header', start: headerAt, end: headerAt + VHD_DYNAMIC_HEADER_SIZE },
+    { name: 'VHD block allocation table', start: batOffset, end: batOffset + blocks * 4 },
+    { name: 'VHD footer', start: footerAt, end: footerAt + VHD_FOOTER_SIZE },
+  ];
+  const starts = new Float64Array(blocks).fill(-1);
+  for (let i = 0; i < blocks; i++) {
+    const sector = bat.readUInt32BE(i * 4);
+    if (sector === BAT_UNUSED) continue;
+    const start = sector * 512;
+    const used = bitmapBytes + Math.min(blockSize, virtualSize - i * blockSize);
+    if (!file.contains(start, used)) {
+      throw new DiskFormatError(`VHD BAT entry ${i} points to byte offset ${start}, past the end of the file; the image is truncated or corrupt`);
+    }
+    refuseOverlap('VHD', `block ${i}`, start, used, metadata);
+    starts[i] = start;
+  }
+  return { header, bat: starts, bitmapBytes };
+}

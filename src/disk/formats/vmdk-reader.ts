@@ -1,0 +1,171 @@
+import { DiskFormatError } from '../disk-reader.ts';
+import { BoundedFile } from './bounded-file.ts';
+import { inflateBounded } from './inflate.ts';
+import { refuseOverlap, type FileRange } from './int-fields.ts';
+import { LruCache, entriesWithinBudget } from './lru-cache.ts';
+import { MappedReader, RUN_COMPRESSED, RUN_DATA, RUN_HOLE, type Run } from './mapped-reader.ts';
+import { VMDK_MAX_DESCRIPTOR_BYTES, checkEmbeddedDescriptor, parseVmdkDescriptor } from './vmdk-descriptor.ts';
+import { VMDK_FOOTER_BYTES, VMDK_HEADER_SIZE, parseVmdkFooter, parseVmdkHeader, type VmdkHeader } from './vmdk-header.ts';
+
+const GT_CACHE_BYTES = 16 * 1024 * 1024;
+const MAX_GD_BYTES = 32 * 1024 * 1024;
+const GRAIN_MARKER_BYTES = 12; // lba u64 + size u32, then the zlib stream
+
+/** VMDK monolithicSparse and streamOptimized: one sparse extent in this one file. */
+export class VmdkReader extends MappedReader {
+  readonly format = 'vmdk' as const;
+  private readonly grainBytes: number;
+  private readonly gtCache: LruCache<number, Uint32Array>;
+
+  private constructor(
+    file: BoundedFile,
+    private readonly header: VmdkHeader,
+    /** Validated grain table byte offsets per GD entry, 0 for none. */
+    private readonly gd: Float64Array,
+    private readonly metadata: FileRange[],
+  ) {
+    super(file, header.capacitySectors * 512);
+    this.grainBytes = header.grainSectors * 512;
+    this.gtCache = new LruCache(entriesWithinBudget(GT_CACHE_BYTES, header.gtesPerGt * 4));
+  }
+
+  static async open(path: string, maxVirtualSize: number): Promise<VmdkReader> {
+    const file = await BoundedFile.open(path);
+    try {
+      let header: VmdkHeader = parseVmdkHeader(await file.readBuffer(VMDK_HEADER_SIZE, 0, 'VMDK header'), maxVirtualSize);
+      await checkDescriptor(file, header);
+      const metadata: FileRange[] = [
+        { name: 'VMDK header', start: 0, end: VMDK_HEADER_SIZE },
+        { name: 'VMDK descriptor', start: header.descriptorOffset * 512, end: (header.descriptorOffset + header.descriptorSize) * 512 },
+      ];
+      if (header.gdAtEnd) {
+        if (file.size < VMDK_FOOTER_BYTES + VMDK_HEADER_SIZE) throw new DiskFormatError('VMDK streamOptimized file is too small to hold its footer');
+        const tailAt = file.size - VMDK_FOOTER_BYTES;
+        const footer = parseVmdkFooter(await file.readBuffer(VMDK_FOOTER_BYTES, tailAt, 'VMDK footer'), maxVirtualSize);
+        if (footer.capacitySectors !== header.capacitySectors || footer.grainSectors !== header.grainSectors || footer.gtesPerGt !== header.gtesPerGt) {
+          throw new DiskFormatError('VMDK footer disagrees with the header about the disk geometry');
+        }
+        header = { ...header, gdOffset: footer.gdOffset };
+        metadata.push({ name: 'VMDK footer', start: tailAt, end: file.size });
+      }
+      const gd = await loadGrainDirectory(file, header, metadata);
+      return new VmdkReader(file, header, gd, metadata);
+    } catch (e) {
+      await file.close();
+      throw e;
+    }
+  }
+
+  protected async mapRun(offset: number, maxLength: number, run: Run): Promise<void> {
+    const gb = this.grainBytes;
+    const perGt = this.header.gtesPerGt;
+    const grain = Math.floor(offset / gb);
+    const inGrain = offset - grain * gb;
+    const gdIndex = Math.floor(grain / perGt);
+    let gtIndex = grain - gdIndex * perGt;
+    const gtOffset = this.gd[gdIndex] ?? 0;
+    const limit = Math.min(offset + maxLength, (gdIndex + 1) * perGt * gb, this.virtualSize);
+    if (gtOffset === 0) {
+      run.kind = RUN_HOLE;
+      run.length = limit - offset;
+      return;
+    }
+    const gt = await this.gtCache.getOrLoad(gdIndex, () => this.loadGrainTable(gtOffset));
+    const first = gt[gtIndex] ?? 0;
+    let end = (grain + 1) * gb;
+    if (this.isHole(first)) {
+      while (end < limit && this.isHole(gt[++gtIndex] ?? 0)) end += gb;
+      run.kind = RUN_HOLE;
+      run.length = Math.min(end, limit) - offset;
+      return;
+    }
+    const host = first * 512;
+    if (this.header.compressed) {
+      this.checkGrain(host, GRAIN_MARKER_BYTES);
+      run.kind = RUN_COMPRESSED;
+      run.fileOffset = host;
+      run.block = grain;
+      run.inBlock = inGrain;
+      run.length = Math.min(end, limit) - offset;
+      return;
+    }
+    let next = first + this.header.grainSectors;
+    while (end < limit) {
+      const e = gt[++gtIndex] ?? 0;
+      if (this.isHole(e) || e !== next) break;
+      end += gb;
+      next += this.header.grainSectors;
+    }
+    run.kind = RUN_DATA;
+    run.length = Math.min(end, limit) - offset;
+    run.fileOffset = host + inGrain;
+    this.checkGrain(host, inGrain + run.length);
+  }
+
+  protected async inflateBlock(run: Run): Promise<Buffer> {
+    const gb = this.grainBytes;
+    const at = run.fileOffset;
+    const marker = await this.file.readBuffer(GRAIN_MARKER_BYTES, at, 'VMDK grain marker');
+    const size = marker.readUInt32LE(8);
+    // Deflate never expands data by more than a few bytes per 16 KiB block.
+    if (size === 0 || size > gb * 2 + 1024) throw new DiskFormatError(`VMDK compressed grain at byte offset ${at} has an invalid size ${size}`);
+    const data = await this.file.readBuffer(size, at + GRAIN_MARKER_BYTES, 'VMDK compressed grain');
+    const what = `VMDK compressed grain at byte offset ${at}`;
+    const out = inflateBounded('zlib', data, gb, what);
+    const needed = Math.min(gb, this.virtualSize - run.block * gb);
+    if (out.length < needed) throw new DiskFormatError(`${what} decompresses to ${out.length} bytes, fewer than the ${needed} it must hold`);
+    if (out.length === gb) return out;
+    const padded = Buffer.alloc(gb);
+    out.copy(padded);
+    return padded;
+  }
+
+  private isHole(gte: number): boolean {
+    return gte === 0 || (gte === 1 && this.header.zeroGrain);
+  }
+
+  private checkGrain(host: number, length: number): void {
+    if (!this.file.contains(host, length)) {
+      throw new DiskFormatError(`VMDK grain at byte offset ${host} lies past the end of the file; the image is truncated or corrupt`);
+    }
+    refuseOverlap('VMDK', 'grain', host, length, this.metadata);
+  }
+
+  private async loadGrainTable(at: number): Promise<Uint32Array> {
+    const raw = await this.file.readBuffer(this.header.gtesPerGt * 4, at, 'VMDK grain table');
+    const gt = new Uint32Array(this.header.gtesPerGt);
+    for (let i = 0; i < gt.length; i++) gt[i] = raw.readUInt32LE(i * 4);
+    return gt;
+  }
+}
+
+async function checkDescriptor(file: BoundedFile, h: VmdkHeader): Promise<void> {
+  if (h.descriptorOffset === 0 || h.descriptorSize === 0) {
+    throw new DiskFormatError('VMDK sparse extent has no embedded descriptor (it is one part of a multi-file disk); only monolithicSparse and streamOptimized are supported');
+  }
+  const bytes = h.descriptorSize * 512;
+  if (bytes > VMDK_MAX_DESCRIPTOR_BYTES) throw new DiskFormatError(`VMDK embedded descriptor of ${bytes} bytes is larger than the ${VMDK_MAX_DESCRIPTOR_BYTES}-byte limit`);
+  const text = (await file.readBuffer(bytes, h.descriptorOffset * 512, 'VMDK embedded descriptor')).toString('latin1');
+  checkEmbeddedDescriptor(parseVmdkDescriptor(text));
+}
+
+async function loadGrainDirectory(file: BoundedFile, h: VmdkHeader, metadata: FileRange[]): Promise<Float64Array> {
+  const virtualSize = h.capacitySectors * 512;
+  const entries = Math.ceil(virtualSize / (h.grainSectors * 512 * h.gtesPerGt));
+  if (entries * 4 > MAX_GD_BYTES) throw new DiskFormatError(`VMDK grain directory of ${entries} entries is too large`);
+  const gd = new Float64Array(entries);
+  if (entries === 0) return gd;
+  const raw = await file.readBuffer(entries * 4, h.gdOffset * 512, 'VMDK grain directory');
+  const gtBytes = h.gtesPerGt * 4;
+  for (let i = 0; i < entries; i++) {
+    const sector = raw.readUInt32LE(i * 4);
+    if (sector === 0) continue;
+    const at = sector * 512;
+    if (!file.contains(at, gtBytes)) {
+      throw new DiskFormatError(`VMDK grain table ${i} at byte offset ${at} lies past the end of the file; the image is truncated or corrupt`);
+    }
+    refuseOverlap('VMDK', 'grain table', at, gtBytes, metadata);
+    gd[i] = at;
+  }
+  return gd;
+}

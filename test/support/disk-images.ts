@@ -300,7 +300,7 @@ export async function writeHostileImages(dir: string): Promise<HostileImage[]> {
   await qemuImg('create', '-f', 'qcow2', '-b', '/etc/passwd', '-F', 'raw', add('qcow2-backing-etc-passwd.qcow2', 'qcow2', 'backing file'), '1M');
   await qemuImg('create', '-f', 'qcow2', '-o', `data_file=${join(dir, 'qcow2-data-file.bin')}`, add('qcow2-external-data-file.qcow2', 'qcow2', 'external data file'), '1M');
   await qemuImg(
-    'create', '--object', 'secret,id=sec0,data=kiln', '-f', 'qcow2', '-o', 'encrypt.format=luks,encrypt.key-secret=sec0',
+    'create', '--object', 'secret,id=sec0,data=kiln', '-f', 'qcow2', '-o', 'encrypt.format=luks,encrypt.key-secret=sec0,encrypt.iter-time=10',
     add('qcow2-luks-encrypted.qcow2', 'qcow2', 'encrypted'), '1M',
   );
   await qemuImg('create', '-f', 'qcow2', add('qcow2-petabyte.qcow2', 'qcow2', 'exceeds the limit'), '1P');
@@ -440,7 +440,7 @@ export async function writeHostileImages(dir: string): Promise<HostileImage[]> {
   await qemuImg('create', '-f', 'vhdx', add('vhdx.vhdx', 'vhd', 'VHDX'), '1M');
   await qemuImg('create', '-f', 'qed', add('qed.qed', 'qcow2', 'QED'), '1M');
   await qemuImg('create', '-f', 'vdi', add('virtualbox.vdi', 'raw', 'VDI'), '1M');
-  await qemuImg('create', '--object', 'secret,id=sec0,data=kiln', '-f', 'luks', '-o', 'key-secret=sec0', add('luks.img', 'raw', 'LUKS'), '1M');
+  await qemuImg('create', '--object', 'secret,id=sec0,data=kiln', '-f', 'luks', '-o', 'key-secret=sec0,iter-time=10', add('luks.img', 'raw', 'LUKS'), '1M');
   const iso = Buffer.alloc(0x9000);
   iso.write('\x01CD001\x01', 0x8000, 'latin1');
   await writeFile(add('cdrom.iso', 'raw', 'ISO 9660'), iso);

@@ -4,6 +4,7 @@ import type { KilnConfig } from '../config/config.ts';
 import { LocalComputeDriver } from '../compute/local-driver.ts';
 import { AccountService } from '../core/accounts/account-service.ts';
 import { SecretBox } from '../core/accounts/secret-box.ts';
+import { TokenService } from '../core/accounts/token-service.ts';
 import { ImageService } from '../core/images/image-service.ts';
 import { InstanceService } from '../core/instances/instance-service.ts';
 import { closeSharedHashPool } from '../disk/hash-pool.ts';
@@ -19,6 +20,7 @@ import { ImageRepo } from '../store/metadata/image-repo.ts';
 import { InstanceRepo } from '../store/metadata/instance-repo.ts';
 import { JobRepo } from '../store/metadata/job-repo.ts';
 import { QuotaRepo } from '../store/metadata/quota-repo.ts';
+import { TokenRepo } from '../store/metadata/token-repo.ts';
 import type { KilnServices } from './services.ts';
 
 /** Everything one process needs, wired from configuration in one place. */
@@ -27,7 +29,7 @@ export interface Kiln {
   log: Logger;
   db: Db;
   blobs: LocalBlobStore;
-  repos: { accounts: AccountRepo; images: ImageRepo; instances: InstanceRepo; jobs: JobRepo; quota: QuotaRepo };
+  repos: { accounts: AccountRepo; images: ImageRepo; instances: InstanceRepo; jobs: JobRepo; quota: QuotaRepo; tokens: TokenRepo };
   services: KilnServices;
   runner: JobRunner;
   gc(): ReturnType<typeof collectGarbage>;
@@ -45,11 +47,13 @@ export async function createKiln(config: KilnConfig, log: Logger): Promise<Kiln>
     instances: new InstanceRepo(db),
     jobs: new JobRepo(db),
     quota: new QuotaRepo(db),
+    tokens: new TokenRepo(db),
   };
   const box = SecretBox.fromKeyFile(join(config.dataDir, 'master.key'));
   const services: KilnServices = {
     config,
     accounts: new AccountService(repos.accounts, box),
+    tokens: new TokenService(repos.accounts, repos.tokens),
     images: new ImageService({ db, ...repos, config }),
     instances: new InstanceService({ db, ...repos, compute }),
     jobs: repos.jobs,

@@ -1,5 +1,6 @@
 import type { KilnConfig } from '../config/config.ts';
 import type { AccountService } from '../core/accounts/account-service.ts';
+import type { TokenService } from '../core/accounts/token-service.ts';
 import type { ImageService } from '../core/images/image-service.ts';
 import type { InstanceService } from '../core/instances/instance-service.ts';
 import type { JobRepo } from '../store/metadata/job-repo.ts';
@@ -8,6 +9,7 @@ import type { JobRepo } from '../store/metadata/job-repo.ts';
 export interface KilnServices {
   config: KilnConfig;
   accounts: AccountService;
+  tokens: TokenService;
   images: ImageService;
   instances: InstanceService;
   jobs: JobRepo;

@@ -32,6 +32,19 @@ export async function main(argv: string[]): Promise<void> {
       }),
     );
 
+  const token = program.command('token').description('API tokens (Zenlayer `Authorization: Bearer`)');
+  token
+    .command('create')
+    .description('create an API token; it is printed once and only its hash is kept')
+    .option('--account <name>', 'account the token acts for (default: the admin account)')
+    .option('--json', 'print one JSON object')
+    .action((opts: { account?: string; json?: boolean }) =>
+      withKiln(async (kiln) => {
+        const created = await kiln.services.tokens.create(opts.account);
+        print(opts.json, created, `token for account ${created.accountId} (shown only once):\n${created.token}`);
+      }),
+    );
+
   const image = program.command('image').description('base images');
   image
     .command('add-base <file>')

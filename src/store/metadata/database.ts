@@ -4,12 +4,14 @@ import SQLite from 'better-sqlite3';
 import { Kysely, Migrator, SqliteDialect, type Migration, type MigrationProvider } from 'kysely';
 import type { Database } from './schema.ts';
 import * as m001 from './migrations/001_initial.ts';
+import * as m002 from './migrations/002_api_tokens.ts';
 
 export type Db = Kysely<Database>;
 
 /** Migrations are listed here rather than read from a folder so they survive bundling. */
 const migrations: Record<string, Migration> = {
   '001_initial': m001,
+  '002_api_tokens': m002,
 };
 
 class StaticMigrationProvider implements MigrationProvider {

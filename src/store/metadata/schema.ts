@@ -24,6 +24,13 @@ export interface ApiKeysTable {
   created_at: number;
 }
 
+export interface ApiTokensTable {
+  /** Hex SHA-256 of the token; the token itself is shown once and never stored. */
+  token_sha256: string;
+  account_id: string;
+  created_at: number;
+}
+
 export interface ImagesTable {
   seq: Generated<number>;
   id: string;
@@ -127,6 +134,7 @@ export interface Database {
   accounts: AccountsTable;
   projects: ProjectsTable;
   api_keys: ApiKeysTable;
+  api_tokens: ApiTokensTable;
   images: ImagesTable;
   image_counts: ImageCountsTable;
   account_image_quota: AccountImageQuotaTable;

@@ -1,0 +1,17 @@
+import type { Kysely } from 'kysely';
+
+/**
+ * Bearer tokens (Zenlayer `Authorization: Bearer <token>`). Only a SHA-256 of each token
+ * is kept: tokens are high-entropy random strings, so an unsalted hash is enough to make
+ * a copy of the database useless for calling the API.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export async function up(db: Kysely<any>): Promise<void> {
+  await db.schema
+    .createTable('api_tokens')
+    .addColumn('token_sha256', 'text', (c) => c.primaryKey())
+    .addColumn('account_id', 'text', (c) => c.notNull().references('accounts.id'))
+    .addColumn('created_at', 'bigint', (c) => c.notNull())
+    .execute();
+  await db.schema.createIndex('api_tokens_account').on('api_tokens').column('account_id').execute();
+}

@@ -1,0 +1,15 @@
+import type { Db } from './database.ts';
+
+/** API tokens by their SHA-256; the plain token never reaches this layer. */
+export class TokenRepo {
+  constructor(private readonly db: Db) {}
+
+  async insert(tokenSha256: string, accountId: string): Promise<void> {
+    await this.db.insertInto('api_tokens').values({ token_sha256: tokenSha256, account_id: accountId, created_at: Date.now() }).execute();
+  }
+
+  async accountOf(tokenSha256: string): Promise<string | undefined> {
+    const r = await this.db.selectFrom('api_tokens').select('account_id').where('token_sha256', '=', tokenSha256).executeTakeFirst();
+    return r?.account_id;
+  }
+}

@@ -21,6 +21,22 @@ export interface KilnConfig {
   jobs: { leaseMs: number; heartbeatMs: number; pollMs: number; maxAttempts: number; concurrency: number };
   gc: { intervalMs: number };
   quotas: { customImagesPerAccount: number };
+  /** The Zenlayer Cloud API 2.0 dialect: its own regions, zones and instance types. */
+  zenlayer: {
+    /** How far X-ZC-Timestamp may be from the server clock, either way. */
+    maxSkewSeconds: number;
+    regions: RegionConfig[];
+    instanceTypes: InstanceTypeConfig[];
+  };
+}
+
+/** A sellable instance size; gpuCount 0 (and gpuModel null) for CPU-only types. */
+export interface InstanceTypeConfig {
+  id: string;
+  cpu: number;
+  memoryGiB: number;
+  gpuCount: number;
+  gpuModel: string | null;
 }
 
 export interface RegionConfig {
@@ -88,6 +104,15 @@ export function loadConfig(env: Env = process.env): KilnConfig {
     },
     gc: { intervalMs: read.int('KILN_GC_INTERVAL_MS', 600_000, 1000, 86_400_000) },
     quotas: { customImagesPerAccount: read.int('KILN_CUSTOM_IMAGE_QUOTA', 1000, 0, 10_000_000) },
+    zenlayer: {
+      maxSkewSeconds: read.int('KILN_ZC_MAX_SKEW_SECONDS', 300, 1, 86_400),
+      // Zone ids shaped like the vendor's (`asia-east-1a`, `na-us-la-2a` in the zec pages).
+      regions: read.regions('KILN_ZC_REGIONS', 'asia-east-1:asia-east-1a,asia-east-1b;na-us-la-2:na-us-la-2a'),
+      instanceTypes: read.instanceTypes(
+        'KILN_ZC_INSTANCE_TYPES',
+        'z2a.cpu.1:1:2,z2a.cpu.2:2:4,z2a.cpu.4:4:8,z3a.g.C49.c8m32.1:8:32:1:RTX 4090,z3a.g.C49.c16m64.2:16:64:2:RTX 4090',
+      ),
+    },
   };
   if (config.jobs.heartbeatMs * 2 > config.jobs.leaseMs) {
     problems.push('KILN_JOB_HEARTBEAT_MS must be at most half of KILN_JOB_LEASE_MS, or leases lapse under a live worker');
@@ -150,6 +175,26 @@ class EnvReader {
       .split(',')
       .map((s) => s.trim())
       .filter((s) => s !== '');
+  }
+
+  /** `type:cpu:memoryGiB[:gpuCount:gpuModel],...`; a type without GPU fields is CPU-only. */
+  instanceTypes(name: string, fallback: string): InstanceTypeConfig[] {
+    const out: InstanceTypeConfig[] = [];
+    for (const part of this.str(name, fallback).split(',').map((s) => s.trim()).filter(Boolean)) {
+      const [id, cpu, mem, gpus, model] = part.split(':').map((s) => s.trim());
+      const whole = (v: string | undefined) => (v !== undefined && /^\d+$/.test(v) ? Number(v) : NaN);
+      const t = { id: id ?? '', cpu: whole(cpu), memoryGiB: whole(mem), gpuCount: gpus === undefined ? 0 : whole(gpus), gpuModel: model || null };
+      if (!/^[A-Za-z0-9.-]+$/.test(t.id) || !(t.cpu >= 1) || !(t.memoryGiB >= 1) || !(t.gpuCount >= 0) || (t.gpuCount > 0) !== (t.gpuModel !== null)) {
+        this.problems.push(`${name}: "${part}" must look like type:cpu:memoryGiB or type:cpu:memoryGiB:gpuCount:gpuModel`);
+        continue;
+      }
+      if (out.some((o) => o.id === t.id)) {
+        this.problems.push(`${name}: instance type ${t.id} is listed twice`);
+        continue;
+      }
+      out.push(t);
+    }
+    return out;
   }
 
   /** `region:zone1,zone2;region2:zone` — the first zone of each region is its default. */

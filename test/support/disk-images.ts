@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { open, readFile, rm, stat, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { deflateRawSync } from 'node:zlib';
 import type { DiskFormat, DiskReader } from '../../src/disk/disk-reader.ts';
 import { vhdChecksum } from '../../src/disk/formats/vhd-structures.ts';
 
@@ -299,10 +300,10 @@ export async function writeHostileImages(dir: string): Promise<HostileImage[]> {
   // --- qcow2 ---
   await qemuImg('create', '-f', 'qcow2', '-b', '/etc/passwd', '-F', 'raw', add('qcow2-backing-etc-passwd.qcow2', 'qcow2', 'backing file'), '1M');
   await qemuImg('create', '-f', 'qcow2', '-o', `data_file=${join(dir, 'qcow2-data-file.bin')}`, add('qcow2-external-data-file.qcow2', 'qcow2', 'external data file'), '1M');
-  await qemuImg(
-    'create', '--object', 'secret,id=sec0,data=kiln', '-f', 'qcow2', '-o', 'encrypt.format=luks,encrypt.key-secret=sec0,encrypt.iter-time=10',
-    add('qcow2-luks-encrypted.qcow2', 'qcow2', 'encrypted'), '1M',
-  );
+  // Legacy AES encryption; creating a real LUKS-encrypted qcow2 takes seconds of key stretching.
+  const encrypted = add('qcow2-aes-encrypted.qcow2', 'qcow2', 'encrypted');
+  await convert(encrypted, 'qcow2');
+  await patch(encrypted, 32, u32be(1));
   await qemuImg('create', '-f', 'qcow2', add('qcow2-petabyte.qcow2', 'qcow2', 'exceeds the limit'), '1P');
   await qemuImg('create', '-f', 'qcow', add('qcow-v1.qcow2', 'qcow2', 'qcow version 1'), '1M');
   try {
@@ -341,6 +342,29 @@ export async function writeHostileImages(dir: string): Promise<HostileImage[]> {
   const truncatedQcow2 = add('qcow2-truncated.qcow2', 'qcow2', 'truncated');
   await convert(truncatedQcow2, 'qcow2');
   await truncate(truncatedQcow2, (await stat(truncatedQcow2)).size - 64 * 1024 - 1000);
+
+  const l1Small = add('qcow2-l1-size-too-small.qcow2', 'qcow2', 'L1 table has 0 entries');
+  await convert(l1Small, 'qcow2');
+  await patch(l1Small, 36, u32be(0));
+
+  const refPast = add('qcow2-refcount-table-past-eof.qcow2', 'qcow2', 'refcount table at byte offset');
+  await convert(refPast, 'qcow2');
+  await patch(refPast, 48, u64be(1n << 40n));
+
+  // A compressed cluster whose deflate stream inflates to far more than one cluster.
+  const bomb = add('qcow2-compressed-cluster-bomb.qcow2', 'qcow2', 'could not be decompressed');
+  await convert(bomb, 'qcow2', '-c');
+  {
+    const b = await readFile(bomb);
+    const { l2 } = await qcow2Layout(bomb);
+    const entry = b.readBigUInt64BE(l2);
+    const x = 62n - BigInt(16 - 8); // 64 KiB clusters
+    const host = Number(entry & ((1n << x) - 1n));
+    const payload = deflateRawSync(Buffer.alloc(16 * MiB));
+    const sectors = BigInt(Math.ceil((payload.length + (host % 512)) / 512) - 1);
+    await patch(bomb, host, payload);
+    await patch(bomb, l2, u64be((1n << 62n) | (sectors << x) | BigInt(host)));
+  }
 
   await writeFile(add('raw-claimed-as-qcow2.img', 'qcow2', 'image claimed as qcow2 but its content is raw'), patternBytes(9, 64 * 1024));
   await convert(add('qcow2-claimed-as-vmdk.qcow2', 'vmdk', 'image claimed as vmdk but its content is qcow2'), 'qcow2');
@@ -423,6 +447,17 @@ export async function writeHostileImages(dir: string): Promise<HostileImage[]> {
     await patch(batPast, bat, u32be(0x7ffffff0));
   }
 
+  const tinyBlocks = add('vhd-tiny-blocks-huge-bat.vhd', 'vhd', 'too large');
+  await qemuImg('create', '-f', 'vpc', '-o', 'subformat=dynamic,force_size=on', tinyBlocks, '32G');
+  {
+    const buf = await readFile(tinyBlocks);
+    const header = Buffer.from(buf.subarray(512, 1536));
+    header.writeUInt32BE(512, 32); // 512-byte blocks: 64 Mi BAT entries for 32 GiB
+    header.writeUInt32BE(0xffffffff, 28);
+    header.writeUInt32BE(vhdChecksum(header, 36), 36);
+    await patch(tinyBlocks, 512, header);
+  }
+
   const vhdTrunc = add('vhd-dynamic-truncated.vhd', 'vhd', 'truncated');
   await convert(vhdTrunc, 'vpc', '-o', 'subformat=dynamic');
   await truncate(vhdTrunc, (await stat(vhdTrunc)).size - 300 * 1024);
@@ -440,7 +475,10 @@ export async function writeHostileImages(dir: string): Promise<HostileImage[]> {
   await qemuImg('create', '-f', 'vhdx', add('vhdx.vhdx', 'vhd', 'VHDX'), '1M');
   await qemuImg('create', '-f', 'qed', add('qed.qed', 'qcow2', 'QED'), '1M');
   await qemuImg('create', '-f', 'vdi', add('virtualbox.vdi', 'raw', 'VDI'), '1M');
-  await qemuImg('create', '--object', 'secret,id=sec0,data=kiln', '-f', 'luks', '-o', 'key-secret=sec0,iter-time=10', add('luks.img', 'raw', 'LUKS'), '1M');
+  // A LUKS1 header start (magic, version, cipher); the refusal must come from the magic alone.
+  const luks = Buffer.alloc(4096);
+  luks.write('LUKS\xba\xbe\x00\x01aes', 0, 'latin1');
+  await writeFile(add('luks.img', 'raw', 'LUKS'), luks);
   const iso = Buffer.alloc(0x9000);
   iso.write('\x01CD001\x01', 0x8000, 'latin1');
   await writeFile(add('cdrom.iso', 'raw', 'ISO 9660'), iso);

@@ -29,9 +29,7 @@ export class BoundedFile {
 
   /** Reads exactly `length` bytes into `buf` at `bufOffset`; `what` names the structure for the error. */
   async readInto(buf: Buffer, bufOffset: number, length: number, position: number, what: string): Promise<void> {
-    if (!this.contains(position, length)) {
-      throw new DiskFormatError(`${what} at byte offset ${position} (${length} bytes) lies past the end of the ${this.size}-byte file; the image is truncated or corrupt`);
-    }
+    if (!this.contains(position, length)) throw this.pastEnd(what, position, length);
     let done = 0;
     while (done < length) {
       const { bytesRead } = await this.fh.read(buf, bufOffset + done, length - done, position + done);
@@ -42,6 +40,8 @@ export class BoundedFile {
 
   /** Allocates and reads; callers bound `length` before calling (never straight from a header). */
   async readBuffer(length: number, position: number, what: string): Promise<Buffer> {
+    // Checked before allocating, so a size field can never make us allocate past the file.
+    if (!this.contains(position, length)) throw this.pastEnd(what, position, length);
     const buf = Buffer.allocUnsafe(length);
     await this.readInto(buf, 0, length, position, what);
     return buf;
@@ -53,6 +53,10 @@ export class BoundedFile {
     const available = Math.max(0, Math.min(length, this.size - position));
     if (available > 0) await this.readInto(buf, 0, available, position, 'data');
     return buf;
+  }
+
+  private pastEnd(what: string, position: number, length: number): DiskFormatError {
+    return new DiskFormatError(`${what} at byte offset ${position} (${length} bytes) lies past the end of the ${this.size}-byte file; the image is truncated or corrupt`);
   }
 
   async close(): Promise<void> {

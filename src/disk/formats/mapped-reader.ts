@@ -2,6 +2,9 @@ import type { DiskFormat, DiskReader, Extent } from '../disk-reader.ts';
 import type { BoundedFile } from './bounded-file.ts';
 import { LruCache } from './lru-cache.ts';
 
+/** Bounds the memory of one read: each in-flight block holds its compressed and inflated bytes. */
+const MAX_INFLATES_IN_FLIGHT = 16;
+
 export const RUN_HOLE = 0;
 export const RUN_DATA = 1;
 export const RUN_COMPRESSED = 2;
@@ -75,20 +78,41 @@ export abstract class MappedReader implements DiskReader {
       throw new RangeError(`read of ${length} bytes at ${offset} is outside the ${this.virtualSize}-byte disk or the buffer`);
     }
     const run = newRun();
+    // Inflates are caught as they are queued (an unobserved rejection would crash the
+    // process) and every one is settled before we return or throw: none writes into buf later.
+    const pending: Promise<void>[] = [];
+    let inflateFailure: unknown;
+    const settle = async () => {
+      await Promise.all(pending.splice(0));
+      if (inflateFailure !== undefined) throw inflateFailure;
+    };
     let done = 0;
-    while (done < length) {
-      await this.mapChecked(offset + done, length - done, run);
-      const n = run.length;
-      if (run.kind === RUN_HOLE) {
-        buf.fill(0, done, done + n);
-      } else if (run.kind === RUN_DATA) {
-        await this.file.readInto(buf, done, n, run.fileOffset, `${this.format} data`);
-      } else {
-        const block = await this.inflatedBlock(run);
-        block.copy(buf, done, run.inBlock, run.inBlock + n);
+    try {
+      while (done < length) {
+        await this.mapChecked(offset + done, length - done, run);
+        const n = run.length;
+        if (run.kind === RUN_HOLE) {
+          buf.fill(0, done, done + n);
+        } else if (run.kind === RUN_DATA) {
+          await this.file.readInto(buf, done, n, run.fileOffset, `${this.format} data`);
+        } else {
+          // Compressed blocks land in disjoint parts of buf, so they inflate in parallel.
+          if (pending.length >= MAX_INFLATES_IN_FLIGHT) await settle();
+          const at = done;
+          const { inBlock } = run;
+          pending.push(
+            this.inflatedBlock({ ...run }).then(
+              (block) => void block.copy(buf, at, inBlock, inBlock + n),
+              (e: unknown) => void (inflateFailure ??= e),
+            ),
+          );
+        }
+        done += n;
       }
-      done += n;
+    } finally {
+      await Promise.all(pending.splice(0));
     }
+    if (inflateFailure !== undefined) throw inflateFailure;
   }
 
   async close(): Promise<void> {

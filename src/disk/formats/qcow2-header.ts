@@ -109,7 +109,8 @@ export function parseQcow2Header(head: Buffer, fileSize: number, maxVirtualSize:
 
 function checkTable(name: string, offset: number, length: number, clusterSize: number, fileSize: number, required: boolean): void {
   if (!required) return;
-  if (offset === 0 || offset % clusterSize !== 0) throw new DiskFormatError(`qcow2 ${name} offset ${offset} is not cluster-aligned`);
+  if (offset === 0) throw new DiskFormatError(`qcow2 ${name} offset is 0 (it would overlap the header)`);
+  if (offset % clusterSize !== 0) throw new DiskFormatError(`qcow2 ${name} offset ${offset} is not cluster-aligned`);
   if (offset + length > fileSize) throw new DiskFormatError(`qcow2 ${name} at byte offset ${offset} lies past the end of the file; the image is truncated or corrupt`);
 }
 

@@ -64,8 +64,11 @@ export class Qcow2Reader extends MappedReader {
     const l2Offset = this.l1[l1Index] ?? 0;
     const l2End = (l1Index + 1) * this.l2Entries * cs;
     if (l2Offset === 0) {
+      // Skip every following unallocated L2 table too: an empty 2 TiB disk is one run.
+      let next = l1Index + 1;
+      while (next < this.l1.length && this.l1[next] === 0) next++;
       run.kind = RUN_HOLE;
-      run.length = Math.min(maxLength, l2End - offset);
+      run.length = Math.min(maxLength, Math.min(next * this.l2Entries * cs, this.virtualSize) - offset);
       return;
     }
     const table = await this.l2Cache.getOrLoad(l2Offset, () => this.file.readBuffer(cs, l2Offset, 'qcow2 L2 table'));
@@ -144,7 +147,7 @@ export class Qcow2Reader extends MappedReader {
     // qemu reads those as zeros and so do we.
     const compressed = await this.file.readClamped(run.compressedLength, host);
     const what = `qcow2 compressed cluster at byte offset ${host}`;
-    const out = inflateBounded('raw', compressed, cs, what);
+    const out = await inflateBounded('raw', compressed, cs, what);
     if (out.length !== cs) throw new DiskFormatError(`${what} decompresses to ${out.length} bytes instead of ${cs}`);
     return out;
   }

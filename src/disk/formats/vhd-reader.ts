@@ -13,6 +13,8 @@ import {
 
 const BAT_UNUSED = 0xffffffff;
 const BITMAP_CACHE_BYTES = 4 * 1024 * 1024;
+/** Like qemu's L1 cap: the BAT (and our copy of it) stays small whatever the header claims. */
+const MAX_BAT_BYTES = 32 * 1024 * 1024;
 
 interface DynamicLayout {
   header: VhdDynamicHeader;
@@ -71,8 +73,12 @@ export class VhdReader extends MappedReader {
     const limit = Math.min(maxLength, blockSize - inBlock);
     const start = this.dyn.bat[block] ?? -1;
     if (start < 0) {
+      // Skip every following unallocated block too, so empty stretches cost one step.
+      let next = block + 1;
+      const bat = this.dyn.bat;
+      while (next < bat.length && bat[next]! < 0) next++;
       run.kind = RUN_HOLE;
-      run.length = limit;
+      run.length = Math.min(maxLength, Math.min(next * blockSize, this.virtualSize) - offset);
       return;
     }
     const bitmap = await this.bitmaps.getOrLoad(block, () => this.file.readBuffer(this.dyn!.bitmapBytes, start, 'VHD sector bitmap'));
@@ -114,6 +120,7 @@ async function loadDynamic(file: BoundedFile, headerAt: number, virtualSize: num
   const { blockSize, batOffset, maxTableEntries } = header;
   const blocks = Math.ceil(virtualSize / blockSize);
   if (maxTableEntries < blocks) throw new DiskFormatError(`VHD BAT has ${maxTableEntries} entries but the virtual size needs ${blocks}`);
+  if (blocks * 4 > MAX_BAT_BYTES) throw new DiskFormatError(`VHD block allocation table of ${blocks} entries is too large (block size ${blockSize})`);
   // Only the entries the virtual size needs are read, and they must lie inside the file.
   const bat = await file.readBuffer(blocks * 4, batOffset, 'VHD block allocation table');
   const bitmapBytes = Math.ceil(blockSize / 512 / 8 / 512) * 512;

@@ -66,8 +66,10 @@ export class VmdkReader extends MappedReader {
     const gtOffset = this.gd[gdIndex] ?? 0;
     const limit = Math.min(offset + maxLength, (gdIndex + 1) * perGt * gb, this.virtualSize);
     if (gtOffset === 0) {
+      let next = gdIndex + 1;
+      while (next < this.gd.length && this.gd[next] === 0) next++;
       run.kind = RUN_HOLE;
-      run.length = limit - offset;
+      run.length = Math.min(offset + maxLength, next * perGt * gb, this.virtualSize) - offset;
       return;
     }
     const gt = await this.gtCache.getOrLoad(gdIndex, () => this.loadGrainTable(gtOffset));
@@ -105,13 +107,16 @@ export class VmdkReader extends MappedReader {
   protected async inflateBlock(run: Run): Promise<Buffer> {
     const gb = this.grainBytes;
     const at = run.fileOffset;
-    const marker = await this.file.readBuffer(GRAIN_MARKER_BYTES, at, 'VMDK grain marker');
-    const size = marker.readUInt32LE(8);
+    // One read usually gets marker and data: deflate of a grain is at most a little larger.
+    const guess = Math.min(GRAIN_MARKER_BYTES + gb + 1024, this.file.size - at);
+    let head = await this.file.readBuffer(guess, at, 'VMDK grain marker');
+    if (head.length < GRAIN_MARKER_BYTES) throw new DiskFormatError(`VMDK grain marker at byte offset ${at} is truncated`);
+    const size = head.readUInt32LE(8);
     // Deflate never expands data by more than a few bytes per 16 KiB block.
     if (size === 0 || size > gb * 2 + 1024) throw new DiskFormatError(`VMDK compressed grain at byte offset ${at} has an invalid size ${size}`);
-    const data = await this.file.readBuffer(size, at + GRAIN_MARKER_BYTES, 'VMDK compressed grain');
+    if (GRAIN_MARKER_BYTES + size > head.length) head = await this.file.readBuffer(GRAIN_MARKER_BYTES + size, at, 'VMDK compressed grain');
     const what = `VMDK compressed grain at byte offset ${at}`;
-    const out = inflateBounded('zlib', data, gb, what);
+    const out = await inflateBounded('zlib', head.subarray(GRAIN_MARKER_BYTES, GRAIN_MARKER_BYTES + size), gb, what);
     const needed = Math.min(gb, this.virtualSize - run.block * gb);
     if (out.length < needed) throw new DiskFormatError(`${what} decompresses to ${out.length} bytes, fewer than the ${needed} it must hold`);
     if (out.length === gb) return out;
@@ -156,6 +161,7 @@ async function loadGrainDirectory(file: BoundedFile, h: VmdkHeader, metadata: Fi
   const gd = new Float64Array(entries);
   if (entries === 0) return gd;
   const raw = await file.readBuffer(entries * 4, h.gdOffset * 512, 'VMDK grain directory');
+  metadata.push({ name: 'VMDK grain directory', start: h.gdOffset * 512, end: h.gdOffset * 512 + entries * 4 });
   const gtBytes = h.gtesPerGt * 4;
   for (let i = 0; i < entries; i++) {
     const sector = raw.readUInt32LE(i * 4);

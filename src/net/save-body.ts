@@ -1,6 +1,5 @@
 // Streams a 2xx response body to `destPath + '.part'` under the size cap, then renames it
 // into place. On any failure the .part file is removed: no partial download survives.
-import { once } from 'node:events';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import type { IncomingMessage } from 'node:http';
@@ -24,21 +23,29 @@ export async function saveBody(
   const contentType = res.headers['content-type'] ?? null;
   const part = `${destPath}.part`;
   let bytes = 0;
+  // The pipeline destroys every stream with the first error, so the write stream also
+  // emits network errors; only an error it raised before the response did is local.
+  let readError: unknown;
   let writeError: unknown;
   let out: WriteStream | undefined;
   const discard = async () => {
     res.destroy();
     // A write stream destroyed while still opening creates the file late; wait it out.
-    if (out && !out.closed) {
-      out.destroy();
-      await once(out, 'close');
+    // (events.once would reject on the 'error' the pipeline already gave it.)
+    const stream = out;
+    if (stream && !stream.closed) {
+      await new Promise<void>((resolve) => {
+        stream.once('close', () => resolve());
+        stream.destroy();
+      });
     }
     await rm(part, { force: true });
   };
   try {
     signal?.throwIfAborted();
     out = createWriteStream(part, { mode: 0o600 });
-    out.on('error', (e) => (writeError = e));
+    res.on('error', (e) => (readError ??= e));
+    out.on('error', (e) => (writeError ??= e));
     await pipeline(
       res,
       async function* count(source: AsyncIterable<Buffer>) {
@@ -57,7 +64,7 @@ export async function saveBody(
     await discard();
     if (signal?.aborted) throw signal.reason;
     // Local failures (disk full, permissions) are ours, not the URL's: pass them on as is.
-    if (e instanceof DownloadError || (writeError !== undefined && e === writeError)) throw e;
+    if (e instanceof DownloadError || (writeError !== undefined && e === writeError && e !== readError)) throw e;
     if (total !== null && bytes < total) throw truncated(bytes, total, e);
     const code = (e as NodeJS.ErrnoException).code ?? 'connection closed';
     throw new DownloadError(`import download failed after ${bytes} bytes (${code})`, { transient: true, cause: e });

@@ -13,6 +13,8 @@ export interface LocalServer {
   /** Request paths in arrival order; `hosts` the Host headers. */
   hits: string[];
   hosts: string[];
+  /** For TLS servers: called with each SNI name a client sends. */
+  onTlsName?: (name: string) => void;
   close(): Promise<void>;
 }
 
@@ -24,10 +26,21 @@ export async function startServer(handler: Handler, tls?: { key: string; cert: s
     hosts.push(req.headers.host ?? '');
     handler(req, res);
   };
-  const server: Server = tls ? createHttps(tls, listener) : createHttp(listener);
+  const server: Server = tls
+    ? createHttps(
+        {
+          ...tls,
+          SNICallback: (name, cb) => {
+            local.onTlsName?.(name);
+            cb(null, undefined);
+          },
+        },
+        listener,
+      )
+    : createHttp(listener);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
-  return {
+  const local: LocalServer = {
     port,
     hostPort: `127.0.0.1:${port}`,
     base: `${tls ? 'https' : 'http'}://127.0.0.1:${port}`,
@@ -39,6 +52,7 @@ export async function startServer(handler: Handler, tls?: { key: string; cert: s
         server.close(() => resolve());
       }),
   };
+  return local;
 }
 
 /** Sends `body` as the response, with Content-Length unless `chunked`. */

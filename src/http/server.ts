@@ -1,6 +1,7 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Kiln } from '../app/kiln.ts';
 import { ucloudDialect } from '../dialects/ucloud/plugin.ts';
+import { zenlayerDialect } from '../dialects/zenlayer/plugin.ts';
 import { RequestMetrics } from './metrics.ts';
 
 /** The HTTP surface: health, metrics, and one plugin per vendor dialect. */
@@ -21,5 +22,6 @@ export async function buildServer(kiln: Kiln): Promise<FastifyInstance> {
     return metrics.registry.metrics();
   });
   await app.register(ucloudDialect(kiln.services, metrics));
+  await app.register(zenlayerDialect(kiln.services, metrics));
   return app;
 }

@@ -1,0 +1,38 @@
+import type { ZecAction } from '../action.ts';
+import type { Schema } from '../protocol/params.ts';
+import { CreateImage } from './image/create-image.ts';
+import { DeleteImages } from './image/delete-images.ts';
+import { DescribeCustomImages } from './image/describe-custom-images.ts';
+import { DescribeImages } from './image/describe-images.ts';
+import { ModifyImagesAttributes } from './image/modify-images-attributes.ts';
+import { CreateZecInstances } from './instance/create-zec-instances.ts';
+import { DescribeInstances } from './instance/describe-instances.ts';
+import { DescribeInstancesStatus } from './instance/describe-instances-status.ts';
+import { RebootInstances } from './instance/reboot-instances.ts';
+import { ReleaseInstances } from './instance/release-instances.ts';
+import { StartInstances } from './instance/start-instances.ts';
+import { StopInstances } from './instance/stop-instances.ts';
+import { DescribeZoneGpuInstanceConfigInfos } from './zone/describe-zone-gpu-instance-config-infos.ts';
+import { DescribeZoneInstanceConfigInfos } from './zone/describe-zone-instance-config-infos.ts';
+import { DescribeZones } from './zone/describe-zones.ts';
+
+/** Every ZEC action this server answers; the dispatcher looks actions up here by name. */
+export const zecActions: ZecAction<Schema>[] = [
+  CreateImage,
+  DescribeImages,
+  DescribeCustomImages,
+  ModifyImagesAttributes,
+  DeleteImages,
+  CreateZecInstances,
+  DescribeInstances,
+  DescribeInstancesStatus,
+  StartInstances,
+  StopInstances,
+  RebootInstances,
+  ReleaseInstances,
+  DescribeZones,
+  DescribeZoneInstanceConfigInfos,
+  DescribeZoneGpuInstanceConfigInfos,
+  // Each action's handler takes its own schema's parameters; the dispatcher parses with
+  // that same schema before calling, which the array's element type cannot express.
+] as unknown as ZecAction<Schema>[];

@@ -1,0 +1,15 @@
+import { defineZecAction } from '../../action.ts';
+import { bool, strArray } from '../../protocol/params.ts';
+import { eachInstance } from './batch.ts';
+
+/** RebootInstances: a running local instance has nothing to restart, so a reboot only checks it is RUNNING. */
+export const RebootInstances = defineZecAction({
+  name: 'RebootInstances',
+  params: {
+    instanceIds: strArray({ required: true, maxItems: 100 }),
+    forceReboot: bool(),
+  },
+  async handle({ services, principal }, p) {
+    return eachInstance(p.instanceIds, (id) => services.instances.reboot(principal, 'zec', id));
+  },
+});

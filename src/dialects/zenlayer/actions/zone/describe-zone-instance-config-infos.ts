@@ -1,0 +1,25 @@
+import { defineZecAction } from '../../action.ts';
+import { str } from '../../protocol/params.ts';
+import { NIC_BPS, NIC_PPS, offers, typeName } from './instance-type-offers.ts';
+
+/** DescribeZoneInstanceConfigInfos: the CPU-only instance types (KILN_ZC_INSTANCE_TYPES). */
+export const DescribeZoneInstanceConfigInfos = defineZecAction({
+  name: 'DescribeZoneInstanceConfigInfos',
+  params: { zoneId: str(), instanceType: str() },
+  async handle({ services }, p) {
+    return {
+      instanceTypeQuotaSet: offers(services.config, false, p).map(({ zoneId, type }) => ({
+        zoneId,
+        instanceType: type.id,
+        instanceTypeName: typeName(type),
+        cpuCount: type.cpu,
+        memory: type.memoryGiB,
+        bps: NIC_BPS,
+        pps: NIC_PPS,
+        internetMaxBandwidthOutLimit: 10_000,
+        withStock: true,
+        internetChargeTypes: ['ByBandwidth', 'ByTrafficPackage', 'BandwidthCluster'],
+      })),
+    };
+  },
+});

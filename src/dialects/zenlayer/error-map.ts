@@ -1,0 +1,32 @@
+import type { ErrorCode } from '../../core/errors.ts';
+import { ZcCode } from './protocol/error-codes.ts';
+
+/**
+ * Core error codes as Zenlayer HTTP status + code. The business codes are the ones the
+ * ZEC pages document (seed 004 for CreateImage; ModifyImagesAttributes/DeleteImages:
+ * INVALID_IMAGE_NOT_FOUND, INVALID_IMAGE_STATUS); the rest are the common codes.
+ */
+export const zenlayerErrorFor: Record<ErrorCode, { status: number; code: string }> = {
+  MissingParameter: { status: 400, code: ZcCode.MissingParameter },
+  InvalidParameter: { status: 400, code: ZcCode.InvalidParameterValue },
+  AccountNotFound: { status: 401, code: ZcCode.UnauthorizedOperation },
+  ProjectNotFound: { status: 404, code: ZcCode.ResourceGroupNotFound },
+  RegionNotFound: { status: 400, code: ZcCode.InvalidParameterValue },
+  ZoneNotFound: { status: 400, code: ZcCode.InvalidParameterValue },
+  ImageNotFound: { status: 404, code: 'INVALID_IMAGE_NOT_FOUND' },
+  // ModifyImagesAttributes/DeleteImages look among the caller's custom images only, where
+  // a base image is simply not found.
+  ImageNotCustom: { status: 404, code: 'INVALID_IMAGE_NOT_FOUND' },
+  ImageNotAvailable: { status: 400, code: 'INVALID_IMAGE_STATUS' },
+  ImageBusy: { status: 400, code: 'INVALID_IMAGE_STATUS' },
+  InstanceNotFound: { status: 404, code: 'INVALID_INSTANCE_NOT_FOUND' },
+  InstanceNotStopped: { status: 400, code: 'OPERATION_DENIED_INSTANCE_STATUS_NOT_SUPPORT' },
+  InstanceNotRunning: { status: 400, code: 'OPERATION_DENIED_INSTANCE_STATUS_NOT_SUPPORT' },
+  InstanceBusy: { status: 400, code: 'OPERATION_DENIED_INSTANCE_IN_OPERATION' },
+  DiskNotFound: { status: 404, code: ZcCode.ResourceNotFound },
+  GpuInstanceNotSupported: { status: 400, code: 'OPERATION_DENIED_GPU_INSTANCE_NOT_SUPPORT' },
+  QuotaExceeded: { status: 400, code: 'INVALID_IMAGE_QUOTA_EXCEED' },
+  NameTaken: { status: 400, code: ZcCode.InvalidParameterValue },
+  PermissionDenied: { status: 403, code: ZcCode.UnauthorizedOperation },
+  Internal: { status: 500, code: ZcCode.InternalServerError },
+};

@@ -6,6 +6,7 @@ import { AccountService } from '../core/accounts/account-service.ts';
 import { SecretBox } from '../core/accounts/secret-box.ts';
 import { TokenService } from '../core/accounts/token-service.ts';
 import { ImageService } from '../core/images/image-service.ts';
+import { ImageSharing } from '../core/images/image-sharing.ts';
 import { InstanceService } from '../core/instances/instance-service.ts';
 import { closeSharedHashPool } from '../disk/hash-pool.ts';
 import { collectGarbage } from '../jobs/garbage-collector.ts';
@@ -50,11 +51,13 @@ export async function createKiln(config: KilnConfig, log: Logger): Promise<Kiln>
     tokens: new TokenRepo(db),
   };
   const box = SecretBox.fromKeyFile(join(config.dataDir, 'master.key'));
+  const images = new ImageService({ db, ...repos, config });
   const services: KilnServices = {
     config,
     accounts: new AccountService(repos.accounts, box),
     tokens: new TokenService(repos.accounts, repos.tokens),
-    images: new ImageService({ db, ...repos, config }),
+    images,
+    imageSharing: new ImageSharing({ db, images: repos.images, quota: repos.quota, config }, images),
     instances: new InstanceService({ db, ...repos, compute }),
     jobs: repos.jobs,
   };

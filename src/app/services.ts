@@ -2,6 +2,7 @@ import type { KilnConfig } from '../config/config.ts';
 import type { AccountService } from '../core/accounts/account-service.ts';
 import type { TokenService } from '../core/accounts/token-service.ts';
 import type { ImageService } from '../core/images/image-service.ts';
+import type { ImageSharing } from '../core/images/image-sharing.ts';
 import type { InstanceService } from '../core/instances/instance-service.ts';
 import type { JobRepo } from '../store/metadata/job-repo.ts';
 
@@ -11,6 +12,8 @@ export interface KilnServices {
   accounts: AccountService;
   tokens: TokenService;
   images: ImageService;
+  /** Copies and the community catalogue of public images. */
+  imageSharing: ImageSharing;
   instances: InstanceService;
   jobs: JobRepo;
 }

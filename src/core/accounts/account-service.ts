@@ -74,6 +74,11 @@ export class AccountService {
     return { accountId, projectId: def };
   }
 
+  /** The id of the account with this name, for filters that name an author. */
+  async accountIdByName(name: string): Promise<string | undefined> {
+    return (await this.accounts.byName(name))?.id;
+  }
+
   async accountName(accountId: string): Promise<string> {
     return (await this.accounts.byId(accountId))?.name ?? '';
   }

@@ -7,7 +7,7 @@ import type { QuotaRepo } from '../../store/metadata/quota-repo.ts';
 import type { DiskFormat } from '../../disk/disk-reader.ts';
 import { KilnError } from '../errors.ts';
 import { newId } from '../ids.ts';
-import type { Attributes, Image, ImageKind, OsType, Principal } from '../model.ts';
+import type { Attributes, Image, ImageKind, Instance, OsType, Principal } from '../model.ts';
 import { policyOf, type Product } from '../products.ts';
 import { isUniqueViolation } from '../../store/metadata/unique-violation.ts';
 
@@ -39,11 +39,16 @@ export interface ListRequest {
   offset: number;
   limit: number;
   includePublicOf?: 'others';
+  order?: ImageQuery['order'];
 }
 
 export interface ImageProgress {
+  /** The image's state: progress can reach its total a moment before the image is committed. */
+  state: Image['state'];
   done: number;
   total: number;
+  /** Seconds since the job started; 0 before it starts. */
+  elapsedSeconds: number;
   /** Seconds left at the rate seen so far; null until there is a rate. */
   remainingSeconds: number | null;
 }
@@ -69,6 +74,11 @@ export class ImageService {
         const instance = await this.d.instances.get(req.instanceId, trx);
         if (!instance || instance.projectId !== p.projectId || instance.product !== product) {
           throw new KilnError('InstanceNotFound', `instance ${req.instanceId} does not exist`, 'UHostId');
+        }
+        // Checked first so that racing creates with one name all get the clear answer
+        // (the unique index still decides on stores where transactions overlap).
+        if (policy.uniqueImageNames && (await this.d.images.uniqueNameTaken(p.accountId, product, req.name, trx))) {
+          throw new KilnError('NameTaken', `an image named "${req.name}" already exists`, 'Name');
         }
         if (instance.gpuCount > 0 && !policy.gpuInstancesMayBeImaged) {
           throw new KilnError('GpuInstanceNotSupported', `instance ${instance.id} is a GPU instance; GPU instances cannot be imaged`);
@@ -119,8 +129,13 @@ export class ImageService {
           description: req.description ?? '',
           virtualSize: boot.sizeBytes,
           parentImageId: null,
-          // Kept on the image so listings need no extra query per row.
-          attributes: { ...(req.attributes ?? {}), ...(snapshotIds.length > 0 ? { dataSnapshotIds: snapshotIds } : {}) },
+          // Kept on the image so listings need no extra query per row. Where the image
+          // came from (source image, GPU model) is recorded for every product alike.
+          attributes: {
+            ...(req.attributes ?? {}),
+            ...(await sourceOf(this.d.images, instance, trx)),
+            ...(snapshotIds.length > 0 ? { dataSnapshotIds: snapshotIds } : {}),
+          },
         };
         await this.d.images.insert(image, { uniqueName: policy.uniqueImageNames }, trx);
         const snapshots: Image[] = [];
@@ -212,6 +227,10 @@ export class ImageService {
       if (image && image.kind === 'base' && visibleTo(image, p, product)) {
         throw new KilnError('ImageNotCustom', `image ${id} is not a custom image`, 'ImageId');
       }
+      // Another account's public image: the caller can see it, so "does not exist" would mislead.
+      if (image && visibleTo(image, p, product)) {
+        throw new KilnError('PermissionDenied', `image ${id} belongs to another account; only its owner can change or delete it`, 'ImageId');
+      }
       throw new KilnError('ImageNotFound', `image ${id} does not exist`, 'ImageId');
     }
     return image;
@@ -261,14 +280,31 @@ export class ImageService {
   /** Progress of the job making an image, from its recorded bytes and elapsed time. */
   async progress(p: Principal, product: Product, id: string): Promise<ImageProgress> {
     const image = await this.getOwned(p, product, id);
-    if (image.state !== 'making') return { done: 1, total: 1, remainingSeconds: 0 };
     const job = await this.d.jobs.latestForImage(id);
-    if (!job || job.progressTotal === 0 || job.startedAt === null) return { done: 0, total: 1, remainingSeconds: null };
+    const elapsedOf = (end: number) => (job?.startedAt ? Math.max(0, Math.round((end - job.startedAt) / 1000)) : 0);
+    if (image.state !== 'making') return { state: image.state, done: 1, total: 1, elapsedSeconds: elapsedOf(job?.updatedAt ?? Date.now()), remainingSeconds: 0 };
+    if (!job || job.progressTotal === 0 || job.startedAt === null) return { state: image.state, done: 0, total: 1, elapsedSeconds: elapsedOf(Date.now()), remainingSeconds: null };
     const elapsed = (Date.now() - job.startedAt) / 1000;
     const rate = job.progressDone / Math.max(elapsed, 0.001);
     const remaining = rate > 0 ? (job.progressTotal - job.progressDone) / rate : null;
-    return { done: job.progressDone, total: job.progressTotal, remainingSeconds: remaining === null ? null : Math.ceil(remaining) };
+    return {
+      state: image.state,
+      done: job.progressDone,
+      total: job.progressTotal,
+      elapsedSeconds: Math.round(elapsed),
+      remainingSeconds: remaining === null ? null : Math.ceil(remaining),
+    };
   }
+}
+
+/** Neutral facts about a capture's source that dialects may show (e.g. the GPU model). */
+async function sourceOf(images: ImageRepo, instance: Instance, exec: Parameters<ImageRepo['get']>[1]): Promise<Attributes> {
+  const source = await images.get(instance.imageId, exec);
+  return {
+    sourceImageId: instance.imageId,
+    ...(source ? { sourceImageKind: source.kind } : {}),
+    ...(instance.gpuType !== null ? { sourceGpuType: instance.gpuType, sourceGpuCount: instance.gpuCount } : {}),
+  };
 }
 
 export function visibleTo(image: Image, p: Principal, product: Product): boolean {

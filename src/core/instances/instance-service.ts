@@ -119,6 +119,11 @@ export class InstanceService {
     return i;
   }
 
+  /** Existing instances per image, across all accounts (how often an image is in use). */
+  async countByImage(imageIds: string[]): Promise<Map<string, number>> {
+    return this.d.instances.countByImage(imageIds);
+  }
+
   async disks(instanceId: string): Promise<Disk[]> {
     return this.d.instances.disks(instanceId);
   }

@@ -21,6 +21,25 @@ export interface ImageQuery {
   limit: number;
   /** Also list other accounts' public images (community catalogues). */
   includePublicOf?: 'others';
+  /**
+   * newest (default) lists the latest first. oldest lists in creation order, so that
+   * images created while a caller pages with Offset land after the pages already read
+   * instead of shifting them (no duplicate, no gap).
+   */
+  order?: 'newest' | 'oldest';
+}
+
+/** Every account's public images of one product: a community catalogue. */
+export interface PublicImageQuery {
+  product: Product;
+  kinds: ImageKind[];
+  imageIds?: string[];
+  /** Substring of the name, case-insensitive. */
+  nameContains?: string;
+  accountId?: string;
+  states?: Image['state'][];
+  offset: number;
+  limit: number;
 }
 
 export function imageFromRow(r: Omit<ImagesTable, 'seq'> & { seq?: number }): Image {
@@ -156,7 +175,7 @@ export class ImageRepo {
   async list(q: ImageQuery): Promise<Image[]> {
     const rows = await this.filtered(q)
       .selectAll()
-      .orderBy('seq', 'desc')
+      .orderBy('seq', q.order === 'oldest' ? 'asc' : 'desc')
       .limit(q.limit)
       .offset(q.offset)
       .execute();
@@ -195,6 +214,62 @@ export class ImageRepo {
       total += Number(r.n);
     }
     return total;
+  }
+
+  /** True if the account already has an image of the product holding this unique name. */
+  async uniqueNameTaken(accountId: string, product: Product, name: string, exec: Exec = this.db): Promise<boolean> {
+    const r = await exec
+      .selectFrom('images')
+      .select('id')
+      .where('account_id', '=', accountId)
+      .where('product', '=', product)
+      .where('unique_name', '=', name)
+      .executeTakeFirst();
+    return r !== undefined;
+  }
+
+  /**
+   * Gives `toId` the manifest of `fromId` by copying the row inside the database: the
+   * new image references the same chunks, so no chunk data moves. False if the source
+   * has no manifest (yet, or any more).
+   */
+  async copyManifest(fromId: string, toId: string, exec: Exec): Promise<boolean> {
+    const res = await exec
+      .insertInto('manifests')
+      .columns(['image_id', 'virtual_size', 'chunk_size', 'chunks'])
+      .expression((eb) =>
+        eb.selectFrom('manifests').select([eb.val(toId).as('image_id'), 'virtual_size', 'chunk_size', 'chunks']).where('image_id', '=', fromId),
+      )
+      .executeTakeFirst();
+    return Number(res.numInsertedOrUpdatedRows ?? 0) === 1;
+  }
+
+  /** Public images of every account, newest first. */
+  async listPublic(q: PublicImageQuery): Promise<Image[]> {
+    const rows = await this.publicFiltered(q).selectAll().orderBy('seq', 'desc').limit(q.limit).offset(q.offset).execute();
+    return rows.map(imageFromRow);
+  }
+
+  async countPublic(q: PublicImageQuery): Promise<number> {
+    const r = await this.publicFiltered(q).select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow();
+    return Number(r.n);
+  }
+
+  private publicFiltered(q: PublicImageQuery) {
+    let query = this.db
+      .selectFrom('images')
+      .where('product', '=', q.product)
+      .where('visibility', '=', 'public')
+      .where('kind', 'in', q.kinds.length > 0 ? q.kinds : ['custom']);
+    if (q.imageIds && q.imageIds.length > 0) query = query.where('id', 'in', q.imageIds);
+    if (q.accountId !== undefined) query = query.where('account_id', '=', q.accountId);
+    if (q.states && q.states.length > 0) query = query.where('state', 'in', q.states);
+    if (q.nameContains !== undefined && q.nameContains !== '') {
+      // LIKE wildcards in the search text are matched literally.
+      const escaped = q.nameContains.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`);
+      query = query.where(sql<boolean>`lower(name) like ${`%${escaped}%`} escape '\\'`);
+    }
+    return query;
   }
 
   private filtered(q: ImageQuery) {

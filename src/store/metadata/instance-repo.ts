@@ -136,6 +136,20 @@ export class InstanceRepo {
     return Number(res.numUpdatedRows) === 1;
   }
 
+  /** How many existing instances were created from each of the given images. */
+  async countByImage(imageIds: string[]): Promise<Map<string, number>> {
+    const out = new Map<string, number>();
+    if (imageIds.length === 0) return out;
+    const rows = await this.db
+      .selectFrom('instances')
+      .select((eb) => ['image_id', eb.fn.countAll<number>().as('n')])
+      .where('image_id', 'in', imageIds)
+      .groupBy('image_id')
+      .execute();
+    for (const r of rows) out.set(r.image_id, Number(r.n));
+    return out;
+  }
+
   async delete(id: string, exec: Exec = this.db): Promise<void> {
     await exec.deleteFrom('disks').where('instance_id', '=', id).execute();
     await exec.deleteFrom('instances').where('id', '=', id).execute();

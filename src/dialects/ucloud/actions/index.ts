@@ -10,6 +10,20 @@ import { StartUHostInstance } from './uhost/start-uhost-instance.ts';
 import { StopUHostInstance } from './uhost/stop-uhost-instance.ts';
 import { TerminateCustomImage } from './uhost/terminate-custom-image.ts';
 import { TerminateUHostInstance } from './uhost/terminate-uhost-instance.ts';
+import { CreateCompShareCustomImage } from './compshare/create-comp-share-custom-image.ts';
+import { DescribeCompShareCustomImages } from './compshare/describe-comp-share-custom-images.ts';
+import { GetCompShareImageCreateProgress } from './compshare/get-comp-share-image-create-progress.ts';
+import { UpdateCompShareImage } from './compshare/update-comp-share-image.ts';
+import { CopyCompShareCustomImage } from './compshare/copy-comp-share-custom-image.ts';
+import { PublishCompShareImage } from './compshare/publish-comp-share-image.ts';
+import { TerminateCompShareCustomImage } from './compshare/terminate-comp-share-custom-image.ts';
+import { DescribeCommunityImages } from './compshare/describe-community-images.ts';
+import { CreateCompShareInstance } from './compshare/create-comp-share-instance.ts';
+import { DescribeCompShareInstance } from './compshare/describe-comp-share-instance.ts';
+import { StopCompShareInstance } from './compshare/stop-comp-share-instance.ts';
+import { StartCompShareInstance } from './compshare/start-comp-share-instance.ts';
+import { RebootCompShareInstance } from './compshare/reboot-comp-share-instance.ts';
+import { TerminateCompShareInstance } from './compshare/terminate-comp-share-instance.ts';
 
 /** Every UCloud action this server answers; the dispatcher looks actions up here by name. */
 export const ucloudActions: UCloudAction<Schema>[] = [
@@ -23,4 +37,19 @@ export const ucloudActions: UCloudAction<Schema>[] = [
   PoweroffUHostInstance,
   StartUHostInstance,
   TerminateUHostInstance,
+  // CompShare (the GPU compute platform), same core, product 'compshare'.
+  CreateCompShareCustomImage,
+  DescribeCompShareCustomImages,
+  GetCompShareImageCreateProgress,
+  UpdateCompShareImage,
+  CopyCompShareCustomImage,
+  PublishCompShareImage,
+  TerminateCompShareCustomImage,
+  DescribeCommunityImages,
+  CreateCompShareInstance,
+  DescribeCompShareInstance,
+  StopCompShareInstance,
+  StartCompShareInstance,
+  RebootCompShareInstance,
+  TerminateCompShareInstance,
 ] as unknown as UCloudAction<Schema>[];

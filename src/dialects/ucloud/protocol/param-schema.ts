@@ -144,3 +144,22 @@ export function parseParams<S extends Schema>(schema: S, params: Readonly<FlatPa
   // Each key was filled by its own field's read(), whose return type Infer<> mirrors.
   return out as Infer<S>;
 }
+
+export interface DecimalOptions extends Presence<number> {
+  min?: number;
+  max?: number;
+}
+
+const DECIMAL = /^-?[0-9]+(\.[0-9]+)?$/;
+
+/** Plain decimals such as prices (`9.99`, `0`); no exponent, hex or surrounding spaces. */
+export function decimal<O extends DecimalOptions = {}>(opts?: O): Field<Out<number, O>> {
+  const { min, max } = opts ?? {};
+  return scalar<number>(opts ?? {}, (raw) => {
+    if (!DECIMAL.test(raw)) return undefined;
+    const value = Number(raw);
+    if (!Number.isFinite(value)) return undefined;
+    if ((min !== undefined && value < min) || (max !== undefined && value > max)) return undefined;
+    return value;
+  }) as Field<Out<number, O>>;
+}

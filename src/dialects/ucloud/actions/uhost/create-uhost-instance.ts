@@ -47,7 +47,8 @@ export const CreateUHostInstance = defineAction({
   },
 });
 
-function readDisks(flat: Readonly<Record<string, string>>): DiskRequest[] {
+/** Disks.N.{IsBoot,Type,Size,SnapshotId}; shared with CreateCompShareInstance, which takes the same list. */
+export function readDisks(flat: Readonly<Record<string, string>>): DiskRequest[] {
   const raw = readObjectArray(flat, 'Disks');
   if (raw.length === 0) throw new KilnError('MissingParameter', 'Disks.N is required', 'Disks.0.IsBoot');
   return raw.map((d, i) => {

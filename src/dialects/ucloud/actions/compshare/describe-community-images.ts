@@ -1,0 +1,41 @@
+import { KilnError } from '../../../../core/errors.ts';
+import { defineAction } from '../../action.ts';
+import { int, str } from '../../protocol/param-schema.ts';
+import { compShareImageViews } from './image-views.ts';
+import { requireZone } from './zone.ts';
+
+export const DescribeCommunityImages = defineAction({
+  name: 'DescribeCommunityImages',
+  params: {
+    Region: str({ required: true }),
+    Zone: str({ required: true }),
+    CompShareImageId: str(),
+    Name: str({ maxLength: 63 }),
+    Author: str({ maxLength: 64 }),
+    Offset: int({ min: 0, default: 0 }),
+    Limit: int({ min: 0, max: 100, default: 20 }),
+    Tag: str(),
+    'SortCondition.Field': str(),
+    'SortCondition.ASC': str(),
+  },
+  async handle({ services }, p) {
+    requireZone(services.config, p.Region, p.Zone);
+    // Refused rather than ignored: an ignored filter would answer with the wrong images.
+    if (p.Tag !== undefined) throw new KilnError('InvalidParameter', 'filtering community images by Tag is not supported yet', 'Tag');
+    if (p['SortCondition.Field'] !== undefined && p['SortCondition.Field'] !== 'PubTime') {
+      throw new KilnError('InvalidParameter', 'only the default order (PubTime, newest first) is supported yet', 'SortCondition.Field');
+    }
+    const accountId = p.Author === undefined ? undefined : await services.accounts.accountIdByName(p.Author);
+    if (p.Author !== undefined && accountId === undefined) return { TotalCount: 0, ImageSet: [] };
+    // The catalogue is every account's, the caller's own public images included.
+    const { items, total } = await services.imageSharing.listCommunity('compshare', {
+      imageIds: p.CompShareImageId ? [p.CompShareImageId] : undefined,
+      nameContains: p.Name,
+      accountId,
+      offset: p.Offset,
+      limit: p.Limit,
+    });
+    const set = await compShareImageViews(services, items, { withReadme: p.CompShareImageId !== undefined, asCommunity: true });
+    return { TotalCount: total, ImageSet: set };
+  },
+});

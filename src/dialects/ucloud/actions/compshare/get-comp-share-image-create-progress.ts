@@ -1,0 +1,26 @@
+import { defineAction } from '../../action.ts';
+import { str } from '../../protocol/param-schema.ts';
+import { requireZone } from './zone.ts';
+
+export const GetCompShareImageCreateProgress = defineAction({
+  name: 'GetCompShareImageCreateProgress',
+  params: {
+    Region: str({ required: true }),
+    Zone: str({ required: true }),
+    CompShareImageId: str({ required: true }),
+  },
+  async handle({ services, principal }, p) {
+    requireZone(services.config, p.Region, p.Zone);
+    const pr = await services.images.progress(principal, 'compshare', p.CompShareImageId);
+    const percent = pr.total > 0 ? (pr.done / pr.total) * 100 : 0;
+    // 100 means the image is committed: the job's bytes can all be read a moment before that.
+    const process = pr.state === 'making' ? Math.min(percent, 99.99) : 100;
+    const remaining = pr.state === 'making' ? pr.remainingSeconds : 0;
+    return {
+      Process: Math.round(process * 100) / 100,
+      // Strings of whole seconds, as the page types them; empty while there is no rate to estimate from.
+      TotalDuration: remaining === null ? '' : String(pr.elapsedSeconds + remaining),
+      RemainingDuration: remaining === null ? '' : String(remaining),
+    };
+  },
+});

@@ -1,0 +1,39 @@
+import { defineAction } from '../../action.ts';
+import { bool, decimal, str } from '../../protocol/param-schema.ts';
+import { imageMetadataParams, metadataPatch } from './image-metadata-params.ts';
+import { requireZone } from './zone.ts';
+
+/**
+ * Publishes in place: the custom image itself becomes the community entry (Visibility 1),
+ * so NewCompShareImageId, which the page's example shows, is the same id.
+ */
+export const PublishCompShareImage = defineAction({
+  name: 'PublishCompShareImage',
+  params: {
+    Region: str({ required: true }),
+    Zone: str({ required: true }),
+    CompShareImageId: str({ required: true }),
+    Price: decimal({ required: true, min: 0, max: 1_000_000 }),
+    // The name shown in the community: the image is renamed, as it is its own entry.
+    CommunityImageName: str({ maxLength: 63 }),
+    AutoStart: bool(),
+    ...imageMetadataParams,
+  },
+  async handle({ services, principal, flat }, p) {
+    requireZone(services.config, p.Region, p.Zone);
+    const image = await services.images.getOwned(principal, 'compshare', p.CompShareImageId);
+    const attributes = {
+      ...metadataPatch(image, p, flat),
+      price: Math.round(p.Price * 100) / 100,
+      ...(p.AutoStart !== undefined ? { autoStart: p.AutoStart } : {}),
+    };
+    await services.imageSharing.publish(principal, 'compshare', image.id, attributes);
+    if (p.CommunityImageName !== undefined || p.Description !== undefined) {
+      await services.images.update(principal, 'compshare', image.id, {
+        ...(p.CommunityImageName !== undefined ? { name: p.CommunityImageName } : {}),
+        ...(p.Description !== undefined ? { description: p.Description } : {}),
+      });
+    }
+    return { NewCompShareImageId: image.id };
+  },
+});

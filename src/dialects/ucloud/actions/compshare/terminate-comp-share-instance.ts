@@ -1,0 +1,17 @@
+import { defineAction } from '../../action.ts';
+import { str } from '../../protocol/param-schema.ts';
+import { requireZone } from './zone.ts';
+
+export const TerminateCompShareInstance = defineAction({
+  name: 'TerminateCompShareInstance',
+  params: {
+    Region: str({ required: true }),
+    Zone: str({ required: true }),
+    UHostId: str({ required: true }),
+  },
+  async handle({ services, principal }, p) {
+    requireZone(services.config, p.Region, p.Zone);
+    await services.instances.terminate(principal, 'compshare', p.UHostId);
+    return { UHostId: p.UHostId };
+  },
+});

@@ -1,0 +1,154 @@
+/**
+ * Authentication and tenant isolation of the ZEC dialect over real HTTP: signatures made
+ * the way the SDKs make them, Bearer tokens, and refusals that reveal nothing about
+ * whether a resource exists.
+ */
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { KilnProcess } from '../support/kiln-process.ts';
+import { addZecBaseImage, createZecInstance, stopZecInstance, waitCustomImageSettled, zecClient } from '../support/zec-flow.ts';
+import { ZenlayerTestClient, type ZcResult } from '../support/zenlayer-client.ts';
+
+let kiln: KilnProcess;
+let alice: ZenlayerTestClient;
+let bob: ZenlayerTestClient;
+let aliceImageId: string;
+let aliceInstanceId: string;
+let bobAccountId: string;
+
+before(async () => {
+  kiln = await KilnProcess.start({ KILN_ZC_MAX_SKEW_SECONDS: '120' });
+  alice = await zecClient(kiln);
+  const b = JSON.parse(await kiln.cli(['account', 'create', 'bob', '--json'])) as { accountId: string; publicKey: string; privateKey: string };
+  bobAccountId = b.accountId;
+  bob = await zecClient(kiln, 'go', b);
+  const base = await addZecBaseImage(kiln);
+  aliceInstanceId = await createZecInstance(alice, base);
+  await stopZecInstance(alice, aliceInstanceId);
+  aliceImageId = (await alice.ok('CreateImage', { instanceId: aliceInstanceId, imageName: 'alice-image' })).imageId as string;
+  await waitCustomImageSettled(alice, aliceImageId);
+});
+
+after(async () => kiln?.stop());
+
+function refused(r: ZcResult, status: number, code: string): void {
+  assert.equal(r.status, status, JSON.stringify(r.body));
+  assert.equal(r.body.code, code, JSON.stringify(r.body));
+  assert.equal(r.body.response, undefined);
+}
+
+/** The answer without the parts that differ per request or name the id asked about. */
+function shape(r: ZcResult, id: string): string {
+  return JSON.stringify({ status: r.status, code: r.body.code, message: String(r.body.message).replaceAll(id, '<id>') });
+}
+
+test('both SDK serialisations verify, with lower- or mixed-case header names', async () => {
+  for (const style of ['python', 'go'] as const) {
+    for (const mixedCaseHeaders of [false, true]) {
+      // A non-ASCII tag value: Python escapes it (\u00e9), Go sends UTF-8; both are signed as sent.
+      const r = await alice.call('DescribeImages', { zoneId: 'asia-east-1a', tags: [{ key: 'note', value: 'café' }] }, { style, mixedCaseHeaders });
+      assert.equal(r.status, 200, `${style} ${mixedCaseHeaders}: ${JSON.stringify(r.body)}`);
+      const body = r.body as { requestId: string; response: { requestId: string; totalCount: number; dataSet: unknown[] } };
+      assert.equal(body.response.requestId, body.requestId);
+      assert.equal(body.response.totalCount, 0);
+    }
+  }
+});
+
+test('a wrong signature, an unknown key, a stale or future timestamp and a body changed after signing are refused', async () => {
+  refused(await alice.call('DescribeZones', {}, { signature: 'f'.repeat(64) }), 401, 'AUTHFAILURE_SIGNATURE_FAILURE');
+  const wrongSecret = alice.with({ accessKeyPassword: 'not-the-secret' });
+  refused(await wrongSecret.call('DescribeZones', {}), 401, 'AUTHFAILURE_SIGNATURE_FAILURE');
+  // An unknown AccessKeyId gets exactly the answer a wrong signature gets.
+  const unknownKey = await alice.with({ accessKeyId: 'no-such-key' }).call('DescribeZones', {});
+  refused(unknownKey, 401, 'AUTHFAILURE_SIGNATURE_FAILURE');
+  assert.equal(unknownKey.body.message, (await wrongSecret.call('DescribeZones', {})).body.message);
+
+  const now = Math.floor(Date.now() / 1000);
+  refused(await alice.call('DescribeZones', {}, { timestamp: now - 121 }), 401, 'AUTHFAILURE_SIGNATURE_EXPIRED');
+  refused(await alice.call('DescribeZones', {}, { timestamp: now + 121 }), 401, 'AUTHFAILURE_SIGNATURE_EXPIRED');
+  assert.equal((await alice.call('DescribeZones', {}, { timestamp: now - 100 })).status, 200, 'within the configured window');
+
+  // Same JSON value, different bytes: the signature covers the bytes.
+  const respaced = await alice.call('DeleteImages', { imageIds: [aliceImageId] }, { style: 'go', tamper: (b) => b.replace(',', ', ').replace('[', '[ ') });
+  refused(respaced, 401, 'AUTHFAILURE_SIGNATURE_FAILURE');
+  const swapped = await alice.call('DescribeCustomImages', { imageIds: ['img-other'] }, { tamper: (b) => b.replace('img-other', aliceImageId) });
+  refused(swapped, 401, 'AUTHFAILURE_SIGNATURE_FAILURE');
+  assert.equal((await alice.ok('DescribeCustomImages', { imageIds: [aliceImageId] })).totalCount, 1, 'the image survived the refused calls');
+
+  refused(await new ZenlayerTestClient({ baseUrl: kiln.baseUrl, token: '' }).call('DescribeZones', {}), 401, 'AUTHFAILURE_INVALID_AUTHORIZATION');
+});
+
+test('a refused signature reveals nothing: the answer is the same for an existing and a missing image', async () => {
+  const forged = alice.with({ accessKeyPassword: 'guess' });
+  const existing = await forged.call('DeleteImages', { imageIds: [aliceImageId] });
+  const missing = await forged.call('DeleteImages', { imageIds: ['img-nonexistent0'] });
+  assert.equal(shape(existing, aliceImageId), shape(missing, 'img-nonexistent0'));
+});
+
+test("another account's image and instance are refused exactly like ones that do not exist", async () => {
+  const pairs: [string, (id: string) => Promise<ZcResult>][] = [
+    ['DeleteImages', (id) => bob.call('DeleteImages', { imageIds: [id] })],
+    ['ModifyImagesAttributes', (id) => bob.call('ModifyImagesAttributes', { imageIds: [id], imageName: 'stolen' })],
+  ];
+  for (const [action, call] of pairs) {
+    const theirs = await call(aliceImageId);
+    const none = await call('img-nonexistent0');
+    refused(theirs, 404, 'INVALID_IMAGE_NOT_FOUND');
+    assert.equal(shape(theirs, aliceImageId), shape(none, 'img-nonexistent0'), action);
+  }
+  const theirs = await bob.call('CreateImage', { instanceId: aliceInstanceId, imageName: 'stolen' });
+  const none = await bob.call('CreateImage', { instanceId: 'ins-nonexistent0', imageName: 'stolen' });
+  refused(theirs, 404, 'INVALID_INSTANCE_NOT_FOUND');
+  assert.equal(shape(theirs, aliceInstanceId), shape(none, 'ins-nonexistent0'));
+
+  assert.equal((await bob.ok('DescribeCustomImages', { imageIds: [aliceImageId] })).totalCount, 0);
+  assert.equal((await bob.ok('DescribeImages', { zoneId: 'asia-east-1a', imageIds: [aliceImageId] })).totalCount, 0);
+  assert.equal((await bob.ok('DescribeInstances', { instanceIds: [aliceInstanceId] })).totalCount, 0);
+  assert.deepEqual((await bob.ok('ReleaseInstances', { instanceIds: [aliceInstanceId] })).instanceIds, [aliceInstanceId]);
+  // Nothing of Alice's changed.
+  const img = (await alice.ok('DescribeCustomImages', { imageIds: [aliceImageId] })).dataSet as { imageName: string }[];
+  assert.equal(img[0]!.imageName, 'alice-image');
+  assert.equal((await alice.ok('DescribeInstances', { instanceIds: [aliceInstanceId] })).totalCount, 1);
+});
+
+test('Bearer tokens from `kiln token create` act for their account; unknown tokens are refused', async () => {
+  const forBob = JSON.parse(await kiln.cli(['token', 'create', '--account', 'bob', '--json'])) as { token: string; accountId: string };
+  assert.equal(forBob.accountId, bobAccountId);
+  const bobByToken = new ZenlayerTestClient({ baseUrl: kiln.baseUrl, token: forBob.token });
+  assert.equal((await bobByToken.ok('DescribeCustomImages', {})).totalCount, 0);
+  refused(await bobByToken.call('DeleteImages', { imageIds: [aliceImageId] }), 404, 'INVALID_IMAGE_NOT_FOUND');
+
+  const forAdmin = JSON.parse(await kiln.cli(['token', 'create', '--json'])) as { token: string };
+  const aliceByToken = new ZenlayerTestClient({ baseUrl: kiln.baseUrl, token: forAdmin.token });
+  assert.equal((await aliceByToken.ok('DescribeCustomImages', { imageIds: [aliceImageId] })).totalCount, 1);
+
+  refused(await new ZenlayerTestClient({ baseUrl: kiln.baseUrl, token: `${forAdmin.token}x` }).call('DescribeZones', {}), 401, 'AUTHFAILURE_INVALID_AUTHORIZATION');
+  // Only a hash is stored: the token's text is nowhere in the database files.
+  for (const file of ['kiln.sqlite', 'kiln.sqlite-wal']) {
+    const bytes = await readFile(join(kiln.dataDir, file)).catch(() => Buffer.alloc(0));
+    assert.equal(bytes.includes(forAdmin.token), false, file);
+    assert.equal(bytes.includes(forBob.token), false, file);
+  }
+});
+
+test('unknown actions and services are answered to authenticated callers only', async () => {
+  refused(await alice.call('NoSuchAction', {}), 400, 'INVALID_ACTION');
+  refused(await alice.with({ service: 'zga' }).call('DescribeZones', {}), 404, 'INVALID_ACTION');
+  refused(await alice.with({ accessKeyPassword: 'x' }).call('NoSuchAction', {}), 401, 'AUTHFAILURE_SIGNATURE_FAILURE');
+  refused(await alice.call('DescribeZones', {}, { rawBody: '{"zoneIds": ' }), 400, 'INVALID_PARAMETER_TYPE');
+  refused(await alice.call('DescribeZones', {}, { rawBody: '[1]' }), 400, 'INVALID_PARAMETER_TYPE');
+});
+
+test('zones and instance types come from configuration', async () => {
+  const zones = (await alice.ok('DescribeZones', {})).zoneSet as { zoneId: string; regionId: string }[];
+  assert.deepEqual(zones.map((z) => `${z.regionId}/${z.zoneId}`), ['asia-east-1/asia-east-1a', 'asia-east-1/asia-east-1b', 'na-us-la-2/na-us-la-2a']);
+  const cpu = (await alice.ok('DescribeZoneInstanceConfigInfos', { zoneId: 'asia-east-1a' })).instanceTypeQuotaSet as { instanceType: string; cpuCount: number; memory: number }[];
+  assert.ok(cpu.some((t) => t.instanceType === 'z2a.cpu.1' && t.cpuCount === 1 && t.memory === 2), JSON.stringify(cpu));
+  const gpu = (await alice.ok('DescribeZoneGpuInstanceConfigInfos', { instanceType: 'z3a.g.C49.c8m32.1' })).instanceTypeQuotaSet as { zoneId: string; gpuAmount: number }[];
+  assert.equal(gpu.length, 3, 'one entry per zone');
+  assert.ok(gpu.every((t) => t.gpuAmount === 1));
+  assert.ok(!cpu.some((t) => t.instanceType.startsWith('z3a.g')), 'GPU types are not listed as CPU types');
+});

@@ -217,6 +217,18 @@ test('a copy is Available at once and gives hosts the same bytes; the source can
   const defaultName = await ok(owner, 'CopyCompShareCustomImage', { CompShareImageId: src });
   assert.match((await describeImage(owner, defaultName.NewCompShareImageId as string))!.Name as string, /^copy-source-copy-/);
 
+  const noPrice = await cs(owner, 'PublishCompShareImage', { CompShareImageId: copyId });
+  assert.equal(noPrice.RetCode, 230);
+  assert.equal(noPrice.Message, 'Params [Price] not available');
+  await ok(owner, 'PublishCompShareImage', { CompShareImageId: copyId, Price: '9.99', CommunityImageName: 'cuda-11.8-box', Tags: ['cuda'] });
+  const pub = (await describeImage(owner, copyId))!;
+  assert.equal(pub.Name, 'cuda-11.8-box', 'the community name is the image\'s name');
+  assert.equal(pub.Price, 9.99);
+  assert.equal(pub.ImageCharge, true);
+  assert.deepEqual(pub.Tags, ['cuda']);
+  const asc = await cs(owner, 'DescribeCommunityImages', { 'SortCondition.Field': 'Price' });
+  assert.equal(asc.RetCode, 230, 'an order not supported is refused, not ignored');
+
   await ok(owner, 'TerminateCompShareCustomImage', { CompShareImageId: src });
   assert.equal(await describeImage(owner, src), undefined);
   const gone = await cs(owner, 'TerminateCompShareCustomImage', { CompShareImageId: src });

@@ -282,8 +282,13 @@ export class ImageService {
     const image = await this.getOwned(p, product, id);
     const job = await this.d.jobs.latestForImage(id);
     const elapsedOf = (end: number) => (job?.startedAt ? Math.max(0, Math.round((end - job.startedAt) / 1000)) : 0);
-    if (image.state !== 'making') return { state: image.state, done: 1, total: 1, elapsedSeconds: elapsedOf(job?.updatedAt ?? Date.now()), remainingSeconds: 0 };
-    if (!job || job.progressTotal === 0 || job.startedAt === null) return { state: image.state, done: 0, total: 1, elapsedSeconds: elapsedOf(Date.now()), remainingSeconds: null };
+    if (image.state === 'available') return { state: image.state, done: 1, total: 1, elapsedSeconds: elapsedOf(job?.updatedAt ?? Date.now()), remainingSeconds: 0 };
+    const making = image.state === 'making';
+    if (!job || job.progressTotal === 0 || job.startedAt === null) {
+      return { state: image.state, done: 0, total: 1, elapsedSeconds: elapsedOf(Date.now()), remainingSeconds: making ? null : 0 };
+    }
+    // A failed image reports how far its job got, not completion.
+    if (!making) return { state: image.state, done: job.progressDone, total: job.progressTotal, elapsedSeconds: elapsedOf(job.updatedAt), remainingSeconds: 0 };
     const elapsed = (Date.now() - job.startedAt) / 1000;
     const rate = job.progressDone / Math.max(elapsed, 0.001);
     const remaining = rate > 0 ? (job.progressTotal - job.progressDone) / rate : null;

@@ -25,6 +25,9 @@ export const DescribeCommunityImages = defineAction({
     if (p['SortCondition.Field'] !== undefined && p['SortCondition.Field'] !== 'PubTime') {
       throw new KilnError('InvalidParameter', 'only the default order (PubTime, newest first) is supported yet', 'SortCondition.Field');
     }
+    if (p['SortCondition.ASC'] !== undefined && p['SortCondition.ASC'].toLowerCase() !== 'false') {
+      throw new KilnError('InvalidParameter', 'ascending order is not supported yet', 'SortCondition.ASC');
+    }
     const accountId = p.Author === undefined ? undefined : await services.accounts.accountIdByName(p.Author);
     if (p.Author !== undefined && accountId === undefined) return { TotalCount: 0, ImageSet: [] };
     // The catalogue is every account's, the caller's own public images included.

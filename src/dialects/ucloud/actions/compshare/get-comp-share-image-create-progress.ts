@@ -13,8 +13,9 @@ export const GetCompShareImageCreateProgress = defineAction({
     requireZone(services.config, p.Region, p.Zone);
     const pr = await services.images.progress(principal, 'compshare', p.CompShareImageId);
     const percent = pr.total > 0 ? (pr.done / pr.total) * 100 : 0;
-    // 100 means the image is committed: the job's bytes can all be read a moment before that.
-    const process = pr.state === 'making' ? Math.min(percent, 99.99) : 100;
+    // 100 means the image is committed: the job's bytes can all be read a moment before
+    // that, and a failed image stays where its job stopped.
+    const process = pr.state === 'available' ? 100 : Math.min(percent, 99.99);
     const remaining = pr.state === 'making' ? pr.remainingSeconds : 0;
     return {
       Process: Math.round(process * 100) / 100,

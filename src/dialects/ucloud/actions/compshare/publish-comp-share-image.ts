@@ -1,3 +1,4 @@
+import { KilnError } from '../../../../core/errors.ts';
 import { defineAction } from '../../action.ts';
 import { bool, decimal, str } from '../../protocol/param-schema.ts';
 import { imageMetadataParams, metadataPatch } from './image-metadata-params.ts';
@@ -22,18 +23,22 @@ export const PublishCompShareImage = defineAction({
   async handle({ services, principal, flat }, p) {
     requireZone(services.config, p.Region, p.Zone);
     const image = await services.images.getOwned(principal, 'compshare', p.CompShareImageId);
-    const attributes = {
-      ...metadataPatch(image, p, flat),
-      price: Math.round(p.Price * 100) / 100,
-      ...(p.AutoStart !== undefined ? { autoStart: p.AutoStart } : {}),
-    };
-    await services.imageSharing.publish(principal, 'compshare', image.id, attributes);
+    // Checked before the rename below, so a refused publish changes nothing.
+    if (image.state !== 'available') {
+      throw new KilnError('ImageNotAvailable', `image ${image.id} is ${image.state}; only an available image can be published`, 'CompShareImageId');
+    }
     if (p.CommunityImageName !== undefined || p.Description !== undefined) {
       await services.images.update(principal, 'compshare', image.id, {
         ...(p.CommunityImageName !== undefined ? { name: p.CommunityImageName } : {}),
         ...(p.Description !== undefined ? { description: p.Description } : {}),
       });
     }
+    const attributes = {
+      ...metadataPatch(image, p, flat),
+      price: Math.round(p.Price * 100) / 100,
+      ...(p.AutoStart !== undefined ? { autoStart: p.AutoStart } : {}),
+    };
+    await services.imageSharing.publish(principal, 'compshare', image.id, attributes);
     return { NewCompShareImageId: image.id };
   },
 });

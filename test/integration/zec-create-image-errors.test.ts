@@ -139,4 +139,34 @@ describe('the custom image quota under 50 concurrent CreateImage calls', () => {
     const again = await c.call('CreateImage', { instanceId: instances[0], imageName: 'after-race' });
     assert.equal(again.body.code, 'INVALID_IMAGE_QUOTA_EXCEED', JSON.stringify(again.body));
   });
+
+  test('the raced images and instances page and filter as the Describe pages say', async () => {
+    const all = await c.ok('DescribeCustomImages', { pageSize: 1000 });
+    const ids = (all.dataSet as { imageId: string }[]).map((x) => x.imageId);
+    assert.equal(ids.length, 4);
+    const page2 = await c.ok('DescribeCustomImages', { pageNum: 2, pageSize: 3 });
+    assert.equal(page2.totalCount, 4);
+    assert.deepEqual((page2.dataSet as { imageId: string }[]).map((x) => x.imageId), ids.slice(3));
+    assert.equal((await c.ok('DescribeCustomImages', { imageStatus: 'AVAILABLE' })).totalCount, 4);
+    assert.equal((await c.ok('DescribeCustomImages', { imageStatus: 'CREATING' })).totalCount, 0);
+    assert.equal((await c.ok('DescribeCustomImages', { regionId: 'na-us-la-2' })).totalCount, 0);
+    assert.equal((await c.ok('DescribeCustomImages', { osType: 'windows' })).totalCount, 0);
+
+    await c.ok('ModifyImagesAttributes', { imageIds: ids.slice(0, 2), imageName: 'Renamed.Batch' });
+    const renamed = await c.ok('DescribeCustomImages', { imageName: 'renamed' });
+    assert.equal(renamed.totalCount, 2, 'imageName is a fuzzy, case-insensitive filter');
+    assert.deepEqual((renamed.dataSet as { imageId: string; imageName: string }[]).map((x) => x.imageName), ['Renamed.Batch', 'Renamed.Batch']);
+    // One unknown id leaves every image as it was.
+    const partial = await c.call('ModifyImagesAttributes', { imageIds: [ids[2], 'img-nonexistent0'], imageName: 'never' });
+    assert.equal(partial.body.code, 'INVALID_IMAGE_NOT_FOUND');
+    assert.equal((await c.ok('DescribeCustomImages', { imageName: 'never' })).totalCount, 0);
+
+    const stopped = await c.ok('DescribeInstances', { status: 'STOPPED', pageSize: 4, pageNum: 3 });
+    assert.equal(stopped.totalCount, 10);
+    assert.equal((stopped.dataSet as unknown[]).length, 2);
+    assert.equal((await c.ok('DescribeInstances', { status: 'RUNNING' })).totalCount, 0);
+    const status = await c.ok('DescribeInstancesStatus', { pageSize: 1000 });
+    assert.equal(status.totalCount, 10);
+    assert.ok((status.dataSet as { instanceStatus: string }[]).every((x) => x.instanceStatus === 'STOPPED'));
+  });
 });

@@ -73,6 +73,14 @@ describe('CreateImage errors (seed 004)', () => {
     assert.equal(await instanceStatus(c, id), 'STOPPED');
   });
 
+  test('400 OPERATION_DENIED_INSTANCE_IN_OPERATION while the instance is still DEPLOYING', async () => {
+    const r = await c.ok('CreateZecInstances', { zoneId: 'asia-east-1a', imageId: baseImageId, instanceType: 'z2a.cpu.1', subnetId: 'subnet-1' });
+    const id = (r.instanceIdSet as string[])[0]!;
+    // The slow job poll keeps the new instance DEPLOYING for the next calls.
+    assert.equal(await instanceStatus(c, id), 'DEPLOYING');
+    assertError(await c.call('CreateImage', { instanceId: id, imageName: 'too-early' }), 400, 'OPERATION_DENIED_INSTANCE_IN_OPERATION');
+  });
+
   test('400 INVALID_IMAGE_QUOTA_EXCEED once the account holds its quota of custom images', async () => {
     // The quota is 2; the test above made one image. One more fits, the next does not.
     const ids = [await createZecInstance(c, baseImageId), await createZecInstance(c, baseImageId)];

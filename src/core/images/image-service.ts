@@ -86,6 +86,11 @@ export class ImageService {
         if (instance.operation !== null) {
           throw new KilnError('InstanceBusy', `instance ${instance.id} is busy (${instance.operation})`);
         }
+        // Still being deployed (its disks are being written): busy, not merely in the wrong
+        // state, as terminate() also treats it.
+        if (instance.state === 'initializing') {
+          throw new KilnError('InstanceBusy', `instance ${instance.id} is still being deployed; wait until it is created`);
+        }
         if (instance.state !== 'stopped') {
           throw new KilnError('InstanceNotStopped', `instance ${instance.id} is ${instance.state}; stop it before making an image`);
         }

@@ -57,6 +57,17 @@ test('both SDK serialisations verify, with lower- or mixed-case header names', a
   }
 });
 
+test('the Content-Type is signed exactly as sent, and an empty body means no parameters', async () => {
+  for (const contentType of ['Application/JSON;charset=UTF-8', 'application/json; charset=utf-8', 'text/plain']) {
+    const r = await alice.call('DescribeZones', { zoneIds: ['asia-east-1b'] }, { contentType });
+    assert.equal(r.status, 200, `${contentType}: ${JSON.stringify(r.body)}`);
+    assert.equal(((r.body.response as { zoneSet: unknown[] }).zoneSet).length, 1);
+  }
+  const empty = await alice.call('DescribeZones', {}, { rawBody: '' });
+  assert.equal(empty.status, 200, JSON.stringify(empty.body));
+  assert.equal(((empty.body.response as { zoneSet: unknown[] }).zoneSet).length, 3);
+});
+
 test('a wrong signature, an unknown key, a stale or future timestamp and a body changed after signing are refused', async () => {
   refused(await alice.call('DescribeZones', {}, { signature: 'f'.repeat(64) }), 401, 'AUTHFAILURE_SIGNATURE_FAILURE');
   const wrongSecret = alice.with({ accessKeyPassword: 'not-the-secret' });

@@ -34,6 +34,8 @@ export interface ZcCallOptions {
   mixedCaseHeaders?: boolean;
   /** Send the body exactly as given instead of serialising params. */
   rawBody?: string;
+  /** Send (and sign) this Content-Type instead of the style's. */
+  contentType?: string;
 }
 
 export interface ZcClientOptions {
@@ -82,7 +84,7 @@ export class ZenlayerTestClient {
     const style = o.style ?? this.opts.style ?? 'python';
     const url = new URL(`/api/v2/${this.opts.service ?? 'zec'}`, this.opts.baseUrl);
     const host = url.host;
-    const contentType = contentTypes[style];
+    const contentType = o.contentType ?? contentTypes[style];
     const body = o.rawBody ?? (style === 'python' ? pythonJson(params) : JSON.stringify(params));
     const timestamp = String(o.timestamp ?? Math.floor(Date.now() / 1000));
     const headers: [string, string][] = [

@@ -7,9 +7,9 @@ import { RequestMetrics } from './metrics.ts';
 /** The HTTP surface: health, metrics, and one plugin per vendor dialect. */
 export async function buildServer(kiln: Kiln): Promise<FastifyInstance> {
   const app = Fastify({
+    // Per-request access logs are Fastify's info lines; metrics count requests instead.
     // pino's Logger carries more than Fastify's logger type; Fastify only uses the base methods.
-    loggerInstance: kiln.log.child({ component: 'http' }) as FastifyBaseLogger,
-    disableRequestLogging: true,
+    loggerInstance: kiln.log.child({ component: 'http' }, { level: 'warn' }) as FastifyBaseLogger,
     bodyLimit: 1024 * 1024,
   });
   const metrics = new RequestMetrics(kiln.repos.jobs);

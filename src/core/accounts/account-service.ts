@@ -22,6 +22,8 @@ export interface KeyOwner {
 export class AccountService {
   // Decrypting a key per request is cheap, but the cache keeps the hot path to a map lookup.
   private readonly keyCache = new Map<string, KeyOwner>();
+  // An account's default project never changes once created, so it is safe to remember.
+  private readonly defaultProjects = new Map<string, string>();
 
   constructor(
     private readonly accounts: AccountRepo,
@@ -69,8 +71,13 @@ export class AccountService {
       }
       return { accountId, projectId };
     }
-    const def = await this.accounts.defaultProject(accountId);
-    if (!def) throw new KilnError('ProjectNotFound', 'account has no default project');
+    let def = this.defaultProjects.get(accountId);
+    if (!def) {
+      def = await this.accounts.defaultProject(accountId);
+      if (!def) throw new KilnError('ProjectNotFound', 'account has no default project');
+      if (this.defaultProjects.size > 10_000) this.defaultProjects.clear();
+      this.defaultProjects.set(accountId, def);
+    }
     return { accountId, projectId: def };
   }
 

@@ -68,6 +68,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .columns(['account_id', 'product', 'unique_name'])
     .unique()
     .execute();
+  // Base images are few but counted on every listing; without this the count scans all images.
+  await db.schema.createIndex('images_base').on('images').columns(['kind', 'product']).execute();
   await db.schema.createIndex('images_parent').on('images').column('parent_image_id').execute();
 
   // Counting 100k rows per DescribeImage is too slow; totals are kept as counters

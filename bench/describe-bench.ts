@@ -1,0 +1,115 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import autocannon from 'autocannon';
+import { pino } from 'pino';
+import { loadConfig } from '../src/config/config.ts';
+import { createKiln } from '../src/app/kiln.ts';
+import { ensureAdmin } from '../src/app/bootstrap.ts';
+import { newId } from '../src/core/ids.ts';
+import type { Image } from '../src/core/model.ts';
+import { freePort } from '../test/support/kiln-process.ts';
+import { UCloudTestClient } from '../test/support/ucloud-client.ts';
+
+const root = resolve(import.meta.dirname, '..');
+const IMAGES = Number(process.env.KILN_BENCH_IMAGES ?? '100000');
+const keys = { publicKey: 'bench-public-key', privateKey: 'bench-private-key-0123456789abcdef' };
+
+async function seed(dataDir: string): Promise<void> {
+  const config = loadConfig({ KILN_DATA_DIR: dataDir, KILN_BOOTSTRAP_PUBLIC_KEY: keys.publicKey, KILN_BOOTSTRAP_PRIVATE_KEY: keys.privateKey });
+  const kiln = await createKiln(config, pino({ level: 'warn' }));
+  await ensureAdmin(kiln);
+  const owner = (await kiln.services.accounts.keyOwner(keys.publicKey))!;
+  const p = await kiln.services.accounts.principal(owner.accountId, undefined);
+  const now = Date.now();
+  for (let done = 0; done < IMAGES; done += 5000) {
+    await kiln.db.transaction().execute(async (trx) => {
+      for (let i = done; i < Math.min(done + 5000, IMAGES); i++) {
+        const image: Image = {
+          id: newId('uimage-'), product: 'uhost', accountId: p.accountId, projectId: p.projectId, region: 'cn-bj2', zone: 'cn-bj2-04',
+          kind: 'custom', name: `image-${i}`, description: `benchmark image ${i}`, osType: 'Linux', osName: 'Ubuntu 22.04',
+          state: 'available', failedReason: null, virtualSize: 20 * 1024 ** 3, storedSize: 1024 ** 3, sourceInstanceId: null,
+          parentImageId: null, visibility: 'private', attributes: {}, createdAt: now + i, updatedAt: now + i,
+        };
+        await kiln.repos.images.insert(image, { uniqueName: false }, trx);
+      }
+    });
+  }
+  await kiln.close();
+}
+
+function startProcess(args: string[], env: Record<string, string>, ready: (out: string) => boolean): Promise<ChildProcess> {
+  return new Promise((ok, fail) => {
+    const child = spawn(process.execPath, args, { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    const onData = (d: Buffer) => {
+      out += d.toString();
+      if (ready(out)) ok(child);
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.on('exit', (code) => fail(new Error(`process exited ${code}: ${out}`)));
+  });
+}
+
+interface Load {
+  rps: number;
+  p50: number;
+  p99: number;
+  errors: number;
+}
+
+async function load(url: string): Promise<Load> {
+  const duration = Number(process.env.KILN_BENCH_SECONDS ?? '10');
+  await autocannon({ url, connections: 8, duration: 2 }); // warm-up
+  const r = await autocannon({ url, connections: 8, duration });
+  return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.non2xx };
+}
+
+export async function describeBench(): Promise<void> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'kiln-bench-describe-'));
+  const children: ChildProcess[] = [];
+  try {
+    const t0 = Date.now();
+    await seed(dataDir);
+    const seeded = (Date.now() - t0) / 1000;
+    const port = await freePort();
+    children.push(
+      await startProcess(['bin/kiln.js', 'serve'], { KILN_DATA_DIR: dataDir, KILN_PORT: String(port), KILN_LOG_LEVEL: 'info' }, (o) => o.includes('kiln listening')),
+    );
+    await waitHealthy(`http://127.0.0.1:${port}/healthz`);
+    const client = new UCloudTestClient({ baseUrl: `http://127.0.0.1:${port}`, ...keys, region: 'cn-bj2', encoding: 'get' });
+    const req = client.encode('DescribeImage', { ImageType: 'Custom', Limit: 20, Offset: 0 });
+    const kilnUrl = `http://127.0.0.1:${port}${req.path}`;
+    const sample = await (await fetch(kilnUrl)).text();
+    const parsed = JSON.parse(sample) as { RetCode: number; TotalCount: number; ImageSet: unknown[] };
+    if (parsed.RetCode !== 0 || parsed.TotalCount !== IMAGES || parsed.ImageSet.length !== 20) throw new Error(`unexpected answer: ${sample.slice(0, 300)}`);
+
+    const barePort = await freePort();
+    children.push(await startProcess(['--import', 'tsx', 'bench/bare-server.ts', String(barePort), sample], {}, (o) => o.includes('ready')));
+
+    const kiln = await load(kilnUrl);
+    const bare = await load(`http://127.0.0.1:${barePort}/`);
+    console.log(`\n## DescribeImage (Limit 20, TotalCount ${IMAGES}) at concurrency 8; seeded in ${seeded.toFixed(1)} s; body ${sample.length} bytes`);
+    console.log(`                 req/s      p50 ms   p99 ms   errors`);
+    console.log(`kiln          ${kiln.rps.toFixed(0).padStart(8)}  ${kiln.p50.toFixed(2).padStart(8)} ${kiln.p99.toFixed(2).padStart(8)}   ${kiln.errors}`);
+    console.log(`bare fastify  ${bare.rps.toFixed(0).padStart(8)}  ${bare.p50.toFixed(2).padStart(8)} ${bare.p99.toFixed(2).padStart(8)}   ${bare.errors}`);
+    console.log(`ratio kiln/bare ${(kiln.rps / bare.rps).toFixed(2)}  (target >= 0.25; kiln p99 target < 10 ms)`);
+  } finally {
+    for (const c of children) c.kill('SIGKILL');
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+async function waitHealthy(url: string): Promise<void> {
+  for (let i = 0; i < 300; i++) {
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      // starting
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${url} never became healthy`);
+}

@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { parseAllowHosts } from '../net/allow-hosts.ts';
 
 /** One typed configuration object, built once at start and passed down. */
 export interface KilnConfig {
@@ -84,7 +85,7 @@ export function loadConfig(env: Env = process.env): KilnConfig {
     regions,
     defaultRegion,
     imports: {
-      allowHosts: read.list('KILN_IMPORT_ALLOW_HOSTS'),
+      allowHosts: read.allowHosts('KILN_IMPORT_ALLOW_HOSTS'),
       allowPublic: read.bool('KILN_IMPORT_ALLOW_PUBLIC', true),
       maxBytes: read.int('KILN_IMPORT_MAX_BYTES', 256 * GiB, 1, Number.MAX_SAFE_INTEGER),
       maxRedirects: read.int('KILN_IMPORT_MAX_REDIRECTS', 5, 0, 20),
@@ -195,6 +196,15 @@ class EnvReader {
       out.push(t);
     }
     return out;
+  }
+
+  allowHosts(name: string): string[] {
+    try {
+      return parseAllowHosts(this.env[name]);
+    } catch (e) {
+      this.problems.push(`${name}: ${e instanceof Error ? e.message : String(e)}`);
+      return [];
+    }
   }
 
   /** `region:zone1,zone2;region2:zone` — the first zone of each region is its default. */

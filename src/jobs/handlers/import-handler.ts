@@ -38,7 +38,10 @@ export class ImportHandler implements JobHandler {
           onProgress: (bytes, total) => ctx.progress(bytes, (total ?? bytes) * 2),
         });
       } catch (e) {
-        if (e instanceof DownloadError) throw new PermanentJobError(`import failed: ${e.reason}`);
+        // Transient failures (5xx, timeouts, truncation) are retried by the runner; the
+        // rest cannot succeed on a second try.
+        if (e instanceof DownloadError && !e.transient) throw new PermanentJobError(`import failed: ${e.reason}`);
+        if (e instanceof DownloadError) throw new Error(`import failed: ${e.reason}`);
         throw e;
       }
       let reader;

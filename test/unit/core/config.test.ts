@@ -1,0 +1,37 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { ConfigError, loadConfig } from '../../../src/config/config.ts';
+
+test('defaults serve cn-bj2 / cn-bj2-04 on 127.0.0.1:8480', () => {
+  const c = loadConfig({});
+  assert.equal(c.host, '127.0.0.1');
+  assert.equal(c.port, 8480);
+  assert.equal(c.defaultRegion, 'cn-bj2');
+  assert.equal(c.regions[0]!.defaultZone, 'cn-bj2-04');
+  assert.deepEqual(c.imports.allowHosts, []);
+});
+
+test('every problem is reported at once, naming the variable', () => {
+  assert.throws(
+    () => loadConfig({ KILN_PORT: 'eighty', KILN_CHUNK_SIZE: '3000000', KILN_BOOTSTRAP_PUBLIC_KEY: 'x', KILN_BLOB_FSYNC: 'maybe' }),
+    (e: unknown) => {
+      assert.ok(e instanceof ConfigError);
+      assert.equal(e.problems.length, 4, e.message);
+      for (const name of ['KILN_PORT', 'KILN_CHUNK_SIZE', 'KILN_BOOTSTRAP_PRIVATE_KEY', 'KILN_BLOB_FSYNC']) assert.match(e.message, new RegExp(name));
+      return true;
+    },
+  );
+});
+
+test('regions and the import allow-list are parsed and validated', () => {
+  const c = loadConfig({ KILN_REGIONS: 'cn-sh2:cn-sh2-01,cn-sh2-02;hk:hk-02', KILN_IMPORT_ALLOW_HOSTS: '127.0.0.1:9000, files.local:443' });
+  assert.deepEqual(c.regions.map((r) => r.id), ['cn-sh2', 'hk']);
+  assert.equal(c.defaultRegion, 'cn-sh2');
+  assert.deepEqual(c.imports.allowHosts, ['127.0.0.1:9000', 'files.local:443']);
+  assert.throws(() => loadConfig({ KILN_IMPORT_ALLOW_HOSTS: 'no-port' }), /KILN_IMPORT_ALLOW_HOSTS/);
+  assert.throws(() => loadConfig({ KILN_REGIONS: 'broken' }), /KILN_REGIONS/);
+});
+
+test('a heartbeat that cannot keep a lease alive is refused', () => {
+  assert.throws(() => loadConfig({ KILN_JOB_LEASE_MS: '2000', KILN_JOB_HEARTBEAT_MS: '1500' }), /HEARTBEAT/);
+});

@@ -1,18 +1,4 @@
-import { defineAction } from '../../action.ts';
-import { str } from '../../protocol/param-schema.ts';
-import { requireRegion } from '../region.ts';
+import { instanceOperation } from '../instance-operation.ts';
 
-export const PoweroffUHostInstance = defineAction({
-  name: 'PoweroffUHostInstance',
-  params: {
-    Region: str({ required: true }),
-    Zone: str(),
-    UHostId: str({ required: true }),
-    DiskPassword: str(),
-  },
-  async handle({ services, principal }, p) {
-    requireRegion(services.config, p.Region);
-    await services.instances.stop(principal, 'uhost', p.UHostId);
-    return { UHostId: p.UHostId };
-  },
-});
+// The local driver has no graceful shutdown to skip: power-off is a stop.
+export const PoweroffUHostInstance = instanceOperation('PoweroffUHostInstance', 'uhost', 'stop', { zoneRequired: false });

@@ -1,18 +1,3 @@
-import { defineAction } from '../../action.ts';
-import { str } from '../../protocol/param-schema.ts';
-import { requireRegion } from '../region.ts';
+import { instanceOperation } from '../instance-operation.ts';
 
-export const StopUHostInstance = defineAction({
-  name: 'StopUHostInstance',
-  params: {
-    Region: str({ required: true }),
-    Zone: str(),
-    UHostId: str({ required: true }),
-    DiskPassword: str(),
-  },
-  async handle({ services, principal }, p) {
-    requireRegion(services.config, p.Region);
-    await services.instances.stop(principal, 'uhost', p.UHostId);
-    return { UHostId: p.UHostId };
-  },
-});
+export const StopUHostInstance = instanceOperation('StopUHostInstance', 'uhost', 'stop', { zoneRequired: false });

@@ -36,66 +36,45 @@ export async function chunkDisk(reader: DiskReader, sink: ChunkSink, opts: Chunk
   const wanted = await chunksTouchedByExtents(reader, chunkSize, chunkCount);
   const totalBytes = wanted.length * chunkSize;
 
-  const inFlight = Math.max(1, opts.inFlight ?? 6);
-  const free: ArrayBuffer[] = Array.from({ length: inFlight }, () => new ArrayBuffer(chunkSize));
-  const waiters: ((b: ArrayBuffer) => void)[] = [];
-  const release = (b: ArrayBuffer) => {
-    const w = waiters.shift();
-    if (w) w(b);
-    else free.push(b);
-  };
-  const acquire = (): Promise<ArrayBuffer> => {
-    const b = free.pop();
-    return b ? Promise.resolve(b) : new Promise((r) => waiters.push(r));
-  };
-
+  // Lanes each own one buffer and take the next chunk when done: reads, hashing on the
+  // worker threads and writes of different chunks overlap, and memory stays at
+  // lanes x chunkSize whatever the image size.
+  const lanes = Math.max(1, opts.inFlight ?? 6);
   const zeros = Buffer.alloc(chunkSize);
   let storedSize = 0;
   let doneBytes = 0;
+  let next = 0;
   let failure: unknown;
-  const tasks = new Set<Promise<void>>();
 
-  for (const index of wanted) {
-    if (failure !== undefined) break;
-    opts.signal?.throwIfAborted();
-    const ab = await acquire();
-    const offset = index * chunkSize;
-    const length = Math.min(chunkSize, reader.virtualSize - offset);
-    const view = Buffer.from(ab, 0, length);
-    try {
-      await reader.read(view, length, offset);
-    } catch (e) {
-      release(ab);
-      failure = e;
-      break;
-    }
-    if (view.equals(zeros.subarray(0, length))) {
-      release(ab);
-      doneBytes += chunkSize;
-      opts.onProgress?.(doneBytes, totalBytes);
-      continue;
-    }
-    const task = (async () => {
-      let returned: ArrayBuffer | undefined;
+  const lane = async () => {
+    let ab: ArrayBuffer | undefined = new ArrayBuffer(chunkSize);
+    while (failure === undefined && next < wanted.length) {
+      const index = wanted[next++]!;
       try {
-        const { hash, buffer } = await pool.hash(ab, length);
-        returned = buffer;
-        await sink.putIfAbsent(hash, Buffer.from(buffer, 0, length), length);
-        chunks[index] = hash;
-        storedSize += length;
+        opts.signal?.throwIfAborted();
+        const offset = index * chunkSize;
+        const length = Math.min(chunkSize, reader.virtualSize - offset);
+        // A buffer lost to a failed worker thread is replaced, so the lane keeps going.
+        ab ??= new ArrayBuffer(chunkSize);
+        const view = Buffer.from(ab, 0, length);
+        await reader.read(view, length, offset);
+        if (!view.equals(zeros.subarray(0, length))) {
+          const sent = ab;
+          ab = undefined;
+          const { hash, buffer } = await pool.hash(sent, length);
+          ab = buffer;
+          await sink.putIfAbsent(hash, Buffer.from(buffer, 0, length), length);
+          chunks[index] = hash;
+          storedSize += length;
+        }
         doneBytes += chunkSize;
         opts.onProgress?.(doneBytes, totalBytes);
       } catch (e) {
         failure ??= e;
-      } finally {
-        // A buffer lost to a failed worker is replaced so the reading loop never starves.
-        release(returned ?? new ArrayBuffer(chunkSize));
       }
-    })();
-    tasks.add(task);
-    void task.finally(() => tasks.delete(task));
-  }
-  await Promise.all(tasks);
+    }
+  };
+  await Promise.all(Array.from({ length: lanes }, lane));
   if (failure !== undefined) throw failure;
   return { virtualSize: reader.virtualSize, chunkSize, chunks, storedSize };
 }

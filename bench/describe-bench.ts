@@ -16,7 +16,7 @@ const root = resolve(import.meta.dirname, '..');
 const IMAGES = Number(process.env.KILN_BENCH_IMAGES ?? '100000');
 const keys = { publicKey: 'bench-public-key', privateKey: 'bench-private-key-0123456789abcdef' };
 
-async function seed(dataDir: string): Promise<void> {
+export async function describeBenchSeed(dataDir: string): Promise<void> {
   const config = loadConfig({ KILN_DATA_DIR: dataDir, KILN_BOOTSTRAP_PUBLIC_KEY: keys.publicKey, KILN_BOOTSTRAP_PRIVATE_KEY: keys.privateKey });
   const kiln = await createKiln(config, pino({ level: 'warn' }));
   await ensureAdmin(kiln);
@@ -72,7 +72,7 @@ export async function describeBench(): Promise<void> {
   const children: ChildProcess[] = [];
   try {
     const t0 = Date.now();
-    await seed(dataDir);
+    await describeBenchSeed(dataDir);
     const seeded = (Date.now() - t0) / 1000;
     const port = await freePort();
     children.push(

@@ -95,6 +95,8 @@ function rowFromImage(i: Image, uniqueName: boolean): Omit<ImagesTable, 'seq'> {
   };
 }
 
+type ImageRow = Omit<ImagesTable, 'seq'> & { seq: number };
+
 export function encodeChunks(chunks: (string | null)[]): Buffer {
   const out = Buffer.alloc(chunks.length * 32);
   chunks.forEach((c, i) => {
@@ -173,12 +175,8 @@ export class ImageRepo {
   }
 
   async list(q: ImageQuery): Promise<Image[]> {
-    if (isPlainListing(q) && !q.kinds.includes('base')) {
-      // The hot path of every console and SDK listing: one indexed range, written as a
-      // plain statement because building it through the query builder costs more than running it.
-      const order = q.order === 'oldest' ? sql`asc` : sql`desc`;
-      const { rows } = await sql<Omit<ImagesTable, 'seq'> & { seq: number }>`select * from images where project_id = ${q.projectId} and product = ${q.product} and kind in (${sql.join(q.kinds)}) order by seq ${order} limit ${q.limit} offset ${q.offset}`.execute(this.db);
-      return rows.map(imageFromRow);
+    if (isPlainListing(q) && q.kinds.length > 0) {
+      return this.listPlain(q);
     }
     const rows = await this.filtered(q)
       .selectAll()
@@ -186,6 +184,31 @@ export class ImageRepo {
       .limit(q.limit)
       .offset(q.offset)
       .execute();
+    return rows.map(imageFromRow);
+  }
+
+  /**
+   * The hot path of every console and SDK listing. Each kind is one backward walk of an
+   * index, limited to offset+limit rows, and only those few rows are merged and sorted:
+   * an OR over kinds would make the database sort every image of the project. Written
+   * as plain statements because building them costs more than running them.
+   */
+  private async listPlain(q: ImageQuery): Promise<Image[]> {
+    const desc = q.order !== 'oldest';
+    const dir = desc ? sql`desc` : sql`asc`;
+    const window = q.offset + q.limit;
+    const whereOf = (kind: ImageKind) =>
+      kind === 'base'
+        ? sql`kind = 'base' and (product is null or product = ${q.product})`
+        : sql`project_id = ${q.projectId} and product = ${q.product} and kind = ${kind}`;
+    const parts = q.kinds.map(
+      (kind, i) => sql`select * from (select * from images where ${whereOf(kind)} order by seq ${dir} limit ${window}) as ${sql.raw(`k${i}`)}`,
+    );
+    const query =
+      q.kinds.length === 1
+        ? sql<ImageRow>`select * from images where ${whereOf(q.kinds[0]!)} order by seq ${dir} limit ${q.limit} offset ${q.offset}`
+        : sql<ImageRow>`select * from (${sql.join(parts, sql` union all `)}) as merged order by seq ${dir} limit ${q.limit} offset ${q.offset}`;
+    const { rows } = await query.execute(this.db);
     return rows.map(imageFromRow);
   }
 

@@ -73,7 +73,7 @@ export class ImageService {
       return await this.d.db.transaction().execute(async (trx) => {
         const instance = await this.d.instances.get(req.instanceId, trx);
         if (!instance || instance.projectId !== p.projectId || instance.product !== product) {
-          throw new KilnError('InstanceNotFound', `instance ${req.instanceId} does not exist`, 'UHostId');
+          throw new KilnError('InstanceNotFound', `instance ${req.instanceId} does not exist`);
         }
         // Checked first so that racing creates with one name all get the clear answer
         // (the unique index still decides on stores where transactions overlap).

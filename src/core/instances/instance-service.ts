@@ -115,7 +115,7 @@ export class InstanceService {
 
   async get(p: Principal, product: Product, id: string): Promise<Instance> {
     const i = await this.d.instances.get(id);
-    if (!i || i.projectId !== p.projectId || i.product !== product) throw new KilnError('InstanceNotFound', `instance ${id} does not exist`, 'UHostId');
+    if (!i || i.projectId !== p.projectId || i.product !== product) throw new KilnError('InstanceNotFound', `instance ${id} does not exist`);
     return i;
   }
 

@@ -1,6 +1,5 @@
 import type { Disk, Image, Instance } from '../../../core/model.ts';
-
-const GiB = 1024 ** 3;
+import { dataDiskSpaceGb, toDiskSetEntry } from './disk-set.ts';
 
 const stateNames: Record<Instance['state'], string> = {
   initializing: 'Initializing',
@@ -42,18 +41,9 @@ export function toCompShareInstanceSet(i: Instance, disks: Disk[], image: Image 
     IsExpire: 'No',
     OsName: i.osName,
     OsType: i.osType,
-    TotalDiskSpace: Math.ceil(disks.filter((d) => !d.isBoot).reduce((n, d) => n + d.sizeBytes, 0) / GiB),
+    TotalDiskSpace: dataDiskSpaceGb(disks),
     CpuArch: 'x86_64',
-    DiskSet: disks.map((d) => ({
-      DiskType: d.type,
-      IsBoot: d.isBoot ? 'True' : 'False',
-      Encrypted: 'false',
-      Type: d.isBoot ? 'Boot' : 'Data',
-      DiskId: d.id,
-      Name: '',
-      Drive: d.isBoot ? 'vda' : `vd${String.fromCharCode(97 + d.index)}`,
-      Size: Math.ceil(d.sizeBytes / GiB),
-    })),
+    DiskSet: disks.map((d) => ({ ...toDiskSetEntry(d) })),
     IPSet: [],
     Softwares: [],
     CreateTime: Math.floor(i.createdAt / 1000),

@@ -1,6 +1,5 @@
 import type { Disk, Image, Instance } from '../../../core/model.ts';
-
-const GiB = 1024 ** 3;
+import { dataDiskSpaceGb, toDiskSetEntry } from './disk-set.ts';
 
 const stateNames: Record<Instance['state'], string> = {
   initializing: 'Initializing',
@@ -31,17 +30,7 @@ export function toUHostInstanceSet(i: Instance, disks: Disk[], image: Image | un
     CPU: i.cpu,
     Memory: i.memoryMb,
     AutoRenew: 'No',
-    DiskSet: disks.map((d) => ({
-      DiskType: d.type,
-      IsBoot: d.isBoot ? 'True' : 'False',
-      Encrypted: 'false',
-      Type: d.isBoot ? 'Boot' : 'Data',
-      DiskId: d.id,
-      Name: '',
-      Drive: d.isBoot ? 'vda' : `vd${String.fromCharCode(97 + d.index)}`,
-      Size: Math.ceil(d.sizeBytes / GiB),
-      BackupType: 'NONE',
-    })),
+    DiskSet: disks.map((d) => ({ ...toDiskSetEntry(d), BackupType: 'NONE' })),
     IPSet: [],
     NetworkState: 'Connected',
     OsName: i.osName,
@@ -51,7 +40,7 @@ export function toUHostInstanceSet(i: Instance, disks: Disk[], image: Image | un
     GPU: i.gpuCount,
     GpuType: i.gpuType ?? '',
     BootDiskState: i.state === 'initializing' ? 'Initializing' : 'Normal',
-    TotalDiskSpace: Math.ceil(disks.filter((d) => !d.isBoot).reduce((n, d) => n + d.sizeBytes, 0) / GiB),
+    TotalDiskSpace: dataDiskSpaceGb(disks),
     IsolationGroup: '',
     HotplugFeature: false,
     CloudInitFeature: true,

@@ -10,6 +10,7 @@
  */
 import { readArray, type FlatParams } from './flat-params.ts';
 import { paramErrorMessage, type ParamProblem } from './ret-codes.ts';
+import type { Out, Presence } from '../../param-presence.ts';
 
 /**
  * A parameter that is absent or unusable. `name` is the parameter's name (as the
@@ -35,14 +36,6 @@ export interface Field<T> {
 export type Schema = Record<string, Field<unknown>>;
 
 export type Infer<S extends Schema> = { [K in keyof S]: S[K] extends Field<infer T> ? T : never };
-
-interface Presence<T> {
-  required?: boolean;
-  default?: T;
-}
-
-/** `required: true` or a default makes the value always present; otherwise it may be undefined. */
-type Out<T, O> = O extends { required: true } ? T : O extends { default: T } ? T : T | undefined;
 
 /**
  * Shared scalar handling. An empty string counts as absent: the Go SDK drops empty

@@ -11,6 +11,7 @@
  */
 import { ZcCode } from './error-codes.ts';
 import { ZcHttpError } from './envelope.ts';
+import type { Out, Presence } from '../../param-presence.ts';
 
 export class ZcParamError extends ZcHttpError {
   constructor(
@@ -28,12 +29,6 @@ export interface Field<T> {
 
 export type Schema = Record<string, Field<unknown>>;
 export type Infer<S extends Schema> = { [K in keyof S]: S[K] extends Field<infer T> ? T : never };
-
-interface Presence<T> {
-  required?: boolean;
-  default?: T;
-}
-type Out<T, O> = O extends { required: true } ? T : O extends { default: T } ? T : T | undefined;
 
 function present<T>(opts: Presence<T>, convert: (value: unknown, path: string) => T): Field<T | undefined> {
   return {

@@ -169,15 +169,6 @@ class EnvReader {
     return fallback;
   }
 
-  list(name: string): string[] {
-    const raw = this.env[name];
-    if (raw === undefined) return [];
-    return raw
-      .split(',')
-      .map((s) => s.trim())
-      .filter((s) => s !== '');
-  }
-
   /** `type:cpu:memoryGiB[:gpuCount:gpuModel],...`; a type without GPU fields is CPU-only. */
   instanceTypes(name: string, fallback: string): InstanceTypeConfig[] {
     const out: InstanceTypeConfig[] = [];

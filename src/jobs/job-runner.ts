@@ -50,7 +50,7 @@ export class JobRunner {
     if (this.running > 0) await new Promise<void>((r) => this.idle.add(r));
   }
 
-  /** Resolves once no job is runnable and none is running (for tests and the CLI). */
+  /** Runs the next claim attempt after `delay` ms, replacing any attempt already scheduled. */
   private schedule(delay: number): void {
     if (this.stopped) return;
     if (this.timer) clearTimeout(this.timer);

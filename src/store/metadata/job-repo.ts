@@ -133,11 +133,14 @@ export class JobRepo {
     return r ? jobFromRow(r) : undefined;
   }
 
-  /** Start time of the oldest job not yet finished; chunks touched since then are in use. */
+  /**
+   * Creation time of the oldest job not yet finished; chunks touched since then may be in
+   * use. Creation, not start: a queued job's chunks may already exist from an earlier attempt.
+   */
   async oldestActiveStart(): Promise<number | null> {
     const r = await this.db
       .selectFrom('jobs')
-      .select(['created_at', 'started_at'])
+      .select('created_at')
       .where('state', 'in', ['queued', 'running'])
       .orderBy('created_at')
       .executeTakeFirst();

@@ -24,7 +24,7 @@ export async function describeBenchSeed(dataDir: string): Promise<void> {
   const p = await kiln.services.accounts.principal(owner.accountId, undefined);
   const now = Date.now();
   for (let done = 0; done < IMAGES; done += 5000) {
-    await kiln.db.transaction().execute(async (trx) => {
+    await kiln.store.transaction(async (tx) => {
       for (let i = done; i < Math.min(done + 5000, IMAGES); i++) {
         const image: Image = {
           id: newId('uimage-'), product: 'uhost', accountId: p.accountId, projectId: p.projectId, region: 'cn-bj2', zone: 'cn-bj2-04',
@@ -32,7 +32,7 @@ export async function describeBenchSeed(dataDir: string): Promise<void> {
           state: 'available', failedReason: null, virtualSize: 20 * 1024 ** 3, storedSize: 1024 ** 3, sourceInstanceId: null,
           parentImageId: null, visibility: 'private', attributes: {}, createdAt: now + i, updatedAt: now + i,
         };
-        await kiln.repos.images.insert(image, { uniqueName: false }, trx);
+        await tx.images.insert(image, { uniqueName: false });
       }
     });
   }

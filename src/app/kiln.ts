@@ -8,81 +8,87 @@ import { TokenService } from '../core/accounts/token-service.ts';
 import { ImageService } from '../core/images/image-service.ts';
 import { ImageSharing } from '../core/images/image-sharing.ts';
 import { InstanceService } from '../core/instances/instance-service.ts';
+import type { BlobStore } from '../core/ports/blob-store.ts';
+import type { MetadataStore } from '../core/ports/metadata-store.ts';
 import { closeSharedHashPool } from '../disk/hash-pool.ts';
-import { collectGarbage } from '../jobs/garbage-collector.ts';
+import { collectGarbage, type GcResult } from '../jobs/garbage-collector.ts';
 import { CaptureHandler } from '../jobs/handlers/capture-handler.ts';
+import { DeployHandler } from '../jobs/handlers/deploy-handler.ts';
 import { ImportHandler } from '../jobs/handlers/import-handler.ts';
-import { MaterializeHandler } from '../jobs/handlers/materialize-handler.ts';
+import { ReleaseHandler } from '../jobs/handlers/release-handler.ts';
 import { JobRunner } from '../jobs/job-runner.ts';
-import { LocalBlobStore } from '../store/blob/local-blob-store.ts';
-import { AccountRepo } from '../store/metadata/account-repo.ts';
-import { openSqlite, type Db } from '../store/metadata/database.ts';
-import { ImageRepo } from '../store/metadata/image-repo.ts';
-import { InstanceRepo } from '../store/metadata/instance-repo.ts';
-import { JobRepo } from '../store/metadata/job-repo.ts';
-import { QuotaRepo } from '../store/metadata/quota-repo.ts';
-import { TokenRepo } from '../store/metadata/token-repo.ts';
+import { openBlobStore } from '../store/blob/open-blob-store.ts';
+import { openMetadataStore } from '../store/metadata/kysely-metadata-store.ts';
 import type { KilnServices } from './services.ts';
 
 /** Everything one process needs, wired from configuration in one place. */
 export interface Kiln {
   config: KilnConfig;
   log: Logger;
-  db: Db;
-  blobs: LocalBlobStore;
-  repos: { accounts: AccountRepo; images: ImageRepo; instances: InstanceRepo; jobs: JobRepo; quota: QuotaRepo; tokens: TokenRepo };
+  store: MetadataStore;
+  blobs: BlobStore;
+  /** Migrations this process applied when it opened the store. */
+  migrationsApplied: string[];
   services: KilnServices;
-  runner: JobRunner;
-  gc(): ReturnType<typeof collectGarbage>;
+  /** The job runner, when this process runs jobs (KILN_WORKERS > 0). */
+  runner: JobRunner | undefined;
+  gc(): Promise<GcResult>;
   close(): Promise<void>;
 }
 
-export async function createKiln(config: KilnConfig, log: Logger): Promise<Kiln> {
-  const db = await openSqlite(join(config.dataDir, 'kiln.sqlite'));
-  const blobs = new LocalBlobStore(join(config.dataDir, 'blobs'), config.disk.fsync);
-  await blobs.init();
-  const compute = new LocalComputeDriver(join(config.dataDir, 'instances'));
-  const repos = {
-    accounts: new AccountRepo(db),
-    images: new ImageRepo(db),
-    instances: new InstanceRepo(db),
-    jobs: new JobRepo(db),
-    quota: new QuotaRepo(db),
-    tokens: new TokenRepo(db),
-  };
-  const box = SecretBox.fromKeyFile(join(config.dataDir, 'master.key'));
-  const images = new ImageService({ db, ...repos, config });
+/**
+ * The composition root: picks the metadata store (SQLite file or PostgreSQL) and the blob
+ * store (local directory or S3) from configuration, and builds core services on them.
+ * `withRunner` adds the job runner with this node's compute driver.
+ */
+export async function createKiln(config: KilnConfig, log: Logger, opts: { withRunner?: boolean } = {}): Promise<Kiln> {
+  const store = await openMetadataStore(config.database);
+  let blobs: BlobStore;
+  try {
+    blobs = await openBlobStore(config.blobs, { fsync: config.disk.fsync });
+  } catch (e) {
+    await store.close();
+    throw e;
+  }
+  const box = SecretBox.fromKeyFile(config.masterKeyFile);
+  const images = new ImageService({ store, config });
   const services: KilnServices = {
     config,
-    accounts: new AccountService(repos.accounts, box),
-    tokens: new TokenService(repos.accounts, repos.tokens),
+    accounts: new AccountService(store.accounts, box),
+    tokens: new TokenService(store.accounts, store.tokens),
     images,
-    imageSharing: new ImageSharing({ db, images: repos.images, quota: repos.quota, config }, images),
-    instances: new InstanceService({ db, ...repos, compute }),
-    jobs: repos.jobs,
+    imageSharing: new ImageSharing({ store, config }, images),
+    instances: new InstanceService({ store, nodeLivenessMs: 2 * config.jobs.leaseMs }),
   };
-  const runner = new JobRunner(
-    repos.jobs,
-    {
-      capture: new CaptureHandler({ db, images: repos.images, instances: repos.instances, compute, blobs, config }),
-      import: new ImportHandler({ db, images: repos.images, blobs, config }),
-      materialize: new MaterializeHandler({ images: repos.images, instances: repos.instances, compute, blobs }),
-    },
-    config.jobs,
-    log.child({ component: 'jobs' }),
-  );
+  let runner: JobRunner | undefined;
+  if (opts.withRunner && config.jobs.concurrency > 0) {
+    const compute = new LocalComputeDriver(join(config.dataDir, 'instances'));
+    runner = new JobRunner(
+      store,
+      {
+        capture: new CaptureHandler({ store, compute, blobs, config }),
+        import: new ImportHandler({ store, blobs, config }),
+        materialize: new DeployHandler({ store, compute, blobs }),
+        release: new ReleaseHandler({ compute }),
+      },
+      config.jobs,
+      config.nodeId,
+      log.child({ component: 'jobs', node: config.nodeId }),
+    );
+  }
   return {
     config,
     log,
-    db,
+    store,
     blobs,
-    repos,
+    migrationsApplied: store.applied,
     services,
     runner,
-    gc: () => collectGarbage({ images: repos.images, jobs: repos.jobs, blobs, log }),
+    gc: () => collectGarbage({ store, blobs, log }),
     async close() {
-      await runner.stop();
-      await db.destroy();
+      await runner?.stop();
+      await store.close();
+      await blobs.close();
       await closeSharedHashPool();
     },
   };

@@ -4,7 +4,6 @@ import type { TokenService } from '../core/accounts/token-service.ts';
 import type { ImageService } from '../core/images/image-service.ts';
 import type { ImageSharing } from '../core/images/image-sharing.ts';
 import type { InstanceService } from '../core/instances/instance-service.ts';
-import type { JobRepo } from '../store/metadata/job-repo.ts';
 
 /** What dialects may call: core services only, never stores or drivers directly. */
 export interface KilnServices {
@@ -15,5 +14,4 @@ export interface KilnServices {
   /** Copies and the community catalogue of public images. */
   imageSharing: ImageSharing;
   instances: InstanceService;
-  jobs: JobRepo;
 }

@@ -61,7 +61,7 @@ export async function main(argv: string[]): Promise<void> {
         }
         const { addBaseImage } = await import('../core/images/base-images.ts');
         const img = await addBaseImage(
-          { db: kiln.db, images: kiln.repos.images, blobs: kiln.blobs, config: kiln.config },
+          { store: kiln.store, blobs: kiln.blobs, config: kiln.config },
           { file, name: opts.name, osType: opts.osType, osName: opts.osName, product: opts.product as Product | undefined },
         );
         print(opts.json, { imageId: img.id }, `base image ${img.id}`);
@@ -74,8 +74,9 @@ export async function main(argv: string[]): Promise<void> {
     .option('--index <n>', 'disk index (0 is the system disk)', '0')
     .action((id: string, opts: { index: string }) =>
       withKiln(async (kiln) => {
-        const disk = (await kiln.repos.instances.disks(id)).find((d) => d.index === Number(opts.index));
+        const disk = (await kiln.store.instances.disks(id)).find((d) => d.index === Number(opts.index));
         if (!disk) throw new KilnError('DiskNotFound', `instance ${id} has no disk ${opts.index}`);
+        if (disk.path === '') throw new KilnError('InstanceBusy', `instance ${id} is still being deployed; its disk ${opts.index} does not exist yet`);
         process.stdout.write(disk.path + '\n');
       }),
     );
@@ -87,7 +88,18 @@ export async function main(argv: string[]): Promise<void> {
     .action((opts: { json?: boolean }) =>
       withKiln(async (kiln) => {
         const r = await kiln.gc();
-        print(opts.json, r, `scanned ${r.scanned} chunks, deleted ${r.deleted}, kept ${r.kept}`);
+        print(opts.json, r, r.ran ? `scanned ${r.scanned} chunks, deleted ${r.deleted}, kept ${r.kept}` : 'another garbage collector is running; nothing done');
+      }),
+    );
+
+  program
+    .command('migrate')
+    .description('bring the metadata store schema up to date (every process also does this at start)')
+    .option('--json', 'print one JSON object')
+    .action((opts: { json?: boolean }) =>
+      withKiln(async (kiln) => {
+        const r = { engine: kiln.store.engine, applied: kiln.migrationsApplied };
+        print(opts.json, r, r.applied.length > 0 ? `${r.engine}: applied ${r.applied.join(', ')}` : `${r.engine}: schema is up to date`);
       }),
     );
 

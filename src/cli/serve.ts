@@ -1,5 +1,5 @@
 import { pino } from 'pino';
-import type { KilnConfig } from '../config/config.ts';
+import { ConfigError, type KilnConfig } from '../config/config.ts';
 import { createKiln } from '../app/kiln.ts';
 import { ensureAdmin } from '../app/bootstrap.ts';
 import { buildServer } from '../http/server.ts';
@@ -7,7 +7,7 @@ import { buildServer } from '../http/server.ts';
 /** `kiln serve`: API, in-process job runner and periodic garbage collection. */
 export async function serve(config: KilnConfig): Promise<void> {
   const log = pino({ level: config.logLevel });
-  const kiln = await createKiln(config, log);
+  const kiln = await createKiln(config, log, { withRunner: true });
   const admin = await ensureAdmin(kiln);
   if (admin.created) {
     // Printed once, on first start; the pair is also in credentials.json.
@@ -16,11 +16,14 @@ export async function serve(config: KilnConfig): Promise<void> {
     );
   }
   const app = await buildServer(kiln);
-  kiln.runner.start();
+  kiln.runner?.start();
   const gcTimer = setInterval(() => void kiln.gc().catch((err: unknown) => log.error({ err }, 'gc failed')), config.gc.intervalMs);
   gcTimer.unref();
   await app.listen({ host: config.host, port: config.port });
-  log.info({ host: config.host, port: config.port, dataDir: config.dataDir }, 'kiln listening');
+  log.info(
+    { host: config.host, port: config.port, database: config.database.kind, blobs: kiln.blobs.location, node: config.nodeId, workers: config.jobs.concurrency },
+    'kiln listening',
+  );
   const shutdown = async () => {
     clearInterval(gcTimer);
     await app.close();
@@ -31,12 +34,13 @@ export async function serve(config: KilnConfig): Promise<void> {
   process.once('SIGTERM', () => void shutdown());
 }
 
-/** `kiln worker`: the job runner alone, sharing the stores with the API processes. */
+/** `kiln worker`: the job runner alone (no HTTP side), sharing the stores with the API processes. */
 export async function work(config: KilnConfig): Promise<void> {
   const log = pino({ level: config.logLevel });
-  const kiln = await createKiln(config, log);
-  kiln.runner.start();
-  log.info('kiln worker running');
+  if (config.jobs.concurrency === 0) throw new ConfigError(['KILN_WORKERS: a worker needs at least 1']);
+  const kiln = await createKiln(config, log, { withRunner: true });
+  kiln.runner?.start();
+  log.info({ node: config.nodeId, workers: config.jobs.concurrency, database: config.database.kind, blobs: kiln.blobs.location }, 'kiln worker running');
   const shutdown = async () => {
     await kiln.close();
     process.exit(0);

@@ -2,8 +2,8 @@ import { mkdir, open, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Disk, Manifest } from '../core/model.ts';
 import { RawReader } from '../disk/raw-reader.ts';
-import type { BlobStore } from '../store/blob/blob-store.ts';
-import type { ComputeDriver } from './compute-driver.ts';
+import type { BlobStore } from '../core/ports/blob-store.ts';
+import type { ComputeDriver } from '../core/ports/compute-driver.ts';
 
 /** Instances on this machine: every disk is a sparse raw file under the data dir. */
 export class LocalComputeDriver implements ComputeDriver {
@@ -27,7 +27,7 @@ export class LocalComputeDriver implements ComputeDriver {
     return path;
   }
 
-  async materialize(path: string, manifest: Manifest, blobs: BlobStore, onProgress?: (done: number, total: number) => void): Promise<void> {
+  async materialize(path: string, manifest: Manifest, blobs: BlobStore, onProgress?: (done: number, total: number) => void, signal?: AbortSignal): Promise<void> {
     const fh = await open(path, 'r+');
     try {
       const present = manifest.chunks.map((key, index) => ({ key, index })).filter((c): c is { key: string; index: number } => c.key !== null);
@@ -37,6 +37,7 @@ export class LocalComputeDriver implements ComputeDriver {
       const worker = async () => {
         const buf = Buffer.allocUnsafe(manifest.chunkSize);
         while (next < present.length) {
+          signal?.throwIfAborted();
           const { key, index } = present[next++]!;
           const n = await blobs.readInto(key, buf);
           let off = 0;

@@ -42,3 +42,12 @@ export class KilnError extends Error {
 export function isKilnError(e: unknown): e is KilnError {
   return e instanceof KilnError;
 }
+
+/**
+ * The same error naming the caller's parameter: stores raise NameTaken without knowing
+ * which request field carried the name.
+ */
+export function renamedParam(e: unknown, code: ErrorCode, param: string): unknown {
+  if (isKilnError(e) && e.code === code && e.param === undefined) return new KilnError(code, e.message, param);
+  return e;
+}

@@ -50,6 +50,8 @@ export interface Instance {
   state: InstanceState;
   /** An operation that holds the instance (a capture reads its disks). */
   operation: 'imaging' | null;
+  /** The compute node holding its disks; null until a worker places it. */
+  nodeId: string | null;
   imageId: string;
   cpu: number;
   memoryMb: number;
@@ -81,7 +83,8 @@ export interface Manifest {
   chunks: (string | null)[];
 }
 
-export type JobKind = 'capture' | 'import' | 'materialize';
+/** materialize creates an instance's disks and fills them; release removes them. */
+export type JobKind = 'capture' | 'import' | 'materialize' | 'release';
 export type JobState = 'queued' | 'running' | 'succeeded' | 'failed';
 
 export interface Job {
@@ -92,6 +95,8 @@ export interface Job {
   attempts: number;
   imageId: string | null;
   instanceId: string | null;
+  /** The node that must run it; null lets any worker. */
+  nodeId: string | null;
   progressDone: number;
   progressTotal: number;
   error: string | null;

@@ -1,5 +1,5 @@
 import { Counter, Histogram, Gauge, Registry } from 'prom-client';
-import type { JobRepo } from '../store/metadata/job-repo.ts';
+import type { JobQueue } from '../core/ports/metadata-store.ts';
 
 /** Prometheus metrics of one server: requests by dialect/action/result, and jobs by state. */
 export class RequestMetrics {
@@ -18,7 +18,7 @@ export class RequestMetrics {
     registers: [this.registry],
   });
 
-  constructor(jobs: JobRepo) {
+  constructor(jobs: JobQueue) {
     new Gauge({
       name: 'kiln_jobs',
       help: 'Jobs by state',

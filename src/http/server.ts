@@ -12,9 +12,9 @@ export async function buildServer(kiln: Kiln): Promise<FastifyInstance> {
     loggerInstance: kiln.log.child({ component: 'http' }, { level: 'warn' }) as FastifyBaseLogger,
     bodyLimit: 1024 * 1024,
   });
-  const metrics = new RequestMetrics(kiln.repos.jobs);
+  const metrics = new RequestMetrics(kiln.store.jobs);
   app.get('/healthz', async () => {
-    await kiln.repos.jobs.countByState();
+    await kiln.store.jobs.countByState();
     return { status: 'ok' };
   });
   app.get('/metrics', async (_req, reply) => {

@@ -3,25 +3,38 @@ import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { KilnConfig } from '../config/config.ts';
 import type { Job, JobKind } from '../core/model.ts';
-import type { JobRepo } from '../store/metadata/job-repo.ts';
+import { LeaseLost, type JobLease, type MetadataStore, type Repositories } from '../core/ports/metadata-store.ts';
 import { PermanentJobError } from './job-errors.ts';
 
 export interface JobContext {
   signal: AbortSignal;
+  /** The node this worker runs on. */
+  nodeId: string;
   /** Records progress; persisted with the next heartbeat. */
   progress(done: number, total: number): void;
+  /**
+   * Commits the job's result and marks the job succeeded in one transaction, only while
+   * this worker still holds the job's lease: a worker whose lease lapsed (another may be
+   * running the job) throws LeaseLost here and nothing it wrote is committed.
+   */
+  commit(fn: (tx: Repositories) => Promise<void>): Promise<void>;
 }
 
 export interface JobHandler {
+  /** Does the work and ends with ctx.commit(...). */
   run(job: Job, ctx: JobContext): Promise<void>;
-  /** Called once when the job fails for good: mark what it was making as failed, with why. */
-  fail(job: Job, reason: string): Promise<void>;
+  /**
+   * Called in the transaction that marks the job failed for good: mark what it was
+   * making as failed, with why.
+   */
+  fail(job: Job, reason: string, tx: Repositories): Promise<void>;
 }
 
 /**
  * Polls the jobs table and runs jobs with leases and heartbeats. Any number of runners
- * (in `kiln serve` or separate `kiln worker` processes) can share one table. The loop
- * never throws: errors are logged and the job retried or failed.
+ * (in `kiln serve` or separate `kiln worker` processes, on any host) can share one
+ * table; each takes the jobs any node may run and those routed to its own node. The
+ * loop never throws: errors are logged and the job retried or failed.
  */
 export class JobRunner {
   readonly owner = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
@@ -30,22 +43,30 @@ export class JobRunner {
   private timer: NodeJS.Timeout | undefined;
   private readonly active = new Map<string, AbortController>();
   private readonly idle = new Set<() => void>();
+  private nodeBeat: NodeJS.Timeout | undefined;
 
   constructor(
-    private readonly jobs: JobRepo,
+    private readonly store: MetadataStore,
     private readonly handlers: Record<JobKind, JobHandler>,
     private readonly config: KilnConfig['jobs'],
+    private readonly nodeId: string,
     private readonly log: Logger,
   ) {}
 
   start(): void {
     this.stopped = false;
+    // The node's heartbeat is what places new instances here.
+    const beat = () => void this.store.nodes.beat(this.nodeId).catch((err: unknown) => this.log.warn({ err }, 'node heartbeat failed'));
+    beat();
+    this.nodeBeat = setInterval(beat, this.config.heartbeatMs);
+    this.nodeBeat.unref();
     this.schedule(0);
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
+    if (this.nodeBeat) clearInterval(this.nodeBeat);
     for (const c of this.active.values()) c.abort(new Error('worker shutting down'));
     if (this.running > 0) await new Promise<void>((r) => this.idle.add(r));
   }
@@ -60,7 +81,7 @@ export class JobRunner {
   private async tick(): Promise<void> {
     try {
       while (!this.stopped && this.running < this.config.concurrency) {
-        const job = await this.jobs.claim(this.owner, this.config.leaseMs);
+        const job = await this.store.jobs.claim(this.owner, this.nodeId, this.config.leaseMs);
         if (!job) break;
         this.running++;
         void this.execute(job).finally(() => {
@@ -76,48 +97,68 @@ export class JobRunner {
     this.schedule(this.config.pollMs);
   }
 
-  private async execute(job: Job): Promise<void> {
+  private async execute(job: Job & { lease: JobLease }): Promise<void> {
     const log = this.log.child({ jobId: job.id, kind: job.kind, attempt: job.attempts });
     const handler = this.handlers[job.kind];
     const controller = new AbortController();
+    const { lease } = job;
     this.active.set(job.id, controller);
     let progress: { done: number; total: number } | undefined;
     const beat = setInterval(() => {
-      this.jobs
-        .heartbeat(job.id, this.owner, this.config.leaseMs, progress)
+      this.store.jobs
+        .heartbeat(lease, this.config.leaseMs, progress)
         .then((ok) => {
-          if (!ok) controller.abort(new Error('job lease lost'));
+          if (!ok) controller.abort(new LeaseLost(job.id));
         })
         .catch((e: unknown) => log.warn({ err: e }, 'heartbeat failed'));
     }, this.config.heartbeatMs);
+    let committed = false;
+    const ctx: JobContext = {
+      signal: controller.signal,
+      nodeId: this.nodeId,
+      progress: (done, total) => {
+        progress = { done, total };
+      },
+      commit: async (fn) => {
+        if (progress) await this.store.jobs.heartbeat(lease, this.config.leaseMs, progress);
+        await this.store.transaction(async (tx) => {
+          await fn(tx);
+          await tx.chunks.clearPending(job.id);
+          await tx.jobs.finish(lease, 'succeeded', null);
+        });
+        committed = true;
+      },
+    };
     try {
       if (job.attempts > this.config.maxAttempts) {
         // Claimed again after its workers kept dying: stop the crash loop.
         throw new PermanentJobError(`interrupted ${job.attempts - 1} times without finishing`);
       }
       log.info('job started');
-      await handler.run(job, {
-        signal: controller.signal,
-        progress: (done, total) => {
-          progress = { done, total };
-        },
-      });
-      await this.jobs.heartbeat(job.id, this.owner, this.config.leaseMs, progress);
-      await this.jobs.finish(job.id, this.owner, 'succeeded', null);
+      await handler.run(job, ctx);
+      if (!committed) throw new Error(`${job.kind} handler returned without committing`);
       log.info('job succeeded');
     } catch (e) {
       const message = e instanceof Error ? e.message : String(e);
-      if (controller.signal.aborted && this.stopped) {
+      if (e instanceof LeaseLost || (controller.signal.aborted && controller.signal.reason instanceof LeaseLost)) {
+        // Another worker owns the job now (or will): it must not be failed or requeued from here.
+        log.warn('job lease lost; leaving the job to its new owner');
+      } else if (controller.signal.aborted && this.stopped) {
         // Shutting down: leave the lease to lapse so another worker resumes the job.
         log.warn('job interrupted by shutdown');
       } else if (e instanceof PermanentJobError || job.attempts >= this.config.maxAttempts) {
         const reason = e instanceof PermanentJobError ? message : `failed after ${job.attempts} attempts: ${message}`;
         log.warn({ reason }, 'job failed');
-        await handler.fail(job, reason).catch((err: unknown) => log.error({ err }, 'marking job failure failed'));
-        await this.jobs.finish(job.id, this.owner, 'failed', reason).catch((err: unknown) => log.error({ err }, 'finishing job failed'));
+        await this.store
+          .transaction(async (tx) => {
+            await handler.fail(job, reason, tx);
+            await tx.chunks.clearPending(job.id);
+            await tx.jobs.finish(lease, 'failed', reason);
+          })
+          .catch((err: unknown) => log.error({ err }, 'recording the job failure failed'));
       } else {
         log.warn({ err: e }, 'job attempt failed; will retry');
-        await this.jobs.requeue(job.id, this.owner, message).catch((err: unknown) => log.error({ err }, 'requeue failed'));
+        await this.store.jobs.requeue(lease, message).catch((err: unknown) => log.error({ err }, 'requeue failed'));
       }
     } finally {
       clearInterval(beat);

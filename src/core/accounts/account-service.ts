@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { KilnError } from '../errors.ts';
 import { newId } from '../ids.ts';
 import type { Principal } from '../model.ts';
-import type { AccountRepo } from '../../store/metadata/account-repo.ts';
+import type { AccountRepository as AccountRepo } from '../ports/metadata-store.ts';
 import type { SecretBox } from './secret-box.ts';
 
 export interface CreatedAccount {

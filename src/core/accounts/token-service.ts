@@ -1,6 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { AccountRepo } from '../../store/metadata/account-repo.ts';
-import type { TokenRepo } from '../../store/metadata/token-repo.ts';
+import type { AccountRepository as AccountRepo, TokenRepository as TokenRepo } from '../ports/metadata-store.ts';
 import { KilnError } from '../errors.ts';
 
 export interface TokenOwner {

@@ -1,10 +1,10 @@
 import type { KilnConfig } from '../../config/config.ts';
 import { chunkDisk } from '../../disk/chunker.ts';
 import { openDisk } from '../../disk/open-disk.ts';
-import type { BlobStore } from '../../store/blob/blob-store.ts';
-import type { Db } from '../../store/metadata/database.ts';
-import type { ImageRepo } from '../../store/metadata/image-repo.ts';
+import { ChunkWriter } from '../chunks/chunk-writer.ts';
 import { KilnError } from '../errors.ts';
+import type { BlobStore } from '../ports/blob-store.ts';
+import type { MetadataStore } from '../ports/metadata-store.ts';
 import { newId } from '../ids.ts';
 import type { Image, OsType } from '../model.ts';
 import { policyOf, type Product } from '../products.ts';
@@ -19,16 +19,19 @@ export interface AddBaseImage {
 }
 
 /** Adds an operator-supplied base image from a local disk file (the `kiln image add-base` command). */
-export async function addBaseImage(d: { db: Db; images: ImageRepo; blobs: BlobStore; config: KilnConfig }, req: AddBaseImage): Promise<Image> {
+export async function addBaseImage(d: { store: MetadataStore; blobs: BlobStore; config: KilnConfig }, req: AddBaseImage): Promise<Image> {
   const reader = await openDisk(req.file, { maxVirtualSize: d.config.disk.maxVirtualSize }).catch((e: unknown) => {
     throw new KilnError('InvalidParameter', `cannot read ${req.file}: ${e instanceof Error ? e.message : String(e)}`, 'FILE');
   });
+  const id = newId(policyOf(req.product ?? 'uhost').imageIdPrefix);
+  // Not a job: the command itself owns its pending chunks until it commits.
+  const owner = `base:${id}`;
   try {
-    const chunked = await chunkDisk(reader, d.blobs, { chunkSize: d.config.disk.chunkSize });
+    const chunked = await chunkDisk(reader, new ChunkWriter(d.store, d.blobs, owner), { chunkSize: d.config.disk.chunkSize });
     const now = Date.now();
     const region = d.config.regions.find((r) => r.id === d.config.defaultRegion)!;
     const image: Image = {
-      id: newId(policyOf(req.product ?? 'uhost').imageIdPrefix),
+      id,
       product: req.product ?? null,
       accountId: null,
       projectId: null,
@@ -39,7 +42,7 @@ export async function addBaseImage(d: { db: Db; images: ImageRepo; blobs: BlobSt
       description: '',
       osType: req.osType,
       osName: req.osName ?? req.name,
-      state: 'available',
+      state: 'making',
       failedReason: null,
       virtualSize: chunked.virtualSize,
       storedSize: chunked.storedSize,
@@ -50,12 +53,14 @@ export async function addBaseImage(d: { db: Db; images: ImageRepo; blobs: BlobSt
       createdAt: now,
       updatedAt: now,
     };
-    await d.db.transaction().execute(async (trx) => {
-      await d.images.insert(image, { uniqueName: false }, trx);
-      await d.images.putManifest(image.id, chunked, trx);
+    await d.store.transaction(async (tx) => {
+      await tx.images.insert(image, { uniqueName: false });
+      await tx.images.markAvailable(image.id, chunked);
+      await tx.chunks.clearPending(owner);
     });
-    return image;
+    return { ...image, state: 'available' };
   } finally {
     await reader.close();
+    await d.store.chunks.clearPending(owner);
   }
 }

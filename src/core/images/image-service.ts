@@ -1,15 +1,10 @@
 import type { KilnConfig } from '../../config/config.ts';
-import type { Db } from '../../store/metadata/database.ts';
-import type { ImageRepo, ImageQuery } from '../../store/metadata/image-repo.ts';
-import type { InstanceRepo } from '../../store/metadata/instance-repo.ts';
-import type { JobRepo } from '../../store/metadata/job-repo.ts';
-import type { QuotaRepo } from '../../store/metadata/quota-repo.ts';
 import type { DiskFormat } from '../../disk/disk-reader.ts';
-import { KilnError } from '../errors.ts';
+import { KilnError, renamedParam } from '../errors.ts';
 import { newId } from '../ids.ts';
 import type { Attributes, Image, ImageKind, Instance, OsType, Principal } from '../model.ts';
+import type { ImageQuery, MetadataStore, Repositories } from '../ports/metadata-store.ts';
 import { policyOf, type Product } from '../products.ts';
-import { isUniqueViolation } from '../../store/metadata/unique-violation.ts';
 
 export interface CaptureRequest {
   instanceId: string;
@@ -54,11 +49,7 @@ export interface ImageProgress {
 }
 
 export interface ImageDeps {
-  db: Db;
-  images: ImageRepo;
-  instances: InstanceRepo;
-  jobs: JobRepo;
-  quota: QuotaRepo;
+  store: MetadataStore;
   config: KilnConfig;
 }
 
@@ -70,14 +61,14 @@ export class ImageService {
   async capture(p: Principal, product: Product, req: CaptureRequest): Promise<{ image: Image; snapshots: Image[] }> {
     const policy = policyOf(product);
     try {
-      return await this.d.db.transaction().execute(async (trx) => {
-        const instance = await this.d.instances.get(req.instanceId, trx);
+      return await this.d.store.transaction(async (tx) => {
+        const instance = await tx.instances.get(req.instanceId);
         if (!instance || instance.projectId !== p.projectId || instance.product !== product) {
           throw new KilnError('InstanceNotFound', `instance ${req.instanceId} does not exist`);
         }
         // Checked first so that racing creates with one name all get the clear answer
         // (the unique index still decides on stores where transactions overlap).
-        if (policy.uniqueImageNames && (await this.d.images.uniqueNameTaken(p.accountId, product, req.name, trx))) {
+        if (policy.uniqueImageNames && (await tx.images.uniqueNameTaken(p.accountId, product, req.name))) {
           throw new KilnError('NameTaken', `an image named "${req.name}" already exists`, 'Name');
         }
         if (instance.gpuCount > 0 && !policy.gpuInstancesMayBeImaged) {
@@ -94,7 +85,7 @@ export class ImageService {
         if (instance.state !== 'stopped') {
           throw new KilnError('InstanceNotStopped', `instance ${instance.id} is ${instance.state}; stop it before making an image`);
         }
-        const disks = await this.d.instances.disks(instance.id, trx);
+        const disks = await tx.instances.disks(instance.id);
         const boot = disks.find((x) => x.isBoot);
         if (!boot) throw new KilnError('DiskNotFound', `instance ${instance.id} has no system disk`);
         const dataDisks = (req.dataDiskIds ?? []).map((id) => {
@@ -102,12 +93,10 @@ export class ImageService {
           if (!disk) throw new KilnError('DiskNotFound', `data disk ${id} is not attached to instance ${instance.id}`, 'DataUDiskIds');
           return disk;
         });
-        if (!(await this.d.instances.transition(instance.id, { states: ['stopped'], operation: null }, { operation: 'imaging' }, trx))) {
+        if (!(await tx.instances.transition(instance.id, { states: ['stopped'], operation: null }, { operation: 'imaging' }))) {
           throw new KilnError('InstanceBusy', `instance ${instance.id} changed state; try again`);
         }
-        if (!(await this.d.quota.take(p.accountId, product, this.d.config.quotas.customImagesPerAccount, trx))) {
-          throw new KilnError('QuotaExceeded', `custom image quota (${this.d.config.quotas.customImagesPerAccount}) exceeded`);
-        }
+        await tx.quota.take(p.accountId, product, this.d.config.quotas.customImagesPerAccount);
         const now = Date.now();
         const base = {
           product,
@@ -138,11 +127,11 @@ export class ImageService {
           // came from (source image, GPU model) is recorded for every product alike.
           attributes: {
             ...(req.attributes ?? {}),
-            ...(await sourceOf(this.d.images, instance, trx)),
+            ...(await sourceOf(tx, instance)),
             ...(snapshotIds.length > 0 ? { dataSnapshotIds: snapshotIds } : {}),
           },
         };
-        await this.d.images.insert(image, { uniqueName: policy.uniqueImageNames }, trx);
+        await tx.images.insert(image, { uniqueName: policy.uniqueImageNames });
         const snapshots: Image[] = [];
         for (const [i, disk] of dataDisks.entries()) {
           const snap: Image = {
@@ -155,24 +144,22 @@ export class ImageService {
             parentImageId: image.id,
             attributes: { sourceDiskId: disk.id },
           };
-          await this.d.images.insert(snap, { uniqueName: false }, trx);
+          await tx.images.insert(snap, { uniqueName: false });
           snapshots.push(snap);
         }
-        await this.d.jobs.enqueue(
-          {
-            id: newId('job-'),
-            kind: 'capture',
-            imageId: image.id,
-            instanceId: instance.id,
-            payload: { disks: [{ diskId: boot.id, imageId: image.id }, ...dataDisks.map((disk, i) => ({ diskId: disk.id, imageId: snapshots[i]!.id }))] },
-          },
-          trx,
-        );
+        // Capture reads the disks, so it runs on the node that holds them.
+        await tx.jobs.enqueue({
+          id: newId('job-'),
+          kind: 'capture',
+          imageId: image.id,
+          instanceId: instance.id,
+          nodeId: instance.nodeId,
+          payload: { disks: [{ diskId: boot.id, imageId: image.id }, ...dataDisks.map((disk, i) => ({ diskId: disk.id, imageId: snapshots[i]!.id }))] },
+        });
         return { image, snapshots };
       });
     } catch (e) {
-      if (isUniqueViolation(e)) throw new KilnError('NameTaken', `an image named "${req.name}" already exists`, 'Name');
-      throw e;
+      throw renamedParam(e, 'NameTaken', 'Name');
     }
   }
 
@@ -204,30 +191,28 @@ export class ImageService {
       updatedAt: now,
     };
     try {
-      await this.d.db.transaction().execute(async (trx) => {
-        if (!(await this.d.quota.take(p.accountId, product, this.d.config.quotas.customImagesPerAccount, trx))) {
-          throw new KilnError('QuotaExceeded', `custom image quota (${this.d.config.quotas.customImagesPerAccount}) exceeded`);
-        }
-        await this.d.images.insert(image, { uniqueName: policy.uniqueImageNames }, trx);
-        await this.d.jobs.enqueue({ id: newId('job-'), kind: 'import', imageId: image.id, payload: { url: req.url, format: req.format } }, trx);
+      await this.d.store.transaction(async (tx) => {
+        await tx.quota.take(p.accountId, product, this.d.config.quotas.customImagesPerAccount);
+        await tx.images.insert(image, { uniqueName: policy.uniqueImageNames });
+        // Any worker may import: the source is a URL, not a disk on some node.
+        await tx.jobs.enqueue({ id: newId('job-'), kind: 'import', imageId: image.id, payload: { url: req.url, format: req.format } });
       });
     } catch (e) {
-      if (isUniqueViolation(e)) throw new KilnError('NameTaken', `an image named "${req.name}" already exists`, 'ImageName');
-      throw e;
+      throw renamedParam(e, 'NameTaken', 'ImageName');
     }
     return image;
   }
 
   /** An image the caller may see: its own, a base image of this product, or a public one. */
   async get(p: Principal, product: Product, id: string): Promise<Image> {
-    const image = await this.d.images.get(id);
+    const image = await this.d.store.images.get(id);
     if (!image || !visibleTo(image, p, product)) throw new KilnError('ImageNotFound', `image ${id} does not exist`, 'ImageId');
     return image;
   }
 
   /** An image the caller owns, for changes and deletion. */
   async getOwned(p: Principal, product: Product, id: string): Promise<Image> {
-    const image = await this.d.images.get(id);
+    const image = await this.d.store.images.get(id);
     if (!image || image.projectId !== p.projectId || image.product !== product) {
       if (image && image.kind === 'base' && visibleTo(image, p, product)) {
         throw new KilnError('ImageNotCustom', `image ${id} is not a custom image`, 'ImageId');
@@ -243,49 +228,50 @@ export class ImageService {
 
   async list(p: Principal, product: Product, req: ListRequest): Promise<{ items: Image[]; total: number }> {
     const q: ImageQuery = { product, projectId: p.projectId, ...req };
-    const [items, total] = await Promise.all([this.d.images.list(q), this.d.images.count(q)]);
+    const [items, total] = await Promise.all([this.d.store.images.list(q), this.d.store.images.count(q)]);
     return { items, total };
   }
 
   async snapshotsOf(imageId: string): Promise<Image[]> {
-    return this.d.images.listByParent(imageId);
+    return this.d.store.images.listByParent(imageId);
   }
 
   /** Deletes a custom image and its snapshots; refused while it is being made. */
   async terminate(p: Principal, product: Product, id: string): Promise<void> {
     const image = await this.getOwned(p, product, id);
     if (image.kind !== 'custom') throw new KilnError('ImageNotCustom', `image ${id} is not a custom image`, 'ImageId');
-    await this.d.db.transaction().execute(async (trx) => {
-      const fresh = await this.d.images.get(id, trx);
+    await this.d.store.transaction(async (tx) => {
+      const fresh = await tx.images.get(id);
       if (!fresh) throw new KilnError('ImageNotFound', `image ${id} does not exist`, 'ImageId');
       if (fresh.state === 'making') throw new KilnError('ImageBusy', `image ${id} is still being made and cannot be deleted yet`, 'ImageId');
-      for (const snap of await this.d.images.listByParent(id, trx)) await this.d.images.delete(snap, trx);
-      await this.d.images.delete(fresh, trx);
-      await this.d.quota.release(p.accountId, product, trx);
+      for (const snap of await tx.images.listByParent(id)) await tx.images.delete(snap);
+      await tx.images.delete(fresh);
+      await tx.quota.release(p.accountId, product);
     });
   }
 
   async update(p: Principal, product: Product, id: string, patch: { name?: string; description?: string; visibility?: Image['visibility']; attributes?: Attributes }): Promise<Image> {
-    const image = await this.getOwned(p, product, id);
+    await this.getOwned(p, product, id);
     const policy = policyOf(product);
     try {
-      await this.d.images.update(id, {
-        ...(patch.name !== undefined ? { name: patch.name, unique_name: policy.uniqueImageNames ? patch.name : null } : {}),
+      await this.d.store.images.change(id, {
+        ...(patch.name !== undefined ? { name: { value: patch.name, unique: policy.uniqueImageNames } } : {}),
         ...(patch.description !== undefined ? { description: patch.description } : {}),
         ...(patch.visibility !== undefined ? { visibility: patch.visibility } : {}),
-        ...(patch.attributes !== undefined ? { attributes: JSON.stringify({ ...image.attributes, ...patch.attributes }) } : {}),
+        ...(patch.attributes !== undefined ? { attributes: patch.attributes } : {}),
       });
     } catch (e) {
-      if (isUniqueViolation(e)) throw new KilnError('NameTaken', `an image named "${patch.name}" already exists`, 'Name');
-      throw e;
+      throw renamedParam(e, 'NameTaken', 'Name');
     }
-    return (await this.d.images.get(id))!;
+    const fresh = await this.d.store.images.get(id);
+    if (!fresh) throw new KilnError('ImageNotFound', `image ${id} does not exist`, 'ImageId');
+    return fresh;
   }
 
   /** Progress of the job making an image, from its recorded bytes and elapsed time. */
   async progress(p: Principal, product: Product, id: string): Promise<ImageProgress> {
     const image = await this.getOwned(p, product, id);
-    const job = await this.d.jobs.latestForImage(id);
+    const job = await this.d.store.jobs.latestForImage(id);
     const elapsedOf = (end: number) => (job?.startedAt ? Math.max(0, Math.round((end - job.startedAt) / 1000)) : 0);
     if (image.state === 'available') return { state: image.state, done: 1, total: 1, elapsedSeconds: elapsedOf(job?.updatedAt ?? Date.now()), remainingSeconds: 0 };
     const making = image.state === 'making';
@@ -308,8 +294,8 @@ export class ImageService {
 }
 
 /** Neutral facts about a capture's source that dialects may show (e.g. the GPU model). */
-async function sourceOf(images: ImageRepo, instance: Instance, exec: Parameters<ImageRepo['get']>[1]): Promise<Attributes> {
-  const source = await images.get(instance.imageId, exec);
+async function sourceOf(tx: Repositories, instance: Instance): Promise<Attributes> {
+  const source = await tx.images.get(instance.imageId);
   return {
     sourceImageId: instance.imageId,
     ...(source ? { sourceImageKind: source.kind } : {}),

@@ -1,9 +1,6 @@
 import type { KilnConfig } from '../../config/config.ts';
-import type { Db } from '../../store/metadata/database.ts';
-import type { ImageRepo, PublicImageQuery } from '../../store/metadata/image-repo.ts';
-import type { QuotaRepo } from '../../store/metadata/quota-repo.ts';
-import { isUniqueViolation } from '../../store/metadata/unique-violation.ts';
-import { KilnError } from '../errors.ts';
+import { KilnError, renamedParam } from '../errors.ts';
+import type { MetadataStore, PublicImageQuery } from '../ports/metadata-store.ts';
 import { newId } from '../ids.ts';
 import type { Attributes, Image, Principal } from '../model.ts';
 import { policyOf, type Product } from '../products.ts';
@@ -29,9 +26,7 @@ export interface CommunityListRequest {
 export const PublishedAtAttribute = 'publishedAt';
 
 export interface SharingDeps {
-  db: Db;
-  images: ImageRepo;
-  quota: QuotaRepo;
+  store: MetadataStore;
   config: KilnConfig;
 }
 
@@ -59,14 +54,12 @@ export class ImageSharing {
     const name = req.name ?? `${source.name}-copy-${newId('', 6)}`;
     const now = Date.now();
     try {
-      return await this.d.db.transaction().execute(async (trx) => {
-        if (policy.uniqueImageNames && (await this.d.images.uniqueNameTaken(p.accountId, product, name, trx))) {
+      return await this.d.store.transaction(async (tx) => {
+        if (policy.uniqueImageNames && (await tx.images.uniqueNameTaken(p.accountId, product, name))) {
           throw new KilnError('NameTaken', `an image named "${name}" already exists`, 'Name');
         }
-        if (!(await this.d.quota.take(p.accountId, product, this.d.config.quotas.customImagesPerAccount, trx))) {
-          throw new KilnError('QuotaExceeded', `custom image quota (${this.d.config.quotas.customImagesPerAccount}) exceeded`);
-        }
-        const sourceSnapshots = await this.d.images.listByParent(source.id, trx);
+        await tx.quota.take(p.accountId, product, this.d.config.quotas.customImagesPerAccount);
+        const sourceSnapshots = await tx.images.listByParent(source.id);
         const snapshotIds = sourceSnapshots.map(() => newId(policy.snapshotIdPrefix));
         const copy: Image = {
           ...source,
@@ -85,23 +78,22 @@ export class ImageSharing {
           createdAt: now,
           updatedAt: now,
         };
-        await this.d.images.insert(copy, { uniqueName: policy.uniqueImageNames }, trx);
+        await tx.images.insert(copy, { uniqueName: policy.uniqueImageNames });
         // The source may have been deleted since it was read; then there is nothing to share.
-        if (!(await this.d.images.copyManifest(source.id, copy.id, trx))) {
+        if (!(await tx.images.copyManifest(source.id, copy.id))) {
           throw new KilnError('ImageNotAvailable', `image ${sourceId} is no longer available`, 'ImageId');
         }
         for (const [i, snap] of sourceSnapshots.entries()) {
           const snapCopy: Image = { ...snap, id: snapshotIds[i]!, parentImageId: copy.id, accountId: p.accountId, projectId: p.projectId, createdAt: now, updatedAt: now };
-          await this.d.images.insert(snapCopy, { uniqueName: false }, trx);
-          if (!(await this.d.images.copyManifest(snap.id, snapCopy.id, trx))) {
+          await tx.images.insert(snapCopy, { uniqueName: false });
+          if (!(await tx.images.copyManifest(snap.id, snapCopy.id))) {
             throw new KilnError('ImageNotAvailable', `snapshot ${snap.id} of image ${sourceId} is no longer available`, 'ImageId');
           }
         }
         return copy;
       });
     } catch (e) {
-      if (isUniqueViolation(e)) throw new KilnError('NameTaken', `an image named "${name}" already exists`, 'Name');
-      throw e;
+      throw renamedParam(e, 'NameTaken', 'Name');
     }
   }
 
@@ -124,7 +116,7 @@ export class ImageSharing {
   /** Available public custom images of every account of the product, newest first. */
   async listCommunity(product: Product, req: CommunityListRequest): Promise<{ items: Image[]; total: number }> {
     const q: PublicImageQuery = { product, kinds: ['custom'], states: ['available'], ...req };
-    const [items, total] = await Promise.all([this.d.images.listPublic(q), this.d.images.countPublic(q)]);
+    const [items, total] = await Promise.all([this.d.store.images.listPublic(q), this.d.store.images.countPublic(q)]);
     return { items, total };
   }
 }

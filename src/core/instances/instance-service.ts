@@ -1,11 +1,7 @@
-import type { ComputeDriver } from '../../compute/compute-driver.ts';
-import type { Db } from '../../store/metadata/database.ts';
-import type { ImageRepo } from '../../store/metadata/image-repo.ts';
-import type { InstanceRepo } from '../../store/metadata/instance-repo.ts';
-import type { JobRepo } from '../../store/metadata/job-repo.ts';
 import { KilnError } from '../errors.ts';
 import { newId } from '../ids.ts';
 import type { Attributes, Disk, Instance, Principal } from '../model.ts';
+import type { MetadataStore } from '../ports/metadata-store.ts';
 import { policyOf, type Product } from '../products.ts';
 import { visibleTo } from '../images/image-service.ts';
 
@@ -33,20 +29,22 @@ export interface CreateInstanceRequest {
 }
 
 export interface InstanceDeps {
-  db: Db;
-  images: ImageRepo;
-  instances: InstanceRepo;
-  jobs: JobRepo;
-  compute: ComputeDriver;
+  store: MetadataStore;
+  /** A node is live while its workers beat within this window. */
+  nodeLivenessMs: number;
 }
 
-/** Instance lifecycle on the compute driver; every transition is a conditional update. */
+/**
+ * Instance lifecycle; every transition is a conditional update. Disks are never touched
+ * here: creating, filling and removing them are jobs that run on the instance's node,
+ * so an API process needs no access to any compute node.
+ */
 export class InstanceService {
   constructor(private readonly d: InstanceDeps) {}
 
   async create(p: Principal, product: Product, req: CreateInstanceRequest): Promise<Instance> {
     const policy = policyOf(product);
-    const image = await this.d.images.get(req.imageId);
+    const image = await this.d.store.images.get(req.imageId);
     if (!image || image.kind === 'snapshot' || !visibleTo(image, p, product)) {
       throw new KilnError('ImageNotFound', `image ${req.imageId} does not exist`, 'ImageId');
     }
@@ -64,6 +62,9 @@ export class InstanceService {
       name: req.name,
       state: 'initializing',
       operation: null,
+      // The live node with the fewest instances; with none alive, the first worker to
+      // take the deployment job places it on its own node.
+      nodeId: (await this.d.store.nodes.leastLoaded(this.d.nodeLivenessMs)) ?? null,
       imageId: image.id,
       cpu: req.cpu,
       memoryMb: req.memoryMb,
@@ -81,7 +82,7 @@ export class InstanceService {
       let source: string | null = dr.isBoot ? image.id : null;
       let minSize = dr.isBoot ? image.virtualSize : 0;
       if (!dr.isBoot && dr.snapshotId) {
-        const snap = await this.d.images.get(dr.snapshotId);
+        const snap = await this.d.store.images.get(dr.snapshotId);
         if (!snap || snap.kind !== 'snapshot' || snap.projectId !== p.projectId || snap.state !== 'available') {
           throw new KilnError('ImageNotFound', `snapshot ${dr.snapshotId} does not exist`, 'SnapshotId');
         }
@@ -89,7 +90,6 @@ export class InstanceService {
         minSize = snap.virtualSize;
       }
       const sizeBytes = Math.max(dr.sizeGb * GiB, minSize);
-      const path = await this.d.compute.createDisk(instance.id, index, sizeBytes);
       disks.push({
         id: newId(dr.isBoot ? policy.diskIdPrefix.boot : policy.diskIdPrefix.data),
         instanceId: instance.id,
@@ -97,45 +97,41 @@ export class InstanceService {
         isBoot: dr.isBoot,
         type: dr.type,
         sizeBytes,
-        path,
+        // Known once the deployment job has created the disk on the instance's node.
+        path: '',
         sourceImageId: source,
       });
     }
-    try {
-      await this.d.db.transaction().execute(async (trx) => {
-        await this.d.instances.insert(instance, disks, trx);
-        await this.d.jobs.enqueue({ id: newId('job-'), kind: 'materialize', instanceId: instance.id, payload: {} }, trx);
-      });
-    } catch (e) {
-      await this.d.compute.deleteInstance(instance.id);
-      throw e;
-    }
+    await this.d.store.transaction(async (tx) => {
+      await tx.instances.insert(instance, disks);
+      await tx.jobs.enqueue({ id: newId('job-'), kind: 'materialize', instanceId: instance.id, nodeId: instance.nodeId, payload: {} });
+    });
     return instance;
   }
 
   async get(p: Principal, product: Product, id: string): Promise<Instance> {
-    const i = await this.d.instances.get(id);
+    const i = await this.d.store.instances.get(id);
     if (!i || i.projectId !== p.projectId || i.product !== product) throw new KilnError('InstanceNotFound', `instance ${id} does not exist`);
     return i;
   }
 
   /** Existing instances per image, across all accounts (how often an image is in use). */
   async countByImage(imageIds: string[]): Promise<Map<string, number>> {
-    return this.d.instances.countByImage(imageIds);
+    return this.d.store.instances.countByImage(imageIds);
   }
 
   async disks(instanceId: string): Promise<Disk[]> {
-    return this.d.instances.disks(instanceId);
+    return this.d.store.instances.disks(instanceId);
   }
 
   async list(p: Principal, product: Product, q: { ids?: string[]; zone?: string; offset: number; limit: number }) {
-    return this.d.instances.list({ product, projectId: p.projectId, ...q });
+    return this.d.store.instances.list({ product, projectId: p.projectId, ...q });
   }
 
   async stop(p: Principal, product: Product, id: string): Promise<Instance> {
     const i = await this.get(p, product, id);
     if (i.state === 'stopped') return i;
-    if (i.state !== 'running' || !(await this.d.instances.transition(id, { states: ['running'], operation: null }, { state: 'stopped' }))) {
+    if (i.state !== 'running' || !(await this.d.store.instances.transition(id, { states: ['running'], operation: null }, { state: 'stopped' }))) {
       throw new KilnError('InstanceNotRunning', `instance ${id} is ${i.state}; only a running instance can be stopped`);
     }
     return this.get(p, product, id);
@@ -145,7 +141,7 @@ export class InstanceService {
     const i = await this.get(p, product, id);
     if (i.operation === 'imaging') throw new KilnError('InstanceBusy', `instance ${id} is being imaged; wait until the image is made`);
     if (i.state === 'running') return i;
-    if (i.state !== 'stopped' || !(await this.d.instances.transition(id, { states: ['stopped'], operation: null }, { state: 'running' }))) {
+    if (i.state !== 'stopped' || !(await this.d.store.instances.transition(id, { states: ['stopped'], operation: null }, { state: 'running' }))) {
       throw new KilnError('InstanceNotStopped', `instance ${id} is ${i.state}; only a stopped instance can be started`);
     }
     return this.get(p, product, id);
@@ -162,7 +158,10 @@ export class InstanceService {
     if (i.operation !== null || i.state === 'initializing') {
       throw new KilnError('InstanceBusy', `instance ${id} is busy (${i.operation ?? i.state}); try again when it finishes`);
     }
-    await this.d.instances.delete(id);
-    await this.d.compute.deleteInstance(id);
+    await this.d.store.transaction(async (tx) => {
+      await tx.instances.delete(id);
+      // Its disks go with a job on its node (none to remove if it was never placed).
+      if (i.nodeId !== null) await tx.jobs.enqueue({ id: newId('job-'), kind: 'release', instanceId: id, nodeId: i.nodeId, payload: {} });
+    });
   }
 }

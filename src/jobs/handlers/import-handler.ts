@@ -1,14 +1,14 @@
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { KilnConfig } from '../../config/config.ts';
+import { ChunkWriter } from '../../core/chunks/chunk-writer.ts';
 import { chunkDisk } from '../../disk/chunker.ts';
 import { DiskFormatError, type DiskFormat } from '../../disk/disk-reader.ts';
 import { openDisk } from '../../disk/open-disk.ts';
 import type { Job } from '../../core/model.ts';
 import { downloadToFile, DownloadError } from '../../net/safe-download.ts';
-import type { BlobStore } from '../../store/blob/blob-store.ts';
-import type { Db } from '../../store/metadata/database.ts';
-import type { ImageRepo } from '../../store/metadata/image-repo.ts';
+import type { BlobStore } from '../../core/ports/blob-store.ts';
+import type { MetadataStore, Repositories } from '../../core/ports/metadata-store.ts';
 import { PermanentJobError } from '../job-errors.ts';
 import type { JobContext, JobHandler } from '../job-runner.ts';
 
@@ -22,7 +22,7 @@ interface ImportPayload {
  * from content, never from the claim), and runs it through the chunk pipeline.
  */
 export class ImportHandler implements JobHandler {
-  constructor(private readonly d: { db: Db; images: ImageRepo; blobs: BlobStore; config: KilnConfig }) {}
+  constructor(private readonly d: { store: MetadataStore; blobs: BlobStore; config: KilnConfig }) {}
 
   async run(job: Job, ctx: JobContext): Promise<void> {
     const { url, format } = job.payload as unknown as ImportPayload;
@@ -52,14 +52,14 @@ export class ImportHandler implements JobHandler {
         throw e;
       }
       try {
-        const chunked = await chunkDisk(reader, this.d.blobs, {
+        const chunked = await chunkDisk(reader, new ChunkWriter(this.d.store, this.d.blobs, job.id, ctx.signal), {
           chunkSize: this.d.config.disk.chunkSize,
           signal: ctx.signal,
           onProgress: (done, total) => ctx.progress(total + done, total * 2),
         });
-        await this.d.db.transaction().execute(async (trx) => {
-          await this.d.images.putManifest(job.imageId!, chunked, trx);
-          await this.d.images.update(job.imageId!, { state: 'available', failed_reason: null, virtual_size: chunked.virtualSize, stored_size: chunked.storedSize }, trx);
+        // An image deleted (or failed) meanwhile gets no manifest; the job still ends.
+        await ctx.commit(async (tx) => {
+          await tx.images.markAvailable(job.imageId!, chunked);
         });
       } catch (e) {
         if (e instanceof DiskFormatError) throw new PermanentJobError(`import failed: ${e.message}`);
@@ -72,7 +72,7 @@ export class ImportHandler implements JobHandler {
     }
   }
 
-  async fail(job: Job, reason: string): Promise<void> {
-    await this.d.images.update(job.imageId!, { state: 'unavailable', failed_reason: reason });
+  async fail(job: Job, reason: string, tx: Repositories): Promise<void> {
+    await tx.images.markFailed(job.imageId!, reason);
   }
 }

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, open, opendir, link, unlink, utimes, stat, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { assertChunkKey, chunkKeyPattern, type BlobStore } from './blob-store.ts';
+import { assertChunkKey, chunkKeyPattern, type BlobStore } from '../../core/ports/blob-store.ts';
 
 /**
  * Chunks as files under `<root>/ab/cd/<key>`. A chunk is written to a temporary file
@@ -10,12 +10,14 @@ import { assertChunkKey, chunkKeyPattern, type BlobStore } from './blob-store.ts
  */
 export class LocalBlobStore implements BlobStore {
   private readonly tmpDir: string;
+  readonly location: string;
 
   constructor(
     private readonly root: string,
     private readonly fsync: boolean,
   ) {
     this.tmpDir = join(root, 'tmp');
+    this.location = root;
   }
 
   async init(): Promise<void> {
@@ -87,6 +89,19 @@ export class LocalBlobStore implements BlobStore {
     }
   }
 
+  async readRange(key: string, offset: number, length: number, buf: Buffer): Promise<number> {
+    assertChunkKey(key);
+    const fh = await open(this.pathOf(key), 'r');
+    try {
+      const { bytesRead } = await fh.read(buf, 0, Math.min(length, buf.length), offset);
+      return bytesRead;
+    } finally {
+      await fh.close();
+    }
+  }
+
+  async close(): Promise<void> {}
+
   async has(key: string): Promise<boolean> {
     assertChunkKey(key);
     try {
@@ -104,17 +119,23 @@ export class LocalBlobStore implements BlobStore {
     });
   }
 
-  async *list(): AsyncIterable<{ key: string; touchedAt: number }> {
-    for (const a of await safeReaddir(this.root)) {
+  async *list(opts: { after?: string; pageSize?: number } = {}): AsyncIterable<string[]> {
+    const pageSize = opts.pageSize ?? 1000;
+    let page: string[] = [];
+    for (const a of (await safeReaddir(this.root)).sort()) {
       if (a === 'tmp') continue;
-      for (const b of await safeReaddir(join(this.root, a))) {
-        for (const key of await safeReaddir(join(this.root, a, b))) {
-          if (!chunkKeyPattern.test(key)) continue;
-          const s = await stat(join(this.root, a, b, key)).catch(() => null);
-          if (s) yield { key, touchedAt: s.mtimeMs };
+      for (const b of (await safeReaddir(join(this.root, a))).sort()) {
+        for (const key of (await safeReaddir(join(this.root, a, b))).sort()) {
+          if (!chunkKeyPattern.test(key) || (opts.after !== undefined && key <= opts.after)) continue;
+          page.push(key);
+          if (page.length >= pageSize) {
+            yield page;
+            page = [];
+          }
         }
       }
     }
+    if (page.length > 0) yield page;
   }
 }
 

@@ -1,23 +1,12 @@
-import type { Db } from './database.ts';
+import type { AccountRepository, AccountRow, KeyRow } from '../../core/ports/metadata-store.ts';
+import { inTransaction, type Db } from './engine.ts';
 
-export interface AccountRow {
-  id: string;
-  name: string;
-  isAdmin: boolean;
-}
-
-export interface KeyRow {
-  publicKey: string;
-  accountId: string;
-  privateKeySealed: string;
-}
-
-export class AccountRepo {
+export class KyselyAccountRepository implements AccountRepository {
   constructor(private readonly db: Db) {}
 
   async create(a: { id: string; name: string; isAdmin: boolean; projectId: string; key: KeyRow }): Promise<void> {
     const now = Date.now();
-    await this.db.transaction().execute(async (trx) => {
+    await inTransaction(this.db, async (trx) => {
       await trx.insertInto('accounts').values({ id: a.id, name: a.name, is_admin: a.isAdmin ? 1 : 0, created_at: now }).execute();
       await trx.insertInto('projects').values({ id: a.projectId, account_id: a.id, name: 'Default', is_default: 1, created_at: now }).execute();
       await trx

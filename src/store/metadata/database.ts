@@ -1,18 +1,21 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, Migrator, SqliteDialect, type Migration, type MigrationProvider } from 'kysely';
+import pg from 'pg';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, type Migration, type MigrationProvider } from 'kysely';
+import type { DatabaseConfig } from '../../config/config.ts';
 import type { Database } from './schema.ts';
+import type { Db } from './engine.ts';
 import { withStatementCache } from './statement-cache.ts';
 import * as m001 from './migrations/001_initial.ts';
 import * as m002 from './migrations/002_api_tokens.ts';
-
-export type Db = Kysely<Database>;
+import * as m003 from './migrations/003_scale_out.ts';
 
 /** Migrations are listed here rather than read from a folder so they survive bundling. */
 const migrations: Record<string, Migration> = {
   '001_initial': m001,
   '002_api_tokens': m002,
+  '003_scale_out': m003,
 };
 
 class StaticMigrationProvider implements MigrationProvider {
@@ -21,7 +24,22 @@ class StaticMigrationProvider implements MigrationProvider {
   }
 }
 
-export async function openSqlite(path: string): Promise<Db> {
+/**
+ * Opens the configured database and brings its schema up to date. Every process may do
+ * this at start: Kysely's migrator takes a lock (an advisory lock on PostgreSQL), so
+ * concurrent starts apply each migration once.
+ */
+export async function openDatabase(cfg: DatabaseConfig): Promise<{ db: Db; applied: string[] }> {
+  const db = cfg.kind === 'postgres' ? openPostgres(cfg.url, cfg.poolMax) : openSqlite(cfg.path);
+  try {
+    return { db, applied: await migrate(db) };
+  } catch (e) {
+    await db.destroy();
+    throw e;
+  }
+}
+
+function openSqlite(path: string): Db {
   mkdirSync(dirname(path), { recursive: true });
   const sqlite = new SQLite(path);
   // WAL lets the CLI read and write while the server runs; busy_timeout makes the two
@@ -30,12 +48,26 @@ export async function openSqlite(path: string): Promise<Db> {
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('foreign_keys = ON');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
-  await migrate(db);
-  return db;
+  return new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
 }
 
-export async function migrate(db: Db): Promise<void> {
+// int8 (counts, sizes, millisecond times) arrives from pg as a string to avoid precision
+// loss; every such value here is below 2^53, so numbers are exact and what core expects.
+const INT8_OID = 20;
+const pgTypes = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    oid === INT8_OID ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
+};
+
+function openPostgres(url: string, poolMax: number): Db {
+  const pool = new pg.Pool({ connectionString: url, max: poolMax, types: pgTypes, idleTimeoutMillis: 30_000, keepAlive: true });
+  // An idle client that loses its connection emits 'error' on the pool; without a
+  // listener that would crash the process instead of just dropping the client.
+  pool.on('error', () => undefined);
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+}
+
+export async function migrate(db: Db): Promise<string[]> {
   const migrator = new Migrator({ db, provider: new StaticMigrationProvider() });
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((r) => r.status === 'Error');
@@ -43,4 +75,5 @@ export async function migrate(db: Db): Promise<void> {
     const cause = error instanceof Error ? error.message : String(error ?? '');
     throw new Error(`database migration ${failed?.migrationName ?? ''} failed: ${cause}`);
   }
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }

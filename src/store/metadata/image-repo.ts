@@ -1,46 +1,14 @@
-import { sql, type Transaction } from 'kysely';
+import { sql } from 'kysely';
+import { KilnError } from '../../core/errors.ts';
 import type { Image, ImageKind, Manifest } from '../../core/model.ts';
+import type { CommittedContent, ImageChanges, ImageQuery, ImageRepository, PublicImageQuery } from '../../core/ports/metadata-store.ts';
 import type { Product } from '../../core/products.ts';
-import type { Database, ImagesTable } from './schema.ts';
-import type { Db } from './database.ts';
-
-type Exec = Db | Transaction<Database>;
+import type { ImagesTable } from './schema.ts';
+import { batches, inTransaction, type Db, type Engine } from './engine.ts';
+import { readJson } from './json-column.ts';
+import { isUniqueViolation } from './unique-violation.ts';
 
 const HOLE = Buffer.alloc(32);
-
-export interface ImageQuery {
-  product: Product;
-  projectId: string;
-  /** Which kinds to list; base images are those offered to `product` (or to all). */
-  kinds: ImageKind[];
-  imageIds?: string[];
-  osType?: string;
-  zone?: string;
-  region?: string;
-  offset: number;
-  limit: number;
-  /** Also list other accounts' public images (community catalogues). */
-  includePublicOf?: 'others';
-  /**
-   * newest (default) lists the latest first. oldest lists in creation order, so that
-   * images created while a caller pages with Offset land after the pages already read
-   * instead of shifting them (no duplicate, no gap).
-   */
-  order?: 'newest' | 'oldest';
-}
-
-/** Every account's public images of one product: a community catalogue. */
-export interface PublicImageQuery {
-  product: Product;
-  kinds: ImageKind[];
-  imageIds?: string[];
-  /** Substring of the name, case-insensitive. */
-  nameContains?: string;
-  accountId?: string;
-  states?: Image['state'][];
-  offset: number;
-  limit: number;
-}
 
 export function imageFromRow(r: Omit<ImagesTable, 'seq'> & { seq?: number }): Image {
   return {
@@ -62,7 +30,7 @@ export function imageFromRow(r: Omit<ImagesTable, 'seq'> & { seq?: number }): Im
     sourceInstanceId: r.source_instance_id,
     parentImageId: r.parent_image_id,
     visibility: r.visibility as Image['visibility'],
-    attributes: JSON.parse(r.attributes) as Image['attributes'],
+    attributes: readJson(r.attributes),
     createdAt: Number(r.created_at),
     updatedAt: Number(r.updated_at),
   };
@@ -114,64 +82,116 @@ export function decodeChunks(buf: Buffer): (string | null)[] {
   return out;
 }
 
-/** Images, their manifests and the counters kept beside them. */
-export class ImageRepo {
-  constructor(private readonly db: Db) {}
+/** Images, their manifests, their chunk references and the counters kept beside them. */
+export class KyselyImageRepository implements ImageRepository {
+  constructor(
+    private readonly db: Db,
+    private readonly engine: Engine,
+  ) {}
 
-  async insert(image: Image, opts: { uniqueName: boolean }, exec: Exec = this.db): Promise<void> {
-    await exec.insertInto('images').values(rowFromImage(image, opts.uniqueName)).execute();
-    if (image.projectId && image.product) {
-      await bumpCount(exec, image.projectId, image.product, image.kind, 1);
+  async insert(image: Image, opts: { uniqueName: boolean }): Promise<void> {
+    try {
+      await inTransaction(this.db, async (trx) => {
+        await trx.insertInto('images').values(rowFromImage(image, opts.uniqueName)).execute();
+        if (image.projectId && image.product) await bumpCount(trx, image.projectId, image.product, image.kind, 1);
+      });
+    } catch (e) {
+      if (isUniqueViolation(e)) throw new KilnError('NameTaken', `an image named "${image.name}" already exists`);
+      throw e;
     }
   }
 
-  async get(id: string, exec: Exec = this.db): Promise<Image | undefined> {
-    const r = await exec.selectFrom('images').selectAll().where('id', '=', id).executeTakeFirst();
+  async get(id: string): Promise<Image | undefined> {
+    const r = await this.db.selectFrom('images').selectAll().where('id', '=', id).executeTakeFirst();
     return r ? imageFromRow(r) : undefined;
   }
 
-  async listByParent(parentId: string, exec: Exec = this.db): Promise<Image[]> {
-    const rows = await exec.selectFrom('images').selectAll().where('parent_image_id', '=', parentId).execute();
+  async listByParent(parentId: string): Promise<Image[]> {
+    const rows = await this.db.selectFrom('images').selectAll().where('parent_image_id', '=', parentId).execute();
     return rows.map(imageFromRow);
   }
 
-  async update(id: string, patch: Partial<Pick<ImagesTable, 'state' | 'failed_reason' | 'virtual_size' | 'stored_size' | 'name' | 'unique_name' | 'description' | 'visibility' | 'attributes'>>, exec: Exec = this.db): Promise<void> {
-    await exec
-      .updateTable('images')
-      .set({ ...patch, updated_at: Date.now() })
-      .where('id', '=', id)
-      .execute();
-  }
-
-  /** Deletes the image row, its manifest and its counter entry; chunks go to GC. */
-  async delete(image: Image, exec: Exec): Promise<void> {
-    await exec.deleteFrom('manifests').where('image_id', '=', image.id).execute();
-    const res = await exec.deleteFrom('images').where('id', '=', image.id).executeTakeFirst();
-    if (Number(res.numDeletedRows) > 0 && image.projectId && image.product) {
-      await bumpCount(exec, image.projectId, image.product, image.kind, -1);
+  async change(id: string, changes: ImageChanges): Promise<void> {
+    try {
+      await inTransaction(this.db, async (trx) => {
+        let attributes: string | undefined;
+        if (changes.attributes !== undefined) {
+          // Read under a row lock (PostgreSQL) or the single writer (SQLite), so two
+          // concurrent changes of different attributes both survive.
+          let q = trx.selectFrom('images').select('attributes').where('id', '=', id);
+          if (this.engine === 'postgres') q = q.forUpdate();
+          const row = await q.executeTakeFirst();
+          if (!row) return;
+          const merged = { ...readJson(row.attributes), ...changes.attributes };
+          attributes = JSON.stringify(Object.fromEntries(Object.entries(merged).filter(([, v]) => v !== undefined)));
+        }
+        await trx
+          .updateTable('images')
+          .set({
+            ...(changes.name !== undefined ? { name: changes.name.value, unique_name: changes.name.unique ? changes.name.value : null } : {}),
+            ...(changes.description !== undefined ? { description: changes.description } : {}),
+            ...(changes.visibility !== undefined ? { visibility: changes.visibility } : {}),
+            ...(attributes !== undefined ? { attributes } : {}),
+            updated_at: Date.now(),
+          })
+          .where('id', '=', id)
+          .execute();
+      });
+    } catch (e) {
+      if (isUniqueViolation(e)) throw new KilnError('NameTaken', `an image named "${changes.name?.value ?? ''}" already exists`);
+      throw e;
     }
   }
 
-  async putManifest(imageId: string, m: Manifest, exec: Exec): Promise<void> {
-    await exec
-      .insertInto('manifests')
-      .values({ image_id: imageId, virtual_size: m.virtualSize, chunk_size: m.chunkSize, chunks: encodeChunks(m.chunks) })
-      .onConflict((oc) => oc.column('image_id').doUpdateSet({ virtual_size: m.virtualSize, chunk_size: m.chunkSize, chunks: encodeChunks(m.chunks) }))
-      .execute();
+  async markAvailable(id: string, content: CommittedContent): Promise<boolean> {
+    return inTransaction(this.db, async (trx) => {
+      const res = await trx
+        .updateTable('images')
+        .set({ state: 'available', failed_reason: null, virtual_size: content.virtualSize, stored_size: content.storedSize, updated_at: Date.now() })
+        .where('id', '=', id)
+        .where('state', '=', 'making')
+        .executeTakeFirst();
+      if (Number(res.numUpdatedRows) !== 1) return false;
+      const chunks = encodeChunks(content.chunks);
+      await trx
+        .insertInto('manifests')
+        .values({ image_id: id, virtual_size: content.virtualSize, chunk_size: content.chunkSize, chunks })
+        .onConflict((oc) => oc.column('image_id').doUpdateSet({ virtual_size: content.virtualSize, chunk_size: content.chunkSize, chunks }))
+        .execute();
+      await trx.deleteFrom('image_chunks').where('image_id', '=', id).execute();
+      const keys = [...new Set(content.chunks.filter((c): c is string => c !== null))];
+      for (const run of batches(keys, 500)) {
+        await trx.insertInto('image_chunks').values(run.map((chunk_key) => ({ image_id: id, chunk_key }))).execute();
+      }
+      return true;
+    });
+  }
+
+  async markFailed(id: string, reason: string): Promise<boolean> {
+    const res = await this.db
+      .updateTable('images')
+      .set({ state: 'unavailable', failed_reason: reason, updated_at: Date.now() })
+      .where('id', '=', id)
+      .where('state', '=', 'making')
+      .executeTakeFirst();
+    return Number(res.numUpdatedRows) === 1;
+  }
+
+  async delete(image: Image): Promise<void> {
+    await inTransaction(this.db, async (trx) => {
+      await trx.deleteFrom('image_chunks').where('image_id', '=', image.id).execute();
+      await trx.deleteFrom('manifests').where('image_id', '=', image.id).execute();
+      const res = await trx.deleteFrom('images').where('id', '=', image.id).executeTakeFirst();
+      if (Number(res.numDeletedRows) > 0 && image.projectId && image.product) {
+        await bumpCount(trx, image.projectId, image.product, image.kind, -1);
+      }
+    });
   }
 
   async getManifest(imageId: string): Promise<Manifest | undefined> {
     const r = await this.db.selectFrom('manifests').selectAll().where('image_id', '=', imageId).executeTakeFirst();
     if (!r) return undefined;
-    return { virtualSize: Number(r.virtual_size), chunkSize: r.chunk_size, chunks: decodeChunks(r.chunks) };
-  }
-
-  /** Every chunk key any manifest references, for garbage collection. */
-  async referencedChunks(): Promise<Set<string>> {
-    const out = new Set<string>();
-    const rows = await this.db.selectFrom('manifests').select('chunks').execute();
-    for (const r of rows) for (const c of decodeChunks(r.chunks)) if (c) out.add(c);
-    return out;
+    return { virtualSize: Number(r.virtual_size), chunkSize: r.chunk_size, chunks: decodeChunks(Buffer.from(r.chunks)) };
   }
 
   async list(q: ImageQuery): Promise<Image[]> {
@@ -233,8 +253,8 @@ export class ImageRepo {
   }
 
   /** True if the account already has an image of the product holding this unique name. */
-  async uniqueNameTaken(accountId: string, product: Product, name: string, exec: Exec = this.db): Promise<boolean> {
-    const r = await exec
+  async uniqueNameTaken(accountId: string, product: Product, name: string): Promise<boolean> {
+    const r = await this.db
       .selectFrom('images')
       .select('id')
       .where('account_id', '=', accountId)
@@ -244,20 +264,25 @@ export class ImageRepo {
     return r !== undefined;
   }
 
-  /**
-   * Gives `toId` the manifest of `fromId` by copying the row inside the database: the
-   * new image references the same chunks, so no chunk data moves. False if the source
-   * has no manifest (yet, or any more).
-   */
-  async copyManifest(fromId: string, toId: string, exec: Exec): Promise<boolean> {
-    const res = await exec
-      .insertInto('manifests')
-      .columns(['image_id', 'virtual_size', 'chunk_size', 'chunks'])
-      .expression((eb) =>
-        eb.selectFrom('manifests').select([eb.val(toId).as('image_id'), 'virtual_size', 'chunk_size', 'chunks']).where('image_id', '=', fromId),
-      )
-      .executeTakeFirst();
-    return Number(res.numInsertedOrUpdatedRows ?? 0) === 1;
+  async copyManifest(fromId: string, toId: string): Promise<boolean> {
+    return inTransaction(this.db, async (trx) => {
+      // The source's manifest row is held (FOR SHARE) until the copy commits, so a
+      // concurrent delete of the source waits, and its chunks are referenced throughout.
+      let held = trx.selectFrom('manifests').select('image_id').where('image_id', '=', fromId);
+      if (this.engine === 'postgres') held = held.forShare();
+      if (!(await held.executeTakeFirst())) return false;
+      await trx
+        .insertInto('manifests')
+        .columns(['image_id', 'virtual_size', 'chunk_size', 'chunks'])
+        .expression((eb) => eb.selectFrom('manifests').select([eb.val(toId).as('image_id'), 'virtual_size', 'chunk_size', 'chunks']).where('image_id', '=', fromId))
+        .execute();
+      await trx
+        .insertInto('image_chunks')
+        .columns(['image_id', 'chunk_key'])
+        .expression((eb) => eb.selectFrom('image_chunks').select([eb.val(toId).as('image_id'), 'chunk_key']).where('image_id', '=', fromId))
+        .execute();
+      return true;
+    });
   }
 
   /** Public images of every account, newest first. */
@@ -316,7 +341,7 @@ function isPlainListing(q: ImageQuery): boolean {
   return (q.imageIds?.length ?? 0) === 0 && q.osType === undefined && q.zone === undefined && q.region === undefined && q.includePublicOf === undefined;
 }
 
-async function bumpCount(exec: Exec, projectId: string, product: string, kind: string, delta: number): Promise<void> {
+async function bumpCount(exec: Db, projectId: string, product: string, kind: string, delta: number): Promise<void> {
   await exec
     .insertInto('image_counts')
     .values({ project_id: projectId, product, kind, count: delta })

@@ -1,10 +1,9 @@
-import type { Transaction } from 'kysely';
 import type { Disk, Instance } from '../../core/model.ts';
+import type { InstanceQuery, InstanceRepository } from '../../core/ports/metadata-store.ts';
 import type { Product } from '../../core/products.ts';
-import type { Database, DisksTable, InstancesTable } from './schema.ts';
-import type { Db } from './database.ts';
-
-type Exec = Db | Transaction<Database>;
+import type { DisksTable, InstancesTable } from './schema.ts';
+import { inTransaction, type Db } from './engine.ts';
+import { readJson } from './json-column.ts';
 
 function instanceFromRow(r: InstancesTable): Instance {
   return {
@@ -24,7 +23,8 @@ function instanceFromRow(r: InstancesTable): Instance {
     gpuCount: r.gpu_count,
     osType: r.os_type as Instance['osType'],
     osName: r.os_name,
-    attributes: JSON.parse(r.attributes) as Instance['attributes'],
+    attributes: readJson(r.attributes),
+    nodeId: r.node_id,
     createdAt: Number(r.created_at),
     updatedAt: Number(r.updated_at),
   };
@@ -43,67 +43,20 @@ function diskFromRow(r: DisksTable): Disk {
   };
 }
 
-export interface InstanceQuery {
-  product: Product;
-  projectId: string;
-  ids?: string[];
-  zone?: string;
-  offset: number;
-  limit: number;
-}
-
-export class InstanceRepo {
+export class KyselyInstanceRepository implements InstanceRepository {
   constructor(private readonly db: Db) {}
 
-  async insert(i: Instance, disks: Disk[], exec: Exec = this.db): Promise<void> {
-    await exec
-      .insertInto('instances')
-      .values({
-        id: i.id,
-        product: i.product,
-        account_id: i.accountId,
-        project_id: i.projectId,
-        region: i.region,
-        zone: i.zone,
-        name: i.name,
-        state: i.state,
-        operation: i.operation,
-        image_id: i.imageId,
-        cpu: i.cpu,
-        memory_mb: i.memoryMb,
-        gpu_type: i.gpuType,
-        gpu_count: i.gpuCount,
-        os_type: i.osType,
-        os_name: i.osName,
-        attributes: JSON.stringify(i.attributes),
-        created_at: i.createdAt,
-        updated_at: i.updatedAt,
-      })
-      .execute();
-    for (const d of disks) {
-      await exec
-        .insertInto('disks')
-        .values({
-          id: d.id,
-          instance_id: d.instanceId,
-          idx: d.index,
-          is_boot: d.isBoot ? 1 : 0,
-          type: d.type,
-          size_bytes: d.sizeBytes,
-          path: d.path,
-          source_image_id: d.sourceImageId,
-        })
-        .execute();
-    }
+  async insert(i: Instance, disks: Disk[]): Promise<void> {
+    await inTransaction(this.db, (exec) => insertInstance(exec, i, disks));
   }
 
-  async get(id: string, exec: Exec = this.db): Promise<Instance | undefined> {
-    const r = await exec.selectFrom('instances').selectAll().where('id', '=', id).executeTakeFirst();
+  async get(id: string): Promise<Instance | undefined> {
+    const r = await this.db.selectFrom('instances').selectAll().where('id', '=', id).executeTakeFirst();
     return r ? instanceFromRow(r) : undefined;
   }
 
-  async disks(instanceId: string, exec: Exec = this.db): Promise<Disk[]> {
-    const rows = await exec.selectFrom('disks').selectAll().where('instance_id', '=', instanceId).orderBy('idx').execute();
+  async disks(instanceId: string): Promise<Disk[]> {
+    const rows = await this.db.selectFrom('disks').selectAll().where('instance_id', '=', instanceId).orderBy('idx').execute();
     return rows.map(diskFromRow);
   }
 
@@ -116,17 +69,12 @@ export class InstanceRepo {
     return { items: rows.map(instanceFromRow), total: Number(n) };
   }
 
-  /**
-   * Moves an instance between states only if it is where the caller expects: the
-   * conditional UPDATE is what makes concurrent start/stop/capture calls safe.
-   */
   async transition(
     id: string,
     from: { states: Instance['state'][]; operation: Instance['operation'] },
     to: Partial<Pick<Instance, 'state' | 'operation'>>,
-    exec: Exec = this.db,
   ): Promise<boolean> {
-    let q = exec
+    let q = this.db
       .updateTable('instances')
       .set({ ...(to.state ? { state: to.state } : {}), ...(to.operation !== undefined ? { operation: to.operation } : {}), updated_at: Date.now() })
       .where('id', '=', id)
@@ -136,7 +84,20 @@ export class InstanceRepo {
     return Number(res.numUpdatedRows) === 1;
   }
 
-  /** How many existing instances were created from each of the given images. */
+  async bindNode(id: string, nodeId: string): Promise<boolean> {
+    const res = await this.db
+      .updateTable('instances')
+      .set({ node_id: nodeId })
+      .where('id', '=', id)
+      .where((eb) => eb.or([eb('node_id', 'is', null), eb('node_id', '=', nodeId)]))
+      .executeTakeFirst();
+    return Number(res.numUpdatedRows) === 1;
+  }
+
+  async setDiskPath(diskId: string, path: string): Promise<void> {
+    await this.db.updateTable('disks').set({ path }).where('id', '=', diskId).execute();
+  }
+
   async countByImage(imageIds: string[]): Promise<Map<string, number>> {
     const out = new Map<string, number>();
     if (imageIds.length === 0) return out;
@@ -150,8 +111,53 @@ export class InstanceRepo {
     return out;
   }
 
-  async delete(id: string, exec: Exec = this.db): Promise<void> {
-    await exec.deleteFrom('disks').where('instance_id', '=', id).execute();
-    await exec.deleteFrom('instances').where('id', '=', id).execute();
+  async delete(id: string): Promise<void> {
+    await inTransaction(this.db, async (trx) => {
+      await trx.deleteFrom('disks').where('instance_id', '=', id).execute();
+      await trx.deleteFrom('instances').where('id', '=', id).execute();
+    });
+  }
+}
+
+async function insertInstance(exec: Db, i: Instance, disks: Disk[]): Promise<void> {
+  await exec
+    .insertInto('instances')
+    .values({
+      id: i.id,
+      product: i.product,
+      account_id: i.accountId,
+      project_id: i.projectId,
+      region: i.region,
+      zone: i.zone,
+      name: i.name,
+      state: i.state,
+      operation: i.operation,
+      image_id: i.imageId,
+      cpu: i.cpu,
+      memory_mb: i.memoryMb,
+      gpu_type: i.gpuType,
+      gpu_count: i.gpuCount,
+      os_type: i.osType,
+      os_name: i.osName,
+      attributes: JSON.stringify(i.attributes),
+      node_id: i.nodeId,
+      created_at: i.createdAt,
+      updated_at: i.updatedAt,
+    })
+    .execute();
+  for (const d of disks) {
+    await exec
+      .insertInto('disks')
+      .values({
+        id: d.id,
+        instance_id: d.instanceId,
+        idx: d.index,
+        is_boot: d.isBoot ? 1 : 0,
+        type: d.type,
+        size_bytes: d.sizeBytes,
+        path: d.path,
+        source_image_id: d.sourceImageId,
+      })
+      .execute();
   }
 }

@@ -1,9 +1,8 @@
-import type { Transaction } from 'kysely';
+import { randomBytes } from 'node:crypto';
 import type { Job, JobKind } from '../../core/model.ts';
-import type { Database, JobsTable } from './schema.ts';
-import type { Db } from './database.ts';
-
-type Exec = Db | Transaction<Database>;
+import { LeaseLost, type JobLease, type JobQueue, type NewJob } from '../../core/ports/metadata-store.ts';
+import type { JobsTable } from './schema.ts';
+import { dbNowMs, type Db, type Engine } from './engine.ts';
 
 function jobFromRow(r: JobsTable): Job {
   return {
@@ -14,6 +13,7 @@ function jobFromRow(r: JobsTable): Job {
     attempts: r.attempts,
     imageId: r.image_id,
     instanceId: r.instance_id,
+    nodeId: r.node_id,
     progressDone: Number(r.progress_done),
     progressTotal: Number(r.progress_total),
     error: r.error,
@@ -24,15 +24,20 @@ function jobFromRow(r: JobsTable): Job {
 }
 
 /**
- * Durable jobs with leases. A worker owns a job while its lease is fresh and renews it
- * with heartbeats; a job whose lease lapsed (its worker died) is claimable again.
+ * Durable jobs with leases. A worker owns a job while its lease is live and renews it
+ * with heartbeats; a job whose lease lapsed (its worker died) is claimable again, and the
+ * new claim gets a new token, so the old worker can no longer commit (fencing). Lease
+ * deadlines are on the database clock.
  */
-export class JobRepo {
-  constructor(private readonly db: Db) {}
+export class KyselyJobQueue implements JobQueue {
+  constructor(
+    private readonly db: Db,
+    private readonly engine: Engine,
+  ) {}
 
-  async enqueue(j: { id: string; kind: JobKind; payload: Record<string, unknown>; imageId?: string; instanceId?: string }, exec: Exec = this.db): Promise<void> {
+  async enqueue(j: NewJob): Promise<void> {
     const now = Date.now();
-    await exec
+    await this.db
       .insertInto('jobs')
       .values({
         id: j.id,
@@ -42,7 +47,9 @@ export class JobRepo {
         attempts: 0,
         image_id: j.imageId ?? null,
         instance_id: j.instanceId ?? null,
+        node_id: j.nodeId ?? null,
         lease_owner: null,
+        lease_token: null,
         lease_expires_at: null,
         progress_done: 0,
         progress_total: 0,
@@ -54,72 +61,73 @@ export class JobRepo {
       .execute();
   }
 
-  /** Claims the oldest runnable job for `owner`, or returns undefined. */
-  async claim(owner: string, leaseMs: number): Promise<Job | undefined> {
-    return this.db.transaction().execute(async (trx) => {
-      const now = Date.now();
-      const candidate = await trx
-        .selectFrom('jobs')
-        .select(['id', 'lease_expires_at', 'state'])
-        .where((eb) => eb.or([eb('state', '=', 'queued'), eb.and([eb('state', '=', 'running'), eb('lease_expires_at', '<', now)])]))
-        .orderBy('created_at')
-        .limit(1)
-        .executeTakeFirst();
-      if (!candidate) return undefined;
-      // The WHERE repeats the claim condition so two workers racing for one row cannot both win.
-      const res = await trx
-        .updateTable('jobs')
-        .set((eb) => ({
-          state: 'running',
-          lease_owner: owner,
-          lease_expires_at: now + leaseMs,
-          attempts: eb('attempts', '+', 1),
-          started_at: eb.fn.coalesce('started_at', eb.val(now)),
-          updated_at: now,
-        }))
-        .where('id', '=', candidate.id)
-        .where((eb) => eb.or([eb('state', '=', 'queued'), eb.and([eb('state', '=', 'running'), eb('lease_expires_at', '<', now)])]))
-        .executeTakeFirst();
-      if (Number(res.numUpdatedRows) !== 1) return undefined;
-      const row = await trx.selectFrom('jobs').selectAll().where('id', '=', candidate.id).executeTakeFirstOrThrow();
-      return jobFromRow(row);
-    });
+  async claim(owner: string, nodeId: string, leaseMs: number): Promise<(Job & { lease: JobLease }) | undefined> {
+    const now = dbNowMs(this.engine);
+    const token = randomBytes(12).toString('hex');
+    const claimable = this.db
+      .selectFrom('jobs')
+      .select('id')
+      .where((eb) => eb.or([eb('state', '=', 'queued'), eb.and([eb('state', '=', 'running'), eb('lease_expires_at', '<', now)])]))
+      .where((eb) => eb.or([eb('node_id', 'is', null), eb('node_id', '=', nodeId)]))
+      .orderBy('created_at')
+      .limit(1);
+    // SKIP LOCKED lets many workers claim at once without queueing on the same row;
+    // SQLite has one writer at a time, so the single UPDATE is already exclusive.
+    const candidate = this.engine === 'postgres' ? claimable.forUpdate().skipLocked() : claimable;
+    const appNow = Date.now();
+    const row = await this.db
+      .updateTable('jobs')
+      .set((eb) => ({
+        state: 'running',
+        lease_owner: owner,
+        lease_token: token,
+        lease_expires_at: eb(now, '+', leaseMs),
+        attempts: eb('attempts', '+', 1),
+        started_at: eb.fn.coalesce('started_at', eb.val(appNow)),
+        updated_at: appNow,
+      }))
+      .where('id', '=', candidate)
+      // Repeated so that a row that stopped being claimable cannot be taken twice.
+      .where((eb) => eb.or([eb('state', '=', 'queued'), eb.and([eb('state', '=', 'running'), eb('lease_expires_at', '<', now)])]))
+      .returningAll()
+      .executeTakeFirst();
+    return row ? { ...jobFromRow(row), lease: { jobId: row.id, token } } : undefined;
   }
 
-  /** Renews the lease and records progress; false when the lease was lost. */
-  async heartbeat(id: string, owner: string, leaseMs: number, progress?: { done: number; total: number }): Promise<boolean> {
-    const now = Date.now();
+  async heartbeat(lease: JobLease, leaseMs: number, progress?: { done: number; total: number }): Promise<boolean> {
+    const now = dbNowMs(this.engine);
     const res = await this.db
       .updateTable('jobs')
-      .set({
-        lease_expires_at: now + leaseMs,
-        updated_at: now,
+      .set((eb) => ({
+        lease_expires_at: eb(now, '+', leaseMs),
+        updated_at: Date.now(),
         ...(progress ? { progress_done: progress.done, progress_total: progress.total } : {}),
-      })
-      .where('id', '=', id)
-      .where('lease_owner', '=', owner)
+      }))
+      .where('id', '=', lease.jobId)
+      .where('lease_token', '=', lease.token)
       .where('state', '=', 'running')
       .executeTakeFirst();
     return Number(res.numUpdatedRows) === 1;
   }
 
-  async finish(id: string, owner: string, state: 'succeeded' | 'failed', error: string | null, exec: Exec = this.db): Promise<boolean> {
-    const res = await exec
+  async finish(lease: JobLease, state: 'succeeded' | 'failed', error: string | null): Promise<void> {
+    const res = await this.db
       .updateTable('jobs')
-      .set({ state, error, lease_owner: null, lease_expires_at: null, updated_at: Date.now() })
-      .where('id', '=', id)
-      .where('lease_owner', '=', owner)
+      .set({ state, error, lease_owner: null, lease_token: null, lease_expires_at: null, updated_at: Date.now() })
+      .where('id', '=', lease.jobId)
+      .where('lease_token', '=', lease.token)
+      .where('state', '=', 'running')
+      .where('lease_expires_at', '>=', dbNowMs(this.engine))
       .executeTakeFirst();
-    return Number(res.numUpdatedRows) === 1;
+    if (Number(res.numUpdatedRows) !== 1) throw new LeaseLost(lease.jobId);
   }
 
-  /** Gives a job back to the queue after a transient failure. */
-  async requeue(id: string, owner: string, error: string): Promise<void> {
+  async requeue(lease: JobLease, error: string): Promise<void> {
     await this.db
       .updateTable('jobs')
-      .set({ state: 'queued', error, lease_owner: null, lease_expires_at: null, updated_at: Date.now() })
-      .where('id', '=', id)
-      .where('lease_owner', '=', owner)
+      .set({ state: 'queued', error, lease_owner: null, lease_token: null, lease_expires_at: null, updated_at: Date.now() })
+      .where('id', '=', lease.jobId)
+      .where('lease_token', '=', lease.token)
       .execute();
   }
 
@@ -131,21 +139,6 @@ export class JobRepo {
   async latestForImage(imageId: string): Promise<Job | undefined> {
     const r = await this.db.selectFrom('jobs').selectAll().where('image_id', '=', imageId).orderBy('created_at', 'desc').executeTakeFirst();
     return r ? jobFromRow(r) : undefined;
-  }
-
-  /**
-   * Creation time of the oldest job not yet finished; chunks touched since then may be in
-   * use. Creation, not start: a queued job's chunks may already exist from an earlier attempt.
-   */
-  async oldestActiveStart(): Promise<number | null> {
-    const r = await this.db
-      .selectFrom('jobs')
-      .select('created_at')
-      .where('state', 'in', ['queued', 'running'])
-      .orderBy('created_at')
-      .executeTakeFirst();
-    if (!r) return null;
-    return Number(r.created_at);
   }
 
   async countByState(): Promise<Record<string, number>> {

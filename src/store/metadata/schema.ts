@@ -1,6 +1,6 @@
 import type { Generated } from 'kysely';
 
-/** Row shapes as stored. Times are unix milliseconds; JSON columns are TEXT. */
+/** Row shapes as stored. Times are unix milliseconds. */
 export interface AccountsTable {
   id: string;
   name: string;
@@ -53,7 +53,8 @@ export interface ImagesTable {
   source_instance_id: string | null;
   parent_image_id: string | null;
   visibility: string;
-  attributes: string;
+  /** JSON: TEXT on SQLite, jsonb on PostgreSQL (which hands it back parsed). */
+  attributes: string | Record<string, unknown>;
   created_at: number;
   updated_at: number;
 }
@@ -96,7 +97,8 @@ export interface InstancesTable {
   gpu_count: number;
   os_type: string;
   os_name: string;
-  attributes: string;
+  attributes: string | Record<string, unknown>;
+  node_id: string | null;
   created_at: number;
   updated_at: number;
 }
@@ -121,13 +123,46 @@ export interface JobsTable {
   image_id: string | null;
   instance_id: string | null;
   lease_owner: string | null;
+  /** New at every claim; a commit must present it while the lease is live (fencing). */
+  lease_token: string | null;
+  /** Database-clock milliseconds. */
   lease_expires_at: number | null;
+  node_id: string | null;
   progress_done: number;
   progress_total: number;
   error: string | null;
   created_at: number;
   started_at: number | null;
   updated_at: number;
+}
+
+export interface NodesTable {
+  id: string;
+  last_seen_at: number;
+}
+
+export interface LeasesTable {
+  name: string;
+  owner: string;
+  expires_at: number;
+}
+
+/** One row per distinct chunk an image's manifest uses: what garbage collection keeps. */
+export interface ImageChunksTable {
+  image_id: string;
+  chunk_key: string;
+}
+
+export interface PendingChunksTable {
+  /** A job id, or another writer's own id (e.g. `base:<image id>`). */
+  owner: string;
+  chunk_key: string;
+  created_at: number;
+}
+
+export interface DoomedChunksTable {
+  chunk_key: string;
+  created_at: number;
 }
 
 export interface Database {
@@ -142,4 +177,9 @@ export interface Database {
   instances: InstancesTable;
   disks: DisksTable;
   jobs: JobsTable;
+  nodes: NodesTable;
+  leases: LeasesTable;
+  image_chunks: ImageChunksTable;
+  pending_chunks: PendingChunksTable;
+  doomed_chunks: DoomedChunksTable;
 }

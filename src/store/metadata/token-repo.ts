@@ -1,7 +1,8 @@
-import type { Db } from './database.ts';
+import type { TokenRepository } from '../../core/ports/metadata-store.ts';
+import type { Db } from './engine.ts';
 
 /** API tokens by their SHA-256; the plain token never reaches this layer. */
-export class TokenRepo {
+export class KyselyTokenRepository implements TokenRepository {
   constructor(private readonly db: Db) {}
 
   async insert(tokenSha256: string, accountId: string): Promise<void> {

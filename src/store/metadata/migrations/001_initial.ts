@@ -1,9 +1,14 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
+import { engineOf } from '../engine.ts';
 
 // Migrations take Kysely<any>: they describe the schema as it was at that point in time,
 // not the current typed schema.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function up(db: Kysely<any>): Promise<void> {
+  // Written for SQLite first; the PostgreSQL spellings were fixed here before any
+  // PostgreSQL deployment existed, so both engines share one migration history.
+  const pg = engineOf(db) === 'postgres';
+  const json = pg ? sql`jsonb` : sql`text`;
   await db.schema
     .createTable('accounts')
     .addColumn('id', 'text', (c) => c.primaryKey())
@@ -32,7 +37,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   await db.schema
     .createTable('images')
-    .addColumn('seq', 'integer', (c) => c.primaryKey().autoIncrement())
+    .addColumn('seq', pg ? 'bigserial' : 'integer', (c) => (pg ? c.primaryKey() : c.primaryKey().autoIncrement()))
     .addColumn('id', 'text', (c) => c.notNull().unique())
     .addColumn('product', 'text')
     .addColumn('account_id', 'text')
@@ -52,7 +57,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('source_instance_id', 'text')
     .addColumn('parent_image_id', 'text')
     .addColumn('visibility', 'text', (c) => c.notNull())
-    .addColumn('attributes', 'text', (c) => c.notNull())
+    .addColumn('attributes', json, (c) => c.notNull())
     .addColumn('created_at', 'bigint', (c) => c.notNull())
     .addColumn('updated_at', 'bigint', (c) => c.notNull())
     .execute();
@@ -98,7 +103,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('image_id', 'text', (c) => c.primaryKey())
     .addColumn('virtual_size', 'bigint', (c) => c.notNull())
     .addColumn('chunk_size', 'integer', (c) => c.notNull())
-    .addColumn('chunks', 'blob', (c) => c.notNull())
+    .addColumn('chunks', pg ? 'bytea' : 'blob', (c) => c.notNull())
     .execute();
 
   await db.schema
@@ -119,7 +124,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('gpu_count', 'integer', (c) => c.notNull())
     .addColumn('os_type', 'text', (c) => c.notNull())
     .addColumn('os_name', 'text', (c) => c.notNull())
-    .addColumn('attributes', 'text', (c) => c.notNull())
+    .addColumn('attributes', json, (c) => c.notNull())
     .addColumn('created_at', 'bigint', (c) => c.notNull())
     .addColumn('updated_at', 'bigint', (c) => c.notNull())
     .execute();

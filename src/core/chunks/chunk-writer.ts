@@ -1,0 +1,46 @@
+import type { ChunkSink } from '../../disk/chunker.ts';
+import type { BlobStore } from '../ports/blob-store.ts';
+import type { MetadataStore } from '../ports/metadata-store.ts';
+
+/** The name of the lease that lets one garbage collector run at a time. */
+export const CollectorLease = 'gc';
+
+const DOOM_POLL_MS = 50;
+
+/**
+ * Stores chunks so that a concurrent garbage collector on any host never deletes one a
+ * writer relies on. Before a chunk is checked or uploaded, its key is recorded as
+ * pending for `owner` (committed, so every collector sees it); then, if a collector had
+ * already announced the chunk's deletion, the writer waits until that collector is done
+ * with it (it may be deleted) and only then puts it, uploading it again if needed. The
+ * pending record is dropped in the transaction that commits the manifest, or when the
+ * owner's job ends.
+ */
+export class ChunkWriter implements ChunkSink {
+  constructor(
+    private readonly store: MetadataStore,
+    private readonly blobs: BlobStore,
+    private readonly owner: string,
+    private readonly signal?: AbortSignal,
+  ) {}
+
+  async putIfAbsent(key: string, data: Buffer, length = data.length): Promise<boolean> {
+    await this.store.chunks.addPending(this.owner, [key]);
+    await this.untilNotDoomed(key);
+    return this.blobs.putIfAbsent(key, data, length);
+  }
+
+  private async untilNotDoomed(key: string): Promise<void> {
+    for (;;) {
+      if (!(await this.store.chunks.doomedAmong([key])).has(key)) return;
+      // An announcement outlives its collector only if the collector died; with our
+      // pending record committed, no later collector will delete this chunk.
+      if (!(await this.store.leases.held(CollectorLease))) {
+        await this.store.chunks.clearDoom([key]);
+        return;
+      }
+      this.signal?.throwIfAborted();
+      await new Promise((r) => setTimeout(r, DOOM_POLL_MS));
+    }
+  }
+}

@@ -1,0 +1,19 @@
+import type { DiskReader } from '../../disk/disk-reader.ts';
+import type { Disk, Manifest } from '../model.ts';
+import type { BlobStore } from './blob-store.ts';
+
+/**
+ * Where instance disks live: one driver per compute node. Capture, materialisation and
+ * release run on the node that holds the disks (jobs are routed there), so the driver
+ * is only ever asked about disks of its own node.
+ */
+export interface ComputeDriver {
+  /** Creates an empty disk of `sizeBytes` and returns its location on this node. */
+  createDisk(instanceId: string, index: number, sizeBytes: number): Promise<string>;
+  /** Writes an image's data into a disk created by createDisk. */
+  materialize(path: string, manifest: Manifest, blobs: BlobStore, onProgress?: (done: number, total: number) => void, signal?: AbortSignal): Promise<void>;
+  /** A reader over a stopped instance's disk. */
+  openDisk(disk: Disk): Promise<DiskReader>;
+  /** Removes every disk of the instance; removing a missing instance is not an error. */
+  deleteInstance(instanceId: string): Promise<void>;
+}

@@ -1,0 +1,265 @@
+import type { Attributes, Disk, Image, ImageKind, Instance, Job, JobKind, Manifest } from '../model.ts';
+import type { Product } from '../products.ts';
+
+/**
+ * The metadata store as core sees it: repositories of domain methods, and a transaction
+ * that hands out the same repositories bound to one transaction. Uniqueness and quota
+ * are decided here (unique indexes, conditional UPDATEs) and surface as core errors
+ * (`NameTaken`, `QuotaExceeded`); time that decides correctness (leases, node liveness)
+ * is the database's clock, never a machine's.
+ */
+export interface MetadataStore extends Repositories {
+  readonly engine: 'sqlite' | 'postgres';
+  transaction<T>(fn: (tx: Repositories) => Promise<T>): Promise<T>;
+  /** Milliseconds since the epoch on the database clock. */
+  now(): Promise<number>;
+  close(): Promise<void>;
+}
+
+export interface Repositories {
+  accounts: AccountRepository;
+  tokens: TokenRepository;
+  images: ImageRepository;
+  instances: InstanceRepository;
+  quota: QuotaRepository;
+  jobs: JobQueue;
+  chunks: ChunkReferences;
+  leases: NamedLeases;
+  nodes: NodeRegistry;
+}
+
+export interface ImageQuery {
+  product: Product;
+  projectId: string;
+  /** Which kinds to list; base images are those offered to `product` (or to all). */
+  kinds: ImageKind[];
+  imageIds?: string[];
+  osType?: string;
+  zone?: string;
+  region?: string;
+  offset: number;
+  limit: number;
+  /** Also list other accounts' public images (community catalogues). */
+  includePublicOf?: 'others';
+  /**
+   * newest (default) lists the latest first. oldest lists in creation order, so that
+   * images created while a caller pages with Offset land after the pages already read
+   * instead of shifting them (no duplicate, no gap).
+   */
+  order?: 'newest' | 'oldest';
+}
+
+/** Every account's public images of one product: a community catalogue. */
+export interface PublicImageQuery {
+  product: Product;
+  kinds: ImageKind[];
+  imageIds?: string[];
+  /** Substring of the name, case-insensitive. */
+  nameContains?: string;
+  accountId?: string;
+  states?: Image['state'][];
+  offset: number;
+  limit: number;
+}
+
+/** What an owner may change on an image; a name carries whether the product wants it unique. */
+export interface ImageChanges {
+  name?: { value: string; unique: boolean };
+  description?: string;
+  visibility?: Image['visibility'];
+  /** Merged over the stored attributes; keys set to undefined are dropped. */
+  attributes?: Attributes;
+}
+
+/** The content an image was made of, as a job commits it. */
+export interface CommittedContent extends Manifest {
+  storedSize: number;
+}
+
+export interface ImageRepository {
+  /** Inserts an image (and counts it); a taken unique name throws NameTaken. */
+  insert(image: Image, opts: { uniqueName: boolean }): Promise<void>;
+  get(id: string): Promise<Image | undefined>;
+  listByParent(parentId: string): Promise<Image[]>;
+  list(q: ImageQuery): Promise<Image[]>;
+  count(q: ImageQuery): Promise<number>;
+  listPublic(q: PublicImageQuery): Promise<Image[]>;
+  countPublic(q: PublicImageQuery): Promise<number>;
+  uniqueNameTaken(accountId: string, product: Product, name: string): Promise<boolean>;
+  /** Applies an owner's changes; a taken unique name throws NameTaken. */
+  change(id: string, changes: ImageChanges): Promise<void>;
+  /**
+   * Commits an image's content and makes it available, only if it is still being made:
+   * false (and nothing written) when it was deleted or failed meanwhile.
+   */
+  markAvailable(id: string, content: CommittedContent): Promise<boolean>;
+  /** Fails an image that is still being made, with why; false if it is not being made. */
+  markFailed(id: string, reason: string): Promise<boolean>;
+  /** Deletes the image row, its manifest, its chunk references and its counter entry. */
+  delete(image: Image): Promise<void>;
+  getManifest(imageId: string): Promise<Manifest | undefined>;
+  /**
+   * Gives `toId` the manifest (and chunk references) of `fromId`, holding the source
+   * against a concurrent delete; false if the source has no manifest (yet, or any more).
+   */
+  copyManifest(fromId: string, toId: string): Promise<boolean>;
+}
+
+export interface InstanceQuery {
+  product: Product;
+  projectId: string;
+  ids?: string[];
+  zone?: string;
+  offset: number;
+  limit: number;
+}
+
+export interface InstanceRepository {
+  insert(instance: Instance, disks: Disk[]): Promise<void>;
+  get(id: string): Promise<Instance | undefined>;
+  disks(instanceId: string): Promise<Disk[]>;
+  list(q: InstanceQuery): Promise<{ items: Instance[]; total: number }>;
+  /**
+   * Moves an instance between states only if it is where the caller expects: the
+   * conditional UPDATE is what makes concurrent start/stop/capture calls safe.
+   */
+  transition(
+    id: string,
+    from: { states: Instance['state'][]; operation: Instance['operation'] },
+    to: Partial<Pick<Instance, 'state' | 'operation'>>,
+  ): Promise<boolean>;
+  /** Places an instance not yet placed on `nodeId`; false if it is on another node. */
+  bindNode(id: string, nodeId: string): Promise<boolean>;
+  /** Records where a disk was created on its node. */
+  setDiskPath(diskId: string, path: string): Promise<void>;
+  /** How many existing instances were created from each of the given images. */
+  countByImage(imageIds: string[]): Promise<Map<string, number>>;
+  delete(id: string): Promise<void>;
+}
+
+export interface QuotaRepository {
+  /** Takes one custom-image slot; throws QuotaExceeded when the account has `limit` already. */
+  take(accountId: string, product: string, limit: number): Promise<void>;
+  release(accountId: string, product: string): Promise<void>;
+}
+
+export interface AccountRow {
+  id: string;
+  name: string;
+  isAdmin: boolean;
+}
+
+export interface KeyRow {
+  publicKey: string;
+  accountId: string;
+  privateKeySealed: string;
+}
+
+export interface AccountRepository {
+  /** Creates the account, its default project and its key pair together. */
+  create(a: { id: string; name: string; isAdmin: boolean; projectId: string; key: KeyRow }): Promise<void>;
+  byName(name: string): Promise<AccountRow | undefined>;
+  byId(id: string): Promise<AccountRow | undefined>;
+  anyAdmin(): Promise<AccountRow | undefined>;
+  key(publicKey: string): Promise<KeyRow | undefined>;
+  defaultProject(accountId: string): Promise<string | undefined>;
+  projectBelongsTo(projectId: string, accountId: string): Promise<boolean>;
+}
+
+export interface TokenRepository {
+  insert(tokenSha256: string, accountId: string): Promise<void>;
+  accountOf(tokenSha256: string): Promise<string | undefined>;
+}
+
+/** What a worker holds while it runs a job: without a live lease it may not commit. */
+export interface JobLease {
+  jobId: string;
+  token: string;
+}
+
+export interface NewJob {
+  id: string;
+  kind: JobKind;
+  payload: Record<string, unknown>;
+  imageId?: string;
+  instanceId?: string;
+  /** The node that must run it (it holds the instance's disks); any worker when absent. */
+  nodeId?: string | null;
+}
+
+export interface JobQueue {
+  enqueue(job: NewJob): Promise<void>;
+  /**
+   * Claims the oldest runnable job this node may run (queued, or running with a lapsed
+   * lease), with a fresh lease token and a deadline on the database clock.
+   */
+  claim(owner: string, nodeId: string, leaseMs: number): Promise<(Job & { lease: JobLease }) | undefined>;
+  /** Renews the lease and records progress; false when the lease was lost. */
+  heartbeat(lease: JobLease, leaseMs: number, progress?: { done: number; total: number }): Promise<boolean>;
+  /**
+   * Ends the job as succeeded or failed, only while `lease` is live: throws LeaseLost
+   * otherwise, so a commit in the same transaction rolls back (fencing).
+   */
+  finish(lease: JobLease, state: 'succeeded' | 'failed', error: string | null): Promise<void>;
+  /** Gives the job back to the queue after a transient failure (no-op without the lease). */
+  requeue(lease: JobLease, error: string): Promise<void>;
+  get(id: string): Promise<Job | undefined>;
+  latestForImage(imageId: string): Promise<Job | undefined>;
+  countByState(): Promise<Record<string, number>>;
+}
+
+/**
+ * What garbage collection needs to know about chunks, kept in the metadata store so it
+ * holds across processes, hosts and object stores without timestamps:
+ * - references: chunks a committed manifest uses;
+ * - pending: chunks a writer (or reader) is about to use, recorded BEFORE it checks or
+ *   uploads them, and dropped with the commit or when its job ends;
+ * - doomed: chunks the collector announced it will delete. A writer that finds its
+ *   chunk doomed waits until the collector is done with it, then uploads it again.
+ */
+export interface ChunkReferences {
+  addPending(owner: string, keys: string[]): Promise<void>;
+  clearPending(owner: string): Promise<void>;
+  /** Of `keys`, those referenced by a manifest or pending for any owner. */
+  inUseAmong(keys: string[]): Promise<Set<string>>;
+  /** Of `keys`, those a collector has announced for deletion. */
+  doomedAmong(keys: string[]): Promise<Set<string>>;
+  /** Announces the deletion of those of `keys` that are not in use; returns them. */
+  doom(keys: string[]): Promise<string[]>;
+  /**
+   * The last word before deleting a doomed chunk: true if it is still unused (the doom
+   * stands); false if a reference or pending use appeared, in which case it is spared.
+   */
+  confirmDoom(key: string): Promise<boolean>;
+  /** Drops doom announcements once their chunks are deleted (or spared). */
+  clearDoom(keys: string[]): Promise<void>;
+  /** Doom announcements left behind, e.g. by a collector that died. */
+  leftoverDoomed(limit: number): Promise<string[]>;
+  /** Drops pending uses whose owner job has ended, and stale ones of jobless owners. */
+  prunePending(jobless: { olderThanMs: number }): Promise<number>;
+}
+
+/** Leases on a name (e.g. "one garbage collector at a time"), on the database clock. */
+export interface NamedLeases {
+  /** Takes or renews the lease for `owner`; false while another owner holds it. */
+  acquire(name: string, owner: string, ttlMs: number): Promise<boolean>;
+  release(name: string, owner: string): Promise<void>;
+  /** True while someone holds the lease. */
+  held(name: string): Promise<boolean>;
+}
+
+/** Compute nodes that run workers, and where new instances go. */
+export interface NodeRegistry {
+  /** Records that the node is alive now (database clock). */
+  beat(nodeId: string): Promise<void>;
+  /** The live node (seen within `liveWithinMs`) holding the fewest instances, if any. */
+  leastLoaded(liveWithinMs: number): Promise<string | undefined>;
+}
+
+/** A worker's lease on its job lapsed (another worker may own the job now): it must not commit. */
+export class LeaseLost extends Error {
+  override readonly name = 'LeaseLost';
+  constructor(jobId: string) {
+    super(`lease on job ${jobId} was lost; its work is not committed`);
+  }
+}

@@ -1,0 +1,44 @@
+import type { Job } from '../../core/model.ts';
+import type { BlobStore } from '../../core/ports/blob-store.ts';
+import type { ComputeDriver } from '../../core/ports/compute-driver.ts';
+import type { MetadataStore, Repositories } from '../../core/ports/metadata-store.ts';
+import { PermanentJobError } from '../job-errors.ts';
+import type { JobContext, JobHandler } from '../job-runner.ts';
+
+/**
+ * Deploys a new instance on this worker's node: creates its disks, writes the source
+ * image (and data-disk snapshots) into them, and starts it. The instance stays
+ * `initializing` until this commits, as the vendors show a host being created.
+ */
+export class DeployHandler implements JobHandler {
+  constructor(private readonly d: { store: MetadataStore; compute: ComputeDriver; blobs: BlobStore }) {}
+
+  async run(job: Job, ctx: JobContext): Promise<void> {
+    const instanceId = job.instanceId!;
+    if (!(await this.d.store.instances.get(instanceId))) throw new PermanentJobError(`instance ${instanceId} no longer exists`);
+    if (!(await this.d.store.instances.bindNode(instanceId, ctx.nodeId))) {
+      throw new PermanentJobError(`instance ${instanceId} is placed on another node`);
+    }
+    const disks = await this.d.store.instances.disks(instanceId);
+    for (const disk of disks) {
+      ctx.signal.throwIfAborted();
+      const path = await this.d.compute.createDisk(instanceId, disk.index, disk.sizeBytes);
+      await this.d.store.instances.setDiskPath(disk.id, path);
+      if (!disk.sourceImageId) continue;
+      const manifest = await this.d.store.images.getManifest(disk.sourceImageId);
+      if (!manifest) throw new PermanentJobError(`image ${disk.sourceImageId} has no data`);
+      // Held as pending while read, so a delete of the image meanwhile cannot let garbage
+      // collection take chunks from under us; re-read after, in case it already happened.
+      await this.d.store.chunks.addPending(job.id, manifest.chunks.filter((c): c is string => c !== null));
+      if (!(await this.d.store.images.getManifest(disk.sourceImageId))) throw new PermanentJobError(`image ${disk.sourceImageId} was deleted`);
+      await this.d.compute.materialize(path, manifest, this.d.blobs, (done, total) => ctx.progress(done, total), ctx.signal);
+    }
+    await ctx.commit(async (tx) => {
+      await tx.instances.transition(instanceId, { states: ['initializing'], operation: null }, { state: 'running' });
+    });
+  }
+
+  async fail(job: Job, _reason: string, tx: Repositories): Promise<void> {
+    await tx.instances.transition(job.instanceId!, { states: ['initializing'], operation: null }, { state: 'install_fail' });
+  }
+}

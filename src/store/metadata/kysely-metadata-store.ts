@@ -1,0 +1,77 @@
+import type { MetadataStore, Repositories } from '../../core/ports/metadata-store.ts';
+import type { DatabaseConfig } from '../../config/config.ts';
+import { KyselyAccountRepository } from './account-repo.ts';
+import { KyselyChunkReferences } from './chunk-ref-repo.ts';
+import { openDatabase } from './database.ts';
+import { dbNowMs, engineOf, type Db, type Engine } from './engine.ts';
+import { KyselyImageRepository } from './image-repo.ts';
+import { KyselyInstanceRepository } from './instance-repo.ts';
+import { KyselyJobQueue } from './job-repo.ts';
+import { KyselyNamedLeases } from './lease-repo.ts';
+import { KyselyNodeRegistry } from './node-repo.ts';
+import { KyselyQuotaRepository } from './quota-repo.ts';
+import { KyselyTokenRepository } from './token-repo.ts';
+
+function repositories(db: Db, engine: Engine): Repositories {
+  return {
+    accounts: new KyselyAccountRepository(db),
+    tokens: new KyselyTokenRepository(db),
+    images: new KyselyImageRepository(db, engine),
+    instances: new KyselyInstanceRepository(db),
+    quota: new KyselyQuotaRepository(db),
+    jobs: new KyselyJobQueue(db, engine),
+    chunks: new KyselyChunkReferences(db, engine),
+    leases: new KyselyNamedLeases(db, engine),
+    nodes: new KyselyNodeRegistry(db, engine),
+  };
+}
+
+/**
+ * The metadata store on Kysely: one query layer for SQLite (embedded) and PostgreSQL
+ * (scale-out). A transaction hands out the same repositories bound to it.
+ */
+export class KyselyMetadataStore implements MetadataStore {
+  readonly engine: Engine;
+  readonly accounts;
+  readonly tokens;
+  readonly images;
+  readonly instances;
+  readonly quota;
+  readonly jobs;
+  readonly chunks;
+  readonly leases;
+  readonly nodes;
+
+  constructor(readonly db: Db) {
+    this.engine = engineOf(db);
+    const r = repositories(db, this.engine);
+    this.accounts = r.accounts;
+    this.tokens = r.tokens;
+    this.images = r.images;
+    this.instances = r.instances;
+    this.quota = r.quota;
+    this.jobs = r.jobs;
+    this.chunks = r.chunks;
+    this.leases = r.leases;
+    this.nodes = r.nodes;
+  }
+
+  async transaction<T>(fn: (tx: Repositories) => Promise<T>): Promise<T> {
+    return this.db.transaction().execute((trx) => fn(repositories(trx, this.engine)));
+  }
+
+  async now(): Promise<number> {
+    const r = await this.db.selectNoFrom(dbNowMs(this.engine).as('now')).executeTakeFirstOrThrow();
+    return Number(r.now);
+  }
+
+  async close(): Promise<void> {
+    await this.db.destroy();
+  }
+}
+
+/** Opens (and migrates) the configured metadata store; `applied` names the migrations this run applied. */
+export async function openMetadataStore(cfg: DatabaseConfig): Promise<KyselyMetadataStore & { applied: string[] }> {
+  const { db, applied } = await openDatabase(cfg);
+  return Object.assign(new KyselyMetadataStore(db), { applied });
+}

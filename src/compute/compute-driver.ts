@@ -1,6 +1,6 @@
 import type { DiskReader } from '../disk/disk-reader.ts';
 import type { Disk, Manifest } from '../core/model.ts';
-import type { BlobStore } from '../store/blob/blob-store.ts';
+import type { BlobStore } from '../core/ports/blob-store.ts';
 
 /**
  * Where instance disks live. Capture and materialisation run where the disk is, so the

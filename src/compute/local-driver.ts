@@ -2,7 +2,7 @@ import { mkdir, open, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Disk, Manifest } from '../core/model.ts';
 import { RawReader } from '../disk/raw-reader.ts';
-import type { BlobStore } from '../store/blob/blob-store.ts';
+import type { BlobStore } from '../core/ports/blob-store.ts';
 import type { ComputeDriver } from './compute-driver.ts';
 
 /** Instances on this machine: every disk is a sparse raw file under the data dir. */

@@ -1,4 +1,5 @@
-import { resolve } from 'node:path';
+import { hostname } from 'node:os';
+import { join, resolve } from 'node:path';
 import { parseAllowHosts } from '../net/allow-hosts.ts';
 
 /** One typed configuration object, built once at start and passed down. */
@@ -19,6 +20,13 @@ export interface KilnConfig {
     timeoutMs: number;
   };
   disk: { chunkSize: number; maxVirtualSize: number; fsync: boolean };
+  /** The metadata store: the SQLite file under dataDir unless a PostgreSQL URL is given. */
+  database: DatabaseConfig;
+  /** The chunk store: a directory under dataDir unless an S3 URL is given. */
+  blobs: BlobConfig;
+  /** This process's compute node: jobs that touch an instance's disks run on the node that holds them. */
+  nodeId: string;
+  /** concurrency is how many jobs this process runs at once (KILN_WORKERS); 0 runs none. */
   jobs: { leaseMs: number; heartbeatMs: number; pollMs: number; maxAttempts: number; concurrency: number };
   gc: { intervalMs: number };
   quotas: { customImagesPerAccount: number };
@@ -45,6 +53,27 @@ export interface RegionConfig {
   zones: string[];
   defaultZone: string;
 }
+
+export type DatabaseConfig =
+  | { kind: 'sqlite'; path: string }
+  | { kind: 'postgres'; url: string; poolMax: number };
+
+export type BlobConfig =
+  | { kind: 'local'; dir: string }
+  | {
+      kind: 's3';
+      bucket: string;
+      /** Key prefix inside the bucket, without leading or trailing slash ('' for none). */
+      prefix: string;
+      /** Endpoint of an S3-compatible store; undefined means AWS itself. */
+      endpoint: string | undefined;
+      region: string;
+      forcePathStyle: boolean;
+      /** Requests in flight at once, per process. */
+      maxConcurrency: number;
+      /** Tries per request, the first included, with backoff on 5xx and throttling. */
+      maxAttempts: number;
+    };
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -76,10 +105,16 @@ export function loadConfig(env: Env = process.env): KilnConfig {
     problems.push('KILN_BOOTSTRAP_PUBLIC_KEY and KILN_BOOTSTRAP_PRIVATE_KEY must be set together');
   }
 
+  const dataDir = resolve(read.str('KILN_DATA_DIR', './data'));
+  // KILN_JOB_CONCURRENCY is the older name of KILN_WORKERS.
+  const workers = read.int('KILN_WORKERS', read.int('KILN_JOB_CONCURRENCY', 2, 1, 64), 0, 64);
+  const nodeId = read.str('KILN_NODE_ID', hostname());
+  if (!/^[A-Za-z0-9._-]{1,64}$/.test(nodeId)) problems.push(`KILN_NODE_ID: "${nodeId}" must be 1-64 letters, digits, dots, dashes or underscores`);
+
   const config: KilnConfig = {
     host: read.str('KILN_HOST', '127.0.0.1'),
     port: read.int('KILN_PORT', 8480, 0, 65535),
-    dataDir: resolve(read.str('KILN_DATA_DIR', './data')),
+    dataDir,
     logLevel: read.oneOf('KILN_LOG_LEVEL', 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
     bootstrap: { publicKey, privateKey },
     regions,
@@ -96,12 +131,15 @@ export function loadConfig(env: Env = process.env): KilnConfig {
       maxVirtualSize: read.int('KILN_MAX_VIRTUAL_SIZE', 2048 * GiB, MiB, Number.MAX_SAFE_INTEGER),
       fsync: read.bool('KILN_BLOB_FSYNC', true),
     },
+    database: read.database(dataDir),
+    blobs: read.blobs(dataDir),
+    nodeId,
     jobs: {
       leaseMs: read.int('KILN_JOB_LEASE_MS', 15_000, 1000, 3_600_000),
       heartbeatMs: read.int('KILN_JOB_HEARTBEAT_MS', 3_000, 100, 600_000),
       pollMs: read.int('KILN_JOB_POLL_MS', 200, 10, 60_000),
       maxAttempts: read.int('KILN_JOB_MAX_ATTEMPTS', 3, 1, 100),
-      concurrency: read.int('KILN_JOB_CONCURRENCY', 2, 1, 64),
+      concurrency: workers,
     },
     gc: { intervalMs: read.int('KILN_GC_INTERVAL_MS', 600_000, 1000, 86_400_000) },
     quotas: { customImagesPerAccount: read.int('KILN_CUSTOM_IMAGE_QUOTA', 1000, 0, 10_000_000) },
@@ -196,6 +234,43 @@ class EnvReader {
       this.problems.push(`${name}: ${e instanceof Error ? e.message : String(e)}`);
       return [];
     }
+  }
+
+  /** KILN_DATABASE_URL: postgres://... (or postgresql://...); unset keeps the SQLite file. */
+  database(dataDir: string): DatabaseConfig {
+    const url = this.env.KILN_DATABASE_URL?.trim();
+    const poolMax = this.int('KILN_DATABASE_POOL_MAX', 10, 1, 1000);
+    if (url === undefined || url === '') return { kind: 'sqlite', path: join(dataDir, 'kiln.sqlite') };
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(url);
+    } catch {
+      // reported below
+    }
+    if (!parsed || (parsed.protocol !== 'postgres:' && parsed.protocol !== 'postgresql:')) {
+      this.problems.push('KILN_DATABASE_URL: must be a postgres://user:password@host:port/database URL');
+      return { kind: 'sqlite', path: join(dataDir, 'kiln.sqlite') };
+    }
+    return { kind: 'postgres', url, poolMax };
+  }
+
+  /** KILN_BLOB_URL: s3://bucket[/prefix]; unset keeps chunks under dataDir/blobs. */
+  blobs(dataDir: string): BlobConfig {
+    const url = this.env.KILN_BLOB_URL?.trim();
+    const endpoint = this.env.KILN_S3_ENDPOINT?.trim() || undefined;
+    const region = this.str('KILN_S3_REGION', this.env.AWS_REGION?.trim() || 'us-east-1');
+    const forcePathStyle = this.bool('KILN_S3_FORCE_PATH_STYLE', endpoint !== undefined);
+    const maxConcurrency = this.int('KILN_S3_MAX_CONCURRENCY', 16, 1, 1024);
+    const maxAttempts = this.int('KILN_S3_MAX_ATTEMPTS', 5, 1, 20);
+    if (url === undefined || url === '') return { kind: 'local', dir: join(dataDir, 'blobs') };
+    const m = /^s3:\/\/([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])(?:\/(.*))?$/.exec(url);
+    if (!m) {
+      this.problems.push('KILN_BLOB_URL: must be s3://bucket or s3://bucket/prefix');
+      return { kind: 'local', dir: join(dataDir, 'blobs') };
+    }
+    if (endpoint !== undefined && !/^https?:\/\//.test(endpoint)) this.problems.push('KILN_S3_ENDPOINT: must be an http:// or https:// URL');
+    const prefix = (m[2] ?? '').replace(/^\/+|\/+$/g, '');
+    return { kind: 's3', bucket: m[1]!, prefix, endpoint, region, forcePathStyle, maxConcurrency, maxAttempts };
   }
 
   /** `region:zone1,zone2;region2:zone` — the first zone of each region is its default. */

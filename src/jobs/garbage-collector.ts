@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { BlobStore } from '../store/blob/blob-store.ts';
+import type { BlobStore } from '../core/ports/blob-store.ts';
 import type { ImageRepo } from '../store/metadata/image-repo.ts';
 import type { JobRepo } from '../store/metadata/job-repo.ts';
 

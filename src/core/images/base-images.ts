@@ -1,7 +1,7 @@
 import type { KilnConfig } from '../../config/config.ts';
 import { chunkDisk } from '../../disk/chunker.ts';
 import { openDisk } from '../../disk/open-disk.ts';
-import type { BlobStore } from '../../store/blob/blob-store.ts';
+import type { BlobStore } from '../../core/ports/blob-store.ts';
 import type { Db } from '../../store/metadata/database.ts';
 import type { ImageRepo } from '../../store/metadata/image-repo.ts';
 import { KilnError } from '../errors.ts';

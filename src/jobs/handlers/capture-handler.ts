@@ -2,7 +2,7 @@ import type { KilnConfig } from '../../config/config.ts';
 import type { ComputeDriver } from '../../compute/compute-driver.ts';
 import { chunkDisk, type ChunkedDisk } from '../../disk/chunker.ts';
 import type { Job } from '../../core/model.ts';
-import type { BlobStore } from '../../store/blob/blob-store.ts';
+import type { BlobStore } from '../../core/ports/blob-store.ts';
 import type { Db } from '../../store/metadata/database.ts';
 import type { ImageRepo } from '../../store/metadata/image-repo.ts';
 import type { InstanceRepo } from '../../store/metadata/instance-repo.ts';

@@ -6,7 +6,7 @@ import { DiskFormatError, type DiskFormat } from '../../disk/disk-reader.ts';
 import { openDisk } from '../../disk/open-disk.ts';
 import type { Job } from '../../core/model.ts';
 import { downloadToFile, DownloadError } from '../../net/safe-download.ts';
-import type { BlobStore } from '../../store/blob/blob-store.ts';
+import type { BlobStore } from '../../core/ports/blob-store.ts';
 import type { Db } from '../../store/metadata/database.ts';
 import type { ImageRepo } from '../../store/metadata/image-repo.ts';
 import { PermanentJobError } from '../job-errors.ts';

@@ -1,6 +1,6 @@
 import type { ComputeDriver } from '../../compute/compute-driver.ts';
 import type { Job } from '../../core/model.ts';
-import type { BlobStore } from '../../store/blob/blob-store.ts';
+import type { BlobStore } from '../../core/ports/blob-store.ts';
 import type { ImageRepo } from '../../store/metadata/image-repo.ts';
 import type { InstanceRepo } from '../../store/metadata/instance-repo.ts';
 import { PermanentJobError } from '../job-errors.ts';

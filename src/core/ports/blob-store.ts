@@ -1,0 +1,37 @@
+/**
+ * Immutable, content-addressed chunks. Keys are lowercase hex SHA-256 of the content,
+ * so a put of an existing key is a no-op and concurrent writers cannot conflict.
+ *
+ * The store keeps no timestamps that garbage collection trusts: which chunks are in use
+ * is known to the metadata store alone (manifest references and pending references).
+ */
+export interface BlobStore {
+  /** Where the chunks live, for logs and operators (a directory, or s3://bucket/prefix). */
+  readonly location: string;
+  /**
+   * Stores `data[0, length)` under `key` unless a chunk with that key exists; never
+   * exposes a partial chunk. Returns true when this call wrote the chunk.
+   */
+  putIfAbsent(key: string, data: Buffer, length?: number): Promise<boolean>;
+  /** Reads the whole chunk into `buf` (at least the chunk's size); returns its length. */
+  readInto(key: string, buf: Buffer): Promise<number>;
+  /** Reads up to `length` bytes from `offset` of the chunk into `buf`; returns the bytes read. */
+  readRange(key: string, offset: number, length: number, buf: Buffer): Promise<number>;
+  has(key: string): Promise<boolean>;
+  /** Deletes a chunk; deleting a missing chunk is not an error. */
+  delete(key: string): Promise<void>;
+  /**
+   * Every stored chunk key in ascending order, a page at a time (at most `pageSize`
+   * keys a page), starting after `after` when given. Memory stays bounded by one page.
+   */
+  list(opts?: { after?: string; pageSize?: number }): AsyncIterable<string[]>;
+  /** Releases connections and handles. */
+  close(): Promise<void>;
+}
+
+export const chunkKeyPattern = /^[0-9a-f]{64}$/;
+
+export function assertChunkKey(key: string): void {
+  // Keys become file names and object keys: never let anything else through.
+  if (!chunkKeyPattern.test(key)) throw new Error(`invalid chunk key: ${JSON.stringify(key)}`);
+}

@@ -2,7 +2,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
+import { currentStack, stackEnvFor, type StackEnv } from './stacks.ts';
 import { UCloudTestClient } from './ucloud-client.ts';
 
 const repoRoot = resolve(import.meta.dirname, '../..');
@@ -24,6 +25,8 @@ export class KilnProcess {
   child: ChildProcess | undefined;
   output = '';
   readonly baseUrl: string;
+  /** The database and bucket of this process on the pg-s3 stack; undefined on embedded. */
+  private stack: StackEnv | undefined;
 
   private constructor(
     readonly dataDir: string,
@@ -33,9 +36,15 @@ export class KilnProcess {
     this.baseUrl = `http://127.0.0.1:${port}`;
   }
 
+  /**
+   * On KILN_TEST_STACK=pg-s3 the process also gets a fresh PostgreSQL database and S3
+   * bucket (see stacks.ts), kept across launch() and dropped by stop(); `env` still wins.
+   * On the embedded stack nothing is added.
+   */
   static async start(env: Record<string, string> = {}, dataDir?: string): Promise<KilnProcess> {
     const dir = dataDir ?? (await mkdtemp(join(tmpdir(), 'kiln-test-')));
     const port = await freePort();
+    const stack = currentStack() === 'embedded' ? undefined : await stackEnvFor(basename(process.argv[1] ?? 'kiln-test'));
     const k = new KilnProcess(dir, port, {
       KILN_DATA_DIR: dir,
       KILN_PORT: String(port),
@@ -43,9 +52,22 @@ export class KilnProcess {
       KILN_LOG_LEVEL: 'warn',
       KILN_JOB_POLL_MS: '50',
       KILN_BLOB_FSYNC: 'false',
+      ...stack?.env,
       ...env,
     });
-    await k.launch();
+    if (!stack) {
+      await k.launch();
+      return k;
+    }
+    k.stack = stack;
+    try {
+      await k.launch();
+    } catch (e) {
+      // The caller never gets `k`, so nothing else would drop the database and bucket.
+      await k.kill().catch(() => {});
+      await stack.cleanup();
+      throw e;
+    }
     return k;
   }
 
@@ -77,7 +99,7 @@ export class KilnProcess {
     return new UCloudTestClient({ baseUrl: this.baseUrl, publicKey: c.publicKey, privateKey: c.privateKey, region: 'cn-bj2' });
   }
 
-  /** Runs a `kiln` admin command against the same stores; returns stdout. */
+  /** Runs a `kiln` admin command against the same stores (same env, stack included); returns stdout. */
   async cli(args: string[]): Promise<string> {
     return runCli(args, this.env);
   }
@@ -93,6 +115,7 @@ export class KilnProcess {
   async stop(): Promise<void> {
     await this.kill('SIGTERM');
     await rm(this.dataDir, { recursive: true, force: true });
+    await this.stack?.cleanup();
   }
 }
 

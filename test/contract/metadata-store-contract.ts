@@ -1,0 +1,200 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { KilnError } from '../../src/core/errors.ts';
+import type { Image } from '../../src/core/model.ts';
+import { LeaseLost, type MetadataStore } from '../../src/core/ports/metadata-store.ts';
+
+export type OpenStore = () => Promise<{ store: MetadataStore; cleanup(): Promise<void> }>;
+
+const key = (n: number) => n.toString(16).padStart(64, '0');
+
+function image(id: string, over: Partial<Image> = {}): Image {
+  const now = Date.now();
+  return {
+    id, product: 'uhost', accountId: 'acc-1', projectId: 'org-1', region: 'r', zone: 'z', kind: 'custom', name: id,
+    description: '', osType: 'Linux', osName: 'Linux', state: 'making', failedReason: null, virtualSize: 0, storedSize: 0,
+    sourceInstanceId: null, parentImageId: null, visibility: 'private', attributes: {}, createdAt: now, updatedAt: now, ...over,
+  };
+}
+
+/** What every MetadataStore implementation must do, whatever engine is behind it. */
+export function metadataStoreContract(name: string, open: OpenStore): void {
+  describe(`metadata store contract: ${name}`, () => {
+    const withStore = (fn: (s: MetadataStore) => Promise<void>) => async () => {
+      const { store, cleanup } = await open();
+      try {
+        await fn(store);
+      } finally {
+        await cleanup();
+      }
+    };
+
+    test('a claimed job belongs to one worker until its lease lapses; the old holder can no longer finish it', withStore(async (s) => {
+      await s.jobs.enqueue({ id: 'job-a', kind: 'import', payload: { x: 1 } });
+      const first = await s.jobs.claim('w1', 'node-1', 300);
+      assert.equal(first?.id, 'job-a');
+      assert.equal(first?.attempts, 1);
+      assert.equal(await s.jobs.claim('w2', 'node-1', 300), undefined, 'a live lease is not stolen');
+      assert.equal(await s.jobs.heartbeat(first!.lease, 300, { done: 5, total: 10 }), true);
+      await new Promise((r) => setTimeout(r, 450));
+      const second = await s.jobs.claim('w2', 'node-2', 60_000);
+      assert.equal(second?.id, 'job-a', 'a lapsed lease is claimed again');
+      assert.equal(second?.attempts, 2);
+      assert.equal(second?.progressDone, 5);
+      assert.notEqual(second?.lease.token, first?.lease.token);
+      assert.equal(await s.jobs.heartbeat(first!.lease, 300), false, 'the old holder learns it lost the lease');
+      await assert.rejects(s.jobs.finish(first!.lease, 'succeeded', null), LeaseLost);
+      await s.jobs.finish(second!.lease, 'succeeded', null);
+      assert.equal((await s.jobs.get('job-a'))?.state, 'succeeded');
+    }));
+
+    test('a commit in the same transaction as a lost lease is rolled back (fencing)', withStore(async (s) => {
+      await s.images.insert(image('img-f'), { uniqueName: false });
+      await s.jobs.enqueue({ id: 'job-f', kind: 'import', imageId: 'img-f', payload: {} });
+      const stale = (await s.jobs.claim('w1', 'n', 200))!;
+      await new Promise((r) => setTimeout(r, 350));
+      const fresh = (await s.jobs.claim('w2', 'n', 60_000))!;
+      const content = { virtualSize: 8, chunkSize: 4, chunks: [key(1), null], storedSize: 4 };
+      await assert.rejects(
+        s.transaction(async (tx) => {
+          assert.equal(await tx.images.markAvailable('img-f', content), true);
+          await tx.jobs.finish(stale.lease, 'succeeded', null);
+        }),
+        LeaseLost,
+      );
+      assert.equal((await s.images.get('img-f'))?.state, 'making', 'nothing of the stale commit is visible');
+      assert.equal(await s.images.getManifest('img-f'), undefined);
+      await s.transaction(async (tx) => {
+        assert.equal(await tx.images.markAvailable('img-f', content), true);
+        await tx.jobs.finish(fresh.lease, 'succeeded', null);
+      });
+      assert.equal((await s.images.get('img-f'))?.state, 'available');
+      assert.deepEqual((await s.images.getManifest('img-f'))?.chunks, [key(1), null]);
+    }));
+
+    test('concurrent claims hand each job to exactly one worker', withStore(async (s) => {
+      for (let i = 0; i < 10; i++) await s.jobs.enqueue({ id: `job-c${i}`, kind: 'import', payload: {} });
+      const claimed = await Promise.all(Array.from({ length: 30 }, (_, i) => s.jobs.claim(`w${i}`, 'n', 60_000)));
+      const ids = claimed.filter((j) => j !== undefined).map((j) => j.id);
+      assert.equal(ids.length, 10);
+      assert.equal(new Set(ids).size, 10);
+    }));
+
+    test('jobs routed to a node are claimed only by that node; unrouted jobs by any', withStore(async (s) => {
+      await s.jobs.enqueue({ id: 'job-on-a', kind: 'capture', nodeId: 'node-a', payload: {} });
+      await s.jobs.enqueue({ id: 'job-any', kind: 'import', payload: {} });
+      const byB = await s.jobs.claim('wb', 'node-b', 60_000);
+      assert.equal(byB?.id, 'job-any');
+      assert.equal(await s.jobs.claim('wb', 'node-b', 60_000), undefined, 'node b never takes node a\'s job');
+      assert.equal((await s.jobs.claim('wa', 'node-a', 60_000))?.id, 'job-on-a');
+    }));
+
+    test('a requeued job is claimable again, without its old token', withStore(async (s) => {
+      await s.jobs.enqueue({ id: 'job-r', kind: 'import', payload: {} });
+      const c = (await s.jobs.claim('w', 'n', 60_000))!;
+      await s.jobs.requeue(c.lease, 'transient');
+      assert.equal((await s.jobs.get('job-r'))?.state, 'queued');
+      await assert.rejects(s.jobs.finish(c.lease, 'succeeded', null), LeaseLost);
+      assert.equal((await s.jobs.claim('w', 'n', 60_000))?.id, 'job-r');
+    }));
+
+    test('markAvailable and markFailed act only on an image still being made', withStore(async (s) => {
+      await s.images.insert(image('img-m'), { uniqueName: false });
+      assert.equal(await s.images.markFailed('img-m', 'why'), true);
+      const got = await s.images.get('img-m');
+      assert.equal(got?.state, 'unavailable');
+      assert.equal(got?.failedReason, 'why');
+      assert.equal(await s.images.markAvailable('img-m', { virtualSize: 4, chunkSize: 4, chunks: [key(2)], storedSize: 4 }), false);
+      assert.equal(await s.images.getManifest('img-m'), undefined, 'a failed image gets no manifest');
+      assert.equal((await s.chunks.inUseAmong([key(2)])).size, 0, 'and references nothing');
+    }));
+
+    test('unique names and quotas are decided by the store and come out as core errors', withStore(async (s) => {
+      await s.images.insert(image('img-u1', { name: 'same' }), { uniqueName: true });
+      await assert.rejects(s.images.insert(image('img-u2', { name: 'same' }), { uniqueName: true }), (e: unknown) => e instanceof KilnError && e.code === 'NameTaken');
+      const results = await Promise.allSettled(Array.from({ length: 20 }, () => s.transaction((tx) => tx.quota.take('acc-q', 'uhost', 5))));
+      assert.equal(results.filter((r) => r.status === 'fulfilled').length, 5);
+      for (const r of results) if (r.status === 'rejected') assert.ok(r.reason instanceof KilnError && r.reason.code === 'QuotaExceeded');
+    }));
+
+    test('concurrent attribute changes of different keys all survive', withStore(async (s) => {
+      await s.images.insert(image('img-attr'), { uniqueName: false });
+      await Promise.all(Array.from({ length: 20 }, (_, i) => s.images.change('img-attr', { attributes: { [`k${i}`]: i } })));
+      const attrs = (await s.images.get('img-attr'))!.attributes;
+      for (let i = 0; i < 20; i++) assert.equal(attrs[`k${i}`], i);
+    }));
+
+    test('chunk references: committed manifests and pending uses keep chunks; copies and deletes move them', withStore(async (s) => {
+      await s.images.insert(image('img-c1'), { uniqueName: false });
+      await s.chunks.addPending('job-x', [key(10), key(11)]);
+      assert.deepEqual([...(await s.chunks.inUseAmong([key(10), key(11), key(12)]))].sort(), [key(10), key(11)]);
+      await s.transaction(async (tx) => {
+        await tx.images.markAvailable('img-c1', { virtualSize: 12, chunkSize: 4, chunks: [key(10), null, key(11)], storedSize: 8 });
+        await tx.chunks.clearPending('job-x');
+      });
+      assert.equal((await s.chunks.inUseAmong([key(10), key(11)])).size, 2, 'referenced once committed');
+      await s.images.insert(image('img-c2'), { uniqueName: false });
+      assert.equal(await s.images.copyManifest('img-c1', 'img-c2'), true);
+      await s.images.delete((await s.images.get('img-c1'))!);
+      assert.equal((await s.chunks.inUseAmong([key(10), key(11)])).size, 2, 'the copy still references them');
+      await s.images.delete((await s.images.get('img-c2'))!);
+      assert.equal((await s.chunks.inUseAmong([key(10), key(11)])).size, 0);
+      assert.equal(await s.images.copyManifest('img-c1', 'img-c3'), false, 'a deleted source cannot be copied');
+    }));
+
+    test('doomed chunks: announced only when unused, spared when a use appears, cleared after deletion', withStore(async (s) => {
+      await s.chunks.addPending('job-y', [key(20)]);
+      assert.deepEqual(await s.chunks.doom([key(20), key(21), key(22)]), [key(21), key(22)]);
+      assert.deepEqual([...(await s.chunks.doomedAmong([key(20), key(21), key(22)]))].sort(), [key(21), key(22)]);
+      await s.chunks.addPending('job-z', [key(21)]);
+      assert.equal(await s.chunks.confirmDoom(key(21)), false, 'a pending use after the announcement spares it');
+      assert.equal(await s.chunks.confirmDoom(key(22)), true);
+      await s.chunks.clearDoom([key(22)]);
+      assert.equal((await s.chunks.doomedAmong([key(21), key(22)])).size, 0);
+      assert.deepEqual(await s.chunks.leftoverDoomed(10), []);
+    }));
+
+    test('pending uses of ended jobs are pruned; those of running jobs are kept', withStore(async (s) => {
+      await s.jobs.enqueue({ id: 'job-done', kind: 'import', payload: {} });
+      await s.jobs.enqueue({ id: 'job-live', kind: 'import', payload: {} });
+      const a = (await s.jobs.claim('w', 'n', 60_000))!;
+      await s.chunks.addPending(a.id, [key(30)]);
+      await s.jobs.finish(a.lease, 'failed', 'x');
+      await s.chunks.addPending('job-live', [key(31)]);
+      await s.chunks.addPending('base:img', [key(32)]);
+      assert.equal(await s.chunks.prunePending({ olderThanMs: 3_600_000 }), 1);
+      assert.deepEqual([...(await s.chunks.inUseAmong([key(30), key(31), key(32)]))].sort(), [key(31), key(32)]);
+      await new Promise((r) => setTimeout(r, 30));
+      assert.equal(await s.chunks.prunePending({ olderThanMs: 1 }), 1, 'stale pending uses of jobless owners expire');
+    }));
+
+    test('named leases: one holder at a time, renewable, taken over after they lapse', withStore(async (s) => {
+      assert.equal(await s.leases.acquire('gc', 'a', 300), true);
+      assert.equal(await s.leases.acquire('gc', 'b', 300), false);
+      assert.equal(await s.leases.acquire('gc', 'a', 300), true, 'the holder renews');
+      assert.equal(await s.leases.held('gc'), true);
+      await new Promise((r) => setTimeout(r, 400));
+      assert.equal(await s.leases.held('gc'), false);
+      assert.equal(await s.leases.acquire('gc', 'b', 300), true, 'a lapsed lease is taken over');
+      await s.leases.release('gc', 'a');
+      assert.equal(await s.leases.held('gc'), true, 'only the holder releases');
+      await s.leases.release('gc', 'b');
+      assert.equal(await s.leases.held('gc'), false);
+    }));
+
+    test('nodes: the live node with the fewest instances gets the next one', withStore(async (s) => {
+      assert.equal(await s.nodes.leastLoaded(10_000), undefined);
+      await s.nodes.beat('node-a');
+      await s.nodes.beat('node-b');
+      const now = Date.now();
+      await s.instances.insert(
+        { id: 'ins-1', product: 'uhost', accountId: 'a', projectId: 'p', region: 'r', zone: 'z', name: 'n', state: 'running', operation: null, nodeId: 'node-a', imageId: 'i', cpu: 1, memoryMb: 1024, gpuType: null, gpuCount: 0, osType: 'Linux', osName: 'L', attributes: {}, createdAt: now, updatedAt: now },
+        [],
+      );
+      assert.equal(await s.nodes.leastLoaded(10_000), 'node-b');
+      assert.equal(await s.instances.bindNode('ins-1', 'node-b'), false, 'a placed instance stays on its node');
+      const before = await s.now();
+      assert.ok(Math.abs(before - Date.now()) < 60_000, 'the database clock is a real clock');
+    }));
+  });
+}

@@ -97,6 +97,8 @@ export interface Job {
   instanceId: string | null;
   /** The node that must run it; null lets any worker. */
   nodeId: string | null;
+  /** The worker holding it (`host:pid:random`), while it runs. */
+  leaseOwner: string | null;
   progressDone: number;
   progressTotal: number;
   error: string | null;

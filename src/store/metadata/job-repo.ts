@@ -14,6 +14,7 @@ function jobFromRow(r: JobsTable): Job {
     imageId: r.image_id,
     instanceId: r.instance_id,
     nodeId: r.node_id,
+    leaseOwner: r.lease_owner,
     progressDone: Number(r.progress_done),
     progressTotal: Number(r.progress_total),
     error: r.error,

@@ -3,10 +3,14 @@ import { randomFillSync } from 'node:crypto';
 import { mkdtemp, open, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { loadConfig } from '../src/config/config.ts';
+import { ChunkWriter } from '../src/core/chunks/chunk-writer.ts';
 import { chunkDisk } from '../src/disk/chunker.ts';
 import { closeSharedHashPool } from '../src/disk/hash-pool.ts';
 import { RawReader } from '../src/disk/raw-reader.ts';
-import { LocalBlobStore } from '../src/store/blob/local-blob-store.ts';
+import { openBlobStore } from '../src/store/blob/open-blob-store.ts';
+import { openMetadataStore } from '../src/store/metadata/kysely-metadata-store.ts';
+import type { BenchStack, BenchStacks } from './bench-stacks.ts';
 
 const MiB = 1024 * 1024;
 const GiB = 1024 * MiB;
@@ -16,7 +20,7 @@ async function buildDisk(path: string, scale: number): Promise<void> {
   const fh = await open(path, 'w');
   const buf = Buffer.allocUnsafe(8 * MiB);
   try {
-    await fh.truncate(4 * GiB * scale);
+    await fh.truncate(Math.round(4 * GiB * scale));
     for (let region = 0; region < 48; region++) {
       const start = Math.floor((region * 4 * GiB * scale) / 48);
       for (let off = 0; off < 32 * MiB * scale; off += buf.length) {
@@ -36,20 +40,34 @@ function seconds(fn: () => void): number {
   return Number(process.hrtime.bigint() - t) / 1e9;
 }
 
-async function timeCapture(disk: string, blobDir: string, fsync: boolean): Promise<{ seconds: number; stored: number }> {
-  const blobs = new LocalBlobStore(blobDir, fsync);
-  await blobs.init();
+/**
+ * The capture data path as a job runs it: the disk read, chunked and hashed, each chunk
+ * recorded as pending in the metadata store and put into the blob store, then the
+ * manifest committed. `env` selects the stack (and fsync).
+ */
+async function timeCapture(disk: string, dataDir: string, env: Record<string, string>): Promise<{ seconds: number; stored: number }> {
+  const config = loadConfig({ ...process.env, KILN_DATA_DIR: dataDir, ...env });
+  const store = await openMetadataStore(config.database);
+  const blobs = await openBlobStore(config.blobs, { fsync: config.disk.fsync });
   let stored = 0;
-  const t = await secondsAsync(async () => {
-    const reader = await RawReader.open(disk);
-    try {
-      stored = (await chunkDisk(reader, blobs, { chunkSize: 4 * MiB })).storedSize;
-    } finally {
-      await reader.close();
-    }
-  });
-  await rm(blobDir, { recursive: true });
-  return { seconds: t, stored };
+  try {
+    const t = await secondsAsync(async () => {
+      const reader = await RawReader.open(disk);
+      try {
+        const owner = `bench:${Date.now()}`;
+        const chunked = await chunkDisk(reader, new ChunkWriter(store, blobs, owner), { chunkSize: config.disk.chunkSize });
+        stored = chunked.storedSize;
+        await store.chunks.clearPending(owner);
+      } finally {
+        await reader.close();
+      }
+    });
+    return { seconds: t, stored };
+  } finally {
+    await store.close();
+    await blobs.close();
+    await rm(dataDir, { recursive: true, force: true });
+  }
 }
 
 async function secondsAsync(fn: () => Promise<void>): Promise<number> {
@@ -58,16 +76,18 @@ async function secondsAsync(fn: () => Promise<void>): Promise<number> {
   return Number(process.hrtime.bigint() - t) / 1e9;
 }
 
-export async function captureBench(): Promise<void> {
+export async function captureBench(stacks: BenchStacks, which: BenchStack[]): Promise<void> {
   const scale = Number(process.env.KILN_BENCH_SCALE ?? '1');
   const dir = await mkdtemp(join(tmpdir(), 'kiln-bench-capture-'));
   try {
     const disk = join(dir, 'disk.raw');
     await buildDisk(disk, scale);
-    // Two fair pairs: Kiln with chunk fsync (its default: a committed image is durable)
-    // against cp followed by sync, and Kiln without fsync against plain cp.
+    // Two fair pairs on the embedded stack: Kiln with chunk fsync (its default: a
+    // committed image is durable) against cp followed by sync, and Kiln without fsync
+    // against plain cp. On PostgreSQL + S3 durability is the object store's.
     const settle = () => execFileSync('sync');
-    const rounds: { cp: number; cpSync: number; durable: number; cached: number; stored: number }[] = [];
+    type Round = { cp: number; cpSync: number; durable: number; cached: number; s3: number; stored: number };
+    const rounds: Round[] = [];
     for (let i = 0; i < 3; i++) {
       settle();
       const copy = join(dir, `copy-${i}.raw`);
@@ -75,19 +95,33 @@ export async function captureBench(): Promise<void> {
       const cpSync = cp + seconds(settle);
       await rm(copy);
       settle();
-      const durable = await timeCapture(disk, join(dir, `blobs-d${i}`), true);
+      const durable = await timeCapture(disk, join(dir, `d${i}`), { KILN_BLOB_FSYNC: 'true' });
       settle();
-      const cached = await timeCapture(disk, join(dir, `blobs-c${i}`), false);
-      rounds.push({ cp, cpSync, durable: durable.seconds, cached: cached.seconds, stored: durable.stored });
+      const cached = await timeCapture(disk, join(dir, `c${i}`), { KILN_BLOB_FSYNC: 'false' });
+      let s3 = NaN;
+      if (which.includes('pg-s3')) {
+        settle();
+        s3 = (await timeCapture(disk, join(dir, `s${i}`), await stacks.env('pg-s3'))).seconds;
+      }
+      rounds.push({ cp, cpSync, durable: durable.seconds, cached: cached.seconds, s3, stored: durable.stored });
     }
     // Medians of three interleaved rounds: this machine's disk timings are noisy.
-    const median = (pick: (r: (typeof rounds)[number]) => number) => rounds.map(pick).sort((a, b) => a - b)[1]!;
-    const r = { cp: median((x) => x.cp), cpSync: median((x) => x.cpSync), durable: median((x) => x.durable), cached: median((x) => x.cached) };
-    console.log(`\n## Capture of a ${(4 * scale).toFixed(2)} GiB sparse disk holding ${(rounds[0]!.stored / GiB).toFixed(2)} GiB of data (median of 3)`);
-    console.log(`cp --sparse=always            ${r.cp.toFixed(2)} s`);
-    console.log(`kiln capture, no fsync        ${r.cached.toFixed(2)} s   ratio ${(r.cached / r.cp).toFixed(2)}  (target <= 1.3)`);
-    console.log(`cp --sparse=always; sync      ${r.cpSync.toFixed(2)} s`);
-    console.log(`kiln capture, fsync (default) ${r.durable.toFixed(2)} s   ratio ${(r.durable / r.cpSync).toFixed(2)}`);
+    const median = (pick: (r: Round) => number) => rounds.map(pick).sort((a, b) => a - b)[1]!;
+    const spread = (pick: (r: Round) => number) => {
+      const v = rounds.map(pick).sort((a, b) => a - b);
+      return `[${v[0]!.toFixed(2)}..${v[2]!.toFixed(2)}]`;
+    };
+    const r = { cp: median((x) => x.cp), cpSync: median((x) => x.cpSync), durable: median((x) => x.durable), cached: median((x) => x.cached), s3: median((x) => x.s3) };
+    const stored = rounds[0]!.stored;
+    const rate = (s: number) => `${(stored / MiB / s).toFixed(0)} MiB/s`;
+    console.log(`\n## Capture of a ${(4 * scale).toFixed(2)} GiB sparse disk holding ${(stored / GiB).toFixed(2)} GiB of data (median of 3 [min..max])`);
+    console.log(`cp --sparse=always                         ${r.cp.toFixed(2)} s ${spread((x) => x.cp)}`);
+    console.log(`kiln capture, SQLite + dir, no fsync       ${r.cached.toFixed(2)} s ${spread((x) => x.cached)}  ${rate(r.cached)}  ratio ${(r.cached / r.cp).toFixed(2)}`);
+    console.log(`cp --sparse=always; sync                   ${r.cpSync.toFixed(2)} s ${spread((x) => x.cpSync)}`);
+    console.log(`kiln capture, SQLite + dir, fsync (default) ${r.durable.toFixed(2)} s ${spread((x) => x.durable)}  ${rate(r.durable)}  ratio ${(r.durable / r.cpSync).toFixed(2)}`);
+    if (which.includes('pg-s3')) {
+      console.log(`kiln capture, PostgreSQL + S3 (moto)       ${r.s3.toFixed(2)} s ${spread((x) => x.s3)}  ${rate(r.s3)}  ratio ${(r.s3 / r.cpSync).toFixed(2)} vs cp; sync`);
+    }
   } finally {
     await closeSharedHashPool();
     await rm(dir, { recursive: true, force: true });

@@ -11,13 +11,14 @@ import { newId } from '../src/core/ids.ts';
 import type { Image } from '../src/core/model.ts';
 import { freePort } from '../test/support/kiln-process.ts';
 import { UCloudTestClient } from '../test/support/ucloud-client.ts';
+import type { BenchStack, BenchStacks } from './bench-stacks.ts';
 
 const root = resolve(import.meta.dirname, '..');
 const IMAGES = Number(process.env.KILN_BENCH_IMAGES ?? '100000');
 const keys = { publicKey: 'bench-public-key', privateKey: 'bench-private-key-0123456789abcdef' };
 
-export async function describeBenchSeed(dataDir: string): Promise<void> {
-  const config = loadConfig({ KILN_DATA_DIR: dataDir, KILN_BOOTSTRAP_PUBLIC_KEY: keys.publicKey, KILN_BOOTSTRAP_PRIVATE_KEY: keys.privateKey });
+export async function describeBenchSeed(dataDir: string, env: Record<string, string> = {}): Promise<void> {
+  const config = loadConfig({ ...process.env, KILN_DATA_DIR: dataDir, KILN_BOOTSTRAP_PUBLIC_KEY: keys.publicKey, KILN_BOOTSTRAP_PRIVATE_KEY: keys.privateKey, ...env });
   const kiln = await createKiln(config, pino({ level: 'warn' }));
   await ensureAdmin(kiln);
   const owner = (await kiln.services.accounts.keyOwner(keys.publicKey))!;
@@ -67,38 +68,46 @@ async function load(url: string): Promise<Load> {
   return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.non2xx };
 }
 
-export async function describeBench(): Promise<void> {
-  const dataDir = await mkdtemp(join(tmpdir(), 'kiln-bench-describe-'));
+export async function describeBench(stacks: BenchStacks, which: BenchStack[]): Promise<void> {
   const children: ChildProcess[] = [];
+  const dirs: string[] = [];
   try {
-    const t0 = Date.now();
-    await describeBenchSeed(dataDir);
-    const seeded = (Date.now() - t0) / 1000;
-    const port = await freePort();
-    children.push(
-      await startProcess(['bin/kiln.js', 'serve'], { KILN_DATA_DIR: dataDir, KILN_PORT: String(port), KILN_LOG_LEVEL: 'info' }, (o) => o.includes('kiln listening')),
-    );
-    await waitHealthy(`http://127.0.0.1:${port}/healthz`);
-    const client = new UCloudTestClient({ baseUrl: `http://127.0.0.1:${port}`, ...keys, region: 'cn-bj2', encoding: 'get' });
-    const req = client.encode('DescribeImage', { ImageType: 'Custom', Limit: 20, Offset: 0 });
-    const kilnUrl = `http://127.0.0.1:${port}${req.path}`;
-    const sample = await (await fetch(kilnUrl)).text();
-    const parsed = JSON.parse(sample) as { RetCode: number; TotalCount: number; ImageSet: unknown[] };
-    if (parsed.RetCode !== 0 || parsed.TotalCount !== IMAGES || parsed.ImageSet.length !== 20) throw new Error(`unexpected answer: ${sample.slice(0, 300)}`);
-
+    const rows: { label: string; load: Load; seeded: number; body: number }[] = [];
+    let sample = '';
+    for (const stack of which) {
+      const dataDir = await mkdtemp(join(tmpdir(), 'kiln-bench-describe-'));
+      dirs.push(dataDir);
+      const env = await stacks.env(stack);
+      const t0 = Date.now();
+      await describeBenchSeed(dataDir, env);
+      const seeded = (Date.now() - t0) / 1000;
+      const port = await freePort();
+      children.push(
+        await startProcess(['bin/kiln.js', 'serve'], { ...env, KILN_DATA_DIR: dataDir, KILN_PORT: String(port), KILN_LOG_LEVEL: 'info' }, (o) => o.includes('kiln listening')),
+      );
+      await waitHealthy(`http://127.0.0.1:${port}/healthz`);
+      const client = new UCloudTestClient({ baseUrl: `http://127.0.0.1:${port}`, ...keys, region: 'cn-bj2', encoding: 'get' });
+      const req = client.encode('DescribeImage', { ImageType: 'Custom', Limit: 20, Offset: 0 });
+      const kilnUrl = `http://127.0.0.1:${port}${req.path}`;
+      sample = await (await fetch(kilnUrl)).text();
+      const parsed = JSON.parse(sample) as { RetCode: number; TotalCount: number; ImageSet: unknown[] };
+      if (parsed.RetCode !== 0 || parsed.TotalCount !== IMAGES || parsed.ImageSet.length !== 20) throw new Error(`unexpected answer: ${sample.slice(0, 300)}`);
+      rows.push({ label: stack === 'embedded' ? 'kiln SQLite' : 'kiln PostgreSQL', load: await load(kilnUrl), seeded, body: sample.length });
+      children.pop()!.kill('SIGKILL');
+    }
     const barePort = await freePort();
     children.push(await startProcess(['--import', 'tsx', 'bench/bare-server.ts', String(barePort), sample], {}, (o) => o.includes('ready')));
-
-    const kiln = await load(kilnUrl);
     const bare = await load(`http://127.0.0.1:${barePort}/`);
-    console.log(`\n## DescribeImage (Limit 20, TotalCount ${IMAGES}) at concurrency 8; seeded in ${seeded.toFixed(1)} s; body ${sample.length} bytes`);
-    console.log(`                 req/s      p50 ms   p99 ms   errors`);
-    console.log(`kiln          ${kiln.rps.toFixed(0).padStart(8)}  ${kiln.p50.toFixed(2).padStart(8)} ${kiln.p99.toFixed(2).padStart(8)}   ${kiln.errors}`);
-    console.log(`bare fastify  ${bare.rps.toFixed(0).padStart(8)}  ${bare.p50.toFixed(2).padStart(8)} ${bare.p99.toFixed(2).padStart(8)}   ${bare.errors}`);
-    console.log(`ratio kiln/bare ${(kiln.rps / bare.rps).toFixed(2)}  (target >= 0.25; kiln p99 target < 10 ms)`);
+    console.log(`\n## DescribeImage (Limit 20, TotalCount ${IMAGES}) at concurrency 8; body ${sample.length} bytes`);
+    console.log(`                   req/s      p50 ms   p99 ms   errors   ratio vs bare   (seeded in)`);
+    for (const r of rows) {
+      console.log(`${r.label.padEnd(16)} ${r.load.rps.toFixed(0).padStart(8)}  ${r.load.p50.toFixed(2).padStart(8)} ${r.load.p99.toFixed(2).padStart(8)}   ${String(r.load.errors).padStart(6)}   ${(r.load.rps / bare.rps).toFixed(2).padStart(13)}   (${r.seeded.toFixed(1)} s)`);
+    }
+    console.log(`${'bare fastify'.padEnd(16)} ${bare.rps.toFixed(0).padStart(8)}  ${bare.p50.toFixed(2).padStart(8)} ${bare.p99.toFixed(2).padStart(8)}   ${String(bare.errors).padStart(6)}`);
+    console.log('(target: ratio >= 0.25, p99 < 10 ms)');
   } finally {
     for (const c of children) c.kill('SIGKILL');
-    await rm(dataDir, { recursive: true, force: true });
+    for (const d of dirs) await rm(d, { recursive: true, force: true });
   }
 }
 

@@ -1,7 +1,16 @@
+import { BenchStacks } from './bench-stacks.ts';
 import { captureBench } from './capture-bench.ts';
 import { describeBench } from './describe-bench.ts';
 
-// `npm run bench`: every figure is measured against its peer in the same run.
-const only = process.argv[2];
-if (!only || only === 'capture') await captureBench();
-if (!only || only === 'describe') await describeBench();
+// `npm run bench [capture|describe] [--stack pg-s3]`: every figure is measured against
+// its peer in the same run; --stack pg-s3 also runs each benchmark on PostgreSQL + S3.
+const args = process.argv.slice(2);
+const only = args.find((a) => a === 'capture' || a === 'describe');
+const stacks = new BenchStacks();
+try {
+  const which = BenchStacks.fromArgs(args);
+  if (!only || only === 'capture') await captureBench(stacks, which);
+  if (!only || only === 'describe') await describeBench(stacks, which);
+} finally {
+  await stacks.stop();
+}

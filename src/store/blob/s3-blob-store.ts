@@ -32,10 +32,14 @@ export class S3BlobStore implements BlobStore {
   private readonly slots: Semaphore;
   private readonly base: string;
 
-  constructor(private readonly cfg: S3BlobConfig) {
+  /** `client` replaces the one built from cfg (tests use it to widen the socket pool). */
+  constructor(
+    private readonly cfg: S3BlobConfig,
+    opts: { client?: S3Client } = {},
+  ) {
     this.base = cfg.prefix === '' ? 'chunks/' : `${cfg.prefix}/chunks/`;
     this.location = `s3://${cfg.bucket}/${this.base.slice(0, -1)}`;
-    this.client = makeS3Client(cfg);
+    this.client = opts.client ?? makeS3Client(cfg);
     this.slots = new Semaphore(cfg.maxConcurrency);
   }
 

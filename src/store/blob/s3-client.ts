@@ -20,7 +20,9 @@ export type S3BlobConfig = Extract<BlobConfig, { kind: 's3' }>;
  * - The SDK's standard retry strategy: up to maxAttempts tries with exponential backoff
  *   and full jitter on 500/502/503/504, throttling (429, SlowDown, ...), timeouts and
  *   connection errors (ECONNRESET, ECONNREFUSED, EPIPE, ...). Chunk bodies are Buffers,
- *   which the SDK can send again; only stream bodies are not retried.
+ *   which the SDK can send again; only stream bodies are not retried. The strategy also
+ *   keeps a retry budget per client: in a long outage calls soon fail fast instead of
+ *   each one sleeping through all its attempts.
  * - Credentials come from the SDK's default chain (environment, profile, instance role).
  */
 export function makeS3Client(cfg: S3BlobConfig): S3Client {

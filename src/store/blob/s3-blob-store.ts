@@ -120,6 +120,7 @@ export class S3BlobStore implements BlobStore {
           return streamInto(body, buf, limit, (seen) => (Range === undefined ? tooLarge(key, seen, buf) : new Error(`S3 sent more than the ${limit} bytes asked for by ${Range} of ${key}`)));
         });
       } catch (e) {
+        if (e instanceof RangeError) throw e; // the chunk does not fit the caller's buffer
         if (isNotFound(e)) throw new ChunkNotFoundError(key, this.location);
         if (Range !== undefined && isInvalidRange(e)) return 0; // the range starts past the end
         if (!(e instanceof BodyReadError) || attempt + 1 >= this.cfg.maxAttempts) throw this.failure(`read ${key}`, e);

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { LocalBlobStore } from '../../../src/store/blob/local-blob-store.ts';
+import { openBlobStore } from '../../../src/store/blob/open-blob-store.ts';
 import { hostTag, tempName } from '../../../src/store/blob/temp-names.ts';
 
 // The behaviour every store shares is in test/contract; this file covers the directory layout.
@@ -94,4 +95,14 @@ test('host names with dots or odd characters make one file-name-safe tag', () =>
   assert.equal(hostTag('node-1.example.com').includes('.'), false);
   assert.equal(hostTag('x'.repeat(300)).length <= 64, true);
   assert.notEqual(hostTag('a.b'), hostTag('a-b'));
+});
+
+test('openBlobStore with a local config creates the directory and returns a ready store', async () => {
+  const { root } = await store();
+  const dir = join(root, 'nested', 'blobs');
+  const s = await openBlobStore({ kind: 'local', dir }, { fsync: false });
+  assert.equal(s.location, dir);
+  assert.deepEqual(await readdir(dir), ['tmp']);
+  assert.equal(await s.putIfAbsent(key('x'), Buffer.from('x')), true);
+  await s.close();
 });

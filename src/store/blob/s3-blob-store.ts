@@ -1,22 +1,13 @@
 import { Readable } from 'node:stream';
-import {
-  CreateBucketCommand,
-  DeleteObjectCommand,
-  GetObjectCommand,
-  HeadBucketCommand,
-  HeadObjectCommand,
-  ListObjectsV2Command,
-  PutObjectCommand,
-  type BucketLocationConstraint,
-  type S3Client,
-} from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { assertChunkKey, chunkKeyPattern, type BlobStore } from '../../core/ports/blob-store.ts';
 import { backoffDelay, sleep } from './backoff.ts';
 import { ChunkNotFoundError } from './chunk-not-found.ts';
 import { checkPageSize, defaultPageSize } from './pages.ts';
 import { checkRange, tooLarge } from './read-range.ts';
+import { checkBucketAccess, createBucketIfMissing, type BucketTarget } from './s3-bucket.ts';
 import { makeS3Client, type S3BlobConfig } from './s3-client.ts';
-import { describeS3Error, isConditionalConflict, isInvalidRange, isNotFound, isPreconditionFailed, s3Status } from './s3-errors.ts';
+import { describeS3Error, isConditionalConflict, isInvalidRange, isNotFound, isPreconditionFailed } from './s3-errors.ts';
 import { Semaphore } from './semaphore.ts';
 import { BodyReadError, streamInto } from './stream-into.ts';
 
@@ -183,31 +174,16 @@ export class S3BlobStore implements BlobStore {
 
   /** Fails with a message naming the bucket and endpoint unless the bucket is reachable with our credentials. */
   async checkAccess(): Promise<void> {
-    try {
-      await this.slots.run(() => this.client.send(new HeadBucketCommand({ Bucket: this.cfg.bucket })));
-    } catch (e) {
-      const status = s3Status(e);
-      const why =
-        status === 404 ? 'the bucket does not exist' : status === 403 ? 'access denied: check the AWS credentials and the bucket policy' : describeS3Error(e);
-      throw new Error(`blob store: cannot use S3 bucket "${this.cfg.bucket}" at ${this.where}: ${why}`, { cause: e });
-    }
+    await this.slots.run(() => checkBucketAccess(this.bucketTarget()));
   }
 
   /** Creates the bucket unless it exists: for tests and operator set-up, never on the serving path. */
   async createBucketIfMissing(): Promise<void> {
-    try {
-      await this.slots.run(() => this.client.send(new HeadBucketCommand({ Bucket: this.cfg.bucket })));
-      return;
-    } catch (e) {
-      if (!isNotFound(e)) throw this.failure(`check bucket ${this.cfg.bucket}`, e);
-    }
-    // us-east-1 is the one region that refuses an explicit location constraint.
-    const config = this.cfg.region === 'us-east-1' ? undefined : { LocationConstraint: this.cfg.region as BucketLocationConstraint };
-    try {
-      await this.slots.run(() => this.client.send(new CreateBucketCommand({ Bucket: this.cfg.bucket, CreateBucketConfiguration: config })));
-    } catch (e) {
-      if ((e as Error).name !== 'BucketAlreadyOwnedByYou') throw this.failure(`create bucket ${this.cfg.bucket}`, e);
-    }
+    await this.slots.run(() => createBucketIfMissing(this.bucketTarget()));
+  }
+
+  private bucketTarget(): BucketTarget {
+    return { client: this.client, bucket: this.cfg.bucket, region: this.cfg.region, where: this.where };
   }
 
   private failure(what: string, e: unknown): Error {

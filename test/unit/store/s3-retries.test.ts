@@ -134,3 +134,20 @@ test('client errors are not retried', async () => {
     await s.close();
   }
 });
+
+test('checkAccess says which bucket at which endpoint, and why', async () => {
+  const s = store();
+  try {
+    fake.failures.push({ status: 403, code: 'AccessDenied' });
+    await assert.rejects(s.checkAccess(), /S3 bucket "fake-bucket" at http:\/\/127\.0\.0\.1:\d+: access denied/);
+    await s.checkAccess();
+  } finally {
+    await s.close();
+  }
+  const down = store({ endpoint: 'http://127.0.0.1:9', maxAttempts: 1 });
+  try {
+    await assert.rejects(down.checkAccess(), /S3 bucket "fake-bucket" at http:\/\/127\.0\.0\.1:9: .*ECONNREFUSED/);
+  } finally {
+    await down.close();
+  }
+});

@@ -49,11 +49,18 @@ export class S3BlobStore implements BlobStore {
     if (length < 0 || length > data.length) throw new RangeError(`length ${length} is outside the ${data.length}-byte buffer`);
     const Body = data.subarray(0, length);
     if (!this.cfg.conditionalPut) {
-      // Stores that ignore or reject If-None-Match: HEAD, then an unconditional PUT.
+      // KILN_S3_CONDITIONAL_PUT=false. AWS S3 (since August 2024) and moto 5.2 honour
+      // If-None-Match: * on PUT; an S3-compatible store that predates it may reject the
+      // header, or ignore it and upload every duplicate chunk again. For those: HEAD,
+      // then an unconditional PUT.
       // Two writers may both PUT; the bytes are the same (content-addressed), so the
       // cost is a duplicate upload and both calls reporting the write.
       if (await this.has(key)) return false;
-      await this.slots.run(() => this.client.send(new PutObjectCommand({ Bucket: this.cfg.bucket, Key, Body, ContentLength: length })));
+      try {
+        await this.slots.run(() => this.client.send(new PutObjectCommand({ Bucket: this.cfg.bucket, Key, Body, ContentLength: length })));
+      } catch (e) {
+        throw this.failure(`put ${key}`, e);
+      }
       return true;
     }
     for (let attempt = 0; ; attempt++) {

@@ -25,6 +25,8 @@ export class FakeS3 {
   readonly failures: Failure[] = [];
   /** Waited before each answer, so that concurrent requests overlap. */
   delayMs = 0;
+  /** Answer ranged GETs with the whole object, as a store without Range support would. */
+  ignoreRange = false;
   connections = 0;
   inFlight = 0;
   maxInFlight = 0;
@@ -86,7 +88,7 @@ export class FakeS3 {
         return void res.writeHead(200, { etag: '"fake"', 'content-length': 0 }).end();
       case 'GET': {
         if (!obj) return error(res, req, 404, 'NoSuchKey');
-        const { status, part, headers } = rangeOf(obj, req.headers.range);
+        const { status, part, headers } = rangeOf(obj, this.ignoreRange ? undefined : req.headers.range);
         if (status === 416) return error(res, req, 416, 'InvalidRange');
         return void res.writeHead(status, headers).end(part);
       }

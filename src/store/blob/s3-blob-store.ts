@@ -93,7 +93,7 @@ export class S3BlobStore implements BlobStore {
       if (!(await this.has(key))) throw new ChunkNotFoundError(key, this.location);
       return 0;
     }
-    return this.get(key, `bytes=${offset}-${offset + length - 1}`, buf, length);
+    return this.get(key, { offset, length }, buf, length);
   }
 
   /**
@@ -101,8 +101,9 @@ export class S3BlobStore implements BlobStore {
    * the connection is busy until then. The SDK retries until the response headers come
    * back; a body that fails halfway is retried here, with the same attempt budget.
    */
-  private async get(key: string, Range: string | undefined, buf: Buffer, limit: number): Promise<number> {
+  private async get(key: string, range: { offset: number; length: number } | undefined, buf: Buffer, limit: number): Promise<number> {
     const Key = this.objectKey(key);
+    const Range = range && `bytes=${range.offset}-${range.offset + range.length - 1}`;
     for (let attempt = 0; ; attempt++) {
       try {
         return await this.slots.run(async () => {
@@ -111,16 +112,21 @@ export class S3BlobStore implements BlobStore {
           if (!body) return 0;
           // In Node the SDK hands back the response stream itself (an IncomingMessage).
           if (!(body instanceof Readable)) throw new Error(`S3 GetObject returned a ${body.constructor.name} body, not a Node stream`);
-          if (Range === undefined && res.ContentLength !== undefined && res.ContentLength > limit) {
+          if (range && !res.ContentRange?.startsWith(`bytes ${range.offset}-`)) {
+            // A store that ignored Range would hand us bytes from the wrong offset.
+            body.destroy();
+            throw new Error(`S3 answered ${Range} of ${key} with Content-Range ${JSON.stringify(res.ContentRange ?? null)}`);
+          }
+          if (!range && res.ContentLength !== undefined && res.ContentLength > limit) {
             body.destroy();
             throw tooLarge(key, res.ContentLength, buf);
           }
-          return streamInto(body, buf, limit, (seen) => (Range === undefined ? tooLarge(key, seen, buf) : new Error(`S3 sent more than the ${limit} bytes asked for by ${Range} of ${key}`)));
+          return streamInto(body, buf, limit, (seen) => (range ? new Error(`S3 sent more than the ${limit} bytes asked for by ${Range} of ${key}`) : tooLarge(key, seen, buf)));
         });
       } catch (e) {
         if (e instanceof RangeError) throw e; // the chunk does not fit the caller's buffer
         if (isNotFound(e)) throw new ChunkNotFoundError(key, this.location);
-        if (Range !== undefined && isInvalidRange(e)) return 0; // the range starts past the end
+        if (range && isInvalidRange(e)) return 0; // the range starts past the end
         if (!(e instanceof BodyReadError) || attempt + 1 >= this.cfg.maxAttempts) throw this.failure(`read ${key}`, e);
         await sleep(backoffDelay(attempt));
       }

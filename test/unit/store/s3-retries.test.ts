@@ -14,6 +14,7 @@ let fake: FakeS3;
 before(async () => (fake = await FakeS3.start()));
 after(() => fake.close());
 beforeEach(() => {
+  fake.ignoreRange = false;
   fake.objects.clear();
   fake.requests.length = 0;
   fake.failures.length = 0;
@@ -149,5 +150,17 @@ test('checkAccess says which bucket at which endpoint, and why', async () => {
     await assert.rejects(down.checkAccess(), /S3 bucket "fake-bucket" at http:\/\/127\.0\.0\.1:9: .*ECONNREFUSED/);
   } finally {
     await down.close();
+  }
+});
+
+test('a store that ignores Range is refused, never read from the wrong offset', async () => {
+  const s = store();
+  try {
+    const { data, key } = chunk();
+    fake.objects.set(objectPath(key), data.subarray(0, 100));
+    fake.ignoreRange = true;
+    await assert.rejects(s.readRange(key, 10, 200, Buffer.alloc(200)), /Content-Range/);
+  } finally {
+    await s.close();
   }
 });

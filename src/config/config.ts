@@ -75,6 +75,11 @@ export type BlobConfig =
       maxConcurrency: number;
       /** Tries per request, the first included, with backoff on 5xx and throttling. */
       maxAttempts: number;
+      /**
+       * Put-if-absent as one PUT with `If-None-Match: *` (AWS S3, MinIO, moto). Stores
+       * that ignore the header need false: a HEAD, then an unconditional PUT.
+       */
+      conditionalPut: boolean;
     };
 
 export class ConfigError extends Error {
@@ -265,6 +270,7 @@ class EnvReader {
     const forcePathStyle = this.bool('KILN_S3_FORCE_PATH_STYLE', endpoint !== undefined);
     const maxConcurrency = this.int('KILN_S3_MAX_CONCURRENCY', 16, 1, 1024);
     const maxAttempts = this.int('KILN_S3_MAX_ATTEMPTS', 5, 1, 20);
+    const conditionalPut = this.bool('KILN_S3_CONDITIONAL_PUT', true);
     if (url === undefined || url === '') return { kind: 'local', dir: join(dataDir, 'blobs') };
     const m = /^s3:\/\/([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])(?:\/(.*))?$/.exec(url);
     if (!m) {
@@ -273,7 +279,7 @@ class EnvReader {
     }
     if (endpoint !== undefined && !/^https?:\/\//.test(endpoint)) this.problems.push('KILN_S3_ENDPOINT: must be an http:// or https:// URL');
     const prefix = (m[2] ?? '').replace(/^\/+|\/+$/g, '');
-    return { kind: 's3', bucket: m[1]!, prefix, endpoint, region, forcePathStyle, maxConcurrency, maxAttempts };
+    return { kind: 's3', bucket: m[1]!, prefix, endpoint, region, forcePathStyle, maxConcurrency, maxAttempts, conditionalPut };
   }
 
   /** `region:zone1,zone2;region2:zone` — the first zone of each region is its default. */

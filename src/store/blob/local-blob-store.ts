@@ -1,30 +1,36 @@
-import { randomBytes } from 'node:crypto';
-import { mkdir, open, opendir, link, unlink, utimes, stat, rm } from 'node:fs/promises';
-import { join } from 'node:path';
-import { assertChunkKey, chunkKeyPattern, type BlobStore } from '../../core/ports/blob-store.ts';
+import { link, mkdir, open, readdir, stat, unlink } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { assertChunkKey, type BlobStore } from '../../core/ports/blob-store.ts';
+import { ChunkNotFoundError } from './chunk-not-found.ts';
+import { walkChunkKeys } from './fan-out-walk.ts';
+import { pages } from './pages.ts';
+import { checkRange, tooLarge } from './read-range.ts';
+import { isAbandoned, tempName } from './temp-names.ts';
 
 /**
  * Chunks as files under `<root>/ab/cd/<key>`. A chunk is written to a temporary file
  * and published with link(2), which fails if the name exists: an atomic put-if-absent
  * that never exposes a partial chunk, even to a concurrent reader or after a crash.
+ * Several processes may share the directory; see temp-names.ts for how they share tmp/.
  */
 export class LocalBlobStore implements BlobStore {
-  private readonly tmpDir: string;
   readonly location: string;
+  private readonly tmpDir: string;
 
   constructor(
     private readonly root: string,
     private readonly fsync: boolean,
   ) {
-    this.tmpDir = join(root, 'tmp');
     this.location = root;
+    this.tmpDir = join(root, 'tmp');
   }
 
+  /** Creates the directories and removes temp files whose writer provably died. */
   async init(): Promise<void> {
     await mkdir(this.tmpDir, { recursive: true });
-    // Temporary files left by a crash are never published; clear them.
-    await rm(this.tmpDir, { recursive: true, force: true });
-    await mkdir(this.tmpDir, { recursive: true });
+    for (const name of await readdir(this.tmpDir)) {
+      if (isAbandoned(name)) await unlink(join(this.tmpDir, name)).catch(ignoreMissing);
+    }
   }
 
   private pathOf(key: string): string {
@@ -33,9 +39,27 @@ export class LocalBlobStore implements BlobStore {
 
   async putIfAbsent(key: string, data: Buffer, length = data.length): Promise<boolean> {
     assertChunkKey(key);
+    if (length < 0 || length > data.length) throw new RangeError(`length ${length} is outside the ${data.length}-byte buffer`);
     const path = this.pathOf(key);
-    if (await this.touch(path)) return false;
-    const tmp = join(this.tmpDir, `${key}.${randomBytes(6).toString('hex')}`);
+    if (await this.has(key)) return false;
+    const tmp = join(this.tmpDir, tempName(key));
+    await this.writeTemp(tmp, data, length);
+    try {
+      const created = await mkdir(dirname(path), { recursive: true });
+      if (this.fsync && created !== undefined) await syncNewDirs(created, dirname(path));
+      await link(tmp, path);
+      // The new name must survive a crash before the manifest that refers to it commits.
+      if (this.fsync) await syncDir(dirname(path));
+      return true;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
+      throw e;
+    } finally {
+      await unlink(tmp).catch(ignoreMissing);
+    }
+  }
+
+  private async writeTemp(tmp: string, data: Buffer, length: number): Promise<void> {
     const fh = await open(tmp, 'wx', 0o644);
     try {
       let off = 0;
@@ -44,28 +68,49 @@ export class LocalBlobStore implements BlobStore {
         off += bytesWritten;
       }
       if (this.fsync) await fh.datasync();
+    } catch (e) {
+      await unlink(tmp).catch(ignoreMissing);
+      throw e;
     } finally {
       await fh.close();
     }
+  }
+
+  async readInto(key: string, buf: Buffer): Promise<number> {
+    return this.read(key, 0, buf.length, buf, true);
+  }
+
+  async readRange(key: string, offset: number, length: number, buf: Buffer): Promise<number> {
+    checkRange(offset, length, buf);
+    return this.read(key, offset, length, buf, false);
+  }
+
+  private async read(key: string, offset: number, length: number, buf: Buffer, whole: boolean): Promise<number> {
+    assertChunkKey(key);
+    const fh = await open(this.pathOf(key), 'r').catch((e: NodeJS.ErrnoException) => {
+      throw e.code === 'ENOENT' ? new ChunkNotFoundError(key, this.location) : e;
+    });
     try {
-      await mkdir(join(this.root, key.slice(0, 2), key.slice(2, 4)), { recursive: true });
-      await link(tmp, path);
-      return true;
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'EEXIST') {
-        await this.touch(path);
-        return false;
+      let done = 0;
+      while (done < length) {
+        const { bytesRead } = await fh.read(buf, done, length - done, offset + done);
+        if (bytesRead === 0) break;
+        done += bytesRead;
       }
-      throw e;
+      if (whole && done === buf.length) {
+        const { size } = await fh.stat();
+        if (size > buf.length) throw tooLarge(key, size, buf);
+      }
+      return done;
     } finally {
-      await unlink(tmp).catch(() => undefined);
+      await fh.close();
     }
   }
 
-  private async touch(path: string): Promise<boolean> {
+  async has(key: string): Promise<boolean> {
+    assertChunkKey(key);
     try {
-      const now = new Date();
-      await utimes(path, now, now);
+      await stat(this.pathOf(key));
       return true;
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') return false;
@@ -73,79 +118,37 @@ export class LocalBlobStore implements BlobStore {
     }
   }
 
-  async readInto(key: string, buf: Buffer): Promise<number> {
-    assertChunkKey(key);
-    const fh = await open(this.pathOf(key), 'r');
-    try {
-      let off = 0;
-      for (;;) {
-        const { bytesRead } = await fh.read(buf, off, buf.length - off, off);
-        if (bytesRead === 0) return off;
-        off += bytesRead;
-        if (off === buf.length) return off;
-      }
-    } finally {
-      await fh.close();
-    }
-  }
-
-  async readRange(key: string, offset: number, length: number, buf: Buffer): Promise<number> {
-    assertChunkKey(key);
-    const fh = await open(this.pathOf(key), 'r');
-    try {
-      const { bytesRead } = await fh.read(buf, 0, Math.min(length, buf.length), offset);
-      return bytesRead;
-    } finally {
-      await fh.close();
-    }
-  }
-
-  async close(): Promise<void> {}
-
-  async has(key: string): Promise<boolean> {
-    assertChunkKey(key);
-    try {
-      await stat(this.pathOf(key));
-      return true;
-    } catch {
-      return false;
-    }
-  }
-
   async delete(key: string): Promise<void> {
     assertChunkKey(key);
-    await unlink(this.pathOf(key)).catch((e: NodeJS.ErrnoException) => {
-      if (e.code !== 'ENOENT') throw e;
-    });
+    await unlink(this.pathOf(key)).catch(ignoreMissing);
   }
 
-  async *list(opts: { after?: string; pageSize?: number } = {}): AsyncIterable<string[]> {
-    const pageSize = opts.pageSize ?? 1000;
-    let page: string[] = [];
-    for (const a of (await safeReaddir(this.root)).sort()) {
-      if (a === 'tmp') continue;
-      for (const b of (await safeReaddir(join(this.root, a))).sort()) {
-        for (const key of (await safeReaddir(join(this.root, a, b))).sort()) {
-          if (!chunkKeyPattern.test(key) || (opts.after !== undefined && key <= opts.after)) continue;
-          page.push(key);
-          if (page.length >= pageSize) {
-            yield page;
-            page = [];
-          }
-        }
-      }
-    }
-    if (page.length > 0) yield page;
+  list(opts: { after?: string; pageSize?: number } = {}): AsyncIterable<string[]> {
+    return pages(walkChunkKeys(this.root, opts.after), opts.pageSize);
+  }
+
+  async close(): Promise<void> {
+    // Every file handle is closed by the call that opened it.
   }
 }
 
-async function safeReaddir(dir: string): Promise<string[]> {
-  try {
-    const out: string[] = [];
-    for await (const entry of await opendir(dir)) out.push(entry.name);
-    return out;
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT' || (e as NodeJS.ErrnoException).code === 'ENOTDIR') return [];
-    throw e;
+/** mkdir made `first` and every directory below it down to `leaf`: make each new entry durable. */
+async function syncNewDirs(first: string, leaf: string): Promise<void> {
+  for (let dir = leaf; dir !== dirname(dir); dir = dirname(dir)) {
+    await syncDir(dirname(dir));
+    if (dir === first) break;
   }
+}
+
+async function syncDir(dir: string): Promise<void> {
+  const fh = await open(dir, 'r');
+  try {
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+}
+
+function ignoreMissing(e: NodeJS.ErrnoException): void {
+  if (e.code !== 'ENOENT') throw e;
 }

@@ -1,0 +1,40 @@
+import { CreateBucketCommand, HeadBucketCommand, type BucketLocationConstraint, type S3Client } from '@aws-sdk/client-s3';
+import { describeS3Error, isNotFound, s3Status } from './s3-errors.ts';
+
+/** Bucket-level checks, kept apart from chunk traffic: they run at start and in set-up. */
+export interface BucketTarget {
+  client: S3Client;
+  bucket: string;
+  region: string;
+  /** The endpoint (or "AWS S3 (region)"), for messages. */
+  where: string;
+}
+
+/** Fails with a message naming the bucket and endpoint unless the bucket is reachable with our credentials. */
+export async function checkBucketAccess(t: BucketTarget): Promise<void> {
+  try {
+    await t.client.send(new HeadBucketCommand({ Bucket: t.bucket }));
+  } catch (e) {
+    const status = s3Status(e);
+    const why = status === 404 ? 'the bucket does not exist' : status === 403 ? 'access denied: check the AWS credentials and the bucket policy' : describeS3Error(e);
+    throw new Error(`blob store: cannot use S3 bucket "${t.bucket}" at ${t.where}: ${why}`, { cause: e });
+  }
+}
+
+/** Creates the bucket unless it exists: for tests and operator set-up, never on the serving path. */
+export async function createBucketIfMissing(t: BucketTarget): Promise<void> {
+  try {
+    await t.client.send(new HeadBucketCommand({ Bucket: t.bucket }));
+    return;
+  } catch (e) {
+    if (!isNotFound(e)) throw new Error(`blob store: cannot check S3 bucket "${t.bucket}" at ${t.where}: ${describeS3Error(e)}`, { cause: e });
+  }
+  // us-east-1 is the one region that refuses an explicit location constraint.
+  const CreateBucketConfiguration = t.region === 'us-east-1' ? undefined : { LocationConstraint: t.region as BucketLocationConstraint };
+  try {
+    await t.client.send(new CreateBucketCommand({ Bucket: t.bucket, CreateBucketConfiguration }));
+  } catch (e) {
+    // Someone (another test, another operator) made it in between: what we wanted.
+    if ((e as Error).name !== 'BucketAlreadyOwnedByYou') throw new Error(`blob store: cannot create S3 bucket "${t.bucket}" at ${t.where}: ${describeS3Error(e)}`, { cause: e });
+  }
+}

@@ -1,0 +1,90 @@
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
+import { test } from 'node:test';
+import { openBlobStore } from '../../src/store/blob/open-blob-store.ts';
+import { openS3TestStore, rawClient, s3Endpoint, s3SkipReason, s3TestConfig, stacksRequired } from '../support/s3-test-bucket.ts';
+import { blobStoreContract } from './blob-store-contract.ts';
+
+const sha = (s: string) => createHash('sha256').update(s).digest('hex');
+
+if (s3Endpoint === undefined) {
+  if (stacksRequired) {
+    test('S3 blob store contract', () => assert.fail(`KILN_TEST_REQUIRE_STACKS=1 but ${s3SkipReason}`));
+  } else {
+    test('S3 blob store contract', { skip: s3SkipReason }, () => {});
+  }
+} else {
+  const endpoint = s3Endpoint;
+  blobStoreContract(`S3 at ${endpoint}`, () => openS3TestStore(s3TestConfig(endpoint)));
+
+  test('S3: objects are <prefix>/chunks/<key>, with no leading slash when the prefix is empty', async () => {
+    for (const prefix of ['', 'a/b']) {
+      const cfg = s3TestConfig(endpoint, { prefix });
+      const { store, cleanup } = await openS3TestStore(cfg);
+      const client = rawClient(cfg);
+      try {
+        const k = sha(`layout ${prefix}`);
+        await store.putIfAbsent(k, Buffer.from('x'));
+        const res = await client.send(new ListObjectsV2Command({ Bucket: cfg.bucket }));
+        assert.deepEqual(res.Contents?.map((o) => o.Key), [prefix === '' ? `chunks/${k}` : `${prefix}/chunks/${k}`]);
+        assert.equal(store.location, prefix === '' ? `s3://${cfg.bucket}/chunks` : `s3://${cfg.bucket}/${prefix}/chunks`);
+      } finally {
+        client.destroy();
+        await store.close();
+        await cleanup();
+      }
+    }
+  });
+
+  test('S3: list ignores objects under the prefix that are not chunk keys', async () => {
+    const cfg = s3TestConfig(endpoint);
+    const { store, cleanup } = await openS3TestStore(cfg);
+    const client = rawClient(cfg);
+    try {
+      const k = sha('real');
+      await store.putIfAbsent(k, Buffer.from('x'));
+      for (const Key of [`${cfg.prefix}/chunks/README`, `${cfg.prefix}/chunks/${k}/nested`, `${cfg.prefix}/other/${sha('other')}`, `${cfg.prefix}/chunks/${'A'.repeat(64)}`]) {
+        await client.send(new PutObjectCommand({ Bucket: cfg.bucket, Key, Body: 'stray' }));
+      }
+      const listed: string[] = [];
+      for await (const page of store.list({ pageSize: 1 })) listed.push(...page);
+      assert.deepEqual(listed, [k]);
+    } finally {
+      client.destroy();
+      await store.close();
+      await cleanup();
+    }
+  });
+
+  test('S3: with KILN_S3_CONDITIONAL_PUT off, put-if-absent is HEAD then PUT', async () => {
+    const cfg = s3TestConfig(endpoint, { conditionalPut: false });
+    const { store, cleanup } = await openS3TestStore(cfg);
+    try {
+      const k = sha('fallback');
+      assert.equal(await store.putIfAbsent(k, Buffer.from('fallback')), true);
+      assert.equal(await store.putIfAbsent(k, Buffer.from('fallback')), false);
+      const buf = Buffer.alloc(16);
+      assert.equal(buf.subarray(0, await store.readInto(k, buf)).toString(), 'fallback');
+    } finally {
+      await store.close();
+      await cleanup();
+    }
+  });
+
+  test('S3: openBlobStore checks the bucket and names bucket and endpoint when it is missing', async () => {
+    const cfg = s3TestConfig(endpoint);
+    await assert.rejects(openBlobStore(cfg, { fsync: true }), (e: Error) => {
+      assert.match(e.message, new RegExp(`"${cfg.bucket}"`));
+      assert.ok(e.message.includes(endpoint), e.message);
+      assert.match(e.message, /does not exist/);
+      return true;
+    });
+    const { store, cleanup } = await openS3TestStore(cfg);
+    await store.close();
+    const opened = await openBlobStore(cfg, { fsync: true });
+    assert.equal(opened.location, `s3://${cfg.bucket}/${cfg.prefix}/chunks`);
+    await opened.close();
+    await cleanup();
+  });
+}

@@ -1,0 +1,55 @@
+import { randomBytes } from 'node:crypto';
+import { DeleteBucketCommand, DeleteObjectsCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import type { S3BlobConfig } from '../../src/store/blob/s3-client.ts';
+import { S3BlobStore } from '../../src/store/blob/s3-blob-store.ts';
+
+/**
+ * The S3 test stack: the endpoint the test runner started (moto), or a loud reason why
+ * the S3 tests cannot run. With KILN_TEST_REQUIRE_STACKS=1 a missing endpoint is a failure.
+ */
+export const s3Endpoint = process.env.KILN_TEST_S3_ENDPOINT || undefined;
+export const stacksRequired = process.env.KILN_TEST_REQUIRE_STACKS === '1';
+export const s3SkipReason = 'KILN_TEST_S3_ENDPOINT is not set: S3 stack skipped';
+
+/** A config for a bucket of its own, so runs and tests never see each other's chunks. */
+export function s3TestConfig(endpoint: string, overrides: Partial<S3BlobConfig> = {}): S3BlobConfig {
+  return {
+    kind: 's3',
+    bucket: `kiln-test-${randomBytes(6).toString('hex')}`,
+    prefix: 'kiln/test',
+    endpoint,
+    region: process.env.AWS_REGION || 'us-east-1',
+    forcePathStyle: true,
+    maxConcurrency: 8,
+    maxAttempts: 3,
+    conditionalPut: true,
+    ...overrides,
+  };
+}
+
+/** Creates the bucket and opens a store on it; cleanup empties and removes the bucket. */
+export async function openS3TestStore(cfg: S3BlobConfig): Promise<{ store: S3BlobStore; cleanup(): Promise<void> }> {
+  const store = new S3BlobStore(cfg);
+  await store.createBucketIfMissing();
+  await store.checkAccess();
+  return { store, cleanup: () => removeBucket(cfg) };
+}
+
+export function rawClient(cfg: S3BlobConfig): S3Client {
+  return new S3Client({ endpoint: cfg.endpoint, region: cfg.region, forcePathStyle: cfg.forcePathStyle });
+}
+
+async function removeBucket(cfg: S3BlobConfig): Promise<void> {
+  const client = rawClient(cfg);
+  try {
+    for (;;) {
+      const res = await client.send(new ListObjectsV2Command({ Bucket: cfg.bucket }));
+      const keys = (res.Contents ?? []).flatMap((o) => (o.Key ? [{ Key: o.Key }] : []));
+      if (keys.length === 0) break;
+      await client.send(new DeleteObjectsCommand({ Bucket: cfg.bucket, Delete: { Objects: keys } }));
+    }
+    await client.send(new DeleteBucketCommand({ Bucket: cfg.bucket }));
+  } finally {
+    client.destroy();
+  }
+}

@@ -114,7 +114,7 @@ test('uploads, copies, deletes and GC runs from several processes never lose a c
       const again = importRound(round, 'b');
       for (const id of first) {
         const r = await client.call('TerminateCustomImage', { ImageId: id });
-        assert.equal(r.body.RetCode, 0, JSON.stringify(r.body));
+        assert.equal(r.body.RetCode, 0, `${JSON.stringify(r.body)}\n${kiln.output.slice(-3000)}`);
       }
       const second = await again;
       await settle(second);

@@ -244,9 +244,11 @@ export class ImageService {
       const fresh = await tx.images.get(id);
       if (!fresh) throw new KilnError('ImageNotFound', `image ${id} does not exist`, 'ImageId');
       if (fresh.state === 'making') throw new KilnError('ImageBusy', `image ${id} is still being made and cannot be deleted yet`, 'ImageId');
+      // Quota row before counter rows, the order every other writer takes them in, so
+      // concurrent creates and deletes cannot deadlock on PostgreSQL.
+      await tx.quota.release(p.accountId, product);
       for (const snap of await tx.images.listByParent(id)) await tx.images.delete(snap);
       await tx.images.delete(fresh);
-      await tx.quota.release(p.accountId, product);
     });
   }
 

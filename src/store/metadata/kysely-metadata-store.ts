@@ -57,7 +57,16 @@ export class KyselyMetadataStore implements MetadataStore {
   }
 
   async transaction<T>(fn: (tx: Repositories) => Promise<T>): Promise<T> {
-    return this.db.transaction().execute((trx) => fn(repositories(trx, this.engine)));
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.db.transaction().execute((trx) => fn(repositories(trx, this.engine)));
+      } catch (e) {
+        // PostgreSQL aborts one side of a deadlock or serialization conflict; the whole
+        // transaction ran nothing visible, so running it again is safe.
+        if (attempt >= 3 || !isRetryableConflict(e)) throw e;
+        await new Promise((r) => setTimeout(r, 5 + Math.random() * 20 * attempt));
+      }
+    }
   }
 
   async now(): Promise<number> {
@@ -68,6 +77,11 @@ export class KyselyMetadataStore implements MetadataStore {
   async close(): Promise<void> {
     await this.db.destroy();
   }
+}
+
+function isRetryableConflict(e: unknown): boolean {
+  const code = typeof e === 'object' && e !== null ? (e as { code?: unknown }).code : undefined;
+  return code === '40P01' || code === '40001';
 }
 
 /** Opens (and migrates) the configured metadata store; `applied` names the migrations this run applied. */

@@ -2,17 +2,27 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Kiln } from '../app/kiln.ts';
 import { ucloudDialect } from '../dialects/ucloud/plugin.ts';
 import { zenlayerDialect } from '../dialects/zenlayer/plugin.ts';
+import { clientErrorHandler } from './client-error.ts';
 import { RequestMetrics } from './metrics.ts';
+import { frameworkErrorHandler, installRefusalHandlers } from './refusal-handlers.ts';
+import { MAX_BODY_BYTES } from './request-limits.ts';
 
 /** The HTTP surface: health, metrics, and one plugin per vendor dialect. */
 export async function buildServer(kiln: Kiln): Promise<FastifyInstance> {
-  const app = Fastify({
-    // Per-request access logs are Fastify's info lines; metrics count requests instead.
-    // pino's Logger carries more than Fastify's logger type; Fastify only uses the base methods.
-    loggerInstance: kiln.log.child({ component: 'http' }, { level: 'warn' }) as FastifyBaseLogger,
-    bodyLimit: 1024 * 1024,
-  });
   const metrics = new RequestMetrics(kiln.store.jobs);
+  // Per-request access logs are Fastify's info lines; metrics count requests instead.
+  // pino's Logger carries more than Fastify's logger type; Fastify only uses the base methods.
+  const log = kiln.log.child({ component: 'http' }, { level: 'warn' }) as FastifyBaseLogger;
+  const app = Fastify({
+    loggerInstance: log,
+    bodyLimit: MAX_BODY_BYTES,
+    // Every refusal on a dialect's URL is answered in that dialect's shape, including the
+    // ones made before routing (framework errors) and before Fastify (client errors).
+    frameworkErrors: frameworkErrorHandler(metrics),
+    clientErrorHandler: clientErrorHandler(metrics, log),
+  });
+  // Before the dialects register: their encapsulated scopes inherit the error handler.
+  installRefusalHandlers(app, metrics);
   app.get('/healthz', async () => {
     await kiln.store.jobs.countByState();
     return { status: 'ok' };

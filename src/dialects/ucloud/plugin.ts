@@ -10,12 +10,15 @@ import { decodeUCloudRequest, UCloudDecodeError } from './protocol/decode-reques
 import { ucloudError, ucloudSuccess } from './protocol/envelope.ts';
 import { parseParams, ParamError } from './protocol/param-schema.ts';
 import { registerRawBodyParsers, ucloudRequestInput } from './protocol/raw-body.ts';
+import { queryAction } from './protocol/refusal.ts';
 import { UCloudRetCode, paramErrorMessage } from './protocol/ret-codes.ts';
 import { verifyUCloudSignature } from './protocol/signature.ts';
 
 /**
- * The UCloud endpoint: one URL, the action named by a parameter. Decode, authenticate,
- * validate, call core, encode; API-level errors are HTTP 200 with a RetCode.
+ * The UCloud endpoint: one URL, the action named by a parameter. Decode (refusing
+ * oversized or unsupported bodies first), authenticate, validate, call core, encode;
+ * API-level errors are HTTP 200 with a RetCode. Other methods, and refusals made before
+ * this handler runs, get the same shape from src/http/refusal-handlers.ts.
  */
 export function ucloudDialect(services: KilnServices, metrics: RequestMetrics) {
   const actions = new Map<string, UCloudAction>(ucloudActions.map((a) => [a.name, a as UCloudAction]));
@@ -36,11 +39,14 @@ export function ucloudDialect(services: KilnServices, metrics: RequestMetrics) {
         const fail = (retCode: number, message: string) => send(ucloudError(action, retCode, message), retCode);
 
         let flat;
+        const input = ucloudRequestInput(request);
         try {
-          flat = decodeUCloudRequest(ucloudRequestInput(request));
+          flat = decodeUCloudRequest(input);
         } catch (e) {
-          if (e instanceof UCloudDecodeError) return fail(UCloudRetCode.ParamError, e.message);
-          throw e;
+          if (!(e instanceof UCloudDecodeError)) throw e;
+          // Nothing was decoded, but an Action in the query still names the answer.
+          action = queryAction(input.query);
+          return fail(UCloudRetCode.ParamError, e.message);
         }
         action = flat.Action || undefined;
         if (!action) return fail(UCloudRetCode.MissingAction, 'Missing Action');
@@ -67,7 +73,7 @@ export function ucloudDialect(services: KilnServices, metrics: RequestMetrics) {
             return fail(retCode, message);
           }
           request.log.error({ err: e, action }, 'action failed');
-          return fail(150, 'internal error; the request id identifies it in the server log');
+          return fail(UCloudRetCode.ServiceUnavailable, 'internal error; the request id identifies it in the server log');
         }
       },
     });

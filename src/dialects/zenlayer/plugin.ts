@@ -6,6 +6,7 @@ import type { ZecAction } from './action.ts';
 import { zecActions } from './actions/index.ts';
 import { zenlayerErrorFor } from './error-map.ts';
 import { authenticateZc } from './protocol/authenticate.ts';
+import { checkZcRawBody } from './protocol/check-body.ts';
 import { decodeZcBody } from './protocol/decode-body.ts';
 import { ZcCode } from './protocol/error-codes.ts';
 import { newZcRequestId, zcError, zcSuccess, ZcHttpError } from './protocol/envelope.ts';
@@ -16,9 +17,10 @@ import { registerZcRawBody } from './protocol/raw-body.ts';
 const SERVED = new Set(['zec']);
 
 /**
- * The Zenlayer endpoint: `POST /api/v2/zec`, the action in `X-ZC-Action`. Authenticate
- * over the raw bytes, then decode, validate, call core, encode. Errors are 4xx/5xx with
- * `{requestId, code, message}`.
+ * The Zenlayer endpoint: `POST /api/v2/zec`, the action in `X-ZC-Action`. Check the raw
+ * body's type and shape, authenticate over the raw bytes, then decode, validate, call
+ * core, encode. Errors are 4xx/5xx with `{requestId, code, message}`; other methods and
+ * paths under `/api/v2/` are refused in the same shape by src/http/refusal-handlers.ts.
  */
 export function zenlayerDialect(services: KilnServices, metrics: RequestMetrics) {
   const actions = new Map<string, ZecAction>(zecActions.map((a) => [a.name, a]));
@@ -39,6 +41,7 @@ export function zenlayerDialect(services: KilnServices, metrics: RequestMetrics)
 
       try {
         const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+        checkZcRawBody(request.headers['content-type'], raw);
         const caller = await authenticateZc(request.headers, raw, {
           accounts: services.accounts,
           tokens: services.tokens,

@@ -185,4 +185,18 @@ describe('decodeUCloudRequest: errors', () => {
     rejects({ contentType: 'text/plain', body: 'Action=X' }, /unsupported Content-Type text\/plain/);
     rejects({ contentType: undefined, body: 'Action=X' }, /without a Content-Type/);
   });
+
+  it('refuses a binary body for its content type, before reading it as text', () => {
+    rejects({ contentType: 'application/octet-stream', body: Buffer.from([0xff, 0xfe]) }, /unsupported Content-Type application\/octet-stream/);
+  });
+
+  it('refuses deep JSON and too many parameters before decoding anything', () => {
+    rejects({ contentType: 'application/json', body: '{"a":'.repeat(5000) + '1' + '}'.repeat(5000) }, /nests more than 32 levels/);
+    const pairs = (n: number) => Array.from({ length: n }, (_, i) => `p${i}=v`).join('&');
+    rejects({ contentType: FORM, body: pairs(100_000) }, /more than 2,000 parameters/);
+    rejects({ method: 'GET', query: pairs(2_001) }, /more than 2,000 parameters/);
+    // Query and body count together: 1,000 + 1,001.
+    rejects({ query: pairs(1_000), contentType: FORM, body: pairs(1_001) }, /more than 2,000 parameters/);
+    assert.equal(Object.keys(decode({ query: 'Action=X', contentType: FORM, body: pairs(1_999) })).length, 2_000);
+  });
 });

@@ -5,6 +5,7 @@
  * The result holds exactly the pairs the client signed, so it feeds both the signature
  * check and parameter parsing.
  */
+import { checkJsonLimits, checkUrlEncodedLimits, countUrlEncodedPairs } from '../../../http/request-limits.ts';
 import { createFlatParams, type FlatParams } from './flat-params.ts';
 import { stringifyJsonScalar } from './json-value.ts';
 
@@ -33,27 +34,36 @@ const JSON_TYPE = 'application/json';
  * values can have been signed, and picking one silently invites parameter pollution.
  */
 export function decodeUCloudRequest(input: UCloudRequestInput): FlatParams {
-  const params = createFlatParams();
-  Object.assign(params, decodeUrlEncoded(input.query, 'query string'));
-
   const method = input.method.toUpperCase();
   // A body on GET/HEAD has no defined meaning and most HTTP stacks drop it; so do we.
-  const body = method === 'GET' || method === 'HEAD' ? undefined : input.body;
-  if (body === undefined || body.length === 0) return params;
-
-  const text = utf8(body);
+  const body = method === 'GET' || method === 'HEAD' || input.body?.length === 0 ? undefined : input.body;
   const mediaType = (input.contentType ?? '').split(';', 1)[0]?.trim().toLowerCase() ?? '';
-  if (mediaType === FORM) {
-    Object.assign(params, decodeUrlEncoded(text, 'form body'));
-  } else if (mediaType === JSON_TYPE) {
-    Object.assign(params, decodeJsonBody(text));
-  } else {
+  // The vendor documents exactly these two body types (public.md, "支持 application/json
+  // 和 application/x-www-form-urlencoded"); anything else, text/plain included, is
+  // refused rather than guessed at, since a guess decides which parameters were signed.
+  if (body !== undefined && mediaType !== FORM && mediaType !== JSON_TYPE) {
     throw new UCloudDecodeError(
       mediaType === ''
-        ? 'request body sent without a Content-Type'
+        ? `request body sent without a Content-Type: use ${FORM} or ${JSON_TYPE}`
         : `unsupported Content-Type ${mediaType}: use ${FORM} or ${JSON_TYPE}`,
     );
   }
+  // Bounded before anything is decoded: the checks are one pass over the bytes, the
+  // decoding after them is not (see src/http/request-limits.ts).
+  const queryPairs = countUrlEncodedPairs(input.query);
+  const problem =
+    body === undefined
+      ? checkUrlEncodedLimits('', queryPairs)
+      : mediaType === FORM
+        ? checkUrlEncodedLimits(body, queryPairs)
+        : checkJsonLimits(body, queryPairs);
+  if (problem) throw new UCloudDecodeError(problem.message);
+
+  const params = createFlatParams();
+  Object.assign(params, decodeUrlEncoded(input.query, 'query string'));
+  if (body === undefined) return params;
+  const text = utf8(body);
+  Object.assign(params, mediaType === FORM ? decodeUrlEncoded(text, 'form body') : decodeJsonBody(text));
   return params;
 }
 

@@ -6,11 +6,11 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { UCloudRequestInput } from './decode-request.ts';
 
-const RAW_TYPES = ['application/json', 'application/x-www-form-urlencoded'];
-
 /**
- * Makes `request.body` a Buffer for JSON and form bodies (Fastify has its own JSON
- * parser, which is replaced, and none for forms, which would otherwise answer 415).
+ * Makes `request.body` the raw bytes for every Content-Type, whatever its spelling.
+ * Fastify's own parsers would parse JSON, turn text/plain into a string (which the
+ * decoder would then never see, answering "Missing Action") and refuse other types with
+ * its own 415; decodeUCloudRequest decides instead, and refuses in UCloud's shape.
  * Content-type parsers are encapsulated: call this inside the plugin that registers the
  * UCloud route so other dialects keep their own parsers:
  *
@@ -20,10 +20,8 @@ const RAW_TYPES = ['application/json', 'application/x-www-form-urlencoded'];
  *   });
  */
 export function registerRawBodyParsers(app: FastifyInstance): void {
-  for (const type of RAW_TYPES) {
-    if (app.hasContentTypeParser(type)) app.removeContentTypeParser(type);
-  }
-  app.addContentTypeParser(RAW_TYPES, { parseAs: 'buffer' }, (_request, body, done) => {
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => {
     done(null, body);
   });
 }

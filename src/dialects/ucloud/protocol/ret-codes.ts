@@ -4,6 +4,8 @@
  */
 export const UCloudRetCode = {
   Ok: 0,
+  /** "Service unavailable": what a server fault is answered with. */
+  ServiceUnavailable: 150,
   RateLimited: 153,
   MissingAction: 160,
   UnknownAction: 161,

@@ -20,6 +20,16 @@ export const ZcCode = {
   ResourceGroupNotFound: 'OPERATION_FAILED_RESOURCE_GROUP_NOT_FOUND',
   // Not among the documented common codes; named in the same style (see the report of issue 5).
   InvalidAction: 'INVALID_ACTION',
+  // Refusals of the HTTP message itself (protocol/refusal.ts). Neither the docs nor the
+  // SDKs name codes for these (the gateway's own answers are not documented), so they are
+  // named in the vendor's INVALID_<THING> / UNSUPPORTED_<THING> style; the HTTP status
+  // carries the standard meaning.
+  InvalidRequest: 'INVALID_REQUEST',
+  InvalidRequestBody: 'INVALID_REQUEST_BODY',
+  InvalidRequestHeader: 'INVALID_REQUEST_HEADER',
+  UnsupportedMediaType: 'UNSUPPORTED_MEDIA_TYPE',
+  UnsupportedHttpMethod: 'UNSUPPORTED_HTTP_METHOD',
+  RequestTimeout: 'REQUEST_TIMEOUT',
 } as const;
 
 export type ZcCommonCode = (typeof ZcCode)[keyof typeof ZcCode];

@@ -2,7 +2,8 @@
  * The body as the client sent it. ZC2-HMAC-SHA256 hashes the raw bytes, so no parser may
  * run before the signature is checked. Content-type parsers are encapsulated in Fastify:
  * call this inside the Zenlayer plugin's scope so the UCloud route keeps its own.
- * decodeZcBody then refuses whatever is not a JSON object.
+ * checkZcRawBody then refuses media types and shapes that cannot be a usable JSON body,
+ * and decodeZcBody whatever still is not a JSON object.
  */
 import type { FastifyInstance } from 'fastify';
 

@@ -55,7 +55,9 @@ async function timeCapture(disk: string, dataDir: string, env: Record<string, st
       const reader = await RawReader.open(disk);
       try {
         const owner = `bench:${Date.now()}`;
-        const chunked = await chunkDisk(reader, new ChunkWriter(store, blobs, owner), { chunkSize: config.disk.chunkSize });
+        const sink = new ChunkWriter(store, blobs, owner);
+        const chunked = await chunkDisk(reader, sink, { chunkSize: config.disk.chunkSize });
+        await sink.flush();
         stored = chunked.storedSize;
         await store.chunks.clearPending(owner);
       } finally {

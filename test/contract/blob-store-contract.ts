@@ -34,6 +34,18 @@ export function blobStoreContract(name: string, open: () => Promise<OpenedStore>
       assert.deepEqual(buf.subarray(0, data.length), data);
     });
 
+    withStore('chunks put with deferSync are readable at once and made durable by one sync', async (s) => {
+      const chunks = Array.from({ length: 12 }, () => randomBytes(777));
+      for (const c of chunks) assert.equal(await s.putIfAbsent(sha(c), c, c.length, { deferSync: true }), true);
+      await s.sync(chunks.map((c) => sha(c)));
+      await s.sync([]);
+      const buf = Buffer.alloc(1024);
+      for (const c of chunks) {
+        assert.equal(await s.readInto(sha(c), buf), c.length);
+        assert.ok(buf.subarray(0, c.length).equals(c));
+      }
+    });
+
     withStore('put stores only data[0, length)', async (s) => {
       const data = randomBytes(1000);
       const k = sha(data.subarray(0, 600));

@@ -15,8 +15,14 @@ const DOOM_POLL_MS = 50;
  * with it (it may be deleted) and only then puts it, uploading it again if needed. The
  * pending record is dropped in the transaction that commits the manifest, or when the
  * owner's job ends.
+ *
+ * Durability is batched: chunks are written without a flush each, and `flush()` makes
+ * every chunk this writer used durable at once, before the caller commits a manifest
+ * ("Available implies every chunk is durable" holds at the cost of one flush).
  */
 export class ChunkWriter implements ChunkSink {
+  private readonly used = new Set<string>();
+
   constructor(
     private readonly store: MetadataStore,
     private readonly blobs: BlobStore,
@@ -27,7 +33,13 @@ export class ChunkWriter implements ChunkSink {
   async putIfAbsent(key: string, data: Buffer, length = data.length): Promise<boolean> {
     await this.store.chunks.addPending(this.owner, [key]);
     await this.untilNotDoomed(key);
-    return this.blobs.putIfAbsent(key, data, length);
+    this.used.add(key);
+    return this.blobs.putIfAbsent(key, data, length, { deferSync: true });
+  }
+
+  /** Makes every chunk put through this writer durable; call before committing. */
+  async flush(): Promise<void> {
+    await this.blobs.sync([...this.used]);
   }
 
   private async untilNotDoomed(key: string): Promise<void> {

@@ -27,7 +27,9 @@ export async function addBaseImage(d: { store: MetadataStore; blobs: BlobStore; 
   // Not a job: the command itself owns its pending chunks until it commits.
   const owner = `base:${id}`;
   try {
-    const chunked = await chunkDisk(reader, new ChunkWriter(d.store, d.blobs, owner), { chunkSize: d.config.disk.chunkSize });
+    const sink = new ChunkWriter(d.store, d.blobs, owner);
+    const chunked = await chunkDisk(reader, sink, { chunkSize: d.config.disk.chunkSize });
+    await sink.flush();
     const now = Date.now();
     const region = d.config.regions.find((r) => r.id === d.config.defaultRegion)!;
     const image: Image = {

@@ -10,9 +10,16 @@ export interface BlobStore {
   readonly location: string;
   /**
    * Stores `data[0, length)` under `key` unless a chunk with that key exists; never
-   * exposes a partial chunk. Returns true when this call wrote the chunk.
+   * exposes a partial chunk. Returns true when this call wrote the chunk. With
+   * `deferSync`, a store that makes writes durable itself (a local directory with fsync
+   * on) leaves that to a later `sync` of the keys, so many chunks share one flush.
    */
-  putIfAbsent(key: string, data: Buffer, length?: number): Promise<boolean>;
+  putIfAbsent(key: string, data: Buffer, length?: number, opts?: { deferSync?: boolean }): Promise<boolean>;
+  /**
+   * Makes the given chunks durable (written with deferSync, by this or another writer).
+   * Callers sync every chunk a manifest will reference before committing it.
+   */
+  sync(keys: string[]): Promise<void>;
   /** Reads the whole chunk into `buf` (at least the chunk's size); returns its length. */
   readInto(key: string, buf: Buffer): Promise<number>;
   /** Reads up to `length` bytes from `offset` of the chunk into `buf`; returns the bytes read. */

@@ -47,6 +47,7 @@ export class CaptureHandler implements JobHandler {
       }
       before += t.disk.sizeBytes;
     }
+    await sink.flush();
     ctx.progress(total, total);
     await ctx.commit(async (tx) => {
       // An image that is no longer being made (it failed meanwhile) gets no manifest.

@@ -52,11 +52,13 @@ export class ImportHandler implements JobHandler {
         throw e;
       }
       try {
-        const chunked = await chunkDisk(reader, new ChunkWriter(this.d.store, this.d.blobs, job.id, ctx.signal), {
+        const sink = new ChunkWriter(this.d.store, this.d.blobs, job.id, ctx.signal);
+        const chunked = await chunkDisk(reader, sink, {
           chunkSize: this.d.config.disk.chunkSize,
           signal: ctx.signal,
           onProgress: (done, total) => ctx.progress(total + done, total * 2),
         });
+        await sink.flush();
         // An image deleted (or failed) meanwhile gets no manifest; the job still ends.
         await ctx.commit(async (tx) => {
           await tx.images.markAvailable(job.imageId!, chunked);

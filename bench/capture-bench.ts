@@ -16,7 +16,7 @@ const MiB = 1024 * 1024;
 const GiB = 1024 * MiB;
 
 /** A 4 GiB sparse disk holding ~1.5 GiB of random data in 48 regions (as in the crash test). */
-async function buildDisk(path: string, scale: number): Promise<void> {
+export async function buildDisk(path: string, scale: number): Promise<void> {
   const fh = await open(path, 'w');
   const buf = Buffer.allocUnsafe(8 * MiB);
   try {

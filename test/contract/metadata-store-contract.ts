@@ -168,6 +168,33 @@ export function metadataStoreContract(name: string, open: OpenStore): void {
       assert.equal(await s.chunks.prunePending({ olderThanMs: 1 }), 1, 'stale pending uses of jobless owners expire');
     }));
 
+    test('catalogue versions move with every image write of that catalogue, and only then', withStore(async (s) => {
+      const v = () => s.images.catalogueVersion('org-1', 'uhost', true);
+      const seen = new Set<string>([await v()]);
+      const moved = async (what: string) => {
+        const now = await v();
+        assert.ok(!seen.has(now), `${what} moves the version`);
+        seen.add(now);
+      };
+      await s.images.insert(image('img-v'), { uniqueName: false });
+      await moved('insert');
+      await s.images.change('img-v', { description: 'x' });
+      await moved('change');
+      await s.images.markAvailable('img-v', { virtualSize: 4, chunkSize: 4, chunks: [key(40)], storedSize: 4 });
+      await moved('markAvailable');
+      await s.images.insert(image('img-v2'), { uniqueName: false });
+      await moved('insert');
+      await s.images.markFailed('img-v2', 'why');
+      await moved('markFailed');
+      await s.images.insert(image('img-base', { kind: 'base', product: null, accountId: null, projectId: null }), { uniqueName: false });
+      await moved('a base image');
+      const before = await v();
+      await s.images.insert(image('img-other', { projectId: 'org-2' }), { uniqueName: false });
+      assert.equal(await v(), before, "another project's write leaves this catalogue's version alone");
+      await s.images.delete((await s.images.get('img-v'))!);
+      await moved('delete');
+    }));
+
     test('named leases: one holder at a time, renewable, taken over after they lapse', withStore(async (s) => {
       assert.equal(await s.leases.acquire('gc', 'a', 300), true);
       assert.equal(await s.leases.acquire('gc', 'b', 300), false);

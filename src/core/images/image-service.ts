@@ -5,6 +5,7 @@ import { newId } from '../ids.ts';
 import type { Attributes, Image, ImageKind, Instance, OsType, Principal } from '../model.ts';
 import type { ImageQuery, MetadataStore, Repositories } from '../ports/metadata-store.ts';
 import { policyOf, type Product } from '../products.ts';
+import { ListingCache } from './listing-cache.ts';
 
 export interface CaptureRequest {
   instanceId: string;
@@ -55,6 +56,8 @@ export interface ImageDeps {
 
 /** Capture, import, listing and deletion of images: the rules, not the data path. */
 export class ImageService {
+  private readonly listings = new ListingCache();
+
   constructor(private readonly d: ImageDeps) {}
 
   /** Starts a capture of a stopped instance; the image is `making` until the job commits it. */
@@ -228,6 +231,18 @@ export class ImageService {
 
   async list(p: Principal, product: Product, req: ListRequest): Promise<{ items: Image[]; total: number }> {
     const q: ImageQuery = { product, projectId: p.projectId, ...req };
+    // Other accounts' public images are not in this project's catalogue version.
+    if (req.includePublicOf !== undefined) return this.listUncached(q);
+    const key = JSON.stringify(q);
+    const version = await this.d.store.images.catalogueVersion(p.projectId, product, req.kinds.includes('base'));
+    const cached = this.listings.get(key, version);
+    if (cached) return cached;
+    const result = await this.listUncached(q);
+    this.listings.set(key, version, result);
+    return result;
+  }
+
+  private async listUncached(q: ImageQuery): Promise<{ items: Image[]; total: number }> {
     const [items, total] = await Promise.all([this.d.store.images.list(q), this.d.store.images.count(q)]);
     return { items, total };
   }

@@ -99,6 +99,12 @@ export interface ImageRepository {
   delete(image: Image): Promise<void>;
   getManifest(imageId: string): Promise<Manifest | undefined>;
   /**
+   * A token that changes whenever an image of the project's catalogue of `product`
+   * (and, with `withBase`, of the base images) is written; bumped in the writing
+   * transaction, so listings can be cached against it across processes.
+   */
+  catalogueVersion(projectId: string, product: Product, withBase: boolean): Promise<string>;
+  /**
    * Gives `toId` the manifest (and chunk references) of `fromId`, holding the source
    * against a concurrent delete; false if the source has no manifest (yet, or any more).
    */

@@ -94,6 +94,7 @@ export class KyselyImageRepository implements ImageRepository {
       await inTransaction(this.db, async (trx) => {
         await trx.insertInto('images').values(rowFromImage(image, opts.uniqueName)).execute();
         if (image.projectId && image.product) await bumpCount(trx, image.projectId, image.product, image.kind, 1);
+        await bumpVersion(trx, scopeOf(image));
       });
     } catch (e) {
       if (isUniqueViolation(e)) throw new KilnError('NameTaken', `an image named "${image.name}" already exists`);
@@ -136,6 +137,7 @@ export class KyselyImageRepository implements ImageRepository {
           })
           .where('id', '=', id)
           .execute();
+        await bumpVersionOf(trx, id);
       });
     } catch (e) {
       if (isUniqueViolation(e)) throw new KilnError('NameTaken', `an image named "${changes.name?.value ?? ''}" already exists`);
@@ -152,6 +154,7 @@ export class KyselyImageRepository implements ImageRepository {
         .where('state', '=', 'making')
         .executeTakeFirst();
       if (Number(res.numUpdatedRows) !== 1) return false;
+      await bumpVersionOf(trx, id);
       const chunks = encodeChunks(content.chunks);
       await trx
         .insertInto('manifests')
@@ -168,13 +171,17 @@ export class KyselyImageRepository implements ImageRepository {
   }
 
   async markFailed(id: string, reason: string): Promise<boolean> {
-    const res = await this.db
-      .updateTable('images')
-      .set({ state: 'unavailable', failed_reason: reason, updated_at: Date.now() })
-      .where('id', '=', id)
-      .where('state', '=', 'making')
-      .executeTakeFirst();
-    return Number(res.numUpdatedRows) === 1;
+    return inTransaction(this.db, async (trx) => {
+      const res = await trx
+        .updateTable('images')
+        .set({ state: 'unavailable', failed_reason: reason, updated_at: Date.now() })
+        .where('id', '=', id)
+        .where('state', '=', 'making')
+        .executeTakeFirst();
+      if (Number(res.numUpdatedRows) !== 1) return false;
+      await bumpVersionOf(trx, id);
+      return true;
+    });
   }
 
   async delete(image: Image): Promise<void> {
@@ -185,7 +192,15 @@ export class KyselyImageRepository implements ImageRepository {
       if (Number(res.numDeletedRows) > 0 && image.projectId && image.product) {
         await bumpCount(trx, image.projectId, image.product, image.kind, -1);
       }
+      await bumpVersion(trx, scopeOf(image));
     });
+  }
+
+  async catalogueVersion(projectId: string, product: Product, withBase: boolean): Promise<string> {
+    const scopes = withBase ? [projectScope(projectId, product), BASE_SCOPE] : [projectScope(projectId, product)];
+    const rows = await this.db.selectFrom('catalogue_versions').select(['scope', 'version']).where('scope', 'in', scopes).execute();
+    const of = (scope: string) => rows.find((r) => r.scope === scope)?.version ?? 0;
+    return scopes.map(of).join('.');
   }
 
   async getManifest(imageId: string): Promise<Manifest | undefined> {
@@ -339,6 +354,30 @@ export class KyselyImageRepository implements ImageRepository {
 /** A project's images of some kinds with no other filter: answered from counters and one index range. */
 function isPlainListing(q: ImageQuery): boolean {
   return (q.imageIds?.length ?? 0) === 0 && q.osType === undefined && q.zone === undefined && q.region === undefined && q.includePublicOf === undefined;
+}
+
+const BASE_SCOPE = 'base';
+
+function projectScope(projectId: string, product: string): string {
+  return `p:${projectId}:${product}`;
+}
+
+function scopeOf(image: { projectId: string | null; product: string | null }): string {
+  return image.projectId && image.product ? projectScope(image.projectId, image.product) : BASE_SCOPE;
+}
+
+/** Moves a catalogue's version on; the caller's transaction makes it atomic with the write. */
+async function bumpVersion(exec: Db, scope: string): Promise<void> {
+  await exec
+    .insertInto('catalogue_versions')
+    .values({ scope, version: 1 })
+    .onConflict((oc) => oc.column('scope').doUpdateSet({ version: sql`catalogue_versions.version + 1` }))
+    .execute();
+}
+
+async function bumpVersionOf(exec: Db, imageId: string): Promise<void> {
+  const r = await exec.selectFrom('images').select(['project_id', 'product']).where('id', '=', imageId).executeTakeFirst();
+  if (r) await bumpVersion(exec, scopeOf({ projectId: r.project_id, product: r.product }));
 }
 
 async function bumpCount(exec: Db, projectId: string, product: string, kind: string, delta: number): Promise<void> {

@@ -165,6 +165,12 @@ export interface DoomedChunksTable {
   created_at: number;
 }
 
+export interface CatalogueVersionsTable {
+  /** `base`, or `p:<project>:<product>`. */
+  scope: string;
+  version: number;
+}
+
 export interface Database {
   accounts: AccountsTable;
   projects: ProjectsTable;
@@ -182,4 +188,5 @@ export interface Database {
   image_chunks: ImageChunksTable;
   pending_chunks: PendingChunksTable;
   doomed_chunks: DoomedChunksTable;
+  catalogue_versions: CatalogueVersionsTable;
 }

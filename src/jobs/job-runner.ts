@@ -86,8 +86,11 @@ export class JobRunner {
         this.running++;
         void this.execute(job).finally(() => {
           this.running--;
-          if (this.running === 0) for (const r of this.idle) r();
-          this.idle.clear();
+          // Waiters (stop) are released only when the last job ends, never dropped before.
+          if (this.running === 0) {
+            for (const r of this.idle) r();
+            this.idle.clear();
+          }
           this.schedule(0);
         });
       }

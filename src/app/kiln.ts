@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { KilnConfig } from '../config/config.ts';
 import { LocalComputeDriver } from '../compute/local-driver.ts';
 import { AccountService } from '../core/accounts/account-service.ts';
+import { ReplayGuard } from '../core/accounts/replay-guard.ts';
 import { SecretBox } from '../core/accounts/secret-box.ts';
 import { TokenService } from '../core/accounts/token-service.ts';
 import { ImageService } from '../core/images/image-service.ts';
@@ -56,6 +57,7 @@ export async function createKiln(config: KilnConfig, log: Logger, opts: { withRu
     config,
     accounts: new AccountService(store.accounts, box),
     tokens: new TokenService(store.accounts, store.tokens),
+    replays: new ReplayGuard(store.replays, config.zenlayer.maxSkewSeconds, (err) => log.warn({ err }, 'pruning used signatures failed')),
     images,
     imageSharing: new ImageSharing({ store, config }, images),
     instances: new InstanceService({ store, nodeLivenessMs: 2 * config.jobs.leaseMs }),

@@ -55,7 +55,7 @@ export async function createKiln(config: KilnConfig, log: Logger, opts: { withRu
   const images = new ImageService({ store, config });
   const services: KilnServices = {
     config,
-    accounts: new AccountService(store.accounts, box),
+    accounts: new AccountService(store.accounts, box, config.auth.cacheMs),
     tokens: new TokenService(store.accounts, store.tokens),
     replays: new ReplayGuard(store.replays, config.zenlayer.maxSkewSeconds, (err) => log.warn({ err }, 'pruning used signatures failed')),
     images,

@@ -21,8 +21,8 @@ export interface KilnConfig {
     maxRedirects: number;
     timeoutMs: number;
     /**
-     * A download that receives less than minRateBytesPerS on average over any window of
-     * rateWindowMs fails (0 turns the check off); one that is not done after deadlineMs
+     * A download that receives less than minRateBytesPerS on average over a window of
+     * rateWindowMs (consecutive windows from its start) fails (0 turns the check off); one not done after deadlineMs
      * fails whatever its rate. Without them a server trickling bytes holds a worker forever.
      */
     minRateBytesPerS: number;

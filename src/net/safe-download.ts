@@ -23,7 +23,7 @@ export interface DownloadPolicy {
   maxRedirects: number;
   /** Applies to DNS resolution, connecting, and any idle gap while waiting or reading. */
   timeoutMs: number;
-  /** The whole download (redirects included) fails below this average rate over any rateWindowMs; 0 or absent: no minimum. */
+  /** The whole download (redirects included) fails when a window of rateWindowMs (consecutive, from the start) averages below this; 0 or absent: no minimum. */
   minRateBytesPerS?: number;
   rateWindowMs?: number;
   /** The whole download fails if not done within this; absent: no deadline. */

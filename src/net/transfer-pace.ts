@@ -5,7 +5,7 @@
 import { DownloadError } from './download-error.ts';
 
 export interface PaceLimits {
-  /** Below this average over any window, the download fails; 0 or absent turns it off. */
+  /** Below this average over a window (consecutive windows from the start), the download fails; 0 or absent turns it off. */
   minRateBytesPerS?: number;
   /** Length of each window the rate is measured over. */
   rateWindowMs?: number;

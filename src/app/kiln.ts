@@ -1,8 +1,9 @@
 import { join } from 'node:path';
 import type { Logger } from 'pino';
-import type { KilnConfig } from '../config/config.ts';
+import { ConfigError, type KilnConfig } from '../config/config.ts';
 import { LocalComputeDriver } from '../compute/local-driver.ts';
 import { AccountService } from '../core/accounts/account-service.ts';
+import { ReplayGuard } from '../core/accounts/replay-guard.ts';
 import { SecretBox } from '../core/accounts/secret-box.ts';
 import { TokenService } from '../core/accounts/token-service.ts';
 import { ImageService } from '../core/images/image-service.ts';
@@ -54,15 +55,25 @@ export async function createKiln(config: KilnConfig, log: Logger, opts: { withRu
   const images = new ImageService({ store, config });
   const services: KilnServices = {
     config,
-    accounts: new AccountService(store.accounts, box),
+    accounts: new AccountService(store.accounts, box, config.auth.cacheMs),
     tokens: new TokenService(store.accounts, store.tokens),
+    replays: new ReplayGuard(store.replays, config.zenlayer.maxSkewSeconds, (err) => log.warn({ err }, 'pruning used signatures failed')),
     images,
     imageSharing: new ImageSharing({ store, config }, images),
-    instances: new InstanceService({ store, nodeLivenessMs: 2 * config.jobs.leaseMs }),
+    instances: new InstanceService({
+      store,
+      nodeLivenessMs: 2 * config.jobs.leaseMs,
+      limits: {
+        maxDiskBytes: config.instances.maxDiskBytes,
+        maxDisksPerInstance: config.instances.maxDisksPerInstance,
+        perAccount: { instances: config.quotas.instancesPerAccount, disks: config.quotas.disksPerAccount, diskBytes: config.quotas.diskBytesPerAccount },
+      },
+    }),
   };
   let runner: JobRunner | undefined;
   if (opts.withRunner && config.jobs.concurrency > 0) {
     const compute = new LocalComputeDriver(join(config.dataDir, 'instances'));
+    if (config.jobs.lanes.instance > 0) await checkMaxDiskSize(compute, config, store, blobs);
     runner = new JobRunner(
       store,
       {
@@ -92,4 +103,16 @@ export async function createKiln(config: KilnConfig, log: Logger, opts: { withRu
       await closeSharedHashPool();
     },
   };
+}
+
+/** The API accepts disks up to KILN_MAX_DISK_GB: a node that deploys disks must be able to create one. */
+async function checkMaxDiskSize(compute: LocalComputeDriver, config: KilnConfig, store: MetadataStore, blobs: BlobStore): Promise<void> {
+  try {
+    await compute.checkCanCreate(config.instances.maxDiskBytes);
+  } catch (e) {
+    await store.close();
+    await blobs.close();
+    const why = e instanceof Error ? e.message : String(e);
+    throw new ConfigError([`KILN_MAX_DISK_GB: ${config.instances.maxDiskBytes / 1024 ** 3} GB is more than this node's disks can be (${why}); lower it`]);
+  }
 }

@@ -1,5 +1,6 @@
 import type { KilnConfig } from '../config/config.ts';
 import type { AccountService } from '../core/accounts/account-service.ts';
+import type { ReplayGuard } from '../core/accounts/replay-guard.ts';
 import type { TokenService } from '../core/accounts/token-service.ts';
 import type { ImageService } from '../core/images/image-service.ts';
 import type { ImageSharing } from '../core/images/image-sharing.ts';
@@ -10,6 +11,8 @@ export interface KilnServices {
   config: KilnConfig;
   accounts: AccountService;
   tokens: TokenService;
+  /** Signatures already used (Zenlayer), shared by every API process. */
+  replays: ReplayGuard;
   images: ImageService;
   /** Copies and the community catalogue of public images. */
   imageSharing: ImageSharing;

@@ -32,6 +32,30 @@ export async function main(argv: string[]): Promise<void> {
       }),
     );
 
+  // Operator commands on the store: a revoked key or token stops working in every process
+  // within KILN_AUTH_CACHE_MS (tokens at once: they are not cached).
+  const keys = account.command('keys').description('key pairs (UCloud PublicKey/PrivateKey, Zenlayer AccessKeyId/AccessKeyPassword)');
+  keys
+    .command('create <account>')
+    .description('add a key pair to an account (rotate: create, move clients, revoke the old one)')
+    .option('--json', 'print one JSON object')
+    .action((name: string, opts: { json?: boolean }) =>
+      withKiln(async (kiln) => {
+        const created = await kiln.services.accounts.addKey(name);
+        print(opts.json, created, `key pair for account ${created.accountId}\npublicKey:  ${created.publicKey}\nprivateKey: ${created.privateKey}`);
+      }),
+    );
+  keys
+    .command('revoke <publicKey>')
+    .description('delete a key pair; every server refuses it within KILN_AUTH_CACHE_MS')
+    .option('--json', 'print one JSON object')
+    .action((publicKey: string, opts: { json?: boolean }) =>
+      withKiln(async (kiln) => {
+        await kiln.services.accounts.revokeKey(publicKey);
+        print(opts.json, { revoked: publicKey }, `key ${publicKey} revoked; servers refuse it within ${kiln.config.auth.cacheMs} ms`);
+      }),
+    );
+
   const token = program.command('token').description('API tokens (Zenlayer `Authorization: Bearer`)');
   token
     .command('create')
@@ -42,6 +66,17 @@ export async function main(argv: string[]): Promise<void> {
       withKiln(async (kiln) => {
         const created = await kiln.services.tokens.create(opts.account);
         print(opts.json, created, `token for account ${created.accountId} (shown only once):\n${created.token}`);
+      }),
+    );
+
+  token
+    .command('revoke <token>')
+    .description('delete an API token; it stops working at once')
+    .option('--json', 'print one JSON object')
+    .action((value: string, opts: { json?: boolean }) =>
+      withKiln(async (kiln) => {
+        await kiln.services.tokens.revoke(value);
+        print(opts.json, { revoked: true }, 'token revoked');
       }),
     );
 

@@ -21,7 +21,7 @@ export async function serve(config: KilnConfig): Promise<void> {
   gcTimer.unref();
   await app.listen({ host: config.host, port: config.port });
   log.info(
-    { host: config.host, port: config.port, database: config.database.kind, blobs: kiln.blobs.location, node: config.nodeId, workers: config.jobs.concurrency },
+    { host: config.host, port: config.port, database: config.database.kind, blobs: kiln.blobs.location, node: config.nodeId, workers: config.jobs.lanes },
     'kiln listening',
   );
   const shutdown = async () => {
@@ -37,10 +37,10 @@ export async function serve(config: KilnConfig): Promise<void> {
 /** `kiln worker`: the job runner alone (no HTTP side), sharing the stores with the API processes. */
 export async function work(config: KilnConfig): Promise<void> {
   const log = pino({ level: config.logLevel });
-  if (config.jobs.concurrency === 0) throw new ConfigError(['KILN_WORKERS: a worker needs at least 1']);
+  if (config.jobs.concurrency === 0) throw new ConfigError(['KILN_WORKERS (or KILN_INSTANCE_WORKERS, KILN_IMPORT_WORKERS): a worker needs at least 1']);
   const kiln = await createKiln(config, log, { withRunner: true });
   kiln.runner?.start();
-  log.info({ node: config.nodeId, workers: config.jobs.concurrency, database: config.database.kind, blobs: kiln.blobs.location }, 'kiln worker running');
+  log.info({ node: config.nodeId, workers: config.jobs.lanes, database: config.database.kind, blobs: kiln.blobs.location }, 'kiln worker running');
   const shutdown = async () => {
     await kiln.close();
     process.exit(0);

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdir, open, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Disk, Manifest } from '../core/model.ts';
@@ -57,6 +58,26 @@ export class LocalComputeDriver implements ComputeDriver {
 
   async openDisk(disk: Disk): Promise<RawReader> {
     return RawReader.open(disk.path);
+  }
+
+  async checkCanCreate(sizeBytes: number): Promise<void> {
+    await mkdir(this.root, { recursive: true });
+    // A sparse file of that size costs no space; the filesystem refuses sizes past its
+    // largest file (EFBIG, e.g. 16 TiB on ext4) exactly as createDisk would.
+    const probe = join(this.root, `.size-probe-${randomBytes(4).toString('hex')}`);
+    try {
+      const fh = await open(probe, 'w');
+      try {
+        await fh.truncate(sizeBytes);
+      } finally {
+        await fh.close();
+      }
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code ?? String(e);
+      throw new Error(`cannot create a disk of ${sizeBytes} bytes under ${this.root} (${code})`, { cause: e });
+    } finally {
+      await rm(probe, { force: true });
+    }
   }
 
   async deleteInstance(instanceId: string): Promise<void> {

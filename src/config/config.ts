@@ -20,6 +20,14 @@ export interface KilnConfig {
     maxBytes: number;
     maxRedirects: number;
     timeoutMs: number;
+    /**
+     * A download that receives less than minRateBytesPerS on average over a window of
+     * rateWindowMs (consecutive windows from its start) fails (0 turns the check off); one not done after deadlineMs
+     * fails whatever its rate. Without them a server trickling bytes holds a worker forever.
+     */
+    minRateBytesPerS: number;
+    rateWindowMs: number;
+    deadlineMs: number;
   };
   disk: { chunkSize: number; maxVirtualSize: number; fsync: boolean };
   /** The metadata store: the SQLite file under dataDir unless a PostgreSQL URL is given. */
@@ -28,10 +36,31 @@ export interface KilnConfig {
   blobs: BlobConfig;
   /** This process's compute node: jobs that touch an instance's disks run on the node that holds them. */
   nodeId: string;
-  /** concurrency is how many jobs this process runs at once (KILN_WORKERS); 0 runs none. */
-  jobs: { leaseMs: number; heartbeatMs: number; pollMs: number; maxAttempts: number; concurrency: number };
+  /**
+   * concurrency is how many jobs this process runs at once, the sum of its lanes; 0 runs
+   * none. Each lane has its own workers, so imports (slow, remote, user-paced) can never
+   * hold the workers that deploy, release and capture instances.
+   */
+  jobs: {
+    leaseMs: number;
+    heartbeatMs: number;
+    pollMs: number;
+    maxAttempts: number;
+    concurrency: number;
+    lanes: { instance: number; import: number };
+  };
   gc: { intervalMs: number };
-  quotas: { customImagesPerAccount: number };
+  quotas: {
+    customImagesPerAccount: number;
+    /** Per account, across products: what one tenant may hold of the installation. */
+    instancesPerAccount: number;
+    disksPerAccount: number;
+    diskBytesPerAccount: number;
+  };
+  /** What one instance may ask for; workers check at start that their driver can create maxDiskBytes. */
+  instances: { maxDiskBytes: number; maxDisksPerInstance: number };
+  /** How long a process may keep using a key it looked up: the bound on how late a revocation bites. */
+  auth: { cacheMs: number };
   /** The Zenlayer Cloud API 2.0 dialect: its own regions, zones and instance types. */
   zenlayer: {
     /** How far X-ZC-Timestamp may be from the server clock, either way. */
@@ -113,8 +142,9 @@ export function loadConfig(env: Env = process.env): KilnConfig {
   }
 
   const dataDir = resolve(read.str('KILN_DATA_DIR', './data'));
-  // KILN_JOB_CONCURRENCY is the older name of KILN_WORKERS.
+  // KILN_JOB_CONCURRENCY is the older name of KILN_WORKERS, now the default of each lane.
   const workers = read.int('KILN_WORKERS', read.int('KILN_JOB_CONCURRENCY', 2, 1, 64), 0, 64);
+  const lanes = { instance: read.int('KILN_INSTANCE_WORKERS', workers, 0, 64), import: read.int('KILN_IMPORT_WORKERS', workers, 0, 64) };
   const nodeId = read.str('KILN_NODE_ID', hostname());
   if (!/^[A-Za-z0-9._-]{1,64}$/.test(nodeId)) problems.push(`KILN_NODE_ID: "${nodeId}" must be 1-64 letters, digits, dots, dashes or underscores`);
 
@@ -133,6 +163,9 @@ export function loadConfig(env: Env = process.env): KilnConfig {
       maxBytes: read.int('KILN_IMPORT_MAX_BYTES', 256 * GiB, 1, Number.MAX_SAFE_INTEGER),
       maxRedirects: read.int('KILN_IMPORT_MAX_REDIRECTS', 5, 0, 20),
       timeoutMs: read.int('KILN_IMPORT_TIMEOUT_MS', 30_000, 100, 3_600_000),
+      minRateBytesPerS: read.int('KILN_IMPORT_MIN_RATE_BYTES_PER_S', 128 * 1024, 0, Number.MAX_SAFE_INTEGER),
+      rateWindowMs: read.int('KILN_IMPORT_RATE_WINDOW_MS', 60_000, 100, 3_600_000),
+      deadlineMs: read.int('KILN_IMPORT_DEADLINE_MS', 6 * 3_600_000, 1000, 7 * 24 * 3_600_000),
     },
     disk: {
       chunkSize,
@@ -147,10 +180,23 @@ export function loadConfig(env: Env = process.env): KilnConfig {
       heartbeatMs: read.int('KILN_JOB_HEARTBEAT_MS', 3_000, 100, 600_000),
       pollMs: read.int('KILN_JOB_POLL_MS', 200, 10, 60_000),
       maxAttempts: read.int('KILN_JOB_MAX_ATTEMPTS', 3, 1, 100),
-      concurrency: workers,
+      concurrency: lanes.instance + lanes.import,
+      lanes,
     },
     gc: { intervalMs: read.int('KILN_GC_INTERVAL_MS', 600_000, 1000, 86_400_000) },
-    quotas: { customImagesPerAccount: read.int('KILN_CUSTOM_IMAGE_QUOTA', 1000, 0, 10_000_000) },
+    quotas: {
+      customImagesPerAccount: read.int('KILN_CUSTOM_IMAGE_QUOTA', 1000, 0, 10_000_000),
+      instancesPerAccount: read.int('KILN_INSTANCE_QUOTA', 100, 0, 10_000_000),
+      disksPerAccount: read.int('KILN_DISK_QUOTA', 400, 0, 100_000_000),
+      diskBytesPerAccount: read.int('KILN_DISK_QUOTA_GB', 64 * 1024, 0, 1024 ** 3) * GiB,
+    },
+    instances: {
+      // UCloud documents data disks up to 8000 GB (RetCode 8096); a larger cap must also fit
+      // the instance filesystem (ext4 stops at 16 TiB a file), which workers check at start.
+      maxDiskBytes: read.int('KILN_MAX_DISK_GB', 8000, 1, 1024 ** 2) * GiB,
+      maxDisksPerInstance: read.int('KILN_MAX_DISKS_PER_INSTANCE', 16, 1, 1024),
+    },
+    auth: { cacheMs: read.int('KILN_AUTH_CACHE_MS', 5_000, 0, 3_600_000) },
     zenlayer: {
       maxSkewSeconds: read.int('KILN_ZC_MAX_SKEW_SECONDS', 300, 1, 86_400),
       // Zone ids shaped like the vendor's (`asia-east-1a`, `na-us-la-2a` in the zec pages).

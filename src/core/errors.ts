@@ -21,6 +21,8 @@ export const ErrorCodes = [
   'GpuInstanceNotSupported',
   'QuotaExceeded',
   'NameTaken',
+  'InstanceQuotaExceeded',
+  'DiskQuotaExceeded',
   'PermissionDenied',
   'Internal',
 ] as const;

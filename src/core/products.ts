@@ -15,6 +15,12 @@ export interface ProductPolicy {
   gpuInstancesMayBeImaged: boolean;
   /** Whether a custom image name must be unique among an account's images of this product. */
   uniqueImageNames: boolean;
+  /**
+   * Whether deleting an image still being made cancels its job (UCloud: a stuck import
+   * must not hold its image and quota slot) or is refused (ZEC's CreateImage page: "The
+   * image cannot be deleted during the creation process").
+   */
+  deletingImageInCreationCancels: boolean;
 }
 
 const policies: Record<Product, ProductPolicy> = {
@@ -26,6 +32,7 @@ const policies: Record<Product, ProductPolicy> = {
     diskIdPrefix: { boot: 'bsi-', data: 'bsm-' },
     gpuInstancesMayBeImaged: true,
     uniqueImageNames: false,
+    deletingImageInCreationCancels: true,
   },
   compshare: {
     product: 'compshare',
@@ -35,6 +42,7 @@ const policies: Record<Product, ProductPolicy> = {
     diskIdPrefix: { boot: 'bsi-', data: 'bsm-' },
     gpuInstancesMayBeImaged: true,
     uniqueImageNames: true,
+    deletingImageInCreationCancels: true,
   },
   zec: {
     product: 'zec',
@@ -44,6 +52,7 @@ const policies: Record<Product, ProductPolicy> = {
     diskIdPrefix: { boot: 'disk-', data: 'disk-' },
     gpuInstancesMayBeImaged: false,
     uniqueImageNames: false,
+    deletingImageInCreationCancels: false,
   },
 };
 

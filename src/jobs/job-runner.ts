@@ -5,6 +5,7 @@ import type { KilnConfig } from '../config/config.ts';
 import type { Job, JobKind } from '../core/model.ts';
 import { LeaseLost, type JobLease, type MetadataStore, type Repositories } from '../core/ports/metadata-store.ts';
 import { PermanentJobError } from './job-errors.ts';
+import { laneKinds, laneNames, type LaneName } from './lanes.ts';
 
 export interface JobContext {
   signal: AbortSignal;
@@ -33,12 +34,14 @@ export interface JobHandler {
 /**
  * Polls the jobs table and runs jobs with leases and heartbeats. Any number of runners
  * (in `kiln serve` or separate `kiln worker` processes, on any host) can share one
- * table; each takes the jobs any node may run and those routed to its own node. The
- * loop never throws: errors are logged and the job retried or failed.
+ * table; each takes the jobs any node may run and those routed to its own node. Each
+ * lane (lanes.ts) claims only its own kinds up to its own concurrency. The loop never
+ * throws: errors are logged and the job retried or failed.
  */
 export class JobRunner {
   readonly owner = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
   private running = 0;
+  private readonly runningIn: Record<LaneName, number> = { instance: 0, import: 0 };
   private stopped = false;
   private timer: NodeJS.Timeout | undefined;
   private readonly active = new Map<string, AbortController>();
@@ -80,19 +83,20 @@ export class JobRunner {
 
   private async tick(): Promise<void> {
     try {
-      while (!this.stopped && this.running < this.config.concurrency) {
-        const job = await this.store.jobs.claim(this.owner, this.nodeId, this.config.leaseMs);
-        if (!job) break;
-        this.running++;
-        void this.execute(job).finally(() => {
-          this.running--;
-          // Waiters (stop) are released only when the last job ends, never dropped before.
-          if (this.running === 0) {
-            for (const r of this.idle) r();
-            this.idle.clear();
-          }
-          this.schedule(0);
-        });
+      for (const lane of laneNames) {
+        while (!this.stopped && this.runningIn[lane] < this.config.lanes[lane]) {
+          const job = await this.store.jobs.claim(this.owner, this.nodeId, this.config.leaseMs, laneKinds[lane]);
+          if (!job) break;
+          this.running++;
+          this.runningIn[lane]++;
+          void this.execute(job).finally(() => {
+            this.running--;
+            this.runningIn[lane]--;
+            if (this.running === 0) for (const r of this.idle) r();
+            if (this.running === 0) this.idle.clear();
+            this.schedule(0);
+          });
+        }
       }
     } catch (e) {
       this.log.error({ err: e }, 'job claim failed');
@@ -144,8 +148,9 @@ export class JobRunner {
     } catch (e) {
       const message = e instanceof Error ? e.message : String(e);
       if (e instanceof LeaseLost || (controller.signal.aborted && controller.signal.reason instanceof LeaseLost)) {
-        // Another worker owns the job now (or will): it must not be failed or requeued from here.
-        log.warn('job lease lost; leaving the job to its new owner');
+        // Another worker owns the job now (or will), or it was cancelled (its image was
+        // deleted): either way it must not be failed or requeued from here.
+        log.warn('job lease lost (taken over or cancelled); leaving the job');
       } else if (controller.signal.aborted && this.stopped) {
         // Shutting down: leave the lease to lapse so another worker resumes the job.
         log.warn('job interrupted by shutdown');

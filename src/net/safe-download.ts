@@ -7,6 +7,7 @@ import { parseAllowHosts } from './allow-hosts.ts';
 import { checkDestination, systemResolver, type Resolver } from './destination-policy.ts';
 import { openResponse } from './http-get.ts';
 import { saveBody } from './save-body.ts';
+import { startPace } from './transfer-pace.ts';
 import { checkUrl, type Scheme } from './url-policy.ts';
 
 export { DownloadError } from './download-error.ts';
@@ -22,6 +23,11 @@ export interface DownloadPolicy {
   maxRedirects: number;
   /** Applies to DNS resolution, connecting, and any idle gap while waiting or reading. */
   timeoutMs: number;
+  /** The whole download (redirects included) fails when a window of rateWindowMs (consecutive, from the start) averages below this; 0 or absent: no minimum. */
+  minRateBytesPerS?: number;
+  rateWindowMs?: number;
+  /** The whole download fails if not done within this; absent: no deadline. */
+  deadlineMs?: number;
 }
 
 export interface DownloadOptions {
@@ -40,6 +46,28 @@ export async function downloadToFile(
   destPath: string,
   policy: DownloadPolicy,
   opts: DownloadOptions = {},
+): Promise<{ bytes: number; contentType: string | null }> {
+  // Rate and deadline act through the signal every step below already honours.
+  const pace = startPace(policy, opts.signal);
+  try {
+    return await fetchToFile(url, destPath, policy, {
+      ...opts,
+      signal: pace.signal,
+      onProgress: (bytes, total) => {
+        pace.progress(bytes);
+        opts.onProgress?.(bytes, total);
+      },
+    });
+  } finally {
+    pace.stop();
+  }
+}
+
+async function fetchToFile(
+  url: string,
+  destPath: string,
+  policy: DownloadPolicy,
+  opts: DownloadOptions,
 ): Promise<{ bytes: number; contentType: string | null }> {
   const { signal } = opts;
   // Re-parsed here so a hand-written policy is normalised exactly like configuration.

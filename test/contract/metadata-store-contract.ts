@@ -3,6 +3,7 @@ import { describe, test } from 'node:test';
 import { KilnError } from '../../src/core/errors.ts';
 import type { Image } from '../../src/core/model.ts';
 import { LeaseLost, type MetadataStore } from '../../src/core/ports/metadata-store.ts';
+import type { Instance } from '../../src/core/model.ts';
 
 export type OpenStore = () => Promise<{ store: MetadataStore; cleanup(): Promise<void> }>;
 
@@ -16,6 +17,13 @@ function image(id: string, over: Partial<Image> = {}): Image {
     sourceInstanceId: null, parentImageId: null, visibility: 'private', attributes: {}, createdAt: now, updatedAt: now, ...over,
   };
 }
+
+function instance(id: string, accountId = 'a'): Instance {
+  const now = Date.now();
+  return { id, product: 'uhost', accountId, projectId: 'p', region: 'r', zone: 'z', name: 'n', state: 'running', operation: null, nodeId: null, imageId: 'i', cpu: 1, memoryMb: 1024, gpuType: null, gpuCount: 0, osType: 'Linux', osName: 'L', attributes: {}, createdAt: now, updatedAt: now };
+}
+
+const isCode = (code: string) => (e: unknown) => e instanceof KilnError && e.code === code;
 
 /** What every MetadataStore implementation must do, whatever engine is behind it. */
 export function metadataStoreContract(name: string, open: OpenStore): void {
@@ -96,6 +104,107 @@ export function metadataStoreContract(name: string, open: OpenStore): void {
       assert.equal((await s.jobs.get('job-r'))?.state, 'queued');
       await assert.rejects(s.jobs.finish(c.lease, 'succeeded', null), LeaseLost);
       assert.equal((await s.jobs.claim('w', 'n', 60_000))?.id, 'job-r');
+    }));
+
+    test('claims take only the kinds asked for; a requeued job goes behind work queued since', withStore(async (s) => {
+      await s.jobs.enqueue({ id: 'job-old', kind: 'import', payload: {} });
+      await new Promise((r) => setTimeout(r, 5));
+      await s.jobs.enqueue({ id: 'job-deploy', kind: 'materialize', payload: {} });
+      assert.equal((await s.jobs.claim('w', 'n', 60_000, ['capture', 'release']))?.id, undefined, 'no job of those kinds');
+      assert.equal(await s.jobs.claim('w', 'n', 60_000, []), undefined, 'no kinds, no job');
+      const deploy = (await s.jobs.claim('w', 'n', 60_000, ['materialize', 'release', 'capture']))!;
+      assert.equal(deploy.id, 'job-deploy', 'an instance lane never takes an import');
+      const old = (await s.jobs.claim('w', 'n', 60_000, ['import']))!;
+      assert.equal(old.id, 'job-old');
+      await new Promise((r) => setTimeout(r, 5));
+      await s.jobs.enqueue({ id: 'job-new', kind: 'import', payload: {} });
+      await new Promise((r) => setTimeout(r, 5));
+      await s.jobs.requeue(old.lease, 'transient');
+      assert.equal((await s.jobs.claim('w', 'n', 60_000, ['import']))?.id, 'job-new', 'newer work first');
+      const again = (await s.jobs.claim('w', 'n', 60_000))!;
+      assert.equal(again.id, 'job-old');
+      assert.equal(again.createdAt, old.createdAt, 'it keeps its creation time');
+    }));
+
+    test('cancelling an image\'s jobs ends them under their workers: no heartbeat, no commit, nothing pending', withStore(async (s) => {
+      await s.images.insert(image('img-x'), { uniqueName: false });
+      await s.jobs.enqueue({ id: 'job-x', kind: 'import', imageId: 'img-x', payload: {} });
+      await new Promise((r) => setTimeout(r, 5));
+      await s.jobs.enqueue({ id: 'job-other', kind: 'import', imageId: 'img-y', payload: {} });
+      const running = (await s.jobs.claim('w', 'n', 60_000))!;
+      assert.equal(running.id, 'job-x');
+      await s.chunks.addPending('job-x', [key(40)]);
+      const ended = await s.transaction(async (tx) => {
+        const jobs = await tx.jobs.cancelForImage('img-x', 'cancelled: deleted');
+        for (const j of jobs) await tx.chunks.clearPending(j.id);
+        await tx.images.delete((await tx.images.get('img-x'))!);
+        return jobs;
+      });
+      assert.deepEqual(ended.map((j) => j.id), ['job-x']);
+      const job = await s.jobs.get('job-x');
+      assert.equal(job?.state, 'failed');
+      assert.equal(job?.error, 'cancelled: deleted');
+      assert.equal(await s.jobs.heartbeat(running.lease, 60_000), false, 'its worker learns at its next heartbeat');
+      await assert.rejects(
+        s.transaction(async (tx) => {
+          await tx.images.markAvailable('img-x', { virtualSize: 4, chunkSize: 4, chunks: [key(40)], storedSize: 4 });
+          await tx.jobs.finish(running.lease, 'succeeded', null);
+        }),
+        LeaseLost,
+      );
+      assert.equal(await s.images.getManifest('img-x'), undefined);
+      assert.equal((await s.chunks.inUseAmong([key(40)])).size, 0, 'its pending chunks went with it');
+      assert.equal((await s.jobs.get('job-other'))?.state, 'queued', 'other images\' jobs are untouched');
+      assert.deepEqual(await s.jobs.cancelForImage('img-x', 'again'), [], 'a finished job is not cancelled twice');
+    }));
+
+    test('compute quotas: all or nothing, race-safe, named by the limit hit, released to zero at most', withStore(async (s) => {
+      const limits = { instances: 5, disks: 8, diskBytes: 1000 };
+      const one = { instances: 1, disks: 1, diskBytes: 100 };
+      const results = await Promise.allSettled(Array.from({ length: 20 }, () => s.transaction((tx) => tx.quota.takeCompute('acc-c', one, limits))));
+      assert.equal(results.filter((r) => r.status === 'fulfilled').length, 5);
+      for (const r of results) if (r.status === 'rejected') assert.ok(isCode('InstanceQuotaExceeded')(r.reason), String(r.reason));
+      assert.deepEqual(await s.quota.computeUsage('acc-c'), { instances: 5, disks: 5, diskBytes: 500 });
+      await s.quota.releaseCompute('acc-c', { instances: 2, disks: 2, diskBytes: 200 });
+      await assert.rejects(s.quota.takeCompute('acc-c', { instances: 1, disks: 6, diskBytes: 1 }, limits), isCode('DiskQuotaExceeded'));
+      await assert.rejects(s.quota.takeCompute('acc-c', { instances: 1, disks: 1, diskBytes: 701 }, limits), isCode('DiskQuotaExceeded'));
+      assert.deepEqual(await s.quota.computeUsage('acc-c'), { instances: 3, disks: 3, diskBytes: 300 }, 'a refused take takes nothing');
+      await s.quota.releaseCompute('acc-c', { instances: 10, disks: 10, diskBytes: 10_000 });
+      assert.deepEqual(await s.quota.computeUsage('acc-c'), { instances: 0, disks: 0, diskBytes: 0 });
+      assert.deepEqual(await s.quota.computeUsage('acc-none'), { instances: 0, disks: 0, diskBytes: 0 });
+    }));
+
+    test('deleting an instance says whether it was there, so quota is given back once', withStore(async (s) => {
+      await s.instances.insert(instance('ins-d'), []);
+      const deleted = await Promise.all([s.transaction((tx) => tx.instances.delete('ins-d')), s.transaction((tx) => tx.instances.delete('ins-d'))]);
+      assert.deepEqual(deleted.sort(), [false, true]);
+    }));
+
+    test('a signature is used once until it expires, whichever process asks; expired records are pruned', withStore(async (s) => {
+      const sig = 'a'.repeat(64);
+      const first = await Promise.all(Array.from({ length: 10 }, () => s.replays.firstUse(sig, 60_000)));
+      assert.equal(first.filter(Boolean).length, 1, 'exactly one of concurrent uses wins');
+      assert.equal(await s.replays.firstUse(sig, 60_000), false);
+      assert.equal(await s.replays.firstUse('b'.repeat(64), 150), true);
+      await new Promise((r) => setTimeout(r, 250));
+      assert.equal(await s.replays.firstUse('b'.repeat(64), 150), true, 'an expired record is taken over');
+      await new Promise((r) => setTimeout(r, 250));
+      assert.equal(await s.replays.prune(), 1, 'only the expired record goes');
+      assert.equal(await s.replays.firstUse(sig, 60_000), false);
+    }));
+
+    test('key pairs and tokens can be added and revoked', withStore(async (s) => {
+      await s.accounts.create({ id: 'acc-k', name: 'k', isAdmin: false, projectId: 'org-k', key: { publicKey: 'pub-1', accountId: 'acc-k', privateKeySealed: 'x' } });
+      await s.accounts.addKey({ publicKey: 'pub-2', accountId: 'acc-k', privateKeySealed: 'y' });
+      assert.equal((await s.accounts.key('pub-2'))?.accountId, 'acc-k');
+      assert.equal(await s.accounts.deleteKey('pub-1'), true);
+      assert.equal(await s.accounts.deleteKey('pub-1'), false);
+      assert.equal(await s.accounts.key('pub-1'), undefined);
+      assert.equal((await s.accounts.key('pub-2'))?.privateKeySealed, 'y', 'the other key still works');
+      await s.tokens.insert('f'.repeat(64), 'acc-k');
+      assert.equal(await s.tokens.delete('f'.repeat(64)), true);
+      assert.equal(await s.tokens.accountOf('f'.repeat(64)), undefined);
+      assert.equal(await s.tokens.delete('f'.repeat(64)), false);
     }));
 
     test('markAvailable and markFailed act only on an image still being made', withStore(async (s) => {

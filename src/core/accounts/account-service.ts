@@ -21,13 +21,16 @@ export interface KeyOwner {
 /** Accounts, their default project and key pairs; one key pair signs every dialect. */
 export class AccountService {
   // Decrypting a key per request is cheap, but the cache keeps the hot path to a map lookup.
-  private readonly keyCache = new Map<string, KeyOwner>();
+  // Entries live at most `keyCacheMs`: a key revoked by another process (the CLI) stops
+  // working here within that bound, without any message between processes.
+  private readonly keyCache = new Map<string, { owner: KeyOwner; until: number }>();
   // An account's default project never changes once created, so it is safe to remember.
   private readonly defaultProjects = new Map<string, string>();
 
   constructor(
     private readonly accounts: AccountRepo,
     private readonly box: SecretBox,
+    private readonly keyCacheMs = 5_000,
   ) {}
 
   async create(name: string, opts: { isAdmin?: boolean; publicKey?: string; privateKey?: string } = {}): Promise<CreatedAccount> {
@@ -51,16 +54,40 @@ export class AccountService {
 
   /** The account and private key behind a public key, or undefined if unknown. */
   async keyOwner(publicKey: string): Promise<KeyOwner | undefined> {
+    // A monotonic clock: the bound is a span of this process's time, not a moment.
+    const now = performance.now();
     const cached = this.keyCache.get(publicKey);
-    if (cached) return cached;
+    if (cached && cached.until > now) return cached.owner;
+    this.keyCache.delete(publicKey);
     const key = await this.accounts.key(publicKey);
     if (!key) return undefined;
     const account = await this.accounts.byId(key.accountId);
     if (!account) return undefined;
     const owner = { accountId: account.id, accountName: account.name, privateKey: this.box.open(key.privateKeySealed) };
-    if (this.keyCache.size > 10_000) this.keyCache.clear();
-    this.keyCache.set(publicKey, owner);
+    if (this.keyCacheMs > 0) {
+      if (this.keyCache.size > 10_000) this.keyCache.clear();
+      this.keyCache.set(publicKey, { owner, until: now + this.keyCacheMs });
+    }
     return owner;
+  }
+
+  /** Adds a key pair to the named account (to rotate: add one, move clients, revoke the old). */
+  async addKey(accountName: string): Promise<{ accountId: string; publicKey: string; privateKey: string }> {
+    const account = await this.accounts.byName(accountName);
+    if (!account) throw new KilnError('AccountNotFound', `account ${accountName} does not exist`);
+    const publicKey = randomBytes(24).toString('base64url');
+    const privateKey = randomBytes(32).toString('hex');
+    await this.accounts.addKey({ publicKey, accountId: account.id, privateKeySealed: this.box.seal(privateKey) });
+    return { accountId: account.id, publicKey, privateKey };
+  }
+
+  /**
+   * Deletes a key pair. This process forgets it at once; every other process within its
+   * key cache lifetime (KILN_AUTH_CACHE_MS).
+   */
+  async revokeKey(publicKey: string): Promise<void> {
+    if (!(await this.accounts.deleteKey(publicKey))) throw new KilnError('AccountNotFound', `no key ${publicKey}`);
+    this.keyCache.delete(publicKey);
   }
 
   /** Resolves the project a request acts in: the named one (if the account owns it) or the default. */

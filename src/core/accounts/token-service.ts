@@ -24,6 +24,11 @@ export class TokenService {
     return { token, accountId: account.id };
   }
 
+  /** Deletes a token; it is looked up on every request, so it stops working at once everywhere. */
+  async revoke(token: string): Promise<void> {
+    if (!(await this.tokens.delete(digest(token)))) throw new KilnError('AccountNotFound', 'no such token (it may have been revoked already)');
+  }
+
   /** The account a token belongs to, or undefined for an unknown token. */
   async owner(token: string): Promise<TokenOwner | undefined> {
     // Looked up by hash, so response time does not depend on how much of a guess matched.

@@ -251,19 +251,28 @@ export class ImageService {
     return this.d.store.images.listByParent(imageId);
   }
 
-  /** Deletes a custom image and its snapshots; refused while it is being made. */
+  /**
+   * Deletes a custom image and its snapshots. An image still being made is either refused
+   * or, where the product allows it, deleted with its job cancelled in the same
+   * transaction: the job's worker loses its lease and stops, and can commit nothing.
+   */
   async terminate(p: Principal, product: Product, id: string): Promise<void> {
     const image = await this.getOwned(p, product, id);
     if (image.kind !== 'custom') throw new KilnError('ImageNotCustom', `image ${id} is not a custom image`, 'ImageId');
     await this.d.store.transaction(async (tx) => {
       const fresh = await tx.images.get(id);
       if (!fresh) throw new KilnError('ImageNotFound', `image ${id} does not exist`, 'ImageId');
-      if (fresh.state === 'making') throw new KilnError('ImageBusy', `image ${id} is still being made and cannot be deleted yet`, 'ImageId');
+      const making = fresh.state === 'making';
+      if (making && !policyOf(product).deletingImageInCreationCancels) {
+        throw new KilnError('ImageBusy', `image ${id} is still being made and cannot be deleted yet`, 'ImageId');
+      }
       // Quota row before counter rows, the order every other writer takes them in, so
       // concurrent creates and deletes cannot deadlock on PostgreSQL.
       await tx.quota.release(p.accountId, product);
       for (const snap of await tx.images.listByParent(id)) await tx.images.delete(snap);
       await tx.images.delete(fresh);
+      // Then the job, after the image row, as a job's commit takes them (image, instance, job).
+      if (making) await cancelJobsOf(tx, fresh);
     });
   }
 
@@ -308,6 +317,18 @@ export class ImageService {
       remainingSeconds: remaining === null ? null : Math.ceil(remaining),
     };
   }
+}
+
+/**
+ * Ends the jobs making an image and undoes what they held: a capture's hold on its
+ * instance (taken before the job row, in the order a capture's commit takes them), and
+ * their pending chunk records, so nothing of theirs is left for garbage collection to keep.
+ */
+async function cancelJobsOf(tx: Repositories, image: Image): Promise<void> {
+  if (image.sourceInstanceId !== null) {
+    await tx.instances.transition(image.sourceInstanceId, { states: ['stopped'], operation: 'imaging' }, { operation: null });
+  }
+  for (const job of await tx.jobs.cancelForImage(image.id, `cancelled: image ${image.id} was deleted`)) await tx.chunks.clearPending(job.id);
 }
 
 /** Neutral facts about a capture's source that dialects may show (e.g. the GPU model). */

@@ -1,7 +1,7 @@
 import { KilnError } from '../errors.ts';
 import { newId } from '../ids.ts';
 import type { Attributes, Disk, Instance, Principal } from '../model.ts';
-import type { MetadataStore } from '../ports/metadata-store.ts';
+import type { ComputeUse, MetadataStore } from '../ports/metadata-store.ts';
 import { policyOf, type Product } from '../products.ts';
 import { visibleTo } from '../images/image-service.ts';
 
@@ -13,6 +13,8 @@ export interface DiskRequest {
   sizeGb: number;
   /** A data disk may start from a snapshot taken with a custom image. */
   snapshotId?: string;
+  /** The caller's name for this disk's size, named when the size is refused (`Disks.1.Size`). */
+  sizeParam?: string;
 }
 
 export interface CreateInstanceRequest {
@@ -28,10 +30,19 @@ export interface CreateInstanceRequest {
   attributes?: Attributes;
 }
 
+export interface InstanceLimits {
+  /** The largest disk any worker's driver can create (checked when a worker starts). */
+  maxDiskBytes: number;
+  maxDisksPerInstance: number;
+  /** What one account may hold, across products. */
+  perAccount: ComputeUse;
+}
+
 export interface InstanceDeps {
   store: MetadataStore;
   /** A node is live while its workers beat within this window. */
   nodeLivenessMs: number;
+  limits: InstanceLimits;
 }
 
 /**
@@ -43,7 +54,38 @@ export class InstanceService {
   constructor(private readonly d: InstanceDeps) {}
 
   async create(p: Principal, product: Product, req: CreateInstanceRequest): Promise<Instance> {
+    return (await this.createMany(p, product, [req]))[0]!;
+  }
+
+  /**
+   * Creates instances all or nothing: the account's quota is taken for all of them in the
+   * transaction that inserts them, so a batch either fits or leaves nothing behind.
+   */
+  async createMany(p: Principal, product: Product, reqs: CreateInstanceRequest[]): Promise<Instance[]> {
+    const planned: { instance: Instance; disks: Disk[] }[] = [];
+    for (const req of reqs) planned.push(await this.plan(p, product, req));
+    const use: ComputeUse = {
+      instances: planned.length,
+      disks: planned.reduce((n, x) => n + x.disks.length, 0),
+      diskBytes: planned.reduce((n, x) => n + x.disks.reduce((m, d) => m + d.sizeBytes, 0), 0),
+    };
+    await this.d.store.transaction(async (tx) => {
+      await tx.quota.takeCompute(p.accountId, use, this.d.limits.perAccount);
+      for (const { instance, disks } of planned) {
+        // The live node with the fewest instances, counting those this batch placed; with
+        // none alive, the first worker to take the deployment job places it on its own node.
+        instance.nodeId = (await tx.nodes.leastLoaded(this.d.nodeLivenessMs)) ?? null;
+        await tx.instances.insert(instance, disks);
+        await tx.jobs.enqueue({ id: newId('job-'), kind: 'materialize', instanceId: instance.id, nodeId: instance.nodeId, payload: {} });
+      }
+    });
+    return planned.map((x) => x.instance);
+  }
+
+  /** Checks one request and shapes its instance and disks, without writing anything. */
+  private async plan(p: Principal, product: Product, req: CreateInstanceRequest): Promise<{ instance: Instance; disks: Disk[] }> {
     const policy = policyOf(product);
+    const { maxDiskBytes, maxDisksPerInstance } = this.d.limits;
     const image = await this.d.store.images.get(req.imageId);
     if (!image || image.kind === 'snapshot' || !visibleTo(image, p, product)) {
       throw new KilnError('ImageNotFound', `image ${req.imageId} does not exist`, 'ImageId');
@@ -51,6 +93,9 @@ export class InstanceService {
     if (image.state !== 'available') throw new KilnError('ImageNotAvailable', `image ${image.id} is not available (${image.state})`, 'ImageId');
     const bootReqs = req.disks.filter((x) => x.isBoot);
     if (bootReqs.length !== 1) throw new KilnError('InvalidParameter', 'exactly one disk must be the system disk', 'Disks');
+    if (req.disks.length > maxDisksPerInstance) {
+      throw new KilnError('InvalidParameter', `an instance may have at most ${maxDisksPerInstance} disks, not ${req.disks.length}`, 'Disks');
+    }
     const now = Date.now();
     const instance: Instance = {
       id: newId(policy.instanceIdPrefix),
@@ -62,9 +107,7 @@ export class InstanceService {
       name: req.name,
       state: 'initializing',
       operation: null,
-      // The live node with the fewest instances; with none alive, the first worker to
-      // take the deployment job places it on its own node.
-      nodeId: (await this.d.store.nodes.leastLoaded(this.d.nodeLivenessMs)) ?? null,
+      nodeId: null,
       imageId: image.id,
       cpu: req.cpu,
       memoryMb: req.memoryMb,
@@ -90,6 +133,11 @@ export class InstanceService {
         minSize = snap.virtualSize;
       }
       const sizeBytes = Math.max(dr.sizeGb * GiB, minSize);
+      // Checked here rather than found out by the driver (EFBIG) after the instance exists.
+      if (sizeBytes > maxDiskBytes) {
+        const why = sizeBytes > dr.sizeGb * GiB ? `its source needs ${Math.ceil(sizeBytes / GiB)} GB` : `${dr.sizeGb} GB was asked for`;
+        throw new KilnError('InvalidParameter', `a disk may be at most ${Math.floor(maxDiskBytes / GiB)} GB; ${why}`, dr.sizeParam ?? 'Disks');
+      }
       disks.push({
         id: newId(dr.isBoot ? policy.diskIdPrefix.boot : policy.diskIdPrefix.data),
         instanceId: instance.id,
@@ -102,11 +150,7 @@ export class InstanceService {
         sourceImageId: source,
       });
     }
-    await this.d.store.transaction(async (tx) => {
-      await tx.instances.insert(instance, disks);
-      await tx.jobs.enqueue({ id: newId('job-'), kind: 'materialize', instanceId: instance.id, nodeId: instance.nodeId, payload: {} });
-    });
-    return instance;
+    return { instance, disks };
   }
 
   async get(p: Principal, product: Product, id: string): Promise<Instance> {
@@ -159,7 +203,10 @@ export class InstanceService {
       throw new KilnError('InstanceBusy', `instance ${id} is busy (${i.operation ?? i.state}); try again when it finishes`);
     }
     await this.d.store.transaction(async (tx) => {
-      await tx.instances.delete(id);
+      const disks = await tx.instances.disks(id);
+      // Released only by the call that deleted the row, so a repeated terminate gives nothing back twice.
+      if (!(await tx.instances.delete(id))) return;
+      await tx.quota.releaseCompute(i.accountId, { instances: 1, disks: disks.length, diskBytes: disks.reduce((n, d) => n + d.sizeBytes, 0) });
       // Its disks go with a job on its node (none to remove if it was never placed).
       if (i.nodeId !== null) await tx.jobs.enqueue({ id: newId('job-'), kind: 'release', instanceId: id, nodeId: i.nodeId, payload: {} });
     });

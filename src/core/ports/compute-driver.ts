@@ -14,6 +14,12 @@ export interface ComputeDriver {
   materialize(path: string, manifest: Manifest, blobs: BlobStore, onProgress?: (done: number, total: number) => void, signal?: AbortSignal): Promise<void>;
   /** A reader over a stopped instance's disk. */
   openDisk(disk: Disk): Promise<DiskReader>;
+  /**
+   * Throws unless this node can create a disk of `sizeBytes` (e.g. the filesystem's
+   * largest file); run at start so the largest size the API accepts is one every
+   * worker can create.
+   */
+  checkCanCreate(sizeBytes: number): Promise<void>;
   /** Removes every disk of the instance; removing a missing instance is not an error. */
   deleteInstance(instanceId: string): Promise<void>;
 }

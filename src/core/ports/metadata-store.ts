@@ -26,6 +26,7 @@ export interface Repositories {
   chunks: ChunkReferences;
   leases: NamedLeases;
   nodes: NodeRegistry;
+  replays: SignatureReplays;
 }
 
 export interface ImageQuery {
@@ -140,13 +141,30 @@ export interface InstanceRepository {
   setDiskPath(diskId: string, path: string): Promise<void>;
   /** How many existing instances were created from each of the given images. */
   countByImage(imageIds: string[]): Promise<Map<string, number>>;
-  delete(id: string): Promise<void>;
+  /** Deletes the instance and its disk rows; false if it was already gone (so callers release once). */
+  delete(id: string): Promise<boolean>;
+}
+
+/** An amount of compute an account holds or asks for. */
+export interface ComputeUse {
+  instances: number;
+  disks: number;
+  diskBytes: number;
 }
 
 export interface QuotaRepository {
   /** Takes one custom-image slot; throws QuotaExceeded when the account has `limit` already. */
   take(accountId: string, product: string, limit: number): Promise<void>;
   release(accountId: string, product: string): Promise<void>;
+  /**
+   * Adds `use` to what the account holds, all or nothing: throws InstanceQuotaExceeded or
+   * DiskQuotaExceeded (disk count or provisioned bytes) when that would pass `limits`.
+   */
+  takeCompute(accountId: string, use: ComputeUse, limits: ComputeUse): Promise<void>;
+  /** Gives back what takeCompute took (never below zero). */
+  releaseCompute(accountId: string, use: ComputeUse): Promise<void>;
+  /** What the account holds now. */
+  computeUsage(accountId: string): Promise<ComputeUse>;
 }
 
 export interface AccountRow {
@@ -168,6 +186,10 @@ export interface AccountRepository {
   byId(id: string): Promise<AccountRow | undefined>;
   anyAdmin(): Promise<AccountRow | undefined>;
   key(publicKey: string): Promise<KeyRow | undefined>;
+  /** Adds another key pair to an existing account (rotation: add the new, then revoke the old). */
+  addKey(key: KeyRow): Promise<void>;
+  /** Deletes a key pair; false if there was none. */
+  deleteKey(publicKey: string): Promise<boolean>;
   defaultProject(accountId: string): Promise<string | undefined>;
   projectBelongsTo(projectId: string, accountId: string): Promise<boolean>;
 }
@@ -175,6 +197,8 @@ export interface AccountRepository {
 export interface TokenRepository {
   insert(tokenSha256: string, accountId: string): Promise<void>;
   accountOf(tokenSha256: string): Promise<string | undefined>;
+  /** Deletes a token; false if there was none. */
+  delete(tokenSha256: string): Promise<boolean>;
 }
 
 /** What a worker holds while it runs a job: without a live lease it may not commit. */
@@ -196,10 +220,12 @@ export interface NewJob {
 export interface JobQueue {
   enqueue(job: NewJob): Promise<void>;
   /**
-   * Claims the oldest runnable job this node may run (queued, or running with a lapsed
-   * lease), with a fresh lease token and a deadline on the database clock.
+   * Claims the runnable job (queued, or running with a lapsed lease) this node may run
+   * that has waited longest in the queue, of `kinds` only when given, with a fresh lease
+   * token and a deadline on the database clock. Queue order is by when a job was last
+   * (re)queued, so a job that keeps failing goes behind newer work each time.
    */
-  claim(owner: string, nodeId: string, leaseMs: number): Promise<(Job & { lease: JobLease }) | undefined>;
+  claim(owner: string, nodeId: string, leaseMs: number, kinds?: readonly JobKind[]): Promise<(Job & { lease: JobLease }) | undefined>;
   /** Renews the lease and records progress; false when the lease was lost. */
   heartbeat(lease: JobLease, leaseMs: number, progress?: { done: number; total: number }): Promise<boolean>;
   /**
@@ -207,8 +233,14 @@ export interface JobQueue {
    * otherwise, so a commit in the same transaction rolls back (fencing).
    */
   finish(lease: JobLease, state: 'succeeded' | 'failed', error: string | null): Promise<void>;
-  /** Gives the job back to the queue after a transient failure (no-op without the lease). */
+  /** Gives the job back to the queue, at its back, after a transient failure (no-op without the lease). */
   requeue(lease: JobLease, error: string): Promise<void>;
+  /**
+   * Ends every unfinished job making `imageId` as failed with `reason`, whoever holds it:
+   * its worker's next heartbeat or commit fails (the lease token is gone) and it stops.
+   * Returns the jobs it ended, so the caller can undo what they held.
+   */
+  cancelForImage(imageId: string, reason: string): Promise<Job[]>;
   get(id: string): Promise<Job | undefined>;
   latestForImage(imageId: string): Promise<Job | undefined>;
   countByState(): Promise<Record<string, number>>;
@@ -260,6 +292,22 @@ export interface NodeRegistry {
   beat(nodeId: string): Promise<void>;
   /** The live node (seen within `liveWithinMs`) holding the fewest instances, if any. */
   leastLoaded(liveWithinMs: number): Promise<string | undefined>;
+}
+
+/**
+ * Signatures already accepted (Zenlayer's signature leaves the action unsigned, so a
+ * replay could change it). Shared by every API process through the store; expiry is on
+ * the database clock.
+ */
+export interface SignatureReplays {
+  /**
+   * Records `signature` as used for `ttlMs`; true if it was not in use already (an
+   * expired record counts as unused), false if it is a replay. Insert-or-fail: of two
+   * concurrent calls with one signature, exactly one gets true.
+   */
+  firstUse(signature: string, ttlMs: number): Promise<boolean>;
+  /** Drops expired records; returns how many. */
+  prune(): Promise<number>;
 }
 
 /** A worker's lease on its job lapsed (another worker may own the job now): it must not commit. */

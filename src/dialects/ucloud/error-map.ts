@@ -23,6 +23,10 @@ export const ucloudRetCodeFor: Record<ErrorCode, number> = {
   DiskNotFound: 8906, // host disk information error
   GpuInstanceNotSupported: UCloudRetCode.PermissionDenied,
   QuotaExceeded: 8095,
+  // 8095 is the UHost "quota insufficient" answer for creates of any kind (CreateUHostInstance's
+  // MinCount/MaxCount pages: 配额不足时，返回错误).
+  InstanceQuotaExceeded: 8095,
+  DiskQuotaExceeded: 8095,
   NameTaken: UCloudRetCode.ParamError,
   PermissionDenied: UCloudRetCode.PermissionDenied,
   Internal: 150,

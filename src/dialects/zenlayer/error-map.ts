@@ -26,6 +26,9 @@ export const zenlayerErrorFor: Record<ErrorCode, { status: number; code: string 
   DiskNotFound: { status: 404, code: ZcCode.ResourceNotFound },
   GpuInstanceNotSupported: { status: 400, code: 'OPERATION_DENIED_GPU_INSTANCE_NOT_SUPPORT' },
   QuotaExceeded: { status: 400, code: 'INVALID_IMAGE_QUOTA_EXCEED' },
+  // The ZEC pages document no instance or disk quota codes; named like the image one.
+  InstanceQuotaExceeded: { status: 400, code: 'INVALID_INSTANCE_QUOTA_EXCEED' },
+  DiskQuotaExceeded: { status: 400, code: 'INVALID_DISK_QUOTA_EXCEED' },
   NameTaken: { status: 400, code: ZcCode.InvalidParameterValue },
   PermissionDenied: { status: 403, code: ZcCode.UnauthorizedOperation },
   Internal: { status: 500, code: ZcCode.InternalServerError },

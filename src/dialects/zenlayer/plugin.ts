@@ -45,6 +45,7 @@ export function zenlayerDialect(services: KilnServices, metrics: RequestMetrics)
         const caller = await authenticateZc(request.headers, raw, {
           accounts: services.accounts,
           tokens: services.tokens,
+          replays: services.replays,
           maxSkewSeconds: services.config.zenlayer.maxSkewSeconds,
         });
         // Unknown services and actions are reported only to authenticated callers.

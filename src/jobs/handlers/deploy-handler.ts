@@ -20,18 +20,29 @@ export class DeployHandler implements JobHandler {
       throw new PermanentJobError(`instance ${instanceId} is placed on another node`);
     }
     const disks = await this.d.store.instances.disks(instanceId);
-    for (const disk of disks) {
-      ctx.signal.throwIfAborted();
-      const path = await this.d.compute.createDisk(instanceId, disk.index, disk.sizeBytes);
-      await this.d.store.instances.setDiskPath(disk.id, path);
-      if (!disk.sourceImageId) continue;
-      const manifest = await this.d.store.images.getManifest(disk.sourceImageId);
-      if (!manifest) throw new PermanentJobError(`image ${disk.sourceImageId} has no data`);
-      // Held as pending while read, so a delete of the image meanwhile cannot let garbage
-      // collection take chunks from under us; re-read after, in case it already happened.
-      await this.d.store.chunks.addPending(job.id, manifest.chunks.filter((c): c is string => c !== null));
-      if (!(await this.d.store.images.getManifest(disk.sourceImageId))) throw new PermanentJobError(`image ${disk.sourceImageId} was deleted`);
-      await this.d.compute.materialize(path, manifest, this.d.blobs, (done, total) => ctx.progress(done, total), ctx.signal);
+    try {
+      for (const disk of disks) {
+        ctx.signal.throwIfAborted();
+        const path = await this.createDisk(instanceId, disk.index, disk.sizeBytes);
+        await this.d.store.instances.setDiskPath(disk.id, path);
+        if (!disk.sourceImageId) continue;
+        const manifest = await this.d.store.images.getManifest(disk.sourceImageId);
+        if (!manifest) throw new PermanentJobError(`image ${disk.sourceImageId} has no data`);
+        // Held as pending while read, so a delete of the image meanwhile cannot let garbage
+        // collection take chunks from under us; re-read after, in case it already happened.
+        await this.d.store.chunks.addPending(job.id, manifest.chunks.filter((c): c is string => c !== null));
+        if (!(await this.d.store.images.getManifest(disk.sourceImageId))) throw new PermanentJobError(`image ${disk.sourceImageId} was deleted`);
+        await this.d.compute.materialize(path, manifest, this.d.blobs, (done, total) => ctx.progress(done, total), ctx.signal);
+      }
+    } catch (e) {
+      // A failed attempt leaves no disk behind: a retry creates them again, and a deploy
+      // that fails for good leaves the instance `install_fail` with nothing on the node.
+      // Not when aborted: the lease lapsed (another worker may be deploying it now) or
+      // this worker is shutting down (the next one starts over anyway).
+      // Should removal itself fail, the attempt's own error is the one worth reporting; the
+      // release job that terminating the instance enqueues removes the disks again.
+      if (!ctx.signal.aborted) await this.removeDisks(instanceId, disks.map((x) => x.id)).catch(() => undefined);
+      throw e;
     }
     await ctx.commit(async (tx) => {
       await tx.instances.transition(instanceId, { states: ['initializing'], operation: null }, { state: 'running' });
@@ -40,5 +51,20 @@ export class DeployHandler implements JobHandler {
 
   async fail(job: Job, _reason: string, tx: Repositories): Promise<void> {
     await tx.instances.transition(job.instanceId!, { states: ['initializing'], operation: null }, { state: 'install_fail' });
+  }
+
+  private async createDisk(instanceId: string, index: number, sizeBytes: number): Promise<string> {
+    try {
+      return await this.d.compute.createDisk(instanceId, index, sizeBytes);
+    } catch (e) {
+      // Too large for this node's filesystem: no retry will change that.
+      if ((e as NodeJS.ErrnoException).code === 'EFBIG') throw new PermanentJobError(`disk ${index} of ${sizeBytes} bytes is larger than this node can create`);
+      throw e;
+    }
+  }
+
+  private async removeDisks(instanceId: string, diskIds: string[]): Promise<void> {
+    await this.d.compute.deleteInstance(instanceId);
+    for (const id of diskIds) await this.d.store.instances.setDiskPath(id, '');
   }
 }

@@ -36,6 +36,18 @@ export class KyselyAccountRepository implements AccountRepository {
     return r ? { publicKey: r.public_key, accountId: r.account_id, privateKeySealed: r.private_key_sealed } : undefined;
   }
 
+  async addKey(key: KeyRow): Promise<void> {
+    await this.db
+      .insertInto('api_keys')
+      .values({ public_key: key.publicKey, account_id: key.accountId, private_key_sealed: key.privateKeySealed, created_at: Date.now() })
+      .execute();
+  }
+
+  async deleteKey(publicKey: string): Promise<boolean> {
+    const res = await this.db.deleteFrom('api_keys').where('public_key', '=', publicKey).executeTakeFirst();
+    return Number(res.numDeletedRows) === 1;
+  }
+
   async defaultProject(accountId: string): Promise<string | undefined> {
     const r = await this.db
       .selectFrom('projects')

@@ -11,14 +11,20 @@ import { withStatementCache } from './statement-cache.ts';
 import * as m001 from './migrations/001_initial.ts';
 import * as m002 from './migrations/002_api_tokens.ts';
 import * as m003 from './migrations/003_scale_out.ts';
+import * as m004 from './migrations/004_job_queue_order.ts';
+import * as m005 from './migrations/005_compute_usage.ts';
 import * as m006 from './migrations/006_catalogue_versions.ts';
+import * as m007 from './migrations/007_signature_replays.ts';
 
 /** Migrations are listed here rather than read from a folder so they survive bundling. */
 const migrations: Record<string, Migration> = {
   '001_initial': m001,
   '002_api_tokens': m002,
   '003_scale_out': m003,
+  '004_job_queue_order': m004,
+  '005_compute_usage': m005,
   '006_catalogue_versions': m006,
+  '007_signature_replays': m007,
 };
 
 class StaticMigrationProvider implements MigrationProvider {

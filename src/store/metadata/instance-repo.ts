@@ -111,10 +111,11 @@ export class KyselyInstanceRepository implements InstanceRepository {
     return out;
   }
 
-  async delete(id: string): Promise<void> {
-    await inTransaction(this.db, async (trx) => {
+  async delete(id: string): Promise<boolean> {
+    return inTransaction(this.db, async (trx) => {
       await trx.deleteFrom('disks').where('instance_id', '=', id).execute();
-      await trx.deleteFrom('instances').where('id', '=', id).execute();
+      const res = await trx.deleteFrom('instances').where('id', '=', id).executeTakeFirst();
+      return Number(res.numDeletedRows) === 1;
     });
   }
 }

@@ -38,6 +38,7 @@ export class KyselyJobQueue implements JobQueue {
 
   async enqueue(j: NewJob): Promise<void> {
     const now = Date.now();
+    const queuedAt = dbNowMs(this.engine);
     await this.db
       .insertInto('jobs')
       .values({
@@ -56,22 +57,27 @@ export class KyselyJobQueue implements JobQueue {
         progress_total: 0,
         error: null,
         created_at: now,
+        queued_at: queuedAt,
         started_at: null,
         updated_at: now,
       })
       .execute();
   }
 
-  async claim(owner: string, nodeId: string, leaseMs: number): Promise<(Job & { lease: JobLease }) | undefined> {
+  async claim(owner: string, nodeId: string, leaseMs: number, kinds?: readonly JobKind[]): Promise<(Job & { lease: JobLease }) | undefined> {
+    if (kinds !== undefined && kinds.length === 0) return undefined;
     const now = dbNowMs(this.engine);
     const token = randomBytes(12).toString('hex');
-    const claimable = this.db
+    let claimable = this.db
       .selectFrom('jobs')
       .select('id')
       .where((eb) => eb.or([eb('state', '=', 'queued'), eb.and([eb('state', '=', 'running'), eb('lease_expires_at', '<', now)])]))
       .where((eb) => eb.or([eb('node_id', 'is', null), eb('node_id', '=', nodeId)]))
-      .orderBy('created_at')
+      // queued_at, not created_at: a requeued job waits behind work queued since.
+      .orderBy('queued_at')
+      .orderBy('id')
       .limit(1);
+    if (kinds !== undefined) claimable = claimable.where('kind', 'in', [...kinds]);
     // SKIP LOCKED lets many workers claim at once without queueing on the same row;
     // SQLite has one writer at a time, so the single UPDATE is already exclusive.
     const candidate = this.engine === 'postgres' ? claimable.forUpdate().skipLocked() : claimable;
@@ -126,10 +132,23 @@ export class KyselyJobQueue implements JobQueue {
   async requeue(lease: JobLease, error: string): Promise<void> {
     await this.db
       .updateTable('jobs')
-      .set({ state: 'queued', error, lease_owner: null, lease_token: null, lease_expires_at: null, updated_at: Date.now() })
+      .set({ state: 'queued', error, lease_owner: null, lease_token: null, lease_expires_at: null, queued_at: dbNowMs(this.engine), updated_at: Date.now() })
       .where('id', '=', lease.jobId)
       .where('lease_token', '=', lease.token)
       .execute();
+  }
+
+  async cancelForImage(imageId: string, reason: string): Promise<Job[]> {
+    // One statement: a claim or a finish racing with it either happened before (and this
+    // ends the job it claimed) or sees the job failed and its token gone.
+    const rows = await this.db
+      .updateTable('jobs')
+      .set({ state: 'failed', error: reason, lease_owner: null, lease_token: null, lease_expires_at: null, updated_at: Date.now() })
+      .where('image_id', '=', imageId)
+      .where('state', 'in', ['queued', 'running'])
+      .returningAll()
+      .execute();
+    return rows.map(jobFromRow);
   }
 
   async get(id: string): Promise<Job | undefined> {

@@ -10,6 +10,7 @@ import { KyselyJobQueue } from './job-repo.ts';
 import { KyselyNamedLeases } from './lease-repo.ts';
 import { KyselyNodeRegistry } from './node-repo.ts';
 import { KyselyQuotaRepository } from './quota-repo.ts';
+import { KyselySignatureReplays } from './replay-repo.ts';
 import { KyselyTokenRepository } from './token-repo.ts';
 
 function repositories(db: Db, engine: Engine): Repositories {
@@ -23,6 +24,7 @@ function repositories(db: Db, engine: Engine): Repositories {
     chunks: new KyselyChunkReferences(db, engine),
     leases: new KyselyNamedLeases(db, engine),
     nodes: new KyselyNodeRegistry(db, engine),
+    replays: new KyselySignatureReplays(db, engine),
   };
 }
 
@@ -41,6 +43,7 @@ export class KyselyMetadataStore implements MetadataStore {
   readonly chunks;
   readonly leases;
   readonly nodes;
+  readonly replays;
 
   constructor(readonly db: Db) {
     this.engine = engineOf(db);
@@ -54,6 +57,7 @@ export class KyselyMetadataStore implements MetadataStore {
     this.chunks = r.chunks;
     this.leases = r.leases;
     this.nodes = r.nodes;
+    this.replays = r.replays;
   }
 
   async transaction<T>(fn: (tx: Repositories) => Promise<T>): Promise<T> {

@@ -132,8 +132,24 @@ export interface JobsTable {
   progress_total: number;
   error: string | null;
   created_at: number;
+  /** The job's place in the queue (database clock): set when it is enqueued and again when it is requeued. */
+  queued_at: number;
   started_at: number | null;
   updated_at: number;
+}
+
+/** What an account holds: instances, their disks, and the bytes provisioned for those disks. */
+export interface AccountComputeUsageTable {
+  account_id: string;
+  instances: number;
+  disks: number;
+  disk_bytes: number;
+}
+
+/** A signature accepted once, kept until it could no longer pass the timestamp check (database clock). */
+export interface SignatureReplaysTable {
+  signature: string;
+  expires_at: number;
 }
 
 export interface NodesTable {
@@ -179,6 +195,8 @@ export interface Database {
   images: ImagesTable;
   image_counts: ImageCountsTable;
   account_image_quota: AccountImageQuotaTable;
+  account_compute_usage: AccountComputeUsageTable;
+  signature_replays: SignatureReplaysTable;
   manifests: ManifestsTable;
   instances: InstancesTable;
   disks: DisksTable;

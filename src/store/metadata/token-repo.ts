@@ -13,4 +13,9 @@ export class KyselyTokenRepository implements TokenRepository {
     const r = await this.db.selectFrom('api_tokens').select('account_id').where('token_sha256', '=', tokenSha256).executeTakeFirst();
     return r?.account_id;
   }
+
+  async delete(tokenSha256: string): Promise<boolean> {
+    const res = await this.db.deleteFrom('api_tokens').where('token_sha256', '=', tokenSha256).executeTakeFirst();
+    return Number(res.numDeletedRows) === 1;
+  }
 }

@@ -35,3 +35,26 @@ test('regions and the import allow-list are parsed and validated', () => {
 test('a heartbeat that cannot keep a lease alive is refused', () => {
   assert.throws(() => loadConfig({ KILN_JOB_LEASE_MS: '2000', KILN_JOB_HEARTBEAT_MS: '1500' }), /HEARTBEAT/);
 });
+
+test('each job lane defaults to KILN_WORKERS and can be set on its own', () => {
+  assert.deepEqual(loadConfig({}).jobs.lanes, { instance: 2, import: 2 });
+  const c = loadConfig({ KILN_WORKERS: '3', KILN_IMPORT_WORKERS: '1' });
+  assert.deepEqual(c.jobs.lanes, { instance: 3, import: 1 });
+  assert.equal(c.jobs.concurrency, 4);
+  assert.equal(loadConfig({ KILN_WORKERS: '0' }).jobs.concurrency, 0, 'KILN_WORKERS=0 still runs no jobs');
+});
+
+test('import pace, per-account quotas, disk limits and the key cache are read with their units', () => {
+  const d = loadConfig({});
+  assert.deepEqual(
+    { rate: d.imports.minRateBytesPerS, window: d.imports.rateWindowMs, deadline: d.imports.deadlineMs },
+    { rate: 128 * 1024, window: 60_000, deadline: 6 * 3_600_000 },
+  );
+  assert.equal(d.instances.maxDiskBytes, 8000 * 1024 ** 3);
+  assert.equal(d.auth.cacheMs, 5000);
+  const c = loadConfig({ KILN_INSTANCE_QUOTA: '3', KILN_DISK_QUOTA: '4', KILN_DISK_QUOTA_GB: '100', KILN_MAX_DISK_GB: '64', KILN_AUTH_CACHE_MS: '0' });
+  assert.deepEqual(c.quotas, { customImagesPerAccount: 1000, instancesPerAccount: 3, disksPerAccount: 4, diskBytesPerAccount: 100 * 1024 ** 3 });
+  assert.equal(c.instances.maxDiskBytes, 64 * 1024 ** 3);
+  assert.equal(c.auth.cacheMs, 0);
+  assert.throws(() => loadConfig({ KILN_IMPORT_MIN_RATE_BYTES_PER_S: 'fast' }), /KILN_IMPORT_MIN_RATE_BYTES_PER_S/);
+});

@@ -8,6 +8,7 @@
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import type { AccountService } from '../../../core/accounts/account-service.ts';
+import type { ReplayGuard } from '../../../core/accounts/replay-guard.ts';
 import type { TokenService } from '../../../core/accounts/token-service.ts';
 import { ZcCode } from './error-codes.ts';
 import { ZcHttpError } from './envelope.ts';
@@ -21,6 +22,8 @@ export interface ZcCaller {
 export interface ZcAuthDeps {
   accounts: AccountService;
   tokens: TokenService;
+  /** Signatures already used, shared by every API process. */
+  replays: Pick<ReplayGuard, 'firstUse'>;
   maxSkewSeconds: number;
   /** Unix seconds; injectable for tests. */
   now?: () => number;
@@ -67,5 +70,14 @@ export async function authenticateZc(headers: IncomingHttpHeaders, body: Buffer,
   const owner = await d.accounts.keyOwner(auth.credential);
   const valid = verifyZcSignature(parts, owner?.privateKey ?? DECOY_SECRET, auth.signature);
   if (!owner || !valid) throw new ZcHttpError(401, ZcCode.SignatureFailure, 'the signature does not match the request');
+  // X-ZC-Action is not signed, so the same signature could carry another action: each is
+  // accepted once. Recorded only once verified, so forged requests cost no writes.
+  if (!(await d.replays.firstUse(auth.signature))) {
+    throw new ZcHttpError(
+      401,
+      ZcCode.SignatureReplayed,
+      'this signature was already used: a signed request is accepted once (X-ZC-Action is not signed); sign the request again to repeat it',
+    );
+  }
   return { accountId: owner.accountId, accountName: owner.accountName };
 }

@@ -59,6 +59,6 @@ export function readDisks(flat: Readonly<Record<string, string>>): DiskRequest[]
     if (size === undefined || !/^\d+$/.test(size) || Number(size) < 1 || Number(size) > 32000) {
       throw new KilnError(size === undefined ? 'MissingParameter' : 'InvalidParameter', 'Disks.N.Size must be a size in GB', `Disks.${i}.Size`);
     }
-    return { isBoot: isBoot === 'true', type: d.Type, sizeGb: Number(size), ...(d.SnapshotId ? { snapshotId: d.SnapshotId } : {}) };
+    return { isBoot: isBoot === 'true', type: d.Type, sizeGb: Number(size), sizeParam: `Disks.${i}.Size`, ...(d.SnapshotId ? { snapshotId: d.SnapshotId } : {}) };
   });
 }

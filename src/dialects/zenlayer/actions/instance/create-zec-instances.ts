@@ -77,8 +77,8 @@ export const CreateZecInstances = defineZecAction({
     const names = expandInstanceNames(p.instanceName, p.instanceCount);
     const disks: DiskRequest[] = [
       // No size: the system disk is as large as the image needs (core takes the larger).
-      { isBoot: true, type: p.systemDisk?.diskCategory ?? 'Standard NVMe SSD', sizeGb: p.systemDisk?.diskSize ?? 0 },
-      ...p.dataDisks.map((d) => ({ isBoot: false, type: d.diskCategory ?? 'Standard NVMe SSD', sizeGb: d.diskSize })),
+      { isBoot: true, type: p.systemDisk?.diskCategory ?? 'Standard NVMe SSD', sizeGb: p.systemDisk?.diskSize ?? 0, sizeParam: 'systemDisk.diskSize' },
+      ...p.dataDisks.map((d, i) => ({ isBoot: false, type: d.diskCategory ?? 'Standard NVMe SSD', sizeGb: d.diskSize, sizeParam: `dataDisks.${i}.diskSize` })),
     ];
     // Recorded for DescribeInstances; the password is deliberately not kept.
     const attributes = {
@@ -110,9 +110,11 @@ export const CreateZecInstances = defineZecAction({
       dataDiskCategory: p.dataDisks[0]?.diskCategory,
       dataDiskBursting: p.dataDisks[0]?.burstingEnabled,
     };
-    const instances: { instanceId: string; diskIdSet: string[] }[] = [];
-    for (const [i, name] of names.entries()) {
-      const instance = await services.instances.create(principal, 'zec', {
+    // All or nothing: a batch over the account's quota creates none of its instances.
+    const created = await services.instances.createMany(
+      principal,
+      'zec',
+      names.map((name, i) => ({
         region: zone.regionId,
         zone: zone.zoneId,
         imageId: p.imageId,
@@ -123,7 +125,10 @@ export const CreateZecInstances = defineZecAction({
         gpuCount: type.gpuCount,
         disks,
         attributes: { ...attributes, ...(p.eipIds[i] ? { eipId: p.eipIds[i] } : {}) },
-      });
+      })),
+    );
+    const instances: { instanceId: string; diskIdSet: string[] }[] = [];
+    for (const instance of created) {
       const dataDisks = (await services.instances.disks(instance.id)).filter((d) => !d.isBoot);
       instances.push({ instanceId: instance.id, diskIdSet: dataDisks.map((d) => d.id) });
     }

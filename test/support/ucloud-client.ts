@@ -11,6 +11,7 @@
  * so a bug on the server side cannot be mirrored by the client and go unnoticed.
  */
 import { createHash } from 'node:crypto';
+import { checkUCloudAnswer } from './answer-check.ts';
 
 export type UCloudEncoding = 'get' | 'form' | 'form+query' | 'json';
 
@@ -193,6 +194,7 @@ export class UCloudTestClient {
     if (body === null || typeof body !== 'object' || Array.isArray(body)) {
       throw new Error(`${action}: HTTP ${response.status} with a non-object JSON body: ${text.slice(0, 200)}`);
     }
+    checkUCloudAnswer(action, body as Record<string, unknown>);
     return { status: response.status, headers: response.headers, body: body as Record<string, unknown> };
   }
 }

@@ -13,6 +13,7 @@
  */
 import { createHash, createHmac } from 'node:crypto';
 import { request } from 'node:http';
+import { checkZecAnswer } from './answer-check.ts';
 
 export type ZcStyle = 'python' | 'go';
 
@@ -114,11 +115,18 @@ export class ZenlayerTestClient {
           res.on('data', (c: Buffer) => chunks.push(c));
           res.on('end', () => {
             const text = Buffer.concat(chunks).toString('utf8');
+            let body: Record<string, unknown>;
             try {
-              resolve({ status: res.statusCode ?? 0, headers: res.headers, body: JSON.parse(text) as Record<string, unknown> });
+              body = JSON.parse(text) as Record<string, unknown>;
             } catch {
-              reject(new Error(`non-JSON answer (${res.statusCode}): ${text}`));
+              return reject(new Error(`non-JSON answer (${res.statusCode}): ${text}`));
             }
+            try {
+              checkZecAnswer(action, res.statusCode ?? 0, body);
+            } catch (e) {
+              return reject(e as Error);
+            }
+            resolve({ status: res.statusCode ?? 0, headers: res.headers, body });
           });
           res.on('error', reject);
         },

@@ -2,12 +2,13 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Kiln } from '../app/kiln.ts';
 import { ucloudDialect } from '../dialects/ucloud/plugin.ts';
 import { zenlayerDialect } from '../dialects/zenlayer/plugin.ts';
+import { docsRoutes } from '../generate/docs-routes.ts';
 import { clientErrorHandler } from './client-error.ts';
 import { RequestMetrics } from './metrics.ts';
 import { frameworkErrorHandler, installRefusalHandlers } from './refusal-handlers.ts';
 import { MAX_BODY_BYTES } from './request-limits.ts';
 
-/** The HTTP surface: health, metrics, and one plugin per vendor dialect. */
+/** The HTTP surface: health, metrics, the generated reference docs, and one plugin per vendor dialect. */
 export async function buildServer(kiln: Kiln): Promise<FastifyInstance> {
   const metrics = new RequestMetrics(kiln.store.jobs);
   // Per-request access logs are Fastify's info lines; metrics count requests instead.
@@ -31,6 +32,7 @@ export async function buildServer(kiln: Kiln): Promise<FastifyInstance> {
     reply.header('content-type', metrics.registry.contentType);
     return metrics.registry.metrics();
   });
+  docsRoutes(app);
   await app.register(ucloudDialect(kiln.services, metrics));
   await app.register(zenlayerDialect(kiln.services, metrics));
   return app;

@@ -8,10 +8,11 @@
  * the request is sent with node:http so the header names and the Host value (with port)
  * are exactly what was signed.
  *
- * It deliberately does not import the service's protocol code, so a bug there cannot be
- * mirrored here and go unnoticed.
+ * It deliberately does not import the service's protocol code (the signature's strings
+ * come from @kiln/sdk), so a bug there cannot be mirrored here and go unnoticed.
  */
 import { createHash, createHmac } from 'node:crypto';
+import { zcCanonicalRequest, zcStringToSign } from '@kiln/sdk';
 import { request } from 'node:http';
 import { checkZecAnswer } from './answer-check.ts';
 
@@ -66,10 +67,10 @@ export function pythonJson(value: unknown): string {
 
 const contentTypes: Record<ZcStyle, string> = { python: 'application/json; charset=utf-8', go: 'application/json' };
 
+/** ZC2-HMAC-SHA256 from @kiln/sdk's canonical strings, hashed synchronously with node:crypto. */
 export function zcSign(secret: string, contentType: string, host: string, timestamp: string, body: string): string {
   const hex = (s: string) => createHash('sha256').update(s, 'utf8').digest('hex');
-  const canonical = `POST\n/\n\ncontent-type:${contentType}\nhost:${host}\n\ncontent-type;host\n${hex(body)}`;
-  const toSign = `ZC2-HMAC-SHA256\n${timestamp}\n${hex(canonical)}`;
+  const toSign = zcStringToSign(timestamp, hex(zcCanonicalRequest(contentType, host, hex(body))));
   return createHmac('sha256', secret).update(toSign, 'utf8').digest('hex');
 }
 

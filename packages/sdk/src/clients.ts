@@ -18,6 +18,8 @@ async function withBytes(kiln: KilnEndpoints, product: Product, r: Reading, sign
   if (r.state !== 'making') return r;
   try {
     const p = await kiln.progress(product, r.imageId, signal);
+    // 0 of 1 is the server's "no count yet" (the job has not reported any work).
+    if (p.TotalBytes <= 1) return r;
     return { ...r, doneBytes: p.DoneBytes, totalBytes: p.TotalBytes, ...(r.percent === undefined && p.TotalBytes > 0 ? { percent: (100 * p.DoneBytes) / p.TotalBytes } : {}) };
   } catch (e) {
     if (signal?.aborted) throw e;

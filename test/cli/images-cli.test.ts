@@ -54,7 +54,7 @@ test('import --wait shows progress lines off a terminal and prints the id; list 
   assert.equal(r.code, 0, r.stderr);
   imported = r.stdout.trim();
   assert.match(imported, /^uimage-/);
-  assert.match(r.stderr, /image uimage-\S+: Making [\d.]+ [KM]iB \/ [\d.]+ MiB \(\d+%\), [\d.]+ \S+\/s, ETA \S+/);
+  assert.match(r.stderr, /uimage-\S+: Making [\d.]+ [KM]iB \/ [\d.]+ MiB \(\d+%\), [\d.]+ \S+\/s, ETA \S+/);
   const list = await images(['list']);
   assert.equal(list.code, 0, list.stderr);
   assert.match(list.stdout, /^ID\s+NAME\s+STATE\s+SIZE\s+CREATED\n/);

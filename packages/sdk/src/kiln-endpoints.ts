@@ -86,6 +86,12 @@ export class KilnEndpoints {
     const url = await this.url('/v1/images/download', 'DownloadImage', { ImageId: imageId, Product: product, Format: format });
     const headers = this.#headers(o.offset ? { range: `bytes=${o.offset}-` } : {});
     const response = await (this.o.fetch ?? fetch)(url, { headers, ...(o.signal ? { signal: o.signal } : {}) });
+    const complete = /^bytes \*\/(\d+)$/.exec(response.headers.get('content-range') ?? '');
+    if (response.status === 416 && o.offset && complete && Number(complete[1]) === o.offset) {
+      // Resuming a download that had already finished: nothing is left to send.
+      await response.body?.cancel();
+      return { body: new ReadableStream<Uint8Array>({ start: (c) => c.close() }), size: 0, virtualSize: o.offset, offset: o.offset };
+    }
     if (response.status !== 200 && response.status !== 206) {
       const text = await response.text();
       const body = jsonObject(text);

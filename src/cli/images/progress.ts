@@ -38,7 +38,7 @@ function barProgress(label: string, stream: NodeJS.WriteStream): Progress {
   const bar = new SingleBar({
     stream,
     format: `${label} [{bar}] {percentage}% | {doneText} / {totalText} | {rateText} | ETA {etaText} {state}`,
-    barsize: 30,
+    barsize: 25,
     hideCursor: true,
     clearOnComplete: false,
     // Redrawn on every update only: the numbers are ours, not cli-progress's estimates.
@@ -48,6 +48,8 @@ function barProgress(label: string, stream: NodeJS.WriteStream): Progress {
   let started = false;
   return {
     update(done, total, state = '') {
+      // Finished without a count (too quick for one): a full bar.
+      if (total <= 0 && state === 'Available') [done, total] = [1, 1];
       const payload = { ...texts(done, total, rate.add(done)), state };
       if (!started) {
         bar.start(Math.max(total, 1), done, payload);
@@ -65,20 +67,19 @@ function barProgress(label: string, stream: NodeJS.WriteStream): Progress {
 
 function lineProgress(label: string, stream: NodeJS.WritableStream): Progress {
   const rate = new Rate();
-  let last = '';
+  let lastKey = '';
   let lastAt = 0;
   return {
     update(done, total, state = '') {
       const t = texts(done, total, rate.add(done));
-      const pct = total > 0 ? ` (${Math.floor((100 * done) / total)}%)` : '';
-      const line = `${label}: ${state ? `${state} ` : ''}${t.doneText} / ${t.totalText}${pct}, ${t.rateText}, ETA ${t.etaText}`;
-      // At most a line a second while nothing but the rate changes.
-      const changed = line.replace(/, [^,]*\/s, ETA .*$/, '') !== last.replace(/, [^,]*\/s, ETA .*$/, '');
-      if (changed || Date.now() - lastAt >= 1000) {
-        stream.write(line + '\n');
-        last = line;
-        lastAt = Date.now();
-      }
+      const finished = total > 0 && done >= total;
+      // A line when the state changes or the work ends, otherwise at most one a second.
+      const key = `${state}|${finished}`;
+      if (key === lastKey && Date.now() - lastAt < 1000) return;
+      lastKey = key;
+      lastAt = Date.now();
+      const counts = total > 0 ? ` ${t.doneText} / ${t.totalText} (${Math.floor((100 * done) / total)}%), ${t.rateText}, ETA ${t.etaText}` : '';
+      stream.write(`${label}:${state ? ` ${state}` : ''}${counts}\n`);
     },
     stop() {},
   };

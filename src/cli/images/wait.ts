@@ -7,7 +7,7 @@ import { progress } from './progress.ts';
  * the job goes on in the server, and `kiln images wait ID` picks it up again.
  */
 export async function waitWithProgress(images: ProductImages, id: string, signal: AbortSignal): Promise<ImageProgress> {
-  const bar = progress(`image ${id}`);
+  const bar = progress(id);
   let total = 0;
   try {
     return await images.wait(id, {
@@ -21,7 +21,7 @@ export async function waitWithProgress(images: ProductImages, id: string, signal
           bar.update(p.doneBytes ?? 0, total, 'Making');
         } else if (p.state === 'available') {
           // The last count seen, completed: an image is available once all its work is done.
-          bar.update(Math.max(total, 1), Math.max(total, 1), 'Available');
+          bar.update(total, total, 'Available');
         } else if (p.percent !== undefined) {
           bar.update(p.percent, 100, 'Making');
         } else if (p.state === 'making') {

@@ -6,11 +6,13 @@
 import { ucloudActions } from '../dialects/ucloud/actions/index.ts';
 import { zecActions } from '../dialects/zenlayer/actions/index.ts';
 import { sdkProductFile } from './sdk-types.ts';
+import { indexPage } from './index-page.ts';
 import { ucloudPage } from './ucloud-page.ts';
 import { zenlayerPage } from './zenlayer-page.ts';
 
 export function generatedFiles(): Record<string, string> {
   return {
+    'docs/README.md': indexPage(),
     'docs/ucloud.md': ucloudPage(),
     'docs/zenlayer.md': zenlayerPage(),
     'packages/sdk/src/generated/uhost.ts': sdkProductFile({ product: 'uhost', prefix: 'UHost', dialect: 'ucloud', actions: ucloudActions.filter((a) => a.product === 'uhost') }),

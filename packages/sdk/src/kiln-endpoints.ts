@@ -36,6 +36,21 @@ export interface ServerProgress {
   RemainingSeconds: number | null;
 }
 
+/** The progress answer, read field by field: a proxy or an older server must not pass for one. */
+function serverProgress(b: Record<string, unknown>): ServerProgress {
+  const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
+  const state = b.State === 'Available' || b.State === 'Failed' ? b.State : 'Making';
+  return {
+    ImageId: String(b.ImageId ?? ''),
+    State: state,
+    FailedReason: typeof b.FailedReason === 'string' ? b.FailedReason : '',
+    DoneBytes: num(b.DoneBytes),
+    TotalBytes: num(b.TotalBytes),
+    ElapsedSeconds: num(b.ElapsedSeconds),
+    RemainingSeconds: typeof b.RemainingSeconds === 'number' ? b.RemainingSeconds : null,
+  };
+}
+
 export interface DownloadOptions {
   format?: 'raw' | 'qcow2';
   /** Resume a raw download from this byte (HTTP Range). */
@@ -71,7 +86,7 @@ export class KilnEndpoints {
       const { response, text } = await exchange(this.o.fetch ?? fetch, 'GetImageProgress', url, { headers: this.#headers(), ...(signal ? { signal } : {}) });
       const body = jsonObject(text);
       if (response.status !== 200 || !body) throw new ApiError('GetImageProgress', String(body?.code ?? `HTTP${response.status}`), String(body?.message ?? text.slice(0, 200)), response.status, undefined);
-      return body as unknown as ServerProgress;
+      return serverProgress(body);
     };
     return withRetries(send, true, this.o.retry ?? {}, signal);
   }

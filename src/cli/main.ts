@@ -1,25 +1,35 @@
 import { Command } from 'commander';
-import { pino } from 'pino';
 import { loadConfig, ConfigError, type KilnConfig } from '../config/config.ts';
 import { KilnError } from '../core/errors.ts';
 import { Products, type Product } from '../core/products.ts';
-import { createKiln, type Kiln } from '../app/kiln.ts';
-import { ensureAdmin } from '../app/bootstrap.ts';
-import { serve, work } from './serve.ts';
+import type { Kiln } from '../app/kiln.ts';
+import { defaultRunner, registerImageCommands } from './images/commands.ts';
+import { registerProfileCommands } from './images/profile-commands.ts';
 
-/** `kiln` entry point. Admin commands act on the configured stores directly. */
+/**
+ * `kiln` entry point. Two kinds of command live here, kept apart:
+ *  - operator commands (serve, worker, migrate, gc, account, token, image add-base,
+ *    instance disk) act on the configured stores directly, on a server's own machine;
+ *  - user commands (`kiln images ...`, `kiln profile ...`) talk HTTP to a server through
+ *    @kiln/sdk, with the user's keys, from anywhere.
+ */
 export async function main(argv: string[]): Promise<void> {
   const program = new Command('kiln').description('Kiln: custom images for VM and GPU clouds').showHelpAfterError();
+  registerImageCommands(program, defaultRunner((code, message) => {
+    if (message) process.stderr.write(`kiln: ${message}\n`);
+    process.exit(code);
+  }));
+  registerProfileCommands(program);
 
   program
     .command('serve')
     .description('run the API and in-process job workers')
-    .action(async () => serve(config()));
+    .action(async () => (await import('./serve.ts')).serve(config()));
 
   program
     .command('worker')
     .description('run job workers only (scale-out)')
-    .action(async () => work(config()));
+    .action(async () => (await import('./serve.ts')).work(config()));
 
   const account = program.command('account').description('accounts and keys');
   account
@@ -144,6 +154,7 @@ export async function main(argv: string[]): Promise<void> {
     .option('--json', 'print one JSON object')
     .action((opts: { json?: boolean }) =>
       withKiln(async (kiln) => {
+        const { ensureAdmin } = await import('../app/bootstrap.ts');
         const r = await ensureAdmin(kiln);
         print(opts.json, r, r.created ? `admin created; key pair in ${kiln.config.dataDir}/credentials.json` : 'admin exists');
       }),
@@ -166,6 +177,9 @@ function config(): KilnConfig {
 
 async function withKiln(fn: (kiln: Kiln) => Promise<void>): Promise<void> {
   const cfg = config();
+  // Loaded here, not at the top: the user commands (`kiln images`) never open the stores
+  // and start faster without the server's modules.
+  const [{ createKiln }, { pino }] = await Promise.all([import('../app/kiln.ts'), import('pino')]);
   const kiln = await createKiln(cfg, pino({ level: 'warn' }, pino.destination(2)));
   try {
     await fn(kiln);

@@ -2,12 +2,14 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Kiln } from '../app/kiln.ts';
 import { ucloudDialect } from '../dialects/ucloud/plugin.ts';
 import { zenlayerDialect } from '../dialects/zenlayer/plugin.ts';
+import { docsRoutes } from '../generate/docs-routes.ts';
+import { exportRoutes } from '../export/routes.ts';
 import { clientErrorHandler } from './client-error.ts';
 import { RequestMetrics } from './metrics.ts';
 import { frameworkErrorHandler, installRefusalHandlers } from './refusal-handlers.ts';
 import { MAX_BODY_BYTES } from './request-limits.ts';
 
-/** The HTTP surface: health, metrics, and one plugin per vendor dialect. */
+/** The HTTP surface: health, metrics, the generated reference docs, image progress and download, and one plugin per vendor dialect. */
 export async function buildServer(kiln: Kiln): Promise<FastifyInstance> {
   const metrics = new RequestMetrics(kiln.store.jobs);
   // Per-request access logs are Fastify's info lines; metrics count requests instead.
@@ -31,6 +33,8 @@ export async function buildServer(kiln: Kiln): Promise<FastifyInstance> {
     reply.header('content-type', metrics.registry.contentType);
     return metrics.registry.metrics();
   });
+  docsRoutes(app);
+  exportRoutes(app, { services: kiln.services, images: kiln.store.images, blobs: kiln.blobs });
   await app.register(ucloudDialect(kiln.services, metrics));
   await app.register(zenlayerDialect(kiln.services, metrics));
   return app;

@@ -7,10 +7,13 @@
  *   json        POST flat JSON object with JSON-typed values (JS SDK)
  *
  * It deliberately does not import the service's protocol code: flattening, value
- * formatting and signing are re-implemented here from the SDKs' documented behaviour,
- * so a bug on the server side cannot be mirrored by the client and go unnoticed.
+ * formatting and signing come from @kiln/sdk, written from the vendor SDKs' documented
+ * behaviour and tested against the documented vectors, so a bug on the server side
+ * cannot be mirrored by the client and go unnoticed.
  */
 import { createHash } from 'node:crypto';
+import { flattenParams, ucloudSigningString, valueString, type Scalar } from '@kiln/sdk';
+import { checkUCloudAnswer } from './answer-check.ts';
 
 export type UCloudEncoding = 'get' | 'form' | 'form+query' | 'json';
 
@@ -25,6 +28,8 @@ export interface UCloudTestClientOptions {
   region?: string;
   /** Injected into every call that does not set ProjectId itself, as the SDKs do. */
   projectId?: string;
+  /** Check success answers against the action's declared schema (default true; false for servers that are not Kiln). */
+  checkAnswers?: boolean;
 }
 
 export interface UCloudCallOptions {
@@ -55,51 +60,29 @@ export interface UCloudCallResult {
 }
 
 /** A flattened value as the SDK holds it before sending: JSON keeps this type. */
-export type SdkScalar = string | number | boolean;
+export type SdkScalar = Scalar;
 
 /**
  * Flattens nested params with zero-based indexes: `{DataUDiskIds: ['a']}` gives
  * `DataUDiskIds.0`, `{Softwares: {Application: ['x']}}` gives `Softwares.Application.0`,
  * `{Disks: [{IsBoot: 'True'}]}` gives `Disks.0.IsBoot`. null/undefined are not sent.
+ * (@kiln/sdk's flattening: one implementation for the SDK and the tests.)
  */
 export function flattenSdkParams(params: Record<string, unknown>): Map<string, SdkScalar> {
-  const out = new Map<string, SdkScalar>();
-  const walk = (value: unknown, key: string): void => {
-    if (value === null || value === undefined) return;
-    if (Array.isArray(value)) {
-      value.forEach((item, index) => walk(item, `${key}.${index}`));
-    } else if (typeof value === 'object') {
-      for (const [name, item] of Object.entries(value)) walk(item, `${key}.${name}`);
-    } else if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') {
-      if (out.has(key)) throw new TypeError(`parameter ${key} given twice`);
-      out.set(key, value);
-    } else {
-      throw new TypeError(`parameter ${key}: cannot send a ${typeof value}`);
-    }
-  };
-  for (const [name, value] of Object.entries(params)) walk(value, name);
-  return out;
+  return flattenParams(params);
 }
 
 /** The string an SDK signs (and form-encodes) for a value: `true`, `42` for 42.0. */
 export function sdkString(value: SdkScalar): string {
-  if (typeof value === 'string') return value;
-  if (typeof value === 'boolean') return value ? 'true' : 'false';
-  if (!Number.isFinite(value)) throw new TypeError(`cannot send ${value}`);
-  if (Number.isInteger(value)) return BigInt(value).toString();
-  const text = String(value);
-  // The docs forbid scientific notation; this client simply does not send such numbers.
-  if (text.includes('e')) throw new TypeError(`test client does not send ${text}; pass a string`);
-  return text;
+  return valueString(value);
 }
 
-/** The documented SHA1 signature, written independently of the service's version. */
+/**
+ * The documented SHA1 signature, from @kiln/sdk's signing string: written apart from
+ * the service's version, and synchronous (node:crypto) so encode() stays synchronous.
+ */
 export function sdkSignature(params: Record<string, string>, privateKey: string): string {
-  const keys = Object.keys(params).filter((key) => key !== 'Signature');
-  keys.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  return createHash('sha1')
-    .update(keys.map((key) => key + params[key]).join('') + privateKey, 'utf8')
-    .digest('hex');
+  return createHash('sha1').update(ucloudSigningString(params, privateKey), 'utf8').digest('hex');
 }
 
 export class UCloudTestClient {
@@ -193,6 +176,7 @@ export class UCloudTestClient {
     if (body === null || typeof body !== 'object' || Array.isArray(body)) {
       throw new Error(`${action}: HTTP ${response.status} with a non-object JSON body: ${text.slice(0, 200)}`);
     }
+    if (this.#opts.checkAnswers !== false) checkUCloudAnswer(action, body as Record<string, unknown>);
     return { status: response.status, headers: response.headers, body: body as Record<string, unknown> };
   }
 }

@@ -8,11 +8,13 @@
  * the request is sent with node:http so the header names and the Host value (with port)
  * are exactly what was signed.
  *
- * It deliberately does not import the service's protocol code, so a bug there cannot be
- * mirrored here and go unnoticed.
+ * It deliberately does not import the service's protocol code (the signature's strings
+ * come from @kiln/sdk), so a bug there cannot be mirrored here and go unnoticed.
  */
 import { createHash, createHmac } from 'node:crypto';
+import { zcCanonicalRequest, zcStringToSign } from '@kiln/sdk';
 import { request } from 'node:http';
+import { checkZecAnswer } from './answer-check.ts';
 
 export type ZcStyle = 'python' | 'go';
 
@@ -67,10 +69,10 @@ export function pythonJson(value: unknown): string {
 
 const contentTypes: Record<ZcStyle, string> = { python: 'application/json; charset=utf-8', go: 'application/json' };
 
+/** ZC2-HMAC-SHA256 from @kiln/sdk's canonical strings, hashed synchronously with node:crypto. */
 export function zcSign(secret: string, contentType: string, host: string, timestamp: string, body: string): string {
   const hex = (s: string) => createHash('sha256').update(s, 'utf8').digest('hex');
-  const canonical = `POST\n/\n\ncontent-type:${contentType}\nhost:${host}\n\ncontent-type;host\n${hex(body)}`;
-  const toSign = `ZC2-HMAC-SHA256\n${timestamp}\n${hex(canonical)}`;
+  const toSign = zcStringToSign(timestamp, hex(zcCanonicalRequest(contentType, host, hex(body))));
   return createHmac('sha256', secret).update(toSign, 'utf8').digest('hex');
 }
 
@@ -141,11 +143,18 @@ export class ZenlayerTestClient {
           res.on('data', (c: Buffer) => chunks.push(c));
           res.on('end', () => {
             const text = Buffer.concat(chunks).toString('utf8');
+            let body: Record<string, unknown>;
             try {
-              resolve({ status: res.statusCode ?? 0, headers: res.headers, body: JSON.parse(text) as Record<string, unknown> });
+              body = JSON.parse(text) as Record<string, unknown>;
             } catch {
-              reject(new Error(`non-JSON answer (${res.statusCode}): ${text}`));
+              return reject(new Error(`non-JSON answer (${res.statusCode}): ${text}`));
             }
+            try {
+              checkZecAnswer(action, res.statusCode ?? 0, body);
+            } catch (e) {
+              return reject(e as Error);
+            }
+            resolve({ status: res.statusCode ?? 0, headers: res.headers, body });
           });
           res.on('error', reject);
         },

@@ -8,7 +8,7 @@ import { ucloudActions } from './actions/index.ts';
 import { ucloudRetCodeFor } from './error-map.ts';
 import { decodeUCloudRequest, UCloudDecodeError } from './protocol/decode-request.ts';
 import { ucloudError, ucloudSuccess } from './protocol/envelope.ts';
-import { parseParams, ParamError } from './protocol/param-schema.ts';
+import { ParamError } from './protocol/param-schema.ts';
 import { registerRawBodyParsers, ucloudRequestInput } from './protocol/raw-body.ts';
 import { queryAction } from './protocol/refusal.ts';
 import { UCloudRetCode, paramErrorMessage } from './protocol/ret-codes.ts';
@@ -21,7 +21,7 @@ import { verifyUCloudSignature } from './protocol/signature.ts';
  * this handler runs, get the same shape from src/http/refusal-handlers.ts.
  */
 export function ucloudDialect(services: KilnServices, metrics: RequestMetrics) {
-  const actions = new Map<string, UCloudAction>(ucloudActions.map((a) => [a.name, a as UCloudAction]));
+  const actions = new Map<string, UCloudAction>(ucloudActions.map((a) => [a.name, a]));
 
   return async function plugin(app: FastifyInstance): Promise<void> {
     registerRawBodyParsers(app);
@@ -62,8 +62,7 @@ export function ucloudDialect(services: KilnServices, metrics: RequestMetrics) {
         if (!def) return fail(UCloudRetCode.UnknownAction, `Action [${action}] not found`);
         try {
           const principal = await services.accounts.principal(owner.accountId, flat.ProjectId || undefined);
-          const params = parseParams(def.params, flat);
-          const fields = await def.handle({ services, principal, accountName: owner.accountName, flat }, params);
+          const fields = await def.run({ services, principal, accountName: owner.accountName }, flat);
           return send(ucloudSuccess(action, fields), 0);
         } catch (e) {
           if (e instanceof ParamError) return fail(UCloudRetCode.ParamError, e.message);

@@ -1,6 +1,10 @@
+import type { Static, TObject, TProperties } from '@sinclair/typebox';
 import type { KilnServices } from '../../app/services.ts';
+import type { ErrorCode } from '../../core/errors.ts';
 import type { Principal } from '../../core/model.ts';
-import type { Infer, Schema } from './protocol/params.ts';
+import { isReadOnlyName, type ActionInfo } from '../schema/action-info.ts';
+import { objectSchema } from '../schema/object-schema.ts';
+import { parseZcParams, type Infer } from './protocol/params.ts';
 
 export interface ZecActionContext {
   services: KilnServices;
@@ -8,13 +12,32 @@ export interface ZecActionContext {
   accountName: string;
 }
 
-/** One ZEC action: its JSON parameters and a handler that calls core and shapes the answer. */
-export interface ZecAction<S extends Schema = Schema> {
-  name: string;
-  params: S;
-  handle(ctx: ZecActionContext, params: Infer<S>): Promise<object>;
+/** One ZEC action as the dispatcher runs it: decode the JSON body with its schema, then handle. */
+export interface ZecAction extends ActionInfo {
+  run(ctx: ZecActionContext, body: Readonly<Record<string, unknown>>): Promise<object>;
 }
 
-export function defineZecAction<S extends Schema>(action: ZecAction<S>): ZecAction<S> {
-  return action;
+/** One ZEC action as declared: its schemas, the errors it may raise, and a handler typed by them. */
+export interface ZecActionDef<P extends TProperties, R extends TProperties> {
+  name: string;
+  summary: string;
+  params: P;
+  answer: R;
+  errors: readonly ErrorCode[];
+  readOnly?: boolean;
+  handle(ctx: ZecActionContext, params: Infer<P>): Promise<Static<TObject<R>>>;
+}
+
+export function defineZecAction<P extends TProperties, R extends TProperties>(def: ZecActionDef<P, R>): ZecAction {
+  const request = objectSchema(def.params);
+  return {
+    name: def.name,
+    product: 'zec',
+    summary: def.summary,
+    request,
+    response: objectSchema(def.answer),
+    errors: def.errors,
+    readOnly: def.readOnly ?? isReadOnlyName(def.name),
+    run: (ctx, body) => def.handle(ctx, parseZcParams(request, body)),
+  };
 }

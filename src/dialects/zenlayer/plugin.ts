@@ -10,7 +10,6 @@ import { checkZcRawBody } from './protocol/check-body.ts';
 import { decodeZcBody } from './protocol/decode-body.ts';
 import { ZcCode } from './protocol/error-codes.ts';
 import { newZcRequestId, zcError, zcSuccess, ZcHttpError } from './protocol/envelope.ts';
-import { parseZcParams } from './protocol/params.ts';
 import { registerZcRawBody } from './protocol/raw-body.ts';
 
 /** Services of Zenlayer Cloud API 2.0 this server answers (`/api/v2/<service>`). */
@@ -56,8 +55,7 @@ export function zenlayerDialect(services: KilnServices, metrics: RequestMetrics)
         const def = actions.get(action);
         if (!def) throw new ZcHttpError(400, ZcCode.InvalidAction, `action ${action} does not exist`);
         const principal = await services.accounts.principal(caller.accountId, undefined);
-        const params = parseZcParams(def.params, decodeZcBody(raw));
-        const fields = await def.handle({ services, principal, accountName: caller.accountName }, params);
+        const fields = await def.run({ services, principal, accountName: caller.accountName }, decodeZcBody(raw));
         return send(200, zcSuccess(requestId, fields), 'OK');
       } catch (e) {
         if (e instanceof ZcHttpError) return fail(e);

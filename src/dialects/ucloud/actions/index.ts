@@ -1,5 +1,4 @@
 import type { UCloudAction } from '../action.ts';
-import type { Schema } from '../protocol/param-schema.ts';
 import { CreateCustomImage } from './uhost/create-custom-image.ts';
 import { CreateUHostInstance } from './uhost/create-uhost-instance.ts';
 import { DescribeImage } from './uhost/describe-image.ts';
@@ -26,7 +25,7 @@ import { RebootCompShareInstance } from './compshare/reboot-comp-share-instance.
 import { TerminateCompShareInstance } from './compshare/terminate-comp-share-instance.ts';
 
 /** Every UCloud action this server answers; the dispatcher looks actions up here by name. */
-export const ucloudActions: UCloudAction<Schema>[] = [
+export const ucloudActions: readonly UCloudAction[] = [
   CreateCustomImage,
   ImportCustomImage,
   DescribeImage,
@@ -52,4 +51,4 @@ export const ucloudActions: UCloudAction<Schema>[] = [
   StartCompShareInstance,
   RebootCompShareInstance,
   TerminateCompShareInstance,
-] as unknown as UCloudAction<Schema>[];
+];

@@ -1,4 +1,6 @@
+import { Type, type Static } from '@sinclair/typebox';
 import type { Image } from '../../../core/model.ts';
+import { literals } from '../../schema/fields.ts';
 import { readCompShareAttributes } from './compshare-attributes.ts';
 
 const MiB = 1024 ** 2;
@@ -22,21 +24,58 @@ export interface CompShareImageView {
   asCommunity: boolean;
 }
 
-/** CompShareImage as DescribeCompShareCustomImages and DescribeCommunityImages return it (seed 002). */
-export function toCompShareImage(image: Image, view: CompShareImageView) {
+const S = Type.String();
+const I = Type.Integer();
+
+/** CompShareImage (seed 002). */
+export const CompShareImage = Type.Object({
+  CompShareImageId: S,
+  Name: S,
+  Author: S,
+  AuthInfo: I,
+  ImageOwnerAlias: literals(['Official', 'Community']),
+  ImageType: literals(['System', 'Custom', 'Community']),
+  IsOfficial: Type.Optional(Type.Boolean({ description: 'custom images only: captured from an official image' })),
+  Container: literals(['True', 'False']),
+  Status: literals(['Making', 'Available', 'UnAvailable', 'Reviewing', 'Offline']),
+  Size: Type.Integer({ description: 'MB' }),
+  Visibility: Type.Integer({ description: '0 private, 1 public' }),
+  Description: S,
+  Tags: Type.Array(S),
+  Price: Type.Number(),
+  Cover: S,
+  Readme: Type.Optional(Type.String({ description: 'only when one image is asked for by id' })),
+  Softwares: Type.Object({ Framework: S, FrameworkVersion: S, CUDAVersion: S, Applications: Type.Array(S) }),
+  CreatedCount: I,
+  FavoritesCount: I,
+  FailedReason: Type.String({ description: 'why the image is UnAvailable; empty otherwise' }),
+  CreateTime: I,
+  PubTime: I,
+  Owner: Type.Object({ AccountId: S, AccountName: S }),
+  GroupId: S,
+  VersionName: S,
+  VersionDesc: S,
+  SourceGpuType: S,
+  AutoStart: Type.Boolean(),
+  ImageCharge: Type.Boolean(),
+  ImageUseTime: I,
+});
+
+/** CompShareImage as DescribeCompShareCustomImages and DescribeCommunityImages return it. */
+export function toCompShareImage(image: Image, view: CompShareImageView): Static<typeof CompShareImage> {
   const a = readCompShareAttributes(image.attributes);
   const isBase = image.kind === 'base';
-  const imageType = isBase ? 'System' : view.asCommunity ? 'Community' : 'Custom';
+  const imageType = isBase ? ('System' as const) : view.asCommunity ? ('Community' as const) : ('Custom' as const);
   return {
     CompShareImageId: image.id,
     Name: image.name,
     Author: view.ownerName,
     AuthInfo: 0,
-    ImageOwnerAlias: isBase ? 'Official' : 'Community',
+    ImageOwnerAlias: isBase ? ('Official' as const) : ('Community' as const),
     ImageType: imageType,
     // "Only returned for custom images": whether the capture started from an official image.
     ...(imageType === 'Custom' ? { IsOfficial: a.fromOfficialImage } : {}),
-    Container: 'False', // every image here is a VM disk image
+    Container: 'False' as const, // every image here is a VM disk image
     Status: statusNames[image.state],
     Size: Math.ceil(image.virtualSize / MiB),
     Visibility: image.visibility === 'public' ? 1 : 0,

@@ -1,5 +1,6 @@
+import { Type, type Static } from '@sinclair/typebox';
 import type { Disk, Image, Instance } from '../../../core/model.ts';
-import { dataDiskSpaceGb, toDiskSetEntry } from './disk-set.ts';
+import { dataDiskSpaceGb, DiskSetEntry, toDiskSetEntry } from './disk-set.ts';
 
 const stateNames: Record<Instance['state'], string> = {
   initializing: 'Initializing',
@@ -10,8 +11,51 @@ const stateNames: Record<Instance['state'], string> = {
 
 const imageStatus: Record<Image['state'], string> = { making: 'Making', available: 'Available', unavailable: 'UnAvailable' };
 
-/** CompShareInstanceSet as DescribeCompShareInstance returns it (describe_comp_share_instance.md). */
-export function toCompShareInstanceSet(i: Instance, disks: Disk[], image: Image | undefined, callerProjectId: string) {
+const S = Type.String();
+const I = Type.Integer();
+
+/** CompShareInstanceSet (describe_comp_share_instance.md). */
+export const CompShareInstanceSet = Type.Object({
+  Zone: S,
+  StopSchedulerTime: I,
+  UHostId: S,
+  MachineType: S,
+  CpuPlatform: S,
+  CompShareImageId: S,
+  CompShareImageName: S,
+  CompShareImageOwnerAlias: S,
+  CompShareImageBillId: S,
+  CompShareImageStatus: S,
+  CompShareImageType: Type.String({ description: 'System, Custom or Community' }),
+  InstanceType: S,
+  Password: S,
+  SshLoginCommand: S,
+  Name: S,
+  Tag: S,
+  Remark: S,
+  State: Type.String({ description: 'Initializing, Running, Stopped or Install Fail' }),
+  ChargeType: S,
+  CPU: I,
+  Memory: Type.Integer({ description: 'MB' }),
+  GpuType: S,
+  GPU: I,
+  AutoRenew: S,
+  IsExpire: S,
+  OsName: S,
+  OsType: S,
+  TotalDiskSpace: I,
+  CpuArch: S,
+  DiskSet: Type.Array(DiskSetEntry),
+  IPSet: Type.Array(Type.Unknown()),
+  Softwares: Type.Array(Type.Unknown()),
+  CreateTime: I,
+  UpdateTime: I,
+  ExpireTime: I,
+  SupportWithoutGpuStart: Type.Boolean(),
+});
+
+/** CompShareInstanceSet as DescribeCompShareInstance returns it. */
+export function toCompShareInstanceSet(i: Instance, disks: Disk[], image: Image | undefined, callerProjectId: string): Static<typeof CompShareInstanceSet> {
   const imageType = image === undefined ? '' : image.kind === 'base' ? 'System' : image.projectId === callerProjectId ? 'Custom' : 'Community';
   return {
     Zone: i.zone,

@@ -1,5 +1,6 @@
+import { Type, type Static } from '@sinclair/typebox';
 import type { Disk, Image, Instance } from '../../../core/model.ts';
-import { dataDiskSpaceGb, toDiskSetEntry } from './disk-set.ts';
+import { dataDiskSpaceGb, DiskSetEntry, toDiskSetEntry } from './disk-set.ts';
 
 const stateNames: Record<Instance['state'], string> = {
   initializing: 'Initializing',
@@ -8,8 +9,49 @@ const stateNames: Record<Instance['state'], string> = {
   install_fail: 'Install Fail',
 };
 
-/** UHostInstanceSet as DescribeUHostInstance returns it (uhost/describe_uhost_instance.md). */
-export function toUHostInstanceSet(i: Instance, disks: Disk[], image: Image | undefined) {
+const S = Type.String();
+const I = Type.Integer();
+
+/** UHostInstanceSet (uhost/describe_uhost_instance.md). */
+export const UHostInstanceSet = Type.Object({
+  Zone: S,
+  UHostId: S,
+  UHostType: S,
+  MachineType: S,
+  CpuPlatform: S,
+  StorageType: S,
+  ImageId: S,
+  BasicImageId: S,
+  BasicImageName: S,
+  Tag: S,
+  Remark: S,
+  Name: S,
+  State: Type.String({ description: 'Initializing, Running, Stopped or Install Fail' }),
+  CreateTime: I,
+  ChargeType: S,
+  ExpireTime: I,
+  CPU: I,
+  Memory: Type.Integer({ description: 'MB' }),
+  AutoRenew: S,
+  DiskSet: Type.Array(Type.Composite([DiskSetEntry, Type.Object({ BackupType: S })])),
+  IPSet: Type.Array(Type.Unknown()),
+  NetworkState: S,
+  OsName: S,
+  OsType: S,
+  HostType: S,
+  LifeCycle: S,
+  GPU: I,
+  GpuType: S,
+  BootDiskState: S,
+  TotalDiskSpace: Type.Integer({ description: 'GB of data disks' }),
+  IsolationGroup: S,
+  HotplugFeature: Type.Boolean(),
+  CloudInitFeature: Type.Boolean(),
+  IPv6Feature: Type.Boolean(),
+});
+
+/** UHostInstanceSet as DescribeUHostInstance returns it. */
+export function toUHostInstanceSet(i: Instance, disks: Disk[], image: Image | undefined): Static<typeof UHostInstanceSet> {
   return {
     Zone: i.zone,
     UHostId: i.id,

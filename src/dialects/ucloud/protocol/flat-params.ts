@@ -23,6 +23,11 @@ const INDEX = /^(?:0|[1-9][0-9]*)$/;
  * list with an empty element arrives with a hole.
  */
 export function readArray(params: Readonly<FlatParams>, name: string): string[] {
+  return readArrayEntries(params, name).map(([, value]) => value);
+}
+
+/** As readArray, with each value's index as sent (for naming a bad element `name.N`). */
+export function readArrayEntries(params: Readonly<FlatParams>, name: string): Array<[number, string]> {
   const prefix = `${name}.`;
   const items: Array<[number, string]> = [];
   for (const [key, value] of Object.entries(params)) {
@@ -30,7 +35,7 @@ export function readArray(params: Readonly<FlatParams>, name: string): string[] 
     const index = key.slice(prefix.length);
     if (INDEX.test(index)) items.push([Number(index), value]);
   }
-  return items.sort((a, b) => a[0] - b[0]).map(([, value]) => value);
+  return items.sort((a, b) => a[0] - b[0]);
 }
 
 /**

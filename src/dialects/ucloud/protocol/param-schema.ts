@@ -1,16 +1,22 @@
 /**
- * Declaring and reading an action's parameters from the flat map:
+ * An action's parameters read from the flat map, as the action's schema declares them:
  *
  *   const schema = { Region: str({ required: true }), Limit: int({ min: 0, max: 100, default: 20 }) };
  *   const p = parseParams(schema, flat); // p: { Region: string; Limit: number }
  *
- * Only declared names are read: SDKs inject Region/ProjectId/Zone into every call, so
- * undeclared parameters are ignored, never rejected. Deliberately small: one field kind
- * per wire type the UCloud actions use.
+ * The schema is the shared one (../../schema/fields.ts); this file is the UCloud reading
+ * of it: every value is a string, lists are `Name.N`, objects `Name.Field`, lists of
+ * objects `Name.N.Field`. Only declared names are read: SDKs inject Region/ProjectId/Zone
+ * into every call, so undeclared parameters are ignored, never rejected.
  */
-import { readArray, type FlatParams } from './flat-params.ts';
+import type { TObject, TProperties } from '@sinclair/typebox';
+import { enumValues, json, kindOf, patternOf, propertiesOf, type JsonSchema } from '../../schema/json-schema.ts';
+import type { DecodedProps } from '../../schema/fields.ts';
+import { objectSchema } from '../../schema/object-schema.ts';
+import { readArrayEntries, readObject, readObjectArray, type FlatParams } from './flat-params.ts';
 import { paramErrorMessage, type ParamProblem } from './ret-codes.ts';
-import type { Out, Presence } from '../../param-presence.ts';
+
+export { bool, enumOf, int, num as decimal, obj, objArray, str, strArray } from '../../schema/fields.ts';
 
 /**
  * A parameter that is absent or unusable. `name` is the parameter's name (as the
@@ -28,131 +34,113 @@ export class ParamError extends Error {
   }
 }
 
-/** Reads one declared parameter; throws ParamError. */
-export interface Field<T> {
-  read(params: Readonly<FlatParams>, name: string): T;
-}
-
-export type Schema = Record<string, Field<unknown>>;
-
-export type Infer<S extends Schema> = { [K in keyof S]: S[K] extends Field<infer T> ? T : never };
-
-/**
- * Shared scalar handling. An empty string counts as absent: the Go SDK drops empty
- * strings while Python sends `Name=`, and the same call must mean the same thing.
- */
-function scalar<T>(opts: Presence<T>, convert: (raw: string) => T | undefined): Field<T | undefined> {
-  return {
-    read(params, name) {
-      const raw = Object.hasOwn(params, name) ? params[name] : undefined;
-      if (raw === undefined || raw === '') {
-        if (opts.default !== undefined) return opts.default;
-        if (opts.required === true) throw new ParamError(name, 'missing');
-        return undefined;
-      }
-      const value = convert(raw);
-      if (value === undefined) throw new ParamError(name, 'invalid');
-      return value;
-    },
-  };
-}
-
-export interface StrOptions extends Presence<string> {
-  maxLength?: number;
-}
-
-export function str<O extends StrOptions = {}>(opts?: O): Field<Out<string, O>> {
-  const maxLength = opts?.maxLength;
-  // The cast restates what Out<> computes: scalar() only yields undefined when neither
-  // required nor a default was given.
-  return scalar<string>(opts ?? {}, (raw) =>
-    maxLength !== undefined && [...raw].length > maxLength ? undefined : raw,
-  ) as Field<Out<string, O>>;
-}
-
-export interface IntOptions extends Presence<number> {
-  min?: number;
-  max?: number;
-}
+export type Schema = TProperties;
+export type Infer<S extends TProperties> = DecodedProps<S>;
 
 const DECIMAL_INT = /^-?[0-9]+$/;
+const DECIMAL = /^-?[0-9]+(\.[0-9]+)?$/;
 
-/** Decimal integers only: no `1e3`, `0x10`, `1.0` or surrounding spaces. */
-export function int<O extends IntOptions = {}>(opts?: O): Field<Out<number, O>> {
-  const { min, max } = opts ?? {};
-  return scalar<number>(opts ?? {}, (raw) => {
-    if (!DECIMAL_INT.test(raw)) return undefined;
-    const value = Number(raw);
-    if (!Number.isSafeInteger(value)) return undefined;
-    if ((min !== undefined && value < min) || (max !== undefined && value > max)) return undefined;
-    return value;
-  }) as Field<Out<number, O>>;
+function inRange(s: JsonSchema, value: number): boolean {
+  return (s.minimum === undefined || value >= s.minimum) && (s.maximum === undefined || value <= s.maximum);
 }
 
-/** `true`/`false` in any case (docs show `True`), and `1`/`0` (docs show `Auth=1`). */
-export function bool<O extends Presence<boolean> = {}>(opts?: O): Field<Out<boolean, O>> {
-  return scalar<boolean>(opts ?? {}, (raw) => {
-    const lower = raw.toLowerCase();
-    if (lower === 'true' || raw === '1') return true;
-    if (lower === 'false' || raw === '0') return false;
+/** One scalar from its string form; undefined when the string is not a valid value. */
+function scalar(s: JsonSchema, raw: string): unknown {
+  switch (kindOf(s)) {
+    case 'string': {
+      const length = [...raw].length;
+      if (s.maxLength !== undefined && length > s.maxLength) return undefined;
+      if (s.minLength !== undefined && length < s.minLength) return undefined;
+      const pattern = patternOf(s);
+      return pattern && !pattern.test(raw) ? undefined : raw;
+    }
+    case 'integer': {
+      // Decimal integers only: no `1e3`, `0x10`, `1.0` or surrounding spaces.
+      if (!DECIMAL_INT.test(raw)) return undefined;
+      const value = Number(raw);
+      return Number.isSafeInteger(value) && inRange(s, value) ? value : undefined;
+    }
+    case 'number': {
+      // Plain decimals such as prices (`9.99`, `0`); no exponent, hex or surrounding spaces.
+      if (!DECIMAL.test(raw)) return undefined;
+      const value = Number(raw);
+      return Number.isFinite(value) && inRange(s, value) ? value : undefined;
+    }
+    case 'boolean': {
+      // `true`/`false` in any case (docs show `True`), and `1`/`0` (docs show `Auth=1`).
+      const lower = raw.toLowerCase();
+      if (lower === 'true' || raw === '1') return true;
+      if (lower === 'false' || raw === '0') return false;
+      return undefined;
+    }
+    case 'enum':
+      return enumValues(s)!.includes(raw) ? raw : undefined;
+    default:
+      throw new TypeError(`not a scalar schema: ${JSON.stringify(s)}`);
+  }
+}
+
+function readField(s: JsonSchema, required: boolean, flat: Readonly<FlatParams>, name: string): unknown {
+  const kind = kindOf(s);
+  if (kind === 'array') {
+    const item = s.items!;
+    if (kindOf(item) === 'object') {
+      const elements = readObjectArray(flat, name);
+      if (elements.length === 0 && required) {
+        // Named after the first thing missing, as a caller reads it: `Disks.0.IsBoot`.
+        const first = propertiesOf(item).find(([, , r]) => r)?.[0];
+        throw new ParamError(first ? `${name}.0.${first}` : name, 'missing');
+      }
+      if (s.maxItems !== undefined && elements.length > s.maxItems) throw new ParamError(name, 'invalid');
+      return elements.map((element, i) => readObject_(item, element, `${name}.${i}.`));
+    }
+    // An empty item is no item: Go drops empty strings, so a list with one has a hole.
+    const raws = readArrayEntries(flat, name).filter(([, x]) => x !== '');
+    if (required && raws.length === 0) throw new ParamError(name, 'missing');
+    if (s.maxItems !== undefined && raws.length > s.maxItems) throw new ParamError(name, 'invalid');
+    return raws.map(([index, raw]) => {
+      const value = scalar(item, raw);
+      if (value === undefined) throw new ParamError(`${name}.${index}`, 'invalid');
+      return value;
+    });
+  }
+  if (kind === 'object') {
+    const sub = readObject(flat, name);
+    if (Object.keys(sub).length === 0) {
+      if (required) throw new ParamError(name, 'missing');
+      return undefined;
+    }
+    return readObject_(s, sub, `${name}.`);
+  }
+  // An empty string counts as absent: the Go SDK drops empty strings while Python sends
+  // `Name=`, and the same call must mean the same thing.
+  const raw = Object.hasOwn(flat, name) ? flat[name] : undefined;
+  if (raw === undefined || raw === '') {
+    if (s.default !== undefined) return s.default;
+    if (required) throw new ParamError(name, 'missing');
     return undefined;
-  }) as Field<Out<boolean, O>>;
+  }
+  const value = scalar(s, raw);
+  if (value === undefined) throw new ParamError(name, 'invalid');
+  return value;
 }
 
-/** One of a fixed set of strings, compared exactly (UCloud enums are case-sensitive). */
-export function enumOf<const V extends readonly string[], O extends Presence<V[number]> = {}>(
-  values: V,
-  opts?: O,
-): Field<Out<V[number], O>> {
-  const allowed = new Set<string>(values);
-  return scalar<V[number]>(opts ?? {}, (raw) => (allowed.has(raw) ? raw : undefined)) as Field<
-    Out<V[number], O>
-  >;
-}
-
-export interface StrArrayOptions {
-  /** At least one element must be sent. */
-  required?: boolean;
-  maxItems?: number;
-}
-
-/** `Name.0`, `Name.1`, ... as a list; an absent list is empty, so the result is never undefined. */
-export function strArray(opts: StrArrayOptions = {}): Field<string[]> {
-  return {
-    read(params, name) {
-      const items = readArray(params, name).filter((item) => item !== '');
-      if (opts.required === true && items.length === 0) throw new ParamError(name, 'missing');
-      if (opts.maxItems !== undefined && items.length > opts.maxItems) throw new ParamError(name, 'invalid');
-      return items;
-    },
-  };
+/** Every declared property of `s` from `flat`; errors name the parameter as sent (`prefix` + name). */
+function readObject_(s: JsonSchema, flat: Readonly<FlatParams>, prefix: string): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [name, field, required] of propertiesOf(s)) {
+    try {
+      out[name] = readField(field, required, flat, name);
+    } catch (e) {
+      if (e instanceof ParamError && prefix !== '') throw new ParamError(prefix + e.name, e.kind);
+      throw e;
+    }
+  }
+  return out;
 }
 
 /** Reads every declared parameter, in declaration order; the first problem is thrown. */
-export function parseParams<S extends Schema>(schema: S, params: Readonly<FlatParams>): Infer<S> {
-  const out: Record<string, unknown> = {};
-  for (const [name, field] of Object.entries(schema)) {
-    out[name] = field.read(params, name);
-  }
-  // Each key was filled by its own field's read(), whose return type Infer<> mirrors.
-  return out as Infer<S>;
-}
-
-export interface DecimalOptions extends Presence<number> {
-  min?: number;
-  max?: number;
-}
-
-const DECIMAL = /^-?[0-9]+(\.[0-9]+)?$/;
-
-/** Plain decimals such as prices (`9.99`, `0`); no exponent, hex or surrounding spaces. */
-export function decimal<O extends DecimalOptions = {}>(opts?: O): Field<Out<number, O>> {
-  const { min, max } = opts ?? {};
-  return scalar<number>(opts ?? {}, (raw) => {
-    if (!DECIMAL.test(raw)) return undefined;
-    const value = Number(raw);
-    if (!Number.isFinite(value)) return undefined;
-    if ((min !== undefined && value < min) || (max !== undefined && value > max)) return undefined;
-    return value;
-  }) as Field<Out<number, O>>;
+export function parseParams<S extends TProperties>(schema: S | TObject<S>, params: Readonly<FlatParams>): Infer<S> {
+  // Each key was filled by readField() from its own field, whose decoded type Infer<> mirrors.
+  return readObject_(json(objectSchema(schema)), params, '') as Infer<S>;
 }

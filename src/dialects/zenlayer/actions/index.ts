@@ -1,5 +1,4 @@
 import type { ZecAction } from '../action.ts';
-import type { Schema } from '../protocol/params.ts';
 import { CreateImage } from './image/create-image.ts';
 import { DeleteImages } from './image/delete-images.ts';
 import { DescribeCustomImages } from './image/describe-custom-images.ts';
@@ -17,7 +16,7 @@ import { DescribeZoneInstanceConfigInfos } from './zone/describe-zone-instance-c
 import { DescribeZones } from './zone/describe-zones.ts';
 
 /** Every ZEC action this server answers; the dispatcher looks actions up here by name. */
-export const zecActions: ZecAction<Schema>[] = [
+export const zecActions: readonly ZecAction[] = [
   CreateImage,
   DescribeImages,
   DescribeCustomImages,
@@ -33,6 +32,4 @@ export const zecActions: ZecAction<Schema>[] = [
   DescribeZones,
   DescribeZoneInstanceConfigInfos,
   DescribeZoneGpuInstanceConfigInfos,
-  // Each action's handler takes its own schema's parameters; the dispatcher parses with
-  // that same schema before calling, which the array's element type cannot express.
-] as unknown as ZecAction<Schema>[];
+];

@@ -1,5 +1,9 @@
+import { Type } from '@sinclair/typebox';
 import type { Attributes } from '../../../core/model.ts';
 import type { Tag } from '../protocol/params.ts';
+
+/** Tags as answers show them: always wrapped, `{tags: [{key, value}]}`. */
+export const TagsAnswer = Type.Object({ tags: Type.Array(Type.Object({ key: Type.String(), value: Type.String() })) });
 
 /** Tags are stored as an attribute (core does not interpret them); anything malformed reads as none. */
 export function readTags(attributes: Attributes): Tag[] {

@@ -1,9 +1,35 @@
+import { Type, type Static } from '@sinclair/typebox';
 import type { Image } from '../../../core/model.ts';
-import { readTags } from './tags.ts';
+import { literals } from '../../schema/fields.ts';
+import { readTags, TagsAnswer } from './tags.ts';
 
 const GiB = 1024 ** 3;
 
-export type ZecImageStatus = 'CREATING' | 'AVAILABLE' | 'UNAVAILABLE' | 'SYNCING' | 'FAILED' | 'DELETING' | 'PROCESSING';
+export const IMAGE_STATUSES = ['CREATING', 'AVAILABLE', 'UNAVAILABLE', 'SYNCING', 'FAILED', 'DELETING', 'PROCESSING'] as const;
+export type ZecImageStatus = (typeof IMAGE_STATUSES)[number];
+
+/** Image (describe-images.yaml). */
+export const ZecImage = Type.Object({
+  imageId: Type.String(),
+  imageName: Type.String(),
+  imageType: literals(['PUBLIC_IMAGE', 'CUSTOM_IMAGE']),
+  imageSource: literals(['OFFICIAL', 'MARKETING', 'CUSTOM', 'APP']),
+  imageSize: Type.String({ description: 'GiB' }),
+  minDiskSize: Type.Integer({ description: 'GiB' }),
+  imageDescription: Type.String(),
+  imageVersion: Type.String(),
+  imageStatus: literals(IMAGE_STATUSES),
+  nicNetworkType: Type.Array(Type.String()),
+  category: Type.String(),
+  osType: literals(['linux', 'bsd', 'windows', 'android', 'any']),
+  tags: TagsAnswer,
+});
+
+/** CustomImage (describe-custom-images.yaml): an Image with its regions and resource group. */
+export const ZecCustomImage = Type.Composite([
+  Type.Object({ regionIdList: Type.Array(Type.String()), resourceGroupId: Type.String(), resourceGroupName: Type.String() }),
+  ZecImage,
+]);
 
 /** A capture or import that failed carries its reason; that is FAILED, anything else unavailable is UNAVAILABLE. */
 export function zecImageStatus(image: Image): ZecImageStatus {
@@ -23,7 +49,7 @@ export function zecResourceGroup(image: Image): { resourceGroupId: string; resou
 }
 
 /** Image as DescribeImages returns it (describe-images.yaml). */
-export function toZecImage(image: Image) {
+export function toZecImage(image: Image): Static<typeof ZecImage> {
   const sizeGiB = Math.max(1, Math.ceil(image.virtualSize / GiB));
   return {
     imageId: image.id,
@@ -44,7 +70,7 @@ export function toZecImage(image: Image) {
 }
 
 /** CustomImage as DescribeCustomImages returns it (describe-custom-images.yaml). */
-export function toZecCustomImage(image: Image) {
+export function toZecCustomImage(image: Image): Static<typeof ZecCustomImage> {
   return { regionIdList: [image.region], ...zecResourceGroup(image), ...toZecImage(image) };
 }
 

@@ -1,4 +1,6 @@
+import type { Static } from '@sinclair/typebox';
 import type { Attributes, Disk, Image, Instance } from '../../../core/model.ts';
+import type { ZecInstance } from './zec-instance-schema.ts';
 import { readTags } from './tags.ts';
 
 const GiB = 1024 ** 3;
@@ -43,7 +45,7 @@ export function zecInstanceResourceGroup(i: Instance): { resourceGroupId: string
  * driver has no network: addresses are empty, and the network parameters given at
  * creation (subnet, security group, LAN IP, ...) are reported back as recorded.
  */
-export function toZecInstance(i: Instance, disks: Disk[], image: Image | undefined) {
+export function toZecInstance(i: Instance, disks: Disk[], image: Image | undefined): Static<typeof ZecInstance> {
   const a = i.attributes;
   const boot = disks.find((d) => d.isBoot);
   const lanIp = attrStr(a, 'lanIp');

@@ -1,17 +1,23 @@
 /**
- * Declaring and reading an action's JSON parameters:
+ * An action's JSON parameters read as the action's schema declares them:
  *
  *   const schema = { zoneId: str({ required: true }), pageSize: int({ min: 1, max: 1000, default: 20 }) };
  *   const p = parseZcParams(schema, body); // p: { zoneId: string; pageSize: number }
  *
- * Values keep their JSON types (the SDKs send numbers and booleans as such); a value of
- * the wrong type is INVALID_PARAMETER_TYPE, never coerced. null counts as absent, and
- * parameters an action does not declare are ignored, as the vendor gateway does.
- * Every error names the parameter by its path (`systemDisk.diskSize`, `tags[1].key`).
+ * The schema is the shared one (../../schema/fields.ts); this file is the ZEC reading of
+ * it. Values keep their JSON types (the SDKs send numbers and booleans as such); a value
+ * of the wrong type is INVALID_PARAMETER_TYPE, never coerced. null counts as absent, and
+ * parameters an action does not declare are ignored, as the vendor gateway does. Every
+ * error names the parameter by its path (`systemDisk.diskSize`, `tags[1].key`).
  */
+import type { TObject, TProperties } from '@sinclair/typebox';
 import { ZcCode } from './error-codes.ts';
 import { ZcHttpError } from './envelope.ts';
-import type { Out, Presence } from '../../param-presence.ts';
+import type { DecodedProps, Tag } from '../../schema/fields.ts';
+import { enumValues, json, kindOf, patternOf, propertiesOf, type JsonSchema } from '../../schema/json-schema.ts';
+import { objectSchema } from '../../schema/object-schema.ts';
+
+export { bool, enumOf, int, num as float, obj, objArray, str, strArray, tags, type Tag } from '../../schema/fields.ts';
 
 export class ZcParamError extends ZcHttpError {
   constructor(
@@ -23,166 +29,104 @@ export class ZcParamError extends ZcHttpError {
   }
 }
 
-export interface Field<T> {
-  read(value: unknown, path: string): T;
+export type Schema = TProperties;
+export type Infer<S extends TProperties> = DecodedProps<S>;
+
+function missing(path: string, detail = 'is required'): ZcParamError {
+  return new ZcParamError(ZcCode.MissingParameter, path, detail);
 }
 
-export type Schema = Record<string, Field<unknown>>;
-export type Infer<S extends Schema> = { [K in keyof S]: S[K] extends Field<infer T> ? T : never };
-
-function present<T>(opts: Presence<T>, convert: (value: unknown, path: string) => T): Field<T | undefined> {
-  return {
-    read(value, path) {
-      if (value === undefined || value === null) {
-        if (opts.default !== undefined) return opts.default;
-        if (opts.required === true) throw new ZcParamError(ZcCode.MissingParameter, path, 'is required');
-        return undefined;
-      }
-      return convert(value, path);
-    },
-  };
+function wrongType(path: string, detail: string): ZcParamError {
+  return new ZcParamError(ZcCode.InvalidParameterType, path, detail);
 }
 
-export interface StrOptions extends Presence<string> {
-  minLength?: number;
-  maxLength?: number;
-  pattern?: RegExp;
-  /** Shown in the pattern error, e.g. "2-63 letters, digits, -/_ and ." */
-  patternHint?: string;
+function readString(s: JsonSchema, required: boolean, value: unknown, path: string): string {
+  if (typeof value !== 'string') throw wrongType(path, 'must be a string');
+  // An empty required string is as good as missing: SDK users pass "" for "unset".
+  if (value === '' && required) throw missing(path);
+  const length = [...value].length;
+  if (s.minLength !== undefined && length < s.minLength) throw new ZcParamError(ZcCode.InvalidParameterLessLength, path, `must be at least ${s.minLength} characters`);
+  if (s.maxLength !== undefined && length > s.maxLength) throw new ZcParamError(ZcCode.InvalidParameterExceedLength, path, `must be at most ${s.maxLength} characters`);
+  const pattern = patternOf(s);
+  if (pattern && !pattern.test(value)) throw new ZcParamError(ZcCode.InvalidParameterPattern, path, s.patternHint ?? `must match ${pattern.source}`);
+  return value;
 }
 
-export function str<O extends StrOptions = {}>(opts?: O): Field<Out<string, O>> {
-  const o: StrOptions = opts ?? {};
-  const field = present<string>(o, (value, path) => {
-    if (typeof value !== 'string') throw new ZcParamError(ZcCode.InvalidParameterType, path, 'must be a string');
-    // An empty required string is as good as missing: SDK users pass "" for "unset".
-    if (value === '' && o.required === true) throw new ZcParamError(ZcCode.MissingParameter, path, 'is required');
-    const length = [...value].length;
-    if (o.minLength !== undefined && length < o.minLength) throw new ZcParamError(ZcCode.InvalidParameterLessLength, path, `must be at least ${o.minLength} characters`);
-    if (o.maxLength !== undefined && length > o.maxLength) throw new ZcParamError(ZcCode.InvalidParameterExceedLength, path, `must be at most ${o.maxLength} characters`);
-    if (o.pattern && !o.pattern.test(value)) throw new ZcParamError(ZcCode.InvalidParameterPattern, path, o.patternHint ?? `must match ${o.pattern.source}`);
-    return value;
-  });
-  // The cast restates what Out<> computes: undefined only when neither required nor defaulted.
-  return field as Field<Out<string, O>>;
+function readNumber(s: JsonSchema, value: unknown, path: string, integer: boolean): number {
+  if (typeof value !== 'number' || !Number.isFinite(value)) throw wrongType(path, 'must be a number');
+  if (integer && !Number.isSafeInteger(value)) throw wrongType(path, 'must be an integer');
+  if (s.minimum !== undefined && value < s.minimum) throw new ZcParamError(ZcCode.InvalidParameterLessMinimum, path, `must be at least ${s.minimum}`);
+  if (s.maximum !== undefined && value > s.maximum) throw new ZcParamError(ZcCode.InvalidParameterExceedMaximum, path, `must be at most ${s.maximum}`);
+  return value;
 }
 
-export interface NumOptions extends Presence<number> {
-  min?: number;
-  max?: number;
-}
-
-function ranged(o: NumOptions, integer: boolean): Field<number | undefined> {
-  return present<number>(o, (value, path) => {
-    if (typeof value !== 'number' || !Number.isFinite(value)) throw new ZcParamError(ZcCode.InvalidParameterType, path, 'must be a number');
-    if (integer && !Number.isSafeInteger(value)) throw new ZcParamError(ZcCode.InvalidParameterType, path, 'must be an integer');
-    if (o.min !== undefined && value < o.min) throw new ZcParamError(ZcCode.InvalidParameterLessMinimum, path, `must be at least ${o.min}`);
-    if (o.max !== undefined && value > o.max) throw new ZcParamError(ZcCode.InvalidParameterExceedMaximum, path, `must be at most ${o.max}`);
-    return value;
-  });
-}
-
-export function int<O extends NumOptions = {}>(opts?: O): Field<Out<number, O>> {
-  return ranged(opts ?? {}, true) as Field<Out<number, O>>;
-}
-
-export function float<O extends NumOptions = {}>(opts?: O): Field<Out<number, O>> {
-  return ranged(opts ?? {}, false) as Field<Out<number, O>>;
-}
-
-export function bool<O extends Presence<boolean> = {}>(opts?: O): Field<Out<boolean, O>> {
-  return present<boolean>(opts ?? {}, (value, path) => {
-    if (typeof value !== 'boolean') throw new ZcParamError(ZcCode.InvalidParameterType, path, 'must be true or false');
-    return value;
-  }) as Field<Out<boolean, O>>;
-}
-
-/** One of a fixed set of strings, compared exactly (the vendor's enums are case-sensitive). */
-export function enumOf<const V extends readonly string[], O extends Presence<V[number]> = {}>(values: V, opts?: O): Field<Out<V[number], O>> {
-  const allowed = new Set<string>(values);
-  return present<V[number]>(opts ?? {}, (value, path) => {
-    if (typeof value !== 'string') throw new ZcParamError(ZcCode.InvalidParameterType, path, 'must be a string');
-    if (!allowed.has(value)) throw new ZcParamError(ZcCode.InvalidParameterValue, path, `must be one of ${values.join(', ')}`);
-    return value;
-  }) as Field<Out<V[number], O>>;
-}
-
-export interface ArrayOptions {
-  /** At least one element must be sent. */
-  required?: boolean;
-  maxItems?: number;
-}
-
-function array<T>(item: Field<T>, opts: ArrayOptions): Field<T[]> {
-  return {
-    read(value, path) {
-      if (value === undefined || value === null) {
-        if (opts.required === true) throw new ZcParamError(ZcCode.MissingParameter, path, 'is required');
-        return [];
-      }
-      if (!Array.isArray(value)) throw new ZcParamError(ZcCode.InvalidParameterType, path, 'must be an array');
-      if (opts.required === true && value.length === 0) throw new ZcParamError(ZcCode.MissingParameter, path, 'must not be empty');
-      if (opts.maxItems !== undefined && value.length > opts.maxItems) throw new ZcParamError(ZcCode.InvalidParameterExceedLength, path, `must have at most ${opts.maxItems} items`);
-      return value.map((v, i) => item.read(v, `${path}[${i}]`));
-    },
-  };
-}
-
-/** A list of strings; absent is empty, so the result is never undefined. */
-export function strArray(opts: ArrayOptions & { itemMaxLength?: number } = {}): Field<string[]> {
-  return array(str({ required: true, ...(opts.itemMaxLength !== undefined ? { maxLength: opts.itemMaxLength } : {}) }), opts);
-}
-
-/** A nested object read with its own schema; absent stays undefined unless required. */
-export function obj<S extends Schema, O extends { required?: boolean } = {}>(schema: S, opts?: O): Field<O extends { required: true } ? Infer<S> : Infer<S> | undefined> {
-  const field = present<Infer<S>>(opts ?? {}, (value, path) => {
-    if (typeof value !== 'object' || Array.isArray(value)) throw new ZcParamError(ZcCode.InvalidParameterType, path, 'must be an object');
-    return readSchema(schema, value as Record<string, unknown>, `${path}.`);
-  });
-  return field as Field<O extends { required: true } ? Infer<S> : Infer<S> | undefined>;
-}
-
-export function objArray<S extends Schema>(schema: S, opts: ArrayOptions = {}): Field<Infer<S>[]> {
-  return array(obj(schema, { required: true }), opts);
-}
-
-export interface Tag {
-  key: string;
-  value: string;
-}
-
-const tagSchema = { key: str({ required: true, minLength: 1, maxLength: 64 }), value: str({ maxLength: 64 }) };
-
-/**
- * Tags. Create calls wrap the list (`{"tags": {"tags": [...]}}`, the SDK's TagAssociation);
- * Describe filters send the bare list. Both spellings are read; keys must be unique.
- */
-export function tags(opts: { maxItems?: number } = {}): Field<Tag[]> {
-  const list = objArray(tagSchema, opts);
-  return {
-    read(value, path) {
-      const wrapped = value !== null && typeof value === 'object' && !Array.isArray(value);
-      const items = wrapped ? list.read((value as Record<string, unknown>).tags, `${path}.tags`) : list.read(value, path);
-      const seen = new Set<string>();
-      for (const t of items) {
-        if (seen.has(t.key)) throw new ZcParamError(ZcCode.InvalidParameterValue, path, `tag key "${t.key}" is given twice`);
-        seen.add(t.key);
-      }
-      return items.map((t) => ({ key: t.key, value: t.value ?? '' }));
-    },
-  };
-}
-
-function readSchema<S extends Schema>(schema: S, body: Readonly<Record<string, unknown>>, prefix: string): Infer<S> {
-  const out: Record<string, unknown> = {};
-  for (const [name, field] of Object.entries(schema)) {
-    out[name] = field.read(Object.hasOwn(body, name) ? body[name] : undefined, `${prefix}${name}`);
+function readArray(s: JsonSchema, required: boolean, value: unknown, path: string): unknown[] {
+  if (value === undefined || value === null) {
+    if (required) throw missing(path);
+    return [];
   }
-  // Each key was filled by its own field's read(), whose return type Infer<> mirrors.
-  return out as Infer<S>;
+  if (!Array.isArray(value)) throw wrongType(path, 'must be an array');
+  if (required && value.length === 0) throw missing(path, 'must not be empty');
+  if (s.maxItems !== undefined && value.length > s.maxItems) throw new ZcParamError(ZcCode.InvalidParameterExceedLength, path, `must have at most ${s.maxItems} items`);
+  // Every element must be there: a null inside a list is not "unset".
+  return value.map((v, i) => readValue(s.items!, true, v, `${path}[${i}]`));
+}
+
+/** Wrapped (`{"tags": [...]}`, create calls) or bare (filters); keys unique, value defaults to "". */
+function readTags(s: JsonSchema, value: unknown, path: string): Tag[] {
+  const [bare] = s.anyOf!;
+  const wrapped = value !== null && typeof value === 'object' && !Array.isArray(value);
+  const items = (wrapped ? readArray(bare!, false, (value as Record<string, unknown>).tags, `${path}.tags`) : readArray(bare!, false, value, path)) as Array<{ key: string; value?: string }>;
+  const seen = new Set<string>();
+  for (const t of items) {
+    if (seen.has(t.key)) throw new ZcParamError(ZcCode.InvalidParameterValue, path, `tag key "${t.key}" is given twice`);
+    seen.add(t.key);
+  }
+  return items.map((t) => ({ key: t.key, value: t.value ?? '' }));
+}
+
+function readValue(s: JsonSchema, required: boolean, value: unknown, path: string): unknown {
+  const kind = kindOf(s);
+  if (kind === 'array') return readArray(s, required, value, path);
+  if (kind === 'tags') return readTags(s, value, path);
+  if (value === undefined || value === null) {
+    if (s.default !== undefined) return s.default;
+    if (required) throw missing(path);
+    return undefined;
+  }
+  switch (kind) {
+    case 'string':
+      return readString(s, required, value, path);
+    case 'integer':
+    case 'number':
+      return readNumber(s, value, path, kind === 'integer');
+    case 'boolean':
+      if (typeof value !== 'boolean') throw wrongType(path, 'must be true or false');
+      return value;
+    case 'enum': {
+      const values = enumValues(s)!;
+      if (typeof value !== 'string') throw wrongType(path, 'must be a string');
+      if (!values.includes(value)) throw new ZcParamError(ZcCode.InvalidParameterValue, path, `must be one of ${values.join(', ')}`);
+      return value;
+    }
+    case 'object':
+      if (typeof value !== 'object' || Array.isArray(value)) throw wrongType(path, 'must be an object');
+      return readProperties(s, value as Record<string, unknown>, `${path}.`);
+    default:
+      throw new TypeError(`ZEC parameters cannot be of kind ${kind}`);
+  }
+}
+
+function readProperties(s: JsonSchema, body: Readonly<Record<string, unknown>>, prefix: string): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [name, field, required] of propertiesOf(s)) {
+    out[name] = readValue(field, required, Object.hasOwn(body, name) ? body[name] : undefined, `${prefix}${name}`);
+  }
+  return out;
 }
 
 /** Reads every declared parameter in declaration order; the first problem is thrown. */
-export function parseZcParams<S extends Schema>(schema: S, body: Readonly<Record<string, unknown>>): Infer<S> {
-  return readSchema(schema, body, '');
+export function parseZcParams<S extends TProperties>(schema: S | TObject<S>, body: Readonly<Record<string, unknown>>): Infer<S> {
+  // Each key was filled by readValue() from its own field, whose decoded type Infer<> mirrors.
+  return readProperties(json(objectSchema(schema)), body, '') as Infer<S>;
 }

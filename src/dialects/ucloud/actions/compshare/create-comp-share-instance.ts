@@ -1,24 +1,27 @@
+import { Type } from '@sinclair/typebox';
 import { KilnError } from '../../../../core/errors.ts';
 import { defineAction } from '../../action.ts';
 import { bool, enumOf, int, str } from '../../protocol/param-schema.ts';
-import { readDisks } from '../uhost/create-uhost-instance.ts';
+import { disksParam, toDiskRequests } from '../uhost/disks-param.ts';
 import { requireZone } from './zone.ts';
 
 export const CreateCompShareInstance = defineAction({
   name: 'CreateCompShareInstance',
+  product: 'compshare',
+  summary: 'Creates a GPU host from an official, own or community image; Initializing until its disks hold the image.',
   params: {
     Region: str({ required: true }),
     Zone: str({ required: true }),
     // The table names CompShareImageId; the page's example sends ImageId. Both are read.
-    CompShareImageId: str(),
+    CompShareImageId: str({ doc: 'the image (or ImageId, as the example spells it); one is required' }),
     ImageId: str(),
     MachineType: str({ default: 'G', maxLength: 16 }),
     GPU: int({ required: true, min: 0, max: 16 }),
     // GpuType in the table, GPUType in the example.
-    GpuType: str({ maxLength: 32 }),
+    GpuType: str({ maxLength: 32, doc: 'required when GPU > 0 (or GPUType)' }),
     GPUType: str({ maxLength: 32 }),
     CPU: int({ min: 1, max: 256, default: 4 }),
-    Memory: int({ min: 1024, max: 4 * 1024 * 1024, default: 8192 }),
+    Memory: int({ min: 1024, max: 4 * 1024 * 1024, default: 8192, doc: 'MB' }),
     LoginMode: enumOf(['Password', 'KeyPair', 'ImagePasswd'] as const, { default: 'Password' }),
     ChargeType: enumOf(['Year', 'Month', 'Day', 'Dynamic', 'Postpay', 'Spot', 'Preemptive'] as const, { default: 'Month' }),
     Quantity: int({ min: 0, max: 60 }),
@@ -27,8 +30,11 @@ export const CreateCompShareInstance = defineAction({
     Name: str({ default: 'CompShare', maxLength: 63 }),
     SecurityGroupId: str(),
     EnableUS3: bool({ default: false }),
+    Disks: disksParam,
   },
-  async handle({ services, principal, flat }, p) {
+  answer: { UHostIds: Type.Array(Type.String()), IPs: Type.Array(Type.String()) },
+  errors: ['RegionNotFound', 'ZoneNotFound', 'ImageNotFound', 'ImageNotAvailable', 'QuotaExceeded'],
+  async handle({ services, principal }, p) {
     const { region, zone } = requireZone(services.config, p.Region, p.Zone);
     const imageId = p.CompShareImageId ?? p.ImageId;
     if (imageId === undefined) throw new KilnError('MissingParameter', 'CompShareImageId is required', 'CompShareImageId');
@@ -45,9 +51,9 @@ export const CreateCompShareInstance = defineAction({
       memoryMb: p.Memory,
       gpuType: p.GPU > 0 ? gpuType! : null,
       gpuCount: p.GPU,
-      disks: readDisks(flat),
+      disks: toDiskRequests(p.Disks),
       attributes: { chargeType: p.ChargeType, machineType: p.MachineType, minimalCpuPlatform: p.MinimalCpuPlatform, securityGroupId: p.SecurityGroupId },
     });
-    return { UHostIds: [instance.id], IPs: [] as string[] };
+    return { UHostIds: [instance.id], IPs: [] };
   },
 });

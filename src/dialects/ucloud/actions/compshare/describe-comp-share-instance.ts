@@ -1,10 +1,13 @@
+import { Type } from '@sinclair/typebox';
 import { defineAction } from '../../action.ts';
 import { bool, int, str, strArray } from '../../protocol/param-schema.ts';
-import { toCompShareInstanceSet } from '../../models/compshare-instance-set.ts';
+import { CompShareInstanceSet, toCompShareInstanceSet } from '../../models/compshare-instance-set.ts';
 import { requireRegion, zoneIn } from '../region.ts';
 
 export const DescribeCompShareInstance = defineAction({
   name: 'DescribeCompShareInstance',
+  product: 'compshare',
+  summary: "Lists the caller's GPU hosts, in one region or in all.",
   params: {
     // Optional here: the page lists the caller's hosts of every region when none is named.
     Region: str(),
@@ -14,6 +17,8 @@ export const DescribeCompShareInstance = defineAction({
     Offset: int({ min: 0, default: 0 }),
     Limit: int({ min: 0, max: 100, default: 20 }),
   },
+  answer: { TotalCount: Type.Integer(), UHostSet: Type.Array(CompShareInstanceSet) },
+  errors: ['RegionNotFound', 'ZoneNotFound'],
   async handle({ services, principal }, p) {
     let zone: string | undefined;
     if (p.Region !== undefined) {

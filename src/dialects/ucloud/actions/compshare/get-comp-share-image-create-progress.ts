@@ -1,14 +1,23 @@
+import { Type } from '@sinclair/typebox';
 import { defineAction } from '../../action.ts';
 import { str } from '../../protocol/param-schema.ts';
 import { requireZone } from './zone.ts';
 
 export const GetCompShareImageCreateProgress = defineAction({
   name: 'GetCompShareImageCreateProgress',
+  product: 'compshare',
+  summary: 'How far the making of a custom image has got.',
   params: {
     Region: str({ required: true }),
     Zone: str({ required: true }),
     CompShareImageId: str({ required: true }),
   },
+  answer: {
+    Process: Type.Number({ description: 'percent, 0-100; 100 once the image is Available' }),
+    TotalDuration: Type.String({ description: 'whole seconds; empty while there is no rate to estimate from' }),
+    RemainingDuration: Type.String({ description: 'whole seconds; empty while there is no rate to estimate from' }),
+  },
+  errors: ['RegionNotFound', 'ZoneNotFound', 'ImageNotFound'],
   async handle({ services, principal }, p) {
     requireZone(services.config, p.Region, p.Zone);
     const pr = await services.images.progress(principal, 'compshare', p.CompShareImageId);

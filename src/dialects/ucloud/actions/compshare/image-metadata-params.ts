@@ -1,8 +1,7 @@
 import type { Attributes, Image } from '../../../../core/model.ts';
 import { readCompShareAttributes } from '../../models/compshare-attributes.ts';
-import type { FlatParams } from '../../protocol/flat-params.ts';
 import { str, strArray } from '../../protocol/param-schema.ts';
-import { readSoftwaresParam } from './softwares-param.ts';
+import { softwaresFrom, softwaresParams } from './softwares-param.ts';
 
 /**
  * The catalogue metadata UpdateCompShareImage and PublishCompShareImage both take. Cover
@@ -11,18 +10,15 @@ import { readSoftwaresParam } from './softwares-param.ts';
  */
 export const imageMetadataParams = {
   Description: str({ maxLength: 255 }),
-  Readme: str({ maxLength: 64 * 1024 }),
-  Cover: str({ maxLength: 256 * 1024 }),
+  Readme: str({ maxLength: 64 * 1024, doc: 'Markdown' }),
+  Cover: str({ maxLength: 256 * 1024, doc: 'base64 image' }),
   Tags: strArray({ maxItems: 3 }),
+  ...softwaresParams,
 };
 
 /** The attributes a request changes: only what it sent; Softwares fields merge into the image's. */
-export function metadataPatch(
-  image: Image,
-  p: { Readme?: string | undefined; Cover?: string | undefined; Tags: string[] },
-  flat: Readonly<FlatParams>,
-): Attributes {
-  const softwares = readSoftwaresParam(flat);
+export function metadataPatch(image: Image, p: { Readme?: string | undefined; Cover?: string | undefined; Tags: string[] } & Parameters<typeof softwaresFrom>[0]): Attributes {
+  const softwares = softwaresFrom(p);
   return {
     ...(p.Readme !== undefined ? { readme: p.Readme } : {}),
     ...(p.Cover !== undefined ? { cover: p.Cover } : {}),

@@ -1,3 +1,4 @@
+import { Type } from '@sinclair/typebox';
 import { KilnError } from '../../../../core/errors.ts';
 import { defineAction } from '../../action.ts';
 import { bool, decimal, str } from '../../protocol/param-schema.ts';
@@ -10,17 +11,21 @@ import { requireZone } from './zone.ts';
  */
 export const PublishCompShareImage = defineAction({
   name: 'PublishCompShareImage',
+  product: 'compshare',
+  summary: 'Publishes an available custom image to the community catalogue (in place: the id stays the same).',
   params: {
     Region: str({ required: true }),
     Zone: str({ required: true }),
     CompShareImageId: str({ required: true }),
     Price: decimal({ required: true, min: 0, max: 1_000_000 }),
     // The name shown in the community: the image is renamed, as it is its own entry.
-    CommunityImageName: str({ maxLength: 63 }),
+    CommunityImageName: str({ maxLength: 63, doc: 'renames the image' }),
     AutoStart: bool(),
     ...imageMetadataParams,
   },
-  async handle({ services, principal, flat }, p) {
+  answer: { NewCompShareImageId: Type.String({ description: 'the same id: the image itself is published' }) },
+  errors: ['RegionNotFound', 'ZoneNotFound', 'ImageNotFound', 'ImageNotCustom', 'ImageNotAvailable', 'NameTaken'],
+  async handle({ services, principal }, p) {
     requireZone(services.config, p.Region, p.Zone);
     const image = await services.images.getOwned(principal, 'compshare', p.CompShareImageId);
     // Checked before the rename below, so a refused publish changes nothing.
@@ -34,7 +39,7 @@ export const PublishCompShareImage = defineAction({
       });
     }
     const attributes = {
-      ...metadataPatch(image, p, flat),
+      ...metadataPatch(image, p),
       price: Math.round(p.Price * 100) / 100,
       ...(p.AutoStart !== undefined ? { autoStart: p.AutoStart } : {}),
     };

@@ -6,16 +6,20 @@ import { requireZone } from './zone.ts';
 
 export const UpdateCompShareImage = defineAction({
   name: 'UpdateCompShareImage',
+  product: 'compshare',
+  summary: "Changes a custom image's name, description and catalogue metadata, or its visibility.",
   params: {
     Region: str({ required: true }),
     Zone: str({ required: true }),
     CompShareImageId: str({ required: true }),
     // Not on the page, which has no way to rename; the issue asks for one. Unique per account.
-    Name: str({ maxLength: 63 }),
-    Visibility: int({ min: 0, max: 1 }),
+    Name: str({ maxLength: 63, doc: "renames the image (unique among the account's images)" }),
+    Visibility: int({ min: 0, max: 1, doc: '1 publishes, 0 withdraws' }),
     ...imageMetadataParams,
   },
-  async handle({ services, principal, flat }, p) {
+  answer: {},
+  errors: ['RegionNotFound', 'ZoneNotFound', 'ImageNotFound', 'ImageNotCustom', 'ImageNotAvailable', 'NameTaken'],
+  async handle({ services, principal }, p) {
     requireZone(services.config, p.Region, p.Zone);
     const image = await services.images.getOwned(principal, 'compshare', p.CompShareImageId);
     // Refused before anything changes, so a failed publish leaves no half-applied update.
@@ -25,7 +29,7 @@ export const UpdateCompShareImage = defineAction({
     await services.images.update(principal, 'compshare', image.id, {
       ...(p.Name !== undefined ? { name: p.Name } : {}),
       ...(p.Description !== undefined ? { description: p.Description } : {}),
-      attributes: metadataPatch(image, p, flat),
+      attributes: metadataPatch(image, p),
     });
     if (p.Visibility === 1) await services.imageSharing.publish(principal, 'compshare', image.id);
     if (p.Visibility === 0) await services.imageSharing.unpublish(principal, 'compshare', image.id);

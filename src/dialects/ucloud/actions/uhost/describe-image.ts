@@ -1,13 +1,16 @@
+import { Type } from '@sinclair/typebox';
 import type { ImageKind } from '../../../../core/model.ts';
 import { defineAction } from '../../action.ts';
 import { enumOf, int, str, strArray } from '../../protocol/param-schema.ts';
-import { toUHostImageSet } from '../../models/uhost-image-set.ts';
+import { toUHostImageSet, UHostImageSet } from '../../models/uhost-image-set.ts';
 import { requireRegion, zoneIn } from '../region.ts';
 
 const kindsFor: Record<'Base' | 'Business' | 'Custom', ImageKind[]> = { Base: ['base'], Business: [], Custom: ['custom'] };
 
 export const DescribeImage = defineAction({
   name: 'DescribeImage',
+  product: 'uhost',
+  summary: "Lists the region's base images and the caller's custom images, newest first.",
   params: {
     Region: str({ required: true }),
     Zone: str(),
@@ -21,6 +24,8 @@ export const DescribeImage = defineAction({
     Limit: int({ min: 0, max: 1000, default: 20 }),
     PriceSet: int(),
   },
+  answer: { TotalCount: Type.Integer(), ImageSet: Type.Array(UHostImageSet) },
+  errors: ['RegionNotFound', 'ZoneNotFound'],
   async handle({ services, principal }, p) {
     const region = requireRegion(services.config, p.Region);
     if (p.Zone !== undefined) zoneIn(region, p.Zone);

@@ -1,10 +1,13 @@
+import { Type } from '@sinclair/typebox';
 import { defineAction } from '../../action.ts';
 import { int, str, strArray } from '../../protocol/param-schema.ts';
-import { toUHostInstanceSet } from '../../models/uhost-instance-set.ts';
+import { toUHostInstanceSet, UHostInstanceSet } from '../../models/uhost-instance-set.ts';
 import { requireRegion, zoneIn } from '../region.ts';
 
 export const DescribeUHostInstance = defineAction({
   name: 'DescribeUHostInstance',
+  product: 'uhost',
+  summary: "Lists the caller's hosts in a region.",
   params: {
     Region: str({ required: true }),
     Zone: str(),
@@ -13,6 +16,8 @@ export const DescribeUHostInstance = defineAction({
     Offset: int({ min: 0, default: 0 }),
     Limit: int({ min: 0, max: 100, default: 20 }),
   },
+  answer: { TotalCount: Type.Integer(), UHostSet: Type.Array(UHostInstanceSet) },
+  errors: ['RegionNotFound', 'ZoneNotFound'],
   async handle({ services, principal }, p) {
     const region = requireRegion(services.config, p.Region);
     const zone = p.Zone === undefined ? undefined : zoneIn(region, p.Zone);

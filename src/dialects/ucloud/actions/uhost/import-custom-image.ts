@@ -1,3 +1,4 @@
+import { Type } from '@sinclair/typebox';
 import type { DiskFormat } from '../../../../disk/disk-reader.ts';
 import { KilnError } from '../../../../core/errors.ts';
 import { defineAction } from '../../action.ts';
@@ -9,17 +10,21 @@ const formats: Record<string, DiskFormat> = { raw: 'raw', vhd: 'vhd', vmdk: 'vmd
 
 export const ImportCustomImage = defineAction({
   name: 'ImportCustomImage',
+  product: 'uhost',
+  summary: 'Imports a disk image from a URL into a custom image; poll DescribeImage until State is Available.',
   params: {
     Region: str({ required: true }),
     Zone: str(),
     ImageName: str({ required: true, maxLength: 63 }),
-    UFileUrl: str({ required: true, maxLength: 4096 }),
-    OsType: str({ required: true, maxLength: 64 }),
+    UFileUrl: str({ required: true, maxLength: 4096, doc: 'http(s) URL the server may fetch (see KILN_IMPORT_ALLOW_HOSTS)' }),
+    OsType: str({ required: true, maxLength: 64, doc: 'CentOS, Ubuntu, Windows, ...' }),
     OsName: str({ required: true, maxLength: 128 }),
-    Format: str({ required: true }),
-    Auth: bool({ required: true }),
+    Format: str({ required: true, doc: 'RAW, VHD, VMDK or qcow2 (any case); checked against the content' }),
+    Auth: bool({ required: true, doc: 'must be true: authorises the import' }),
     ImageDescription: str({ maxLength: 255 }),
   },
+  answer: { ImageId: Type.String() },
+  errors: ['RegionNotFound', 'QuotaExceeded'],
   async handle({ services, principal }, p) {
     const region = requireRegion(services.config, p.Region);
     const format = formats[p.Format.toLowerCase()];

@@ -1,3 +1,4 @@
+import { Type } from '@sinclair/typebox';
 import { defineZecAction } from '../../action.ts';
 import { IMAGE_NAME, IMAGE_NAME_HINT } from '../../names.ts';
 import { str, tags } from '../../protocol/params.ts';
@@ -9,12 +10,15 @@ import { str, tags } from '../../protocol/params.ts';
  */
 export const CreateImage = defineZecAction({
   name: 'CreateImage',
+  summary: 'Captures a stopped, non-GPU instance into a custom image; CREATING until AVAILABLE or FAILED.',
   params: {
-    instanceId: str({ required: true }),
+    instanceId: str({ required: true, doc: 'the instance to capture; it must be STOPPED' }),
     imageName: str({ required: true, pattern: IMAGE_NAME, patternHint: IMAGE_NAME_HINT }),
     resourceGroupId: str(),
     tags: tags(),
   },
+  answer: { imageId: Type.String(), imageName: Type.String() },
+  errors: ['InstanceNotFound', 'InstanceNotStopped', 'InstanceBusy', 'GpuInstanceNotSupported', 'NameTaken', 'QuotaExceeded'],
   async handle({ services, principal }, p) {
     const { image } = await services.images.capture(principal, 'zec', {
       instanceId: p.instanceId,

@@ -1,3 +1,4 @@
+import { Type } from '@sinclair/typebox';
 import { isKilnError, KilnError } from '../../../../core/errors.ts';
 import { defineZecAction } from '../../action.ts';
 import { strArray } from '../../protocol/params.ts';
@@ -10,9 +11,12 @@ import { strArray } from '../../protocol/params.ts';
  */
 export const DeleteImages = defineZecAction({
   name: 'DeleteImages',
+  summary: "Deletes custom images; answers with the ids that could not be deleted yet (empty: all deleted).",
   params: {
     imageIds: strArray({ required: true, maxItems: 100 }),
   },
+  answer: { imageIds: Type.Array(Type.String(), { description: 'the ids that failed' }) },
+  errors: ['ImageNotFound', 'ImageNotCustom'],
   async handle({ services, principal }, p) {
     const ids = [...new Set(p.imageIds)];
     for (const id of ids) {

@@ -1,5 +1,6 @@
+import { Type } from '@sinclair/typebox';
 import { defineZecAction } from '../../action.ts';
-import { toZecCustomImage, zecCategory, zecImageStatus, zecResourceGroup } from '../../models/zec-image.ts';
+import { ZecCustomImage, toZecCustomImage, zecCategory, zecImageStatus, zecResourceGroup } from '../../models/zec-image.ts';
 import { matchesTags } from '../../models/tags.ts';
 import { str } from '../../protocol/params.ts';
 import { imageFilterParams } from './image-filters.ts';
@@ -8,11 +9,14 @@ import { coreOsType, nameMatches, pageOfImages } from './image-listing.ts';
 /** DescribeCustomImages: the caller's custom images, in every region or in `regionId`. */
 export const DescribeCustomImages = defineZecAction({
   name: 'DescribeCustomImages',
+  summary: "Lists the caller's custom images, in every region or in one.",
   params: {
     regionId: str(),
     ...imageFilterParams,
     resourceGroupId: str(),
   },
+  answer: { totalCount: Type.Integer(), dataSet: Type.Array(ZecCustomImage) },
+  errors: [],
   async handle({ services, principal }, p) {
     const osType = coreOsType(p.osType);
     if (osType === null) return { totalCount: 0, dataSet: [] };

@@ -1,6 +1,7 @@
+import { Type } from '@sinclair/typebox';
 import type { ImageKind } from '../../../../core/model.ts';
 import { defineZecAction } from '../../action.ts';
-import { toZecImage, zecCategory, zecImageStatus } from '../../models/zec-image.ts';
+import { ZecImage, toZecImage, zecCategory, zecImageStatus } from '../../models/zec-image.ts';
 import { matchesTags } from '../../models/tags.ts';
 import { enumOf, str } from '../../protocol/params.ts';
 import { requireZecZone } from '../../zones.ts';
@@ -13,12 +14,15 @@ const sourceKinds: Record<'OFFICIAL' | 'MARKETING' | 'CUSTOM' | 'APP', ImageKind
 /** DescribeImages: the public (base) images and the caller's custom images usable in a zone. */
 export const DescribeImages = defineZecAction({
   name: 'DescribeImages',
+  summary: "Lists the public images and the caller's custom images usable in a zone.",
   params: {
     zoneId: str({ required: true }),
     ...imageFilterParams,
     imageType: enumOf(['PUBLIC_IMAGE', 'CUSTOM_IMAGE'] as const),
     imageSource: enumOf(['OFFICIAL', 'MARKETING', 'CUSTOM', 'APP'] as const),
   },
+  answer: { totalCount: Type.Integer(), dataSet: Type.Array(ZecImage) },
+  errors: ['ZoneNotFound'],
   async handle({ services, principal }, p) {
     const zone = requireZecZone(services.config, p.zoneId);
     let kinds: ImageKind[] = p.imageType ? kindsFor[p.imageType] : ['base', 'custom'];

@@ -8,10 +8,13 @@ import { str, strArray } from '../../protocol/params.ts';
  */
 export const ModifyImagesAttributes = defineZecAction({
   name: 'ModifyImagesAttributes',
+  summary: 'Renames custom images; one unknown id changes none of them.',
   params: {
     imageIds: strArray({ required: true, maxItems: 100 }),
     imageName: str({ required: true, pattern: IMAGE_NAME, patternHint: IMAGE_NAME_HINT }),
   },
+  answer: {},
+  errors: ['ImageNotFound', 'NameTaken'],
   async handle({ services, principal }, p) {
     const ids = [...new Set(p.imageIds)];
     for (const id of ids) await services.images.getOwned(principal, 'zec', id);

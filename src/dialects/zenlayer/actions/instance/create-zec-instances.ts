@@ -1,3 +1,4 @@
+import { Type } from '@sinclair/typebox';
 import { randomUUID } from 'node:crypto';
 import { KilnError } from '../../../../core/errors.ts';
 import type { DiskRequest } from '../../../../core/instances/instance-service.ts';
@@ -15,6 +16,7 @@ const PASSWORD = /^[A-Za-z0-9~!@$^*\-_=+|;:,.?]{8,16}$/;
  */
 export const CreateZecInstances = defineZecAction({
   name: 'CreateZecInstances',
+  summary: 'Creates instances from an image; DEPLOYING until their disks hold it, then RUNNING.',
   params: {
     zoneId: str({ required: true }),
     imageId: str({ required: true }),
@@ -61,6 +63,12 @@ export const CreateZecInstances = defineZecAction({
     userData: str(),
     instanceOptions: obj({ nestedVirtualization: bool() }),
   },
+  answer: {
+    orderNumber: Type.String(),
+    instanceIdSet: Type.Array(Type.String()),
+    instances: Type.Array(Type.Object({ instanceId: Type.String(), diskIdSet: Type.Array(Type.String()) })),
+  },
+  errors: ['ZoneNotFound', 'ImageNotFound', 'ImageNotAvailable', 'QuotaExceeded'],
   async handle({ services, principal }, p) {
     const zone = requireZecZone(services.config, p.zoneId);
     const type = requireInstanceType(services.config, p.instanceType);

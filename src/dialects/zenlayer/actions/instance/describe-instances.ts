@@ -1,6 +1,8 @@
+import { Type } from '@sinclair/typebox';
 import type { Instance } from '../../../../core/model.ts';
 import { defineZecAction } from '../../action.ts';
 import { matchesTags } from '../../models/tags.ts';
+import { ZecInstance } from '../../models/zec-instance-schema.ts';
 import { toZecInstance, zecInstanceResourceGroup, zecInstanceStatus } from '../../models/zec-instance.ts';
 import { enumOf, int, str, strArray, tags } from '../../protocol/params.ts';
 import { pageOfInstances } from './instance-listing.ts';
@@ -9,6 +11,7 @@ const STATUSES = ['DEPLOYING', 'REBUILDING', 'REBOOT', 'RUNNING', 'STOPPED', 'BO
 
 export const DescribeInstances = defineZecAction({
   name: 'DescribeInstances',
+  summary: "Lists the caller's instances.",
   params: {
     instanceIds: strArray({ maxItems: 100 }),
     zoneId: str(),
@@ -23,6 +26,8 @@ export const DescribeInstances = defineZecAction({
     tagKeys: strArray({ maxItems: 20, itemMaxLength: 64 }),
     tags: tags({ maxItems: 20 }),
   },
+  answer: { totalCount: Type.Integer(), dataSet: Type.Array(ZecInstance) },
+  errors: [],
   async handle({ services, principal }, p) {
     const filtered =
       p.imageId !== undefined || p.ipv4Address !== undefined || p.ipv6Address !== undefined || p.status !== undefined || p.name !== undefined || p.resourceGroupId !== undefined || p.tagKeys.length > 0 || p.tags.length > 0;

@@ -1,3 +1,4 @@
+import { Type } from '@sinclair/typebox';
 import { defineZecAction } from '../../action.ts';
 import { str } from '../../protocol/params.ts';
 import { NIC_BPS, NIC_PPS, offers, typeName } from './instance-type-offers.ts';
@@ -5,7 +6,25 @@ import { NIC_BPS, NIC_PPS, offers, typeName } from './instance-type-offers.ts';
 /** DescribeZoneInstanceConfigInfos: the CPU-only instance types (KILN_ZC_INSTANCE_TYPES). */
 export const DescribeZoneInstanceConfigInfos = defineZecAction({
   name: 'DescribeZoneInstanceConfigInfos',
+  summary: 'The CPU instance types offered in each zone.',
   params: { zoneId: str(), instanceType: str() },
+  answer: {
+    instanceTypeQuotaSet: Type.Array(
+      Type.Object({
+        zoneId: Type.String(),
+        instanceType: Type.String(),
+        instanceTypeName: Type.String(),
+        cpuCount: Type.Integer(),
+        memory: Type.Integer({ description: 'GiB' }),
+        bps: Type.Integer(),
+        pps: Type.Integer(),
+        internetMaxBandwidthOutLimit: Type.Integer(),
+        withStock: Type.Boolean(),
+        internetChargeTypes: Type.Array(Type.String()),
+      }),
+    ),
+  },
+  errors: [],
   async handle({ services }, p) {
     return {
       instanceTypeQuotaSet: offers(services.config, false, p).map(({ zoneId, type }) => ({

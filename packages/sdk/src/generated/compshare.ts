@@ -1,0 +1,582 @@
+// Generated from the action schemas by `npm run docs`; do not edit.
+import type { CallOptions } from '../actions.ts';
+import { UCloudClient, type UCloudClientOptions, type WithDefaults } from '../ucloud/client.ts';
+
+/** Parameters of CreateCompShareCustomImage. */
+export interface CreateCompShareCustomImageRequest {
+  Region: string;
+  Zone: string;
+  /** the host to capture; it must be Stopped */
+  UHostId: string;
+  /** unique among the account's images */
+  Name: string;
+  Description?: string;
+  /** software metadata shown in the catalogue */
+  Softwares?: {
+    Framework?: string;
+    FrameworkVersion?: string;
+    CUDAVersion?: string;
+    /** the Create page spelling */
+    Application?: string[];
+    /** the Publish page spelling */
+    Applications?: string[];
+  };
+  /** the same, as the Publish and Update examples spell it */
+  Software?: {
+    Framework?: string;
+    FrameworkVersion?: string;
+    CUDAVersion?: string;
+    /** the Create page spelling */
+    Application?: string[];
+    /** the Publish page spelling */
+    Applications?: string[];
+  };
+  /** the same as Softwares.Framework */
+  Framework?: string;
+}
+
+/** The answer of CreateCompShareCustomImage (envelope removed). */
+export interface CreateCompShareCustomImageResponse {
+  CompShareImageId: string;
+}
+
+/** Parameters of DescribeCompShareCustomImages. */
+export interface DescribeCompShareCustomImagesRequest {
+  Region: string;
+  Zone: string;
+  CompShareImageId?: string;
+  /** Default 0. */
+  Offset?: number;
+  /** Default 20. */
+  Limit?: number;
+}
+
+/** The answer of DescribeCompShareCustomImages (envelope removed). */
+export interface DescribeCompShareCustomImagesResponse {
+  TotalCount: number;
+  ImageSet: Array<{
+    CompShareImageId: string;
+    Name: string;
+    Author: string;
+    AuthInfo: number;
+    ImageOwnerAlias: "Official" | "Community";
+    ImageType: "System" | "Custom" | "Community";
+    /** custom images only: captured from an official image */
+    IsOfficial?: boolean;
+    Container: "True" | "False";
+    Status: "Making" | "Available" | "UnAvailable" | "Reviewing" | "Offline";
+    /** MB */
+    Size: number;
+    /** 0 private, 1 public */
+    Visibility: number;
+    Description: string;
+    Tags: string[];
+    Price: number;
+    Cover: string;
+    /** only when one image is asked for by id */
+    Readme?: string;
+    Softwares: {
+      Framework: string;
+      FrameworkVersion: string;
+      CUDAVersion: string;
+      Applications: string[];
+    };
+    CreatedCount: number;
+    FavoritesCount: number;
+    /** why the image is UnAvailable; empty otherwise */
+    FailedReason: string;
+    CreateTime: number;
+    PubTime: number;
+    Owner: {
+      AccountId: string;
+      AccountName: string;
+    };
+    GroupId: string;
+    VersionName: string;
+    VersionDesc: string;
+    SourceGpuType: string;
+    AutoStart: boolean;
+    ImageCharge: boolean;
+    ImageUseTime: number;
+  }>;
+}
+
+/** Parameters of GetCompShareImageCreateProgress. */
+export interface GetCompShareImageCreateProgressRequest {
+  Region: string;
+  Zone: string;
+  CompShareImageId: string;
+}
+
+/** The answer of GetCompShareImageCreateProgress (envelope removed). */
+export interface GetCompShareImageCreateProgressResponse {
+  /** percent, 0-100; 100 once the image is Available */
+  Process: number;
+  /** whole seconds; empty while there is no rate to estimate from */
+  TotalDuration: string;
+  /** whole seconds; empty while there is no rate to estimate from */
+  RemainingDuration: string;
+}
+
+/** Parameters of UpdateCompShareImage. */
+export interface UpdateCompShareImageRequest {
+  Region: string;
+  Zone: string;
+  CompShareImageId: string;
+  /** renames the image (unique among the account's images) */
+  Name?: string;
+  /** 1 publishes, 0 withdraws */
+  Visibility?: number;
+  Description?: string;
+  /** Markdown */
+  Readme?: string;
+  /** base64 image */
+  Cover?: string;
+  Tags?: string[];
+  /** software metadata shown in the catalogue */
+  Softwares?: {
+    Framework?: string;
+    FrameworkVersion?: string;
+    CUDAVersion?: string;
+    /** the Create page spelling */
+    Application?: string[];
+    /** the Publish page spelling */
+    Applications?: string[];
+  };
+  /** the same, as the Publish and Update examples spell it */
+  Software?: {
+    Framework?: string;
+    FrameworkVersion?: string;
+    CUDAVersion?: string;
+    /** the Create page spelling */
+    Application?: string[];
+    /** the Publish page spelling */
+    Applications?: string[];
+  };
+  /** the same as Softwares.Framework */
+  Framework?: string;
+}
+
+/** The answer of UpdateCompShareImage (envelope removed). */
+export interface UpdateCompShareImageResponse {}
+
+/** Parameters of CopyCompShareCustomImage. */
+export interface CopyCompShareCustomImageRequest {
+  Region: string;
+  Zone?: string;
+  CompShareImageId: string;
+  TargetImageName?: string;
+}
+
+/** The answer of CopyCompShareCustomImage (envelope removed). */
+export interface CopyCompShareCustomImageResponse {
+  NewCompShareImageId: string;
+}
+
+/** Parameters of PublishCompShareImage. */
+export interface PublishCompShareImageRequest {
+  Region: string;
+  Zone: string;
+  CompShareImageId: string;
+  Price: number;
+  /** renames the image */
+  CommunityImageName?: string;
+  AutoStart?: boolean;
+  Description?: string;
+  /** Markdown */
+  Readme?: string;
+  /** base64 image */
+  Cover?: string;
+  Tags?: string[];
+  /** software metadata shown in the catalogue */
+  Softwares?: {
+    Framework?: string;
+    FrameworkVersion?: string;
+    CUDAVersion?: string;
+    /** the Create page spelling */
+    Application?: string[];
+    /** the Publish page spelling */
+    Applications?: string[];
+  };
+  /** the same, as the Publish and Update examples spell it */
+  Software?: {
+    Framework?: string;
+    FrameworkVersion?: string;
+    CUDAVersion?: string;
+    /** the Create page spelling */
+    Application?: string[];
+    /** the Publish page spelling */
+    Applications?: string[];
+  };
+  /** the same as Softwares.Framework */
+  Framework?: string;
+}
+
+/** The answer of PublishCompShareImage (envelope removed). */
+export interface PublishCompShareImageResponse {
+  /** the same id: the image itself is published */
+  NewCompShareImageId: string;
+}
+
+/** Parameters of TerminateCompShareCustomImage. */
+export interface TerminateCompShareCustomImageRequest {
+  Region: string;
+  Zone: string;
+  CompShareImageId: string;
+}
+
+/** The answer of TerminateCompShareCustomImage (envelope removed). */
+export interface TerminateCompShareCustomImageResponse {}
+
+/** Parameters of DescribeCommunityImages. */
+export interface DescribeCommunityImagesRequest {
+  Region: string;
+  Zone: string;
+  CompShareImageId?: string;
+  /** substring of the name */
+  Name?: string;
+  /** account name of the publisher */
+  Author?: string;
+  /** Default 0. */
+  Offset?: number;
+  /** Default 20. */
+  Limit?: number;
+  /** not supported yet: refused */
+  Tag?: string;
+  SortCondition?: {
+    /** PubTime only */
+    Field?: string;
+    /** false only */
+    ASC?: string;
+  };
+}
+
+/** The answer of DescribeCommunityImages (envelope removed). */
+export interface DescribeCommunityImagesResponse {
+  TotalCount: number;
+  ImageSet: Array<{
+    CompShareImageId: string;
+    Name: string;
+    Author: string;
+    AuthInfo: number;
+    ImageOwnerAlias: "Official" | "Community";
+    ImageType: "System" | "Custom" | "Community";
+    /** custom images only: captured from an official image */
+    IsOfficial?: boolean;
+    Container: "True" | "False";
+    Status: "Making" | "Available" | "UnAvailable" | "Reviewing" | "Offline";
+    /** MB */
+    Size: number;
+    /** 0 private, 1 public */
+    Visibility: number;
+    Description: string;
+    Tags: string[];
+    Price: number;
+    Cover: string;
+    /** only when one image is asked for by id */
+    Readme?: string;
+    Softwares: {
+      Framework: string;
+      FrameworkVersion: string;
+      CUDAVersion: string;
+      Applications: string[];
+    };
+    CreatedCount: number;
+    FavoritesCount: number;
+    /** why the image is UnAvailable; empty otherwise */
+    FailedReason: string;
+    CreateTime: number;
+    PubTime: number;
+    Owner: {
+      AccountId: string;
+      AccountName: string;
+    };
+    GroupId: string;
+    VersionName: string;
+    VersionDesc: string;
+    SourceGpuType: string;
+    AutoStart: boolean;
+    ImageCharge: boolean;
+    ImageUseTime: number;
+  }>;
+}
+
+/** Parameters of CreateCompShareInstance. */
+export interface CreateCompShareInstanceRequest {
+  Region: string;
+  Zone: string;
+  /** the image (or ImageId, as the example spells it); one is required */
+  CompShareImageId?: string;
+  ImageId?: string;
+  /** Default "G". */
+  MachineType?: string;
+  GPU: number;
+  /** required when GPU > 0 (or GPUType) */
+  GpuType?: string;
+  GPUType?: string;
+  /** Default 4. */
+  CPU?: number;
+  /** MB Default 8192. */
+  Memory?: number;
+  /** Default "Password". */
+  LoginMode?: "Password" | "KeyPair" | "ImagePasswd";
+  /** Default "Month". */
+  ChargeType?: "Year" | "Month" | "Day" | "Dynamic" | "Postpay" | "Spot" | "Preemptive";
+  Quantity?: number;
+  MinimalCpuPlatform?: string;
+  Password?: string;
+  /** Default "CompShare". */
+  Name?: string;
+  SecurityGroupId?: string;
+  /** Default false. */
+  EnableUS3?: boolean;
+  /** the system disk and any data disks */
+  Disks: Array<{
+    /** True for the system disk */
+    IsBoot: boolean;
+    /** CLOUD_SSD, CLOUD_RSSD, ... */
+    Type: string;
+    /** GB */
+    Size: number;
+    SnapshotId?: string;
+  }>;
+}
+
+/** The answer of CreateCompShareInstance (envelope removed). */
+export interface CreateCompShareInstanceResponse {
+  UHostIds: string[];
+  IPs: string[];
+}
+
+/** Parameters of DescribeCompShareInstance. */
+export interface DescribeCompShareInstanceRequest {
+  Region?: string;
+  Zone?: string;
+  UHostIds?: string[];
+  WithoutGpu?: boolean;
+  /** Default 0. */
+  Offset?: number;
+  /** Default 20. */
+  Limit?: number;
+}
+
+/** The answer of DescribeCompShareInstance (envelope removed). */
+export interface DescribeCompShareInstanceResponse {
+  TotalCount: number;
+  UHostSet: Array<{
+    Zone: string;
+    StopSchedulerTime: number;
+    UHostId: string;
+    MachineType: string;
+    CpuPlatform: string;
+    CompShareImageId: string;
+    CompShareImageName: string;
+    CompShareImageOwnerAlias: string;
+    CompShareImageBillId: string;
+    CompShareImageStatus: string;
+    /** System, Custom or Community */
+    CompShareImageType: string;
+    InstanceType: string;
+    Password: string;
+    SshLoginCommand: string;
+    Name: string;
+    Tag: string;
+    Remark: string;
+    /** Initializing, Running, Stopped or Install Fail */
+    State: string;
+    ChargeType: string;
+    CPU: number;
+    /** MB */
+    Memory: number;
+    GpuType: string;
+    GPU: number;
+    AutoRenew: string;
+    IsExpire: string;
+    OsName: string;
+    OsType: string;
+    TotalDiskSpace: number;
+    CpuArch: string;
+    DiskSet: Array<{
+      DiskType: string;
+      IsBoot: "True" | "False";
+      Encrypted: string;
+      Type: "Boot" | "Data";
+      DiskId: string;
+      Name: string;
+      Drive: string;
+      /** GB */
+      Size: number;
+    }>;
+    IPSet: unknown[];
+    Softwares: unknown[];
+    CreateTime: number;
+    UpdateTime: number;
+    ExpireTime: number;
+    SupportWithoutGpuStart: boolean;
+  }>;
+}
+
+/** Parameters of StopCompShareInstance. */
+export interface StopCompShareInstanceRequest {
+  Region: string;
+  Zone: string;
+  UHostId: string;
+  DiskPassword?: string;
+}
+
+/** The answer of StopCompShareInstance (envelope removed). */
+export interface StopCompShareInstanceResponse {
+  UHostId: string;
+}
+
+/** Parameters of StartCompShareInstance. */
+export interface StartCompShareInstanceRequest {
+  Region: string;
+  Zone: string;
+  UHostId: string;
+  DiskPassword?: string;
+}
+
+/** The answer of StartCompShareInstance (envelope removed). */
+export interface StartCompShareInstanceResponse {
+  UHostId: string;
+}
+
+/** Parameters of RebootCompShareInstance. */
+export interface RebootCompShareInstanceRequest {
+  Region: string;
+  Zone: string;
+  UHostId: string;
+  DiskPassword?: string;
+}
+
+/** The answer of RebootCompShareInstance (envelope removed). */
+export interface RebootCompShareInstanceResponse {
+  UHostId: string;
+}
+
+/** Parameters of TerminateCompShareInstance. */
+export interface TerminateCompShareInstanceRequest {
+  Region: string;
+  Zone: string;
+  UHostId: string;
+  DiskPassword?: string;
+}
+
+/** The answer of TerminateCompShareInstance (envelope removed). */
+export interface TerminateCompShareInstanceResponse {
+  UHostId: string;
+}
+
+/** Every CompShare action: its parameters and its answer. */
+export interface CompShareActions {
+  CreateCompShareCustomImage: { request: CreateCompShareCustomImageRequest; response: CreateCompShareCustomImageResponse };
+  DescribeCompShareCustomImages: { request: DescribeCompShareCustomImagesRequest; response: DescribeCompShareCustomImagesResponse };
+  GetCompShareImageCreateProgress: { request: GetCompShareImageCreateProgressRequest; response: GetCompShareImageCreateProgressResponse };
+  UpdateCompShareImage: { request: UpdateCompShareImageRequest; response: UpdateCompShareImageResponse };
+  CopyCompShareCustomImage: { request: CopyCompShareCustomImageRequest; response: CopyCompShareCustomImageResponse };
+  PublishCompShareImage: { request: PublishCompShareImageRequest; response: PublishCompShareImageResponse };
+  TerminateCompShareCustomImage: { request: TerminateCompShareCustomImageRequest; response: TerminateCompShareCustomImageResponse };
+  DescribeCommunityImages: { request: DescribeCommunityImagesRequest; response: DescribeCommunityImagesResponse };
+  CreateCompShareInstance: { request: CreateCompShareInstanceRequest; response: CreateCompShareInstanceResponse };
+  DescribeCompShareInstance: { request: DescribeCompShareInstanceRequest; response: DescribeCompShareInstanceResponse };
+  StopCompShareInstance: { request: StopCompShareInstanceRequest; response: StopCompShareInstanceResponse };
+  StartCompShareInstance: { request: StartCompShareInstanceRequest; response: StartCompShareInstanceResponse };
+  RebootCompShareInstance: { request: RebootCompShareInstanceRequest; response: RebootCompShareInstanceResponse };
+  TerminateCompShareInstance: { request: TerminateCompShareInstanceRequest; response: TerminateCompShareInstanceResponse };
+}
+
+/** Which calls only read (and so are retried after network errors and throttling). */
+export const compshareActionMeta = {
+  CreateCompShareCustomImage: { readOnly: false },
+  DescribeCompShareCustomImages: { readOnly: true },
+  GetCompShareImageCreateProgress: { readOnly: true },
+  UpdateCompShareImage: { readOnly: false },
+  CopyCompShareCustomImage: { readOnly: false },
+  PublishCompShareImage: { readOnly: false },
+  TerminateCompShareCustomImage: { readOnly: false },
+  DescribeCommunityImages: { readOnly: true },
+  CreateCompShareInstance: { readOnly: false },
+  DescribeCompShareInstance: { readOnly: true },
+  StopCompShareInstance: { readOnly: false },
+  StartCompShareInstance: { readOnly: false },
+  RebootCompShareInstance: { readOnly: false },
+  TerminateCompShareInstance: { readOnly: false },
+} as const;
+
+/** One typed method per CompShare action. */
+export class CompShareApi extends UCloudClient<CompShareActions> {
+  constructor(options: UCloudClientOptions) {
+    super(options, compshareActionMeta);
+  }
+
+  /** Captures a stopped GPU host into a custom image; poll GetCompShareImageCreateProgress or DescribeCompShareCustomImages. */
+  createCompShareCustomImage(params: WithDefaults<CreateCompShareCustomImageRequest>, opts?: CallOptions): Promise<CreateCompShareCustomImageResponse> {
+    return this.call('CreateCompShareCustomImage', params, opts);
+  }
+
+  /** Lists the caller's custom images in a zone, oldest first (so pages stay stable while images are made). */
+  describeCompShareCustomImages(params: WithDefaults<DescribeCompShareCustomImagesRequest> = {}, opts?: CallOptions): Promise<DescribeCompShareCustomImagesResponse> {
+    return this.call('DescribeCompShareCustomImages', params, opts);
+  }
+
+  /** How far the making of a custom image has got. */
+  getCompShareImageCreateProgress(params: WithDefaults<GetCompShareImageCreateProgressRequest>, opts?: CallOptions): Promise<GetCompShareImageCreateProgressResponse> {
+    return this.call('GetCompShareImageCreateProgress', params, opts);
+  }
+
+  /** Changes a custom image's name, description and catalogue metadata, or its visibility. */
+  updateCompShareImage(params: WithDefaults<UpdateCompShareImageRequest>, opts?: CallOptions): Promise<UpdateCompShareImageResponse> {
+    return this.call('UpdateCompShareImage', params, opts);
+  }
+
+  /** Copies an image the caller can see (own or community) into a private custom image; Available at once. */
+  copyCompShareCustomImage(params: WithDefaults<CopyCompShareCustomImageRequest>, opts?: CallOptions): Promise<CopyCompShareCustomImageResponse> {
+    return this.call('CopyCompShareCustomImage', params, opts);
+  }
+
+  /** Publishes an available custom image to the community catalogue (in place: the id stays the same). */
+  publishCompShareImage(params: WithDefaults<PublishCompShareImageRequest>, opts?: CallOptions): Promise<PublishCompShareImageResponse> {
+    return this.call('PublishCompShareImage', params, opts);
+  }
+
+  /** Deletes one of the caller's custom images (copies keep their data). */
+  terminateCompShareCustomImage(params: WithDefaults<TerminateCompShareCustomImageRequest>, opts?: CallOptions): Promise<TerminateCompShareCustomImageResponse> {
+    return this.call('TerminateCompShareCustomImage', params, opts);
+  }
+
+  /** Lists the community catalogue: every account's public images, newest publication first. */
+  describeCommunityImages(params: WithDefaults<DescribeCommunityImagesRequest> = {}, opts?: CallOptions): Promise<DescribeCommunityImagesResponse> {
+    return this.call('DescribeCommunityImages', params, opts);
+  }
+
+  /** Creates a GPU host from an official, own or community image; Initializing until its disks hold the image. */
+  createCompShareInstance(params: WithDefaults<CreateCompShareInstanceRequest>, opts?: CallOptions): Promise<CreateCompShareInstanceResponse> {
+    return this.call('CreateCompShareInstance', params, opts);
+  }
+
+  /** Lists the caller's GPU hosts, in one region or in all. */
+  describeCompShareInstance(params: WithDefaults<DescribeCompShareInstanceRequest> = {}, opts?: CallOptions): Promise<DescribeCompShareInstanceResponse> {
+    return this.call('DescribeCompShareInstance', params, opts);
+  }
+
+  /** Stops a running host. */
+  stopCompShareInstance(params: WithDefaults<StopCompShareInstanceRequest>, opts?: CallOptions): Promise<StopCompShareInstanceResponse> {
+    return this.call('StopCompShareInstance', params, opts);
+  }
+
+  /** Starts a stopped host. */
+  startCompShareInstance(params: WithDefaults<StartCompShareInstanceRequest>, opts?: CallOptions): Promise<StartCompShareInstanceResponse> {
+    return this.call('StartCompShareInstance', params, opts);
+  }
+
+  /** Reboots a running host. */
+  rebootCompShareInstance(params: WithDefaults<RebootCompShareInstanceRequest>, opts?: CallOptions): Promise<RebootCompShareInstanceResponse> {
+    return this.call('RebootCompShareInstance', params, opts);
+  }
+
+  /** Deletes a host and its disks. */
+  terminateCompShareInstance(params: WithDefaults<TerminateCompShareInstanceRequest>, opts?: CallOptions): Promise<TerminateCompShareInstanceResponse> {
+    return this.call('TerminateCompShareInstance', params, opts);
+  }
+}

@@ -1,0 +1,358 @@
+// Generated from the action schemas by `npm run docs`; do not edit.
+import type { CallOptions } from '../actions.ts';
+import { UCloudClient, type UCloudClientOptions, type WithDefaults } from '../ucloud/client.ts';
+
+/** Parameters of CreateCustomImage. */
+export interface CreateCustomImageRequest {
+  Region: string;
+  Zone?: string;
+  /** the host to capture; it must be Stopped */
+  UHostId: string;
+  ImageName: string;
+  ImageDescription?: string;
+  /** data disks to snapshot alongside */
+  DataUDiskIds?: string[];
+}
+
+/** The answer of CreateCustomImage (envelope removed). */
+export interface CreateCustomImageResponse {
+  ImageId: string;
+  DataSnapshotIds: string[];
+}
+
+/** Parameters of ImportCustomImage. */
+export interface ImportCustomImageRequest {
+  Region: string;
+  Zone?: string;
+  ImageName: string;
+  /** http(s) URL the server may fetch (see KILN_IMPORT_ALLOW_HOSTS) */
+  UFileUrl: string;
+  /** CentOS, Ubuntu, Windows, ... */
+  OsType: string;
+  OsName: string;
+  /** RAW, VHD, VMDK or qcow2 (any case); checked against the content */
+  Format: string;
+  /** must be true: authorises the import */
+  Auth: boolean;
+  ImageDescription?: string;
+}
+
+/** The answer of ImportCustomImage (envelope removed). */
+export interface ImportCustomImageResponse {
+  ImageId: string;
+}
+
+/** Parameters of DescribeImage. */
+export interface DescribeImageRequest {
+  Region: string;
+  Zone?: string;
+  ImageType?: "Base" | "Business" | "Custom";
+  FuncType?: string;
+  OsType?: "Linux" | "Windows";
+  ImageId?: string;
+  ImageIds?: string[];
+  Tag?: string;
+  /** Default 0. */
+  Offset?: number;
+  /** Default 20. */
+  Limit?: number;
+  PriceSet?: number;
+}
+
+/** The answer of DescribeImage (envelope removed). */
+export interface DescribeImageResponse {
+  TotalCount: number;
+  ImageSet: Array<{
+    Zone: string;
+    /** `uimage-...` */
+    ImageId: string;
+    ImageName: string;
+    Tag: string;
+    /** Linux or Windows */
+    OsType: string;
+    OsName: string;
+    ImageType: "Base" | "Business" | "Custom";
+    Features: string[];
+    FuncType: string;
+    IntegratedSoftware: string;
+    Vendor: string;
+    Links: string;
+    State: "Available" | "Making" | "Unavailable";
+    ImageDescription: string;
+    /** unix seconds */
+    CreateTime: number;
+    /** GB */
+    ImageSize: number;
+    MinimalCPU: string;
+    MaintainEol: string;
+    DataSnapshotIds: string[];
+    SupportedGPUTypes: string[];
+    SceneCategories: string[];
+    PrimarySoftware: string;
+    /** why the image is Unavailable (Kiln addition) */
+    FailedReason?: string;
+  }>;
+}
+
+/** Parameters of TerminateCustomImage. */
+export interface TerminateCustomImageRequest {
+  Region: string;
+  Zone?: string;
+  ImageId: string;
+}
+
+/** The answer of TerminateCustomImage (envelope removed). */
+export interface TerminateCustomImageResponse {
+  ImageId: string;
+}
+
+/** Parameters of CreateUHostInstance. */
+export interface CreateUHostInstanceRequest {
+  Region: string;
+  Zone: string;
+  ImageId: string;
+  LoginMode: "Password" | "KeyPair" | "ImagePasswd";
+  /** base64; required with LoginMode Password */
+  Password?: string;
+  /** required with LoginMode KeyPair */
+  KeyPairId?: string;
+  /** Default "UHost". */
+  Name?: string;
+  Tag?: string;
+  /** Default "Month". */
+  ChargeType?: "Year" | "Month" | "Dynamic" | "Postpay" | "Preemptive" | "Spot";
+  /** Default 4. */
+  CPU?: number;
+  /** MB Default 8192. */
+  Memory?: number;
+  GpuType?: string;
+  /** Default 0. */
+  GPU?: number;
+  MachineType?: string;
+  VPCId?: string;
+  SubnetId?: string;
+  /** the system disk and any data disks */
+  Disks: Array<{
+    /** True for the system disk */
+    IsBoot: boolean;
+    /** CLOUD_SSD, CLOUD_RSSD, ... */
+    Type: string;
+    /** GB */
+    Size: number;
+    SnapshotId?: string;
+  }>;
+}
+
+/** The answer of CreateUHostInstance (envelope removed). */
+export interface CreateUHostInstanceResponse {
+  UHostIds: string[];
+  IPs: string[];
+}
+
+/** Parameters of DescribeUHostInstance. */
+export interface DescribeUHostInstanceRequest {
+  Region: string;
+  Zone?: string;
+  UHostIds?: string[];
+  Tag?: string;
+  /** Default 0. */
+  Offset?: number;
+  /** Default 20. */
+  Limit?: number;
+}
+
+/** The answer of DescribeUHostInstance (envelope removed). */
+export interface DescribeUHostInstanceResponse {
+  TotalCount: number;
+  UHostSet: Array<{
+    Zone: string;
+    UHostId: string;
+    UHostType: string;
+    MachineType: string;
+    CpuPlatform: string;
+    StorageType: string;
+    ImageId: string;
+    BasicImageId: string;
+    BasicImageName: string;
+    Tag: string;
+    Remark: string;
+    Name: string;
+    /** Initializing, Running, Stopped or Install Fail */
+    State: string;
+    CreateTime: number;
+    ChargeType: string;
+    ExpireTime: number;
+    CPU: number;
+    /** MB */
+    Memory: number;
+    AutoRenew: string;
+    DiskSet: Array<{
+      DiskType: string;
+      IsBoot: "True" | "False";
+      Encrypted: string;
+      Type: "Boot" | "Data";
+      DiskId: string;
+      Name: string;
+      Drive: string;
+      /** GB */
+      Size: number;
+      BackupType: string;
+    }>;
+    IPSet: unknown[];
+    NetworkState: string;
+    OsName: string;
+    OsType: string;
+    HostType: string;
+    LifeCycle: string;
+    GPU: number;
+    GpuType: string;
+    BootDiskState: string;
+    /** GB of data disks */
+    TotalDiskSpace: number;
+    IsolationGroup: string;
+    HotplugFeature: boolean;
+    CloudInitFeature: boolean;
+    IPv6Feature: boolean;
+  }>;
+}
+
+/** Parameters of StopUHostInstance. */
+export interface StopUHostInstanceRequest {
+  Region: string;
+  Zone?: string;
+  UHostId: string;
+  DiskPassword?: string;
+}
+
+/** The answer of StopUHostInstance (envelope removed). */
+export interface StopUHostInstanceResponse {
+  UHostId: string;
+}
+
+/** Parameters of PoweroffUHostInstance. */
+export interface PoweroffUHostInstanceRequest {
+  Region: string;
+  Zone?: string;
+  UHostId: string;
+  DiskPassword?: string;
+}
+
+/** The answer of PoweroffUHostInstance (envelope removed). */
+export interface PoweroffUHostInstanceResponse {
+  UHostId: string;
+}
+
+/** Parameters of StartUHostInstance. */
+export interface StartUHostInstanceRequest {
+  Region: string;
+  Zone?: string;
+  UHostId: string;
+  DiskPassword?: string;
+}
+
+/** The answer of StartUHostInstance (envelope removed). */
+export interface StartUHostInstanceResponse {
+  UHostId: string;
+}
+
+/** Parameters of TerminateUHostInstance. */
+export interface TerminateUHostInstanceRequest {
+  Region: string;
+  Zone?: string;
+  UHostId: string;
+  /** Default false. */
+  ReleaseEIP?: boolean;
+  /** Default false. */
+  ReleaseUDisk?: boolean;
+}
+
+/** The answer of TerminateUHostInstance (envelope removed). */
+export interface TerminateUHostInstanceResponse {
+  UHostId: string;
+  InRecycle: "Yes" | "No";
+}
+
+/** Every UHost action: its parameters and its answer. */
+export interface UHostActions {
+  CreateCustomImage: { request: CreateCustomImageRequest; response: CreateCustomImageResponse };
+  ImportCustomImage: { request: ImportCustomImageRequest; response: ImportCustomImageResponse };
+  DescribeImage: { request: DescribeImageRequest; response: DescribeImageResponse };
+  TerminateCustomImage: { request: TerminateCustomImageRequest; response: TerminateCustomImageResponse };
+  CreateUHostInstance: { request: CreateUHostInstanceRequest; response: CreateUHostInstanceResponse };
+  DescribeUHostInstance: { request: DescribeUHostInstanceRequest; response: DescribeUHostInstanceResponse };
+  StopUHostInstance: { request: StopUHostInstanceRequest; response: StopUHostInstanceResponse };
+  PoweroffUHostInstance: { request: PoweroffUHostInstanceRequest; response: PoweroffUHostInstanceResponse };
+  StartUHostInstance: { request: StartUHostInstanceRequest; response: StartUHostInstanceResponse };
+  TerminateUHostInstance: { request: TerminateUHostInstanceRequest; response: TerminateUHostInstanceResponse };
+}
+
+/** Which calls only read (and so are retried after network errors and throttling). */
+export const uhostActionMeta = {
+  CreateCustomImage: { readOnly: false },
+  ImportCustomImage: { readOnly: false },
+  DescribeImage: { readOnly: true },
+  TerminateCustomImage: { readOnly: false },
+  CreateUHostInstance: { readOnly: false },
+  DescribeUHostInstance: { readOnly: true },
+  StopUHostInstance: { readOnly: false },
+  PoweroffUHostInstance: { readOnly: false },
+  StartUHostInstance: { readOnly: false },
+  TerminateUHostInstance: { readOnly: false },
+} as const;
+
+/** One typed method per UHost action. */
+export class UHostApi extends UCloudClient<UHostActions> {
+  constructor(options: UCloudClientOptions) {
+    super(options, uhostActionMeta);
+  }
+
+  /** Captures a stopped host (and optionally its data disks) into a custom image; poll DescribeImage until State is Available. */
+  createCustomImage(params: WithDefaults<CreateCustomImageRequest>, opts?: CallOptions): Promise<CreateCustomImageResponse> {
+    return this.call('CreateCustomImage', params, opts);
+  }
+
+  /** Imports a disk image from a URL into a custom image; poll DescribeImage until State is Available. */
+  importCustomImage(params: WithDefaults<ImportCustomImageRequest>, opts?: CallOptions): Promise<ImportCustomImageResponse> {
+    return this.call('ImportCustomImage', params, opts);
+  }
+
+  /** Lists the region's base images and the caller's custom images, newest first. */
+  describeImage(params: WithDefaults<DescribeImageRequest> = {}, opts?: CallOptions): Promise<DescribeImageResponse> {
+    return this.call('DescribeImage', params, opts);
+  }
+
+  /** Deletes one of the caller's custom images. */
+  terminateCustomImage(params: WithDefaults<TerminateCustomImageRequest>, opts?: CallOptions): Promise<TerminateCustomImageResponse> {
+    return this.call('TerminateCustomImage', params, opts);
+  }
+
+  /** Creates a host from an image; it is Initializing until its disks hold the image, then Running. */
+  createUHostInstance(params: WithDefaults<CreateUHostInstanceRequest>, opts?: CallOptions): Promise<CreateUHostInstanceResponse> {
+    return this.call('CreateUHostInstance', params, opts);
+  }
+
+  /** Lists the caller's hosts in a region. */
+  describeUHostInstance(params: WithDefaults<DescribeUHostInstanceRequest> = {}, opts?: CallOptions): Promise<DescribeUHostInstanceResponse> {
+    return this.call('DescribeUHostInstance', params, opts);
+  }
+
+  /** Stops a running host. */
+  stopUHostInstance(params: WithDefaults<StopUHostInstanceRequest>, opts?: CallOptions): Promise<StopUHostInstanceResponse> {
+    return this.call('StopUHostInstance', params, opts);
+  }
+
+  /** Stops a running host. */
+  poweroffUHostInstance(params: WithDefaults<PoweroffUHostInstanceRequest>, opts?: CallOptions): Promise<PoweroffUHostInstanceResponse> {
+    return this.call('PoweroffUHostInstance', params, opts);
+  }
+
+  /** Starts a stopped host. */
+  startUHostInstance(params: WithDefaults<StartUHostInstanceRequest>, opts?: CallOptions): Promise<StartUHostInstanceResponse> {
+    return this.call('StartUHostInstance', params, opts);
+  }
+
+  /** Deletes a host and its disks. */
+  terminateUHostInstance(params: WithDefaults<TerminateUHostInstanceRequest>, opts?: CallOptions): Promise<TerminateUHostInstanceResponse> {
+    return this.call('TerminateUHostInstance', params, opts);
+  }
+}

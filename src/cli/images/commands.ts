@@ -1,0 +1,167 @@
+/**
+ * `kiln images ...`: the user CLI. It talks HTTP to a Kiln server through @kiln/sdk,
+ * like `aws` or `openstack image`, and never touches the stores (the operator commands
+ * do that). Answers go to stdout (a table, or one JSON value with --json), progress and
+ * errors to stderr; exit codes are in exit.ts.
+ */
+import type { Command } from 'commander';
+import { download } from './download.ts';
+import { UsageError } from './exit.ts';
+import { resolveProfile, type ProfileFlags } from './profile.ts';
+import { productImages, type ImageRow, type ProductImages } from './products.ts';
+import { progress } from './progress.ts';
+import { renderTable } from './table.ts';
+import { bytes } from './units.ts';
+import { waitWithProgress } from './wait.ts';
+
+export interface RunContext {
+  images: ProductImages;
+  json: boolean;
+  /** Aborted by Ctrl-C. */
+  signal: AbortSignal;
+  out(text: string): void;
+}
+
+type Run = (ctx: RunContext) => Promise<void>;
+export type Runner = (flags: ProfileFlags & { json?: boolean }, run: Run) => Promise<void>;
+
+function table(rows: ImageRow[]): string {
+  return renderTable(
+    ['ID', 'NAME', 'STATE', 'SIZE', 'CREATED'],
+    rows.map((r) => [r.id, r.name, r.state, bytes(r.size), r.created]),
+  );
+}
+
+function details(r: ImageRow): string {
+  const lines = [`id:       ${r.id}`, `name:     ${r.name}`, `state:    ${r.state}`, `size:     ${bytes(r.size)}`];
+  if (r.created) lines.push(`created:  ${r.created}`);
+  if (r.failedReason) lines.push(`reason:   ${r.failedReason}`);
+  return lines.join('\n') + '\n';
+}
+
+/** Prints the new image's id at once (scripts get it even if the wait is interrupted), then waits if asked. */
+async function created(ctx: RunContext, id: string, wait: boolean | undefined): Promise<void> {
+  if (!wait) return ctx.out(ctx.json ? JSON.stringify({ imageId: id }) + '\n' : `${id}\n`);
+  if (!ctx.json) ctx.out(`${id}\n`);
+  await waitWithProgress(ctx.images, id, ctx.signal);
+  if (ctx.json) ctx.out(JSON.stringify({ imageId: id, state: 'Available' }) + '\n');
+}
+
+export function registerImageCommands(program: Command, runner: Runner): void {
+  const images = program
+    .command('images')
+    .description('custom images on a Kiln server, over HTTP (user CLI; see `kiln profile`)')
+    .option('--profile <name>', 'profile of the config file (default: KILN_PROFILE or "default")')
+    .option('--url <url>', 'server URL (default: KILN_URL, the profile, or http://127.0.0.1:8480)')
+    .option('--product <product>', 'uhost, compshare or zec (default: KILN_PRODUCT, the profile, or uhost)')
+    .option('--json', 'print JSON instead of text');
+  // Usage errors exit 2 (commander's default is 1, which here means "the image failed").
+  images.exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 2));
+  const go = (run: Run) => (...args: unknown[]) => {
+    const cmd = args[args.length - 1] as Command;
+    return runner(cmd.optsWithGlobals<ProfileFlags & { json?: boolean }>(), run);
+  };
+
+  images
+    .command('list')
+    .description('the images you can use')
+    .option('--limit <n>', 'at most this many', '100')
+    .action((o: { limit: string }, ...rest: unknown[]) =>
+      go(async (ctx) => {
+        const limit = Number(o.limit);
+        if (!Number.isSafeInteger(limit) || limit < 1) throw new UsageError('--limit must be a positive integer');
+        const rows = await ctx.images.list(limit);
+        ctx.out(ctx.json ? JSON.stringify(rows.map((r) => r.record)) + '\n' : table(rows));
+      })(...rest),
+    );
+
+  images
+    .command('show <id>')
+    .description("one image's details")
+    .action((id: string, ...rest: unknown[]) =>
+      go(async (ctx) => {
+        const row = await ctx.images.show(id);
+        ctx.out(ctx.json ? JSON.stringify(row.record) + '\n' : details(row));
+      })(...rest),
+    );
+
+  images
+    .command('import <url>')
+    .description('import a disk image (raw, vhd, vmdk, qcow2) from a URL the server can fetch')
+    .requiredOption('--format <format>', 'raw, vhd, vmdk or qcow2 (checked against the content)')
+    .requiredOption('--name <name>', 'image name')
+    .option('--os-type <type>', 'Linux or Windows family name shown to users', 'Linux')
+    .option('--os-name <name>', 'operating system name', 'Linux')
+    .option('--wait', 'wait until the image is available, with progress')
+    .action((url: string, o: { format: string; name: string; osType: string; osName: string; wait?: boolean }, ...rest: unknown[]) =>
+      go(async (ctx) => created(ctx, await ctx.images.importUrl({ url, format: o.format, name: o.name, osType: o.osType, osName: o.osName }), o.wait))(...rest),
+    );
+
+  images
+    .command('capture <instance>')
+    .description('capture a stopped instance into an image')
+    .requiredOption('--name <name>', 'image name')
+    .option('--wait', 'wait until the image is available, with progress')
+    .action((instance: string, o: { name: string; wait?: boolean }, ...rest: unknown[]) => go(async (ctx) => created(ctx, await ctx.images.capture(instance, o.name), o.wait))(...rest));
+
+  images
+    .command('copy <id>')
+    .description('copy an image into a new private image (CompShare; UHost and ZEC have no copy action yet)')
+    .option('--name <name>', 'name of the copy')
+    .option('--wait', 'wait until the copy is available')
+    .action((id: string, o: { name?: string; wait?: boolean }, ...rest: unknown[]) => go(async (ctx) => created(ctx, await ctx.images.copy(id, o.name), o.wait))(...rest));
+
+  images
+    .command('delete <id>')
+    .description('delete one of your images')
+    .action((id: string, ...rest: unknown[]) =>
+      go(async (ctx) => {
+        await ctx.images.remove(id);
+        ctx.out(ctx.json ? JSON.stringify({ imageId: id, deleted: true }) + '\n' : `deleted ${id}\n`);
+      })(...rest),
+    );
+
+  images
+    .command('wait <id>')
+    .description('wait until an image is available (exit 1 with its reason if it fails)')
+    .action((id: string, ...rest: unknown[]) =>
+      go(async (ctx) => {
+        await waitWithProgress(ctx.images, id, ctx.signal);
+        ctx.out(ctx.json ? JSON.stringify({ imageId: id, state: 'Available' }) + '\n' : `${id} Available\n`);
+      })(...rest),
+    );
+
+  images
+    .command('download <id>')
+    .description('download an image as raw (sparse; --resume continues) or qcow2')
+    .requiredOption('-o, --output <file>', 'file to write')
+    .option('--format <format>', 'raw or qcow2', 'raw')
+    .option('--resume', 'raw only: continue from the length the file already has')
+    .action((id: string, o: { output: string; format: string; resume?: boolean }, ...rest: unknown[]) =>
+      go(async (ctx) => {
+        if (o.format !== 'raw' && o.format !== 'qcow2') throw new UsageError('--format must be raw or qcow2');
+        if (o.resume && o.format !== 'raw') throw new UsageError('--resume works for raw downloads only');
+        const r = await download(ctx.images, { id, file: o.output, format: o.format, resume: o.resume === true, signal: ctx.signal }, progress(`download ${id}`));
+        ctx.out(ctx.json ? JSON.stringify({ imageId: id, file: o.output, format: o.format, size: r.size, received: r.bytes }) + '\n' : `wrote ${o.output} (${o.format}, ${bytes(r.size)})\n`);
+      })(...rest),
+    );
+}
+
+/** The real runner: profile, clients, Ctrl-C, and exit codes. */
+export function defaultRunner(exit: (code: number, message?: string) => never): Runner {
+  return async (flags, run) => {
+    const controller = new AbortController();
+    const onSigint = () => controller.abort(new Error('interrupted'));
+    process.once('SIGINT', onSigint);
+    try {
+      const profile = await resolveProfile(flags);
+      await run({ images: productImages(profile), json: flags.json === true, signal: controller.signal, out: (t) => process.stdout.write(t) });
+    } catch (e) {
+      const { classify } = await import('./errors.ts');
+      const [code, message] = classify(e, controller.signal.aborted);
+      exit(code, message);
+    } finally {
+      process.off('SIGINT', onSigint);
+    }
+  };
+}

@@ -1,0 +1,62 @@
+/**
+ * `kiln images download`: the stream written to a file, holes left as holes. Raw images
+ * are mostly zeros; a zero block is skipped (the file is extended to its full size at the
+ * end), so the file takes the space of the data only. `--resume` continues a raw
+ * download from the file's current length with an HTTP Range request.
+ */
+import { open, stat } from 'node:fs/promises';
+import type { ProductImages } from './products.ts';
+import type { Progress } from './progress.ts';
+
+const BLOCK = 64 * 1024;
+
+function isZero(b: Uint8Array): boolean {
+  // Eight bytes at a time where alignment allows; the tail byte by byte.
+  const words = Math.floor(b.length / 8);
+  const view = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  for (let i = 0; i < words; i++) if (view.getBigUint64(i * 8) !== 0n) return false;
+  for (let i = words * 8; i < b.length; i++) if (b[i] !== 0) return false;
+  return true;
+}
+
+export interface DownloadRequest {
+  id: string;
+  file: string;
+  format: 'raw' | 'qcow2';
+  resume: boolean;
+  signal: AbortSignal;
+}
+
+export async function download(images: ProductImages, r: DownloadRequest, progress: Progress): Promise<{ bytes: number; size: number }> {
+  const have = r.resume ? await stat(r.file).then((s) => s.size, () => 0) : 0;
+  const d = await images.download(r.id, { format: r.format, signal: r.signal, ...(have > 0 ? { offset: have } : {}) });
+  const size = d.offset + d.size;
+  const fh = await open(r.file, d.offset > 0 ? 'r+' : 'w');
+  let at = d.offset;
+  let pending = Buffer.alloc(0);
+  try {
+    progress.update(at, size);
+    const writeBlocks = async (final: boolean) => {
+      let o = 0;
+      for (; o + BLOCK <= pending.length || (final && o < pending.length); o += BLOCK) {
+        const block = pending.subarray(o, Math.min(o + BLOCK, pending.length));
+        // Raw holes stay holes; a qcow2 file is written as is (its zeros are tables).
+        if (r.format === 'qcow2' || !isZero(block)) await fh.write(block, 0, block.length, at);
+        at += block.length;
+      }
+      pending = pending.subarray(o);
+    };
+    for await (const piece of d.body) {
+      pending = pending.length === 0 ? Buffer.from(piece) : Buffer.concat([pending, piece]);
+      if (pending.length >= BLOCK) await writeBlocks(false);
+      progress.update(at, size);
+    }
+    await writeBlocks(true);
+    await fh.truncate(at);
+    progress.update(at, size);
+  } finally {
+    await fh.close();
+    progress.stop();
+  }
+  return { bytes: at - d.offset, size };
+}

@@ -1,0 +1,143 @@
+/**
+ * One shape of image operations over the three products' APIs, so every `kiln images`
+ * command works the same whichever product a profile names. What a product's API does
+ * not have (UHost and ZEC copies, CompShare and ZEC imports) is a usage error that says so.
+ */
+import { CompShareClient, UHostClient, ZecClient, type DownloadOptions, type ImageProgress, type WaitOptions } from '@kiln/sdk';
+import { UsageError } from './exit.ts';
+import type { Product, Resolved } from './profile.ts';
+
+const GiB = 1024 ** 3;
+const MiB = 1024 ** 2;
+
+export interface ImageRow {
+  id: string;
+  name: string;
+  state: string;
+  /** Virtual size in bytes, as precise as the product reports it (GB, MB or GiB). */
+  size: number;
+  created: string;
+  failedReason: string;
+  /** The product's own record, for --json. */
+  record: object;
+}
+
+export interface ImportRequest {
+  url: string;
+  format: string;
+  name: string;
+  osType: string;
+  osName: string;
+}
+
+export interface ProductImages {
+  product: Product;
+  list(limit: number): Promise<ImageRow[]>;
+  show(id: string): Promise<ImageRow>;
+  importUrl(r: ImportRequest): Promise<string>;
+  capture(instanceId: string, name: string): Promise<string>;
+  remove(id: string): Promise<void>;
+  copy(id: string, name: string | undefined): Promise<string>;
+  wait(id: string, o: WaitOptions): Promise<ImageProgress>;
+  download(id: string, o: DownloadOptions): ReturnType<UHostClient['downloadImage']>;
+}
+
+const unixTime = (s: number) => (s > 0 ? new Date(s * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z') : '');
+
+function notFound(id: string): never {
+  throw new UsageError(`no image ${id}`);
+}
+
+function uhost(c: UHostClient): ProductImages {
+  const row = (i: Awaited<ReturnType<UHostClient['describeImage']>>['ImageSet'][number]): ImageRow => ({
+    id: i.ImageId,
+    name: i.ImageName,
+    state: i.State === 'Unavailable' ? 'Failed' : i.State,
+    size: i.ImageSize * GiB,
+    created: unixTime(i.CreateTime),
+    failedReason: i.FailedReason ?? '',
+    record: i,
+  });
+  return {
+    product: 'uhost',
+    list: async (limit) => (await c.describeImage({ Limit: limit })).ImageSet.map(row),
+    show: async (id) => row((await c.describeImage({ ImageIds: [id] })).ImageSet[0] ?? notFound(id)),
+    importUrl: async (r) => (await c.importCustomImage({ ImageName: r.name, UFileUrl: r.url, Format: r.format, OsType: r.osType, OsName: r.osName, Auth: true })).ImageId,
+    capture: async (instanceId, name) => (await c.createCustomImage({ UHostId: instanceId, ImageName: name })).ImageId,
+    remove: async (id) => void (await c.terminateCustomImage({ ImageId: id })),
+    copy: async () => {
+      throw new UsageError('UHost has no image copy action yet (CopyCustomImage is not served); copy with --product compshare');
+    },
+    wait: (id, o) => c.waitForImage(id, o),
+    download: (id, o) => c.downloadImage(id, o),
+  };
+}
+
+function compshare(c: CompShareClient): ProductImages {
+  const row = (i: Awaited<ReturnType<CompShareClient['describeCompShareCustomImages']>>['ImageSet'][number]): ImageRow => ({
+    id: i.CompShareImageId,
+    name: i.Name,
+    state: i.Status === 'UnAvailable' ? 'Failed' : i.Status,
+    size: i.Size * MiB,
+    created: unixTime(i.CreateTime),
+    failedReason: i.FailedReason,
+    record: i,
+  });
+  return {
+    product: 'compshare',
+    list: async (limit) => (await c.describeCompShareCustomImages({ Limit: Math.min(limit, 100) })).ImageSet.map(row),
+    show: async (id) => row((await c.describeCompShareCustomImages({ CompShareImageId: id })).ImageSet[0] ?? notFound(id)),
+    importUrl: async () => {
+      throw new UsageError('CompShare has no import action; import with --product uhost');
+    },
+    capture: async (instanceId, name) => (await c.createCompShareCustomImage({ UHostId: instanceId, Name: name })).CompShareImageId,
+    remove: async (id) => void (await c.terminateCompShareCustomImage({ CompShareImageId: id })),
+    copy: async (id, name) => (await c.copyCompShareCustomImage({ CompShareImageId: id, ...(name ? { TargetImageName: name } : {}) })).NewCompShareImageId,
+    wait: (id, o) => c.waitForImage(id, o),
+    download: (id, o) => c.downloadImage(id, o),
+  };
+}
+
+function zec(c: ZecClient): ProductImages {
+  const row = (i: Awaited<ReturnType<ZecClient['describeCustomImages']>>['dataSet'][number]): ImageRow => ({
+    id: i.imageId,
+    name: i.imageName,
+    state: i.imageStatus === 'AVAILABLE' ? 'Available' : i.imageStatus === 'CREATING' ? 'Making' : 'Failed',
+    size: Number(i.imageSize) * GiB,
+    created: '',
+    failedReason: '',
+    record: i,
+  });
+  return {
+    product: 'zec',
+    list: async (limit) => (await c.describeCustomImages({ pageSize: Math.min(limit, 1000) })).dataSet.map(row),
+    show: async (id) => row((await c.describeCustomImages({ imageIds: [id] })).dataSet[0] ?? notFound(id)),
+    importUrl: async () => {
+      throw new UsageError('ZEC has no import action; import with --product uhost');
+    },
+    capture: async (instanceId, name) => (await c.createImage({ instanceId, imageName: name })).imageId,
+    remove: async (id) => {
+      const { imageIds } = await c.deleteImages({ imageIds: [id] });
+      if (imageIds.length > 0) throw new UsageError(`image ${id} cannot be deleted yet (still being made)`);
+    },
+    copy: async () => {
+      throw new UsageError('ZEC has no image copy action');
+    },
+    wait: (id, o) => c.waitForImage(id, o),
+    download: (id, o) => c.downloadImage(id, o),
+  };
+}
+
+export function productImages(p: Resolved): ProductImages {
+  const keys = p.publicKey && p.privateKey ? { publicKey: p.publicKey, privateKey: p.privateKey } : undefined;
+  if (p.product === 'zec') {
+    return zec(new ZecClient(p.token ? { endpoint: p.url, token: p.token } : { endpoint: p.url, accessKeyId: keys!.publicKey, accessKeyPassword: keys!.privateKey }));
+  }
+  if (!keys) throw new UsageError(`${p.product} calls are signed: the profile needs publicKey and privateKey (a token serves ZEC only)`);
+  const opts = { endpoint: p.url, ...keys, region: p.region, ...(p.zone ? { zone: p.zone } : {}) };
+  if (p.product === 'compshare') {
+    if (!p.zone) throw new UsageError('CompShare calls name a zone: set KILN_ZONE or the profile\'s zone');
+    return compshare(new CompShareClient(opts));
+  }
+  return uhost(new UHostClient(opts));
+}

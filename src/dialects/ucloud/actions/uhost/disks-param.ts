@@ -1,0 +1,18 @@
+import type { DiskRequest } from '../../../../core/instances/instance-service.ts';
+import { bool, int, objArray, str } from '../../protocol/param-schema.ts';
+
+/** Disks.N.{IsBoot,Type,Size,SnapshotId}; CreateUHostInstance and CreateCompShareInstance take the same list. */
+export const disksParam = objArray(
+  {
+    IsBoot: bool({ required: true, doc: 'True for the system disk' }),
+    Type: str({ required: true, doc: 'CLOUD_SSD, CLOUD_RSSD, ...' }),
+    Size: int({ required: true, min: 1, max: 32_000, doc: 'GB' }),
+    SnapshotId: str(),
+  },
+  { required: true, doc: 'the system disk and any data disks' },
+);
+
+export function toDiskRequests(disks: Array<{ IsBoot: boolean; Type: string; Size: number; SnapshotId?: string | undefined }>): DiskRequest[] {
+  // sizeParam lets core name the offending field when a size is over the limits.
+  return disks.map((d, i) => ({ isBoot: d.IsBoot, type: d.Type, sizeGb: d.Size, sizeParam: `Disks.${i}.Size`, ...(d.SnapshotId ? { snapshotId: d.SnapshotId } : {}) }));
+}

@@ -1,0 +1,59 @@
+/**
+ * The reference page of one dialect, generated from its action registry: every action,
+ * its parameters (type, required, limits), its answer fields and its error codes.
+ * `npm run docs` writes it to docs/; Kiln serves the same text at /docs/<dialect>.md.
+ */
+import type { ErrorCode } from '../core/errors.ts';
+import type { ActionInfo } from '../dialects/schema/action-info.ts';
+import { json } from '../dialects/schema/json-schema.ts';
+import { errorText } from './error-text.ts';
+import { table } from './markdown.ts';
+import { answerRows, rows, type Naming } from './schema-text.ts';
+
+export interface DialectPage {
+  title: string;
+  /** Markdown before the actions: endpoint, signing, envelope, common errors. */
+  intro: string;
+  /** Section titles of the products, in order. */
+  products: Array<{ product: string; title: string }>;
+  actions: readonly ActionInfo[];
+  naming: Naming;
+  /** The wire code of a core error (`8956`, `404 INVALID_IMAGE_NOT_FOUND`). */
+  codeOf(code: ErrorCode): string;
+  /** The parameter-error code(s) every action may answer. */
+  paramErrors: string;
+}
+
+function actionSection(a: ActionInfo, page: DialectPage): string {
+  const params = rows(json(a.request), page.naming);
+  const answer = answerRows(json(a.response), page.naming);
+  const errors = new Map<string, string[]>([[page.paramErrors, ['a parameter is missing or invalid']]]);
+  for (const code of a.errors) {
+    const wire = page.codeOf(code);
+    const whens = errors.get(wire) ?? [];
+    if (!whens.includes(errorText[code])) errors.set(wire, [...whens, errorText[code]]);
+  }
+  const out = [`### ${a.name}`, '', a.summary + (a.readOnly ? ' Read-only (safe to retry).' : ''), ''];
+  out.push(
+    params.length === 0
+      ? 'No parameters.'
+      : table(
+          ['parameter', 'type', 'required', 'limits', 'notes'],
+          params.map((r) => [`\`${r.name}\``, r.type, r.required ? 'yes' : '', r.limits, r.notes]),
+        ),
+    '',
+  );
+  out.push('Answer:', '', answer.length === 0 ? 'No fields beyond the envelope.' : table(['field', 'type', 'notes'], answer.map((r) => [`\`${r.name}\``, r.type, r.notes])), '');
+  out.push('Errors:', '', table(['code', 'when'], [...errors].map(([wire, whens]) => [wire, whens.join('; ')])), '');
+  return out.join('\n');
+}
+
+export function renderDialectPage(page: DialectPage): string {
+  const out = [`# ${page.title}`, '', '<!-- Generated from the action schemas by `npm run docs`; do not edit. -->', '', page.intro.trim(), ''];
+  for (const { product, title } of page.products) {
+    const actions = page.actions.filter((a) => a.product === product);
+    out.push(`## ${title}`, '', actions.map((a) => `[${a.name}](#${a.name.toLowerCase()})`).join(' · '), '');
+    for (const a of actions) out.push(actionSection(a, page));
+  }
+  return out.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd() + '\n';
+}

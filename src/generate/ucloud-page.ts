@@ -1,0 +1,46 @@
+import { ucloudActions } from '../dialects/ucloud/actions/index.ts';
+import { ucloudRetCodeFor } from '../dialects/ucloud/error-map.ts';
+import { renderDialectPage } from './dialect-page.ts';
+import { ucloudNaming } from './schema-text.ts';
+
+const intro = `
+UCloud UHost and CompShare actions, as Kiln answers them. One URL (\`/\`), the action
+named by the \`Action\` parameter; GET with a query string, or POST a form or a flat JSON
+object. Lists and objects are flattened with zero-based indexes: \`ImageIds.0\`,
+\`Disks.0.IsBoot\`, \`Softwares.Application.0\` (written \`.N\` below).
+
+Every call also sends \`PublicKey\` and \`Signature\`: the lowercase hex SHA1 of the
+parameters other than \`Signature\`, sorted by name (plain code-unit order), written as
+\`name + value\` with no escaping, followed by the private key. Booleans are \`true\`/\`false\`,
+numbers have no zero fraction. \`Region\`, \`Zone\` and \`ProjectId\` may be sent to any action;
+undeclared parameters are ignored.
+
+Every answer is HTTP 200: \`{"Action": "<Action>Response", "RetCode": 0, ...fields}\`, or
+\`RetCode\` ≠ 0 with a \`Message\`. Codes every action may answer:
+
+| RetCode | when |
+| --- | --- |
+| 160 | no \`Action\` |
+| 161 | unknown \`Action\` (told only to signed callers) |
+| 170 | no \`Signature\` |
+| 171 | the signature does not match |
+| 172 | unknown \`PublicKey\` |
+| 230 | \`Params [Name] not available\` (missing) or \`Params [Name] not valid\` |
+| 292 | unknown \`ProjectId\` |
+| 150 | a server fault (the request id in \`X-UCLOUD-REQUEST-UUID\` finds it in the log) |
+`;
+
+export function ucloudPage(): string {
+  return renderDialectPage({
+    title: 'UCloud API (UHost, CompShare)',
+    intro,
+    products: [
+      { product: 'uhost', title: 'UHost' },
+      { product: 'compshare', title: 'CompShare' },
+    ],
+    actions: ucloudActions,
+    naming: ucloudNaming,
+    codeOf: (code) => String(ucloudRetCodeFor[code]),
+    paramErrors: '230',
+  });
+}

@@ -1,0 +1,48 @@
+import { zecActions } from '../dialects/zenlayer/actions/index.ts';
+import { zenlayerErrorFor } from '../dialects/zenlayer/error-map.ts';
+import { renderDialectPage } from './dialect-page.ts';
+import { zecNaming } from './schema-text.ts';
+
+const intro = `
+Zenlayer Cloud API 2.0, service ZEC, as Kiln answers it. \`POST /api/v2/zec\` with a JSON
+body of camelCase parameters; the action is the \`X-ZC-Action\` header (\`X-ZC-Version:
+2025-09-01\`). Values keep their JSON types: a string where a number is declared is
+\`INVALID_PARAMETER_TYPE\`, never coerced; \`null\` means unset.
+
+Authentication is either \`Authorization: Bearer <token>\` (\`kiln token create\`) or a
+ZC2-HMAC-SHA256 signature: \`X-ZC-Timestamp\` (unix seconds),
+\`X-ZC-Signature-Method: ZC2-HMAC-SHA256\` and
+\`Authorization: ZC2-HMAC-SHA256 Credential=<AccessKeyId>, SignedHeaders=content-type;host, Signature=<hex>\`,
+where the signature is HMAC-SHA256 (key: the AccessKeyPassword) of
+\`"ZC2-HMAC-SHA256\\n" + timestamp + "\\n" + hex(sha256(canonical))\` and the canonical request is
+\`"POST\\n/\\n\\ncontent-type:" + contentType + "\\nhost:" + host + "\\n\\ncontent-type;host\\n" + hex(sha256(body))\`.
+
+Success is HTTP 200 \`{"requestId": "T...", "response": {"requestId": "T...", ...fields}}\`;
+an error is 4xx/5xx \`{"requestId", "code", "message"}\`. Codes every action may answer:
+
+| status and code | when |
+| --- | --- |
+| 401 \`AUTHFAILURE_INVALID_AUTHORIZATION\` | no or malformed \`Authorization\`, or an unknown token |
+| 401 \`AUTHFAILURE_SIGNATURE_FAILURE\` | the signature does not match |
+| 401 \`AUTHFAILURE_SIGNATURE_EXPIRED\` | \`X-ZC-Timestamp\` outside the allowed skew |
+| 400 \`MISSING_PARAMETER\` | a required parameter is absent, \`null\` or \`""\` |
+| 400 \`INVALID_PARAMETER_TYPE\` | a value of the wrong JSON type |
+| 400 \`INVALID_PARAMETER_VALUE\` | a value outside an enum, or unusable |
+| 400 \`INVALID_PARAMETER_LESS_MINIMUM\` / \`_EXCEED_MAXIMUM\` | a number out of range |
+| 400 \`INVALID_PARAMETER_LESS_LENGTH\` / \`_EXCEED_LENGTH\` | a string or list too short or long |
+| 400 \`INVALID_PARAMETER_PATTERN_ERROR\` | a string of the wrong form (names) |
+| 400 \`INVALID_ACTION\` | unknown action (told only to authenticated callers) |
+| 500 \`INTERNAL_SERVER_ERROR\` | a server fault (the requestId finds it in the log) |
+`;
+
+export function zenlayerPage(): string {
+  return renderDialectPage({
+    title: 'Zenlayer ZEC API',
+    intro,
+    products: [{ product: 'zec', title: 'ZEC' }],
+    actions: zecActions,
+    naming: zecNaming,
+    codeOf: (code) => `${zenlayerErrorFor[code].status} \`${zenlayerErrorFor[code].code}\``,
+    paramErrors: '400 `INVALID_PARAMETER_VALUE`',
+  });
+}

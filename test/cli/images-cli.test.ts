@@ -1,0 +1,159 @@
+/** `kiln images` against a real `kiln serve`: every command, its output, its exit codes. */
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, stat, truncate } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { after, before, test } from 'node:test';
+import { writeSparseDisk } from '../support/disk-files.ts';
+import { QEMU_IMG, sha256File } from '../support/disk-images.ts';
+import { FileServer } from '../support/file-server.ts';
+import { KilnProcess, waitFor } from '../support/kiln-process.ts';
+import { sdkClients } from '../support/sdk-clients.ts';
+import { ThrottledFileServer } from '../support/throttled-file-server.ts';
+import { userCli } from '../support/user-cli.ts';
+
+const run = promisify(execFile);
+const MiB = 1024 * 1024;
+let kiln: KilnProcess;
+let env: Record<string, string>;
+let dir: string;
+const files = new FileServer();
+let slow: ThrottledFileServer;
+let source: string;
+
+before(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'kiln-cli-'));
+  source = join(dir, 'source.raw');
+  await writeSparseDisk(source, 20 * MiB + 512, [
+    { offset: 0, length: 2 * MiB, seed: 7 },
+    { offset: 12 * MiB, length: 3 * MiB, seed: 8 },
+  ]);
+  await files.start();
+  slow = new ThrottledFileServer(source, 3 * MiB);
+  await slow.start();
+  // Frequent heartbeats: the job's progress reaches the database with each.
+  kiln = await KilnProcess.start({ KILN_IMPORT_ALLOW_HOSTS: `127.0.0.1:${files.port},127.0.0.1:${slow.port}`, KILN_JOB_HEARTBEAT_MS: '300' });
+  const c = await kiln.credentials();
+  env = { KILN_URL: kiln.baseUrl, KILN_PUBLIC_KEY: c.publicKey, KILN_PRIVATE_KEY: c.privateKey, KILN_CONFIG: join(dir, 'config.json') };
+});
+
+after(async () => {
+  await files.close();
+  await slow.close();
+  await kiln?.stop();
+});
+
+const images = (args: string[], extra: Record<string, string> = {}) => userCli(['images', ...args], { ...env, ...extra });
+
+let imported: string;
+
+test('import --wait shows progress lines off a terminal and prints the id; list and show find it', async () => {
+  const r = await images(['import', slow.url, '--format', 'raw', '--name', 'from-cli', '--wait']);
+  assert.equal(r.code, 0, r.stderr);
+  imported = r.stdout.trim();
+  assert.match(imported, /^uimage-/);
+  assert.match(r.stderr, /uimage-\S+: Making [\d.]+ [KM]iB \/ [\d.]+ MiB \(\d+%\), [\d.]+ \S+\/s, ETA \S+/);
+  const list = await images(['list']);
+  assert.equal(list.code, 0, list.stderr);
+  assert.match(list.stdout, /^ID\s+NAME\s+STATE\s+SIZE\s+CREATED\n/);
+  assert.match(list.stdout, new RegExp(`${imported}\\s+from-cli\\s+Available\\s+1\\.0 GiB`));
+  const json = JSON.parse((await images(['list', '--json'])).stdout) as Array<{ ImageId: string }>;
+  assert.ok(json.some((i) => i.ImageId === imported));
+  const show = await images(['show', imported]);
+  assert.match(show.stdout, /state:\s+Available/);
+  assert.equal((JSON.parse((await images(['show', imported, '--json'])).stdout) as { ImageName: string }).ImageName, 'from-cli');
+});
+
+test('download: raw is sparse and byte-exact, resumes, and qcow2 compares equal under qemu-img', async () => {
+  const raw = join(dir, 'got.raw');
+  const r = await images(['download', imported, '-o', raw]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(await sha256File(raw), await sha256File(source));
+  const st = await stat(raw);
+  assert.ok(st.blocks * 512 < 8 * MiB, `holes are not written: ${st.blocks * 512} bytes allocated of ${st.size}`);
+  await truncate(raw, 13 * MiB + 5);
+  const resumed = await images(['download', imported, '-o', raw, '--resume', '--json']);
+  assert.equal(resumed.code, 0, resumed.stderr);
+  assert.equal((JSON.parse(resumed.stdout) as { received: number }).received, 20 * MiB + 512 - (13 * MiB + 5));
+  assert.equal(await sha256File(raw), await sha256File(source));
+  const qcow2 = join(dir, 'got.qcow2');
+  assert.equal((await images(['download', imported, '-o', qcow2, '--format', 'qcow2'])).code, 0);
+  await run(QEMU_IMG, ['check', '-f', 'qcow2', qcow2]);
+  assert.match((await run(QEMU_IMG, ['compare', '-f', 'qcow2', '-F', 'raw', qcow2, source])).stdout, /identical/);
+});
+
+test('a failed image: wait exits 1 and prints its FailedReason', async () => {
+  const r = await images(['import', files.serve('liar.raw', source), '--format', 'qcow2', '--name', 'liar']);
+  assert.equal(r.code, 0, r.stderr);
+  const w = await images(['wait', r.stdout.trim()]);
+  assert.equal(w.code, 1);
+  assert.match(w.stderr, /kiln: image uimage-\S+ failed: .*(qcow2|raw|format)/i);
+});
+
+test('usage errors exit 2, and say what the product lacks', async () => {
+  const missing = await images(['import', 'http://x/y.raw', '--format', 'raw']);
+  assert.equal(missing.code, 2);
+  assert.match(missing.stderr, /--name/);
+  const copy = await images(['copy', imported]);
+  assert.equal(copy.code, 2);
+  assert.match(copy.stderr, /UHost has no image copy action/);
+  const zecImport = await images(['import', 'http://x/y.raw', '--format', 'raw', '--name', 'n', '--product', 'zec']);
+  assert.equal(zecImport.code, 2);
+  assert.match(zecImport.stderr, /ZEC has no import action/);
+  assert.equal((await images(['list', '--profile', 'nope'])).code, 2);
+  assert.equal((await userCli(['images', 'list'], { KILN_URL: kiln.baseUrl, KILN_CONFIG: join(dir, 'none.json') })).code, 2, 'no credentials');
+  const notFound = await images(['delete', 'uimage-nope']);
+  assert.equal(notFound.code, 3);
+  assert.match(notFound.stderr, /TerminateCustomImage refused: 8956/);
+});
+
+test('profiles: `kiln profile set` then `kiln images` with no key in the environment', async () => {
+  const c = await kiln.credentials();
+  const config = join(dir, 'profiles.json');
+  const set = await userCli(['profile', 'set', 'lab', '--url', kiln.baseUrl, '--public-key', c.publicKey, '--private-key', c.privateKey], { KILN_CONFIG: config });
+  assert.equal(set.code, 0, set.stderr);
+  assert.equal(((await stat(config)).mode & 0o777).toString(8), '600');
+  const list = await userCli(['images', 'list', '--profile', 'lab', '--json'], { KILN_CONFIG: config });
+  assert.equal(list.code, 0, list.stderr);
+  const shown = await userCli(['profile', 'show', 'lab'], { KILN_CONFIG: config });
+  assert.ok(!shown.stdout.includes(c.privateKey), 'the private key is masked');
+  assert.ok(JSON.parse(await readFile(config, 'utf8')).profiles.lab.privateKey === c.privateKey);
+});
+
+test('CompShare: capture --wait and copy --wait, then delete', async () => {
+  const { compshare } = await sdkClients(kiln);
+  const base = join(dir, 'gpu-base.raw');
+  await writeSparseDisk(base, 8 * MiB, [{ offset: 0, length: MiB, seed: 9 }]);
+  const { imageId } = JSON.parse(await kiln.cli(['image', 'add-base', base, '--name', 'CUDA', '--os-type', 'Linux', '--product', 'compshare', '--json'])) as { imageId: string };
+  const { UHostIds } = await compshare.createCompShareInstance({ CompShareImageId: imageId, GPU: 1, GpuType: '4090', Disks: [{ IsBoot: true, Type: 'CLOUD_SSD', Size: 1 }] });
+  const host = UHostIds[0]!;
+  const hostState = (want: string) => waitFor(want, async () => ((await compshare.describeCompShareInstance({ UHostIds: [host] })).UHostSet[0]?.State === want ? true : undefined));
+  await hostState('Running');
+  await compshare.stopCompShareInstance({ UHostId: host });
+  await hostState('Stopped');
+  const cs = { KILN_PRODUCT: 'compshare', KILN_ZONE: 'cn-bj2-04' };
+  const captured = await images(['capture', host, '--name', 'gpu-image', '--wait', '--json'], cs);
+  assert.equal(captured.code, 0, captured.stderr);
+  const id = (JSON.parse(captured.stdout) as { imageId: string; state: string }).imageId;
+  const copied = await images(['copy', id, '--name', 'gpu-copy', '--wait'], cs);
+  assert.equal(copied.code, 0, copied.stderr);
+  const copyId = copied.stdout.trim();
+  assert.notEqual(copyId, id);
+  assert.match((await images(['show', copyId], cs)).stdout, /name:\s+gpu-copy\nstate:\s+Available/);
+  assert.equal((await images(['delete', copyId], cs)).stdout, `deleted ${copyId}\n`);
+});
+
+test('Ctrl-C stops waiting (exit 130) without cancelling the job', async () => {
+  const r = await images(['import', files.stallUrl(), '--format', 'raw', '--name', 'stalled']);
+  const id = r.stdout.trim();
+  const w = await userCli(['images', 'wait', id], env, (child) => {
+    // Once the first progress line is out, the wait is under way.
+    child.stderr!.once('data', () => child.kill('SIGINT'));
+  });
+  assert.equal(w.code, 130, w.stderr);
+  assert.match(w.stderr, /stopped waiting; the job goes on/);
+  const { uhost } = await sdkClients(kiln);
+  assert.equal((await uhost.describeImage({ ImageIds: [id] })).ImageSet[0]?.State, 'Making');
+});

@@ -1,0 +1,98 @@
+/** The SDK against a real `kiln serve`: capture, import with progress, failure with its reason, typed errors, tokens. */
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { ApiError, ImageFailedError, ZecClient, type ImageProgress } from '@kiln/sdk';
+import { generatedFiles } from '../../src/generate/outputs.ts';
+import { writeSparseDisk } from '../support/disk-files.ts';
+import { FileServer } from '../support/file-server.ts';
+import { KilnProcess, waitFor } from '../support/kiln-process.ts';
+import { sdkClients } from '../support/sdk-clients.ts';
+import { ThrottledFileServer } from '../support/throttled-file-server.ts';
+
+const MiB = 1024 * 1024;
+let kiln: KilnProcess;
+let clients: Awaited<ReturnType<typeof sdkClients>>;
+const files = new FileServer();
+let slow: ThrottledFileServer;
+
+before(async () => {
+  await files.start();
+  const dir = (await import('node:fs/promises')).mkdtemp(join((await import('node:os')).tmpdir(), 'kiln-sdk-'));
+  const src = join(await dir, 'slow.raw');
+  await writeSparseDisk(src, 24 * MiB, [{ offset: 0, length: 24 * MiB, seed: 5 }]);
+  slow = new ThrottledFileServer(src, 8 * MiB);
+  await slow.start();
+  kiln = await KilnProcess.start({ KILN_IMPORT_ALLOW_HOSTS: `127.0.0.1:${files.port},127.0.0.1:${slow.port}` });
+  clients = await sdkClients(kiln);
+});
+
+after(async () => {
+  await files.close();
+  await slow.close();
+  await kiln?.stop();
+});
+
+test('UHost capture through the SDK: create, stop, capture, waitForImage', async () => {
+  const { uhost } = clients;
+  const base = join(kiln.dataDir, 'base.raw');
+  await writeSparseDisk(base, 16 * MiB, [{ offset: 0, length: MiB, seed: 1 }]);
+  const { imageId } = JSON.parse(await kiln.cli(['image', 'add-base', base, '--name', 'Base', '--os-type', 'Linux', '--product', 'uhost', '--json'])) as { imageId: string };
+  const { UHostIds } = await uhost.createUHostInstance({ Zone: 'cn-bj2-04', ImageId: imageId, LoginMode: 'Password', Password: 'UGFzc3cwcmQh', Disks: [{ IsBoot: true, Type: 'CLOUD_SSD', Size: 1 }] });
+  const host = UHostIds[0]!;
+  const state = async (want: string) =>
+    waitFor(`host ${want}`, async () => ((await uhost.describeUHostInstance({ UHostIds: [host] })).UHostSet[0]?.State === want ? true : undefined));
+  await state('Running');
+  await uhost.stopUHostInstance({ UHostId: host });
+  await state('Stopped');
+  const { ImageId } = await uhost.createCustomImage({ UHostId: host, ImageName: 'captured' });
+  const seen: ImageProgress[] = [];
+  const done = await uhost.waitForImage(ImageId, { onProgress: (p) => seen.push(p), intervalMs: 50 });
+  assert.equal(done.state, 'available');
+  assert.equal(seen.at(-1)?.state, 'available');
+});
+
+test('an import reports progress in bytes until Available', async () => {
+  const { uhost } = clients;
+  const { ImageId } = await uhost.importCustomImage({ ImageName: 'slow', UFileUrl: slow.url, OsType: 'Ubuntu', OsName: 'Ubuntu 22.04', Format: 'RAW', Auth: true });
+  const seen: ImageProgress[] = [];
+  await uhost.waitForImage(ImageId, { onProgress: (p) => seen.push(p), intervalMs: 100, maxIntervalMs: 200 });
+  const making = seen.filter((p) => p.state === 'making' && (p.doneBytes ?? 0) > 0);
+  assert.ok(making.length > 0, `progress with bytes while making: ${JSON.stringify(seen)}`);
+  assert.ok(making.every((p) => p.totalBytes! >= p.doneBytes! && p.percent! <= 100));
+  assert.equal(seen.at(-1)?.state, 'available');
+});
+
+test('a failed import rejects the waiter with its FailedReason, in every product', async () => {
+  const bogus = join(kiln.dataDir, 'not-qcow2.raw');
+  await writeSparseDisk(bogus, 2 * MiB, [{ offset: 0, length: MiB, seed: 3 }]);
+  const { ImageId } = await clients.uhost.importCustomImage({ ImageName: 'bad', UFileUrl: files.serve('bad.raw', bogus), OsType: 'Ubuntu', OsName: 'Ubuntu', Format: 'qcow2', Auth: true });
+  await assert.rejects(clients.uhost.waitForImage(ImageId, { intervalMs: 50 }), (e: unknown) => e instanceof ImageFailedError && e.imageId === ImageId && /qcow2|raw|format/i.test(e.reason));
+});
+
+test('errors carry the vendor code: UCloud RetCode, ZEC code and status', async () => {
+  await assert.rejects(clients.uhost.terminateCustomImage({ ImageId: 'uimage-nope' }), (e: unknown) => e instanceof ApiError && e.code === '8956' && e.status === 200);
+  await assert.rejects(clients.uhost.describeImage({ Limit: 5000 }), (e: unknown) => e instanceof ApiError && e.retCode === 230 && /Params \[Limit\] not valid/.test(e.message));
+  await assert.rejects(clients.zec.deleteImages({ imageIds: ['img-nope'] }), (e: unknown) => e instanceof ApiError && e.code === 'INVALID_IMAGE_NOT_FOUND' && e.status === 404 && e.requestId?.startsWith('T') === true);
+  await assert.rejects(clients.zec.describeImages({ zoneId: 'nowhere' }), (e: unknown) => e instanceof ApiError && e.code === 'INVALID_PARAMETER_VALUE');
+});
+
+test('a ZEC client with a Bearer token', async () => {
+  const { token } = JSON.parse(await kiln.cli(['token', 'create', '--json'])) as { token: string };
+  const zec = new ZecClient({ endpoint: kiln.baseUrl, token });
+  const zones = await zec.describeZones();
+  assert.ok(zones.zoneSet.length > 0);
+  await assert.rejects(new ZecClient({ endpoint: kiln.baseUrl, token: 'nope' }).describeZones(), (e: unknown) => e instanceof ApiError && e.status === 401);
+});
+
+test('GET /docs serves the reference generated from the running registries', async () => {
+  const files = generatedFiles();
+  for (const page of ['ucloud.md', 'zenlayer.md']) {
+    const r = await fetch(`${kiln.baseUrl}/docs/${page}`);
+    assert.equal(r.status, 200);
+    assert.match(r.headers.get('content-type') ?? '', /text\/markdown/);
+    assert.equal(await r.text(), files[`docs/${page}`]);
+  }
+  assert.equal(await (await fetch(`${kiln.baseUrl}/docs`)).text(), files['docs/README.md']);
+  assert.match(files['docs/README.md']!, /GET \/v1\/images\/download/);
+});

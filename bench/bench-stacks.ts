@@ -27,6 +27,10 @@ export class BenchStacks {
     if (stack === 'embedded') return {};
     this.pg ??= await startPostgres();
     this.moto ??= await startMoto();
+    // In-process stores (the capture benchmark) find credentials through the SDK's
+    // default chain, i.e. this process's environment: moto takes any.
+    process.env.AWS_ACCESS_KEY_ID ??= 'test';
+    process.env.AWS_SECRET_ACCESS_KEY ??= 'test';
     const name = `bench_${randomBytes(4).toString('hex')}`;
     const url = await createDatabase(this.pg.adminUrl, name);
     const bucket = `bench-${randomBytes(4).toString('hex')}`;

@@ -19,13 +19,17 @@ export async function createHost(c: UCloudTestClient, imageId: string, extra: Re
   return id;
 }
 
-export async function waitHostState(c: UCloudTestClient, id: string, state: string): Promise<Record<string, unknown>> {
+/**
+ * The wait is long because a host made from a multi-GiB image on S3 writes its whole disk
+ * first (crash-recovery does that), and CI machines may be busy; a healthy run ends early.
+ */
+export async function waitHostState(c: UCloudTestClient, id: string, state: string, timeoutMs = 180_000): Promise<Record<string, unknown>> {
   return waitFor(`host ${id} ${state}`, async () => {
     const r = await c.call('DescribeUHostInstance', { UHostIds: [id] });
     const host = (r.body.UHostSet as Record<string, unknown>[] | undefined)?.[0];
     if (host?.State === 'Install Fail') throw new Error(`host ${id} failed to install`);
     return host?.State === state ? host : undefined;
-  });
+  }, timeoutMs);
 }
 
 export async function stopHost(c: UCloudTestClient, id: string): Promise<void> {

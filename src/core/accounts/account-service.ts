@@ -40,7 +40,7 @@ export class AccountService {
     if (await this.accounts.byName(name)) throw new KilnError('NameTaken', `account ${name} already exists`, 'Name');
     const accountId = newId('acc-');
     const projectId = newId('org-');
-    const publicKey = opts.publicKey ?? randomBytes(24).toString('base64url');
+    const publicKey = opts.publicKey ?? newPublicKey();
     const privateKey = opts.privateKey ?? randomBytes(32).toString('hex');
     await this.accounts.create({
       id: accountId,
@@ -75,7 +75,7 @@ export class AccountService {
   async addKey(accountName: string): Promise<{ accountId: string; publicKey: string; privateKey: string }> {
     const account = await this.accounts.byName(accountName);
     if (!account) throw new KilnError('AccountNotFound', `account ${accountName} does not exist`);
-    const publicKey = randomBytes(24).toString('base64url');
+    const publicKey = newPublicKey();
     const privateKey = randomBytes(32).toString('hex');
     await this.accounts.addKey({ publicKey, accountId: account.id, privateKeySealed: this.box.seal(privateKey) });
     return { accountId: account.id, publicKey, privateKey };
@@ -119,5 +119,16 @@ export class AccountService {
 
   async adminExists(): Promise<boolean> {
     return (await this.accounts.anyAdmin()) !== undefined;
+  }
+}
+
+/**
+ * A new public key: base64url, but never starting with `-`, which command lines (ours
+ * included: `kiln account keys revoke KEY`) would take for an option.
+ */
+function newPublicKey(): string {
+  for (;;) {
+    const key = randomBytes(24).toString('base64url');
+    if (!key.startsWith('-')) return key;
   }
 }

@@ -97,6 +97,12 @@ export class ImageService {
           return disk;
         });
         if (!(await tx.instances.transition(instance.id, { states: ['stopped'], operation: null }, { operation: 'imaging' }))) {
+          // Another capture of this instance won. On PostgreSQL we waited on its row lock,
+          // so it has committed and its name is visible now: when it took this name, say
+          // so, as the serial order on SQLite would have.
+          if (policy.uniqueImageNames && (await tx.images.uniqueNameTaken(p.accountId, product, req.name))) {
+            throw new KilnError('NameTaken', `an image named "${req.name}" already exists`, 'Name');
+          }
           throw new KilnError('InstanceBusy', `instance ${instance.id} changed state; try again`);
         }
         await tx.quota.take(p.accountId, product, this.d.config.quotas.customImagesPerAccount);

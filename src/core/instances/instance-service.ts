@@ -13,8 +13,6 @@ export interface DiskRequest {
   sizeGb: number;
   /** A data disk may start from a snapshot taken with a custom image. */
   snapshotId?: string;
-  /** The caller's name for this disk's size, named when the size is refused (`Disks.1.Size`). */
-  sizeParam?: string;
 }
 
 export interface CreateInstanceRequest {
@@ -88,13 +86,13 @@ export class InstanceService {
     const { maxDiskBytes, maxDisksPerInstance } = this.d.limits;
     const image = await this.d.store.images.get(req.imageId);
     if (!image || image.kind === 'snapshot' || !visibleTo(image, p, product)) {
-      throw new KilnError('ImageNotFound', `image ${req.imageId} does not exist`, 'ImageId');
+      throw new KilnError('ImageNotFound', `image ${req.imageId} does not exist`, 'imageId');
     }
-    if (image.state !== 'available') throw new KilnError('ImageNotAvailable', `image ${image.id} is not available (${image.state})`, 'ImageId');
+    if (image.state !== 'available') throw new KilnError('ImageNotAvailable', `image ${image.id} is not available (${image.state})`, 'imageId');
     const bootReqs = req.disks.filter((x) => x.isBoot);
-    if (bootReqs.length !== 1) throw new KilnError('InvalidParameter', 'exactly one disk must be the system disk', 'Disks');
+    if (bootReqs.length !== 1) throw new KilnError('InvalidParameter', 'exactly one disk must be the system disk', 'disks');
     if (req.disks.length > maxDisksPerInstance) {
-      throw new KilnError('InvalidParameter', `an instance may have at most ${maxDisksPerInstance} disks, not ${req.disks.length}`, 'Disks');
+      throw new KilnError('InvalidParameter', `an instance may have at most ${maxDisksPerInstance} disks, not ${req.disks.length}`, 'disks');
     }
     const now = Date.now();
     const instance: Instance = {
@@ -122,12 +120,14 @@ export class InstanceService {
     const ordered = [bootReqs[0]!, ...req.disks.filter((x) => !x.isBoot)];
     const disks: Disk[] = [];
     for (const [index, dr] of ordered.entries()) {
+      // Errors blame the disk by its place in the request, which the dialect spells.
+      const at = req.disks.indexOf(dr);
       let source: string | null = dr.isBoot ? image.id : null;
       let minSize = dr.isBoot ? image.virtualSize : 0;
       if (!dr.isBoot && dr.snapshotId) {
         const snap = await this.d.store.images.get(dr.snapshotId);
         if (!snap || snap.kind !== 'snapshot' || snap.projectId !== p.projectId || snap.state !== 'available') {
-          throw new KilnError('ImageNotFound', `snapshot ${dr.snapshotId} does not exist`, 'SnapshotId');
+          throw new KilnError('ImageNotFound', `snapshot ${dr.snapshotId} does not exist`, `disks.${at}.snapshotId`);
         }
         source = snap.id;
         minSize = snap.virtualSize;
@@ -136,7 +136,7 @@ export class InstanceService {
       // Checked here rather than found out by the driver (EFBIG) after the instance exists.
       if (sizeBytes > maxDiskBytes) {
         const why = sizeBytes > dr.sizeGb * GiB ? `its source needs ${Math.ceil(sizeBytes / GiB)} GB` : `${dr.sizeGb} GB was asked for`;
-        throw new KilnError('InvalidParameter', `a disk may be at most ${Math.floor(maxDiskBytes / GiB)} GB; ${why}`, dr.sizeParam ?? 'Disks');
+        throw new KilnError('InvalidParameter', `a disk may be at most ${Math.floor(maxDiskBytes / GiB)} GB; ${why}`, `disks.${at}.size`);
       }
       disks.push({
         id: newId(dr.isBoot ? policy.diskIdPrefix.boot : policy.diskIdPrefix.data),

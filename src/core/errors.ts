@@ -24,6 +24,8 @@ export const ErrorCodes = [
   'InstanceQuotaExceeded',
   'DiskQuotaExceeded',
   'PermissionDenied',
+  /** An image was to be shared with (or unshared from) an account that does not exist. */
+  'ShareAccountNotFound',
   'Internal',
 ] as const;
 
@@ -35,7 +37,7 @@ export type ErrorCode = (typeof ErrorCodes)[number];
  * per action (`name` is UCloud `Name` or `ImageName`, ZEC `imageName`). Indexed fields
  * count from 0 in the order the command lists them.
  */
-export const PlainCoreFields = ['name', 'imageId', 'projectId', 'dataDiskIds', 'disks', 'file'] as const;
+export const PlainCoreFields = ['name', 'imageId', 'projectId', 'dataDiskIds', 'disks', 'addAccountIds', 'removeAccountIds', 'file'] as const;
 export type PlainCoreField = (typeof PlainCoreFields)[number];
 export type DiskField = `disks.${number}.${'size' | 'snapshotId'}`;
 export type CoreField = PlainCoreField | DiskField;

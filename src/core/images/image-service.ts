@@ -220,8 +220,9 @@ export class ImageService {
       if (image && image.kind === 'base' && visibleTo(image, p, product)) {
         throw new KilnError('ImageNotCustom', `image ${id} is not a custom image`, 'imageId');
       }
-      // Another account's public image: the caller can see it, so "does not exist" would mislead.
-      if (image && visibleTo(image, p, product)) {
+      // Another account's public image, or one shared with the caller: the caller can see
+      // it, so "does not exist" would mislead.
+      if (image && (visibleTo(image, p, product) || (image.product === product && (await this.d.store.shares.isSharedWith(id, p.accountId))))) {
         throw new KilnError('PermissionDenied', `image ${id} belongs to another account; only its owner can change or delete it`, 'imageId');
       }
       throw new KilnError('ImageNotFound', `image ${id} does not exist`, 'imageId');

@@ -1,6 +1,6 @@
 import { KilnError } from '../errors.ts';
 import { newId } from '../ids.ts';
-import type { Attributes, Disk, Instance, Principal } from '../model.ts';
+import type { Attributes, Disk, Image, Instance, Principal } from '../model.ts';
 import type { ComputeUse, MetadataStore } from '../ports/metadata-store.ts';
 import { policyOf, type Product } from '../products.ts';
 import { visibleTo } from '../images/image-service.ts';
@@ -80,12 +80,17 @@ export class InstanceService {
     return planned.map((x) => x.instance);
   }
 
+  /** An image of the product another account shared with the caller's: usable, like its own. */
+  private async sharedWith(image: Image, p: Principal, product: Product): Promise<boolean> {
+    return image.product === product && image.kind === 'custom' && (await this.d.store.shares.isSharedWith(image.id, p.accountId));
+  }
+
   /** Checks one request and shapes its instance and disks, without writing anything. */
   private async plan(p: Principal, product: Product, req: CreateInstanceRequest): Promise<{ instance: Instance; disks: Disk[] }> {
     const policy = policyOf(product);
     const { maxDiskBytes, maxDisksPerInstance } = this.d.limits;
     const image = await this.d.store.images.get(req.imageId);
-    if (!image || image.kind === 'snapshot' || !visibleTo(image, p, product)) {
+    if (!image || image.kind === 'snapshot' || !(visibleTo(image, p, product) || (await this.sharedWith(image, p, product)))) {
       throw new KilnError('ImageNotFound', `image ${req.imageId} does not exist`, 'imageId');
     }
     if (image.state !== 'available') throw new KilnError('ImageNotAvailable', `image ${image.id} is not available (${image.state})`, 'imageId');

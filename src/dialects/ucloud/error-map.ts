@@ -30,6 +30,8 @@ export const ucloudRetCodeFor: Record<ErrorCode, number> = {
   DiskQuotaExceeded: 8095,
   NameTaken: UCloudRetCode.ParamError,
   PermissionDenied: UCloudRetCode.PermissionDenied,
+  // ModifyCompShareImageShareAccount: an invalid account id is a bad parameter value.
+  ShareAccountNotFound: UCloudRetCode.ParamError,
   Internal: 150,
 };
 
@@ -40,6 +42,8 @@ const ucloudParams: Record<PlainCoreField, string> = {
   projectId: 'ProjectId',
   dataDiskIds: 'DataUDiskIds',
   disks: 'Disks',
+  addAccountIds: 'AddAccounts',
+  removeAccountIds: 'RemoveAccounts',
   file: 'File',
 };
 const byProduct: Partial<Record<Product, Partial<Record<PlainCoreField, string>>>> = {

@@ -31,6 +31,7 @@ export const zenlayerErrorFor: Record<ErrorCode, { status: number; code: string 
   DiskQuotaExceeded: { status: 400, code: 'INVALID_DISK_QUOTA_EXCEED' },
   NameTaken: { status: 400, code: ZcCode.InvalidParameterValue },
   PermissionDenied: { status: 403, code: ZcCode.UnauthorizedOperation },
+  ShareAccountNotFound: { status: 400, code: ZcCode.InvalidParameterValue },
   Internal: { status: 500, code: ZcCode.InternalServerError },
 };
 
@@ -42,6 +43,8 @@ const zecParams: Record<PlainCoreField, string> = {
   // Core counts every disk of an instance; on ZEC only the data disks are a list.
   disks: 'dataDisks',
   dataDiskIds: 'dataDiskIds',
+  addAccountIds: 'addAccountIds',
+  removeAccountIds: 'removeAccountIds',
   file: 'file',
 };
 

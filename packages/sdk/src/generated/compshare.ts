@@ -468,6 +468,99 @@ export interface TerminateCompShareInstanceResponse {
   UHostId: string;
 }
 
+/** Parameters of ModifyCompShareImageShareAccount. */
+export interface ModifyCompShareImageShareAccountRequest {
+  Region: string;
+  Zone?: string;
+  CompShareImageId: string;
+  /** account ids to share with; with RemoveAccounts, at least one */
+  AddAccounts?: string[];
+  /** account ids to stop sharing with */
+  RemoveAccounts?: string[];
+}
+
+/** The answer of ModifyCompShareImageShareAccount (envelope removed). */
+export interface ModifyCompShareImageShareAccountResponse {
+  /** always empty on success: an unknown account fails the call */
+  InvalidAccounts: string[];
+}
+
+/** Parameters of DescribeCompShareImageShareAccounts. */
+export interface DescribeCompShareImageShareAccountsRequest {
+  Region: string;
+  CompShareImageId: string;
+}
+
+/** The answer of DescribeCompShareImageShareAccounts (envelope removed). */
+export interface DescribeCompShareImageShareAccountsResponse {
+  AccountSet: Array<{
+    AccountId: string;
+    AccountName: string;
+  }>;
+}
+
+/** Parameters of DescribeCompShareSharingImages. */
+export interface DescribeCompShareSharingImagesRequest {
+  Region: string;
+  /** only images of this zone */
+  Zone?: string;
+  CompShareImageId?: string;
+  /** Default 0. */
+  Offset?: number;
+  /** Default 20. */
+  Limit?: number;
+}
+
+/** The answer of DescribeCompShareSharingImages (envelope removed). */
+export interface DescribeCompShareSharingImagesResponse {
+  TotalCount: number;
+  ImageSet: Array<{
+    CompShareImageId: string;
+    Name: string;
+    Author: string;
+    AuthInfo: number;
+    ImageOwnerAlias: "Official" | "Community";
+    ImageType: "System" | "Custom" | "Community";
+    /** custom images only: captured from an official image */
+    IsOfficial?: boolean;
+    Container: "True" | "False";
+    Status: "Making" | "Available" | "UnAvailable" | "Reviewing" | "Offline";
+    /** MB */
+    Size: number;
+    /** 0 private, 1 public */
+    Visibility: number;
+    Description: string;
+    Tags: string[];
+    Price: number;
+    Cover: string;
+    /** only when one image is asked for by id */
+    Readme?: string;
+    Softwares: {
+      Framework: string;
+      FrameworkVersion: string;
+      CUDAVersion: string;
+      Applications: string[];
+    };
+    CreatedCount: number;
+    FavoritesCount: number;
+    /** why the image is UnAvailable; empty otherwise */
+    FailedReason: string;
+    CreateTime: number;
+    PubTime: number;
+    Owner: {
+      AccountId: string;
+      AccountName: string;
+    };
+    GroupId: string;
+    VersionName: string;
+    VersionDesc: string;
+    SourceGpuType: string;
+    AutoStart: boolean;
+    ImageCharge: boolean;
+    ImageUseTime: number;
+  }>;
+}
+
 /** Every CompShare action: its parameters and its answer. */
 export interface CompShareActions {
   CreateCompShareCustomImage: { request: CreateCompShareCustomImageRequest; response: CreateCompShareCustomImageResponse };
@@ -484,6 +577,9 @@ export interface CompShareActions {
   StartCompShareInstance: { request: StartCompShareInstanceRequest; response: StartCompShareInstanceResponse };
   RebootCompShareInstance: { request: RebootCompShareInstanceRequest; response: RebootCompShareInstanceResponse };
   TerminateCompShareInstance: { request: TerminateCompShareInstanceRequest; response: TerminateCompShareInstanceResponse };
+  ModifyCompShareImageShareAccount: { request: ModifyCompShareImageShareAccountRequest; response: ModifyCompShareImageShareAccountResponse };
+  DescribeCompShareImageShareAccounts: { request: DescribeCompShareImageShareAccountsRequest; response: DescribeCompShareImageShareAccountsResponse };
+  DescribeCompShareSharingImages: { request: DescribeCompShareSharingImagesRequest; response: DescribeCompShareSharingImagesResponse };
 }
 
 /** Which calls only read (and so are retried after network errors and throttling). */
@@ -502,6 +598,9 @@ export const compshareActionMeta = {
   StartCompShareInstance: { readOnly: false },
   RebootCompShareInstance: { readOnly: false },
   TerminateCompShareInstance: { readOnly: false },
+  ModifyCompShareImageShareAccount: { readOnly: false },
+  DescribeCompShareImageShareAccounts: { readOnly: true },
+  DescribeCompShareSharingImages: { readOnly: true },
 } as const;
 
 /** One typed method per CompShare action. */
@@ -578,5 +677,20 @@ export class CompShareApi extends UCloudClient<CompShareActions> {
   /** Deletes a host and its disks. */
   terminateCompShareInstance(params: WithDefaults<TerminateCompShareInstanceRequest>, opts?: CallOptions): Promise<TerminateCompShareInstanceResponse> {
     return this.call('TerminateCompShareInstance', params, opts);
+  }
+
+  /** Shares a custom image with other accounts (by account id, as Owner.AccountId shows it) or stops sharing it. An unknown account id fails the whole call (RetCode 230, every unknown id named) and nothing is changed. */
+  modifyCompShareImageShareAccount(params: WithDefaults<ModifyCompShareImageShareAccountRequest>, opts?: CallOptions): Promise<ModifyCompShareImageShareAccountResponse> {
+    return this.call('ModifyCompShareImageShareAccount', params, opts);
+  }
+
+  /** Lists the accounts one of the caller's custom images is shared with, in the order they were added. */
+  describeCompShareImageShareAccounts(params: WithDefaults<DescribeCompShareImageShareAccountsRequest>, opts?: CallOptions): Promise<DescribeCompShareImageShareAccountsResponse> {
+    return this.call('DescribeCompShareImageShareAccounts', params, opts);
+  }
+
+  /** Lists the images other accounts shared with the caller's account, oldest share first (so pages stay stable while images are shared). */
+  describeCompShareSharingImages(params: WithDefaults<DescribeCompShareSharingImagesRequest> = {}, opts?: CallOptions): Promise<DescribeCompShareSharingImagesResponse> {
+    return this.call('DescribeCompShareSharingImages', params, opts);
   }
 }

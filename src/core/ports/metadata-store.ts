@@ -51,7 +51,10 @@ export interface ImageQuery {
   order?: 'newest' | 'oldest';
 }
 
-/** Every account's public images of one product: a community catalogue. */
+/**
+ * Every account's public images of one product: a community catalogue. Base images are
+ * those offered to `product` or to every product.
+ */
 export interface PublicImageQuery {
   product: Product;
   kinds: ImageKind[];
@@ -62,6 +65,8 @@ export interface PublicImageQuery {
   states?: Image['state'][];
   offset: number;
   limit: number;
+  /** newest (default) first, or oldest first: entries made while a caller pages then land after the pages read. */
+  order?: 'newest' | 'oldest';
 }
 
 /** What an owner may change on an image; a name carries whether the product wants it unique. */

@@ -26,6 +26,10 @@ import { TerminateCompShareInstance } from './compshare/terminate-comp-share-ins
 import { ModifyCompShareImageShareAccount } from './compshare/modify-comp-share-image-share-account.ts';
 import { DescribeCompShareImageShareAccounts } from './compshare/describe-comp-share-image-share-accounts.ts';
 import { DescribeCompShareSharingImages } from './compshare/describe-comp-share-sharing-images.ts';
+import { DescribeCompShareImages } from './compshare/describe-comp-share-images.ts';
+import { DescribeCompShareImageTags } from './compshare/describe-comp-share-image-tags.ts';
+import { DescribeSelfCommunityImages } from './compshare/describe-self-community-images.ts';
+import { DescribeUserCommunityImages } from './compshare/describe-user-community-images.ts';
 
 /** Every UCloud action this server answers; the dispatcher looks actions up here by name. */
 export const ucloudActions: readonly UCloudAction[] = [
@@ -57,4 +61,8 @@ export const ucloudActions: readonly UCloudAction[] = [
   ModifyCompShareImageShareAccount,
   DescribeCompShareImageShareAccounts,
   DescribeCompShareSharingImages,
+  DescribeCompShareImages,
+  DescribeCompShareImageTags,
+  DescribeSelfCommunityImages,
+  DescribeUserCommunityImages,
 ];

@@ -6,8 +6,10 @@ import { AccountService } from '../core/accounts/account-service.ts';
 import { ReplayGuard } from '../core/accounts/replay-guard.ts';
 import { SecretBox } from '../core/accounts/secret-box.ts';
 import { TokenService } from '../core/accounts/token-service.ts';
+import { ImageCatalogue } from '../core/images/image-catalogue.ts';
 import { ImageService } from '../core/images/image-service.ts';
 import { ImageSharing } from '../core/images/image-sharing.ts';
+import { ImageShareService } from '../core/images/image-share-service.ts';
 import { InstanceService } from '../core/instances/instance-service.ts';
 import type { BlobStore } from '../core/ports/blob-store.ts';
 import type { MetadataStore } from '../core/ports/metadata-store.ts';
@@ -60,6 +62,8 @@ export async function createKiln(config: KilnConfig, log: Logger, opts: { withRu
     replays: new ReplayGuard(store.replays, config.zenlayer.maxSkewSeconds, (err) => log.warn({ err }, 'pruning used signatures failed')),
     images,
     imageSharing: new ImageSharing({ store, config }, images),
+    imageShares: new ImageShareService({ store }, images),
+    catalogue: new ImageCatalogue({ store }),
     instances: new InstanceService({
       store,
       nodeLivenessMs: 2 * config.jobs.leaseMs,

@@ -2,7 +2,9 @@ import type { KilnConfig } from '../config/config.ts';
 import type { AccountService } from '../core/accounts/account-service.ts';
 import type { ReplayGuard } from '../core/accounts/replay-guard.ts';
 import type { TokenService } from '../core/accounts/token-service.ts';
+import type { ImageCatalogue } from '../core/images/image-catalogue.ts';
 import type { ImageService } from '../core/images/image-service.ts';
+import type { ImageShareService } from '../core/images/image-share-service.ts';
 import type { ImageSharing } from '../core/images/image-sharing.ts';
 import type { InstanceService } from '../core/instances/instance-service.ts';
 
@@ -16,5 +18,9 @@ export interface KilnServices {
   images: ImageService;
   /** Copies and the community catalogue of public images. */
   imageSharing: ImageSharing;
+  /** Grants of an image to named accounts (CompShare share accounts). */
+  imageShares: ImageShareService;
+  /** The official and community catalogues every account sees. */
+  catalogue: ImageCatalogue;
   instances: InstanceService;
 }

@@ -24,18 +24,45 @@ export const ErrorCodes = [
   'InstanceQuotaExceeded',
   'DiskQuotaExceeded',
   'PermissionDenied',
+  /** An image was to be shared with (or unshared from) an account that does not exist. */
+  'ShareAccountNotFound',
   'Internal',
 ] as const;
 
 export type ErrorCode = (typeof ErrorCodes)[number];
+
+/**
+ * Core's own names for the request fields an error can blame. Core never spells a
+ * vendor's parameter: each dialect's error map turns these into its own parameter names,
+ * per action (`name` is UCloud `Name` or `ImageName`, ZEC `imageName`). Indexed fields
+ * count from 0 in the order the command lists them.
+ */
+export const PlainCoreFields = ['name', 'imageId', 'projectId', 'dataDiskIds', 'disks', 'addAccountIds', 'removeAccountIds', 'file'] as const;
+export type PlainCoreField = (typeof PlainCoreFields)[number];
+export type DiskField = `disks.${number}.${'size' | 'snapshotId'}`;
+export type CoreField = PlainCoreField | DiskField;
+
+export function isPlainCoreField(name: string): name is PlainCoreField {
+  return (PlainCoreFields as readonly string[]).includes(name);
+}
+
+/** A disk field's parts, or undefined when `name` is not one. */
+export function diskField(name: string): { index: number; part: 'size' | 'snapshotId' } | undefined {
+  const m = /^disks\.(\d+)\.(size|snapshotId)$/.exec(name);
+  return m ? { index: Number(m[1]), part: m[2] === 'size' ? 'size' : 'snapshotId' } : undefined;
+}
 
 export class KilnError extends Error {
   override readonly name = 'KilnError';
   constructor(
     readonly code: ErrorCode,
     message: string,
-    /** The parameter at fault, for dialects that name it (UCloud 230, Zenlayer INVALID_PARAMETER). */
-    readonly param?: string,
+    /**
+     * The field at fault, for dialects that name it (UCloud 230, Zenlayer INVALID_PARAMETER):
+     * a CoreField when core raises the error, the dialect's own parameter name when a
+     * dialect does. Dialects translate the former through their error map.
+     */
+    readonly param?: CoreField | (string & {}),
   ) {
     super(message);
   }
@@ -46,10 +73,10 @@ export function isKilnError(e: unknown): e is KilnError {
 }
 
 /**
- * The same error naming the caller's parameter: stores raise NameTaken without knowing
- * which request field carried the name.
+ * The same error naming the command's field: stores raise NameTaken without knowing
+ * which field carried the name.
  */
-export function renamedParam(e: unknown, code: ErrorCode, param: string): unknown {
+export function renamedParam(e: unknown, code: ErrorCode, param: CoreField): unknown {
   if (isKilnError(e) && e.code === code && e.param === undefined) return new KilnError(code, e.message, param);
   return e;
 }

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 
 const alphabet = 'abcdefghijklmnopqrstuvwxyz0123456789';
 
-/** Random, URL-safe ids with a resource prefix, e.g. `uimage-k3x9...`. */
+/** Random, URL-safe ids with a resource prefix, e.g. `img-k3x9...`. */
 export function newId(prefix: string, length = 12): string {
   const bytes = randomBytes(length);
   let out = prefix;

@@ -37,7 +37,8 @@ export interface Image {
   updatedAt: number;
 }
 
-export type InstanceState = 'initializing' | 'running' | 'stopped' | 'install_fail';
+/** `deploy_failed`: its disks could not be made; it holds nothing on any node and can only be terminated. */
+export type InstanceState = 'initializing' | 'running' | 'stopped' | 'deploy_failed';
 
 export interface Instance {
   id: string;

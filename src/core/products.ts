@@ -5,6 +5,9 @@
 export type Product = 'uhost' | 'compshare' | 'zec';
 export const Products: readonly Product[] = ['uhost', 'compshare', 'zec'];
 
+/** Ids of base images offered by every product: no one product's spelling. */
+export const SharedBaseImageIdPrefix = 'base-';
+
 export interface ProductPolicy {
   product: Product;
   imageIdPrefix: string;

@@ -23,5 +23,6 @@ export const errorText: Record<ErrorCode, string> = {
   DiskQuotaExceeded: 'the account’s disk quota (count or provisioned size) is used up',
   NameTaken: 'the name is already used',
   PermissionDenied: 'the caller may not do this',
+  ShareAccountNotFound: 'an account to share with (or unshare from) does not exist; nothing was changed',
   Internal: 'a server fault',
 };

@@ -318,6 +318,30 @@ export function metadataStoreContract(name: string, open: OpenStore): void {
       assert.equal(await s.leases.held('gc'), false);
     }));
 
+    test('image shares: granted once, listed in grant order, gone with their image', withStore(async (s) => {
+      for (const id of ['acc-s1', 'acc-s2']) {
+        await s.accounts.create({ id, name: id, isAdmin: false, projectId: `org-${id}`, key: { publicKey: `pk-${id}`, accountId: id, privateKeySealed: 'sealed' } });
+      }
+      const own = { product: 'compshare' as const, accountId: 'acc-s1', projectId: 'org-acc-s1', state: 'available' as const };
+      await s.images.insert(image('img-s1', own), { uniqueName: false });
+      await s.images.insert(image('img-s2', { ...own, zone: 'z2' }), { uniqueName: false });
+      await s.shares.grant('img-s2', ['acc-s2']);
+      await s.shares.grant('img-s1', ['acc-s2', 'acc-s2']);
+      await s.shares.grant('img-s2', ['acc-s2']);
+      const q = { accountId: 'acc-s2', product: 'compshare' as const, offset: 0, limit: 10 };
+      assert.deepEqual((await s.shares.listSharedWith(q)).map((i) => i.id), ['img-s2', 'img-s1'], 'in grant order, each once');
+      assert.equal(await s.shares.countSharedWith(q), 2);
+      assert.deepEqual((await s.shares.listSharedWith({ ...q, zone: 'z2' })).map((i) => i.id), ['img-s2']);
+      assert.equal(await s.shares.countSharedWith({ ...q, product: 'uhost' }), 0);
+      assert.deepEqual(await s.shares.accountsOf('img-s1'), ['acc-s2']);
+      assert.equal(await s.shares.isSharedWith('img-s1', 'acc-s1'), false);
+      await s.shares.revoke('img-s1', ['acc-s2']);
+      assert.equal(await s.shares.isSharedWith('img-s1', 'acc-s2'), false);
+      await s.images.delete((await s.images.get('img-s2'))!);
+      assert.equal(await s.shares.countSharedWith(q), 0, 'a grant goes with its image');
+      await assert.rejects(s.shares.grant('img-gone', ['acc-s2']), isCode('ImageNotFound'));
+    }));
+
     test('nodes: the live node with the fewest instances gets the next one', withStore(async (s) => {
       assert.equal(await s.nodes.leastLoaded(10_000), undefined);
       await s.nodes.beat('node-a');

@@ -35,9 +35,9 @@ export class AccountService {
 
   async create(name: string, opts: { isAdmin?: boolean; publicKey?: string; privateKey?: string } = {}): Promise<CreatedAccount> {
     if (!/^[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}$/.test(name)) {
-      throw new KilnError('InvalidParameter', `account name "${name}" must be 1-64 letters, digits, _ . @ -`, 'Name');
+      throw new KilnError('InvalidParameter', `account name "${name}" must be 1-64 letters, digits, _ . @ -`, 'name');
     }
-    if (await this.accounts.byName(name)) throw new KilnError('NameTaken', `account ${name} already exists`, 'Name');
+    if (await this.accounts.byName(name)) throw new KilnError('NameTaken', `account ${name} already exists`, 'name');
     const accountId = newId('acc-');
     const projectId = newId('org-');
     const publicKey = opts.publicKey ?? newPublicKey();
@@ -94,7 +94,7 @@ export class AccountService {
   async principal(accountId: string, projectId: string | undefined): Promise<Principal> {
     if (projectId) {
       if (!(await this.accounts.projectBelongsTo(projectId, accountId))) {
-        throw new KilnError('ProjectNotFound', `project ${projectId} does not exist`, 'ProjectId');
+        throw new KilnError('ProjectNotFound', `project ${projectId} does not exist`, 'projectId');
       }
       return { accountId, projectId };
     }

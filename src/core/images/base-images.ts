@@ -7,7 +7,7 @@ import type { BlobStore } from '../ports/blob-store.ts';
 import type { MetadataStore } from '../ports/metadata-store.ts';
 import { newId } from '../ids.ts';
 import type { Image, OsType } from '../model.ts';
-import { policyOf, type Product } from '../products.ts';
+import { policyOf, SharedBaseImageIdPrefix, type Product } from '../products.ts';
 
 export interface AddBaseImage {
   file: string;
@@ -21,9 +21,11 @@ export interface AddBaseImage {
 /** Adds an operator-supplied base image from a local disk file (the `kiln image add-base` command). */
 export async function addBaseImage(d: { store: MetadataStore; blobs: BlobStore; config: KilnConfig }, req: AddBaseImage): Promise<Image> {
   const reader = await openDisk(req.file, { maxVirtualSize: d.config.disk.maxVirtualSize }).catch((e: unknown) => {
-    throw new KilnError('InvalidParameter', `cannot read ${req.file}: ${e instanceof Error ? e.message : String(e)}`, 'FILE');
+    throw new KilnError('InvalidParameter', `cannot read ${req.file}: ${e instanceof Error ? e.message : String(e)}`, 'file');
   });
-  const id = newId(policyOf(req.product ?? 'uhost').imageIdPrefix);
+  // One product's base image looks like that product's images; a base image every
+  // product offers is no one product's, so it takes a neutral prefix.
+  const id = newId(req.product ? policyOf(req.product).imageIdPrefix : SharedBaseImageIdPrefix);
   // Not a job: the command itself owns its pending chunks until it commits.
   const owner = `base:${id}`;
   try {

@@ -72,7 +72,7 @@ export class ImageService {
         // Checked first so that racing creates with one name all get the clear answer
         // (the unique index still decides on stores where transactions overlap).
         if (policy.uniqueImageNames && (await tx.images.uniqueNameTaken(p.accountId, product, req.name))) {
-          throw new KilnError('NameTaken', `an image named "${req.name}" already exists`, 'Name');
+          throw new KilnError('NameTaken', `an image named "${req.name}" already exists`, 'name');
         }
         if (instance.gpuCount > 0 && !policy.gpuInstancesMayBeImaged) {
           throw new KilnError('GpuInstanceNotSupported', `instance ${instance.id} is a GPU instance; GPU instances cannot be imaged`);
@@ -93,7 +93,7 @@ export class ImageService {
         if (!boot) throw new KilnError('DiskNotFound', `instance ${instance.id} has no system disk`);
         const dataDisks = (req.dataDiskIds ?? []).map((id) => {
           const disk = disks.find((x) => x.id === id && !x.isBoot);
-          if (!disk) throw new KilnError('DiskNotFound', `data disk ${id} is not attached to instance ${instance.id}`, 'DataUDiskIds');
+          if (!disk) throw new KilnError('DiskNotFound', `data disk ${id} is not attached to instance ${instance.id}`, 'dataDiskIds');
           return disk;
         });
         if (!(await tx.instances.transition(instance.id, { states: ['stopped'], operation: null }, { operation: 'imaging' }))) {
@@ -168,7 +168,7 @@ export class ImageService {
         return { image, snapshots };
       });
     } catch (e) {
-      throw renamedParam(e, 'NameTaken', 'Name');
+      throw renamedParam(e, 'NameTaken', 'name');
     }
   }
 
@@ -207,7 +207,7 @@ export class ImageService {
         await tx.jobs.enqueue({ id: newId('job-'), kind: 'import', imageId: image.id, payload: { url: req.url, format: req.format } });
       });
     } catch (e) {
-      throw renamedParam(e, 'NameTaken', 'ImageName');
+      throw renamedParam(e, 'NameTaken', 'name');
     }
     return image;
   }
@@ -215,7 +215,7 @@ export class ImageService {
   /** An image the caller may see: its own, a base image of this product, or a public one. */
   async get(p: Principal, product: Product, id: string): Promise<Image> {
     const image = await this.d.store.images.get(id);
-    if (!image || !visibleTo(image, p, product)) throw new KilnError('ImageNotFound', `image ${id} does not exist`, 'ImageId');
+    if (!image || !visibleTo(image, p, product)) throw new KilnError('ImageNotFound', `image ${id} does not exist`, 'imageId');
     return image;
   }
 
@@ -224,13 +224,14 @@ export class ImageService {
     const image = await this.d.store.images.get(id);
     if (!image || image.projectId !== p.projectId || image.product !== product) {
       if (image && image.kind === 'base' && visibleTo(image, p, product)) {
-        throw new KilnError('ImageNotCustom', `image ${id} is not a custom image`, 'ImageId');
+        throw new KilnError('ImageNotCustom', `image ${id} is not a custom image`, 'imageId');
       }
-      // Another account's public image: the caller can see it, so "does not exist" would mislead.
-      if (image && visibleTo(image, p, product)) {
-        throw new KilnError('PermissionDenied', `image ${id} belongs to another account; only its owner can change or delete it`, 'ImageId');
+      // Another account's public image, or one shared with the caller: the caller can see
+      // it, so "does not exist" would mislead.
+      if (image && (visibleTo(image, p, product) || (image.product === product && (await this.d.store.shares.isSharedWith(id, p.accountId))))) {
+        throw new KilnError('PermissionDenied', `image ${id} belongs to another account; only its owner can change or delete it`, 'imageId');
       }
-      throw new KilnError('ImageNotFound', `image ${id} does not exist`, 'ImageId');
+      throw new KilnError('ImageNotFound', `image ${id} does not exist`, 'imageId');
     }
     return image;
   }
@@ -264,13 +265,13 @@ export class ImageService {
    */
   async terminate(p: Principal, product: Product, id: string): Promise<void> {
     const image = await this.getOwned(p, product, id);
-    if (image.kind !== 'custom') throw new KilnError('ImageNotCustom', `image ${id} is not a custom image`, 'ImageId');
+    if (image.kind !== 'custom') throw new KilnError('ImageNotCustom', `image ${id} is not a custom image`, 'imageId');
     await this.d.store.transaction(async (tx) => {
       const fresh = await tx.images.get(id);
-      if (!fresh) throw new KilnError('ImageNotFound', `image ${id} does not exist`, 'ImageId');
+      if (!fresh) throw new KilnError('ImageNotFound', `image ${id} does not exist`, 'imageId');
       const making = fresh.state === 'making';
       if (making && !policyOf(product).deletingImageInCreationCancels) {
-        throw new KilnError('ImageBusy', `image ${id} is still being made and cannot be deleted yet`, 'ImageId');
+        throw new KilnError('ImageBusy', `image ${id} is still being made and cannot be deleted yet`, 'imageId');
       }
       // Quota row before counter rows, the order every other writer takes them in, so
       // concurrent creates and deletes cannot deadlock on PostgreSQL.
@@ -293,10 +294,10 @@ export class ImageService {
         ...(patch.attributes !== undefined ? { attributes: patch.attributes } : {}),
       });
     } catch (e) {
-      throw renamedParam(e, 'NameTaken', 'Name');
+      throw renamedParam(e, 'NameTaken', 'name');
     }
     const fresh = await this.d.store.images.get(id);
-    if (!fresh) throw new KilnError('ImageNotFound', `image ${id} does not exist`, 'ImageId');
+    if (!fresh) throw new KilnError('ImageNotFound', `image ${id} does not exist`, 'imageId');
     return fresh;
   }
 

@@ -49,14 +49,14 @@ export class ImageSharing {
   async copy(p: Principal, product: Product, sourceId: string, req: CopyRequest = {}): Promise<Image> {
     const policy = policyOf(product);
     const source = await this.images.getOwned(p, product, sourceId);
-    if (source.kind !== 'custom') throw new KilnError('ImageNotCustom', `image ${sourceId} is not a custom image`, 'ImageId');
-    if (source.state !== 'available') throw new KilnError('ImageNotAvailable', `image ${sourceId} is not available (${source.state})`, 'ImageId');
+    if (source.kind !== 'custom') throw new KilnError('ImageNotCustom', `image ${sourceId} is not a custom image`, 'imageId');
+    if (source.state !== 'available') throw new KilnError('ImageNotAvailable', `image ${sourceId} is not available (${source.state})`, 'imageId');
     const name = req.name ?? `${source.name}-copy-${newId('', 6)}`;
     const now = Date.now();
     try {
       return await this.d.store.transaction(async (tx) => {
         if (policy.uniqueImageNames && (await tx.images.uniqueNameTaken(p.accountId, product, name))) {
-          throw new KilnError('NameTaken', `an image named "${name}" already exists`, 'Name');
+          throw new KilnError('NameTaken', `an image named "${name}" already exists`, 'name');
         }
         await tx.quota.take(p.accountId, product, this.d.config.quotas.customImagesPerAccount);
         const sourceSnapshots = await tx.images.listByParent(source.id);
@@ -81,27 +81,27 @@ export class ImageSharing {
         await tx.images.insert(copy, { uniqueName: policy.uniqueImageNames });
         // The source may have been deleted since it was read; then there is nothing to share.
         if (!(await tx.images.copyManifest(source.id, copy.id))) {
-          throw new KilnError('ImageNotAvailable', `image ${sourceId} is no longer available`, 'ImageId');
+          throw new KilnError('ImageNotAvailable', `image ${sourceId} is no longer available`, 'imageId');
         }
         for (const [i, snap] of sourceSnapshots.entries()) {
           const snapCopy: Image = { ...snap, id: snapshotIds[i]!, parentImageId: copy.id, accountId: p.accountId, projectId: p.projectId, createdAt: now, updatedAt: now };
           await tx.images.insert(snapCopy, { uniqueName: false });
           if (!(await tx.images.copyManifest(snap.id, snapCopy.id))) {
-            throw new KilnError('ImageNotAvailable', `snapshot ${snap.id} of image ${sourceId} is no longer available`, 'ImageId');
+            throw new KilnError('ImageNotAvailable', `snapshot ${snap.id} of image ${sourceId} is no longer available`, 'imageId');
           }
         }
         return copy;
       });
     } catch (e) {
-      throw renamedParam(e, 'NameTaken', 'Name');
+      throw renamedParam(e, 'NameTaken', 'name');
     }
   }
 
   /** Makes an available custom image public, with the attributes its catalogue entry shows. */
   async publish(p: Principal, product: Product, id: string, attributes: Attributes = {}): Promise<Image> {
     const image = await this.images.getOwned(p, product, id);
-    if (image.kind !== 'custom') throw new KilnError('ImageNotCustom', `image ${id} is not a custom image`, 'ImageId');
-    if (image.state !== 'available') throw new KilnError('ImageNotAvailable', `image ${id} is ${image.state}; only an available image can be published`, 'ImageId');
+    if (image.kind !== 'custom') throw new KilnError('ImageNotCustom', `image ${id} is not a custom image`, 'imageId');
+    if (image.state !== 'available') throw new KilnError('ImageNotAvailable', `image ${id} is ${image.state}; only an available image can be published`, 'imageId');
     // The first publish time is kept when an already public image is published again.
     const publishedAt = typeof image.attributes[PublishedAtAttribute] === 'number' ? image.attributes[PublishedAtAttribute] : Date.now();
     return this.images.update(p, product, id, { visibility: 'public', attributes: { ...attributes, [PublishedAtAttribute]: publishedAt } });

@@ -1,6 +1,6 @@
 import { KilnError } from '../errors.ts';
 import { newId } from '../ids.ts';
-import type { Attributes, Disk, Instance, Principal } from '../model.ts';
+import type { Attributes, Disk, Image, Instance, Principal } from '../model.ts';
 import type { ComputeUse, MetadataStore } from '../ports/metadata-store.ts';
 import { policyOf, type Product } from '../products.ts';
 import { visibleTo } from '../images/image-service.ts';
@@ -13,8 +13,6 @@ export interface DiskRequest {
   sizeGb: number;
   /** A data disk may start from a snapshot taken with a custom image. */
   snapshotId?: string;
-  /** The caller's name for this disk's size, named when the size is refused (`Disks.1.Size`). */
-  sizeParam?: string;
 }
 
 export interface CreateInstanceRequest {
@@ -82,19 +80,24 @@ export class InstanceService {
     return planned.map((x) => x.instance);
   }
 
+  /** An image of the product another account shared with the caller's: usable, like its own. */
+  private async sharedWith(image: Image, p: Principal, product: Product): Promise<boolean> {
+    return image.product === product && image.kind === 'custom' && (await this.d.store.shares.isSharedWith(image.id, p.accountId));
+  }
+
   /** Checks one request and shapes its instance and disks, without writing anything. */
   private async plan(p: Principal, product: Product, req: CreateInstanceRequest): Promise<{ instance: Instance; disks: Disk[] }> {
     const policy = policyOf(product);
     const { maxDiskBytes, maxDisksPerInstance } = this.d.limits;
     const image = await this.d.store.images.get(req.imageId);
-    if (!image || image.kind === 'snapshot' || !visibleTo(image, p, product)) {
-      throw new KilnError('ImageNotFound', `image ${req.imageId} does not exist`, 'ImageId');
+    if (!image || image.kind === 'snapshot' || !(visibleTo(image, p, product) || (await this.sharedWith(image, p, product)))) {
+      throw new KilnError('ImageNotFound', `image ${req.imageId} does not exist`, 'imageId');
     }
-    if (image.state !== 'available') throw new KilnError('ImageNotAvailable', `image ${image.id} is not available (${image.state})`, 'ImageId');
+    if (image.state !== 'available') throw new KilnError('ImageNotAvailable', `image ${image.id} is not available (${image.state})`, 'imageId');
     const bootReqs = req.disks.filter((x) => x.isBoot);
-    if (bootReqs.length !== 1) throw new KilnError('InvalidParameter', 'exactly one disk must be the system disk', 'Disks');
+    if (bootReqs.length !== 1) throw new KilnError('InvalidParameter', 'exactly one disk must be the system disk', 'disks');
     if (req.disks.length > maxDisksPerInstance) {
-      throw new KilnError('InvalidParameter', `an instance may have at most ${maxDisksPerInstance} disks, not ${req.disks.length}`, 'Disks');
+      throw new KilnError('InvalidParameter', `an instance may have at most ${maxDisksPerInstance} disks, not ${req.disks.length}`, 'disks');
     }
     const now = Date.now();
     const instance: Instance = {
@@ -122,12 +125,14 @@ export class InstanceService {
     const ordered = [bootReqs[0]!, ...req.disks.filter((x) => !x.isBoot)];
     const disks: Disk[] = [];
     for (const [index, dr] of ordered.entries()) {
+      // Errors blame the disk by its place in the request, which the dialect spells.
+      const at = req.disks.indexOf(dr);
       let source: string | null = dr.isBoot ? image.id : null;
       let minSize = dr.isBoot ? image.virtualSize : 0;
       if (!dr.isBoot && dr.snapshotId) {
         const snap = await this.d.store.images.get(dr.snapshotId);
         if (!snap || snap.kind !== 'snapshot' || snap.projectId !== p.projectId || snap.state !== 'available') {
-          throw new KilnError('ImageNotFound', `snapshot ${dr.snapshotId} does not exist`, 'SnapshotId');
+          throw new KilnError('ImageNotFound', `snapshot ${dr.snapshotId} does not exist`, `disks.${at}.snapshotId`);
         }
         source = snap.id;
         minSize = snap.virtualSize;
@@ -136,7 +141,7 @@ export class InstanceService {
       // Checked here rather than found out by the driver (EFBIG) after the instance exists.
       if (sizeBytes > maxDiskBytes) {
         const why = sizeBytes > dr.sizeGb * GiB ? `its source needs ${Math.ceil(sizeBytes / GiB)} GB` : `${dr.sizeGb} GB was asked for`;
-        throw new KilnError('InvalidParameter', `a disk may be at most ${Math.floor(maxDiskBytes / GiB)} GB; ${why}`, dr.sizeParam ?? 'Disks');
+        throw new KilnError('InvalidParameter', `a disk may be at most ${Math.floor(maxDiskBytes / GiB)} GB; ${why}`, `disks.${at}.size`);
       }
       disks.push({
         id: newId(dr.isBoot ? policy.diskIdPrefix.boot : policy.diskIdPrefix.data),

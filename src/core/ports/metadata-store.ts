@@ -27,6 +27,7 @@ export interface Repositories {
   leases: NamedLeases;
   nodes: NodeRegistry;
   replays: SignatureReplays;
+  shares: ImageShares;
 }
 
 export interface ImageQuery {
@@ -50,7 +51,10 @@ export interface ImageQuery {
   order?: 'newest' | 'oldest';
 }
 
-/** Every account's public images of one product: a community catalogue. */
+/**
+ * Every account's public images of one product: a community catalogue. Base images are
+ * those offered to `product` or to every product.
+ */
 export interface PublicImageQuery {
   product: Product;
   kinds: ImageKind[];
@@ -61,6 +65,8 @@ export interface PublicImageQuery {
   states?: Image['state'][];
   offset: number;
   limit: number;
+  /** newest (default) first, or oldest first: entries made while a caller pages then land after the pages read. */
+  order?: 'newest' | 'oldest';
 }
 
 /** What an owner may change on an image; a name carries whether the product wants it unique. */
@@ -110,6 +116,32 @@ export interface ImageRepository {
    * against a concurrent delete; false if the source has no manifest (yet, or any more).
    */
   copyManifest(fromId: string, toId: string): Promise<boolean>;
+}
+
+/** Images of one product shared with an account, in the order they were shared. */
+export interface SharedImageQuery {
+  accountId: string;
+  product: Product;
+  imageIds?: string[];
+  zone?: string;
+  offset: number;
+  limit: number;
+}
+
+/**
+ * Grants of an image to other accounts. A grant lets an account create instances from
+ * the image; it goes with the image when the image is deleted.
+ */
+export interface ImageShares {
+  /** Grants the image to each account; grants already there stay as they are. */
+  grant(imageId: string, accountIds: string[]): Promise<void>;
+  revoke(imageId: string, accountIds: string[]): Promise<void>;
+  /** The accounts the image is shared with, in the order they were granted. */
+  accountsOf(imageId: string): Promise<string[]>;
+  isSharedWith(imageId: string, accountId: string): Promise<boolean>;
+  /** Oldest grant first, so grants made while a caller pages land after the pages read. */
+  listSharedWith(q: SharedImageQuery): Promise<Image[]>;
+  countSharedWith(q: SharedImageQuery): Promise<number>;
 }
 
 export interface InstanceQuery {

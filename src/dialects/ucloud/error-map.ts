@@ -1,4 +1,5 @@
-import type { ErrorCode } from '../../core/errors.ts';
+import { diskField, isPlainCoreField, type ErrorCode, type PlainCoreField } from '../../core/errors.ts';
+import type { Product } from '../../core/products.ts';
 import { UCloudRetCode } from './protocol/ret-codes.ts';
 
 /**
@@ -29,5 +30,34 @@ export const ucloudRetCodeFor: Record<ErrorCode, number> = {
   DiskQuotaExceeded: 8095,
   NameTaken: UCloudRetCode.ParamError,
   PermissionDenied: UCloudRetCode.PermissionDenied,
+  // ModifyCompShareImageShareAccount: an invalid account id is a bad parameter value.
+  ShareAccountNotFound: UCloudRetCode.ParamError,
   Internal: 150,
 };
+
+/** Core fields as UCloud parameters, unless the product or the action spells one otherwise. */
+const ucloudParams: Record<PlainCoreField, string> = {
+  name: 'Name',
+  imageId: 'ImageId',
+  projectId: 'ProjectId',
+  dataDiskIds: 'DataUDiskIds',
+  disks: 'Disks',
+  addAccountIds: 'AddAccounts',
+  removeAccountIds: 'RemoveAccounts',
+  file: 'File',
+};
+const byProduct: Partial<Record<Product, Partial<Record<PlainCoreField, string>>>> = {
+  compshare: { imageId: 'CompShareImageId' },
+};
+const byAction: Record<string, Partial<Record<PlainCoreField, string>>> = {
+  ImportCustomImage: { name: 'ImageName' },
+  CopyCompShareCustomImage: { name: 'TargetImageName' },
+};
+
+/** The UCloud parameter an error blames; names a dialect action raised are its own already. */
+export function ucloudParamFor(action: string, product: Product, field: string): string {
+  const disk = diskField(field);
+  if (disk) return `Disks.${disk.index}.${disk.part === 'size' ? 'Size' : 'SnapshotId'}`;
+  if (!isPlainCoreField(field)) return field;
+  return byAction[action]?.[field] ?? byProduct[product]?.[field] ?? ucloudParams[field];
+}

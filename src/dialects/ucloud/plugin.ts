@@ -5,7 +5,7 @@ import { isKilnError } from '../../core/errors.ts';
 import type { RequestMetrics } from '../../http/metrics.ts';
 import type { UCloudAction } from './action.ts';
 import { ucloudActions } from './actions/index.ts';
-import { ucloudRetCodeFor } from './error-map.ts';
+import { ucloudParamFor, ucloudRetCodeFor } from './error-map.ts';
 import { decodeUCloudRequest, UCloudDecodeError } from './protocol/decode-request.ts';
 import { ucloudError, ucloudSuccess } from './protocol/envelope.ts';
 import { ParamError } from './protocol/param-schema.ts';
@@ -68,7 +68,8 @@ export function ucloudDialect(services: KilnServices, metrics: RequestMetrics) {
           if (e instanceof ParamError) return fail(UCloudRetCode.ParamError, e.message);
           if (isKilnError(e)) {
             const retCode = ucloudRetCodeFor[e.code];
-            const message = retCode === UCloudRetCode.ParamError && e.param ? `${paramErrorMessage(e.param, e.code === 'MissingParameter' ? 'missing' : 'invalid')}: ${e.message}` : e.message;
+            const param = e.param === undefined ? undefined : ucloudParamFor(def.name, def.product, e.param);
+            const message = retCode === UCloudRetCode.ParamError && param ? `${paramErrorMessage(param, e.code === 'MissingParameter' ? 'missing' : 'invalid')}: ${e.message}` : e.message;
             return fail(retCode, message);
           }
           request.log.error({ err: e, action }, 'action failed');

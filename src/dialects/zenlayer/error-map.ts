@@ -1,4 +1,4 @@
-import type { ErrorCode } from '../../core/errors.ts';
+import { diskField, isPlainCoreField, type ErrorCode, type PlainCoreField } from '../../core/errors.ts';
 import { ZcCode } from './protocol/error-codes.ts';
 
 /**
@@ -31,5 +31,32 @@ export const zenlayerErrorFor: Record<ErrorCode, { status: number; code: string 
   DiskQuotaExceeded: { status: 400, code: 'INVALID_DISK_QUOTA_EXCEED' },
   NameTaken: { status: 400, code: ZcCode.InvalidParameterValue },
   PermissionDenied: { status: 403, code: ZcCode.UnauthorizedOperation },
+  ShareAccountNotFound: { status: 400, code: ZcCode.InvalidParameterValue },
   Internal: { status: 500, code: ZcCode.InternalServerError },
 };
+
+/** Core fields as ZEC parameters. */
+const zecParams: Record<PlainCoreField, string> = {
+  name: 'imageName',
+  imageId: 'imageId',
+  projectId: 'resourceGroupId',
+  // Core counts every disk of an instance; on ZEC only the data disks are a list.
+  disks: 'dataDisks',
+  dataDiskIds: 'dataDiskIds',
+  addAccountIds: 'addAccountIds',
+  removeAccountIds: 'removeAccountIds',
+  file: 'file',
+};
+
+/**
+ * The ZEC parameter an error blames; names a dialect action raised are its own already.
+ * Instance creates list the system disk first, then the data disks (CreateZecInstances).
+ */
+export function zecParamFor(field: string): string {
+  const disk = diskField(field);
+  if (disk) {
+    const part = disk.part === 'size' ? 'diskSize' : 'snapshotId';
+    return disk.index === 0 ? `systemDisk.${part}` : `dataDisks.${disk.index - 1}.${part}`;
+  }
+  return isPlainCoreField(field) ? zecParams[field] : field;
+}

@@ -4,7 +4,7 @@ import { isKilnError } from '../../core/errors.ts';
 import type { RequestMetrics } from '../../http/metrics.ts';
 import type { ZecAction } from './action.ts';
 import { zecActions } from './actions/index.ts';
-import { zenlayerErrorFor } from './error-map.ts';
+import { zecParamFor, zenlayerErrorFor } from './error-map.ts';
 import { authenticateZc } from './protocol/authenticate.ts';
 import { checkZcRawBody } from './protocol/check-body.ts';
 import { decodeZcBody } from './protocol/decode-body.ts';
@@ -63,7 +63,7 @@ export function zenlayerDialect(services: KilnServices, metrics: RequestMetrics)
           const { status, code } = zenlayerErrorFor[e.code];
           // Parameter problems name the parameter, as the vendor's messages do.
           const named = e.param !== undefined && (code === ZcCode.MissingParameter || code === ZcCode.InvalidParameterValue);
-          return fail(new ZcHttpError(status, code, named ? `${code === ZcCode.MissingParameter ? 'missing' : 'invalid'} parameter ${e.param}: ${e.message}` : e.message));
+          return fail(new ZcHttpError(status, code, named ? `${code === ZcCode.MissingParameter ? 'missing' : 'invalid'} parameter ${zecParamFor(e.param!)}: ${e.message}` : e.message));
         }
         request.log.error({ err: e, action, requestId }, 'zenlayer action failed');
         return fail(new ZcHttpError(500, ZcCode.InternalServerError, 'internal error; the requestId identifies it in the server log'));

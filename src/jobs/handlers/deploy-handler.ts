@@ -36,7 +36,7 @@ export class DeployHandler implements JobHandler {
       }
     } catch (e) {
       // A failed attempt leaves no disk behind: a retry creates them again, and a deploy
-      // that fails for good leaves the instance `install_fail` with nothing on the node.
+      // that fails for good leaves the instance `deploy_failed` with nothing on the node.
       // Not when aborted: the lease lapsed (another worker may be deploying it now) or
       // this worker is shutting down (the next one starts over anyway).
       // Should removal itself fail, the attempt's own error is the one worth reporting; the
@@ -50,7 +50,7 @@ export class DeployHandler implements JobHandler {
   }
 
   async fail(job: Job, _reason: string, tx: Repositories): Promise<void> {
-    await tx.instances.transition(job.instanceId!, { states: ['initializing'], operation: null }, { state: 'install_fail' });
+    await tx.instances.transition(job.instanceId!, { states: ['initializing'], operation: null }, { state: 'deploy_failed' });
   }
 
   private async createDisk(instanceId: string, index: number, sizeBytes: number): Promise<string> {

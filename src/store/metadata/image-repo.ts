@@ -300,9 +300,9 @@ export class KyselyImageRepository implements ImageRepository {
     });
   }
 
-  /** Public images of every account, newest first. */
+  /** Public images of every account, newest first unless asked for oldest first. */
   async listPublic(q: PublicImageQuery): Promise<Image[]> {
-    const rows = await this.publicFiltered(q).selectAll().orderBy('seq', 'desc').limit(q.limit).offset(q.offset).execute();
+    const rows = await this.publicFiltered(q).selectAll().orderBy('seq', q.order === 'oldest' ? 'asc' : 'desc').limit(q.limit).offset(q.offset).execute();
     return rows.map(imageFromRow);
   }
 
@@ -314,7 +314,8 @@ export class KyselyImageRepository implements ImageRepository {
   private publicFiltered(q: PublicImageQuery) {
     let query = this.db
       .selectFrom('images')
-      .where('product', '=', q.product)
+      // Base images offered to every product have no product.
+      .where((eb) => (q.kinds.includes('base') ? eb.or([eb('product', '=', q.product), eb('product', 'is', null)]) : eb('product', '=', q.product)))
       .where('visibility', '=', 'public')
       .where('kind', 'in', q.kinds.length > 0 ? q.kinds : ['custom']);
     if (q.imageIds && q.imageIds.length > 0) query = query.where('id', 'in', q.imageIds);

@@ -187,6 +187,13 @@ export interface CatalogueVersionsTable {
   version: number;
 }
 
+export interface ImageSharesTable {
+  seq: Generated<number>;
+  image_id: string;
+  account_id: string;
+  created_at: number;
+}
+
 export interface Database {
   accounts: AccountsTable;
   projects: ProjectsTable;
@@ -207,4 +214,5 @@ export interface Database {
   pending_chunks: PendingChunksTable;
   doomed_chunks: DoomedChunksTable;
   catalogue_versions: CatalogueVersionsTable;
+  image_shares: ImageSharesTable;
 }

@@ -26,7 +26,7 @@ test('an instance being imaged shows IMAGING; states map to the vendor statuses'
   assert.equal(zecInstanceStatus({ state: 'stopped', operation: null }), 'STOPPED');
   assert.equal(zecInstanceStatus({ state: 'running', operation: null }), 'RUNNING');
   assert.equal(zecInstanceStatus({ state: 'initializing', operation: null }), 'DEPLOYING');
-  assert.equal(zecInstanceStatus({ state: 'install_fail', operation: null }), 'CREATE_FAILED');
+  assert.equal(zecInstanceStatus({ state: 'deploy_failed', operation: null }), 'CREATE_FAILED');
 });
 
 test('an image that failed with a reason is FAILED, one unavailable without a reason UNAVAILABLE', () => {

@@ -468,6 +468,343 @@ export interface TerminateCompShareInstanceResponse {
   UHostId: string;
 }
 
+/** Parameters of ModifyCompShareImageShareAccount. */
+export interface ModifyCompShareImageShareAccountRequest {
+  Region: string;
+  Zone?: string;
+  CompShareImageId: string;
+  /** account ids to share with; with RemoveAccounts, at least one */
+  AddAccounts?: string[];
+  /** account ids to stop sharing with */
+  RemoveAccounts?: string[];
+}
+
+/** The answer of ModifyCompShareImageShareAccount (envelope removed). */
+export interface ModifyCompShareImageShareAccountResponse {
+  /** always empty on success: an unknown account fails the call */
+  InvalidAccounts: string[];
+}
+
+/** Parameters of DescribeCompShareImageShareAccounts. */
+export interface DescribeCompShareImageShareAccountsRequest {
+  Region: string;
+  CompShareImageId: string;
+}
+
+/** The answer of DescribeCompShareImageShareAccounts (envelope removed). */
+export interface DescribeCompShareImageShareAccountsResponse {
+  AccountSet: Array<{
+    AccountId: string;
+    AccountName: string;
+  }>;
+}
+
+/** Parameters of DescribeCompShareSharingImages. */
+export interface DescribeCompShareSharingImagesRequest {
+  Region: string;
+  /** only images of this zone */
+  Zone?: string;
+  CompShareImageId?: string;
+  /** Default 0. */
+  Offset?: number;
+  /** Default 20. */
+  Limit?: number;
+}
+
+/** The answer of DescribeCompShareSharingImages (envelope removed). */
+export interface DescribeCompShareSharingImagesResponse {
+  TotalCount: number;
+  ImageSet: Array<{
+    CompShareImageId: string;
+    Name: string;
+    Author: string;
+    AuthInfo: number;
+    ImageOwnerAlias: "Official" | "Community";
+    ImageType: "System" | "Custom" | "Community";
+    /** custom images only: captured from an official image */
+    IsOfficial?: boolean;
+    Container: "True" | "False";
+    Status: "Making" | "Available" | "UnAvailable" | "Reviewing" | "Offline";
+    /** MB */
+    Size: number;
+    /** 0 private, 1 public */
+    Visibility: number;
+    Description: string;
+    Tags: string[];
+    Price: number;
+    Cover: string;
+    /** only when one image is asked for by id */
+    Readme?: string;
+    Softwares: {
+      Framework: string;
+      FrameworkVersion: string;
+      CUDAVersion: string;
+      Applications: string[];
+    };
+    CreatedCount: number;
+    FavoritesCount: number;
+    /** why the image is UnAvailable; empty otherwise */
+    FailedReason: string;
+    CreateTime: number;
+    PubTime: number;
+    Owner: {
+      AccountId: string;
+      AccountName: string;
+    };
+    GroupId: string;
+    VersionName: string;
+    VersionDesc: string;
+    SourceGpuType: string;
+    AutoStart: boolean;
+    ImageCharge: boolean;
+    ImageUseTime: number;
+  }>;
+}
+
+/** Parameters of DescribeCompShareImages. */
+export interface DescribeCompShareImagesRequest {
+  Region: string;
+  Zone?: string;
+  /** Default "System". */
+  ImageType?: "System" | "App";
+  CompShareImageId?: string;
+  /** substring of the name */
+  Name?: string;
+  /** official images have no author: any value matches none */
+  Author?: string;
+  /** not supported yet: refused */
+  Tag?: string;
+  /** Default 0. */
+  Offset?: number;
+  /** Default 20. */
+  Limit?: number;
+}
+
+/** The answer of DescribeCompShareImages (envelope removed). */
+export interface DescribeCompShareImagesResponse {
+  TotalCount: number;
+  ImageSet: Array<{
+    CompShareImageId: string;
+    Name: string;
+    Author: string;
+    AuthInfo: number;
+    ImageOwnerAlias: "Official" | "Community";
+    ImageType: "System" | "Custom" | "Community";
+    /** custom images only: captured from an official image */
+    IsOfficial?: boolean;
+    Container: "True" | "False";
+    Status: "Making" | "Available" | "UnAvailable" | "Reviewing" | "Offline";
+    /** MB */
+    Size: number;
+    /** 0 private, 1 public */
+    Visibility: number;
+    Description: string;
+    Tags: string[];
+    Price: number;
+    Cover: string;
+    /** only when one image is asked for by id */
+    Readme?: string;
+    Softwares: {
+      Framework: string;
+      FrameworkVersion: string;
+      CUDAVersion: string;
+      Applications: string[];
+    };
+    CreatedCount: number;
+    FavoritesCount: number;
+    /** why the image is UnAvailable; empty otherwise */
+    FailedReason: string;
+    CreateTime: number;
+    PubTime: number;
+    Owner: {
+      AccountId: string;
+      AccountName: string;
+    };
+    GroupId: string;
+    VersionName: string;
+    VersionDesc: string;
+    SourceGpuType: string;
+    AutoStart: boolean;
+    ImageCharge: boolean;
+    ImageUseTime: number;
+  }>;
+}
+
+/** Parameters of DescribeCompShareImageTags. */
+export interface DescribeCompShareImageTagsRequest {
+  Region?: string;
+  Zone?: string;
+}
+
+/** The answer of DescribeCompShareImageTags (envelope removed). */
+export interface DescribeCompShareImageTagsResponse {
+  Tags: string[];
+}
+
+/** Parameters of DescribeSelfCommunityImages. */
+export interface DescribeSelfCommunityImagesRequest {
+  Region: string;
+  Zone: string;
+  CompShareImageId?: string;
+  /** the id of the group’s image */
+  GroupId?: string;
+}
+
+/** The answer of DescribeSelfCommunityImages (envelope removed). */
+export interface DescribeSelfCommunityImagesResponse {
+  ImageSetGroup: Array<{
+    GroupId: string;
+    ImageName: string;
+    ImageDesc: string;
+    CreatedCount: number;
+    FavoritesCount: number;
+    RecommendCount: number;
+    Status: "Available" | "UnAvailable";
+    Data: Array<{
+      CompShareImageId: string;
+      Name: string;
+      Author: string;
+      AuthInfo: number;
+      ImageOwnerAlias: "Official" | "Community";
+      ImageType: "System" | "Custom" | "Community";
+      /** custom images only: captured from an official image */
+      IsOfficial?: boolean;
+      Container: "True" | "False";
+      Status: "Making" | "Available" | "UnAvailable" | "Reviewing" | "Offline";
+      /** MB */
+      Size: number;
+      /** 0 private, 1 public */
+      Visibility: number;
+      Description: string;
+      Tags: string[];
+      Price: number;
+      Cover: string;
+      /** only when one image is asked for by id */
+      Readme?: string;
+      Softwares: {
+        Framework: string;
+        FrameworkVersion: string;
+        CUDAVersion: string;
+        Applications: string[];
+      };
+      CreatedCount: number;
+      FavoritesCount: number;
+      /** why the image is UnAvailable; empty otherwise */
+      FailedReason: string;
+      CreateTime: number;
+      PubTime: number;
+      Owner: {
+        AccountId: string;
+        AccountName: string;
+      };
+      GroupId: string;
+      VersionName: string;
+      VersionDesc: string;
+      SourceGpuType: string;
+      AutoStart: boolean;
+      ImageCharge: boolean;
+      ImageUseTime: number;
+    }>;
+    /** hours */
+    ImageUseTime: number;
+    IsFavorite: boolean;
+  }>;
+  TotalCount: number;
+  AvailableTotalCount: number;
+}
+
+/** Parameters of DescribeUserCommunityImages. */
+export interface DescribeUserCommunityImagesRequest {
+  Region: string;
+  Zone: string;
+  CompShareImageId?: string;
+  /** substring of the name */
+  Name?: string;
+  /** account name of the publisher */
+  Author?: string;
+  /** Default 0. */
+  Offset?: number;
+  /** Default 20. */
+  Limit?: number;
+  /** not supported yet: refused */
+  Tag?: string;
+  SortCondition?: {
+    /** PubTime only */
+    Field?: string;
+    /** true (the default) or false */
+    ASC?: string;
+  };
+  /** true is not supported yet: refused */
+  IsFree?: boolean;
+  /** community images are never official: true matches none */
+  IsOfficial?: boolean;
+  /** not supported yet: refused */
+  FuzzySearch?: string;
+}
+
+/** The answer of DescribeUserCommunityImages (envelope removed). */
+export interface DescribeUserCommunityImagesResponse {
+  ImageSetGroup: Array<{
+    GroupId: string;
+    ImageName: string;
+    ImageDesc: string;
+    CreatedCount: number;
+    FavoritesCount: number;
+    RecommendCount: number;
+    Status: "Available" | "UnAvailable";
+    Data: Array<{
+      CompShareImageId: string;
+      Name: string;
+      Author: string;
+      AuthInfo: number;
+      ImageOwnerAlias: "Official" | "Community";
+      ImageType: "System" | "Custom" | "Community";
+      /** custom images only: captured from an official image */
+      IsOfficial?: boolean;
+      Container: "True" | "False";
+      Status: "Making" | "Available" | "UnAvailable" | "Reviewing" | "Offline";
+      /** MB */
+      Size: number;
+      /** 0 private, 1 public */
+      Visibility: number;
+      Description: string;
+      Tags: string[];
+      Price: number;
+      Cover: string;
+      /** only when one image is asked for by id */
+      Readme?: string;
+      Softwares: {
+        Framework: string;
+        FrameworkVersion: string;
+        CUDAVersion: string;
+        Applications: string[];
+      };
+      CreatedCount: number;
+      FavoritesCount: number;
+      /** why the image is UnAvailable; empty otherwise */
+      FailedReason: string;
+      CreateTime: number;
+      PubTime: number;
+      Owner: {
+        AccountId: string;
+        AccountName: string;
+      };
+      GroupId: string;
+      VersionName: string;
+      VersionDesc: string;
+      SourceGpuType: string;
+      AutoStart: boolean;
+      ImageCharge: boolean;
+      ImageUseTime: number;
+    }>;
+    /** hours */
+    ImageUseTime: number;
+    IsFavorite: boolean;
+  }>;
+  TotalCount: number;
+  AvailableTotalCount: number;
+}
+
 /** Every CompShare action: its parameters and its answer. */
 export interface CompShareActions {
   CreateCompShareCustomImage: { request: CreateCompShareCustomImageRequest; response: CreateCompShareCustomImageResponse };
@@ -484,6 +821,13 @@ export interface CompShareActions {
   StartCompShareInstance: { request: StartCompShareInstanceRequest; response: StartCompShareInstanceResponse };
   RebootCompShareInstance: { request: RebootCompShareInstanceRequest; response: RebootCompShareInstanceResponse };
   TerminateCompShareInstance: { request: TerminateCompShareInstanceRequest; response: TerminateCompShareInstanceResponse };
+  ModifyCompShareImageShareAccount: { request: ModifyCompShareImageShareAccountRequest; response: ModifyCompShareImageShareAccountResponse };
+  DescribeCompShareImageShareAccounts: { request: DescribeCompShareImageShareAccountsRequest; response: DescribeCompShareImageShareAccountsResponse };
+  DescribeCompShareSharingImages: { request: DescribeCompShareSharingImagesRequest; response: DescribeCompShareSharingImagesResponse };
+  DescribeCompShareImages: { request: DescribeCompShareImagesRequest; response: DescribeCompShareImagesResponse };
+  DescribeCompShareImageTags: { request: DescribeCompShareImageTagsRequest; response: DescribeCompShareImageTagsResponse };
+  DescribeSelfCommunityImages: { request: DescribeSelfCommunityImagesRequest; response: DescribeSelfCommunityImagesResponse };
+  DescribeUserCommunityImages: { request: DescribeUserCommunityImagesRequest; response: DescribeUserCommunityImagesResponse };
 }
 
 /** Which calls only read (and so are retried after network errors and throttling). */
@@ -502,6 +846,13 @@ export const compshareActionMeta = {
   StartCompShareInstance: { readOnly: false },
   RebootCompShareInstance: { readOnly: false },
   TerminateCompShareInstance: { readOnly: false },
+  ModifyCompShareImageShareAccount: { readOnly: false },
+  DescribeCompShareImageShareAccounts: { readOnly: true },
+  DescribeCompShareSharingImages: { readOnly: true },
+  DescribeCompShareImages: { readOnly: true },
+  DescribeCompShareImageTags: { readOnly: true },
+  DescribeSelfCommunityImages: { readOnly: true },
+  DescribeUserCommunityImages: { readOnly: true },
 } as const;
 
 /** One typed method per CompShare action. */
@@ -578,5 +929,40 @@ export class CompShareApi extends UCloudClient<CompShareActions> {
   /** Deletes a host and its disks. */
   terminateCompShareInstance(params: WithDefaults<TerminateCompShareInstanceRequest>, opts?: CallOptions): Promise<TerminateCompShareInstanceResponse> {
     return this.call('TerminateCompShareInstance', params, opts);
+  }
+
+  /** Shares a custom image with other accounts (by account id, as Owner.AccountId shows it) or stops sharing it. An unknown account id fails the whole call (RetCode 230, every unknown id named) and nothing is changed. */
+  modifyCompShareImageShareAccount(params: WithDefaults<ModifyCompShareImageShareAccountRequest>, opts?: CallOptions): Promise<ModifyCompShareImageShareAccountResponse> {
+    return this.call('ModifyCompShareImageShareAccount', params, opts);
+  }
+
+  /** Lists the accounts one of the caller's custom images is shared with, in the order they were added. */
+  describeCompShareImageShareAccounts(params: WithDefaults<DescribeCompShareImageShareAccountsRequest>, opts?: CallOptions): Promise<DescribeCompShareImageShareAccountsResponse> {
+    return this.call('DescribeCompShareImageShareAccounts', params, opts);
+  }
+
+  /** Lists the images other accounts shared with the caller's account, oldest share first (so pages stay stable while images are shared). */
+  describeCompShareSharingImages(params: WithDefaults<DescribeCompShareSharingImagesRequest> = {}, opts?: CallOptions): Promise<DescribeCompShareSharingImagesResponse> {
+    return this.call('DescribeCompShareSharingImages', params, opts);
+  }
+
+  /** Lists the official (platform) images, oldest first (so pages stay stable while images are added). Every official image here is a System image; there are no App images. */
+  describeCompShareImages(params: WithDefaults<DescribeCompShareImagesRequest> = {}, opts?: CallOptions): Promise<DescribeCompShareImagesResponse> {
+    return this.call('DescribeCompShareImages', params, opts);
+  }
+
+  /** Lists the tags used by the official and community images, sorted, each once. */
+  describeCompShareImageTags(params: WithDefaults<DescribeCompShareImageTagsRequest> = {}, opts?: CallOptions): Promise<DescribeCompShareImageTagsResponse> {
+    return this.call('DescribeCompShareImageTags', params, opts);
+  }
+
+  /** Lists the caller's own published (community) images, each as a version group of one whose GroupId is the image id, oldest first. The page has no paging parameters: every group is returned. */
+  describeSelfCommunityImages(params: WithDefaults<DescribeSelfCommunityImagesRequest> = {}, opts?: CallOptions): Promise<DescribeSelfCommunityImagesResponse> {
+    return this.call('DescribeSelfCommunityImages', params, opts);
+  }
+
+  /** Lists the community catalogue (every account's published images), each image a version group of one whose GroupId is its id. Ordered by when each image was made, oldest first unless SortCondition.ASC is false, so pages stay stable while images are published. */
+  describeUserCommunityImages(params: WithDefaults<DescribeUserCommunityImagesRequest> = {}, opts?: CallOptions): Promise<DescribeUserCommunityImagesResponse> {
+    return this.call('DescribeUserCommunityImages', params, opts);
   }
 }

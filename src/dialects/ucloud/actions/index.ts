@@ -23,6 +23,13 @@ import { StopCompShareInstance } from './compshare/stop-comp-share-instance.ts';
 import { StartCompShareInstance } from './compshare/start-comp-share-instance.ts';
 import { RebootCompShareInstance } from './compshare/reboot-comp-share-instance.ts';
 import { TerminateCompShareInstance } from './compshare/terminate-comp-share-instance.ts';
+import { ModifyCompShareImageShareAccount } from './compshare/modify-comp-share-image-share-account.ts';
+import { DescribeCompShareImageShareAccounts } from './compshare/describe-comp-share-image-share-accounts.ts';
+import { DescribeCompShareSharingImages } from './compshare/describe-comp-share-sharing-images.ts';
+import { DescribeCompShareImages } from './compshare/describe-comp-share-images.ts';
+import { DescribeCompShareImageTags } from './compshare/describe-comp-share-image-tags.ts';
+import { DescribeSelfCommunityImages } from './compshare/describe-self-community-images.ts';
+import { DescribeUserCommunityImages } from './compshare/describe-user-community-images.ts';
 
 /** Every UCloud action this server answers; the dispatcher looks actions up here by name. */
 export const ucloudActions: readonly UCloudAction[] = [
@@ -51,4 +58,11 @@ export const ucloudActions: readonly UCloudAction[] = [
   StartCompShareInstance,
   RebootCompShareInstance,
   TerminateCompShareInstance,
+  ModifyCompShareImageShareAccount,
+  DescribeCompShareImageShareAccounts,
+  DescribeCompShareSharingImages,
+  DescribeCompShareImages,
+  DescribeCompShareImageTags,
+  DescribeSelfCommunityImages,
+  DescribeUserCommunityImages,
 ];

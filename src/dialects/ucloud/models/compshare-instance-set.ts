@@ -6,7 +6,7 @@ const stateNames: Record<Instance['state'], string> = {
   initializing: 'Initializing',
   running: 'Running',
   stopped: 'Stopped',
-  install_fail: 'Install Fail',
+  deploy_failed: 'Install Fail',
 };
 
 const imageStatus: Record<Image['state'], string> = { making: 'Making', available: 'Available', unavailable: 'UnAvailable' };

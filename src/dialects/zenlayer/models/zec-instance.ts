@@ -17,7 +17,7 @@ export function zecInstanceStatus(i: Pick<Instance, 'state' | 'operation'>): Zec
       return 'RUNNING';
     case 'stopped':
       return 'STOPPED';
-    case 'install_fail':
+    case 'deploy_failed':
       return 'CREATE_FAILED';
   }
 }

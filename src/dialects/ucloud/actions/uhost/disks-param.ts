@@ -13,6 +13,7 @@ export const disksParam = objArray(
 );
 
 export function toDiskRequests(disks: Array<{ IsBoot: boolean; Type: string; Size: number; SnapshotId?: string | undefined }>): DiskRequest[] {
-  // sizeParam lets core name the offending field when a size is over the limits.
-  return disks.map((d, i) => ({ isBoot: d.IsBoot, type: d.Type, sizeGb: d.Size, sizeParam: `Disks.${i}.Size`, ...(d.SnapshotId ? { snapshotId: d.SnapshotId } : {}) }));
+  // Kept in request order: core blames a disk by its index (`disks.1.size`), which the
+  // error map spells `Disks.1.Size`.
+  return disks.map((d) => ({ isBoot: d.IsBoot, type: d.Type, sizeGb: d.Size, ...(d.SnapshotId ? { snapshotId: d.SnapshotId } : {}) }));
 }

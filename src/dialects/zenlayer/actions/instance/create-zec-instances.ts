@@ -85,8 +85,9 @@ export const CreateZecInstances = defineZecAction({
     const names = expandInstanceNames(p.instanceName, p.instanceCount);
     const disks: DiskRequest[] = [
       // No size: the system disk is as large as the image needs (core takes the larger).
-      { isBoot: true, type: p.systemDisk?.diskCategory ?? 'Standard NVMe SSD', sizeGb: p.systemDisk?.diskSize ?? 0, sizeParam: 'systemDisk.diskSize' },
-      ...p.dataDisks.map((d, i) => ({ isBoot: false, type: d.diskCategory ?? 'Standard NVMe SSD', sizeGb: d.diskSize, sizeParam: `dataDisks.${i}.diskSize` })),
+      { isBoot: true, type: p.systemDisk?.diskCategory ?? 'Standard NVMe SSD', sizeGb: p.systemDisk?.diskSize ?? 0 },
+      // System disk first, then data disks: zecParamFor spells core's disk indexes by this order.
+      ...p.dataDisks.map((d) => ({ isBoot: false, type: d.diskCategory ?? 'Standard NVMe SSD', sizeGb: d.diskSize })),
     ];
     // Recorded for DescribeInstances; the password is deliberately not kept.
     const attributes = {

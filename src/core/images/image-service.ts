@@ -101,7 +101,7 @@ export class ImageService {
           // so it has committed and its name is visible now: when it took this name, say
           // so, as the serial order on SQLite would have.
           if (policy.uniqueImageNames && (await tx.images.uniqueNameTaken(p.accountId, product, req.name))) {
-            throw new KilnError('NameTaken', `an image named "${req.name}" already exists`, 'Name');
+            throw new KilnError('NameTaken', `an image named "${req.name}" already exists`, 'name');
           }
           throw new KilnError('InstanceBusy', `instance ${instance.id} changed state; try again`);
         }

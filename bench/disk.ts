@@ -1,25 +1,28 @@
 /**
  * Disk-engine benchmark: Kiln's format readers against `qemu-img convert -O raw`.
  *
- *   node --import tsx bench/disk.ts              # 4 GiB virtual disk, ~1.5 GiB of data
- *   KILN_BENCH_SCALE=0.25 node --import tsx bench/disk.ts
+ *   node --import tsx bench/disk.ts              # 4 GiB virtual disk, ~1.5 GiB of data, 3 rounds
+ *   KILN_BENCH_SCALE=0.25 KILN_BENCH_ROUNDS=5 node --import tsx bench/disk.ts   # or --scale / --rounds
  *
- * Each measurement runs in a child process so its peak RSS is its own, not the parent's.
- * All files are page-cache warm (they were just written); qemu-img also writes its output,
- * which Kiln's "read" does not, so compare "read" with care and "pipeline" as the real job.
+ * Rounds are interleaved (every format and side once per round), and the image file is
+ * read into the page cache just before each side runs, so qemu-img and Kiln always start
+ * warm: the ratio means the same thing every run. It prints min/median/max per side.
+ * Each Kiln measurement runs in a child process so its peak RSS is its own, not the
+ * parent's. qemu-img also writes its output, which Kiln's "read" does not, so compare
+ * "read" with care and "pipeline" as the real job.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { randomFillSync } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, open, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openDisk } from '../src/disk/open-disk.ts';
+import { QEMU_IMG, benchRounds, benchScale, buildSource, primeCache, writeVariants } from './bench-source.ts';
+import { printTable, showSpread, spreadOf } from './bench-stats.ts';
 
 const MiB = 1024 * 1024;
 const GiB = 1024 * MiB;
-const QEMU_IMG = '/usr/bin/qemu-img';
 const READ_BUFFER = 4 * MiB;
 const CHUNK_SIZE = 4 * MiB;
 
@@ -27,27 +30,6 @@ interface ChildResult {
   seconds: number;
   maxRssMiB: number;
   bytes: number;
-}
-
-/** 48 scattered regions of random (incompressible) data in a sparse 4 GiB file. */
-async function buildSource(path: string, scale: number): Promise<void> {
-  const size = Math.floor(4 * GiB * scale);
-  const regionBytes = Math.floor((1.5 * GiB * scale) / 48 / MiB) * MiB;
-  const fh = await open(path, 'w');
-  const buf = Buffer.allocUnsafe(8 * MiB);
-  try {
-    await fh.truncate(size);
-    for (let region = 0; region < 48; region++) {
-      // Offsets not aligned to 2 MiB, so regions start and end mid-cluster and mid-block.
-      const start = Math.floor((region * size) / 48) + 12345 * 512;
-      for (let off = 0; off < regionBytes; off += buf.length) {
-        randomFillSync(buf);
-        await fh.write(buf, 0, Math.min(buf.length, regionBytes - off), start + off);
-      }
-    }
-  } finally {
-    await fh.close();
-  }
 }
 
 function timeQemu(src: string, fmt: string, dst: string): number {
@@ -123,62 +105,61 @@ async function main(): Promise<void> {
     return;
   }
 
-  const scale = Number(process.env.KILN_BENCH_SCALE ?? 1);
-  if (!(scale > 0 && scale <= 1)) throw new Error('KILN_BENCH_SCALE must be in (0, 1]');
+  const scale = benchScale();
+  const rounds = benchRounds();
   const dir = await mkdtemp(join(tmpdir(), 'kiln-bench-disk-'));
   try {
     const src = join(dir, 'source.raw');
     console.log(`building a ${(4 * scale).toFixed(2)} GiB virtual disk with ~${(1.5 * scale).toFixed(2)} GiB of data in ${dir}`);
     await buildSource(src, scale);
-    const variants: { name: string; path: string; qemuFormat: string; opts: string[] }[] = [
-      { name: 'raw', path: src, qemuFormat: 'raw', opts: [] },
-      { name: 'qcow2', path: join(dir, 'disk.qcow2'), qemuFormat: 'qcow2', opts: [] },
-      { name: 'vmdk monolithicSparse', path: join(dir, 'sparse.vmdk'), qemuFormat: 'vmdk', opts: ['-o', 'subformat=monolithicSparse'] },
-      { name: 'vmdk streamOptimized', path: join(dir, 'stream.vmdk'), qemuFormat: 'vmdk', opts: ['-o', 'subformat=streamOptimized'] },
-      { name: 'vhd dynamic', path: join(dir, 'dynamic.vhd'), qemuFormat: 'vpc', opts: ['-o', 'subformat=dynamic,force_size=on'] },
-    ];
-    for (const v of variants) {
-      if (v.path === src) continue;
-      execFileSync(QEMU_IMG, ['convert', '-f', 'raw', '-O', v.qemuFormat, ...v.opts, src, v.path]);
-    }
+    const variants = writeVariants(src, dir);
     const hasChunker = existsSync(join(dirname(fileURLToPath(import.meta.url)), '../src/disk/chunker.ts'));
+    type Times = { qemu: number[]; read: number[]; pipe: number[]; readRss: number; pipeRss: number };
+    const times = new Map<string, Times>(variants.map((v) => [v.name, { qemu: [], read: [], pipe: [], readRss: 0, pipeRss: 0 }]));
+    for (let round = 1; round <= rounds; round++) {
+      for (const v of variants) {
+        const t = times.get(v.name)!;
+        const dst = join(dir, 'qemu-out.raw');
+        primeCache(v.path);
+        t.qemu.push(timeQemu(v.path, v.qemuFormat, dst));
+        await rm(dst, { force: true });
+        primeCache(v.path);
+        const read = runChild('read', v.path, dir);
+        t.read.push(read.seconds);
+        t.readRss = Math.max(t.readRss, read.maxRssMiB);
+        // PIPELINE: the chunk pipeline of src/disk/chunker.ts, timed when that file exists.
+        if (hasChunker) {
+          primeCache(v.path);
+          const pipe = runChild('pipeline', v.path, dir);
+          t.pipe.push(pipe.seconds);
+          t.pipeRss = Math.max(t.pipeRss, pipe.maxRssMiB);
+        }
+        console.log(`  round ${round} ${v.name}: done`);
+      }
+    }
+    console.log(`\n## Disk engine against qemu-img convert -O raw, all page-cache warm (${rounds} interleaved rounds; median [min..max] s; ratios of medians)`);
     const rows: string[][] = [];
     for (const v of variants) {
-      const dst = join(dir, 'qemu-out.raw');
-      const qemu = timeQemu(v.path, v.qemuFormat, dst);
-      await rm(dst, { force: true });
-      const read = runChild('read', v.path, dir);
-      // PIPELINE: the chunk pipeline of src/disk/chunker.ts, timed when that file exists.
-      const pipe = hasChunker ? runChild('pipeline', v.path, dir) : null;
-      const fileMiB = (await stat(v.path)).size / MiB;
+      const t = times.get(v.name)!;
+      const qemu = spreadOf(t.qemu);
+      const read = spreadOf(t.read);
+      const pipe = spreadOf(t.pipe);
       rows.push([
         v.name,
-        fileMiB.toFixed(0),
-        qemu.toFixed(2),
-        read.seconds.toFixed(2),
-        (read.seconds / qemu).toFixed(2),
-        read.maxRssMiB.toFixed(0),
-        pipe ? pipe.seconds.toFixed(2) : 'n/a',
-        pipe ? (pipe.seconds / qemu).toFixed(2) : 'n/a',
-        pipe ? pipe.maxRssMiB.toFixed(0) : 'n/a',
+        ((await stat(v.path)).size / MiB).toFixed(0),
+        showSpread(qemu),
+        showSpread(read),
+        (read.median / qemu.median).toFixed(2),
+        t.readRss.toFixed(0),
+        hasChunker ? showSpread(pipe) : 'n/a',
+        hasChunker ? (pipe.median / qemu.median).toFixed(2) : 'n/a',
+        hasChunker ? t.pipeRss.toFixed(0) : 'n/a',
       ]);
-      console.log(`  ${v.name}: done`);
     }
-    printTable(
-      ['format', 'file MiB', 'qemu-img s', 'Kiln read s', 'read/qemu', 'read RSS MiB', 'pipeline s', 'pipeline/qemu', 'pipeline RSS MiB'],
-      rows,
-    );
+    printTable(['format', 'file MiB', 'qemu-img s', 'Kiln read s', 'read/qemu', 'read RSS MiB', 'pipeline s', 'pipeline/qemu', 'pipeline RSS MiB'], rows);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
-}
-
-function printTable(header: string[], rows: string[][]): void {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
-  console.log(line(header));
-  console.log(widths.map((w) => '-'.repeat(w)).join('  '));
-  for (const r of rows) console.log(line(r));
 }
 
 await main();

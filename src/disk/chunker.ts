@@ -1,4 +1,4 @@
-import type { DiskReader } from './disk-reader.ts';
+import type { DiskReader, Extent } from './disk-reader.ts';
 import { sharedHashPool, type HashPool } from './hash-pool.ts';
 
 export interface ChunkSink {
@@ -18,6 +18,12 @@ export interface ChunkOptions {
   chunkSize: number;
   /** Chunks read, hashed and stored at once; bounds memory at inFlight x chunkSize. */
   inFlight?: number;
+  /**
+   * Chunks announced to the reader (DiskReader.willRead) ahead of the lanes, so a remote
+   * source can fetch their bytes in large requests. Announced in halves of this window.
+   */
+  readAhead?: number;
+  /** Bytes of the virtual disk done (every byte below `doneBytes` is finished) and its size. */
   onProgress?: (doneBytes: number, totalBytes: number) => void;
   signal?: AbortSignal;
   hashPool?: HashPool;
@@ -34,22 +40,24 @@ export async function chunkDisk(reader: DiskReader, sink: ChunkSink, opts: Chunk
   const chunkCount = Math.ceil(reader.virtualSize / chunkSize);
   const chunks: (string | null)[] = new Array<string | null>(chunkCount).fill(null);
   const wanted = await chunksTouchedByExtents(reader, chunkSize, chunkCount);
-  const totalBytes = wanted.length * chunkSize;
 
   // Lanes each own one buffer and take the next chunk when done: reads, hashing on the
   // worker threads and writes of different chunks overlap, and memory stays at
   // lanes x chunkSize whatever the image size.
   const lanes = Math.max(1, opts.inFlight ?? 6);
   const zeros = Buffer.alloc(chunkSize);
+  const announce = readAheadAnnouncer(reader, wanted, chunkSize, opts.readAhead ?? 16);
+  const progress = new ProgressFloor(wanted, chunkSize, reader.virtualSize, opts.onProgress);
   let storedSize = 0;
-  let doneBytes = 0;
   let next = 0;
   let failure: unknown;
 
   const lane = async () => {
     let ab: ArrayBuffer | undefined = new ArrayBuffer(chunkSize);
     while (failure === undefined && next < wanted.length) {
-      const index = wanted[next++]!;
+      const at = next++;
+      const index = wanted[at]!;
+      announce(next);
       try {
         opts.signal?.throwIfAborted();
         const offset = index * chunkSize;
@@ -67,8 +75,7 @@ export async function chunkDisk(reader: DiskReader, sink: ChunkSink, opts: Chunk
           chunks[index] = hash;
           storedSize += length;
         }
-        doneBytes += chunkSize;
-        opts.onProgress?.(doneBytes, totalBytes);
+        progress.finished(at);
       } catch (e) {
         failure ??= e;
       }
@@ -76,6 +83,7 @@ export async function chunkDisk(reader: DiskReader, sink: ChunkSink, opts: Chunk
   };
   await Promise.all(Array.from({ length: lanes }, lane));
   if (failure !== undefined) throw failure;
+  progress.end();
   return { virtualSize: reader.virtualSize, chunkSize, chunks, storedSize };
 }
 
@@ -91,4 +99,61 @@ async function chunksTouchedByExtents(reader: DiskReader, chunkSize: number, chu
     if (end - 1 > last) last = end - 1;
   }
   return out;
+}
+
+/**
+ * Returns `announce(taken)`: keeps the reader told about the chunks up to `window` past
+ * the lanes, in batches of half the window so a remote source can coalesce them.
+ */
+function readAheadAnnouncer(reader: DiskReader, wanted: number[], chunkSize: number, window: number): (taken: number) => void {
+  if (!reader.willRead || window <= 0) return () => undefined;
+  const batch = Math.max(1, Math.floor(window / 2));
+  let told = 0;
+  const announce = (taken: number) => {
+    const upTo = Math.min(wanted.length, taken + window);
+    if (upTo - told < batch && upTo < wanted.length) return;
+    if (upTo <= told) return;
+    const extents: Extent[] = [];
+    for (let i = told; i < upTo; i++) {
+      const offset = wanted[i]! * chunkSize;
+      const length = Math.min(chunkSize, reader.virtualSize - offset);
+      const last = extents.at(-1);
+      if (last && last.offset + last.length === offset) last.length += length;
+      else extents.push({ offset, length });
+    }
+    told = upTo;
+    reader.willRead?.(extents);
+  };
+  announce(0);
+  return announce;
+}
+
+/**
+ * Progress as bytes of the virtual disk: everything below the first unfinished chunk is
+ * done (holes included), so the figure only rises, whatever order the lanes finish in.
+ */
+class ProgressFloor {
+  private readonly done: boolean[];
+  private low = 0;
+
+  constructor(
+    private readonly wanted: number[],
+    private readonly chunkSize: number,
+    private readonly virtualSize: number,
+    private readonly report: ((doneBytes: number, totalBytes: number) => void) | undefined,
+  ) {
+    this.done = new Array<boolean>(wanted.length).fill(false);
+  }
+
+  finished(at: number): void {
+    this.done[at] = true;
+    if (at !== this.low) return;
+    while (this.low < this.done.length && this.done[this.low]) this.low++;
+    const floor = this.low < this.wanted.length ? this.wanted[this.low]! * this.chunkSize : this.virtualSize;
+    this.report?.(floor, this.virtualSize);
+  }
+
+  end(): void {
+    this.report?.(this.virtualSize, this.virtualSize);
+  }
 }

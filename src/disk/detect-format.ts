@@ -1,5 +1,6 @@
-import { open, type FileHandle } from 'node:fs/promises';
+import type { ByteSource } from './byte-source.ts';
 import type { DiskFormat } from './disk-reader.ts';
+import { FileByteSource } from './file-source.ts';
 import { describeDescriptorFile } from './formats/vmdk-descriptor.ts';
 
 /**
@@ -25,26 +26,32 @@ function startsWith(buf: Buffer, text: string, at = 0): boolean {
 
 /** Detects from the first 32 KiB and the last 512 bytes; never from the file name. */
 export async function detectFormat(path: string): Promise<Detection> {
-  const fh = await open(path, 'r');
+  const source = await FileByteSource.open(path);
   try {
-    const { size } = await fh.stat();
-    const head = Buffer.alloc(Math.min(size, HEAD_BYTES));
-    await readFully(fh, head, 0);
-    const tail = Buffer.alloc(size >= TAIL_BYTES ? TAIL_BYTES : 0);
-    if (tail.length > 0) await readFully(fh, tail, size - TAIL_BYTES);
-    return detectFromBytes(head, tail);
+    return await detectSource(source);
   } finally {
-    await fh.close();
+    await source.close();
   }
 }
 
-async function readFully(fh: FileHandle, buf: Buffer, position: number): Promise<void> {
-  let done = 0;
-  while (done < buf.length) {
-    const { bytesRead } = await fh.read(buf, done, buf.length - done, position + done);
-    if (bytesRead === 0) break;
-    done += bytesRead;
-  }
+/**
+ * The same from any byte source. The tail is read only when the head leaves the answer
+ * open (a fixed VHD has its only footer at the end), which saves a remote source a
+ * request for every format that names itself up front.
+ */
+export async function detectSource(source: ByteSource): Promise<Detection> {
+  const head = Buffer.alloc(Math.min(source.size, HEAD_BYTES));
+  await source.read(head, 0, head.length, 0);
+  const early = detectFromBytes(head, Buffer.alloc(0));
+  if (!tailMayChange(early) || source.size < TAIL_BYTES) return early;
+  const tail = Buffer.alloc(TAIL_BYTES);
+  await source.read(tail, 0, TAIL_BYTES, source.size - TAIL_BYTES);
+  return detectFromBytes(head, tail);
+}
+
+/** Only a VHD footer at the end can overturn "raw" or "ISO 9660" (see detectFromBytes' order). */
+function tailMayChange(d: Detection): boolean {
+  return d.format === 'raw' || (d.format === null && d.name === 'ISO 9660');
 }
 
 export function detectFromBytes(head: Buffer, tail: Buffer): Detection {

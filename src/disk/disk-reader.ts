@@ -25,6 +25,12 @@ export interface DiskReader {
    * (holes inside the range come back as zeros). `offset + length <= virtualSize`.
    */
   read(buf: Buffer, length: number, offset: number): Promise<void>;
+  /**
+   * A hint: these ranges of the virtual disk (ascending) will be read soon, so a reader
+   * over a remote source can fetch the file bytes behind them ahead, coalesced. Never
+   * throws; a failure shows when the range is read.
+   */
+  willRead?(extents: readonly Extent[]): void;
   close(): Promise<void>;
 }
 

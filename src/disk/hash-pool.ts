@@ -19,16 +19,19 @@ export class HashPool {
   constructor(size = Math.max(1, Math.min(4, availableParallelism()))) {
     for (let i = 0; i < size; i++) {
       const w = new Worker(new URL('./hash-worker.mjs', import.meta.url));
-      w.unref(); // an idle pool must not keep the process alive
       w.on('message', (m: { id: number; hash: string; buffer: ArrayBuffer }) => {
         const p = this.pending.get(m.id);
         this.pending.delete(m.id);
+        this.idleWhenDone();
         p?.resolve({ hash: m.hash, buffer: m.buffer });
       });
       w.on('error', (e) => {
         for (const p of this.pending.values()) p.reject(e);
         this.pending.clear();
+        this.idleWhenDone();
       });
+      // After the listeners: adding a 'message' listener refs the port again.
+      w.unref();
       this.workers.push(w);
     }
   }
@@ -36,11 +39,17 @@ export class HashPool {
   /** Hashes `buffer[0, length)`. The caller loses `buffer` until the promise resolves. */
   hash(buffer: ArrayBuffer, length: number): Promise<{ hash: string; buffer: ArrayBuffer }> {
     const id = this.nextId++;
+    // Busy, the pool keeps the process alive until the digest is back; idle, it must not.
+    if (this.pending.size === 0) for (const w of this.workers) w.ref();
     const worker = this.workers[this.turn++ % this.workers.length]!;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
       worker.postMessage({ id, buffer, length }, [buffer]);
     });
+  }
+
+  private idleWhenDone(): void {
+    if (this.pending.size === 0) for (const w of this.workers) w.unref();
   }
 
   async close(): Promise<void> {

@@ -1,5 +1,8 @@
-import { detectFormat } from './detect-format.ts';
+import type { ByteSource } from './byte-source.ts';
+import { detectSource } from './detect-format.ts';
 import { DiskFormatError, type DiskFormat, type DiskReader, type OpenDiskOptions } from './disk-reader.ts';
+import { FileByteSource } from './file-source.ts';
+import { BoundedFile } from './formats/bounded-file.ts';
 import { refuseOverCap } from './formats/int-fields.ts';
 import { Qcow2Reader } from './formats/qcow2-reader.ts';
 import { VhdReader } from './formats/vhd-reader.ts';
@@ -11,40 +14,42 @@ export interface OpenDiskRequest extends OpenDiskOptions {
   claimedFormat?: DiskFormat;
 }
 
-/**
- * Opens a disk image as a virtual disk. The format comes from the content; a claim that
- * disagrees, any format we do not read, and anything over the size cap is refused with a
- * DiskFormatError whose message is the user-facing reason.
- */
+/** Opens a local disk image file as a virtual disk (see openDiskSource). */
 export async function openDisk(path: string, opts: OpenDiskRequest): Promise<DiskReader> {
-  const detected = await detectFormat(path);
-  const claim = opts.claimedFormat;
-  if (detected.format === null) {
-    const prefix = claim ? `image claimed as ${claim} but its content is ${detected.name}: ` : '';
-    throw new DiskFormatError(prefix + detected.reason);
-  }
-  if (claim && claim !== detected.format) {
-    throw new DiskFormatError(`image claimed as ${claim} but its content is ${detected.format}`);
-  }
-  switch (detected.format) {
-    case 'qcow2':
-      return Qcow2Reader.open(path, opts.maxVirtualSize);
-    case 'vmdk':
-      return VmdkReader.open(path, opts.maxVirtualSize);
-    case 'vhd':
-      return VhdReader.open(path, opts.maxVirtualSize);
-    case 'raw':
-      return openRaw(path, opts.maxVirtualSize);
-  }
+  return openDiskSource(await FileByteSource.open(path), opts);
 }
 
-async function openRaw(path: string, maxVirtualSize: number): Promise<DiskReader> {
-  const reader = await RawReader.open(path);
+/**
+ * Opens a disk image from any byte source as a virtual disk. The format comes from the
+ * content; a claim that disagrees, any format we do not read, and anything over the size
+ * cap is refused with a DiskFormatError whose message is the user-facing reason. The
+ * reader owns the source from here on; on a refusal the source is closed.
+ */
+export async function openDiskSource(source: ByteSource, opts: OpenDiskRequest): Promise<DiskReader> {
   try {
-    refuseOverCap('raw', reader.virtualSize, maxVirtualSize);
+    const detected = await detectSource(source);
+    const claim = opts.claimedFormat;
+    if (detected.format === null) {
+      const prefix = claim ? `image claimed as ${claim} but its content is ${detected.name}: ` : '';
+      throw new DiskFormatError(prefix + detected.reason);
+    }
+    if (claim && claim !== detected.format) {
+      throw new DiskFormatError(`image claimed as ${claim} but its content is ${detected.format}`);
+    }
+    const file = BoundedFile.over(source);
+    switch (detected.format) {
+      case 'qcow2':
+        return await Qcow2Reader.open(file, opts.maxVirtualSize);
+      case 'vmdk':
+        return await VmdkReader.open(file, opts.maxVirtualSize);
+      case 'vhd':
+        return await VhdReader.open(file, opts.maxVirtualSize);
+      case 'raw':
+        refuseOverCap('raw', source.size, opts.maxVirtualSize);
+        return new RawReader(source);
+    }
   } catch (e) {
-    await reader.close();
+    await source.close();
     throw e;
   }
-  return reader;
 }

@@ -1,41 +1,44 @@
-import { open, type FileHandle } from 'node:fs/promises';
+import type { ByteSource } from './byte-source.ts';
 import type { DiskReader, Extent } from './disk-reader.ts';
+import { FileByteSource, FileShrank } from './file-source.ts';
 
 /**
- * A raw image is its own virtual disk. Node has no SEEK_DATA, so the whole file is one
- * extent; the chunker's zero detection turns the holes back into holes.
+ * A raw image is its own virtual disk. Neither Node nor HTTP has SEEK_DATA, so the whole
+ * file is one extent; the chunker's zero detection turns the holes back into holes.
  */
 export class RawReader implements DiskReader {
   readonly format = 'raw' as const;
+  readonly virtualSize: number;
 
-  private constructor(
-    private readonly file: FileHandle,
-    readonly virtualSize: number,
-  ) {}
+  constructor(private readonly source: ByteSource) {
+    this.virtualSize = source.size;
+  }
 
   static async open(path: string): Promise<RawReader> {
-    const file = await open(path, 'r');
-    const { size } = await file.stat();
-    return new RawReader(file, size);
+    return new RawReader(await FileByteSource.open(path));
   }
 
   async *extents(): AsyncIterable<Extent> {
     if (this.virtualSize > 0) yield { offset: 0, length: this.virtualSize };
   }
 
+  /** Virtual offsets are file offsets: the hint passes straight through. */
+  willRead(extents: readonly Extent[]): void {
+    this.source.willNeed?.(extents.map((e) => ({ start: e.offset, end: e.offset + e.length })));
+  }
+
   async read(buf: Buffer, length: number, offset: number): Promise<void> {
-    let done = 0;
-    while (done < length) {
-      const { bytesRead } = await this.file.read(buf, done, length - done, offset + done);
-      if (bytesRead === 0) {
-        buf.fill(0, done, length);
-        return;
-      }
-      done += bytesRead;
+    try {
+      await this.source.read(buf, 0, length, offset);
+    } catch (e) {
+      // A local disk that shrank under us (an instance disk truncated meanwhile) reads as
+      // zeros past its new end, as a sparse file's hole would.
+      if (!(e instanceof FileShrank)) throw e;
+      buf.fill(0, e.at - offset, length);
     }
   }
 
   async close(): Promise<void> {
-    await this.file.close();
+    await this.source.close();
   }
 }

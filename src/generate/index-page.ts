@@ -35,7 +35,8 @@ caller can see), 409 (\`ImageNotAvailable\`), 416 (a range past the end).
 
 Answer: \`{"ImageId", "State": "Making" | "Available" | "Failed", "FailedReason", "DoneBytes",
 "TotalBytes", "ElapsedSeconds", "RemainingSeconds"}\`. The counts are the job's work in
-bytes (an import counts its download and its chunking); 0 of 1 means no count yet.
+bytes (an import counts the virtual disk it has chunked, plus the download first when the
+server cannot do ranges and the file is spooled); 0 of 1 means no count yet.
 
 ### GET /v1/images/download
 

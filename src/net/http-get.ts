@@ -14,6 +14,7 @@ export function openResponse(
   addresses: readonly LookupAddress[],
   timeoutMs: number,
   signal: AbortSignal | undefined,
+  extraHeaders: Record<string, string> = {},
 ): Promise<IncomingMessage> {
   return new Promise((resolve, reject) => {
     const mod = target.url.protocol === 'https:' ? https : http;
@@ -22,7 +23,8 @@ export function openResponse(
       port: target.port,
       path: `${target.url.pathname}${target.url.search}`,
       method: 'GET',
-      headers: { host: target.url.host, accept: '*/*', 'accept-encoding': 'identity', 'user-agent': 'kiln-import' },
+      // Extra headers first: nothing a caller passes can replace Host or the identity encoding.
+      headers: { ...extraHeaders, host: target.url.host, accept: '*/*', 'accept-encoding': 'identity', 'user-agent': 'kiln-import' },
       lookup: pinnedLookup(target.bareHost, addresses),
       // A fresh agent per request: a pooled keep-alive socket could have been opened to
       // an address this hop never checked.

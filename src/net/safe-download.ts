@@ -1,34 +1,14 @@
-// Fetches an untrusted import URL (UFileUrl) to a local file. Every hop — the first URL
-// and each redirect target — goes through the same checks (url-policy, destination-policy)
-// and the connection is pinned to the addresses that were checked (pinned-lookup).
-import { STATUS_CODES } from 'node:http';
-import { DownloadError } from './download-error.ts';
-import { parseAllowHosts } from './allow-hosts.ts';
-import { checkDestination, systemResolver, type Resolver } from './destination-policy.ts';
-import { openResponse } from './http-get.ts';
+// Fetches an untrusted import URL (UFileUrl) to a local file: the checked GET of
+// checked-fetch.ts, its body streamed to disk under the size cap by save-body.ts, the
+// whole transfer held to the minimum rate and deadline of transfer-pace.ts.
+import type { Resolver } from './destination-policy.ts';
+import { fetchChecked, type DownloadPolicy } from './checked-fetch.ts';
 import { saveBody } from './save-body.ts';
 import { startPace } from './transfer-pace.ts';
-import { checkUrl, type Scheme } from './url-policy.ts';
 
 export { DownloadError } from './download-error.ts';
 export { parseAllowHosts } from './allow-hosts.ts';
-
-export interface DownloadPolicy {
-  /** host:port entries (KILN_IMPORT_ALLOW_HOSTS); a listed pair may be loopback/private. */
-  allowHosts: string[];
-  /** Whether unlisted hosts with only public addresses are allowed; default true. */
-  allowPublic?: boolean;
-  allowedSchemes: Scheme[];
-  maxBytes: number;
-  maxRedirects: number;
-  /** Applies to DNS resolution, connecting, and any idle gap while waiting or reading. */
-  timeoutMs: number;
-  /** The whole download (redirects included) fails when a window of rateWindowMs (consecutive, from the start) averages below this; 0 or absent: no minimum. */
-  minRateBytesPerS?: number;
-  rateWindowMs?: number;
-  /** The whole download fails if not done within this; absent: no deadline. */
-  deadlineMs?: number;
-}
+export type { DownloadPolicy } from './checked-fetch.ts';
 
 export interface DownloadOptions {
   signal?: AbortSignal;
@@ -36,10 +16,6 @@ export interface DownloadOptions {
   /** Replaces system DNS; a seam for tests, never set in production. */
   resolve?: Resolver;
 }
-
-const REDIRECTS = new Set([301, 302, 303, 307, 308]);
-// Statuses a later attempt may get past; every other non-2xx is final.
-const TRANSIENT_STATUS = new Set([408, 425, 429, 500, 502, 503, 504]);
 
 export async function downloadToFile(
   url: string,
@@ -50,7 +26,8 @@ export async function downloadToFile(
   // Rate and deadline act through the signal every step below already honours.
   const pace = startPace(policy, opts.signal);
   try {
-    return await fetchToFile(url, destPath, policy, {
+    const res = await fetchChecked(url, policy, { signal: pace.signal, resolve: opts.resolve });
+    return await saveBody(res, destPath, policy.maxBytes, {
       ...opts,
       signal: pace.signal,
       onProgress: (bytes, total) => {
@@ -60,77 +37,5 @@ export async function downloadToFile(
     });
   } finally {
     pace.stop();
-  }
-}
-
-async function fetchToFile(
-  url: string,
-  destPath: string,
-  policy: DownloadPolicy,
-  opts: DownloadOptions,
-): Promise<{ bytes: number; contentType: string | null }> {
-  const { signal } = opts;
-  // Re-parsed here so a hand-written policy is normalised exactly like configuration.
-  const rules = { allowHosts: parseAllowHosts(policy.allowHosts.join(',')), allowPublic: policy.allowPublic ?? true };
-  const resolve = opts.resolve ?? systemResolver;
-  let current: string | URL = url;
-  for (let redirects = 0; ; redirects++) {
-    signal?.throwIfAborted();
-    const target = checkUrl(current, policy.allowedSchemes);
-    const addresses = await withDeadline(
-      checkDestination(target, rules, resolve),
-      policy.timeoutMs,
-      signal,
-      () => new DownloadError(`import URL host ${target.hostname} could not be resolved within ${policy.timeoutMs} ms`, { transient: true }),
-    );
-    const res = await openResponse(target, addresses, policy.timeoutMs, signal);
-    const status = res.statusCode ?? 0;
-    if (REDIRECTS.has(status)) {
-      const location = res.headers.location;
-      res.destroy(); // redirect bodies are never read
-      if (location === undefined) throw new DownloadError(`import URL answered ${describeStatus(status)} without a Location header`);
-      if (redirects >= policy.maxRedirects) {
-        throw new DownloadError(`import URL redirected more than ${policy.maxRedirects} times`);
-      }
-      current = resolveLocation(location, target.url);
-      continue;
-    }
-    if (status < 200 || status > 299) {
-      res.destroy();
-      throw new DownloadError(`import URL answered ${describeStatus(status)}`, { transient: TRANSIENT_STATUS.has(status) });
-    }
-    return saveBody(res, destPath, policy.maxBytes, opts);
-  }
-}
-
-// The server's own reason phrase is attacker-chosen text; name the status by its standard phrase.
-function describeStatus(status: number): string {
-  const phrase = STATUS_CODES[status];
-  return phrase ? `HTTP ${status} ${phrase}` : `HTTP ${status}`;
-}
-
-function resolveLocation(location: string, base: URL): URL {
-  try {
-    return new URL(location, base);
-  } catch {
-    throw new DownloadError('import URL redirected to an invalid location');
-  }
-}
-
-/** Races `work` against a timeout and the caller's signal (DNS lookups cannot be cancelled). */
-async function withDeadline<T>(work: Promise<T>, ms: number, signal: AbortSignal | undefined, onTimeout: () => Error): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  let onAbort: (() => void) | undefined;
-  const stop = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(onTimeout()), ms);
-    onAbort = () => reject(signal?.reason);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-  try {
-    return await Promise.race([work, stop]);
-  } finally {
-    clearTimeout(timer);
-    if (onAbort) signal?.removeEventListener('abort', onAbort);
-    work.catch(() => undefined); // a late failure after the deadline is not unhandled
   }
 }

@@ -61,6 +61,9 @@ test('each format qemu-img writes imports, and a host made from it holds qemu-im
   for (const img of images) {
     const settled = await importFile(`oracle-${img.name}`, img.path, wireFormat[img.format]!);
     assert.equal(settled.State, 'Available', `${img.name}: ${JSON.stringify(settled)}`);
+    // FileServer answers ranges, as S3 does: the import streams, never one whole-file GET.
+    const asked = files.requests(`oracle-${img.name}`);
+    assert.ok(asked.length > 0 && asked.every((r) => r.range !== null), `${img.name}: read in ranges only`);
     const host = await createHost(client, settled.ImageId as string);
     const { stdout } = await import('node:child_process').then((cp) => ({ stdout: cp.execFileSync('qemu-img', ['info', '--output=json', '-f', img.qemuFormat, img.path]).toString() }));
     const virtualSize = (JSON.parse(stdout) as { 'virtual-size': number })['virtual-size'];

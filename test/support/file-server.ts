@@ -1,17 +1,41 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { createServer, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 
-/** A local HTTP server for import tests: serves files by name, or holds a request open. */
+export interface ServeOptions {
+  /** Answer Range requests with 206 (the default), as S3 does; false sends the whole file every time. */
+  ranges?: boolean;
+  /** Cut the connection halfway through ranged answers that start at or after `from`, `times` times (Infinity: always). */
+  dropRanges?: { from: number; times: number };
+}
+
+/** What the server was asked for one file: `range` is null for a whole-file GET. */
+export interface FileRequest {
+  range: { start: number; end: number } | null;
+  dropped: boolean;
+}
+
+interface Served {
+  path: string;
+  opts: ServeOptions;
+  requests: FileRequest[];
+}
+
+/** A local HTTP server for import tests and benchmarks: serves files by name, or holds a request open. */
 export class FileServer {
-  private readonly files = new Map<string, string>();
+  private readonly files = new Map<string, Served>();
   private readonly held: ServerResponse[] = [];
   private server: Server | undefined;
   port = 0;
 
-  serve(name: string, path: string): string {
-    this.files.set(name, path);
-    return `http://127.0.0.1:${this.port}/${name}`;
+  serve(name: string, path: string, opts: ServeOptions = {}): string {
+    this.files.set(name, { path, opts, requests: [] });
+    return `http://127.0.0.1:${this.port}/${encodeURIComponent(name)}`;
+  }
+
+  /** Every request for `name` so far, in arrival order. */
+  requests(name: string): FileRequest[] {
+    return this.files.get(name)?.requests ?? [];
   }
 
   /** A URL whose response never completes until close(): keeps an import in Making. */
@@ -28,15 +52,15 @@ export class FileServer {
         this.held.push(res);
         return;
       }
-      const path = this.files.get(name);
-      if (!path) {
+      const served = this.files.get(name);
+      if (!served) {
         res.writeHead(404).end('not found');
         return;
       }
-      void stat(path).then((s) => {
-        res.writeHead(200, { 'content-length': String(s.size), 'content-type': 'application/octet-stream' });
-        createReadStream(path).pipe(res);
-      });
+      void stat(served.path).then(
+        (s) => answer(req, res, served, s.size, s.mtime),
+        () => res.writeHead(404).end('gone'),
+      );
     });
     await new Promise<void>((r) => this.server!.listen(0, '127.0.0.1', r));
     const addr = this.server.address();
@@ -48,4 +72,47 @@ export class FileServer {
     this.server?.closeAllConnections();
     await new Promise((r) => this.server?.close(r));
   }
+}
+
+function answer(req: IncomingMessage, res: ServerResponse, served: Served, size: number, mtime: Date): void {
+  const headers = { 'content-type': 'application/octet-stream', etag: `"${size}-${mtime.getTime()}"`, 'last-modified': mtime.toUTCString() };
+  const wanted = served.opts.ranges === false ? null : parseRange(req.headers.range, size);
+  if (wanted === 'unsatisfiable') {
+    served.requests.push({ range: null, dropped: false });
+    res.writeHead(416, { 'content-range': `bytes */${size}` }).end();
+    return;
+  }
+  const range = wanted ?? { start: 0, end: size - 1 };
+  const drop = served.opts.dropRanges;
+  const dropping = wanted !== null && drop !== undefined && range.start >= drop.from && served.requests.filter((r) => r.dropped).length < drop.times;
+  served.requests.push({ range: wanted, dropped: dropping });
+  const length = range.end - range.start + 1;
+  if (wanted) res.writeHead(206, { ...headers, 'content-length': String(length), 'content-range': `bytes ${range.start}-${range.end}/${size}`, 'accept-ranges': 'bytes' });
+  else res.writeHead(200, { ...headers, 'content-length': String(size), ...(served.opts.ranges === false ? {} : { 'accept-ranges': 'bytes' }) });
+  if (length <= 0) {
+    res.end();
+    return;
+  }
+  // Half the body, then a reset: what a flaky network or a restarting server looks like.
+  const end = dropping ? range.start + Math.floor(length / 2) : range.end;
+  const stream = createReadStream(served.path, { start: range.start, end: Math.max(range.start, end), highWaterMark: 1024 * 1024 });
+  if (dropping) stream.on('end', () => res.destroy());
+  stream.pipe(res, { end: !dropping });
+}
+
+/** One `bytes=` range (start-end, start-, or -suffix); null when absent or not one we honour. */
+function parseRange(header: string | undefined, size: number): { start: number; end: number } | 'unsatisfiable' | null {
+  const m = /^bytes=(\d*)-(\d*)$/.exec(header ?? '');
+  if (!m || (m[1] === '' && m[2] === '')) return null;
+  let start: number;
+  let end: number;
+  if (m[1] === '') {
+    start = Math.max(0, size - Number(m[2]));
+    end = size - 1;
+  } else {
+    start = Number(m[1]);
+    end = m[2] === '' ? size - 1 : Math.min(Number(m[2]), size - 1);
+  }
+  if (start >= size || start > end) return 'unsatisfiable';
+  return { start, end };
 }

@@ -1,25 +1,25 @@
-import { open, type FileHandle } from 'node:fs/promises';
+import type { ByteRange, ByteSource } from '../byte-source.ts';
 import { DiskFormatError } from '../disk-reader.ts';
+import { FileByteSource, FileShrank } from '../file-source.ts';
 
 /**
- * The one file a reader may touch. Every read is checked against the size taken at open,
- * so a hostile pointer becomes a DiskFormatError instead of a short read of garbage.
+ * The one image file a reader may touch, whatever its bytes come from. Every read is
+ * checked against the size known at open, so a hostile pointer becomes a DiskFormatError
+ * instead of a short read of garbage (or a request for bytes the server never had).
  */
 export class BoundedFile {
-  private constructor(
-    private readonly fh: FileHandle,
-    readonly size: number,
-  ) {}
+  readonly size: number;
+
+  private constructor(private readonly source: ByteSource) {
+    this.size = source.size;
+  }
+
+  static over(source: ByteSource): BoundedFile {
+    return new BoundedFile(source);
+  }
 
   static async open(path: string): Promise<BoundedFile> {
-    const fh = await open(path, 'r');
-    try {
-      const { size } = await fh.stat();
-      return new BoundedFile(fh, size);
-    } catch (e) {
-      await fh.close();
-      throw e;
-    }
+    return new BoundedFile(await FileByteSource.open(path));
   }
 
   /** True when `[position, position + length)` lies inside the file. */
@@ -30,11 +30,12 @@ export class BoundedFile {
   /** Reads exactly `length` bytes into `buf` at `bufOffset`; `what` names the structure for the error. */
   async readInto(buf: Buffer, bufOffset: number, length: number, position: number, what: string): Promise<void> {
     if (!this.contains(position, length)) throw this.pastEnd(what, position, length);
-    let done = 0;
-    while (done < length) {
-      const { bytesRead } = await this.fh.read(buf, bufOffset + done, length - done, position + done);
-      if (bytesRead === 0) throw new DiskFormatError(`${what}: the file shrank while it was being read`);
-      done += bytesRead;
+    if (length === 0) return;
+    try {
+      await this.source.read(buf, bufOffset, length, position);
+    } catch (e) {
+      if (e instanceof FileShrank) throw new DiskFormatError(`${what}: the file shrank while it was being read`);
+      throw e;
     }
   }
 
@@ -55,11 +56,28 @@ export class BoundedFile {
     return buf;
   }
 
+  /** Whether the source fetches ahead on hints (a remote one); a local file does not. */
+  get takesHints(): boolean {
+    return this.source.willNeed !== undefined;
+  }
+
+  /** Passes a read-ahead hint to the source, clipped to the file: hints never widen what is read. */
+  willNeed(ranges: readonly ByteRange[]): void {
+    if (!this.source.willNeed || ranges.length === 0) return;
+    const inside: ByteRange[] = [];
+    for (const r of ranges) {
+      const start = Math.max(0, r.start);
+      const end = Math.min(this.size, r.end);
+      if (end > start) inside.push({ start, end });
+    }
+    if (inside.length > 0) this.source.willNeed(inside);
+  }
+
   private pastEnd(what: string, position: number, length: number): DiskFormatError {
     return new DiskFormatError(`${what} at byte offset ${position} (${length} bytes) lies past the end of the ${this.size}-byte file; the image is truncated or corrupt`);
   }
 
   async close(): Promise<void> {
-    await this.fh.close();
+    await this.source.close();
   }
 }

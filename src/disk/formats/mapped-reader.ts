@@ -1,3 +1,4 @@
+import type { ByteRange } from '../byte-source.ts';
 import type { DiskFormat, DiskReader, Extent } from '../disk-reader.ts';
 import type { BoundedFile } from './bounded-file.ts';
 import { LruCache } from './lru-cache.ts';
@@ -26,10 +27,15 @@ export interface Run {
   inBlock: number;
   /** COMPRESSED: bytes of compressed data (an upper bound where the format only knows that). */
   compressedLength: number;
+  /**
+   * DATA, from planRun only: bytes before `fileOffset` that reading the run also needs
+   * (a VHD block's sector bitmap), so a read-ahead hint covers both in one range.
+   */
+  lead: number;
 }
 
 export function newRun(): Run {
-  return { kind: RUN_HOLE, length: 0, fileOffset: 0, block: 0, inBlock: 0, compressedLength: 0 };
+  return { kind: RUN_HOLE, length: 0, fileOffset: 0, block: 0, inBlock: 0, compressedLength: 0, lead: 0 };
 }
 
 /**
@@ -52,13 +58,22 @@ export abstract class MappedReader implements DiskReader {
   /** Decompresses the block a COMPRESSED run points at; the result covers the whole block. */
   protected abstract inflateBlock(run: Run): Promise<Buffer>;
 
+  /**
+   * Like mapRun, for extents and read-ahead hints, where a coarser answer is enough: a
+   * run may be DATA where mapRun would find holes inside it (never the reverse). A format
+   * overrides it when its exact map costs reads the coarse one does not (VHD bitmaps).
+   */
+  protected planRun(offset: number, maxLength: number, run: Run): Promise<void> {
+    return this.mapRun(offset, maxLength, run);
+  }
+
   async *extents(): AsyncIterable<Extent> {
     const run = newRun();
     let start = -1;
     let end = -1;
     let offset = 0;
     while (offset < this.virtualSize) {
-      await this.mapChecked(offset, this.virtualSize - offset, run);
+      await this.planChecked(offset, this.virtualSize - offset, run);
       if (run.kind !== RUN_HOLE) {
         if (end === offset) {
           end += run.length;
@@ -115,12 +130,49 @@ export abstract class MappedReader implements DiskReader {
     if (inflateFailure !== undefined) throw inflateFailure;
   }
 
+  /**
+   * Maps the virtual ranges to the file ranges their reads will touch and hands those to
+   * the source, which fetches them ahead. Only a remote source takes hints, so a local
+   * file skips the mapping work. Errors are dropped: the read itself reports them.
+   */
+  willRead(extents: readonly Extent[]): void {
+    if (!this.file.takesHints) return;
+    this.fileRangesOf(extents).then(
+      (ranges) => this.file.willNeed(ranges),
+      () => undefined,
+    );
+  }
+
+  private async fileRangesOf(extents: readonly Extent[]): Promise<ByteRange[]> {
+    const ranges: ByteRange[] = [];
+    const run = newRun();
+    for (const e of extents) {
+      const end = Math.min(e.offset + e.length, this.virtualSize);
+      for (let offset = Math.max(0, e.offset); offset < end; offset += run.length) {
+        run.lead = 0;
+        await this.planChecked(offset, end - offset, run);
+        if (run.kind === RUN_DATA) ranges.push({ start: run.fileOffset - run.lead, end: run.fileOffset + run.length });
+        else if (run.kind === RUN_COMPRESSED) ranges.push({ start: run.fileOffset, end: run.fileOffset + run.compressedLength });
+      }
+    }
+    return ranges;
+  }
+
   async close(): Promise<void> {
     await this.file.close();
   }
 
   private async mapChecked(offset: number, maxLength: number, run: Run): Promise<void> {
     await this.mapRun(offset, maxLength, run);
+    this.check(offset, maxLength, run);
+  }
+
+  private async planChecked(offset: number, maxLength: number, run: Run): Promise<void> {
+    await this.planRun(offset, maxLength, run);
+    this.check(offset, maxLength, run);
+  }
+
+  private check(offset: number, maxLength: number, run: Run): void {
     // A mapping bug must never turn into an endless loop or an overrun of the caller's buffer.
     if (!(run.length > 0 && run.length <= maxLength)) {
       throw new Error(`${this.format} mapping returned a run of ${run.length} bytes at ${offset} (max ${maxLength})`);

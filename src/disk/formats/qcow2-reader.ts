@@ -5,6 +5,7 @@ import { refuseOverlap } from './int-fields.ts';
 import { LruCache, entriesWithinBudget } from './lru-cache.ts';
 import { MappedReader, RUN_COMPRESSED, RUN_DATA, RUN_HOLE, type Run } from './mapped-reader.ts';
 import { parseQcow2Header, type Qcow2Header } from './qcow2-header.ts';
+import { hintTables } from './table-hints.ts';
 
 /** Memory allowed for cached L2 tables; at 64 KiB clusters this maps 256 GiB. */
 const L2_CACHE_BYTES = 32 * 1024 * 1024;
@@ -38,21 +39,17 @@ export class Qcow2Reader extends MappedReader {
     this.l2Cache = new LruCache(entriesWithinBudget(L2_CACHE_BYTES, header.clusterSize));
   }
 
-  static async open(path: string, maxVirtualSize: number): Promise<Qcow2Reader> {
-    const file = await BoundedFile.open(path);
-    try {
-      const probe = await file.readBuffer(Math.min(file.size, 512), 0, 'qcow2 header');
-      if (probe.length < 72) throw new DiskFormatError('qcow2 header is truncated');
-      const clusterBits = probe.readUInt32BE(20);
-      const headLength = clusterBits >= 9 && clusterBits <= 21 ? Math.min(file.size, 2 ** clusterBits) : probe.length;
-      const head = headLength > probe.length ? await file.readBuffer(headLength, 0, 'qcow2 header') : probe;
-      const header = parseQcow2Header(head, file.size, maxVirtualSize);
-      const l1 = await loadL1(file, header);
-      return new Qcow2Reader(file, header, l1);
-    } catch (e) {
-      await file.close();
-      throw e;
-    }
+  /** Parses and checks the header and L1 table; the caller closes `file` if this throws. */
+  static async open(file: BoundedFile, maxVirtualSize: number): Promise<Qcow2Reader> {
+    const probe = await file.readBuffer(Math.min(file.size, 512), 0, 'qcow2 header');
+    if (probe.length < 72) throw new DiskFormatError('qcow2 header is truncated');
+    const clusterBits = probe.readUInt32BE(20);
+    const headLength = clusterBits >= 9 && clusterBits <= 21 ? Math.min(file.size, 2 ** clusterBits) : probe.length;
+    const head = headLength > probe.length ? await file.readBuffer(headLength, 0, 'qcow2 header') : probe;
+    const header = parseQcow2Header(head, file.size, maxVirtualSize);
+    const l1 = await loadL1(file, header);
+    hintTables(file, l1, header.clusterSize, L2_CACHE_BYTES);
+    return new Qcow2Reader(file, header, l1);
   }
 
   protected async mapRun(offset: number, maxLength: number, run: Run): Promise<void> {

@@ -5,6 +5,7 @@ import { refuseOverlap, type FileRange } from './int-fields.ts';
 import { LruCache, entriesWithinBudget } from './lru-cache.ts';
 import { MappedReader, RUN_COMPRESSED, RUN_DATA, RUN_HOLE, type Run } from './mapped-reader.ts';
 import { VMDK_MAX_DESCRIPTOR_BYTES, checkEmbeddedDescriptor, parseVmdkDescriptor } from './vmdk-descriptor.ts';
+import { hintTables } from './table-hints.ts';
 import { VMDK_FOOTER_BYTES, VMDK_HEADER_SIZE, parseVmdkFooter, parseVmdkHeader, type VmdkHeader } from './vmdk-header.ts';
 
 const GT_CACHE_BYTES = 16 * 1024 * 1024;
@@ -29,31 +30,27 @@ export class VmdkReader extends MappedReader {
     this.gtCache = new LruCache(entriesWithinBudget(GT_CACHE_BYTES, header.gtesPerGt * 4));
   }
 
-  static async open(path: string, maxVirtualSize: number): Promise<VmdkReader> {
-    const file = await BoundedFile.open(path);
-    try {
-      let header: VmdkHeader = parseVmdkHeader(await file.readBuffer(VMDK_HEADER_SIZE, 0, 'VMDK header'), maxVirtualSize);
-      await checkDescriptor(file, header);
-      const metadata: FileRange[] = [
-        { name: 'VMDK header', start: 0, end: VMDK_HEADER_SIZE },
-        { name: 'VMDK descriptor', start: header.descriptorOffset * 512, end: (header.descriptorOffset + header.descriptorSize) * 512 },
-      ];
-      if (header.gdAtEnd) {
-        if (file.size < VMDK_FOOTER_BYTES + VMDK_HEADER_SIZE) throw new DiskFormatError('VMDK streamOptimized file is too small to hold its footer');
-        const tailAt = file.size - VMDK_FOOTER_BYTES;
-        const footer = parseVmdkFooter(await file.readBuffer(VMDK_FOOTER_BYTES, tailAt, 'VMDK footer'), maxVirtualSize);
-        if (footer.capacitySectors !== header.capacitySectors || footer.grainSectors !== header.grainSectors || footer.gtesPerGt !== header.gtesPerGt) {
-          throw new DiskFormatError('VMDK footer disagrees with the header about the disk geometry');
-        }
-        header = { ...header, gdOffset: footer.gdOffset };
-        metadata.push({ name: 'VMDK footer', start: tailAt, end: file.size });
+  /** Reads header, descriptor, footer and grain directory; the caller closes `file` if this throws. */
+  static async open(file: BoundedFile, maxVirtualSize: number): Promise<VmdkReader> {
+    let header: VmdkHeader = parseVmdkHeader(await file.readBuffer(VMDK_HEADER_SIZE, 0, 'VMDK header'), maxVirtualSize);
+    await checkDescriptor(file, header);
+    const metadata: FileRange[] = [
+      { name: 'VMDK header', start: 0, end: VMDK_HEADER_SIZE },
+      { name: 'VMDK descriptor', start: header.descriptorOffset * 512, end: (header.descriptorOffset + header.descriptorSize) * 512 },
+    ];
+    if (header.gdAtEnd) {
+      if (file.size < VMDK_FOOTER_BYTES + VMDK_HEADER_SIZE) throw new DiskFormatError('VMDK streamOptimized file is too small to hold its footer');
+      const tailAt = file.size - VMDK_FOOTER_BYTES;
+      const footer = parseVmdkFooter(await file.readBuffer(VMDK_FOOTER_BYTES, tailAt, 'VMDK footer'), maxVirtualSize);
+      if (footer.capacitySectors !== header.capacitySectors || footer.grainSectors !== header.grainSectors || footer.gtesPerGt !== header.gtesPerGt) {
+        throw new DiskFormatError('VMDK footer disagrees with the header about the disk geometry');
       }
-      const gd = await loadGrainDirectory(file, header, metadata);
-      return new VmdkReader(file, header, gd, metadata);
-    } catch (e) {
-      await file.close();
-      throw e;
+      header = { ...header, gdOffset: footer.gdOffset };
+      metadata.push({ name: 'VMDK footer', start: tailAt, end: file.size });
     }
+    const gd = await loadGrainDirectory(file, header, metadata);
+    hintTables(file, gd, header.gtesPerGt * 4, GT_CACHE_BYTES);
+    return new VmdkReader(file, header, gd, metadata);
   }
 
   protected async mapRun(offset: number, maxLength: number, run: Run): Promise<void> {
@@ -86,6 +83,8 @@ export class VmdkReader extends MappedReader {
       this.checkGrain(host, GRAIN_MARKER_BYTES);
       run.kind = RUN_COMPRESSED;
       run.fileOffset = host;
+      // What inflateBlock reads in one go; read-ahead hints cover the same bytes.
+      run.compressedLength = this.markerReadLength(host);
       run.block = grain;
       run.inBlock = inGrain;
       run.length = Math.min(end, limit) - offset;
@@ -107,8 +106,7 @@ export class VmdkReader extends MappedReader {
   protected async inflateBlock(run: Run): Promise<Buffer> {
     const gb = this.grainBytes;
     const at = run.fileOffset;
-    // One read usually gets marker and data: deflate of a grain is at most a little larger.
-    const guess = Math.min(GRAIN_MARKER_BYTES + gb + 1024, this.file.size - at);
+    const guess = this.markerReadLength(at);
     let head = await this.file.readBuffer(guess, at, 'VMDK grain marker');
     if (head.length < GRAIN_MARKER_BYTES) throw new DiskFormatError(`VMDK grain marker at byte offset ${at} is truncated`);
     const size = head.readUInt32LE(8);
@@ -123,6 +121,11 @@ export class VmdkReader extends MappedReader {
     const padded = Buffer.alloc(gb);
     out.copy(padded);
     return padded;
+  }
+
+  /** One read usually gets marker and data: deflate of a grain is at most a little larger. */
+  private markerReadLength(at: number): number {
+    return Math.min(GRAIN_MARKER_BYTES + this.grainBytes + 1024, this.file.size - at);
   }
 
   private isHole(gte: number): boolean {

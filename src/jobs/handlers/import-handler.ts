@@ -4,9 +4,10 @@ import type { KilnConfig } from '../../config/config.ts';
 import { ChunkWriter } from '../../core/chunks/chunk-writer.ts';
 import { chunkDisk } from '../../disk/chunker.ts';
 import { DiskFormatError, type DiskFormat } from '../../disk/disk-reader.ts';
-import { openDisk } from '../../disk/open-disk.ts';
+import { openDiskSource } from '../../disk/open-disk.ts';
 import type { Job } from '../../core/model.ts';
-import { downloadToFile, DownloadError } from '../../net/safe-download.ts';
+import { DownloadError } from '../../net/download-error.ts';
+import { openImportSource } from '../../net/import-source.ts';
 import type { BlobStore } from '../../core/ports/blob-store.ts';
 import type { MetadataStore, Repositories } from '../../core/ports/metadata-store.ts';
 import { PermanentJobError } from '../job-errors.ts';
@@ -18,8 +19,10 @@ interface ImportPayload {
 }
 
 /**
- * Downloads an untrusted URL to a scratch file, inspects it with the disk engine (format
- * from content, never from the claim), and runs it through the chunk pipeline.
+ * Streams an untrusted URL through the disk engine: the URL is opened as a byte source
+ * (HTTP ranges where the server offers them, a spool file in the scratch dir where it
+ * does not), the format comes from the content (never the claim), and the chunk pipeline
+ * reads, hashes and stores the virtual disk while the bytes arrive.
  */
 export class ImportHandler implements JobHandler {
   constructor(private readonly d: { store: MetadataStore; blobs: BlobStore; config: KilnConfig }) {}
@@ -30,42 +33,31 @@ export class ImportHandler implements JobHandler {
     await rm(scratch, { recursive: true, force: true });
     await mkdir(scratch, { recursive: true });
     try {
-      const file = join(scratch, 'source');
-      const policy = this.d.config.imports;
-      try {
-        await downloadToFile(url, file, { ...policy, allowedSchemes: ['http:', 'https:'] }, {
-          signal: ctx.signal,
-          onProgress: (bytes, total) => ctx.progress(bytes, (total ?? bytes) * 2),
-        });
-      } catch (e) {
-        // Transient failures (5xx, timeouts, truncation) are retried by the runner; the
-        // rest cannot succeed on a second try.
-        if (e instanceof DownloadError && !e.transient) throw new PermanentJobError(`import failed: ${e.reason}`);
-        if (e instanceof DownloadError) throw new Error(`import failed: ${e.reason}`);
-        throw e;
-      }
-      let reader;
-      try {
-        reader = await openDisk(file, { maxVirtualSize: this.d.config.disk.maxVirtualSize, claimedFormat: format });
-      } catch (e) {
-        if (e instanceof DiskFormatError) throw new PermanentJobError(`import failed: ${e.message}`);
-        throw e;
-      }
+      const policy = { ...this.d.config.imports, allowedSchemes: ['http:' as const, 'https:' as const] };
+      // Progress is work in bytes: the virtual disk chunked, after the download when the
+      // file had to be spooled first (no ranges), so the count never stalls for long.
+      let spooled = 0;
+      const source = await openImportSource(url, policy, {
+        spoolPath: join(scratch, 'source'),
+        signal: ctx.signal,
+        onSpoolProgress: (bytes, total) => {
+          spooled = Math.max(bytes, total ?? bytes);
+          ctx.progress(bytes, spooled * 2);
+        },
+      }).catch(asJobError);
+      const reader = await openDiskSource(source, { maxVirtualSize: this.d.config.disk.maxVirtualSize, claimedFormat: format }).catch(asJobError);
       try {
         const sink = new ChunkWriter(this.d.store, this.d.blobs, job.id, ctx.signal);
         const chunked = await chunkDisk(reader, sink, {
           chunkSize: this.d.config.disk.chunkSize,
           signal: ctx.signal,
-          onProgress: (done, total) => ctx.progress(total + done, total * 2),
-        });
+          onProgress: (done, total) => ctx.progress(spooled + done, spooled + total),
+        }).catch(asJobError);
         await sink.flush();
         // An image deleted (or failed) meanwhile gets no manifest; the job still ends.
         await ctx.commit(async (tx) => {
           await tx.images.markAvailable(job.imageId!, chunked);
         });
-      } catch (e) {
-        if (e instanceof DiskFormatError) throw new PermanentJobError(`import failed: ${e.message}`);
-        throw e;
       } finally {
         await reader.close();
       }
@@ -77,4 +69,15 @@ export class ImportHandler implements JobHandler {
   async fail(job: Job, reason: string, tx: Repositories): Promise<void> {
     await tx.images.markFailed(job.imageId!, reason);
   }
+}
+
+/**
+ * Refusals of the file or the URL cannot succeed on a second try; transient download
+ * failures (5xx, timeouts, a range that kept failing) are retried by the runner.
+ */
+function asJobError(e: unknown): never {
+  if (e instanceof DiskFormatError) throw new PermanentJobError(`import failed: ${e.message}`);
+  if (e instanceof DownloadError && !e.transient) throw new PermanentJobError(`import failed: ${e.reason}`);
+  if (e instanceof DownloadError) throw new Error(`import failed: ${e.reason}`);
+  throw e;
 }

@@ -28,6 +28,7 @@ describe('format details', () => {
   });
 
   it('unallocated VHD blocks are holes and cleared bitmap bits read as zeros', async () => {
+    // Extents stop at the BAT (an allocated block may hold data); the bitmap decides reads.
     const path = join(dir, 'bitmap.vhd');
     await qemuImg('create', '-f', 'vpc', '-o', 'subformat=dynamic,force_size=on', path, '12M');
     await qemuIo('vpc', path, 'write -P 0x11 0 2M', 'write -P 0x22 8M 4096');
@@ -43,8 +44,7 @@ describe('format details', () => {
     try {
       assert.equal(reader.virtualSize, 12 * MiB);
       assert.deepEqual(await allExtents(reader), [
-        { offset: 0, length: 4096 },
-        { offset: 8192, length: 2 * MiB - 8192 },
+        { offset: 0, length: 2 * MiB },
         { offset: 8 * MiB, length: 2 * MiB },
       ]);
       const got = Buffer.alloc(16384);

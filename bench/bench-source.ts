@@ -1,0 +1,73 @@
+import { execFileSync } from 'node:child_process';
+import { randomFillSync } from 'node:crypto';
+import { open } from 'node:fs/promises';
+import { join } from 'node:path';
+
+const MiB = 1024 * 1024;
+const GiB = 1024 * MiB;
+export const QEMU_IMG = '/usr/bin/qemu-img';
+
+/** The image formats the import and disk benchmarks compare, as qemu-img writes them. */
+export interface BenchVariant {
+  name: string;
+  path: string;
+  qemuFormat: string;
+}
+
+/**
+ * A sparse disk of 4 GiB x scale holding ~1.5 GiB x scale of random (incompressible)
+ * data in 48 regions, at offsets not aligned to 2 MiB so regions start and end
+ * mid-cluster and mid-block.
+ */
+export async function buildSource(path: string, scale: number): Promise<void> {
+  const size = Math.floor(4 * GiB * scale);
+  const regionBytes = Math.max(1, Math.floor((1.5 * GiB * scale) / 48 / MiB)) * MiB;
+  const fh = await open(path, 'w');
+  const buf = Buffer.allocUnsafe(8 * MiB);
+  try {
+    await fh.truncate(size);
+    for (let region = 0; region < 48; region++) {
+      const start = Math.floor((region * size) / 48) + 12345 * 512;
+      for (let off = 0; off < regionBytes; off += buf.length) {
+        randomFillSync(buf);
+        await fh.write(buf, 0, Math.min(buf.length, regionBytes - off), start + off);
+      }
+    }
+  } finally {
+    await fh.close();
+  }
+}
+
+/** The source as raw plus each format qemu-img converts it to, written once into `dir`. */
+export function writeVariants(src: string, dir: string): BenchVariant[] {
+  const converted: (BenchVariant & { opts: string[] })[] = [
+    { name: 'qcow2', path: join(dir, 'disk.qcow2'), qemuFormat: 'qcow2', opts: [] },
+    { name: 'vmdk monolithicSparse', path: join(dir, 'sparse.vmdk'), qemuFormat: 'vmdk', opts: ['-o', 'subformat=monolithicSparse'] },
+    { name: 'vmdk streamOptimized', path: join(dir, 'stream.vmdk'), qemuFormat: 'vmdk', opts: ['-o', 'subformat=streamOptimized'] },
+    { name: 'vhd dynamic', path: join(dir, 'dynamic.vhd'), qemuFormat: 'vpc', opts: ['-o', 'subformat=dynamic,force_size=on'] },
+  ];
+  for (const v of converted) execFileSync(QEMU_IMG, ['convert', '-f', 'raw', '-O', v.qemuFormat, ...v.opts, src, v.path]);
+  return [{ name: 'raw', path: src, qemuFormat: 'raw' }, ...converted.map(({ opts: _opts, ...v }) => v)];
+}
+
+/**
+ * Reads the whole file once so it sits in the page cache: both sides of a comparison
+ * start from the same (warm) state, whatever ran before them.
+ */
+export function primeCache(path: string): void {
+  execFileSync('dd', [`if=${path}`, 'of=/dev/null', 'bs=4M', 'status=none']);
+}
+
+export function benchScale(): number {
+  const flag = process.argv.indexOf('--scale');
+  const scale = Number(flag >= 0 ? process.argv[flag + 1] : (process.env.KILN_BENCH_SCALE ?? 1));
+  if (!(scale > 0 && scale <= 1)) throw new Error('the scale (--scale or KILN_BENCH_SCALE) must be in (0, 1]');
+  return scale;
+}
+
+export function benchRounds(): number {
+  const flag = process.argv.indexOf('--rounds');
+  const rounds = Number(flag >= 0 ? process.argv[flag + 1] : (process.env.KILN_BENCH_ROUNDS ?? 3));
+  if (!Number.isInteger(rounds) || rounds < 1) throw new Error('the rounds (--rounds or KILN_BENCH_ROUNDS) must be a positive integer');
+  return rounds;
+}

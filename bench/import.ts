@@ -1,0 +1,111 @@
+/**
+ * Import benchmark (issue 10, target 5): Kiln's end-to-end import against qemu-img on the
+ * same file.
+ *
+ *   npm run bench:import                            # 4 GiB virtual, ~1.5 GiB of data, 3 rounds
+ *   npm run bench:import -- --scale 0.1 --rounds 3  # or KILN_BENCH_SCALE / KILN_BENCH_ROUNDS
+ *
+ * The disk is built once and converted once per format, then served over loopback HTTP
+ * (with Range support, as S3 and UFile answer). Each round measures, format by format and
+ * one side after the other, with the file read into the page cache just before each side:
+ *  - Kiln: a fresh `kiln serve` (SQLite + directory blob store, fsync on: its default
+ *    durability), the UCloud ImportCustomImage call until DescribeImage says Available.
+ *    A fresh process per import so no chunk is already stored from an earlier round.
+ *  - qemu-img: `qemu-img convert -f FMT -O raw` of the local file, then `sync`.
+ * It prints min/median/max of each and the ratio of the medians (Kiln / qemu-img).
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { FileServer } from '../test/support/file-server.ts';
+import { KilnProcess } from '../test/support/kiln-process.ts';
+import { QEMU_IMG, benchRounds, benchScale, buildSource, primeCache, writeVariants, type BenchVariant } from './bench-source.ts';
+import { printTable, secondsSince, showSpread, spreadOf } from './bench-stats.ts';
+
+const MiB = 1024 * 1024;
+const GiB = 1024 * MiB;
+const WIRE_FORMAT: Record<string, string> = { raw: 'RAW', qcow2: 'qcow2', vmdk: 'VMDK', vpc: 'VHD' };
+
+function timeQemu(v: BenchVariant, dst: string): number {
+  const t = process.hrtime.bigint();
+  execFileSync(QEMU_IMG, ['convert', '-f', v.qemuFormat, '-O', 'raw', v.path, dst]);
+  execFileSync('sync');
+  return secondsSince(t);
+}
+
+async function timeKiln(v: BenchVariant, url: string, port: number): Promise<number> {
+  const kiln = await KilnProcess.start({
+    KILN_IMPORT_ALLOW_HOSTS: `127.0.0.1:${port}`,
+    KILN_BLOB_FSYNC: 'true',
+    KILN_MAX_VIRTUAL_SIZE: String(8 * GiB),
+  });
+  try {
+    const client = await kiln.adminClient();
+    const t = process.hrtime.bigint();
+    const r = await client.call('ImportCustomImage', {
+      ImageName: `bench-${v.name.replace(/\W+/g, '-')}`,
+      UFileUrl: url,
+      OsType: 'Linux',
+      OsName: 'Linux',
+      Format: WIRE_FORMAT[v.qemuFormat],
+      Auth: true,
+    });
+    if (r.body.RetCode !== 0) throw new Error(`ImportCustomImage failed: ${JSON.stringify(r.body)}`);
+    const imageId = r.body.ImageId as string;
+    for (;;) {
+      const d = await client.call('DescribeImage', { ImageId: imageId });
+      const img = (d.body.ImageSet as { State: string; FailedReason?: string }[] | undefined)?.[0];
+      if (img?.State === 'Available') return secondsSince(t);
+      if (img && img.State !== 'Making') throw new Error(`${v.name}: import ended ${img.State}: ${img.FailedReason ?? ''}`);
+      await sleep(20);
+    }
+  } finally {
+    await kiln.stop();
+  }
+}
+
+async function main(): Promise<void> {
+  const scale = benchScale();
+  const rounds = benchRounds();
+  const dir = await mkdtemp(join(tmpdir(), 'kiln-bench-import-'));
+  const files = new FileServer();
+  await files.start();
+  try {
+    const src = join(dir, 'source.raw');
+    console.log(`building a ${(4 * scale).toFixed(2)} GiB virtual disk with ~${(1.5 * scale).toFixed(2)} GiB of data in ${dir}`);
+    await buildSource(src, scale);
+    const variants = writeVariants(src, dir);
+    const kiln = new Map<string, number[]>();
+    const qemu = new Map<string, number[]>();
+    for (let round = 1; round <= rounds; round++) {
+      for (const v of variants) {
+        const url = files.serve(v.name, v.path);
+        const dst = join(dir, 'qemu-out.raw');
+        primeCache(v.path);
+        const q = timeQemu(v, dst);
+        await rm(dst, { force: true });
+        execFileSync('sync'); // the next side does not pay for this side's writes
+        primeCache(v.path);
+        const k = await timeKiln(v, url, files.port);
+        qemu.set(v.name, [...(qemu.get(v.name) ?? []), q]);
+        kiln.set(v.name, [...(kiln.get(v.name) ?? []), k]);
+        console.log(`  round ${round} ${v.name}: kiln ${k.toFixed(2)} s, qemu-img ${q.toFixed(2)} s`);
+      }
+    }
+    console.log(`\n## Import: call -> Available against qemu-img convert -O raw + sync (${rounds} interleaved rounds; median [min..max] s)`);
+    const rows: string[][] = [];
+    for (const v of variants) {
+      const k = spreadOf(kiln.get(v.name)!);
+      const q = spreadOf(qemu.get(v.name)!);
+      rows.push([v.name, ((await stat(v.path)).size / MiB).toFixed(0), showSpread(k), showSpread(q), (k.median / q.median).toFixed(2)]);
+    }
+    printTable(['format', 'file MiB', 'kiln import s', 'qemu-img + sync s', 'ratio'], rows);
+  } finally {
+    await files.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+await main();

@@ -7,6 +7,8 @@ const stateNames: Record<Instance['state'], string> = {
   running: 'Running',
   stopped: 'Stopped',
   install_fail: 'Install Fail',
+  // A reinstall in progress: the vendor's consoles show the host installing.
+  reinstalling: 'Installing',
 };
 
 const S = Type.String();
@@ -26,7 +28,7 @@ export const UHostInstanceSet = Type.Object({
   Tag: S,
   Remark: S,
   Name: S,
-  State: Type.String({ description: 'Initializing, Running, Stopped or Install Fail' }),
+  State: Type.String({ description: 'Initializing, Running, Stopped, Installing (reinstall) or Install Fail' }),
   CreateTime: I,
   ChargeType: S,
   ExpireTime: I,
@@ -81,7 +83,8 @@ export function toUHostInstanceSet(i: Instance, disks: Disk[], image: Image | un
     LifeCycle: 'Normal',
     GPU: i.gpuCount,
     GpuType: i.gpuType ?? '',
-    BootDiskState: i.state === 'initializing' ? 'Initializing' : 'Normal',
+    // A reinstall writes a new system disk: it is initializing again until that commits.
+    BootDiskState: i.state === 'initializing' || i.state === 'reinstalling' ? 'Initializing' : 'Normal',
     TotalDiskSpace: dataDiskSpaceGb(disks),
     IsolationGroup: '',
     HotplugFeature: false,

@@ -382,7 +382,7 @@ export interface DescribeCompShareInstanceResponse {
     Name: string;
     Tag: string;
     Remark: string;
-    /** Initializing, Running, Stopped or Install Fail */
+    /** Initializing, Running, Stopped, Installing (reinstall) or Install Fail */
     State: string;
     ChargeType: string;
     CPU: number;
@@ -468,6 +468,21 @@ export interface TerminateCompShareInstanceResponse {
   UHostId: string;
 }
 
+/** Parameters of ReinstallCompShareInstance. */
+export interface ReinstallCompShareInstanceRequest {
+  Region: string;
+  Zone: string;
+  UHostId: string;
+  CompShareImageId: string;
+  /** the new password; the old one stays when absent */
+  Password?: string;
+}
+
+/** The answer of ReinstallCompShareInstance (envelope removed). */
+export interface ReinstallCompShareInstanceResponse {
+  UHostId: string;
+}
+
 /** Every CompShare action: its parameters and its answer. */
 export interface CompShareActions {
   CreateCompShareCustomImage: { request: CreateCompShareCustomImageRequest; response: CreateCompShareCustomImageResponse };
@@ -484,6 +499,7 @@ export interface CompShareActions {
   StartCompShareInstance: { request: StartCompShareInstanceRequest; response: StartCompShareInstanceResponse };
   RebootCompShareInstance: { request: RebootCompShareInstanceRequest; response: RebootCompShareInstanceResponse };
   TerminateCompShareInstance: { request: TerminateCompShareInstanceRequest; response: TerminateCompShareInstanceResponse };
+  ReinstallCompShareInstance: { request: ReinstallCompShareInstanceRequest; response: ReinstallCompShareInstanceResponse };
 }
 
 /** Which calls only read (and so are retried after network errors and throttling). */
@@ -502,6 +518,7 @@ export const compshareActionMeta = {
   StartCompShareInstance: { readOnly: false },
   RebootCompShareInstance: { readOnly: false },
   TerminateCompShareInstance: { readOnly: false },
+  ReinstallCompShareInstance: { readOnly: false },
 } as const;
 
 /** One typed method per CompShare action. */
@@ -578,5 +595,10 @@ export class CompShareApi extends UCloudClient<CompShareActions> {
   /** Deletes a host and its disks. */
   terminateCompShareInstance(params: WithDefaults<TerminateCompShareInstanceRequest>, opts?: CallOptions): Promise<TerminateCompShareInstanceResponse> {
     return this.call('TerminateCompShareInstance', params, opts);
+  }
+
+  /** Gives a stopped GPU host a new system disk from an official, own or community image; Installing until written, then Running. */
+  reinstallCompShareInstance(params: WithDefaults<ReinstallCompShareInstanceRequest>, opts?: CallOptions): Promise<ReinstallCompShareInstanceResponse> {
+    return this.call('ReinstallCompShareInstance', params, opts);
   }
 }

@@ -45,7 +45,7 @@ export const CreateUHostInstance = defineAction({
       gpuType: p.GPU > 0 ? (p.GpuType ?? 'T4') : null,
       gpuCount: p.GPU,
       disks: toDiskRequests(p.Disks),
-      attributes: { chargeType: p.ChargeType, vpcId: p.VPCId, subnetId: p.SubnetId, machineType: p.MachineType },
+      attributes: { loginMode: p.LoginMode, chargeType: p.ChargeType, vpcId: p.VPCId, subnetId: p.SubnetId, machineType: p.MachineType },
     });
     return { UHostIds: [instance.id], IPs: [] };
   },

@@ -111,7 +111,8 @@ export interface CreateUHostInstanceRequest {
   Region: string;
   Zone: string;
   ImageId: string;
-  LoginMode: "Password" | "KeyPair" | "ImagePasswd";
+  /** required with Disks.N; Password in the older form */
+  LoginMode?: "Password" | "KeyPair" | "ImagePasswd";
   /** base64; required with LoginMode Password */
   Password?: string;
   /** required with LoginMode KeyPair */
@@ -129,10 +130,14 @@ export interface CreateUHostInstanceRequest {
   /** Default 0. */
   GPU?: number;
   MachineType?: string;
+  /** older form: N2, Normal, SATA_SSD, BigData, GPU, ... */
+  UHostType?: string;
+  /** older form */
+  HostType?: "N1" | "N2";
   VPCId?: string;
   SubnetId?: string;
-  /** the system disk and any data disks */
-  Disks: Array<{
+  /** the system disk and any data disks; or the older StorageType/BootDiskSpace/DiskSpace */
+  Disks?: Array<{
     /** True for the system disk */
     IsBoot: boolean;
     /** CLOUD_SSD, CLOUD_RSSD, ... */
@@ -141,6 +146,12 @@ export interface CreateUHostInstanceRequest {
     Size: number;
     SnapshotId?: string;
   }>;
+  /** older form, without Disks.N: the type of both disks (default LocalDisk) */
+  StorageType?: "LocalDisk" | "UDisk";
+  /** older form: the system disk, GB (default 20) */
+  BootDiskSpace?: number;
+  /** older form: a data disk, GB (none when absent or 0) */
+  DiskSpace?: number;
 }
 
 /** The answer of CreateUHostInstance (envelope removed). */

@@ -4,8 +4,8 @@
  * starts a host after a reinstall; ReserveDisk keeps or empties the data disks.
  */
 import assert from 'node:assert/strict';
-import { stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { readdir, stat } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { KilnProcess } from '../support/kiln-process.ts';
 import { patternBlock, sha256File, writeAt, writeSparseDisk } from '../support/disk-files.ts';
@@ -166,4 +166,40 @@ test('a second tenant can neither reinstall my host nor reinstall its own from m
   assert.equal(withMine.body.RetCode, 8956, JSON.stringify(withMine.body));
   assert.equal((await describeHost(client, mine)).State, 'Stopped');
   assert.equal((await describeHost(other, theirs)).ImageId, baseA);
+});
+
+test('a reinstall that fails for good leaves the host Stopped with the disks it had, and no new file behind', async () => {
+  const source = await createHost(client, baseB);
+  await stopHost(client, source);
+  const created = await client.call('CreateCustomImage', { UHostId: source, ImageName: 'doomed' });
+  const doomed = created.body.ImageId as string;
+  await waitImageSettled(client, doomed);
+  const host = await createHost(client, baseA);
+  await stopHost(client, host);
+  const boot = await diskPath(kiln, host, 0);
+  await writeAt(boot, 3 * MiB, patternBlock(66, MiB));
+  const bootSha = await sha256File(boot);
+
+  // No instance workers: the reinstall job waits while its image is deleted.
+  await kiln.kill();
+  kiln.env.KILN_INSTANCE_WORKERS = '0';
+  await kiln.launch();
+  const r = await client.call('ReinstallUHostInstance', { UHostId: host, ImageId: doomed, Password: PASSWORD });
+  assert.equal(r.body.RetCode, 0, JSON.stringify(r.body));
+  const installing = await describeHost(client, host);
+  assert.equal(installing.State, 'Installing');
+  assert.equal(installing.BootDiskState, 'Initializing');
+  assert.equal((await client.call('StartUHostInstance', { UHostId: host })).body.RetCode, 8010, 'not startable while installing');
+  assert.equal((await client.call('TerminateUHostInstance', { UHostId: host })).body.RetCode, 8905, 'not deletable while installing');
+  assert.equal((await client.call('TerminateCustomImage', { ImageId: doomed })).body.RetCode, 0);
+
+  await kiln.kill();
+  delete kiln.env.KILN_INSTANCE_WORKERS;
+  await kiln.launch();
+  const after = await waitHostState(client, host, 'Stopped');
+  assert.equal(after.ImageId, baseA);
+  assert.equal(after.BootDiskState, 'Normal');
+  assert.equal(await diskPath(kiln, host, 0), boot);
+  assert.equal(await sha256File(boot), bootSha, 'the old system disk, untouched');
+  assert.deepEqual(await readdir(dirname(boot)), ['disk-0.raw'], 'no new disk file left behind');
 });

@@ -8,6 +8,7 @@ import { readdir, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { KilnProcess } from '../support/kiln-process.ts';
+import { openStoresOf } from '../support/kiln-stores.ts';
 import { patternBlock, sha256File, writeAt, writeSparseDisk } from '../support/disk-files.ts';
 import { firstDifference } from '../support/disk-compare.ts';
 import { otherAccount } from '../support/compshare-flow.ts';
@@ -169,7 +170,8 @@ test('a second tenant can neither reinstall my host nor reinstall its own from m
 });
 
 test('a reinstall that fails for good leaves the host Stopped with the disks it had, and no new file behind', async () => {
-  const source = await createHost(client, baseB);
+  // A 2 GB image for a 1 GB system disk: the reinstall takes 1 GB more of the disk quota.
+  const source = await createHost(client, baseB, { Disks: [{ IsBoot: 'True', Type: 'CLOUD_SSD', Size: 2 }] });
   await stopHost(client, source);
   const created = await client.call('CreateCustomImage', { UHostId: source, ImageName: 'doomed' });
   const doomed = created.body.ImageId as string;
@@ -179,6 +181,7 @@ test('a reinstall that fails for good leaves the host Stopped with the disks it 
   const boot = await diskPath(kiln, host, 0);
   await writeAt(boot, 3 * MiB, patternBlock(66, MiB));
   const bootSha = await sha256File(boot);
+  const usageBefore = await diskBytesHeld(host);
 
   // No instance workers: the reinstall job waits while its image is deleted.
   await kiln.kill();
@@ -191,6 +194,7 @@ test('a reinstall that fails for good leaves the host Stopped with the disks it 
   assert.equal(installing.BootDiskState, 'Initializing');
   assert.equal((await client.call('StartUHostInstance', { UHostId: host })).body.RetCode, 8010, 'not startable while installing');
   assert.equal((await client.call('TerminateUHostInstance', { UHostId: host })).body.RetCode, 8905, 'not deletable while installing');
+  assert.equal(await diskBytesHeld(host), usageBefore + 1024 * MiB, 'the growth is taken when the reinstall is accepted');
   assert.equal((await client.call('TerminateCustomImage', { ImageId: doomed })).body.RetCode, 0);
 
   await kiln.kill();
@@ -202,4 +206,34 @@ test('a reinstall that fails for good leaves the host Stopped with the disks it 
   assert.equal(await diskPath(kiln, host, 0), boot);
   assert.equal(await sha256File(boot), bootSha, 'the old system disk, untouched');
   assert.deepEqual(await readdir(dirname(boot)), ['disk-0.raw'], 'no new disk file left behind');
+  assert.equal(await diskBytesHeld(host), usageBefore, 'the growth is given back');
 });
+
+test('an image larger than the system disk grows it, counted against the account', async () => {
+  const source = await createHost(other, baseA, { Disks: [{ IsBoot: 'True', Type: 'CLOUD_SSD', Size: 3 }] });
+  await writeAt(await diskPath(kiln, source, 0), 2 * 1024 * MiB + 5, patternBlock(3, MiB));
+  await stopHost(other, source);
+  const created = await other.call('CreateCustomImage', { UHostId: source, ImageName: 'three-gb' });
+  const big = created.body.ImageId as string;
+  await waitImageSettled(other, big);
+  const host = await createHost(other, baseA);
+  await stopHost(other, host);
+  const usageBefore = await diskBytesHeld(host);
+  const r = await other.call('ReinstallUHostInstance', { UHostId: host, ImageId: big, Password: PASSWORD });
+  assert.equal(r.body.RetCode, 0, JSON.stringify(r.body));
+  const h = await waitHostState(other, host, 'Running');
+  assert.equal((h.DiskSet as { Size: number }[])[0]!.Size, 3);
+  assert.equal(await sha256File(await diskPath(kiln, host, 0)), await sha256File(await diskPath(kiln, source, 0)));
+  assert.equal(await diskBytesHeld(host), usageBefore + 2 * 1024 * MiB);
+});
+
+/** The disk bytes the account owning `hostId` holds, read from the metadata store. */
+async function diskBytesHeld(hostId: string): Promise<number> {
+  const stores = await openStoresOf(kiln.env);
+  try {
+    const i = await stores.store.instances.get(hostId);
+    return (await stores.store.quota.computeUsage(i!.accountId)).diskBytes;
+  } finally {
+    await stores.close();
+  }
+}

@@ -17,6 +17,8 @@ import { closeSharedHashPool } from '../disk/hash-pool.ts';
 import { collectGarbage, type GcResult } from '../jobs/garbage-collector.ts';
 import { CaptureHandler } from '../jobs/handlers/capture-handler.ts';
 import { DeployHandler } from '../jobs/handlers/deploy-handler.ts';
+import { GrowHandler } from '../jobs/handlers/grow-handler.ts';
+import { ReinstallHandler } from '../jobs/handlers/reinstall-handler.ts';
 import { ImportHandler } from '../jobs/handlers/import-handler.ts';
 import { ReleaseHandler } from '../jobs/handlers/release-handler.ts';
 import { JobRunner } from '../jobs/job-runner.ts';
@@ -85,6 +87,8 @@ export async function createKiln(config: KilnConfig, log: Logger, opts: { withRu
         import: new ImportHandler({ store, blobs, config }),
         materialize: new DeployHandler({ store, compute, blobs }),
         release: new ReleaseHandler({ compute }),
+        reinstall: new ReinstallHandler({ store, compute, blobs }),
+        grow: new GrowHandler({ store, compute }),
       },
       config.jobs,
       config.nodeId,

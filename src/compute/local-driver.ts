@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, open, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { Disk, Manifest } from '../core/model.ts';
 import { RawReader } from '../disk/raw-reader.ts';
 import type { BlobStore } from '../core/ports/blob-store.ts';
@@ -15,10 +15,11 @@ export class LocalComputeDriver implements ComputeDriver {
     return join(this.root, instanceId);
   }
 
-  async createDisk(instanceId: string, index: number, sizeBytes: number): Promise<string> {
+  async createDisk(instanceId: string, index: number, sizeBytes: number, generation?: string): Promise<string> {
     const dir = this.dirOf(instanceId);
     await mkdir(dir, { recursive: true });
-    const path = join(dir, `disk-${index}.raw`);
+    if (generation !== undefined && !/^[a-z0-9-]+$/.test(generation)) throw new Error(`invalid disk generation ${generation}`);
+    const path = join(dir, generation === undefined ? `disk-${index}.raw` : `disk-${index}.${generation}.raw`);
     const fh = await open(path, 'w');
     try {
       await fh.truncate(sizeBytes);
@@ -54,6 +55,22 @@ export class LocalComputeDriver implements ComputeDriver {
     } finally {
       await fh.close();
     }
+  }
+
+  async growDisk(path: string, sizeBytes: number): Promise<void> {
+    const fh = await open(path, 'r+');
+    try {
+      // Extending a sparse file allocates nothing; repeating it (a retried job) is harmless.
+      if ((await fh.stat()).size < sizeBytes) await fh.truncate(sizeBytes);
+    } finally {
+      await fh.close();
+    }
+  }
+
+  async removeDisk(instanceId: string, path: string): Promise<void> {
+    // Only files of this instance's own directory: a path comes from the metadata store.
+    if (dirname(path) !== this.dirOf(instanceId)) throw new Error(`${path} is not a disk of instance ${instanceId}`);
+    await rm(path, { force: true });
   }
 
   async openDisk(disk: Disk): Promise<RawReader> {

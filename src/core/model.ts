@@ -37,8 +37,9 @@ export interface Image {
   updatedAt: number;
 }
 
-/** `deploy_failed`: its disks could not be made; it holds nothing on any node and can only be terminated. */
-export type InstanceState = 'initializing' | 'running' | 'stopped' | 'deploy_failed';
+/** `deploy_failed`: its disks could not be made; it holds nothing on any node and can only be terminated.
+ * `reinstalling`: a stopped instance getting a new boot disk from an image (a job on its node). */
+export type InstanceState = 'initializing' | 'running' | 'stopped' | 'deploy_failed' | 'reinstalling';
 
 export interface Instance {
   id: string;
@@ -49,8 +50,8 @@ export interface Instance {
   zone: string;
   name: string;
   state: InstanceState;
-  /** An operation that holds the instance (a capture reads its disks). */
-  operation: 'imaging' | null;
+  /** An operation that holds a stopped instance: a capture reads its disks, a resize grows them. */
+  operation: 'imaging' | 'resizing' | null;
   /** The compute node holding its disks; null until a worker places it. */
   nodeId: string | null;
   imageId: string;
@@ -84,8 +85,11 @@ export interface Manifest {
   chunks: (string | null)[];
 }
 
-/** materialize creates an instance's disks and fills them; release removes them. */
-export type JobKind = 'capture' | 'import' | 'materialize' | 'release';
+/**
+ * materialize creates an instance's disks and fills them; release removes them; reinstall
+ * gives an instance a new boot disk from an image; grow enlarges its disks.
+ */
+export type JobKind = 'capture' | 'import' | 'materialize' | 'release' | 'reinstall' | 'grow';
 export type JobState = 'queued' | 'running' | 'succeeded' | 'failed';
 
 export interface Job {

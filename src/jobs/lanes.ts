@@ -9,7 +9,7 @@ import type { JobKind } from '../core/model.ts';
 export type LaneName = 'instance' | 'import';
 
 export const laneKinds: Record<LaneName, readonly JobKind[]> = {
-  instance: ['materialize', 'release', 'capture'],
+  instance: ['materialize', 'release', 'capture', 'reinstall', 'grow'],
   import: ['import'],
 };
 

@@ -180,6 +180,30 @@ export function metadataStoreContract(name: string, open: OpenStore): void {
       assert.deepEqual(deleted.sort(), [false, true]);
     }));
 
+    test('a transition changes the instance only from the expected state, with the fields it carries; disks change in place', withStore(async (s) => {
+      await s.instances.insert({ ...instance('ins-t'), state: 'stopped' }, [
+        { id: 'disk-b', instanceId: 'ins-t', index: 0, isBoot: true, type: 'CLOUD_SSD', sizeBytes: 1024, path: '/d/0', sourceImageId: 'img-old' },
+      ]);
+      const change = { state: 'reinstalling' as const };
+      const results = await Promise.all([0, 1, 2].map(() => s.instances.transition('ins-t', { states: ['stopped'], operation: null }, change)));
+      assert.deepEqual(results.sort(), [false, false, true], 'one of concurrent transitions wins');
+      const moved = await s.transaction((tx) =>
+        tx.instances.transition('ins-t', { states: ['reinstalling'], operation: null }, { state: 'running', imageId: 'img-new', osType: 'Windows', osName: 'W', name: 'renamed', cpu: 4, memoryMb: 4096, attributes: { loginMode: 'Password' } }),
+      );
+      assert.equal(moved, true);
+      const i = await s.instances.get('ins-t');
+      assert.deepEqual(
+        [i?.state, i?.imageId, i?.osType, i?.osName, i?.name, i?.cpu, i?.memoryMb, i?.attributes],
+        ['running', 'img-new', 'Windows', 'W', 'renamed', 4, 4096, { loginMode: 'Password' }],
+      );
+      assert.equal(await s.instances.transition('ins-t', { states: ['running'], operation: 'resizing' }, { operation: null }), false, 'the operation must match too');
+      await s.instances.updateDisk('disk-b', { path: '/d/0.new', sizeBytes: 3 * 1024 ** 3, sourceImageId: 'img-new' });
+      const [d] = await s.instances.disks('ins-t');
+      assert.deepEqual([d?.path, d?.sizeBytes, d?.sourceImageId], ['/d/0.new', 3 * 1024 ** 3, 'img-new']);
+      await s.instances.updateDisk('disk-b', { sourceImageId: null });
+      assert.equal((await s.instances.disks('ins-t'))[0]?.sourceImageId, null);
+    }));
+
     test('a signature is used once until it expires, whichever process asks; expired records are pruned', withStore(async (s) => {
       const sig = 'a'.repeat(64);
       const first = await Promise.all(Array.from({ length: 10 }, () => s.replays.firstUse(sig, 60_000)));

@@ -344,8 +344,20 @@ async function sourceOf(tx: Repositories, instance: Instance): Promise<Attribute
   return {
     sourceImageId: instance.imageId,
     ...(source ? { sourceImageKind: source.kind } : {}),
+    // The base image at the root of the lineage, which UHost reports as BasicImageId.
+    ...(baseImageOf(source) ? { baseImageId: baseImageOf(source) } : {}),
     ...(instance.gpuType !== null ? { sourceGpuType: instance.gpuType, sourceGpuCount: instance.gpuCount } : {}),
   };
+}
+
+/** The base image an image descends from: itself if it is one, else what its capture recorded. */
+export function baseImageOf(image: Image | undefined): string | undefined {
+  if (!image) return undefined;
+  if (image.kind === 'base') return image.id;
+  const a = image.attributes;
+  if (typeof a.baseImageId === 'string') return a.baseImageId;
+  // Captured before the lineage was recorded: one level is known.
+  return a.sourceImageKind === 'base' && typeof a.sourceImageId === 'string' ? a.sourceImageId : undefined;
 }
 
 export function visibleTo(image: Image, p: Principal, product: Product): boolean {

@@ -4,6 +4,8 @@ import type { Attributes, Disk, Image, Instance, Principal } from '../model.ts';
 import type { ComputeUse, MetadataStore } from '../ports/metadata-store.ts';
 import { policyOf, type Product } from '../products.ts';
 import { visibleTo } from '../images/image-service.ts';
+import { startReinstall, type ReinstallCommand } from './reinstall.ts';
+import { resizeInstance, type ResizeCommand } from './resize.ts';
 
 const GiB = 1024 ** 3;
 
@@ -188,7 +190,7 @@ export class InstanceService {
 
   async start(p: Principal, product: Product, id: string): Promise<Instance> {
     const i = await this.get(p, product, id);
-    if (i.operation === 'imaging') throw new KilnError('InstanceBusy', `instance ${id} is being imaged; wait until the image is made`);
+    if (i.operation !== null) throw new KilnError('InstanceBusy', `instance ${id} is busy (${i.operation}); wait until it finishes`);
     if (i.state === 'running') return i;
     if (i.state !== 'stopped' || !(await this.d.store.instances.transition(id, { states: ['stopped'], operation: null }, { state: 'running' }))) {
       throw new KilnError('InstanceNotStopped', `instance ${id} is ${i.state}; only a stopped instance can be started`);
@@ -202,9 +204,44 @@ export class InstanceService {
     return i;
   }
 
+  /** Gives a stopped instance a new system disk from an image (reinstall.ts). */
+  async reinstall(p: Principal, product: Product, cmd: ReinstallCommand): Promise<Instance> {
+    await startReinstall(this.d, p, product, await this.get(p, product, cmd.instanceId), cmd);
+    return this.get(p, product, cmd.instanceId);
+  }
+
+  /** Changes a stopped instance's CPU, memory and disk sizes (resize.ts). */
+  async resize(p: Principal, product: Product, id: string, cmd: ResizeCommand): Promise<Instance> {
+    await resizeInstance(this.d, await this.get(p, product, id), cmd);
+    return this.get(p, product, id);
+  }
+
+  /** Renames an instance in any state; retried if the instance changes state meanwhile. */
+  async rename(p: Principal, product: Product, id: string, name: string): Promise<Instance> {
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const i = await this.get(p, product, id);
+      if (await this.d.store.instances.transition(id, { states: [i.state], operation: i.operation }, { name })) return this.get(p, product, id);
+    }
+    throw new KilnError('InstanceBusy', `instance ${id} keeps changing; try again`);
+  }
+
+  /**
+   * Accepts a new login password for a stopped instance. The local driver runs no guest
+   * to apply it to, and a password is a secret Kiln has no reader for, so only the time
+   * of the change is kept (attribute `passwordResetAt`), never the password.
+   */
+  async resetPassword(p: Principal, product: Product, id: string): Promise<Instance> {
+    const i = await this.get(p, product, id);
+    const ok =
+      i.state === 'stopped' &&
+      (await this.d.store.instances.transition(id, { states: ['stopped'], operation: null }, { attributes: { ...i.attributes, passwordResetAt: Date.now() } }));
+    if (!ok) throw new KilnError('InstanceNotStopped', `instance ${id} is ${i.operation ?? i.state}; stop it before resetting its password`);
+    return this.get(p, product, id);
+  }
+
   async terminate(p: Principal, product: Product, id: string): Promise<void> {
     const i = await this.get(p, product, id);
-    if (i.operation !== null || i.state === 'initializing') {
+    if (i.operation !== null || i.state === 'initializing' || i.state === 'reinstalling') {
       throw new KilnError('InstanceBusy', `instance ${id} is busy (${i.operation ?? i.state}); try again when it finishes`);
     }
     await this.d.store.transaction(async (tx) => {

@@ -153,6 +153,9 @@ export interface InstanceQuery {
   limit: number;
 }
 
+/** What a conditional transition may change along with the state. */
+export type InstanceChange = Partial<Pick<Instance, 'state' | 'operation' | 'name' | 'cpu' | 'memoryMb' | 'imageId' | 'osType' | 'osName' | 'attributes'>>;
+
 export interface InstanceRepository {
   insert(instance: Instance, disks: Disk[]): Promise<void>;
   get(id: string): Promise<Instance | undefined>;
@@ -165,12 +168,14 @@ export interface InstanceRepository {
   transition(
     id: string,
     from: { states: Instance['state'][]; operation: Instance['operation'] },
-    to: Partial<Pick<Instance, 'state' | 'operation'>>,
+    to: InstanceChange,
   ): Promise<boolean>;
   /** Places an instance not yet placed on `nodeId`; false if it is on another node. */
   bindNode(id: string, nodeId: string): Promise<boolean>;
   /** Records where a disk was created on its node. */
   setDiskPath(diskId: string, path: string): Promise<void>;
+  /** Points a disk row at a new file (a reinstall's new boot disk) or records its new size. */
+  updateDisk(diskId: string, change: Partial<Pick<Disk, 'path' | 'sizeBytes' | 'sourceImageId'>>): Promise<void>;
   /** How many existing instances were created from each of the given images. */
   countByImage(imageIds: string[]): Promise<Map<string, number>>;
   /** Deletes the instance and its disk rows; false if it was already gone (so callers release once). */

@@ -1,5 +1,5 @@
 import type { Disk, Instance } from '../../core/model.ts';
-import type { InstanceQuery, InstanceRepository } from '../../core/ports/metadata-store.ts';
+import type { InstanceChange, InstanceQuery, InstanceRepository } from '../../core/ports/metadata-store.ts';
 import type { Product } from '../../core/products.ts';
 import type { DisksTable, InstancesTable } from './schema.ts';
 import { inTransaction, type Db } from './engine.ts';
@@ -69,14 +69,21 @@ export class KyselyInstanceRepository implements InstanceRepository {
     return { items: rows.map(instanceFromRow), total: Number(n) };
   }
 
-  async transition(
-    id: string,
-    from: { states: Instance['state'][]; operation: Instance['operation'] },
-    to: Partial<Pick<Instance, 'state' | 'operation'>>,
-  ): Promise<boolean> {
+  async transition(id: string, from: { states: Instance['state'][]; operation: Instance['operation'] }, to: InstanceChange): Promise<boolean> {
     let q = this.db
       .updateTable('instances')
-      .set({ ...(to.state ? { state: to.state } : {}), ...(to.operation !== undefined ? { operation: to.operation } : {}), updated_at: Date.now() })
+      .set({
+        ...(to.state !== undefined ? { state: to.state } : {}),
+        ...(to.operation !== undefined ? { operation: to.operation } : {}),
+        ...(to.name !== undefined ? { name: to.name } : {}),
+        ...(to.cpu !== undefined ? { cpu: to.cpu } : {}),
+        ...(to.memoryMb !== undefined ? { memory_mb: to.memoryMb } : {}),
+        ...(to.imageId !== undefined ? { image_id: to.imageId } : {}),
+        ...(to.osType !== undefined ? { os_type: to.osType } : {}),
+        ...(to.osName !== undefined ? { os_name: to.osName } : {}),
+        ...(to.attributes !== undefined ? { attributes: JSON.stringify(to.attributes) } : {}),
+        updated_at: Date.now(),
+      })
       .where('id', '=', id)
       .where('state', 'in', from.states);
     q = from.operation === null ? q.where('operation', 'is', null) : q.where('operation', '=', from.operation);
@@ -96,6 +103,18 @@ export class KyselyInstanceRepository implements InstanceRepository {
 
   async setDiskPath(diskId: string, path: string): Promise<void> {
     await this.db.updateTable('disks').set({ path }).where('id', '=', diskId).execute();
+  }
+
+  async updateDisk(diskId: string, change: Partial<Pick<Disk, 'path' | 'sizeBytes' | 'sourceImageId'>>): Promise<void> {
+    await this.db
+      .updateTable('disks')
+      .set({
+        ...(change.path !== undefined ? { path: change.path } : {}),
+        ...(change.sizeBytes !== undefined ? { size_bytes: change.sizeBytes } : {}),
+        ...(change.sourceImageId !== undefined ? { source_image_id: change.sourceImageId } : {}),
+      })
+      .where('id', '=', diskId)
+      .execute();
   }
 
   async countByImage(imageIds: string[]): Promise<Map<string, number>> {

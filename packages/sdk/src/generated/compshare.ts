@@ -382,7 +382,7 @@ export interface DescribeCompShareInstanceResponse {
     Name: string;
     Tag: string;
     Remark: string;
-    /** Initializing, Running, Stopped or Install Fail */
+    /** Initializing, Running, Stopped, Installing (reinstall) or Install Fail */
     State: string;
     ChargeType: string;
     CPU: number;
@@ -805,6 +805,21 @@ export interface DescribeUserCommunityImagesResponse {
   AvailableTotalCount: number;
 }
 
+/** Parameters of ReinstallCompShareInstance. */
+export interface ReinstallCompShareInstanceRequest {
+  Region: string;
+  Zone: string;
+  UHostId: string;
+  CompShareImageId: string;
+  /** the new password; the old one stays when absent */
+  Password?: string;
+}
+
+/** The answer of ReinstallCompShareInstance (envelope removed). */
+export interface ReinstallCompShareInstanceResponse {
+  UHostId: string;
+}
+
 /** Every CompShare action: its parameters and its answer. */
 export interface CompShareActions {
   CreateCompShareCustomImage: { request: CreateCompShareCustomImageRequest; response: CreateCompShareCustomImageResponse };
@@ -828,6 +843,7 @@ export interface CompShareActions {
   DescribeCompShareImageTags: { request: DescribeCompShareImageTagsRequest; response: DescribeCompShareImageTagsResponse };
   DescribeSelfCommunityImages: { request: DescribeSelfCommunityImagesRequest; response: DescribeSelfCommunityImagesResponse };
   DescribeUserCommunityImages: { request: DescribeUserCommunityImagesRequest; response: DescribeUserCommunityImagesResponse };
+  ReinstallCompShareInstance: { request: ReinstallCompShareInstanceRequest; response: ReinstallCompShareInstanceResponse };
 }
 
 /** Which calls only read (and so are retried after network errors and throttling). */
@@ -853,6 +869,7 @@ export const compshareActionMeta = {
   DescribeCompShareImageTags: { readOnly: true },
   DescribeSelfCommunityImages: { readOnly: true },
   DescribeUserCommunityImages: { readOnly: true },
+  ReinstallCompShareInstance: { readOnly: false },
 } as const;
 
 /** One typed method per CompShare action. */
@@ -964,5 +981,10 @@ export class CompShareApi extends UCloudClient<CompShareActions> {
   /** Lists the community catalogue (every account's published images), each image a version group of one whose GroupId is its id. Ordered by when each image was made, oldest first unless SortCondition.ASC is false, so pages stay stable while images are published. */
   describeUserCommunityImages(params: WithDefaults<DescribeUserCommunityImagesRequest> = {}, opts?: CallOptions): Promise<DescribeUserCommunityImagesResponse> {
     return this.call('DescribeUserCommunityImages', params, opts);
+  }
+
+  /** Gives a stopped GPU host a new system disk from an official, own or community image; Installing until written, then Running. */
+  reinstallCompShareInstance(params: WithDefaults<ReinstallCompShareInstanceRequest>, opts?: CallOptions): Promise<ReinstallCompShareInstanceResponse> {
+    return this.call('ReinstallCompShareInstance', params, opts);
   }
 }

@@ -111,7 +111,8 @@ export interface CreateUHostInstanceRequest {
   Region: string;
   Zone: string;
   ImageId: string;
-  LoginMode: "Password" | "KeyPair" | "ImagePasswd";
+  /** required with Disks.N; Password in the older form */
+  LoginMode?: "Password" | "KeyPair" | "ImagePasswd";
   /** base64; required with LoginMode Password */
   Password?: string;
   /** required with LoginMode KeyPair */
@@ -129,10 +130,14 @@ export interface CreateUHostInstanceRequest {
   /** Default 0. */
   GPU?: number;
   MachineType?: string;
+  /** older form: N2, Normal, SATA_SSD, BigData, GPU, ... */
+  UHostType?: string;
+  /** older form */
+  HostType?: "N1" | "N2";
   VPCId?: string;
   SubnetId?: string;
-  /** the system disk and any data disks */
-  Disks: Array<{
+  /** the system disk and any data disks; or the older StorageType/BootDiskSpace/DiskSpace */
+  Disks?: Array<{
     /** True for the system disk */
     IsBoot: boolean;
     /** CLOUD_SSD, CLOUD_RSSD, ... */
@@ -141,6 +146,12 @@ export interface CreateUHostInstanceRequest {
     Size: number;
     SnapshotId?: string;
   }>;
+  /** older form, without Disks.N: the type of both disks (default LocalDisk) */
+  StorageType?: "LocalDisk" | "UDisk";
+  /** older form: the system disk, GB (default 20) */
+  BootDiskSpace?: number;
+  /** older form: a data disk, GB (none when absent or 0) */
+  DiskSpace?: number;
 }
 
 /** The answer of CreateUHostInstance (envelope removed). */
@@ -177,7 +188,7 @@ export interface DescribeUHostInstanceResponse {
     Tag: string;
     Remark: string;
     Name: string;
-    /** Initializing, Running, Stopped or Install Fail */
+    /** Initializing, Running, Stopped, Installing (reinstall) or Install Fail */
     State: string;
     CreateTime: number;
     ChargeType: string;
@@ -272,6 +283,99 @@ export interface TerminateUHostInstanceResponse {
   InRecycle: "Yes" | "No";
 }
 
+/** Parameters of ReinstallUHostInstance. */
+export interface ReinstallUHostInstanceRequest {
+  Region: string;
+  Zone?: string;
+  UHostId: string;
+  /** the host's current image when absent */
+  ImageId?: string;
+  /** base64; required when the host logs in with a password */
+  Password?: string;
+  /** as at create; it cannot change */
+  LoginMode?: "Password" | "KeyPair" | "ImagePasswd";
+  KeyPairId?: string;
+  /** Yes keeps the data disks; No gives them back empty Default "Yes". */
+  ReserveDisk?: "Yes" | "No";
+  ResourceType?: number;
+  DNSServers?: string[];
+}
+
+/** The answer of ReinstallUHostInstance (envelope removed). */
+export interface ReinstallUHostInstanceResponse {
+  UHostId: string;
+  /** the same id, as the SDK structs spell it */
+  UhostId: string;
+}
+
+/** Parameters of RebootUHostInstance. */
+export interface RebootUHostInstanceRequest {
+  Region: string;
+  Zone?: string;
+  UHostId: string;
+  DiskPassword?: string;
+}
+
+/** The answer of RebootUHostInstance (envelope removed). */
+export interface RebootUHostInstanceResponse {
+  UHostId: string;
+}
+
+/** Parameters of ResizeUHostInstance. */
+export interface ResizeUHostInstanceRequest {
+  Region: string;
+  Zone?: string;
+  UHostId: string;
+  CPU?: number;
+  /** MB */
+  Memory?: number;
+  /** GB; the system disk, which cannot shrink */
+  BootDiskSpace?: number;
+  /** GB; the data disk (of a host with one), which cannot shrink */
+  DiskSpace?: number;
+  /** accepted; the local driver has no network to scale */
+  NetCapValue?: number;
+}
+
+/** The answer of ResizeUHostInstance (envelope removed). */
+export interface ResizeUHostInstanceResponse {
+  UHostId: string;
+  /** the same id, as the SDK structs spell it */
+  UhostId: string;
+}
+
+/** Parameters of ResetUHostInstancePassword. */
+export interface ResetUHostInstancePasswordRequest {
+  Region: string;
+  Zone?: string;
+  UHostId: string;
+  /** base64 */
+  Password: string;
+}
+
+/** The answer of ResetUHostInstancePassword (envelope removed). */
+export interface ResetUHostInstancePasswordResponse {
+  UHostId: string;
+  /** the same id, as the SDK structs spell it */
+  UhostId: string;
+}
+
+/** Parameters of ModifyUHostInstanceName. */
+export interface ModifyUHostInstanceNameRequest {
+  Region: string;
+  Zone?: string;
+  UHostId: string;
+  /** Default "UHost". */
+  Name?: string;
+}
+
+/** The answer of ModifyUHostInstanceName (envelope removed). */
+export interface ModifyUHostInstanceNameResponse {
+  UHostId: string;
+  /** the same id, as the SDK structs spell it */
+  UhostId: string;
+}
+
 /** Every UHost action: its parameters and its answer. */
 export interface UHostActions {
   CreateCustomImage: { request: CreateCustomImageRequest; response: CreateCustomImageResponse };
@@ -284,6 +388,11 @@ export interface UHostActions {
   PoweroffUHostInstance: { request: PoweroffUHostInstanceRequest; response: PoweroffUHostInstanceResponse };
   StartUHostInstance: { request: StartUHostInstanceRequest; response: StartUHostInstanceResponse };
   TerminateUHostInstance: { request: TerminateUHostInstanceRequest; response: TerminateUHostInstanceResponse };
+  ReinstallUHostInstance: { request: ReinstallUHostInstanceRequest; response: ReinstallUHostInstanceResponse };
+  RebootUHostInstance: { request: RebootUHostInstanceRequest; response: RebootUHostInstanceResponse };
+  ResizeUHostInstance: { request: ResizeUHostInstanceRequest; response: ResizeUHostInstanceResponse };
+  ResetUHostInstancePassword: { request: ResetUHostInstancePasswordRequest; response: ResetUHostInstancePasswordResponse };
+  ModifyUHostInstanceName: { request: ModifyUHostInstanceNameRequest; response: ModifyUHostInstanceNameResponse };
 }
 
 /** Which calls only read (and so are retried after network errors and throttling). */
@@ -298,6 +407,11 @@ export const uhostActionMeta = {
   PoweroffUHostInstance: { readOnly: false },
   StartUHostInstance: { readOnly: false },
   TerminateUHostInstance: { readOnly: false },
+  ReinstallUHostInstance: { readOnly: false },
+  RebootUHostInstance: { readOnly: false },
+  ResizeUHostInstance: { readOnly: false },
+  ResetUHostInstancePassword: { readOnly: false },
+  ModifyUHostInstanceName: { readOnly: false },
 } as const;
 
 /** One typed method per UHost action. */
@@ -354,5 +468,30 @@ export class UHostApi extends UCloudClient<UHostActions> {
   /** Deletes a host and its disks. */
   terminateUHostInstance(params: WithDefaults<TerminateUHostInstanceRequest>, opts?: CallOptions): Promise<TerminateUHostInstanceResponse> {
     return this.call('TerminateUHostInstance', params, opts);
+  }
+
+  /** Gives a stopped host a new system disk from a base or custom image; Installing until written, then Running. */
+  reinstallUHostInstance(params: WithDefaults<ReinstallUHostInstanceRequest>, opts?: CallOptions): Promise<ReinstallUHostInstanceResponse> {
+    return this.call('ReinstallUHostInstance', params, opts);
+  }
+
+  /** Reboots a running host. */
+  rebootUHostInstance(params: WithDefaults<RebootUHostInstanceRequest>, opts?: CallOptions): Promise<RebootUHostInstanceResponse> {
+    return this.call('RebootUHostInstance', params, opts);
+  }
+
+  /** Changes a stopped host's CPU and memory and grows its system (BootDiskSpace) or data (DiskSpace) disk; disks never shrink. */
+  resizeUHostInstance(params: WithDefaults<ResizeUHostInstanceRequest>, opts?: CallOptions): Promise<ResizeUHostInstanceResponse> {
+    return this.call('ResizeUHostInstance', params, opts);
+  }
+
+  /** Sets a stopped host's login password (base64). */
+  resetUHostInstancePassword(params: WithDefaults<ResetUHostInstancePasswordRequest>, opts?: CallOptions): Promise<ResetUHostInstancePasswordResponse> {
+    return this.call('ResetUHostInstancePassword', params, opts);
+  }
+
+  /** Renames a host. */
+  modifyUHostInstanceName(params: WithDefaults<ModifyUHostInstanceNameRequest>, opts?: CallOptions): Promise<ModifyUHostInstanceNameResponse> {
+    return this.call('ModifyUHostInstanceName', params, opts);
   }
 }

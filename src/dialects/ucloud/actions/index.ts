@@ -9,6 +9,11 @@ import { StartUHostInstance } from './uhost/start-uhost-instance.ts';
 import { StopUHostInstance } from './uhost/stop-uhost-instance.ts';
 import { TerminateCustomImage } from './uhost/terminate-custom-image.ts';
 import { TerminateUHostInstance } from './uhost/terminate-uhost-instance.ts';
+import { ReinstallUHostInstance } from './uhost/reinstall-uhost-instance.ts';
+import { RebootUHostInstance } from './uhost/reboot-uhost-instance.ts';
+import { ResizeUHostInstance } from './uhost/resize-uhost-instance.ts';
+import { ResetUHostInstancePassword } from './uhost/reset-uhost-instance-password.ts';
+import { ModifyUHostInstanceName } from './uhost/modify-uhost-instance-name.ts';
 import { CreateCompShareCustomImage } from './compshare/create-comp-share-custom-image.ts';
 import { DescribeCompShareCustomImages } from './compshare/describe-comp-share-custom-images.ts';
 import { GetCompShareImageCreateProgress } from './compshare/get-comp-share-image-create-progress.ts';
@@ -30,6 +35,7 @@ import { DescribeCompShareImages } from './compshare/describe-comp-share-images.
 import { DescribeCompShareImageTags } from './compshare/describe-comp-share-image-tags.ts';
 import { DescribeSelfCommunityImages } from './compshare/describe-self-community-images.ts';
 import { DescribeUserCommunityImages } from './compshare/describe-user-community-images.ts';
+import { ReinstallCompShareInstance } from './compshare/reinstall-comp-share-instance.ts';
 
 /** Every UCloud action this server answers; the dispatcher looks actions up here by name. */
 export const ucloudActions: readonly UCloudAction[] = [
@@ -43,6 +49,11 @@ export const ucloudActions: readonly UCloudAction[] = [
   PoweroffUHostInstance,
   StartUHostInstance,
   TerminateUHostInstance,
+  ReinstallUHostInstance,
+  RebootUHostInstance,
+  ResizeUHostInstance,
+  ResetUHostInstancePassword,
+  ModifyUHostInstanceName,
   // CompShare (the GPU compute platform), same core, product 'compshare'.
   CreateCompShareCustomImage,
   DescribeCompShareCustomImages,
@@ -65,4 +76,5 @@ export const ucloudActions: readonly UCloudAction[] = [
   DescribeCompShareImageTags,
   DescribeSelfCommunityImages,
   DescribeUserCommunityImages,
+  ReinstallCompShareInstance,
 ];

@@ -7,6 +7,8 @@ const stateNames: Record<Instance['state'], string> = {
   running: 'Running',
   stopped: 'Stopped',
   deploy_failed: 'Install Fail',
+  // A reinstall in progress: the vendor's consoles show the host installing.
+  reinstalling: 'Installing',
 };
 
 const imageStatus: Record<Image['state'], string> = { making: 'Making', available: 'Available', unavailable: 'UnAvailable' };
@@ -33,7 +35,7 @@ export const CompShareInstanceSet = Type.Object({
   Name: S,
   Tag: S,
   Remark: S,
-  State: Type.String({ description: 'Initializing, Running, Stopped or Install Fail' }),
+  State: Type.String({ description: 'Initializing, Running, Stopped, Installing (reinstall) or Install Fail' }),
   ChargeType: S,
   CPU: I,
   Memory: Type.Integer({ description: 'MB' }),

@@ -7,6 +7,8 @@ const stateNames: Record<Instance['state'], string> = {
   running: 'Running',
   stopped: 'Stopped',
   deploy_failed: 'Install Fail',
+  // A reinstall in progress: the vendor's consoles show the host installing.
+  reinstalling: 'Installing',
 };
 
 const S = Type.String();
@@ -26,7 +28,7 @@ export const UHostInstanceSet = Type.Object({
   Tag: S,
   Remark: S,
   Name: S,
-  State: Type.String({ description: 'Initializing, Running, Stopped or Install Fail' }),
+  State: Type.String({ description: 'Initializing, Running, Stopped, Installing (reinstall) or Install Fail' }),
   CreateTime: I,
   ChargeType: S,
   ExpireTime: I,
@@ -51,17 +53,20 @@ export const UHostInstanceSet = Type.Object({
 });
 
 /** UHostInstanceSet as DescribeUHostInstance returns it. */
-export function toUHostInstanceSet(i: Instance, disks: Disk[], image: Image | undefined): Static<typeof UHostInstanceSet> {
+export function toUHostInstanceSet(i: Instance, disks: Disk[], basicImage: Image | undefined): Static<typeof UHostInstanceSet> {
+  const attr = (name: string): string | undefined => (typeof i.attributes[name] === 'string' ? (i.attributes[name] as string) : undefined);
+  const series = attr('uHostType') ?? (i.gpuCount > 0 ? 'G2' : 'N2');
   return {
     Zone: i.zone,
     UHostId: i.id,
-    UHostType: 'N2',
-    MachineType: i.gpuCount > 0 ? 'G' : 'N',
+    UHostType: series,
+    MachineType: attr('machineType') ?? (i.gpuCount > 0 ? 'G' : 'N'),
     CpuPlatform: 'Intel/Auto',
-    StorageType: 'UDisk',
+    // The page: LocalDisk as soon as one disk is local, whichever create form made them.
+    StorageType: disks.some((d) => d.type.startsWith('LOCAL_')) ? 'LocalDisk' : 'UDisk',
     ImageId: i.imageId,
-    BasicImageId: image?.kind === 'base' ? image.id : '',
-    BasicImageName: image?.kind === 'base' ? image.name : '',
+    BasicImageId: basicImage?.id ?? '',
+    BasicImageName: basicImage?.name ?? '',
     Tag: 'Default',
     Remark: '',
     Name: i.name,
@@ -77,11 +82,12 @@ export function toUHostInstanceSet(i: Instance, disks: Disk[], image: Image | un
     NetworkState: 'Connected',
     OsName: i.osName,
     OsType: i.osType,
-    HostType: 'N2',
+    HostType: attr('hostType') ?? 'N2',
     LifeCycle: 'Normal',
     GPU: i.gpuCount,
     GpuType: i.gpuType ?? '',
-    BootDiskState: i.state === 'initializing' ? 'Initializing' : 'Normal',
+    // A reinstall writes a new system disk: it is initializing again until that commits.
+    BootDiskState: i.state === 'initializing' || i.state === 'reinstalling' ? 'Initializing' : 'Normal',
     TotalDiskSpace: dataDiskSpaceGb(disks),
     IsolationGroup: '',
     HotplugFeature: false,

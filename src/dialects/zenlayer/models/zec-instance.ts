@@ -5,11 +5,12 @@ import { readTags } from './tags.ts';
 
 const GiB = 1024 ** 3;
 
-export type ZecInstanceStatus = 'DEPLOYING' | 'RUNNING' | 'STOPPED' | 'IMAGING' | 'CREATE_FAILED';
+export type ZecInstanceStatus = 'DEPLOYING' | 'RUNNING' | 'STOPPED' | 'IMAGING' | 'CREATE_FAILED' | 'REBUILDING' | 'RESIZING';
 
 /** An instance whose disk is being captured shows IMAGING, whatever its power state. */
 export function zecInstanceStatus(i: Pick<Instance, 'state' | 'operation'>): ZecInstanceStatus {
   if (i.operation === 'imaging') return 'IMAGING';
+  if (i.operation === 'resizing') return 'RESIZING';
   switch (i.state) {
     case 'initializing':
       return 'DEPLOYING';
@@ -19,6 +20,8 @@ export function zecInstanceStatus(i: Pick<Instance, 'state' | 'operation'>): Zec
       return 'STOPPED';
     case 'deploy_failed':
       return 'CREATE_FAILED';
+    case 'reinstalling':
+      return 'REBUILDING';
   }
 }
 

@@ -1,4 +1,5 @@
 import { Type } from '@sinclair/typebox';
+import { baseImageOf } from '../../../../core/images/image-service.ts';
 import { defineAction } from '../../action.ts';
 import { int, str, strArray } from '../../protocol/param-schema.ts';
 import { toUHostInstanceSet, UHostInstanceSet } from '../../models/uhost-instance-set.ts';
@@ -27,9 +28,14 @@ export const DescribeUHostInstance = defineAction({
       offset: p.Offset,
       limit: p.Limit,
     });
-    const set = await Promise.all(
-      items.map(async (i) => toUHostInstanceSet(i, await services.instances.disks(i.id), await services.images.get(principal, 'uhost', i.imageId).catch(() => undefined))),
-    );
+    // BasicImageId: the base image at the root of the host's image (itself for a base image).
+    const basicImage = async (imageId: string) => {
+      const image = await services.images.get(principal, 'uhost', imageId).catch(() => undefined);
+      const baseId = baseImageOf(image);
+      if (baseId === undefined) return undefined;
+      return baseId === image?.id ? image : services.images.get(principal, 'uhost', baseId).catch(() => undefined);
+    };
+    const set = await Promise.all(items.map(async (i) => toUHostInstanceSet(i, await services.instances.disks(i.id), await basicImage(i.imageId))));
     return { TotalCount: total, UHostSet: set };
   },
 });

@@ -1,0 +1,60 @@
+import { KilnError } from '../errors.ts';
+import { newId } from '../ids.ts';
+import type { Instance, Principal } from '../model.ts';
+import type { Product } from '../products.ts';
+import { visibleTo } from '../images/image-service.ts';
+import type { InstanceDeps } from './instance-service.ts';
+
+const GiB = 1024 ** 3;
+
+export interface ReinstallCommand {
+  instanceId: string;
+  /** The image the new boot disk is filled from; the instance's current image when absent. */
+  imageId?: string;
+  /** Whether the data disks keep their contents (true) or come back empty. */
+  keepDataDisks: boolean;
+}
+
+/** What the reinstall job on the instance's node is asked to do. */
+export interface ReinstallPayload {
+  imageId: string;
+  bootSizeBytes: number;
+  keepDataDisks: boolean;
+  /** Bytes taken from the account's disk quota for a boot disk that had to grow; given back if the job fails. */
+  grownBytes: number;
+}
+
+export function isReinstallPayload(x: Record<string, unknown>): x is Record<string, unknown> & ReinstallPayload {
+  return typeof x.imageId === 'string' && typeof x.bootSizeBytes === 'number' && typeof x.keepDataDisks === 'boolean' && typeof x.grownBytes === 'number';
+}
+
+/**
+ * Starts a reinstall: a stopped instance becomes `reinstalling` and a job on its node
+ * writes the image into a new boot disk. Its disks are untouched until that job commits,
+ * so a reinstall that fails leaves the instance stopped with the disks it had.
+ */
+export async function startReinstall(d: InstanceDeps, p: Principal, product: Product, instance: Instance, cmd: ReinstallCommand): Promise<void> {
+  if (instance.state !== 'stopped' || instance.operation !== null) {
+    throw new KilnError('InstanceNotStopped', `instance ${instance.id} is ${instance.operation ?? instance.state}; stop it before reinstalling`);
+  }
+  const imageId = cmd.imageId ?? instance.imageId;
+  const image = await d.store.images.get(imageId);
+  if (!image || image.kind === 'snapshot' || !visibleTo(image, p, product)) throw new KilnError('ImageNotFound', `image ${imageId} does not exist`, 'ImageId');
+  if (image.state !== 'available') throw new KilnError('ImageNotAvailable', `image ${image.id} is not available (${image.state})`, 'ImageId');
+  const boot = (await d.store.instances.disks(instance.id)).find((x) => x.isBoot);
+  if (!boot || instance.nodeId === null) throw new KilnError('InstanceBusy', `instance ${instance.id} has no system disk yet`);
+  // The system disk keeps its size unless the image needs more, as a create would size it.
+  const bootSizeBytes = Math.max(boot.sizeBytes, image.virtualSize);
+  if (bootSizeBytes > d.limits.maxDiskBytes) {
+    throw new KilnError('InvalidParameter', `a disk may be at most ${Math.floor(d.limits.maxDiskBytes / GiB)} GB; image ${image.id} needs ${Math.ceil(bootSizeBytes / GiB)} GB`, 'ImageId');
+  }
+  const grownBytes = bootSizeBytes - boot.sizeBytes;
+  const payload: ReinstallPayload = { imageId: image.id, bootSizeBytes, keepDataDisks: cmd.keepDataDisks, grownBytes };
+  await d.store.transaction(async (tx) => {
+    if (!(await tx.instances.transition(instance.id, { states: ['stopped'], operation: null }, { state: 'reinstalling' }))) {
+      throw new KilnError('InstanceNotStopped', `instance ${instance.id} is no longer stopped; stop it before reinstalling`);
+    }
+    if (grownBytes > 0) await tx.quota.takeCompute(instance.accountId, { instances: 0, disks: 0, diskBytes: grownBytes }, d.limits.perAccount);
+    await tx.jobs.enqueue({ id: newId('job-'), kind: 'reinstall', instanceId: instance.id, nodeId: instance.nodeId, payload: { ...payload } });
+  });
+}

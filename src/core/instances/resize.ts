@@ -1,0 +1,73 @@
+import { KilnError } from '../errors.ts';
+import { newId } from '../ids.ts';
+import type { Instance } from '../model.ts';
+import type { InstanceDeps } from './instance-service.ts';
+
+const GiB = 1024 ** 3;
+
+export interface DiskResize {
+  diskId: string;
+  sizeGb: number;
+  /** The caller's name for this size, named when it is refused (`BootDiskSpace`). */
+  sizeParam: string;
+}
+
+export interface ResizeCommand {
+  cpu?: number;
+  memoryMb?: number;
+  /** Disks to grow; a disk can only grow (the local driver extends a sparse file). */
+  disks: DiskResize[];
+}
+
+/** What the grow job on the instance's node is asked to do. */
+export interface GrowPayload {
+  disks: { diskId: string; sizeBytes: number }[];
+  /** Taken from the account's disk quota when the resize was asked for; given back if the job fails. */
+  grownBytes: number;
+}
+
+export function isGrowPayload(x: Record<string, unknown>): x is Record<string, unknown> & GrowPayload {
+  return Array.isArray(x.disks) && typeof x.grownBytes === 'number';
+}
+
+/**
+ * Resizes a stopped instance. CPU and memory change at once; disks that grow are grown
+ * by a job on the instance's node, the instance held (`resizing`) until it commits the
+ * new sizes. Everything is checked before anything is written: one refused disk refuses
+ * the whole request.
+ */
+export async function resizeInstance(d: InstanceDeps, instance: Instance, cmd: ResizeCommand): Promise<void> {
+  if (instance.state !== 'stopped' || instance.operation !== null) {
+    throw new KilnError('InstanceNotStopped', `instance ${instance.id} is ${instance.operation ?? instance.state}; stop it before resizing`);
+  }
+  const disks = await d.store.instances.disks(instance.id);
+  const grow: GrowPayload['disks'] = [];
+  let grownBytes = 0;
+  for (const r of cmd.disks) {
+    const disk = disks.find((x) => x.id === r.diskId);
+    if (!disk) throw new KilnError('DiskNotFound', `disk ${r.diskId} is not a disk of instance ${instance.id}`, r.sizeParam);
+    const sizeBytes = r.sizeGb * GiB;
+    const currentGb = Math.ceil(disk.sizeBytes / GiB);
+    if (sizeBytes < disk.sizeBytes) {
+      throw new KilnError('InvalidParameter', `disk ${disk.id} is ${currentGb} GB and cannot shrink to ${r.sizeGb} GB; disks can only grow`, r.sizeParam);
+    }
+    if (sizeBytes > d.limits.maxDiskBytes) {
+      throw new KilnError('InvalidParameter', `a disk may be at most ${Math.floor(d.limits.maxDiskBytes / GiB)} GB; ${r.sizeGb} GB was asked for`, r.sizeParam);
+    }
+    if (sizeBytes === disk.sizeBytes) continue;
+    grow.push({ diskId: disk.id, sizeBytes });
+    grownBytes += sizeBytes - disk.sizeBytes;
+  }
+  const change = { ...(cmd.cpu !== undefined ? { cpu: cmd.cpu } : {}), ...(cmd.memoryMb !== undefined ? { memoryMb: cmd.memoryMb } : {}) };
+  await d.store.transaction(async (tx) => {
+    const to = grow.length > 0 ? { ...change, operation: 'resizing' as const } : change;
+    if (!(await tx.instances.transition(instance.id, { states: ['stopped'], operation: null }, to))) {
+      throw new KilnError('InstanceNotStopped', `instance ${instance.id} is no longer stopped; stop it before resizing`);
+    }
+    if (grow.length === 0) return;
+    if (instance.nodeId === null) throw new KilnError('InstanceBusy', `instance ${instance.id} has no disks yet`);
+    await tx.quota.takeCompute(instance.accountId, { instances: 0, disks: 0, diskBytes: grownBytes }, d.limits.perAccount);
+    const payload: GrowPayload = { disks: grow, grownBytes };
+    await tx.jobs.enqueue({ id: newId('job-'), kind: 'grow', instanceId: instance.id, nodeId: instance.nodeId, payload: { ...payload } });
+  });
+}

@@ -1,0 +1,3 @@
+import { instanceOperation } from '../instance-operation.ts';
+
+export const RebootUHostInstance = instanceOperation('RebootUHostInstance', 'uhost', 'reboot', { zoneRequired: false });

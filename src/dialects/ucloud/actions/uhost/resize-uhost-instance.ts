@@ -1,0 +1,43 @@
+import { Type } from '@sinclair/typebox';
+import { KilnError } from '../../../../core/errors.ts';
+import type { DiskResize } from '../../../../core/instances/resize.ts';
+import { defineAction } from '../../action.ts';
+import { int, str } from '../../protocol/param-schema.ts';
+import { requireRegion, zoneIn } from '../region.ts';
+
+export const ResizeUHostInstance = defineAction({
+  name: 'ResizeUHostInstance',
+  product: 'uhost',
+  summary: "Changes a stopped host's CPU and memory and grows its system (BootDiskSpace) or data (DiskSpace) disk; disks never shrink.",
+  params: {
+    Region: str({ required: true }),
+    Zone: str(),
+    UHostId: str({ required: true }),
+    CPU: int({ min: 1, max: 256 }),
+    Memory: int({ min: 1024, max: 4 * 1024 * 1024, doc: 'MB' }),
+    BootDiskSpace: int({ min: 1, max: 32_000, doc: 'GB; the system disk, which cannot shrink' }),
+    DiskSpace: int({ min: 1, max: 32_000, doc: 'GB; the data disk (of a host with one), which cannot shrink' }),
+    NetCapValue: int({ min: 0, max: 2, doc: 'accepted; the local driver has no network to scale' }),
+  },
+  answer: { UHostId: Type.String(), UhostId: Type.String({ description: 'the same id, as the SDK structs spell it' }) },
+  errors: ['RegionNotFound', 'ZoneNotFound', 'InstanceNotFound', 'InstanceNotStopped', 'InstanceBusy', 'InvalidParameter', 'DiskQuotaExceeded'],
+  async handle({ services, principal }, p) {
+    const region = requireRegion(services.config, p.Region);
+    if (p.Zone !== undefined) zoneIn(region, p.Zone);
+    const disks = await services.instances.disks((await services.instances.get(principal, 'uhost', p.UHostId)).id);
+    const resizes: DiskResize[] = [];
+    if (p.BootDiskSpace !== undefined) resizes.push({ diskId: disks.find((d) => d.isBoot)!.id, sizeGb: p.BootDiskSpace, sizeParam: 'BootDiskSpace' });
+    if (p.DiskSpace !== undefined) {
+      // The parameter names one data disk; with several, which one is meant is unknowable.
+      const data = disks.filter((d) => !d.isBoot);
+      if (data.length !== 1) throw new KilnError('InvalidParameter', `DiskSpace resizes the data disk of a host with one; host ${p.UHostId} has ${data.length}`, 'DiskSpace');
+      resizes.push({ diskId: data[0]!.id, sizeGb: p.DiskSpace, sizeParam: 'DiskSpace' });
+    }
+    await services.instances.resize(principal, 'uhost', p.UHostId, {
+      ...(p.CPU !== undefined ? { cpu: p.CPU } : {}),
+      ...(p.Memory !== undefined ? { memoryMb: p.Memory } : {}),
+      disks: resizes,
+    });
+    return { UHostId: p.UHostId, UhostId: p.UHostId };
+  },
+});

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { isKilnError } from '../../../src/core/errors.ts';
-import { legacyDiskRequests, refuseMixedDiskForms, resolveUHostType } from '../../../src/dialects/ucloud/actions/uhost/legacy-disks-param.ts';
+import { isKilnError, KilnError } from '../../../src/core/errors.ts';
+import { inLegacyTerms, legacyDiskRequests, refuseMixedDiskForms, resolveUHostType } from '../../../src/dialects/ucloud/actions/uhost/legacy-disks-param.ts';
 import { requireBase64Password } from '../../../src/dialects/ucloud/actions/uhost/login-params.ts';
 
 test('the older UHostType spellings resolve with HostType as the older page describes', () => {
@@ -15,9 +15,12 @@ test('the older UHostType spellings resolve with HostType as the older page desc
 });
 
 test('the older disk form maps onto a system disk and an optional data disk of one type', () => {
-  assert.deepEqual(legacyDiskRequests({}), [{ isBoot: true, type: 'LOCAL_NORMAL', sizeGb: 20, sizeParam: 'BootDiskSpace' }]);
-  assert.deepEqual(legacyDiskRequests({ StorageType: 'UDisk', BootDiskSpace: 40, DiskSpace: 0 }), [{ isBoot: true, type: 'CLOUD_NORMAL', sizeGb: 40, sizeParam: 'BootDiskSpace' }]);
-  assert.deepEqual(legacyDiskRequests({ DiskSpace: 100 })[1], { isBoot: false, type: 'LOCAL_NORMAL', sizeGb: 100, sizeParam: 'DiskSpace' });
+  assert.deepEqual(legacyDiskRequests({}), [{ isBoot: true, type: 'LOCAL_NORMAL', sizeGb: 20 }]);
+  assert.deepEqual(legacyDiskRequests({ StorageType: 'UDisk', BootDiskSpace: 40, DiskSpace: 0 }), [{ isBoot: true, type: 'CLOUD_NORMAL', sizeGb: 40 }]);
+  assert.deepEqual(legacyDiskRequests({ DiskSpace: 100 })[1], { isBoot: false, type: 'LOCAL_NORMAL', sizeGb: 100 });
+  const tooBig = new KilnError('InvalidParameter', 'a disk may be at most 40 GB', 'disks.1.size');
+  assert.equal((inLegacyTerms(tooBig) as KilnError).param, 'DiskSpace', 'core blames disks by place; the older form names its own parameter');
+  assert.equal((inLegacyTerms(new KilnError('InvalidParameter', 'x', 'disks.0.size')) as KilnError).param, 'BootDiskSpace');
   assert.throws(() => refuseMixedDiskForms({ BootDiskSpace: 20 }), (e) => isKilnError(e) && e.code === 'InvalidParameter' && e.param === 'BootDiskSpace');
   assert.doesNotThrow(() => refuseMixedDiskForms({}));
 });

@@ -4,7 +4,7 @@ import type { MetadataStore, PublicImageQuery } from '../ports/metadata-store.ts
 import { newId } from '../ids.ts';
 import type { Attributes, Image, Principal } from '../model.ts';
 import { policyOf, type Product } from '../products.ts';
-import type { ImageService } from './image-service.ts';
+import type { ImagePatch, ImageService } from './image-service.ts';
 
 export interface CopyRequest {
   /** The copy's name; `<source name>-copy-<random>` when absent. */
@@ -98,13 +98,13 @@ export class ImageSharing {
   }
 
   /** Makes an available custom image public, with the attributes its catalogue entry shows. */
-  async publish(p: Principal, product: Product, id: string, attributes: Attributes = {}): Promise<Image> {
+  async publish(p: Principal, product: Product, id: string, extra: Pick<ImagePatch, 'attributes' | 'attributeMerges'> = {}): Promise<Image> {
     const image = await this.images.getOwned(p, product, id);
     if (image.kind !== 'custom') throw new KilnError('ImageNotCustom', `image ${id} is not a custom image`, 'ImageId');
     if (image.state !== 'available') throw new KilnError('ImageNotAvailable', `image ${id} is ${image.state}; only an available image can be published`, 'ImageId');
     // The first publish time is kept when an already public image is published again.
     const publishedAt = typeof image.attributes[PublishedAtAttribute] === 'number' ? image.attributes[PublishedAtAttribute] : Date.now();
-    return this.images.update(p, product, id, { visibility: 'public', attributes: { ...attributes, [PublishedAtAttribute]: publishedAt } });
+    return this.images.update(p, product, id, { ...extra, visibility: 'public', attributes: { ...(extra.attributes ?? {}), [PublishedAtAttribute]: publishedAt } });
   }
 
   /** Takes an image out of the community catalogue; instances made from it are unaffected. */

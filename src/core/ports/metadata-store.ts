@@ -70,6 +70,12 @@ export interface ImageChanges {
   visibility?: Image['visibility'];
   /** Merged over the stored attributes; keys set to undefined are dropped. */
   attributes?: Attributes;
+  /**
+   * Merged into the object stored under each key (absent or not an object: empty), so
+   * two changes of different fields of one nested object (a CompShare image's
+   * `softwares`) both survive. Read and written under the same row lock as `attributes`.
+   */
+  attributeMerges?: Record<string, Attributes>;
 }
 
 /** The content an image was made of, as a job commits it. */

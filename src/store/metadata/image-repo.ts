@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { KilnError } from '../../core/errors.ts';
-import type { Image, ImageKind, Manifest } from '../../core/model.ts';
+import type { Attributes, Image, ImageKind, Manifest } from '../../core/model.ts';
 import type { CommittedContent, ImageChanges, ImageQuery, ImageRepository, PublicImageQuery } from '../../core/ports/metadata-store.ts';
 import type { Product } from '../../core/products.ts';
 import type { ImagesTable } from './schema.ts';
@@ -116,15 +116,15 @@ export class KyselyImageRepository implements ImageRepository {
     try {
       await inTransaction(this.db, async (trx) => {
         let attributes: string | undefined;
-        if (changes.attributes !== undefined) {
-          // Read under a row lock (PostgreSQL) or the single writer (SQLite), so two
-          // concurrent changes of different attributes both survive.
+        if (changes.attributes !== undefined || changes.attributeMerges !== undefined) {
+          // Read and merged under a row lock (PostgreSQL: FOR UPDATE; SQLite: the one
+          // writer, BEGIN IMMEDIATE), never from a copy the caller read earlier, so
+          // concurrent changes of different attributes all survive.
           let q = trx.selectFrom('images').select('attributes').where('id', '=', id);
           if (this.engine === 'postgres') q = q.forUpdate();
           const row = await q.executeTakeFirst();
           if (!row) return;
-          const merged = { ...readJson(row.attributes), ...changes.attributes };
-          attributes = JSON.stringify(Object.fromEntries(Object.entries(merged).filter(([, v]) => v !== undefined)));
+          attributes = JSON.stringify(mergeAttributes(readJson(row.attributes), changes));
         }
         await trx
           .updateTable('images')
@@ -349,6 +349,24 @@ export class KyselyImageRepository implements ImageRepository {
     if (q.region !== undefined) query = query.where('region', '=', q.region);
     return query;
   }
+}
+
+/** The stored attributes with a change's merges applied; keys set to undefined are dropped. */
+function mergeAttributes(stored: Attributes, changes: ImageChanges): Attributes {
+  const merged: Attributes = { ...stored, ...(changes.attributes ?? {}) };
+  for (const [key, patch] of Object.entries(changes.attributeMerges ?? {})) {
+    const current = merged[key];
+    merged[key] = dropUndefined({ ...(isPlainObject(current) ? current : {}), ...patch });
+  }
+  return dropUndefined(merged);
+}
+
+function isPlainObject(v: unknown): v is Attributes {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function dropUndefined(a: Attributes): Attributes {
+  return Object.fromEntries(Object.entries(a).filter(([, v]) => v !== undefined));
 }
 
 /** A project's images of some kinds with no other filter: answered from counters and one index range. */

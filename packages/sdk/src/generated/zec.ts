@@ -138,7 +138,10 @@ export interface DescribeCustomImagesResponse {
 /** Parameters of ModifyImagesAttributes. */
 export interface ModifyImagesAttributesRequest {
   imageIds: string[];
-  imageName: string;
+  /** required by the page unless imageDescription is sent */
+  imageName?: string;
+  /** not on the page (Image model field; the VM API took it here) */
+  imageDescription?: string;
 }
 
 /** The answer of ModifyImagesAttributes (envelope removed). */
@@ -543,7 +546,7 @@ export class ZecApi extends ZecClientBase<ZecActions> {
     return this.call('DescribeCustomImages', params, opts);
   }
 
-  /** Renames custom images; one unknown id changes none of them. */
+  /** Renames custom images or changes their description; one unknown id changes none of them. */
   modifyImagesAttributes(params: ModifyImagesAttributesRequest, opts?: CallOptions): Promise<ModifyImagesAttributesResponse> {
     return this.call('ModifyImagesAttributes', params, opts);
   }

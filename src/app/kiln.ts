@@ -14,6 +14,7 @@ import type { MetadataStore } from '../core/ports/metadata-store.ts';
 import { closeSharedHashPool } from '../disk/hash-pool.ts';
 import { collectGarbage, type GcResult } from '../jobs/garbage-collector.ts';
 import { CaptureHandler } from '../jobs/handlers/capture-handler.ts';
+import { CopyHandler } from '../jobs/handlers/copy-handler.ts';
 import { DeployHandler } from '../jobs/handlers/deploy-handler.ts';
 import { ImportHandler } from '../jobs/handlers/import-handler.ts';
 import { ReleaseHandler } from '../jobs/handlers/release-handler.ts';
@@ -81,6 +82,7 @@ export async function createKiln(config: KilnConfig, log: Logger, opts: { withRu
         import: new ImportHandler({ store, blobs, config }),
         materialize: new DeployHandler({ store, compute, blobs }),
         release: new ReleaseHandler({ compute }),
+        copy: new CopyHandler(),
       },
       config.jobs,
       config.nodeId,

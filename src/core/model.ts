@@ -83,8 +83,11 @@ export interface Manifest {
   chunks: (string | null)[];
 }
 
-/** materialize creates an instance's disks and fills them; release removes them. */
-export type JobKind = 'capture' | 'import' | 'materialize' | 'release';
+/**
+ * materialize creates an instance's disks and fills them; release removes them; copy
+ * commits images copied to another region or project (they share the source's chunks).
+ */
+export type JobKind = 'capture' | 'import' | 'materialize' | 'release' | 'copy';
 export type JobState = 'queued' | 'running' | 'succeeded' | 'failed';
 
 export interface Job {

@@ -9,7 +9,8 @@ import type { JobKind } from '../core/model.ts';
 export type LaneName = 'instance' | 'import';
 
 export const laneKinds: Record<LaneName, readonly JobKind[]> = {
-  instance: ['materialize', 'release', 'capture'],
+  // A copy only commits metadata (chunks are shared), so it goes with the quick local work.
+  instance: ['materialize', 'release', 'capture', 'copy'],
   import: ['import'],
 };
 

@@ -116,6 +116,13 @@ export interface ImageRepository {
    * against a concurrent delete; false if the source has no manifest (yet, or any more).
    */
   copyManifest(fromId: string, toId: string): Promise<boolean>;
+  /**
+   * Makes `toId`, a copy still being made, available with the content of `fromId` (its
+   * manifest, chunk references and sizes), holding the source against a concurrent
+   * delete: `sourceGone` if the source has no manifest any more, `targetGone` if the copy
+   * was deleted or is no longer being made (nothing is written then).
+   */
+  commitCopy(fromId: string, toId: string): Promise<'committed' | 'sourceGone' | 'targetGone'>;
 }
 
 export interface InstanceQuery {
@@ -197,6 +204,8 @@ export interface AccountRepository {
   /** Deletes a key pair; false if there was none. */
   deleteKey(publicKey: string): Promise<boolean>;
   defaultProject(accountId: string): Promise<string | undefined>;
+  /** Adds another (not default) project to an existing account. */
+  addProject(p: { id: string; accountId: string; name: string }): Promise<void>;
   projectBelongsTo(projectId: string, accountId: string): Promise<boolean>;
 }
 

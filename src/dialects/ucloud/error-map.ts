@@ -16,6 +16,7 @@ export const ucloudRetCodeFor: Record<ErrorCode, number> = {
   ImageNotCustom: 8956,
   ImageNotAvailable: 8961, // source image state unavailable
   ImageBusy: 8961,
+  CopyToSource: 8962, // target project is the source image's project: nothing to copy
   InstanceNotFound: 8039, // host has been deleted / does not exist
   InstanceNotStopped: 8010, // stop the host first
   InstanceNotRunning: 8905, // host power state error

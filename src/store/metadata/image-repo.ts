@@ -280,23 +280,26 @@ export class KyselyImageRepository implements ImageRepository {
   }
 
   async copyManifest(fromId: string, toId: string): Promise<boolean> {
+    return inTransaction(this.db, (trx) => copyManifestIn(trx, this.engine, fromId, toId));
+  }
+
+  async commitCopy(fromId: string, toId: string): Promise<'committed' | 'sourceGone' | 'targetGone'> {
     return inTransaction(this.db, async (trx) => {
-      // The source's manifest row is held (FOR SHARE) until the copy commits, so a
-      // concurrent delete of the source waits, and its chunks are referenced throughout.
-      let held = trx.selectFrom('manifests').select('image_id').where('image_id', '=', fromId);
-      if (this.engine === 'postgres') held = held.forShare();
-      if (!(await held.executeTakeFirst())) return false;
-      await trx
-        .insertInto('manifests')
-        .columns(['image_id', 'virtual_size', 'chunk_size', 'chunks'])
-        .expression((eb) => eb.selectFrom('manifests').select([eb.val(toId).as('image_id'), 'virtual_size', 'chunk_size', 'chunks']).where('image_id', '=', fromId))
-        .execute();
-      await trx
-        .insertInto('image_chunks')
-        .columns(['image_id', 'chunk_key'])
-        .expression((eb) => eb.selectFrom('image_chunks').select([eb.val(toId).as('image_id'), 'chunk_key']).where('image_id', '=', fromId))
-        .execute();
-      return true;
+      // Everything is checked before anything is written: this may run inside a job's
+      // commit transaction, where an early return must leave nothing behind.
+      if (!(await holdManifest(trx, this.engine, fromId))) return 'sourceGone';
+      const source = await trx.selectFrom('images').select(['virtual_size', 'stored_size']).where('id', '=', fromId).executeTakeFirst();
+      if (!source) return 'sourceGone';
+      const res = await trx
+        .updateTable('images')
+        .set({ state: 'available', failed_reason: null, virtual_size: source.virtual_size, stored_size: source.stored_size, updated_at: Date.now() })
+        .where('id', '=', toId)
+        .where('state', '=', 'making')
+        .executeTakeFirst();
+      if (Number(res.numUpdatedRows) !== 1) return 'targetGone';
+      await insertManifestCopy(trx, fromId, toId);
+      await bumpVersionOf(trx, toId);
+      return 'committed';
     });
   }
 
@@ -349,6 +352,37 @@ export class KyselyImageRepository implements ImageRepository {
     if (q.region !== undefined) query = query.where('region', '=', q.region);
     return query;
   }
+}
+
+/** Gives `toId` the manifest and chunk references of `fromId` inside `trx`; false if the source has none. */
+async function copyManifestIn(trx: Db, engine: Engine, fromId: string, toId: string): Promise<boolean> {
+  if (!(await holdManifest(trx, engine, fromId))) return false;
+  await insertManifestCopy(trx, fromId, toId);
+  return true;
+}
+
+/**
+ * Holds the source's manifest row (FOR SHARE on PostgreSQL; SQLite has one writer) until
+ * the transaction ends, so a concurrent delete of the source waits and its chunks stay
+ * referenced throughout; false if it has no manifest.
+ */
+async function holdManifest(trx: Db, engine: Engine, imageId: string): Promise<boolean> {
+  let held = trx.selectFrom('manifests').select('image_id').where('image_id', '=', imageId);
+  if (engine === 'postgres') held = held.forShare();
+  return (await held.executeTakeFirst()) !== undefined;
+}
+
+async function insertManifestCopy(trx: Db, fromId: string, toId: string): Promise<void> {
+  await trx
+    .insertInto('manifests')
+    .columns(['image_id', 'virtual_size', 'chunk_size', 'chunks'])
+    .expression((eb) => eb.selectFrom('manifests').select([eb.val(toId).as('image_id'), 'virtual_size', 'chunk_size', 'chunks']).where('image_id', '=', fromId))
+    .execute();
+  await trx
+    .insertInto('image_chunks')
+    .columns(['image_id', 'chunk_key'])
+    .expression((eb) => eb.selectFrom('image_chunks').select([eb.val(toId).as('image_id'), 'chunk_key']).where('image_id', '=', fromId))
+    .execute();
 }
 
 /** The stored attributes with a change's merges applied; keys set to undefined are dropped. */

@@ -27,6 +27,7 @@ export interface Repositories {
   leases: NamedLeases;
   nodes: NodeRegistry;
   replays: SignatureReplays;
+  replicas: ImageReplicas;
 }
 
 export interface ImageQuery {
@@ -323,6 +324,37 @@ export interface SignatureReplays {
   firstUse(signature: string, ttlMs: number): Promise<boolean>;
   /** Drops expired records; returns how many. */
   prune(): Promise<number>;
+}
+
+/** A copy of an image in another region; the image's own region is not one. */
+export interface ImageReplica {
+  imageId: string;
+  region: string;
+  state: 'syncing' | 'available' | 'failed';
+  error: string | null;
+  jobId: string | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** Copies of images in other regions (ZEC CopyImage), one per image and region. */
+export interface ImageReplicas {
+  /**
+   * Starts a copy to `region` made by `jobId`: true if the region had none or its last
+   * one failed; false (nothing written) if a copy there is syncing or done. Decided by
+   * the store (insert, or revive a failed row), so of two racing starts one wins.
+   */
+  start(imageId: string, region: string, jobId: string): Promise<boolean>;
+  /** Ends a syncing copy as available or failed; false if none is syncing (it was deleted). */
+  finish(imageId: string, region: string, outcome: { state: 'available' } | { state: 'failed'; error: string }): Promise<boolean>;
+  of(imageIds: string[]): Promise<ImageReplica[]>;
+  /** Deletes the copies in `regions`. */
+  remove(imageId: string, regions: string[]): Promise<void>;
+  /**
+   * Makes `region`, where the image has an available copy, its own region (zone `zone`),
+   * in place of the region it had: that copy's row goes, the image row moves.
+   */
+  rehome(imageId: string, region: string, zone: string): Promise<void>;
 }
 
 /** A worker's lease on its job lapsed (another worker may own the job now): it must not commit. */

@@ -15,6 +15,7 @@ import * as m004 from './migrations/004_job_queue_order.ts';
 import * as m005 from './migrations/005_compute_usage.ts';
 import * as m006 from './migrations/006_catalogue_versions.ts';
 import * as m007 from './migrations/007_signature_replays.ts';
+import * as m008 from './migrations/008_image_replicas.ts';
 
 /** Migrations are listed here rather than read from a folder so they survive bundling. */
 const migrations: Record<string, Migration> = {
@@ -25,6 +26,7 @@ const migrations: Record<string, Migration> = {
   '005_compute_usage': m005,
   '006_catalogue_versions': m006,
   '007_signature_replays': m007,
+  '008_image_replicas': m008,
 };
 
 class StaticMigrationProvider implements MigrationProvider {

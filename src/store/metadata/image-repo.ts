@@ -186,6 +186,7 @@ export class KyselyImageRepository implements ImageRepository {
 
   async delete(image: Image): Promise<void> {
     await inTransaction(this.db, async (trx) => {
+      await trx.deleteFrom('image_replicas').where('image_id', '=', image.id).execute();
       await trx.deleteFrom('image_chunks').where('image_id', '=', image.id).execute();
       await trx.deleteFrom('manifests').where('image_id', '=', image.id).execute();
       const res = await trx.deleteFrom('images').where('id', '=', image.id).executeTakeFirst();
@@ -427,7 +428,8 @@ async function bumpVersion(exec: Db, scope: string): Promise<void> {
     .execute();
 }
 
-async function bumpVersionOf(exec: Db, imageId: string): Promise<void> {
+/** Moves on the version of the catalogue holding `imageId`. */
+export async function bumpVersionOf(exec: Db, imageId: string): Promise<void> {
   const r = await exec.selectFrom('images').select(['project_id', 'product']).where('id', '=', imageId).executeTakeFirst();
   if (r) await bumpVersion(exec, scopeOf({ projectId: r.project_id, product: r.product }));
 }

@@ -11,6 +11,7 @@ import { KyselyNamedLeases } from './lease-repo.ts';
 import { KyselyNodeRegistry } from './node-repo.ts';
 import { KyselyQuotaRepository } from './quota-repo.ts';
 import { KyselySignatureReplays } from './replay-repo.ts';
+import { KyselyImageReplicas } from './replica-repo.ts';
 import { KyselyTokenRepository } from './token-repo.ts';
 
 function repositories(db: Db, engine: Engine): Repositories {
@@ -25,6 +26,7 @@ function repositories(db: Db, engine: Engine): Repositories {
     leases: new KyselyNamedLeases(db, engine),
     nodes: new KyselyNodeRegistry(db, engine),
     replays: new KyselySignatureReplays(db, engine),
+    replicas: new KyselyImageReplicas(db),
   };
 }
 
@@ -44,6 +46,7 @@ export class KyselyMetadataStore implements MetadataStore {
   readonly leases;
   readonly nodes;
   readonly replays;
+  readonly replicas;
 
   constructor(readonly db: Db) {
     this.engine = engineOf(db);
@@ -58,6 +61,7 @@ export class KyselyMetadataStore implements MetadataStore {
     this.leases = r.leases;
     this.nodes = r.nodes;
     this.replays = r.replays;
+    this.replicas = r.replicas;
   }
 
   async transaction<T>(fn: (tx: Repositories) => Promise<T>): Promise<T> {

@@ -187,6 +187,19 @@ export interface CatalogueVersionsTable {
   version: number;
 }
 
+/** A copy of an image in another region (ZEC CopyImage). */
+export interface ImageReplicasTable {
+  image_id: string;
+  region: string;
+  /** syncing, available or failed. */
+  state: string;
+  error: string | null;
+  /** The job making the copy, for its progress. */
+  job_id: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
 export interface Database {
   accounts: AccountsTable;
   projects: ProjectsTable;
@@ -207,4 +220,5 @@ export interface Database {
   pending_chunks: PendingChunksTable;
   doomed_chunks: DoomedChunksTable;
   catalogue_versions: CatalogueVersionsTable;
+  image_replicas: ImageReplicasTable;
 }

@@ -7,6 +7,7 @@ import { ReplayGuard } from '../core/accounts/replay-guard.ts';
 import { SecretBox } from '../core/accounts/secret-box.ts';
 import { TokenService } from '../core/accounts/token-service.ts';
 import { ImageService } from '../core/images/image-service.ts';
+import { ImageReplication } from '../core/images/image-replication.ts';
 import { ImageSharing } from '../core/images/image-sharing.ts';
 import { InstanceService } from '../core/instances/instance-service.ts';
 import type { BlobStore } from '../core/ports/blob-store.ts';
@@ -15,6 +16,7 @@ import { closeSharedHashPool } from '../disk/hash-pool.ts';
 import { collectGarbage, type GcResult } from '../jobs/garbage-collector.ts';
 import { CaptureHandler } from '../jobs/handlers/capture-handler.ts';
 import { CopyHandler } from '../jobs/handlers/copy-handler.ts';
+import { ReplicateHandler } from '../jobs/handlers/replicate-handler.ts';
 import { DeployHandler } from '../jobs/handlers/deploy-handler.ts';
 import { ImportHandler } from '../jobs/handlers/import-handler.ts';
 import { ReleaseHandler } from '../jobs/handlers/release-handler.ts';
@@ -61,6 +63,7 @@ export async function createKiln(config: KilnConfig, log: Logger, opts: { withRu
     replays: new ReplayGuard(store.replays, config.zenlayer.maxSkewSeconds, (err) => log.warn({ err }, 'pruning used signatures failed')),
     images,
     imageSharing: new ImageSharing({ store, config }, images),
+    imageReplication: new ImageReplication({ store }, images),
     instances: new InstanceService({
       store,
       nodeLivenessMs: 2 * config.jobs.leaseMs,
@@ -83,6 +86,7 @@ export async function createKiln(config: KilnConfig, log: Logger, opts: { withRu
         materialize: new DeployHandler({ store, compute, blobs }),
         release: new ReleaseHandler({ compute }),
         copy: new CopyHandler(),
+        replicate: new ReplicateHandler({ store, blobs }),
       },
       config.jobs,
       config.nodeId,

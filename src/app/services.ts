@@ -3,6 +3,7 @@ import type { AccountService } from '../core/accounts/account-service.ts';
 import type { ReplayGuard } from '../core/accounts/replay-guard.ts';
 import type { TokenService } from '../core/accounts/token-service.ts';
 import type { ImageService } from '../core/images/image-service.ts';
+import type { ImageReplication } from '../core/images/image-replication.ts';
 import type { ImageSharing } from '../core/images/image-sharing.ts';
 import type { InstanceService } from '../core/instances/instance-service.ts';
 
@@ -17,4 +18,6 @@ export interface KilnServices {
   /** Copies and the community catalogue of public images. */
   imageSharing: ImageSharing;
   instances: InstanceService;
+  /** Copies of an image in other regions under the same id (ZEC). */
+  imageReplication: ImageReplication;
 }

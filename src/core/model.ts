@@ -85,9 +85,10 @@ export interface Manifest {
 
 /**
  * materialize creates an instance's disks and fills them; release removes them; copy
- * commits images copied to another region or project (they share the source's chunks).
+ * commits images copied to another region or project (they share the source's chunks);
+ * replicate makes a copy of an image in another region under the same id (ZEC).
  */
-export type JobKind = 'capture' | 'import' | 'materialize' | 'release' | 'copy';
+export type JobKind = 'capture' | 'import' | 'materialize' | 'release' | 'copy' | 'replicate';
 export type JobState = 'queued' | 'running' | 'succeeded' | 'failed';
 
 export interface Job {

@@ -11,7 +11,8 @@ export type LaneName = 'instance' | 'import';
 export const laneKinds: Record<LaneName, readonly JobKind[]> = {
   // A copy only commits metadata (chunks are shared), so it goes with the quick local work.
   instance: ['materialize', 'release', 'capture', 'copy'],
-  import: ['import'],
+  // A region copy reads every chunk of its image once: bulk work, beside imports.
+  import: ['import', 'replicate'],
 };
 
 export const laneNames = Object.keys(laneKinds) as LaneName[];

@@ -59,6 +59,20 @@ export function imageCopiesContract(name: string, open: OpenStore): void {
       assert.equal(await s.images.getManifest('img-orphan'), undefined);
     }));
 
+    test('hold: of racing copies to different regions, only the first starts; the others see it syncing', withStore(async (s) => {
+      await s.images.insert(image('img-h', { state: 'available' }), { uniqueName: false });
+      const attempt = (region: string) =>
+        s.transaction(async (tx) => {
+          await tx.replicas.hold('img-h');
+          if ((await tx.replicas.of(['img-h'])).some((r) => r.state === 'syncing')) return false;
+          await new Promise((r) => setTimeout(r, 50)); // widens the window between the check and the start
+          return tx.replicas.start('img-h', region, `job-${region}`);
+        });
+      const results = await Promise.all(['r2', 'r3', 'r4'].map(attempt));
+      assert.equal(results.filter(Boolean).length, 1, JSON.stringify(results));
+      assert.equal((await s.replicas.of(['img-h'])).length, 1);
+    }));
+
     test('one copy per region at a time: racing starts, a failed copy revived, rehome, removal with the image', withStore(async (s) => {
       await s.images.insert(image('img-r', { state: 'available' }), { uniqueName: false });
       const starts = await Promise.all(Array.from({ length: 10 }, (_, i) => s.replicas.start('img-r', 'r2', `job-${i}`)));

@@ -49,6 +49,7 @@ export class ImageReplication {
     const image = await this.ownedCustom(p, product, imageId);
     if (image.state !== 'available') throw new KilnError('ImageNotAvailable', `image ${imageId} is ${image.state}; only an available image can be copied`);
     return this.d.store.transaction(async (tx) => {
+      await tx.replicas.hold(imageId);
       const replicas = await tx.replicas.of([imageId]);
       if (replicas.some((r) => r.state === 'syncing')) throw new KilnError('ImageBusy', `image ${imageId} is being copied; wait until the copy ends`);
       const jobs = new Map<string, string>();
@@ -101,6 +102,7 @@ export class ImageReplication {
     const image = await this.ownedCustom(p, product, imageId);
     if (image.state !== 'available') throw new KilnError('ImageBusy', `image ${imageId} is ${image.state}; copies can be deleted only from an available image`);
     await this.d.store.transaction(async (tx) => {
+      await tx.replicas.hold(imageId);
       const replicas = await tx.replicas.of([imageId]);
       if (replicas.some((r) => r.state === 'syncing')) throw new KilnError('ImageBusy', `image ${imageId} is being copied; wait until the copy ends`);
       const present = new Set([image.region, ...replicas.map((r) => r.region)]);

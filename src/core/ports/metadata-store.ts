@@ -340,6 +340,12 @@ export interface ImageReplica {
 /** Copies of images in other regions (ZEC CopyImage), one per image and region. */
 export interface ImageReplicas {
   /**
+   * Inside a transaction: holds the image's copies against every other transaction that
+   * holds them, until this one ends (a row lock on PostgreSQL; SQLite has one writer), so
+   * "no copy is syncing" stays true between checking it and acting on it.
+   */
+  hold(imageId: string): Promise<void>;
+  /**
    * Starts a copy to `region` made by `jobId`: true if the region had none or its last
    * one failed; false (nothing written) if a copy there is syncing or done. Decided by
    * the store (insert, or revive a failed row), so of two racing starts one wins.

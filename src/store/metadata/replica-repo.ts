@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { ImageReplica, ImageReplicas } from '../../core/ports/metadata-store.ts';
 import { inTransaction, type Db } from './engine.ts';
 import { bumpVersionOf } from './image-repo.ts';
@@ -5,6 +6,11 @@ import { bumpVersionOf } from './image-repo.ts';
 /** Copies of images in other regions: one row per image and region. */
 export class KyselyImageReplicas implements ImageReplicas {
   constructor(private readonly db: Db) {}
+
+  async hold(imageId: string): Promise<void> {
+    // A no-op write takes the image row's lock (PostgreSQL) until the transaction ends.
+    await this.db.updateTable('images').set({ updated_at: sql`updated_at` }).where('id', '=', imageId).execute();
+  }
 
   async start(imageId: string, region: string, jobId: string): Promise<boolean> {
     const now = Date.now();

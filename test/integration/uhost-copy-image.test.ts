@@ -105,6 +105,10 @@ test('copies to another region, another project and a region list are Making unt
   assert.equal(inB?.ImageName, 'golden');
   assert.equal(inB?.ImageDescription, 'the source');
   assert.equal(await describe(alice, toProject.TargetImageId as string), undefined, 'the copy is in the target project, not the caller’s');
+  // Without TargetRegion the copy stays in the source's region, whatever Region the call names.
+  const stays = await copy(alice, { Region: 'cn-sh2', SourceImageId: sourceImage, TargetProjectId: aliceProjectB, TargetImageName: 'stays' });
+  assert.equal(stays.RetCode, 0, JSON.stringify(stays));
+  assert.equal((await describe(alice, stays.TargetImageId as string, { ProjectId: aliceProjectB }))?.Zone, 'cn-bj2-04');
 
   const batch = await copy(alice, { SourceImageId: sourceImage, TargetProjectId: aliceProjectB, TargetRegionList: ['cn-sh2', 'cn-bj2'] });
   assert.equal(batch.RetCode, 0, JSON.stringify(batch));

@@ -15,17 +15,15 @@ export interface CopyRequest {
   attributes?: Attributes;
 }
 
-/** Where a copy goes: a region (and its zone) and a project of the caller's account. */
+/** Where a copy goes: a project of the caller's account, in a region (and its zone) or the source's. */
 export interface CopyTarget {
-  region: string;
-  zone: string;
   projectId: string;
+  place?: { region: string; zone: string };
 }
 
-/** A copy made by copyAcross: its image (still `making`) and the job that commits it. */
+/** A copy made by copyAcross: its image (still `making`, in its target region) and the job that commits it. */
 export interface PendingCopy {
   image: Image;
-  target: CopyTarget;
   jobId: string;
 }
 
@@ -99,14 +97,15 @@ export class ImageSharing {
         if (target.projectId !== p.projectId && !(await tx.accounts.projectBelongsTo(target.projectId, p.accountId))) {
           throw new KilnError('ProjectNotFound', `project ${target.projectId} does not exist`);
         }
-        if (target.projectId === source.projectId && target.region === source.region) {
-          throw new KilnError('CopyToSource', `image ${source.id} is already in project ${target.projectId} and region ${target.region}`);
+        const place = target.place ?? { region: source.region, zone: source.zone };
+        if (target.projectId === source.projectId && place.region === source.region) {
+          throw new KilnError('CopyToSource', `image ${source.id} is already in project ${target.projectId} and region ${place.region}`);
         }
-        const { copy, pairs } = await this.insertCopy(tx, p, product, source, { ...req, name }, target, 'making');
+        const { copy, pairs } = await this.insertCopy(tx, p, product, source, { ...req, name }, { projectId: target.projectId, ...place }, 'making');
         const jobId = newId('job-');
         const payload: CopyJobPayload = { copies: pairs };
         await tx.jobs.enqueue({ id: jobId, kind: 'copy', imageId: copy.id, payload: { ...payload } });
-        made.push({ image: copy, target, jobId });
+        made.push({ image: copy, jobId });
       }
       return made;
     });
@@ -130,7 +129,7 @@ export class ImageSharing {
     product: Product,
     source: Image,
     req: CopyRequest & { name: string },
-    target: CopyTarget,
+    target: { projectId: string; region: string; zone: string },
     state: Image['state'],
   ): Promise<{ copy: Image; pairs: { from: string; to: string }[] }> {
     const policy = policyOf(product);

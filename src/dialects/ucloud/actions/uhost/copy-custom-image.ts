@@ -40,10 +40,11 @@ export const CopyCustomImage = defineAction({
     const region = requireRegion(services.config, p.Region);
     if (p.Zone !== undefined) zoneIn(region, p.Zone);
     const batch = p.TargetRegionList.length > 0;
+    // No TargetRegion: the copy stays in the source's region ("不跨地域可不填").
     const regions = batch
       ? [...new Set(p.TargetRegionList)].map((r) => targetRegion(services.config, r, 'TargetRegionList'))
-      : [targetRegion(services.config, p.TargetRegion ?? region.id, 'TargetRegion')];
-    const targets: CopyTarget[] = regions.map((r) => ({ region: r.id, zone: r.defaultZone, projectId: p.TargetProjectId }));
+      : [p.TargetRegion === undefined ? undefined : targetRegion(services.config, p.TargetRegion, 'TargetRegion')];
+    const targets: CopyTarget[] = regions.map((r) => ({ projectId: p.TargetProjectId, ...(r ? { place: { region: r.id, zone: r.defaultZone } } : {}) }));
     let copies;
     try {
       copies = await services.imageSharing.copyAcross(principal, 'uhost', p.SourceImageId, targets, {
@@ -56,7 +57,7 @@ export const CopyCustomImage = defineAction({
       }
       throw renamedParam(e, 'CopyToSource', 'TargetProjectId');
     }
-    if (batch) return { Infos: copies.map((c) => ({ TaskId: c.jobId, TargetImageId: c.image.id, TargetRegion: c.target.region })) };
+    if (batch) return { Infos: copies.map((c) => ({ TaskId: c.jobId, TargetImageId: c.image.id, TargetRegion: c.image.region })) };
     const [only] = copies;
     if (!only) throw new KilnError('Internal', 'no copy was made');
     return { TargetImageId: only.image.id, TaskId: only.jobId };

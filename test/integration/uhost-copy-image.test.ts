@@ -135,6 +135,41 @@ test('copies to another region, another project and a region list are Making unt
   assert.equal(await sha256File(await diskPath(kiln, host)), await sha256File(sourceDisk));
 });
 
+test('data-disk snapshots travel with the copy: new ids, and a host in the target region starts from them', async () => {
+  const host = await createHost(alice, sourceImage, {
+    Disks: [
+      { IsBoot: 'True', Type: 'CLOUD_SSD', Size: 1 },
+      { IsBoot: 'False', Type: 'CLOUD_SSD', Size: 1 },
+    ],
+  });
+  const described = await alice.call('DescribeUHostInstance', { UHostIds: [host] });
+  const dataDisk = ((described.body.UHostSet as Body[])[0]!.DiskSet as Body[]).find((d) => d.IsBoot === 'False')!;
+  const dataPath = await diskPath(kiln, host, 1);
+  await writeAt(dataPath, 3 * MiB, patternBlock(12, MiB));
+  await stopHost(alice, host);
+  const created = await alice.call('CreateCustomImage', { UHostId: host, ImageName: 'with-data', DataUDiskIds: [dataDisk.DiskId] });
+  assert.equal(created.body.RetCode, 0, JSON.stringify(created.body));
+  assert.equal((await waitImageSettled(alice, created.body.ImageId as string)).State, 'Available');
+
+  const copied = await copy(alice, { SourceImageId: created.body.ImageId, TargetProjectId: aliceProject, TargetRegion: 'cn-sh2' });
+  assert.equal(copied.RetCode, 0, JSON.stringify(copied));
+  const img = await waitImageSettled(alice, copied.TargetImageId as string);
+  assert.equal(img.State, 'Available');
+  const snapshots = img.DataSnapshotIds as string[];
+  assert.equal(snapshots.length, 1);
+  assert.notDeepEqual(snapshots, created.body.DataSnapshotIds, 'the copy has snapshots of its own');
+
+  const fromCopy = await createHost(alice, copied.TargetImageId as string, {
+    Region: 'cn-sh2',
+    Zone: 'cn-sh2-02',
+    Disks: [
+      { IsBoot: 'True', Type: 'CLOUD_SSD', Size: 1 },
+      { IsBoot: 'False', Type: 'CLOUD_SSD', Size: 1, SnapshotId: snapshots[0] },
+    ],
+  });
+  assert.equal(await sha256File(await diskPath(kiln, fromCopy, 1)), await sha256File(dataPath));
+});
+
 test('a copy whose source is deleted before it is committed fails with a reason; a copy being made can be deleted', async () => {
   const host = await createHostFromSource();
   await stopHost(alice, host);

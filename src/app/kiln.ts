@@ -8,6 +8,7 @@ import { SecretBox } from '../core/accounts/secret-box.ts';
 import { TokenService } from '../core/accounts/token-service.ts';
 import { ImageCatalogue } from '../core/images/image-catalogue.ts';
 import { ImageService } from '../core/images/image-service.ts';
+import { ImageReplication } from '../core/images/image-replication.ts';
 import { ImageSharing } from '../core/images/image-sharing.ts';
 import { ImageShareService } from '../core/images/image-share-service.ts';
 import { InstanceService } from '../core/instances/instance-service.ts';
@@ -16,6 +17,8 @@ import type { MetadataStore } from '../core/ports/metadata-store.ts';
 import { closeSharedHashPool } from '../disk/hash-pool.ts';
 import { collectGarbage, type GcResult } from '../jobs/garbage-collector.ts';
 import { CaptureHandler } from '../jobs/handlers/capture-handler.ts';
+import { CopyHandler } from '../jobs/handlers/copy-handler.ts';
+import { ReplicateHandler } from '../jobs/handlers/replicate-handler.ts';
 import { DeployHandler } from '../jobs/handlers/deploy-handler.ts';
 import { GrowHandler } from '../jobs/handlers/grow-handler.ts';
 import { ReinstallHandler } from '../jobs/handlers/reinstall-handler.ts';
@@ -66,6 +69,7 @@ export async function createKiln(config: KilnConfig, log: Logger, opts: { withRu
     imageSharing: new ImageSharing({ store, config }, images),
     imageShares: new ImageShareService({ store }, images),
     catalogue: new ImageCatalogue({ store }),
+    imageReplication: new ImageReplication({ store }, images),
     instances: new InstanceService({
       store,
       nodeLivenessMs: 2 * config.jobs.leaseMs,
@@ -89,6 +93,8 @@ export async function createKiln(config: KilnConfig, log: Logger, opts: { withRu
         release: new ReleaseHandler({ compute }),
         reinstall: new ReinstallHandler({ store, compute, blobs }),
         grow: new GrowHandler({ store, compute }),
+        copy: new CopyHandler(),
+        replicate: new ReplicateHandler({ store, blobs }),
       },
       config.jobs,
       config.nodeId,

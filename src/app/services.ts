@@ -5,6 +5,7 @@ import type { TokenService } from '../core/accounts/token-service.ts';
 import type { ImageCatalogue } from '../core/images/image-catalogue.ts';
 import type { ImageService } from '../core/images/image-service.ts';
 import type { ImageShareService } from '../core/images/image-share-service.ts';
+import type { ImageReplication } from '../core/images/image-replication.ts';
 import type { ImageSharing } from '../core/images/image-sharing.ts';
 import type { InstanceService } from '../core/instances/instance-service.ts';
 
@@ -23,4 +24,6 @@ export interface KilnServices {
   /** The official and community catalogues every account sees. */
   catalogue: ImageCatalogue;
   instances: InstanceService;
+  /** Copies of an image in other regions under the same id (ZEC). */
+  imageReplication: ImageReplication;
 }

@@ -42,6 +42,18 @@ export async function main(argv: string[]): Promise<void> {
       }),
     );
 
+  account
+    .command('project <account>')
+    .description('add a project to an account (UCloud ProjectId, e.g. a CopyCustomImage TargetProjectId)')
+    .option('--name <name>', 'the project name', 'Project')
+    .option('--json', 'print one JSON object')
+    .action((name: string, opts: { name: string; json?: boolean }) =>
+      withKiln(async (kiln) => {
+        const created = await kiln.services.accounts.addProject(name, opts.name);
+        print(opts.json, created, `project ${created.projectId} of account ${created.accountId}`);
+      }),
+    );
+
   // Operator commands on the store: a revoked key or token stops working in every process
   // within KILN_AUTH_CACHE_MS (tokens at once: they are not cached).
   const keys = account.command('keys').description('key pairs (UCloud PublicKey/PrivateKey, Zenlayer AccessKeyId/AccessKeyPassword)');

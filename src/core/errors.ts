@@ -13,6 +13,8 @@ export const ErrorCodes = [
   'ImageNotCustom',
   'ImageNotAvailable',
   'ImageBusy',
+  /** A copy whose target is where the source already is (same region and project). */
+  'CopyToSource',
   'InstanceNotFound',
   'InstanceNotStopped',
   'InstanceNotRunning',

@@ -87,9 +87,11 @@ export interface Manifest {
 
 /**
  * materialize creates an instance's disks and fills them; release removes them; reinstall
- * gives an instance a new boot disk from an image; grow enlarges its disks.
+ * gives an instance a new boot disk from an image; grow enlarges its disks; copy
+ * commits images copied to another region or project (they share the source's chunks);
+ * replicate makes a copy of an image in another region under the same id (ZEC).
  */
-export type JobKind = 'capture' | 'import' | 'materialize' | 'release' | 'reinstall' | 'grow';
+export type JobKind = 'capture' | 'import' | 'materialize' | 'release' | 'reinstall' | 'grow' | 'copy' | 'replicate';
 export type JobState = 'queued' | 'running' | 'succeeded' | 'failed';
 
 export interface Job {

@@ -12,6 +12,7 @@ export const errorText: Record<ErrorCode, string> = {
   ImageNotCustom: 'the image is not a custom image',
   ImageNotAvailable: 'the image is not Available',
   ImageBusy: 'the image is still being made',
+  CopyToSource: 'the copy would land where the image already is (same region and project)',
   InstanceNotFound: 'no such instance of the caller',
   InstanceNotStopped: 'the instance must be stopped first',
   InstanceNotRunning: 'the instance must be running',

@@ -9,8 +9,10 @@ import type { JobKind } from '../core/model.ts';
 export type LaneName = 'instance' | 'import';
 
 export const laneKinds: Record<LaneName, readonly JobKind[]> = {
-  instance: ['materialize', 'release', 'capture', 'reinstall', 'grow'],
-  import: ['import'],
+  // A copy only commits metadata (chunks are shared), so it goes with the quick local work.
+  instance: ['materialize', 'release', 'capture', 'reinstall', 'grow', 'copy'],
+  // A region copy reads every chunk of its image once: bulk work, beside imports.
+  import: ['import', 'replicate'],
 };
 
 export const laneNames = Object.keys(laneKinds) as LaneName[];

@@ -98,7 +98,7 @@ test('usage errors exit 2, and say what the product lacks', async () => {
   assert.match(missing.stderr, /--name/);
   const copy = await images(['copy', imported]);
   assert.equal(copy.code, 2);
-  assert.match(copy.stderr, /UHost has no image copy action/);
+  assert.match(copy.stderr, /UHost copies go to another region or project: call CopyCustomImage/);
   const zecImport = await images(['import', 'http://x/y.raw', '--format', 'raw', '--name', 'n', '--product', 'zec']);
   assert.equal(zecImport.code, 2);
   assert.match(zecImport.stderr, /ZEC has no import action/);

@@ -3,12 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openMetadataStore } from '../../src/store/metadata/kysely-metadata-store.ts';
 import { createTestDatabase, currentStack, requireBackend } from '../support/stacks.ts';
-import { metadataStoreContract } from './metadata-store-contract.ts';
+import { imageCopiesContract } from './image-copies-contract.ts';
+import { metadataStoreContract, type OpenStore } from './metadata-store-contract.ts';
 
 // Each engine runs in its own phase of `npm test`: SQLite with the embedded stack,
 // PostgreSQL with pg-s3 (requireBackend fails the run in CI when its server is missing).
 if (currentStack() === 'embedded') {
-  metadataStoreContract('sqlite', async () => {
+  const openSqlite: OpenStore = async () => {
     const dir = await mkdtemp(join(tmpdir(), 'kiln-meta-'));
     const store = await openMetadataStore({ kind: 'sqlite', path: join(dir, 'kiln.sqlite') });
     return {
@@ -18,9 +19,11 @@ if (currentStack() === 'embedded') {
         await rm(dir, { recursive: true, force: true });
       },
     };
-  });
+  };
+  metadataStoreContract('sqlite', openSqlite);
+  imageCopiesContract('sqlite', openSqlite);
 } else if (requireBackend('postgres').skip === false) {
-  metadataStoreContract('postgres', async () => {
+  const openPostgres: OpenStore = async () => {
     const db = await createTestDatabase('metadata-store contract');
     const store = await openMetadataStore({ kind: 'postgres', url: db.url, poolMax: 20 });
     return {
@@ -30,5 +33,7 @@ if (currentStack() === 'embedded') {
         await db.drop();
       },
     };
-  });
+  };
+  metadataStoreContract('postgres', openPostgres);
+  imageCopiesContract('postgres', openPostgres);
 }

@@ -106,7 +106,7 @@ export function registerImageCommands(program: Command, runner: Runner): void {
 
   images
     .command('copy <id>')
-    .description('copy an image into a new private image (CompShare; UHost and ZEC have no copy action yet)')
+    .description('copy an image into a new private image (CompShare; UHost CopyCustomImage and ZEC CopyImage go to other regions: use the SDK)')
     .option('--name <name>', 'name of the copy')
     .option('--wait', 'wait until the copy is available')
     .action((id: string, o: { name?: string; wait?: boolean }, ...rest: unknown[]) => go(async (ctx) => created(ctx, await ctx.images.copy(id, o.name), o.wait))(...rest));

@@ -66,7 +66,8 @@ function uhost(c: UHostClient): ProductImages {
     capture: async (instanceId, name) => (await c.createCustomImage({ UHostId: instanceId, ImageName: name })).ImageId,
     remove: async (id) => void (await c.terminateCustomImage({ ImageId: id })),
     copy: async () => {
-      throw new UsageError('UHost has no image copy action yet (CopyCustomImage is not served); copy with --product compshare');
+      // CopyCustomImage copies to another region or project, which this command does not take.
+      throw new UsageError('UHost copies go to another region or project: call CopyCustomImage (the SDK\'s copyCustomImage); this command copies CompShare images');
     },
     wait: (id, o) => c.waitForImage(id, o),
     download: (id, o) => c.downloadImage(id, o),
@@ -121,7 +122,7 @@ function zec(c: ZecClient): ProductImages {
       if (imageIds.length > 0) throw new UsageError(`image ${id} cannot be deleted yet (still being made)`);
     },
     copy: async () => {
-      throw new UsageError('ZEC has no image copy action');
+      throw new UsageError('ZEC copies an image to other regions under the same id: call CopyImage (the SDK\'s copyImage); this command copies CompShare images');
     },
     wait: (id, o) => c.waitForImage(id, o),
     download: (id, o) => c.downloadImage(id, o),

@@ -71,6 +71,15 @@ export class AccountService {
     return owner;
   }
 
+  /** Adds a project to the named account: requests name it as ProjectId, copies as TargetProjectId. */
+  async addProject(accountName: string, projectName: string): Promise<{ accountId: string; projectId: string }> {
+    const account = await this.accounts.byName(accountName);
+    if (!account) throw new KilnError('AccountNotFound', `account ${accountName} does not exist`);
+    const projectId = newId('org-');
+    await this.accounts.addProject({ id: projectId, accountId: account.id, name: projectName });
+    return { accountId: account.id, projectId };
+  }
+
   /** Adds a key pair to the named account (to rotate: add one, move clients, revoke the old). */
   async addKey(accountName: string): Promise<{ accountId: string; publicKey: string; privateKey: string }> {
     const account = await this.accounts.byName(accountName);

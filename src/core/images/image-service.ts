@@ -3,7 +3,7 @@ import type { DiskFormat } from '../../disk/disk-reader.ts';
 import { KilnError, renamedParam } from '../errors.ts';
 import { newId } from '../ids.ts';
 import type { Attributes, Image, ImageKind, Instance, OsType, Principal } from '../model.ts';
-import type { ImageQuery, MetadataStore, Repositories } from '../ports/metadata-store.ts';
+import type { ImageChanges, ImageQuery, MetadataStore, Repositories } from '../ports/metadata-store.ts';
 import { policyOf, type Product } from '../products.ts';
 import { ListingCache } from './listing-cache.ts';
 
@@ -283,22 +283,31 @@ export class ImageService {
     });
   }
 
-  async update(p: Principal, product: Product, id: string, patch: { name?: string; description?: string; visibility?: Image['visibility']; attributes?: Attributes }): Promise<Image> {
+  async update(p: Principal, product: Product, id: string, patch: ImagePatch): Promise<Image> {
     await this.getOwned(p, product, id);
-    const policy = policyOf(product);
     try {
-      await this.d.store.images.change(id, {
-        ...(patch.name !== undefined ? { name: { value: patch.name, unique: policy.uniqueImageNames } } : {}),
-        ...(patch.description !== undefined ? { description: patch.description } : {}),
-        ...(patch.visibility !== undefined ? { visibility: patch.visibility } : {}),
-        ...(patch.attributes !== undefined ? { attributes: patch.attributes } : {}),
-      });
+      await this.d.store.images.change(id, changesOf(product, patch));
     } catch (e) {
       throw renamedParam(e, 'NameTaken', 'name');
     }
     const fresh = await this.d.store.images.get(id);
     if (!fresh) throw new KilnError('ImageNotFound', `image ${id} does not exist`, 'imageId');
     return fresh;
+  }
+
+  /**
+   * One change applied to several of the caller's custom images in one transaction: every
+   * id is checked first (ImageNotFound, ImageNotCustom), and either all change or none do.
+   */
+  async updateMany(p: Principal, product: Product, ids: string[], patch: ImagePatch): Promise<void> {
+    await this.d.store.transaction(async (tx) => {
+      for (const id of ids) {
+        const image = await tx.images.get(id);
+        if (!image || image.projectId !== p.projectId || image.product !== product) throw new KilnError('ImageNotFound', `image ${id} does not exist`, 'imageId');
+        if (image.kind !== 'custom') throw new KilnError('ImageNotCustom', `image ${id} is not a custom image`, 'imageId');
+      }
+      for (const id of ids) await tx.images.change(id, changesOf(product, patch));
+    });
   }
 
   /** Progress of the job making an image, from its recorded bytes and elapsed time. */
@@ -324,6 +333,27 @@ export class ImageService {
       remainingSeconds: remaining === null ? null : Math.ceil(remaining),
     };
   }
+}
+
+/** What an owner may change on an image, as core takes it. */
+export interface ImagePatch {
+  name?: string;
+  description?: string;
+  visibility?: Image['visibility'];
+  /** Merged over the stored attributes (an undefined value drops the key). */
+  attributes?: Attributes;
+  /** Merged into the object stored under each key, under the same lock (see ImageChanges). */
+  attributeMerges?: Record<string, Attributes>;
+}
+
+function changesOf(product: Product, patch: ImagePatch): ImageChanges {
+  return {
+    ...(patch.name !== undefined ? { name: { value: patch.name, unique: policyOf(product).uniqueImageNames } } : {}),
+    ...(patch.description !== undefined ? { description: patch.description } : {}),
+    ...(patch.visibility !== undefined ? { visibility: patch.visibility } : {}),
+    ...(patch.attributes !== undefined ? { attributes: patch.attributes } : {}),
+    ...(patch.attributeMerges !== undefined ? { attributeMerges: patch.attributeMerges } : {}),
+  };
 }
 
 /**

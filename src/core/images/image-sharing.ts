@@ -1,16 +1,35 @@
 import type { KilnConfig } from '../../config/config.ts';
 import { KilnError, renamedParam } from '../errors.ts';
-import type { MetadataStore, PublicImageQuery } from '../ports/metadata-store.ts';
+import type { MetadataStore, PublicImageQuery, Repositories } from '../ports/metadata-store.ts';
 import { newId } from '../ids.ts';
 import type { Attributes, Image, Principal } from '../model.ts';
 import { policyOf, type Product } from '../products.ts';
-import type { ImageService } from './image-service.ts';
+import type { ImagePatch, ImageService } from './image-service.ts';
 
 export interface CopyRequest {
   /** The copy's name; `<source name>-copy-<random>` when absent. */
   name?: string;
+  /** The copy's description; the source's when absent. */
+  description?: string;
   /** Merged over the source's attributes; an undefined value drops that attribute. */
   attributes?: Attributes;
+}
+
+/** Where a copy goes: a project of the caller's account, in a region (and its zone) or the source's. */
+export interface CopyTarget {
+  projectId: string;
+  place?: { region: string; zone: string };
+}
+
+/** A copy made by copyAcross: its image (still `making`, in its target region) and the job that commits it. */
+export interface PendingCopy {
+  image: Image;
+  jobId: string;
+}
+
+/** What a copy job commits: each pair gets the source's content (image first, then its snapshots). */
+export interface CopyJobPayload {
+  copies: { from: string; to: string }[];
 }
 
 export interface CommunityListRequest {
@@ -47,48 +66,14 @@ export class ImageSharing {
    * references the same chunks and no chunk data is read or written.
    */
   async copy(p: Principal, product: Product, sourceId: string, req: CopyRequest = {}): Promise<Image> {
-    const policy = policyOf(product);
-    const source = await this.images.getOwned(p, product, sourceId);
-    if (source.kind !== 'custom') throw new KilnError('ImageNotCustom', `image ${sourceId} is not a custom image`, 'imageId');
-    if (source.state !== 'available') throw new KilnError('ImageNotAvailable', `image ${sourceId} is not available (${source.state})`, 'imageId');
+    const source = await this.copySource(p, product, sourceId);
     const name = req.name ?? `${source.name}-copy-${newId('', 6)}`;
-    const now = Date.now();
     try {
       return await this.d.store.transaction(async (tx) => {
-        if (policy.uniqueImageNames && (await tx.images.uniqueNameTaken(p.accountId, product, name))) {
-          throw new KilnError('NameTaken', `an image named "${name}" already exists`, 'name');
-        }
-        await tx.quota.take(p.accountId, product, this.d.config.quotas.customImagesPerAccount);
-        const sourceSnapshots = await tx.images.listByParent(source.id);
-        const snapshotIds = sourceSnapshots.map(() => newId(policy.snapshotIdPrefix));
-        const copy: Image = {
-          ...source,
-          id: newId(policy.imageIdPrefix),
-          accountId: p.accountId,
-          projectId: p.projectId,
-          name,
-          visibility: 'private',
-          attributes: dropUndefined({
-            ...source.attributes,
-            [PublishedAtAttribute]: undefined,
-            ...(snapshotIds.length > 0 ? { dataSnapshotIds: snapshotIds } : {}),
-            ...(req.attributes ?? {}),
-            copiedFrom: source.id,
-          }),
-          createdAt: now,
-          updatedAt: now,
-        };
-        await tx.images.insert(copy, { uniqueName: policy.uniqueImageNames });
+        const { copy, pairs } = await this.insertCopy(tx, p, product, source, { ...req, name }, { region: source.region, zone: source.zone, projectId: p.projectId }, 'available');
         // The source may have been deleted since it was read; then there is nothing to share.
-        if (!(await tx.images.copyManifest(source.id, copy.id))) {
-          throw new KilnError('ImageNotAvailable', `image ${sourceId} is no longer available`, 'imageId');
-        }
-        for (const [i, snap] of sourceSnapshots.entries()) {
-          const snapCopy: Image = { ...snap, id: snapshotIds[i]!, parentImageId: copy.id, accountId: p.accountId, projectId: p.projectId, createdAt: now, updatedAt: now };
-          await tx.images.insert(snapCopy, { uniqueName: false });
-          if (!(await tx.images.copyManifest(snap.id, snapCopy.id))) {
-            throw new KilnError('ImageNotAvailable', `snapshot ${snap.id} of image ${sourceId} is no longer available`, 'imageId');
-          }
+        for (const { from, to } of pairs) {
+          if (!(await tx.images.copyManifest(from, to))) throw new KilnError('ImageNotAvailable', `image ${sourceId} is no longer available`, 'imageId');
         }
         return copy;
       });
@@ -97,14 +82,101 @@ export class ImageSharing {
     }
   }
 
+  /**
+   * Copies of an image in other regions and/or projects of the caller's account, one per
+   * target, all or none. Each is `making` until a copy job commits it (sharing the
+   * source's chunks, so the job moves no data); a target that is the source's own region
+   * and project is refused (CopyToSource), as is a project of another account.
+   */
+  async copyAcross(p: Principal, product: Product, sourceId: string, targets: CopyTarget[], req: CopyRequest = {}): Promise<PendingCopy[]> {
+    const source = await this.copySource(p, product, sourceId);
+    const name = req.name ?? source.name;
+    return this.d.store.transaction(async (tx) => {
+      const made: PendingCopy[] = [];
+      for (const target of targets) {
+        if (target.projectId !== p.projectId && !(await tx.accounts.projectBelongsTo(target.projectId, p.accountId))) {
+          throw new KilnError('ProjectNotFound', `project ${target.projectId} does not exist`);
+        }
+        const place = target.place ?? { region: source.region, zone: source.zone };
+        if (target.projectId === source.projectId && place.region === source.region) {
+          throw new KilnError('CopyToSource', `image ${source.id} is already in project ${target.projectId} and region ${place.region}`);
+        }
+        const { copy, pairs } = await this.insertCopy(tx, p, product, source, { ...req, name }, { projectId: target.projectId, ...place }, 'making');
+        const jobId = newId('job-');
+        const payload: CopyJobPayload = { copies: pairs };
+        await tx.jobs.enqueue({ id: jobId, kind: 'copy', imageId: copy.id, payload: { ...payload } });
+        made.push({ image: copy, jobId });
+      }
+      return made;
+    });
+  }
+
+  /** The caller's own available custom image, as every copy starts from. */
+  private async copySource(p: Principal, product: Product, sourceId: string): Promise<Image> {
+    const source = await this.images.getOwned(p, product, sourceId);
+    if (source.kind !== 'custom') throw new KilnError('ImageNotCustom', `image ${sourceId} is not a custom image`, 'imageId');
+    if (source.state !== 'available') throw new KilnError('ImageNotAvailable', `image ${sourceId} is not available (${source.state})`, 'imageId');
+    return source;
+  }
+
+  /**
+   * Inserts the copy of `source` (and of its data-disk snapshots) at `target`, taking a
+   * quota slot; returns the (source, copy) pairs whose content is still to be shared.
+   */
+  private async insertCopy(
+    tx: Repositories,
+    p: Principal,
+    product: Product,
+    source: Image,
+    req: CopyRequest & { name: string },
+    target: { projectId: string; region: string; zone: string },
+    state: Image['state'],
+  ): Promise<{ copy: Image; pairs: { from: string; to: string }[] }> {
+    const policy = policyOf(product);
+    if (policy.uniqueImageNames && (await tx.images.uniqueNameTaken(p.accountId, product, req.name))) {
+      throw new KilnError('NameTaken', `an image named "${req.name}" already exists`, 'name');
+    }
+    await tx.quota.take(p.accountId, product, this.d.config.quotas.customImagesPerAccount);
+    const now = Date.now();
+    const sourceSnapshots = await tx.images.listByParent(source.id);
+    const snapshotIds = sourceSnapshots.map(() => newId(policy.snapshotIdPrefix));
+    const placed = { accountId: p.accountId, projectId: target.projectId, region: target.region, zone: target.zone, state, createdAt: now, updatedAt: now };
+    // A copy still being made must not name the source's instance: deleting it cancels
+    // its job, and that would release a capture's hold on the instance.
+    const making = state === 'making' ? { sourceInstanceId: null, storedSize: 0 } : {};
+    const copy: Image = {
+      ...source,
+      ...placed,
+      ...making,
+      id: newId(policy.imageIdPrefix),
+      name: req.name,
+      description: req.description ?? source.description,
+      visibility: 'private',
+      attributes: dropUndefined({
+        ...source.attributes,
+        [PublishedAtAttribute]: undefined,
+        ...(snapshotIds.length > 0 ? { dataSnapshotIds: snapshotIds } : {}),
+        ...(req.attributes ?? {}),
+        copiedFrom: source.id,
+      }),
+    };
+    await tx.images.insert(copy, { uniqueName: policy.uniqueImageNames });
+    const pairs = [{ from: source.id, to: copy.id }];
+    for (const [i, snap] of sourceSnapshots.entries()) {
+      await tx.images.insert({ ...snap, ...placed, ...making, id: snapshotIds[i]!, parentImageId: copy.id }, { uniqueName: false });
+      pairs.push({ from: snap.id, to: snapshotIds[i]! });
+    }
+    return { copy, pairs };
+  }
+
   /** Makes an available custom image public, with the attributes its catalogue entry shows. */
-  async publish(p: Principal, product: Product, id: string, attributes: Attributes = {}): Promise<Image> {
+  async publish(p: Principal, product: Product, id: string, extra: Pick<ImagePatch, 'attributes' | 'attributeMerges'> = {}): Promise<Image> {
     const image = await this.images.getOwned(p, product, id);
     if (image.kind !== 'custom') throw new KilnError('ImageNotCustom', `image ${id} is not a custom image`, 'imageId');
     if (image.state !== 'available') throw new KilnError('ImageNotAvailable', `image ${id} is ${image.state}; only an available image can be published`, 'imageId');
     // The first publish time is kept when an already public image is published again.
     const publishedAt = typeof image.attributes[PublishedAtAttribute] === 'number' ? image.attributes[PublishedAtAttribute] : Date.now();
-    return this.images.update(p, product, id, { visibility: 'public', attributes: { ...attributes, [PublishedAtAttribute]: publishedAt } });
+    return this.images.update(p, product, id, { ...extra, visibility: 'public', attributes: { ...(extra.attributes ?? {}), [PublishedAtAttribute]: publishedAt } });
   }
 
   /** Takes an image out of the community catalogue; instances made from it are unaffected. */

@@ -39,14 +39,14 @@ export async function startReinstall(d: InstanceDeps, p: Principal, product: Pro
   }
   const imageId = cmd.imageId ?? instance.imageId;
   const image = await d.store.images.get(imageId);
-  if (!image || image.kind === 'snapshot' || !visibleTo(image, p, product)) throw new KilnError('ImageNotFound', `image ${imageId} does not exist`, 'ImageId');
-  if (image.state !== 'available') throw new KilnError('ImageNotAvailable', `image ${image.id} is not available (${image.state})`, 'ImageId');
+  if (!image || image.kind === 'snapshot' || !visibleTo(image, p, product)) throw new KilnError('ImageNotFound', `image ${imageId} does not exist`, 'imageId');
+  if (image.state !== 'available') throw new KilnError('ImageNotAvailable', `image ${image.id} is not available (${image.state})`, 'imageId');
   const boot = (await d.store.instances.disks(instance.id)).find((x) => x.isBoot);
   if (!boot || instance.nodeId === null) throw new KilnError('InstanceBusy', `instance ${instance.id} has no system disk yet`);
   // The system disk keeps its size unless the image needs more, as a create would size it.
   const bootSizeBytes = Math.max(boot.sizeBytes, image.virtualSize);
   if (bootSizeBytes > d.limits.maxDiskBytes) {
-    throw new KilnError('InvalidParameter', `a disk may be at most ${Math.floor(d.limits.maxDiskBytes / GiB)} GB; image ${image.id} needs ${Math.ceil(bootSizeBytes / GiB)} GB`, 'ImageId');
+    throw new KilnError('InvalidParameter', `a disk may be at most ${Math.floor(d.limits.maxDiskBytes / GiB)} GB; image ${image.id} needs ${Math.ceil(bootSizeBytes / GiB)} GB`, 'imageId');
   }
   const grownBytes = bootSizeBytes - boot.sizeBytes;
   const payload: ReinstallPayload = { imageId: image.id, bootSizeBytes, keepDataDisks: cmd.keepDataDisks, grownBytes };

@@ -28,6 +28,7 @@ export interface Repositories {
   nodes: NodeRegistry;
   replays: SignatureReplays;
   shares: ImageShares;
+  replicas: ImageReplicas;
 }
 
 export interface ImageQuery {
@@ -76,6 +77,12 @@ export interface ImageChanges {
   visibility?: Image['visibility'];
   /** Merged over the stored attributes; keys set to undefined are dropped. */
   attributes?: Attributes;
+  /**
+   * Merged into the object stored under each key (absent or not an object: empty), so
+   * two changes of different fields of one nested object (a CompShare image's
+   * `softwares`) both survive. Read and written under the same row lock as `attributes`.
+   */
+  attributeMerges?: Record<string, Attributes>;
 }
 
 /** The content an image was made of, as a job commits it. */
@@ -116,6 +123,13 @@ export interface ImageRepository {
    * against a concurrent delete; false if the source has no manifest (yet, or any more).
    */
   copyManifest(fromId: string, toId: string): Promise<boolean>;
+  /**
+   * Makes `toId`, a copy still being made, available with the content of `fromId` (its
+   * manifest, chunk references and sizes), holding the source against a concurrent
+   * delete: `sourceGone` if the source has no manifest any more, `targetGone` if the copy
+   * was deleted or is no longer being made (nothing is written then).
+   */
+  commitCopy(fromId: string, toId: string): Promise<'committed' | 'sourceGone' | 'targetGone'>;
 }
 
 /** Images of one product shared with an account, in the order they were shared. */
@@ -228,6 +242,8 @@ export interface AccountRepository {
   /** Deletes a key pair; false if there was none. */
   deleteKey(publicKey: string): Promise<boolean>;
   defaultProject(accountId: string): Promise<string | undefined>;
+  /** Adds another (not default) project to an existing account. */
+  addProject(p: { id: string; accountId: string; name: string }): Promise<void>;
   projectBelongsTo(projectId: string, accountId: string): Promise<boolean>;
 }
 
@@ -345,6 +361,43 @@ export interface SignatureReplays {
   firstUse(signature: string, ttlMs: number): Promise<boolean>;
   /** Drops expired records; returns how many. */
   prune(): Promise<number>;
+}
+
+/** A copy of an image in another region; the image's own region is not one. */
+export interface ImageReplica {
+  imageId: string;
+  region: string;
+  state: 'syncing' | 'available' | 'failed';
+  error: string | null;
+  jobId: string | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** Copies of images in other regions (ZEC CopyImage), one per image and region. */
+export interface ImageReplicas {
+  /**
+   * Inside a transaction: holds the image's copies against every other transaction that
+   * holds them, until this one ends (a row lock on PostgreSQL; SQLite has one writer), so
+   * "no copy is syncing" stays true between checking it and acting on it.
+   */
+  hold(imageId: string): Promise<void>;
+  /**
+   * Starts a copy to `region` made by `jobId`: true if the region had none or its last
+   * one failed; false (nothing written) if a copy there is syncing or done. Decided by
+   * the store (insert, or revive a failed row), so of two racing starts one wins.
+   */
+  start(imageId: string, region: string, jobId: string): Promise<boolean>;
+  /** Ends a syncing copy as available or failed; false if none is syncing (it was deleted). */
+  finish(imageId: string, region: string, outcome: { state: 'available' } | { state: 'failed'; error: string }): Promise<boolean>;
+  of(imageIds: string[]): Promise<ImageReplica[]>;
+  /** Deletes the copies in `regions`. */
+  remove(imageId: string, regions: string[]): Promise<void>;
+  /**
+   * Makes `region`, where the image has an available copy, its own region (zone `zone`),
+   * in place of the region it had: that copy's row goes, the image row moves.
+   */
+  rehome(imageId: string, region: string, zone: string): Promise<void>;
 }
 
 /** A worker's lease on its job lapsed (another worker may own the job now): it must not commit. */

@@ -17,6 +17,7 @@ export const ucloudRetCodeFor: Record<ErrorCode, number> = {
   ImageNotCustom: 8956,
   ImageNotAvailable: 8961, // source image state unavailable
   ImageBusy: 8961,
+  CopyToSource: 8962, // target project is the source image's project: nothing to copy
   InstanceNotFound: 8039, // host has been deleted / does not exist
   InstanceNotStopped: 8010, // stop the host first
   InstanceNotRunning: 8905, // host power state error
@@ -52,6 +53,7 @@ const byProduct: Partial<Record<Product, Partial<Record<PlainCoreField, string>>
 const byAction: Record<string, Partial<Record<PlainCoreField, string>>> = {
   ImportCustomImage: { name: 'ImageName' },
   CopyCompShareCustomImage: { name: 'TargetImageName' },
+  CopyCustomImage: { imageId: 'SourceImageId', name: 'TargetImageName', projectId: 'TargetProjectId' },
 };
 
 /** The UCloud parameter an error blames; names a dialect action raised are its own already. */

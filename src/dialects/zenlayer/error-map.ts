@@ -19,6 +19,7 @@ export const zenlayerErrorFor: Record<ErrorCode, { status: number; code: string 
   ImageNotCustom: { status: 404, code: 'INVALID_IMAGE_NOT_FOUND' },
   ImageNotAvailable: { status: 400, code: 'INVALID_IMAGE_STATUS' },
   ImageBusy: { status: 400, code: 'INVALID_IMAGE_STATUS' },
+  CopyToSource: { status: 400, code: ZcCode.InvalidParameterValue },
   InstanceNotFound: { status: 404, code: 'INVALID_INSTANCE_NOT_FOUND' },
   InstanceNotStopped: { status: 400, code: 'OPERATION_DENIED_INSTANCE_STATUS_NOT_SUPPORT' },
   InstanceNotRunning: { status: 400, code: 'OPERATION_DENIED_INSTANCE_STATUS_NOT_SUPPORT' },

@@ -48,6 +48,10 @@ export class KyselyAccountRepository implements AccountRepository {
     return Number(res.numDeletedRows) === 1;
   }
 
+  async addProject(p: { id: string; accountId: string; name: string }): Promise<void> {
+    await this.db.insertInto('projects').values({ id: p.id, account_id: p.accountId, name: p.name, is_default: 0, created_at: Date.now() }).execute();
+  }
+
   async defaultProject(accountId: string): Promise<string | undefined> {
     const r = await this.db
       .selectFrom('projects')

@@ -17,6 +17,7 @@ import * as m006 from './migrations/006_catalogue_versions.ts';
 import * as m007 from './migrations/007_signature_replays.ts';
 import * as m008 from './migrations/008_deploy_failed_state.ts';
 import * as m009 from './migrations/009_image_shares.ts';
+import * as m010 from './migrations/010_image_replicas.ts';
 
 /** Migrations are listed here rather than read from a folder so they survive bundling. */
 const migrations: Record<string, Migration> = {
@@ -29,6 +30,7 @@ const migrations: Record<string, Migration> = {
   '007_signature_replays': m007,
   '008_deploy_failed_state': m008,
   '009_image_shares': m009,
+  '010_image_replicas': m010,
 };
 
 class StaticMigrationProvider implements MigrationProvider {

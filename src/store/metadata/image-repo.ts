@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { KilnError } from '../../core/errors.ts';
-import type { Image, ImageKind, Manifest } from '../../core/model.ts';
+import type { Attributes, Image, ImageKind, Manifest } from '../../core/model.ts';
 import type { CommittedContent, ImageChanges, ImageQuery, ImageRepository, PublicImageQuery } from '../../core/ports/metadata-store.ts';
 import type { Product } from '../../core/products.ts';
 import type { ImagesTable } from './schema.ts';
@@ -116,15 +116,15 @@ export class KyselyImageRepository implements ImageRepository {
     try {
       await inTransaction(this.db, async (trx) => {
         let attributes: string | undefined;
-        if (changes.attributes !== undefined) {
-          // Read under a row lock (PostgreSQL) or the single writer (SQLite), so two
-          // concurrent changes of different attributes both survive.
+        if (changes.attributes !== undefined || changes.attributeMerges !== undefined) {
+          // Read and merged under a row lock (PostgreSQL: FOR UPDATE; SQLite: the one
+          // writer, BEGIN IMMEDIATE), never from a copy the caller read earlier, so
+          // concurrent changes of different attributes all survive.
           let q = trx.selectFrom('images').select('attributes').where('id', '=', id);
           if (this.engine === 'postgres') q = q.forUpdate();
           const row = await q.executeTakeFirst();
           if (!row) return;
-          const merged = { ...readJson(row.attributes), ...changes.attributes };
-          attributes = JSON.stringify(Object.fromEntries(Object.entries(merged).filter(([, v]) => v !== undefined)));
+          attributes = JSON.stringify(mergeAttributes(readJson(row.attributes), changes));
         }
         await trx
           .updateTable('images')
@@ -186,6 +186,7 @@ export class KyselyImageRepository implements ImageRepository {
 
   async delete(image: Image): Promise<void> {
     await inTransaction(this.db, async (trx) => {
+      await trx.deleteFrom('image_replicas').where('image_id', '=', image.id).execute();
       await trx.deleteFrom('image_chunks').where('image_id', '=', image.id).execute();
       await trx.deleteFrom('manifests').where('image_id', '=', image.id).execute();
       const res = await trx.deleteFrom('images').where('id', '=', image.id).executeTakeFirst();
@@ -280,23 +281,26 @@ export class KyselyImageRepository implements ImageRepository {
   }
 
   async copyManifest(fromId: string, toId: string): Promise<boolean> {
+    return inTransaction(this.db, (trx) => copyManifestIn(trx, this.engine, fromId, toId));
+  }
+
+  async commitCopy(fromId: string, toId: string): Promise<'committed' | 'sourceGone' | 'targetGone'> {
     return inTransaction(this.db, async (trx) => {
-      // The source's manifest row is held (FOR SHARE) until the copy commits, so a
-      // concurrent delete of the source waits, and its chunks are referenced throughout.
-      let held = trx.selectFrom('manifests').select('image_id').where('image_id', '=', fromId);
-      if (this.engine === 'postgres') held = held.forShare();
-      if (!(await held.executeTakeFirst())) return false;
-      await trx
-        .insertInto('manifests')
-        .columns(['image_id', 'virtual_size', 'chunk_size', 'chunks'])
-        .expression((eb) => eb.selectFrom('manifests').select([eb.val(toId).as('image_id'), 'virtual_size', 'chunk_size', 'chunks']).where('image_id', '=', fromId))
-        .execute();
-      await trx
-        .insertInto('image_chunks')
-        .columns(['image_id', 'chunk_key'])
-        .expression((eb) => eb.selectFrom('image_chunks').select([eb.val(toId).as('image_id'), 'chunk_key']).where('image_id', '=', fromId))
-        .execute();
-      return true;
+      // Everything is checked before anything is written: this may run inside a job's
+      // commit transaction, where an early return must leave nothing behind.
+      if (!(await holdManifest(trx, this.engine, fromId))) return 'sourceGone';
+      const source = await trx.selectFrom('images').select(['virtual_size', 'stored_size']).where('id', '=', fromId).executeTakeFirst();
+      if (!source) return 'sourceGone';
+      const res = await trx
+        .updateTable('images')
+        .set({ state: 'available', failed_reason: null, virtual_size: source.virtual_size, stored_size: source.stored_size, updated_at: Date.now() })
+        .where('id', '=', toId)
+        .where('state', '=', 'making')
+        .executeTakeFirst();
+      if (Number(res.numUpdatedRows) !== 1) return 'targetGone';
+      await insertManifestCopy(trx, fromId, toId);
+      await bumpVersionOf(trx, toId);
+      return 'committed';
     });
   }
 
@@ -352,6 +356,55 @@ export class KyselyImageRepository implements ImageRepository {
   }
 }
 
+/** Gives `toId` the manifest and chunk references of `fromId` inside `trx`; false if the source has none. */
+async function copyManifestIn(trx: Db, engine: Engine, fromId: string, toId: string): Promise<boolean> {
+  if (!(await holdManifest(trx, engine, fromId))) return false;
+  await insertManifestCopy(trx, fromId, toId);
+  return true;
+}
+
+/**
+ * Holds the source's manifest row (FOR SHARE on PostgreSQL; SQLite has one writer) until
+ * the transaction ends, so a concurrent delete of the source waits and its chunks stay
+ * referenced throughout; false if it has no manifest.
+ */
+async function holdManifest(trx: Db, engine: Engine, imageId: string): Promise<boolean> {
+  let held = trx.selectFrom('manifests').select('image_id').where('image_id', '=', imageId);
+  if (engine === 'postgres') held = held.forShare();
+  return (await held.executeTakeFirst()) !== undefined;
+}
+
+async function insertManifestCopy(trx: Db, fromId: string, toId: string): Promise<void> {
+  await trx
+    .insertInto('manifests')
+    .columns(['image_id', 'virtual_size', 'chunk_size', 'chunks'])
+    .expression((eb) => eb.selectFrom('manifests').select([eb.val(toId).as('image_id'), 'virtual_size', 'chunk_size', 'chunks']).where('image_id', '=', fromId))
+    .execute();
+  await trx
+    .insertInto('image_chunks')
+    .columns(['image_id', 'chunk_key'])
+    .expression((eb) => eb.selectFrom('image_chunks').select([eb.val(toId).as('image_id'), 'chunk_key']).where('image_id', '=', fromId))
+    .execute();
+}
+
+/** The stored attributes with a change's merges applied; keys set to undefined are dropped. */
+function mergeAttributes(stored: Attributes, changes: ImageChanges): Attributes {
+  const merged: Attributes = { ...stored, ...(changes.attributes ?? {}) };
+  for (const [key, patch] of Object.entries(changes.attributeMerges ?? {})) {
+    const current = merged[key];
+    merged[key] = dropUndefined({ ...(isPlainObject(current) ? current : {}), ...patch });
+  }
+  return dropUndefined(merged);
+}
+
+function isPlainObject(v: unknown): v is Attributes {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function dropUndefined(a: Attributes): Attributes {
+  return Object.fromEntries(Object.entries(a).filter(([, v]) => v !== undefined));
+}
+
 /** A project's images of some kinds with no other filter: answered from counters and one index range. */
 function isPlainListing(q: ImageQuery): boolean {
   return (q.imageIds?.length ?? 0) === 0 && q.osType === undefined && q.zone === undefined && q.region === undefined && q.includePublicOf === undefined;
@@ -376,7 +429,8 @@ async function bumpVersion(exec: Db, scope: string): Promise<void> {
     .execute();
 }
 
-async function bumpVersionOf(exec: Db, imageId: string): Promise<void> {
+/** Moves on the version of the catalogue holding `imageId`. */
+export async function bumpVersionOf(exec: Db, imageId: string): Promise<void> {
   const r = await exec.selectFrom('images').select(['project_id', 'product']).where('id', '=', imageId).executeTakeFirst();
   if (r) await bumpVersion(exec, scopeOf({ projectId: r.project_id, product: r.product }));
 }

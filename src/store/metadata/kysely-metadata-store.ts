@@ -12,6 +12,7 @@ import { KyselyNodeRegistry } from './node-repo.ts';
 import { KyselyQuotaRepository } from './quota-repo.ts';
 import { KyselySignatureReplays } from './replay-repo.ts';
 import { KyselyImageShares } from './share-repo.ts';
+import { KyselyImageReplicas } from './replica-repo.ts';
 import { KyselyTokenRepository } from './token-repo.ts';
 
 function repositories(db: Db, engine: Engine): Repositories {
@@ -27,6 +28,7 @@ function repositories(db: Db, engine: Engine): Repositories {
     nodes: new KyselyNodeRegistry(db, engine),
     replays: new KyselySignatureReplays(db, engine),
     shares: new KyselyImageShares(db),
+    replicas: new KyselyImageReplicas(db),
   };
 }
 
@@ -47,6 +49,7 @@ export class KyselyMetadataStore implements MetadataStore {
   readonly nodes;
   readonly replays;
   readonly shares;
+  readonly replicas;
 
   constructor(readonly db: Db) {
     this.engine = engineOf(db);
@@ -62,6 +65,7 @@ export class KyselyMetadataStore implements MetadataStore {
     this.nodes = r.nodes;
     this.replays = r.replays;
     this.shares = r.shares;
+    this.replicas = r.replicas;
   }
 
   async transaction<T>(fn: (tx: Repositories) => Promise<T>): Promise<T> {

@@ -194,6 +194,19 @@ export interface ImageSharesTable {
   created_at: number;
 }
 
+/** A copy of an image in another region (ZEC CopyImage). */
+export interface ImageReplicasTable {
+  image_id: string;
+  region: string;
+  /** syncing, available or failed. */
+  state: string;
+  error: string | null;
+  /** The job making the copy, for its progress. */
+  job_id: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
 export interface Database {
   accounts: AccountsTable;
   projects: ProjectsTable;
@@ -215,4 +228,5 @@ export interface Database {
   doomed_chunks: DoomedChunksTable;
   catalogue_versions: CatalogueVersionsTable;
   image_shares: ImageSharesTable;
+  image_replicas: ImageReplicasTable;
 }

@@ -106,6 +106,37 @@ export interface TerminateCustomImageResponse {
   ImageId: string;
 }
 
+/** Parameters of CopyCustomImage. */
+export interface CopyCustomImageRequest {
+  Region: string;
+  Zone?: string;
+  SourceImageId: string;
+  /** a project of the caller's account (may be the current one for a cross-region copy) */
+  TargetProjectId: string;
+  /** the target region; the source region when absent */
+  TargetRegion?: string;
+  /** the source's name when absent */
+  TargetImageName?: string;
+  /** the source's description when absent */
+  TargetImageDescription?: string;
+  /** several target regions at once (batch); the answer is then Infos */
+  TargetRegionList?: string[];
+}
+
+/** The answer of CopyCustomImage (envelope removed). */
+export interface CopyCustomImageResponse {
+  /** only when one region is copied to */
+  TargetImageId?: string;
+  /** only when one region is copied to */
+  TaskId?: string;
+  /** only for TargetRegionList */
+  Infos?: Array<{
+    TaskId: string;
+    TargetImageId: string;
+    TargetRegion: string;
+  }>;
+}
+
 /** Parameters of CreateUHostInstance. */
 export interface CreateUHostInstanceRequest {
   Region: string;
@@ -382,6 +413,7 @@ export interface UHostActions {
   ImportCustomImage: { request: ImportCustomImageRequest; response: ImportCustomImageResponse };
   DescribeImage: { request: DescribeImageRequest; response: DescribeImageResponse };
   TerminateCustomImage: { request: TerminateCustomImageRequest; response: TerminateCustomImageResponse };
+  CopyCustomImage: { request: CopyCustomImageRequest; response: CopyCustomImageResponse };
   CreateUHostInstance: { request: CreateUHostInstanceRequest; response: CreateUHostInstanceResponse };
   DescribeUHostInstance: { request: DescribeUHostInstanceRequest; response: DescribeUHostInstanceResponse };
   StopUHostInstance: { request: StopUHostInstanceRequest; response: StopUHostInstanceResponse };
@@ -401,6 +433,7 @@ export const uhostActionMeta = {
   ImportCustomImage: { readOnly: false },
   DescribeImage: { readOnly: true },
   TerminateCustomImage: { readOnly: false },
+  CopyCustomImage: { readOnly: false },
   CreateUHostInstance: { readOnly: false },
   DescribeUHostInstance: { readOnly: true },
   StopUHostInstance: { readOnly: false },
@@ -438,6 +471,11 @@ export class UHostApi extends UCloudClient<UHostActions> {
   /** Deletes one of the caller's custom images. */
   terminateCustomImage(params: WithDefaults<TerminateCustomImageRequest>, opts?: CallOptions): Promise<TerminateCustomImageResponse> {
     return this.call('TerminateCustomImage', params, opts);
+  }
+
+  /** Copies a custom image to another region and/or project; the copy is Making until its task commits it. */
+  copyCustomImage(params: WithDefaults<CopyCustomImageRequest>, opts?: CallOptions): Promise<CopyCustomImageResponse> {
+    return this.call('CopyCustomImage', params, opts);
   }
 
   /** Creates a host from an image; it is Initializing until its disks hold the image, then Running. */

@@ -138,7 +138,10 @@ export interface DescribeCustomImagesResponse {
 /** Parameters of ModifyImagesAttributes. */
 export interface ModifyImagesAttributesRequest {
   imageIds: string[];
-  imageName: string;
+  /** required by the page unless imageDescription is sent */
+  imageName?: string;
+  /** not on the page (Image model field; the VM API took it here) */
+  imageDescription?: string;
 }
 
 /** The answer of ModifyImagesAttributes (envelope removed). */
@@ -154,6 +157,44 @@ export interface DeleteImagesResponse {
   /** the ids that failed */
   imageIds: string[];
 }
+
+/** Parameters of CopyImage. */
+export interface CopyImageRequest {
+  imageId: string;
+  regionIdList: string[];
+}
+
+/** The answer of CopyImage (envelope removed). */
+export interface CopyImageResponse {}
+
+/** Parameters of DescribeImageCopyProgress. */
+export interface DescribeImageCopyProgressRequest {
+  imageId: string;
+}
+
+/** The answer of DescribeImageCopyProgress (envelope removed). */
+export interface DescribeImageCopyProgressResponse {
+  dataSet: Array<{
+    destRegionId: string;
+    destRegionName: string;
+    syncStage: "PREPARING" | "TRANSFERRING";
+    /** waiting for a worker */
+    queued: boolean;
+    /** two decimals, e.g. 74.23 */
+    syncPercent: number;
+    /** the last attempt's error, if it is being retried */
+    errorInfo: string;
+  }>;
+}
+
+/** Parameters of DeleteImageCopy. */
+export interface DeleteImageCopyRequest {
+  imageId: string;
+  regionIds: string[];
+}
+
+/** The answer of DeleteImageCopy (envelope removed). */
+export interface DeleteImageCopyResponse {}
 
 /** Parameters of CreateZecInstances. */
 export interface CreateZecInstancesRequest {
@@ -491,6 +532,9 @@ export interface ZecActions {
   DescribeCustomImages: { request: DescribeCustomImagesRequest; response: DescribeCustomImagesResponse };
   ModifyImagesAttributes: { request: ModifyImagesAttributesRequest; response: ModifyImagesAttributesResponse };
   DeleteImages: { request: DeleteImagesRequest; response: DeleteImagesResponse };
+  CopyImage: { request: CopyImageRequest; response: CopyImageResponse };
+  DescribeImageCopyProgress: { request: DescribeImageCopyProgressRequest; response: DescribeImageCopyProgressResponse };
+  DeleteImageCopy: { request: DeleteImageCopyRequest; response: DeleteImageCopyResponse };
   CreateZecInstances: { request: CreateZecInstancesRequest; response: CreateZecInstancesResponse };
   DescribeInstances: { request: DescribeInstancesRequest; response: DescribeInstancesResponse };
   DescribeInstancesStatus: { request: DescribeInstancesStatusRequest; response: DescribeInstancesStatusResponse };
@@ -510,6 +554,9 @@ export const zecActionMeta = {
   DescribeCustomImages: { readOnly: true },
   ModifyImagesAttributes: { readOnly: false },
   DeleteImages: { readOnly: false },
+  CopyImage: { readOnly: false },
+  DescribeImageCopyProgress: { readOnly: true },
+  DeleteImageCopy: { readOnly: false },
   CreateZecInstances: { readOnly: false },
   DescribeInstances: { readOnly: true },
   DescribeInstancesStatus: { readOnly: true },
@@ -543,7 +590,7 @@ export class ZecApi extends ZecClientBase<ZecActions> {
     return this.call('DescribeCustomImages', params, opts);
   }
 
-  /** Renames custom images; one unknown id changes none of them. */
+  /** Renames custom images or changes their description; one unknown id changes none of them. */
   modifyImagesAttributes(params: ModifyImagesAttributesRequest, opts?: CallOptions): Promise<ModifyImagesAttributesResponse> {
     return this.call('ModifyImagesAttributes', params, opts);
   }
@@ -551,6 +598,21 @@ export class ZecApi extends ZecClientBase<ZecActions> {
   /** Deletes custom images; answers with the ids that could not be deleted yet (empty: all deleted). */
   deleteImages(params: DeleteImagesRequest, opts?: CallOptions): Promise<DeleteImagesResponse> {
     return this.call('DeleteImages', params, opts);
+  }
+
+  /** Copies a custom image to other regions (same id); SYNCING there until AVAILABLE or FAILED. */
+  copyImage(params: CopyImageRequest, opts?: CallOptions): Promise<CopyImageResponse> {
+    return this.call('CopyImage', params, opts);
+  }
+
+  /** Progress of the copies of a custom image still syncing, per target region. */
+  describeImageCopyProgress(params: DescribeImageCopyProgressRequest, opts?: CallOptions): Promise<DescribeImageCopyProgressResponse> {
+    return this.call('DescribeImageCopyProgress', params, opts);
+  }
+
+  /** Deletes a custom image's copies in some regions; at least one region keeps it. */
+  deleteImageCopy(params: DeleteImageCopyRequest, opts?: CallOptions): Promise<DeleteImageCopyResponse> {
+    return this.call('DeleteImageCopy', params, opts);
   }
 
   /** Creates instances from an image; DEPLOYING until their disks hold it, then RUNNING. */

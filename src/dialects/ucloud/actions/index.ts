@@ -1,4 +1,5 @@
 import type { UCloudAction } from '../action.ts';
+import { CopyCustomImage } from './uhost/copy-custom-image.ts';
 import { CreateCustomImage } from './uhost/create-custom-image.ts';
 import { CreateUHostInstance } from './uhost/create-uhost-instance.ts';
 import { DescribeImage } from './uhost/describe-image.ts';
@@ -43,6 +44,7 @@ export const ucloudActions: readonly UCloudAction[] = [
   ImportCustomImage,
   DescribeImage,
   TerminateCustomImage,
+  CopyCustomImage,
   CreateUHostInstance,
   DescribeUHostInstance,
   StopUHostInstance,

@@ -1,5 +1,8 @@
 import type { ZecAction } from '../action.ts';
+import { CopyImage } from './image/copy-image.ts';
 import { CreateImage } from './image/create-image.ts';
+import { DeleteImageCopy } from './image/delete-image-copy.ts';
+import { DescribeImageCopyProgress } from './image/describe-image-copy-progress.ts';
 import { DeleteImages } from './image/delete-images.ts';
 import { DescribeCustomImages } from './image/describe-custom-images.ts';
 import { DescribeImages } from './image/describe-images.ts';
@@ -22,6 +25,9 @@ export const zecActions: readonly ZecAction[] = [
   DescribeCustomImages,
   ModifyImagesAttributes,
   DeleteImages,
+  CopyImage,
+  DescribeImageCopyProgress,
+  DeleteImageCopy,
   CreateZecInstances,
   DescribeInstances,
   DescribeInstancesStatus,

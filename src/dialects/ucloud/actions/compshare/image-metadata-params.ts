@@ -1,5 +1,4 @@
-import type { Attributes, Image } from '../../../../core/model.ts';
-import { readCompShareAttributes } from '../../models/compshare-attributes.ts';
+import type { ImagePatch } from '../../../../core/images/image-service.ts';
 import { str, strArray } from '../../protocol/param-schema.ts';
 import { softwaresFrom, softwaresParams } from './softwares-param.ts';
 
@@ -16,13 +15,19 @@ export const imageMetadataParams = {
   ...softwaresParams,
 };
 
-/** The attributes a request changes: only what it sent; Softwares fields merge into the image's. */
-export function metadataPatch(image: Image, p: { Readme?: string | undefined; Cover?: string | undefined; Tags: string[] } & Parameters<typeof softwaresFrom>[0]): Attributes {
+/**
+ * The attributes a request changes: only what it sent. Softwares fields are merged into
+ * the image's stored `softwares` by the store, under its row lock, not here from a copy
+ * read earlier: two updates of different Softwares fields racing must both survive.
+ */
+export function metadataPatch(p: { Readme?: string | undefined; Cover?: string | undefined; Tags: string[] } & Parameters<typeof softwaresFrom>[0]): Pick<ImagePatch, 'attributes' | 'attributeMerges'> {
   const softwares = softwaresFrom(p);
   return {
-    ...(p.Readme !== undefined ? { readme: p.Readme } : {}),
-    ...(p.Cover !== undefined ? { cover: p.Cover } : {}),
-    ...(p.Tags.length > 0 ? { tags: p.Tags } : {}),
-    ...(softwares ? { softwares: { ...readCompShareAttributes(image.attributes).softwares, ...softwares } } : {}),
+    attributes: {
+      ...(p.Readme !== undefined ? { readme: p.Readme } : {}),
+      ...(p.Cover !== undefined ? { cover: p.Cover } : {}),
+      ...(p.Tags.length > 0 ? { tags: p.Tags } : {}),
+    },
+    ...(softwares ? { attributeMerges: { softwares } } : {}),
   };
 }

@@ -38,12 +38,11 @@ export const PublishCompShareImage = defineAction({
         ...(p.Description !== undefined ? { description: p.Description } : {}),
       });
     }
-    const attributes = {
-      ...metadataPatch(image, p),
-      price: Math.round(p.Price * 100) / 100,
-      ...(p.AutoStart !== undefined ? { autoStart: p.AutoStart } : {}),
-    };
-    await services.imageSharing.publish(principal, 'compshare', image.id, attributes);
+    const metadata = metadataPatch(p);
+    await services.imageSharing.publish(principal, 'compshare', image.id, {
+      ...metadata,
+      attributes: { ...metadata.attributes, price: Math.round(p.Price * 100) / 100, ...(p.AutoStart !== undefined ? { autoStart: p.AutoStart } : {}) },
+    });
     return { NewCompShareImageId: image.id };
   },
 });

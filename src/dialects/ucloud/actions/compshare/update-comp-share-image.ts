@@ -29,7 +29,7 @@ export const UpdateCompShareImage = defineAction({
     await services.images.update(principal, 'compshare', image.id, {
       ...(p.Name !== undefined ? { name: p.Name } : {}),
       ...(p.Description !== undefined ? { description: p.Description } : {}),
-      attributes: metadataPatch(image, p),
+      ...metadataPatch(p),
     });
     if (p.Visibility === 1) await services.imageSharing.publish(principal, 'compshare', image.id);
     if (p.Visibility === 0) await services.imageSharing.unpublish(principal, 'compshare', image.id);

@@ -25,6 +25,11 @@ export const DeleteImages = defineZecAction({
     }
     const failed: string[] = [];
     for (const id of ids) {
+      // copy-image.yaml: while a copy runs the image's copies cannot be deleted.
+      if (await services.imageReplication.isSyncing(id)) {
+        failed.push(id);
+        continue;
+      }
       try {
         await services.images.terminate(principal, 'zec', id);
       } catch (e) {

@@ -6,19 +6,20 @@ export interface PageRequest {
   pageSize: number;
 }
 
+export interface CandidateQuery {
+  kinds: ImageKind[];
+  imageIds: string[];
+  osType: string | undefined;
+}
+
 /**
- * A page of a product's images after a filter core cannot express (fuzzy name, tags,
- * resource group, FAILED vs UNAVAILABLE, "base images are offered in every zone").
- * The candidates are bounded: custom images by the per-account quota, base images by what
- * the operator installed, so reading them all and paging here stays cheap.
+ * Every image of the query, for a filter core cannot express (fuzzy name, tags, resource
+ * group, FAILED vs UNAVAILABLE, "base images are offered in every zone", copies in other
+ * regions) to narrow and pageOf to cut. The candidates are bounded: custom images by the
+ * per-account quota, base images by what the operator installed, so reading them all
+ * and paging here stays cheap.
  */
-export async function pageOfImages(
-  services: KilnServices,
-  principal: Principal,
-  q: { kinds: ImageKind[]; imageIds: string[]; osType: string | undefined },
-  keep: (image: Image) => boolean,
-  page: PageRequest,
-): Promise<{ items: Image[]; total: number }> {
+export async function candidateImages(services: KilnServices, principal: Principal, q: CandidateQuery): Promise<Image[]> {
   const cap = services.config.quotas.customImagesPerAccount + 10_000;
   const { items } = await services.images.list(principal, 'zec', {
     kinds: q.kinds,
@@ -27,7 +28,10 @@ export async function pageOfImages(
     offset: 0,
     limit: cap,
   });
-  const matching = items.filter(keep);
+  return items;
+}
+
+export function pageOf<T>(matching: T[], page: PageRequest): { items: T[]; total: number } {
   const start = (page.pageNum - 1) * page.pageSize;
   return { items: matching.slice(start, start + page.pageSize), total: matching.length };
 }

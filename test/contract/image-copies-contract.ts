@@ -1,0 +1,96 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import type { Image } from '../../src/core/model.ts';
+import type { MetadataStore } from '../../src/core/ports/metadata-store.ts';
+import type { OpenStore } from './metadata-store-contract.ts';
+
+const key = (n: number) => n.toString(16).padStart(64, '0');
+
+function image(id: string, over: Partial<Image> = {}): Image {
+  const now = Date.now();
+  return {
+    id, product: 'zec', accountId: 'acc-1', projectId: 'org-1', region: 'r1', zone: 'z1', kind: 'custom', name: id,
+    description: '', osType: 'Linux', osName: 'Linux', state: 'making', failedReason: null, virtualSize: 0, storedSize: 0,
+    sourceInstanceId: null, parentImageId: null, visibility: 'private', attributes: {}, createdAt: now, updatedAt: now, ...over,
+  };
+}
+
+/** What the metadata store promises about concurrent changes, copies and region copies, on every engine. */
+export function imageCopiesContract(name: string, open: OpenStore): void {
+  describe(`image changes and copies contract: ${name}`, () => {
+    const withStore = (fn: (s: MetadataStore) => Promise<void>) => async () => {
+      const { store, cleanup } = await open();
+      try {
+        await fn(store);
+      } finally {
+        await cleanup();
+      }
+    };
+
+    test('concurrent changes of different attributes, nested ones included, all survive', withStore(async (s) => {
+      await s.images.insert(image('img-c', { attributes: { softwares: { keep: 'me' } } }), { uniqueName: false });
+      await Promise.all(
+        Array.from({ length: 20 }, (_, i) =>
+          i % 2 === 0 ? s.images.change('img-c', { attributes: { [`top${i}`]: i } }) : s.images.change('img-c', { attributeMerges: { softwares: { [`f${i}`]: i } } }),
+        ),
+      );
+      const a = (await s.images.get('img-c'))!.attributes;
+      for (let i = 0; i < 20; i += 2) assert.equal(a[`top${i}`], i);
+      const softwares = a.softwares as Record<string, unknown>;
+      assert.equal(softwares.keep, 'me');
+      for (let i = 1; i < 20; i += 2) assert.equal(softwares[`f${i}`], i);
+    }));
+
+    test('commitCopy gives a copy being made the source content once; a deleted source fails it and writes nothing', withStore(async (s) => {
+      await s.images.insert(image('img-src'), { uniqueName: false });
+      await s.images.markAvailable('img-src', { virtualSize: 8, chunkSize: 4, chunks: [key(1), null], storedSize: 4 });
+      await s.images.insert(image('img-dst', { region: 'r2' }), { uniqueName: false });
+      assert.equal(await s.images.commitCopy('img-src', 'img-dst'), 'committed');
+      const dst = await s.images.get('img-dst');
+      assert.equal(dst?.state, 'available');
+      assert.equal(dst?.storedSize, 4);
+      assert.deepEqual(await s.images.getManifest('img-dst'), await s.images.getManifest('img-src'));
+      assert.equal(await s.images.commitCopy('img-src', 'img-dst'), 'targetGone', 'an available copy is not committed again');
+
+      await s.images.insert(image('img-orphan'), { uniqueName: false });
+      await s.images.delete((await s.images.get('img-src'))!);
+      assert.equal(await s.images.commitCopy('img-src', 'img-orphan'), 'sourceGone');
+      assert.equal((await s.images.get('img-orphan'))?.state, 'making');
+      assert.equal(await s.images.getManifest('img-orphan'), undefined);
+    }));
+
+    test('hold: of racing copies to different regions, only the first starts; the others see it syncing', withStore(async (s) => {
+      await s.images.insert(image('img-h', { state: 'available' }), { uniqueName: false });
+      const attempt = (region: string) =>
+        s.transaction(async (tx) => {
+          await tx.replicas.hold('img-h');
+          if ((await tx.replicas.of(['img-h'])).some((r) => r.state === 'syncing')) return false;
+          await new Promise((r) => setTimeout(r, 50)); // widens the window between the check and the start
+          return tx.replicas.start('img-h', region, `job-${region}`);
+        });
+      const results = await Promise.all(['r2', 'r3', 'r4'].map(attempt));
+      assert.equal(results.filter(Boolean).length, 1, JSON.stringify(results));
+      assert.equal((await s.replicas.of(['img-h'])).length, 1);
+    }));
+
+    test('one copy per region at a time: racing starts, a failed copy revived, rehome, removal with the image', withStore(async (s) => {
+      await s.images.insert(image('img-r', { state: 'available' }), { uniqueName: false });
+      const starts = await Promise.all(Array.from({ length: 10 }, (_, i) => s.replicas.start('img-r', 'r2', `job-${i}`)));
+      assert.equal(starts.filter(Boolean).length, 1, 'exactly one racing start wins');
+      assert.equal(await s.replicas.finish('img-r', 'r2', { state: 'failed', error: 'broken' }), true);
+      assert.equal((await s.replicas.of(['img-r']))[0]?.error, 'broken');
+      assert.equal(await s.replicas.start('img-r', 'r2', 'job-again'), true, 'a failed copy may be tried again');
+      assert.equal(await s.replicas.finish('img-r', 'r2', { state: 'available' }), true);
+      assert.equal(await s.replicas.finish('img-r', 'r2', { state: 'available' }), false, 'only a syncing copy ends');
+      assert.equal(await s.replicas.start('img-r', 'r2', 'job-third'), false, 'an available copy is in the way');
+
+      await s.replicas.rehome('img-r', 'r2', 'z2');
+      const moved = await s.images.get('img-r');
+      assert.deepEqual([moved?.region, moved?.zone], ['r2', 'z2']);
+      assert.deepEqual(await s.replicas.of(['img-r']), []);
+      assert.equal(await s.replicas.start('img-r', 'r3', 'job-r3'), true);
+      await s.images.delete(moved!);
+      assert.deepEqual(await s.replicas.of(['img-r']), [], 'an image takes its copies with it');
+    }));
+  });
+}

@@ -38,16 +38,22 @@ export async function buildSource(path: string, scale: number): Promise<void> {
   }
 }
 
+const CONVERTED: (Omit<BenchVariant, 'path'> & { file: string; opts: string[] })[] = [
+  { name: 'qcow2', file: 'disk.qcow2', qemuFormat: 'qcow2', opts: [] },
+  { name: 'vmdk monolithicSparse', file: 'sparse.vmdk', qemuFormat: 'vmdk', opts: ['-o', 'subformat=monolithicSparse'] },
+  { name: 'vmdk streamOptimized', file: 'stream.vmdk', qemuFormat: 'vmdk', opts: ['-o', 'subformat=streamOptimized'] },
+  { name: 'vhd dynamic', file: 'dynamic.vhd', qemuFormat: 'vpc', opts: ['-o', 'subformat=dynamic,force_size=on'] },
+];
+
 /** The source as raw plus each format qemu-img converts it to, written once into `dir`. */
 export function writeVariants(src: string, dir: string): BenchVariant[] {
-  const converted: (BenchVariant & { opts: string[] })[] = [
-    { name: 'qcow2', path: join(dir, 'disk.qcow2'), qemuFormat: 'qcow2', opts: [] },
-    { name: 'vmdk monolithicSparse', path: join(dir, 'sparse.vmdk'), qemuFormat: 'vmdk', opts: ['-o', 'subformat=monolithicSparse'] },
-    { name: 'vmdk streamOptimized', path: join(dir, 'stream.vmdk'), qemuFormat: 'vmdk', opts: ['-o', 'subformat=streamOptimized'] },
-    { name: 'vhd dynamic', path: join(dir, 'dynamic.vhd'), qemuFormat: 'vpc', opts: ['-o', 'subformat=dynamic,force_size=on'] },
-  ];
-  for (const v of converted) execFileSync(QEMU_IMG, ['convert', '-f', 'raw', '-O', v.qemuFormat, ...v.opts, src, v.path]);
-  return [{ name: 'raw', path: src, qemuFormat: 'raw' }, ...converted.map(({ opts: _opts, ...v }) => v)];
+  for (const v of CONVERTED) execFileSync(QEMU_IMG, ['convert', '-f', 'raw', '-O', v.qemuFormat, ...v.opts, src, join(dir, v.file)]);
+  return variantsIn(dir, src);
+}
+
+/** The variants writeVariants wrote into `dir`, the raw source first. */
+export function variantsIn(dir: string, src = join(dir, 'source.raw')): BenchVariant[] {
+  return [{ name: 'raw', path: src, qemuFormat: 'raw' }, ...CONVERTED.map((v) => ({ name: v.name, path: join(dir, v.file), qemuFormat: v.qemuFormat }))];
 }
 
 /**

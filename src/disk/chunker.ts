@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import type { DiskReader, Extent } from './disk-reader.ts';
 import { sharedHashPool, type HashPool } from './hash-pool.ts';
 
@@ -26,7 +28,11 @@ export interface ChunkOptions {
   /** Bytes of the virtual disk done (every byte below `doneBytes` is finished) and its size. */
   onProgress?: (doneBytes: number, totalBytes: number) => void;
   signal?: AbortSignal;
-  hashPool?: HashPool;
+  /**
+   * Where SHA-256 runs: worker threads, or 'inline' on this thread. Default: inline on
+   * machines with at most two cores, the shared pool otherwise (see defaultHashing).
+   */
+  hashPool?: HashPool | 'inline';
 }
 
 /**
@@ -36,7 +42,8 @@ export interface ChunkOptions {
  */
 export async function chunkDisk(reader: DiskReader, sink: ChunkSink, opts: ChunkOptions): Promise<ChunkedDisk> {
   const { chunkSize } = opts;
-  const pool = opts.hashPool ?? sharedHashPool();
+  const hashing = opts.hashPool ?? defaultHashing();
+  const pool = hashing === 'inline' ? undefined : hashing;
   const chunkCount = Math.ceil(reader.virtualSize / chunkSize);
   const chunks: (string | null)[] = new Array<string | null>(chunkCount).fill(null);
   const wanted = await chunksTouchedByExtents(reader, chunkSize, chunkCount);
@@ -67,11 +74,15 @@ export async function chunkDisk(reader: DiskReader, sink: ChunkSink, opts: Chunk
         const view = Buffer.from(ab, 0, length);
         await reader.read(view, length, offset);
         if (!view.equals(zeros.subarray(0, length))) {
-          const sent = ab;
-          ab = undefined;
-          const { hash, buffer } = await pool.hash(sent, length);
-          ab = buffer;
-          await sink.putIfAbsent(hash, Buffer.from(buffer, 0, length), length);
+          let hash: string;
+          if (pool) {
+            const sent = ab;
+            ab = undefined;
+            ({ hash, buffer: ab } = await pool.hash(sent, length));
+          } else {
+            hash = createHash('sha256').update(view).digest('hex');
+          }
+          await sink.putIfAbsent(hash, Buffer.from(ab, 0, length), length);
           chunks[index] = hash;
           storedSize += length;
         }
@@ -85,6 +96,17 @@ export async function chunkDisk(reader: DiskReader, sink: ChunkSink, opts: Chunk
   if (failure !== undefined) throw failure;
   progress.end();
   return { virtualSize: reader.virtualSize, chunkSize, chunks, storedSize };
+}
+
+/**
+ * On two cores or fewer, hashing on worker threads costs more than it saves (measured with
+ * bench/import-pipeline.ts, issue 10): each chunk is posted to a worker and back (two thread
+ * hand-offs on cores the main thread needs), and every returned buffer counts as 4 MiB of
+ * new external memory, which brings the garbage collector round more often. SHA-256 runs at
+ * ~1.5 GB/s here, about 3 ms a chunk on this thread.
+ */
+function defaultHashing(): HashPool | 'inline' {
+  return availableParallelism() <= 2 ? 'inline' : sharedHashPool();
 }
 
 /** Chunk indices that any extent touches, ascending and without repeats. */

@@ -4,6 +4,7 @@
 // Every request is a full checked fetch (fetchChecked): no range bypasses the URL rules.
 import { setMaxListeners } from 'node:events';
 import type { ByteRange, ByteSource } from '../disk/byte-source.ts';
+import { BufferPool } from './buffer-pool.ts';
 import { coalesceRanges } from './coalesce-ranges.ts';
 import type { RemoteFileIdentity } from './content-range.ts';
 import type { DownloadPolicy } from './checked-fetch.ts';
@@ -72,6 +73,7 @@ export class HttpRangeSource implements ByteSource {
   private readonly transferCap: number;
   private readonly pace: TransferPace | undefined;
   private readonly headBytes: number;
+  private readonly buffers: BufferPool;
   private held = 0;
   private inFlight = 0;
   private clock = 0;
@@ -81,6 +83,8 @@ export class HttpRangeSource implements ByteSource {
     this.pace = init.pace;
     this.tuning = { ...DEFAULT_RANGE_TUNING, ...init.tuning };
     this.transferCap = this.tuning.transferFactor * this.size + this.tuning.transferSlackBytes;
+    const { maxRequestBytes, cacheBytes } = this.tuning;
+    this.buffers = new BufferPool(maxRequestBytes, Math.ceil(cacheBytes / maxRequestBytes));
     this.target = {
       url: init.url,
       policy: init.policy,
@@ -154,6 +158,7 @@ export class HttpRangeSource implements ByteSource {
     if (!this.abort.signal.aborted) this.abort.abort(new Error('the import source was closed'));
     this.pace?.stop();
     this.index.clear();
+    this.buffers.clear();
     this.queue.length = 0;
     this.held = 0;
   }
@@ -189,7 +194,9 @@ export class HttpRangeSource implements ByteSource {
     this.inFlight++;
     this.stats.requests++;
     this.pace?.waiting();
-    fetchRange(this.target, seg.start, seg.end, this.abort.signal)
+    const into = this.buffers.take(seg.length);
+    seg.pooled = into.pooled;
+    fetchRange(this.target, seg.start, seg.end, this.abort.signal, into.bytes)
       .then((pieces) => {
         if (this.abort.signal.aborted) throw this.abort.signal.reason;
         seg.fill(pieces);
@@ -215,8 +222,11 @@ export class HttpRangeSource implements ByteSource {
     return this.held + bytes <= this.tuning.cacheBytes;
   }
 
+  /** Forgets a segment nobody reads or fetches into any more (unpinned, fetch settled). */
   private drop(seg: Segment): void {
     if (this.index.remove(seg) && seg.state !== 'queued') this.held -= seg.length;
+    if (seg.pooled) this.buffers.give(seg.pooled);
+    seg.pooled = undefined;
   }
 
   private account(n: number): void {

@@ -27,17 +27,23 @@ export interface RangeTarget {
   onBytes: (n: number) => void;
 }
 
-/** The bytes of `[start, end)` as received, in order; they add up to exactly `end - start`. */
-export async function fetchRange(t: RangeTarget, start: number, end: number, signal: AbortSignal): Promise<Buffer[]> {
+/**
+ * The bytes of `[start, end)` as received, in order; they add up to exactly `end - start`.
+ * With `into` (at least `end - start` bytes), each piece is copied there as it arrives and
+ * the answer is that one buffer, cut to the range.
+ */
+export async function fetchRange(t: RangeTarget, start: number, end: number, signal: AbortSignal, into?: Buffer): Promise<Buffer[]> {
+  if (into && into.length < end - start) throw new RangeError(`a ${into.length}-byte buffer cannot hold bytes ${start}-${end - 1}`);
   const pieces: Buffer[] = [];
   let got = 0;
   for (let attempt = 1; ; attempt++) {
     try {
       await fetchOnce(t, start + got, end, signal, (b) => {
-        pieces.push(b);
+        if (into) b.copy(into, got);
+        else pieces.push(b);
         got += b.length;
       });
-      return pieces;
+      return into ? [into.subarray(0, end - start)] : pieces;
     } catch (e) {
       if (signal.aborted) throw signal.reason;
       // Body and connection failures arrive as transient DownloadErrors; anything else

@@ -1,7 +1,7 @@
 /**
  * A range of the remote file held in memory: queued, being fetched, or ready. Its bytes
- * stay as the pieces the socket delivered (no copy into one big buffer): a read copies
- * straight from them into the reader's buffer.
+ * are pieces: the ones the socket delivered (the probe's head), or one buffer the range
+ * was fetched into. A read copies straight from them into the reader's buffer.
  */
 export class Segment {
   state: 'queued' | 'fetching' | 'ready' = 'queued';
@@ -11,6 +11,8 @@ export class Segment {
   consumed = 0;
   /** When it was last read (a counter, not a clock); 0 if never. */
   lastRead = 0;
+  /** The pooled buffer its bytes are fetched into, if any: given back when it is dropped. */
+  pooled: ArrayBuffer | undefined;
   readonly done: Promise<void>;
   private pieces: Buffer[] = [];
   private starts: number[] = [];

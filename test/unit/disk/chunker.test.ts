@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
 import { chunkDisk } from '../../../src/disk/chunker.ts';
+import { closeSharedHashPool, sharedHashPool } from '../../../src/disk/hash-pool.ts';
 import type { DiskReader, Extent } from '../../../src/disk/disk-reader.ts';
 import { patternBytes } from '../../support/disk-images.ts';
 import { MemorySink } from '../net/stream-helpers.ts';
@@ -50,23 +51,27 @@ function expected(offset: number, length: number): Buffer {
 }
 
 describe('chunkDisk', () => {
-  it('stores data chunks by hash, turns zero chunks and unmapped ranges into holes', async () => {
-    const disk = new FakeDisk(40 * CHUNK + 100, [
-      { offset: 0, length: 10 * CHUNK },
-      { offset: 30 * CHUNK + 5, length: 10 * CHUNK + 95 },
-    ]);
-    const sink = new MemorySink();
-    const m = await chunkDisk(disk, sink, { chunkSize: CHUNK, inFlight: 3, readAhead: 4 });
-    assert.equal(m.chunks.length, 41);
-    m.chunks.forEach((key, i) => {
-      const mapped = i < 10 || i >= 30;
-      const length = Math.min(CHUNK, m.virtualSize - i * CHUNK);
-      if (!mapped || i % 2 === 1) return assert.equal(key, null, `chunk ${i} is a hole`);
-      assert.equal(key, createHash('sha256').update(expected(i * CHUNK, length)).digest('hex'), `chunk ${i}`);
-      assert.ok(sink.chunks.get(key!)!.equals(expected(i * CHUNK, length)));
+  after(closeSharedHashPool);
+
+  for (const hashing of ['inline', 'workers'] as const) {
+    it(`stores data chunks by hash, turns zero chunks and unmapped ranges into holes (hashing ${hashing})`, async () => {
+      const disk = new FakeDisk(40 * CHUNK + 100, [
+        { offset: 0, length: 10 * CHUNK },
+        { offset: 30 * CHUNK + 5, length: 10 * CHUNK + 95 },
+      ]);
+      const sink = new MemorySink();
+      const m = await chunkDisk(disk, sink, { chunkSize: CHUNK, inFlight: 3, readAhead: 4, hashPool: hashing === 'inline' ? 'inline' : sharedHashPool() });
+      assert.equal(m.chunks.length, 41);
+      m.chunks.forEach((key, i) => {
+        const mapped = i < 10 || i >= 30;
+        const length = Math.min(CHUNK, m.virtualSize - i * CHUNK);
+        if (!mapped || i % 2 === 1) return assert.equal(key, null, `chunk ${i} is a hole`);
+        assert.equal(key, createHash('sha256').update(expected(i * CHUNK, length)).digest('hex'), `chunk ${i}`);
+        assert.ok(sink.chunks.get(key!)!.equals(expected(i * CHUNK, length)));
+      });
+      assert.equal(m.storedSize, 10 * CHUNK + 100);
     });
-    assert.equal(m.storedSize, 10 * CHUNK + 100);
-  });
+  }
 
   it('announces every chunk before reading it, at most its read-ahead window in front', async () => {
     const disk = new FakeDisk(100 * CHUNK, [{ offset: 0, length: 100 * CHUNK }]);

@@ -37,6 +37,23 @@ test('chunks live at ab/cd/<key> and a second put leaves the file as it was (no 
   assert.equal(s.location, root);
 });
 
+test('a put into a fan-out directory removed behind the store makes it again', async () => {
+  const { s, root } = await store();
+  const first = Buffer.from('first chunk');
+  const k1 = key(first);
+  assert.equal(await s.putIfAbsent(k1, first, first.length, { deferSync: true }), true);
+  // The store remembers the directory exists; an operator then removes it.
+  await rm(join(root, k1.slice(0, 2)), { recursive: true });
+  // Same fan-out directory: keys sharing the first four hex digits.
+  let n = 0;
+  let second = Buffer.from(`other ${n}`);
+  while (!key(second).startsWith(k1.slice(0, 4))) second = Buffer.from(`other ${++n}`);
+  assert.equal(await s.putIfAbsent(key(second), second), true);
+  const back = Buffer.alloc(second.length);
+  assert.equal(await s.readInto(key(second), back), second.length);
+  assert.ok(back.equals(second));
+});
+
 test('concurrent puts of one chunk leave one file and no temporaries', async () => {
   const { s, root } = await store();
   const data = Buffer.alloc(1024 * 1024, 7);

@@ -23,7 +23,9 @@ before(async () => {
   await writeSparseDisk(src, 24 * MiB, [{ offset: 0, length: 24 * MiB, seed: 5 }]);
   slow = new ThrottledFileServer(src, 8 * MiB);
   await slow.start();
-  kiln = await KilnProcess.start({ KILN_IMPORT_ALLOW_HOSTS: `127.0.0.1:${files.port},127.0.0.1:${slow.port}` });
+  // Progress reaches the store with each heartbeat (3 s by default, about as long as the
+  // slow import takes): beat often, so the waiter is sure to see bytes while it runs.
+  kiln = await KilnProcess.start({ KILN_IMPORT_ALLOW_HOSTS: `127.0.0.1:${files.port},127.0.0.1:${slow.port}`, KILN_JOB_HEARTBEAT_MS: '300' });
   clients = await sdkClients(kiln);
 });
 

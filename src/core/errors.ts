@@ -36,7 +36,7 @@ export type ErrorCode = (typeof ErrorCodes)[number];
 /**
  * Core's own names for the request fields an error can blame. Core never spells a
  * vendor's parameter: each dialect's error map turns these into its own parameter names,
- * per action (`name` is UCloud `Name` or `ImageName`, ZEC `imageName`). Indexed fields
+ * per action (the dialects' error-map.ts). Indexed fields
  * count from 0 in the order the command lists them.
  */
 export const PlainCoreFields = ['name', 'imageId', 'projectId', 'dataDiskIds', 'disks', 'addAccountIds', 'removeAccountIds', 'file'] as const;

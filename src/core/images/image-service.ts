@@ -6,6 +6,7 @@ import type { Attributes, Image, ImageKind, Instance, OsType, Principal } from '
 import type { ImageChanges, ImageQuery, MetadataStore, Repositories } from '../ports/metadata-store.ts';
 import { policyOf, type Product } from '../products.ts';
 import { ListingCache } from './listing-cache.ts';
+import { refuseTakenName } from './unique-name.ts';
 
 export interface CaptureRequest {
   instanceId: string;
@@ -69,11 +70,7 @@ export class ImageService {
         if (!instance || instance.projectId !== p.projectId || instance.product !== product) {
           throw new KilnError('InstanceNotFound', `instance ${req.instanceId} does not exist`);
         }
-        // Checked first so that racing creates with one name all get the clear answer
-        // (the unique index still decides on stores where transactions overlap).
-        if (policy.uniqueImageNames && (await tx.images.uniqueNameTaken(p.accountId, product, req.name))) {
-          throw new KilnError('NameTaken', `an image named "${req.name}" already exists`, 'name');
-        }
+        await refuseTakenName(tx, p, product, req.name);
         if (instance.gpuCount > 0 && !policy.gpuInstancesMayBeImaged) {
           throw new KilnError('GpuInstanceNotSupported', `instance ${instance.id} is a GPU instance; GPU instances cannot be imaged`);
         }
@@ -100,9 +97,7 @@ export class ImageService {
           // Another capture of this instance won. On PostgreSQL we waited on its row lock,
           // so it has committed and its name is visible now: when it took this name, say
           // so, as the serial order on SQLite would have.
-          if (policy.uniqueImageNames && (await tx.images.uniqueNameTaken(p.accountId, product, req.name))) {
-            throw new KilnError('NameTaken', `an image named "${req.name}" already exists`, 'name');
-          }
+          await refuseTakenName(tx, p, product, req.name);
           throw new KilnError('InstanceBusy', `instance ${instance.id} changed state; try again`);
         }
         await tx.quota.take(p.accountId, product, this.d.config.quotas.customImagesPerAccount);

@@ -5,6 +5,7 @@ import { newId } from '../ids.ts';
 import type { Attributes, Image, Principal } from '../model.ts';
 import { policyOf, type Product } from '../products.ts';
 import type { ImagePatch, ImageService } from './image-service.ts';
+import { refuseTakenName } from './unique-name.ts';
 
 export interface CopyRequest {
   /** The copy's name; `<source name>-copy-<random>` when absent. */
@@ -133,9 +134,7 @@ export class ImageSharing {
     state: Image['state'],
   ): Promise<{ copy: Image; pairs: { from: string; to: string }[] }> {
     const policy = policyOf(product);
-    if (policy.uniqueImageNames && (await tx.images.uniqueNameTaken(p.accountId, product, req.name))) {
-      throw new KilnError('NameTaken', `an image named "${req.name}" already exists`, 'name');
-    }
+    await refuseTakenName(tx, p, product, req.name);
     await tx.quota.take(p.accountId, product, this.d.config.quotas.customImagesPerAccount);
     const now = Date.now();
     const sourceSnapshots = await tx.images.listByParent(source.id);

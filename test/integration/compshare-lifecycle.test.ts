@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { KilnProcess } from '../support/kiln-process.ts';
-import { patternBlock, sha256File, writeAt, writeSparseDisk } from '../support/disk-files.ts';
+import { assertSameBytes, patternBlock, writeAt, writeSparseDisk } from '../support/disk-files.ts';
 import {
   addCompShareBase,
   createGpuHost,
@@ -172,7 +172,7 @@ test('GPU host -> custom image with software metadata -> community -> another ac
   const hostBView = await waitGpuHostState(other, hostB, 'Running');
   assert.equal(hostBView.CompShareImageType, 'Community');
   assert.equal(hostBView.CompShareImageName, 'torch-golden');
-  assert.equal(await sha256File(await diskPath(kiln, hostB)), await sha256File(diskA));
+  await assertSameBytes(await diskPath(kiln, hostB), diskA);
   assert.equal((await describeImage(owner, imageId))!.CreatedCount, 1, 'the other account\'s host');
 
   // ... but cannot change, publish, copy or delete it.
@@ -236,7 +236,7 @@ test('a copy is Available at once and gives hosts the same bytes; the source can
   // Chunks the copy references survive the source's deletion and a GC pass.
   await kiln.cli(['gc', '--json']);
   const fromCopy = await createGpuHost(owner, copyId);
-  assert.equal(await sha256File(await diskPath(kiln, fromCopy)), await sha256File(await diskPath(kiln, host)));
+  await assertSameBytes(await diskPath(kiln, fromCopy), await diskPath(kiln, host));
 });
 
 test('GPU host lifecycle: stop, start, reboot, terminate', async () => {

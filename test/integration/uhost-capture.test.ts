@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { KilnProcess } from '../support/kiln-process.ts';
-import { patternBlock, sha256File, writeAt, writeSparseDisk } from '../support/disk-files.ts';
+import { assertSameBytes, patternBlock, writeAt, writeSparseDisk } from '../support/disk-files.ts';
 import { createHost, diskPath, stopHost, waitImageSettled } from '../support/uhost-flow.ts';
 import type { UCloudTestClient } from '../support/ucloud-client.ts';
 
@@ -60,7 +60,7 @@ test('a host created from a captured image has a disk byte-identical to its sour
 
   const hostB = await createHost(client, imageId);
   const diskB = await diskPath(kiln, hostB);
-  assert.equal(await sha256File(diskB), await sha256File(diskA));
+  await assertSameBytes(diskB, diskA);
 });
 
 test('data disks named in DataUDiskIds become snapshots that new hosts can start from', async () => {
@@ -92,8 +92,8 @@ test('data disks named in DataUDiskIds become snapshots that new hosts can start
       { IsBoot: 'False', Type: 'CLOUD_SSD', Size: 1, SnapshotId: snapshots[0] },
     ],
   });
-  assert.equal(await sha256File(await diskPath(kiln, copy, 1)), await sha256File(dataPath));
-  assert.equal(await sha256File(await diskPath(kiln, copy, 0)), await sha256File(await diskPath(kiln, host, 0)));
+  await assertSameBytes(await diskPath(kiln, copy, 1), dataPath);
+  await assertSameBytes(await diskPath(kiln, copy, 0), await diskPath(kiln, host, 0));
 });
 
 test('DescribeImage lists base and custom images with totals, filters and paging', async () => {

@@ -43,3 +43,19 @@ export async function sha256File(path: string): Promise<string> {
   for await (const chunk of createReadStream(path, { highWaterMark: 4 * 1024 * 1024 })) h.update(chunk as Buffer);
   return h.digest('hex');
 }
+
+/**
+ * Fails unless the two files hold the same bytes and have the same size. GNU cmp compares
+ * at memory speed; hashing both files cost SHA-256 of every byte, holes included, which
+ * made disk comparisons a large part of the suite's time.
+ */
+export async function assertSameBytes(actual: string, expected: string, message?: string): Promise<void> {
+  const { execFile } = await import('node:child_process');
+  await new Promise<void>((ok, fail) => {
+    execFile('cmp', ['--', actual, expected], (err, stdout, stderr) => {
+      if (!err) return ok();
+      const why = `${stdout}${stderr}`.trim() || String(err);
+      fail(new Error(`${message ? `${message}: ` : ''}${actual} and ${expected} differ (${why})`));
+    });
+  });
+}

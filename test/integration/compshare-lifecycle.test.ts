@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { randomFillSync } from 'node:crypto';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { KilnProcess } from '../support/kiln-process.ts';
@@ -50,7 +51,8 @@ after(async () => {
 });
 
 test('GPU host -> custom image with software metadata -> community -> another account gets the same bytes', async () => {
-  // A 2 GB system disk (sparse): the capture reads every byte, long enough to be watched.
+  // A 2 GB system disk (sparse) with 256 MiB of data: a capture reads only the data, so
+  // there must be enough of it for the progress to be watched.
   const hostA = await createGpuHost(owner, baseImageId, { Disks: [{ IsBoot: 'True', Type: 'CLOUD_SSD', Size: 2 }] });
   const described = await waitGpuHostState(owner, hostA, 'Running');
   assert.equal(described.GpuType, '4090');
@@ -61,6 +63,8 @@ test('GPU host -> custom image with software metadata -> community -> another ac
   const diskA = await diskPath(kiln, hostA);
   await writeAt(diskA, 4 * MiB - 100, patternBlock(42, 300)); // straddles a chunk boundary
   await writeAt(diskA, 1500 * MiB, patternBlock(43, 2 * MiB));
+  const noise = Buffer.allocUnsafe(8 * MiB);
+  for (let i = 0; i < 32; i++) await writeAt(diskA, 100 * MiB + i * 40 * MiB, randomFillSync(noise));
 
   const running = await cs(owner, 'CreateCompShareCustomImage', { UHostId: hostA, Name: 'while-running' });
   assert.equal(running.RetCode, 8010, 'a running host cannot be imaged');

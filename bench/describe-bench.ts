@@ -24,18 +24,21 @@ export async function describeBenchSeed(dataDir: string, env: Record<string, str
   const owner = (await kiln.services.accounts.keyOwner(keys.publicKey))!;
   const p = await kiln.services.accounts.principal(owner.accountId, undefined);
   const now = Date.now();
-  for (let done = 0; done < IMAGES; done += 5000) {
-    await kiln.store.transaction(async (tx) => {
-      for (let i = done; i < Math.min(done + 5000, IMAGES); i++) {
-        const image: Image = {
-          id: newId('uimage-'), product: 'uhost', accountId: p.accountId, projectId: p.projectId, region: 'cn-bj2', zone: 'cn-bj2-04',
-          kind: 'custom', name: `image-${i}`, description: `benchmark image ${i}`, osType: 'Linux', osName: 'Ubuntu 22.04',
-          state: 'available', failedReason: null, virtualSize: 20 * 1024 ** 3, storedSize: 1024 ** 3, sourceInstanceId: null,
-          parentImageId: null, visibility: 'private', attributes: {}, createdAt: now + i, updatedAt: now + i,
-        };
-        await tx.images.insert(image, { uniqueName: false });
-      }
-    });
+  // The same catalogue twice: UHost custom images and CompShare custom images.
+  for (const product of ['uhost', 'compshare'] as const) {
+    for (let done = 0; done < IMAGES; done += 5000) {
+      await kiln.store.transaction(async (tx) => {
+        for (let i = done; i < Math.min(done + 5000, IMAGES); i++) {
+          const image: Image = {
+            id: newId(product === 'uhost' ? 'uimage-' : 'compshareimage-'), product, accountId: p.accountId, projectId: p.projectId, region: 'cn-bj2', zone: 'cn-bj2-04',
+            kind: 'custom', name: `image-${i}`, description: `benchmark image ${i}`, osType: 'Linux', osName: 'Ubuntu 22.04',
+            state: 'available', failedReason: null, virtualSize: 20 * 1024 ** 3, storedSize: 1024 ** 3, sourceInstanceId: null,
+            parentImageId: null, visibility: 'private', attributes: {}, createdAt: now + i, updatedAt: now + i,
+          };
+          await tx.images.insert(image, { uniqueName: false });
+        }
+      });
+    }
   }
   await kiln.close();
 }
@@ -72,8 +75,8 @@ export async function describeBench(stacks: BenchStacks, which: BenchStack[]): P
   const children: ChildProcess[] = [];
   const dirs: string[] = [];
   try {
-    const rows: { label: string; load: Load; seeded: number; body: number }[] = [];
-    let sample = '';
+    const rows: { label: string; action: string; load: Load; seeded: number; body: number }[] = [];
+    const samples: Record<string, string> = {};
     for (const stack of which) {
       const dataDir = await mkdtemp(join(tmpdir(), 'kiln-bench-describe-'));
       dirs.push(dataDir);
@@ -87,23 +90,37 @@ export async function describeBench(stacks: BenchStacks, which: BenchStack[]): P
       );
       await waitHealthy(`http://127.0.0.1:${port}/healthz`);
       const client = new UCloudTestClient({ baseUrl: `http://127.0.0.1:${port}`, ...keys, region: 'cn-bj2', encoding: 'get' });
-      const req = client.encode('DescribeImage', { ImageType: 'Custom', Limit: 20, Offset: 0 });
-      const kilnUrl = `http://127.0.0.1:${port}${req.path}`;
-      sample = await (await fetch(kilnUrl)).text();
-      const parsed = JSON.parse(sample) as { RetCode: number; TotalCount: number; ImageSet: unknown[] };
-      if (parsed.RetCode !== 0 || parsed.TotalCount !== IMAGES || parsed.ImageSet.length !== 20) throw new Error(`unexpected answer: ${sample.slice(0, 300)}`);
-      rows.push({ label: stack === 'embedded' ? 'kiln SQLite' : 'kiln PostgreSQL', load: await load(kilnUrl), seeded, body: sample.length });
+      const requests = [
+        { action: 'DescribeImage', params: { ImageType: 'Custom', Limit: 20, Offset: 0 } },
+        { action: 'DescribeCompShareCustomImages', params: { Zone: 'cn-bj2-04', Limit: 20, Offset: 0 } },
+      ];
+      for (const { action, params } of requests) {
+        const kilnUrl = `http://127.0.0.1:${port}${client.encode(action, params).path}`;
+        const sample = await (await fetch(kilnUrl)).text();
+        const parsed = JSON.parse(sample) as { RetCode: number; TotalCount: number; ImageSet: unknown[] };
+        if (parsed.RetCode !== 0 || parsed.TotalCount !== IMAGES || parsed.ImageSet.length !== 20) throw new Error(`unexpected answer: ${sample.slice(0, 300)}`);
+        samples[action] = sample;
+        rows.push({ label: stack === 'embedded' ? 'kiln SQLite' : 'kiln PostgreSQL', action, load: await load(kilnUrl), seeded, body: sample.length });
+      }
       children.pop()!.kill('SIGKILL');
     }
-    const barePort = await freePort();
-    children.push(await startProcess(['--import', 'tsx', 'bench/bare-server.ts', String(barePort), sample], {}, (o) => o.includes('ready')));
-    const bare = await load(`http://127.0.0.1:${barePort}/`);
-    console.log(`\n## DescribeImage (Limit 20, TotalCount ${IMAGES}) at concurrency 8; body ${sample.length} bytes`);
-    console.log(`                   req/s      p50 ms   p99 ms   errors   ratio vs bare   (seeded in)`);
-    for (const r of rows) {
-      console.log(`${r.label.padEnd(16)} ${r.load.rps.toFixed(0).padStart(8)}  ${r.load.p50.toFixed(2).padStart(8)} ${r.load.p99.toFixed(2).padStart(8)}   ${String(r.load.errors).padStart(6)}   ${(r.load.rps / bare.rps).toFixed(2).padStart(13)}   (${r.seeded.toFixed(1)} s)`);
+    // Each action's peer answers a canned body of that action's size.
+    const bare: Record<string, Load> = {};
+    for (const [action, sample] of Object.entries(samples)) {
+      const barePort = await freePort();
+      children.push(await startProcess(['--import', 'tsx', 'bench/bare-server.ts', String(barePort), sample], {}, (o) => o.includes('ready')));
+      bare[action] = await load(`http://127.0.0.1:${barePort}/`);
+      children.pop()!.kill('SIGKILL');
     }
-    console.log(`${'bare fastify'.padEnd(16)} ${bare.rps.toFixed(0).padStart(8)}  ${bare.p50.toFixed(2).padStart(8)} ${bare.p99.toFixed(2).padStart(8)}   ${String(bare.errors).padStart(6)}`);
+    for (const action of Object.keys(samples)) {
+      const peer = bare[action]!;
+      console.log(`\n## ${action} (Limit 20, TotalCount ${IMAGES}) at concurrency 8; body ${samples[action]!.length} bytes`);
+      console.log(`                   req/s      p50 ms   p99 ms   errors   ratio vs bare   (seeded in)`);
+      for (const r of rows.filter((x) => x.action === action)) {
+        console.log(`${r.label.padEnd(16)} ${r.load.rps.toFixed(0).padStart(8)}  ${r.load.p50.toFixed(2).padStart(8)} ${r.load.p99.toFixed(2).padStart(8)}   ${String(r.load.errors).padStart(6)}   ${(r.load.rps / peer.rps).toFixed(2).padStart(13)}   (${r.seeded.toFixed(1)} s)`);
+      }
+      console.log(`${'bare fastify'.padEnd(16)} ${peer.rps.toFixed(0).padStart(8)}  ${peer.p50.toFixed(2).padStart(8)} ${peer.p99.toFixed(2).padStart(8)}   ${String(peer.errors).padStart(6)}`);
+    }
     console.log('(target: ratio >= 0.25, p99 < 10 ms)');
   } finally {
     for (const c of children) c.kill('SIGKILL');

@@ -2,9 +2,15 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, open, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Disk, Manifest } from '../core/model.ts';
+import { dataExtentsOf } from '../disk/file-extents.ts';
 import { RawReader } from '../disk/raw-reader.ts';
 import type { BlobStore } from '../core/ports/blob-store.ts';
 import type { ComputeDriver } from '../core/ports/compute-driver.ts';
+
+/** An instance disk file, read only where it holds data when the filesystem can say where that is. */
+export async function openDiskFile(path: string): Promise<RawReader> {
+  return RawReader.open(path, { dataExtents: await dataExtentsOf(path) });
+}
 
 /** Instances on this machine: every disk is a sparse raw file under the data dir. */
 export class LocalComputeDriver implements ComputeDriver {
@@ -74,7 +80,7 @@ export class LocalComputeDriver implements ComputeDriver {
   }
 
   async openDisk(disk: Disk): Promise<RawReader> {
-    return RawReader.open(disk.path);
+    return openDiskFile(disk.path);
   }
 
   async checkCanCreate(sizeBytes: number): Promise<void> {

@@ -3,22 +3,34 @@ import type { DiskReader, Extent } from './disk-reader.ts';
 import { FileByteSource, FileShrank } from './file-source.ts';
 
 /**
- * A raw image is its own virtual disk. Neither Node nor HTTP has SEEK_DATA, so the whole
- * file is one extent; the chunker's zero detection turns the holes back into holes.
+ * A raw image is its own virtual disk. Without a map of where the file holds data (HTTP
+ * has none; a local file may, see file-extents.ts) the whole file is one extent, and the
+ * chunker's zero detection turns the holes back into holes.
  */
 export class RawReader implements DiskReader {
   readonly format = 'raw' as const;
   readonly virtualSize: number;
 
-  constructor(private readonly source: ByteSource) {
+  /** `dataExtents`: where the source holds data, ascending; everything else reads as zeros. */
+  constructor(
+    private readonly source: ByteSource,
+    private readonly dataExtents?: readonly Extent[],
+  ) {
     this.virtualSize = source.size;
   }
 
-  static async open(path: string): Promise<RawReader> {
-    return new RawReader(await FileByteSource.open(path));
+  static async open(path: string, opts: { dataExtents?: readonly Extent[] } = {}): Promise<RawReader> {
+    return new RawReader(await FileByteSource.open(path), opts.dataExtents);
   }
 
   async *extents(): AsyncIterable<Extent> {
+    if (this.dataExtents) {
+      for (const e of this.dataExtents) {
+        const length = Math.min(e.length, this.virtualSize - e.offset);
+        if (length > 0) yield { offset: e.offset, length };
+      }
+      return;
+    }
     if (this.virtualSize > 0) yield { offset: 0, length: this.virtualSize };
   }
 

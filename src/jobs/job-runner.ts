@@ -47,6 +47,9 @@ export class JobRunner {
   private readonly active = new Map<string, AbortController>();
   private readonly idle = new Set<() => void>();
   private nodeBeat: NodeJS.Timeout | undefined;
+  private unsubscribe: (() => void) | undefined;
+  private ticking = false;
+  private again = false;
 
   constructor(
     private readonly store: MetadataStore,
@@ -63,25 +66,49 @@ export class JobRunner {
     beat();
     this.nodeBeat = setInterval(beat, this.config.heartbeatMs);
     this.nodeBeat.unref();
+    // A job this process queues (an API call) starts now, not up to pollMs later.
+    this.unsubscribe = this.store.onJobQueued(() => this.schedule(0));
     this.schedule(0);
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.unsubscribe?.();
     if (this.timer) clearTimeout(this.timer);
     if (this.nodeBeat) clearInterval(this.nodeBeat);
     for (const c of this.active.values()) c.abort(new Error('worker shutting down'));
     if (this.running > 0) await new Promise<void>((r) => this.idle.add(r));
   }
 
-  /** Runs the next claim attempt after `delay` ms, replacing any attempt already scheduled. */
+  /**
+   * Runs the next claim attempt after `delay` ms, replacing any attempt already scheduled.
+   * Asked for at once while a claim attempt runs, it makes that attempt go round again:
+   * attempts never overlap, so two cannot both see a free slot in a lane and overfill it.
+   */
   private schedule(delay: number): void {
     if (this.stopped) return;
+    if (this.ticking && delay === 0) {
+      this.again = true;
+      return;
+    }
     if (this.timer) clearTimeout(this.timer);
     this.timer = setTimeout(() => void this.tick(), delay);
   }
 
   private async tick(): Promise<void> {
+    this.ticking = true;
+    try {
+      do {
+        this.again = false;
+        await this.claimWhileFree();
+      } while (this.again && !this.stopped);
+    } finally {
+      this.ticking = false;
+    }
+    this.schedule(this.config.pollMs);
+  }
+
+  private async claimWhileFree(): Promise<void> {
     try {
       for (const lane of laneNames) {
         while (!this.stopped && this.runningIn[lane] < this.config.lanes[lane]) {
@@ -101,7 +128,6 @@ export class JobRunner {
     } catch (e) {
       this.log.error({ err: e }, 'job claim failed');
     }
-    this.schedule(this.config.pollMs);
   }
 
   private async execute(job: Job & { lease: JobLease }): Promise<void> {

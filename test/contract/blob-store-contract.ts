@@ -38,6 +38,8 @@ export function blobStoreContract(name: string, open: () => Promise<OpenedStore>
       const chunks = Array.from({ length: 12 }, () => randomBytes(777));
       for (const c of chunks) assert.equal(await s.putIfAbsent(sha(c), c, c.length, { deferSync: true }), true);
       await s.sync(chunks.map((c) => sha(c)));
+      // A few keys are synced file by file (locally), many with one filesystem sync.
+      await s.sync(chunks.slice(0, 2).map((c) => sha(c)));
       await s.sync([]);
       const buf = Buffer.alloc(1024);
       for (const c of chunks) {

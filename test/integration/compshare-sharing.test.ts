@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { KilnProcess } from '../support/kiln-process.ts';
-import { patternBlock, sha256File, writeAt, writeSparseDisk } from '../support/disk-files.ts';
+import { assertSameBytes, patternBlock, writeAt, writeSparseDisk } from '../support/disk-files.ts';
 import { addCompShareBase, createGpuHost, cs, diskPath, ok, otherAccount, stopGpuHost, waitImageAvailable, type Body } from '../support/compshare-flow.ts';
 import type { UCloudTestClient } from '../support/ucloud-client.ts';
 
@@ -63,7 +63,7 @@ test('a shared image: the grantee lists it and creates an instance with its byte
 
   // The grantee's instance gets the image's bytes: its disk equals the captured host's.
   const hostId = await createGpuHost(grantee.client, imageId);
-  assert.equal(await sha256File(await diskPath(kiln, hostId)), await sha256File(await diskPath(kiln, sourceHost)));
+  await assertSameBytes(await diskPath(kiln, hostId), await diskPath(kiln, sourceHost));
 
   // Not in the grantee's own catalogue, and no owner's action works on it.
   assert.equal((await ok(grantee.client, 'DescribeCompShareCustomImages', {})).TotalCount, 0);

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { after, before, test } from 'node:test';
 import { KilnProcess, waitFor } from '../support/kiln-process.ts';
 import { allChunkKeys, openStoresOf } from '../support/kiln-stores.ts';
-import { sha256File, writeSparseDisk } from '../support/disk-files.ts';
+import { assertSameBytes, writeSparseDisk } from '../support/disk-files.ts';
 import { currentStack } from '../support/stacks.ts';
 import { ThrottledFileServer } from '../support/throttled-file-server.ts';
 import { createHost, diskPath, stopHost, waitImageSettled } from '../support/uhost-flow.ts';
@@ -119,7 +119,7 @@ multiHostTest('capture on node A, import on either node surviving a SIGKILL, hos
   assert.equal(await nodeOf(host2), 'node-b');
   const disk2 = await diskPath(api, host2);
   assert.ok(disk2.startsWith(nodeB!.dataDir), `host 2's disk lives on node B: ${disk2}`);
-  assert.equal(await sha256File(disk2), await sha256File(disk1), 'node B wrote exactly the bytes captured on node A');
+  await assertSameBytes(disk2, disk1, 'node B wrote exactly the bytes captured on node A');
 
   // Nothing is left in Making.
   const listed = await client.call('DescribeImage', { ImageType: 'Custom', Limit: 100 });

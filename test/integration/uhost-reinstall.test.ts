@@ -9,7 +9,7 @@ import { dirname, join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { KilnProcess } from '../support/kiln-process.ts';
 import { openStoresOf } from '../support/kiln-stores.ts';
-import { patternBlock, sha256File, writeAt, writeSparseDisk } from '../support/disk-files.ts';
+import { assertSameBytes, patternBlock, sha256File, writeAt, writeSparseDisk } from '../support/disk-files.ts';
 import { firstDifference } from '../support/disk-compare.ts';
 import { otherAccount } from '../support/compshare-flow.ts';
 import { createHost, diskPath, stopHost, waitHostState, waitImageSettled } from '../support/uhost-flow.ts';
@@ -112,7 +112,7 @@ test('reinstalling from a custom image with ReserveDisk=No: its bytes on the sys
   const boot = await diskPath(kiln, host, 0);
   assert.notEqual(boot, oldBoot, 'a new file, written beside the old one');
   await assert.rejects(stat(oldBoot), 'the old system disk is removed once the new one is committed');
-  assert.equal(await sha256File(boot), await sha256File(sourceDisk));
+  await assertSameBytes(boot, sourceDisk);
   const data = await diskPath(kiln, host, 1);
   assert.equal((await stat(data)).size, 1024 * MiB);
   const fh = await import('node:fs/promises').then((m) => m.open(data, 'r'));
@@ -130,7 +130,7 @@ test('reinstalling from a custom image with ReserveDisk=No: its bytes on the sys
   const again = await client.call('ReinstallUHostInstance', { UHostId: host, Password: PASSWORD });
   assert.equal(again.body.RetCode, 0, JSON.stringify(again.body));
   await waitHostState(client, host, 'Running');
-  assert.equal(await sha256File(await diskPath(kiln, host, 0)), await sha256File(sourceDisk));
+  await assertSameBytes(await diskPath(kiln, host, 0), sourceDisk);
 });
 
 test('refusals in UCloud shape, and nothing changes', async () => {
@@ -223,7 +223,7 @@ test('an image larger than the system disk grows it, counted against the account
   assert.equal(r.body.RetCode, 0, JSON.stringify(r.body));
   const h = await waitHostState(other, host, 'Running');
   assert.equal((h.DiskSet as { Size: number }[])[0]!.Size, 3);
-  assert.equal(await sha256File(await diskPath(kiln, host, 0)), await sha256File(await diskPath(kiln, source, 0)));
+  await assertSameBytes(await diskPath(kiln, host, 0), await diskPath(kiln, source, 0));
   assert.equal(await diskBytesHeld(host), usageBefore + 2 * 1024 * MiB);
 });
 

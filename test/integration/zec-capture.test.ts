@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { KilnProcess } from '../support/kiln-process.ts';
-import { patternBlock, sha256File, writeAt } from '../support/disk-files.ts';
+import { assertSameBytes, patternBlock, writeAt } from '../support/disk-files.ts';
 import { addZecBaseImage, createZecInstance, instanceStatus, stopZecInstance, waitCustomImageSettled, zecClient, zecDiskPath, ZONE } from '../support/zec-flow.ts';
 import type { ZenlayerTestClient } from '../support/zenlayer-client.ts';
 
@@ -62,7 +62,7 @@ for (const style of ['python', 'go'] as const) {
     assert.ok(!(elsewhere.dataSet as { imageId: string }[]).some((x) => x.imageId === imageId), 'a custom image lives in its zone only');
 
     const copy = await createZecInstance(c, imageId);
-    assert.equal(await sha256File(await zecDiskPath(kiln, copy)), await sha256File(disk));
+    await assertSameBytes(await zecDiskPath(kiln, copy), disk);
 
     const deleted = await c.ok('DeleteImages', { imageIds: [imageId] });
     assert.deepEqual(deleted.imageIds, [], 'no image failed to delete');

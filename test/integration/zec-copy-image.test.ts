@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { patternBlock, sha256File, writeAt } from '../support/disk-files.ts';
+import { assertSameBytes, patternBlock, writeAt } from '../support/disk-files.ts';
 import { KilnProcess, waitFor } from '../support/kiln-process.ts';
 import { openStoresOf } from '../support/kiln-stores.ts';
 import { addZecBaseImage, createZecInstance, stopZecInstance, waitCustomImageSettled, zecClient, zecDiskPath } from '../support/zec-flow.ts';
@@ -102,7 +102,7 @@ test('CopyImage: SYNCING in the target regions with progress, no second copy mea
   const la2 = await c.ok('CreateZecInstances', { zoneId: 'na-us-la-2a', imageId, instanceType: 'z2a.cpu.1', subnetId: '1272168087751233112', instanceCount: 1 });
   const host = (la2.instanceIdSet as string[])[0]!;
   await waitFor('instance in LA', async () => ((await c.ok('DescribeInstancesStatus', { instanceIds: [host] })).dataSet as Body[])[0]?.instanceStatus === 'RUNNING' || undefined);
-  assert.equal(await sha256File(await zecDiskPath(kiln, host)), await sha256File(sourceDisk));
+  await assertSameBytes(await zecDiskPath(kiln, host), sourceDisk);
 
   const twice = await c.call('CopyImage', { imageId, regionIdList: ['eu-west-1'] });
   assert.equal(twice.status, 400, 'a region that has the image already is refused');

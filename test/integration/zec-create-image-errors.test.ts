@@ -22,12 +22,28 @@ describe('CreateImage errors (seed 004)', () => {
   let baseImageId: string;
 
   before(async () => {
-    // A slow job poll keeps a capture CREATING for a while after CreateImage answers, so
-    // the calls made right after it see the instance IMAGING.
-    kiln = await KilnProcess.start({ KILN_CUSTOM_IMAGE_QUOTA: '2', KILN_JOB_POLL_MS: '1500' });
+    kiln = await KilnProcess.start({ KILN_CUSTOM_IMAGE_QUOTA: '2' });
     c = await zecClient(kiln);
     baseImageId = await addZecBaseImage(kiln);
   });
+
+  /**
+   * Runs `fn` against the same server restarted without job workers, so what it starts
+   * (a capture, a deployment) stays in progress for as long as `fn` looks at it; then
+   * restarts it with workers again.
+   */
+  async function withoutWorkers(fn: () => Promise<void>): Promise<void> {
+    await kiln.kill();
+    kiln.env.KILN_WORKERS = '0';
+    await kiln.launch();
+    try {
+      await fn();
+    } finally {
+      await kiln.kill();
+      delete kiln.env.KILN_WORKERS;
+      await kiln.launch();
+    }
+  }
   after(async () => kiln?.stop());
 
   test('404 INVALID_INSTANCE_NOT_FOUND for an instance that does not exist', async () => {
@@ -50,35 +66,39 @@ describe('CreateImage errors (seed 004)', () => {
   test('400 OPERATION_DENIED_INSTANCE_IN_OPERATION while the instance is being imaged; a CREATING image cannot be deleted', async () => {
     const id = await createZecInstance(c, baseImageId);
     await stopZecInstance(c, id);
-    // Two calls at once: the conditional transition lets exactly one of them through.
-    const [a, b] = await Promise.all([
-      c.call('CreateImage', { instanceId: id, imageName: 'first' }),
-      c.call('CreateImage', { instanceId: id, imageName: 'second' }),
-    ]);
-    const [won, lost] = a.status === 200 ? [a, b] : [b, a];
-    assert.equal(won.status, 200, JSON.stringify(won.body));
-    assertError(lost, 400, 'OPERATION_DENIED_INSTANCE_IN_OPERATION');
-    const imageId = (won.body.response as { imageId: string }).imageId;
+    let imageId = '';
+    await withoutWorkers(async () => {
+      // Two calls at once: the conditional transition lets exactly one of them through.
+      const [a, b] = await Promise.all([
+        c.call('CreateImage', { instanceId: id, imageName: 'first' }),
+        c.call('CreateImage', { instanceId: id, imageName: 'second' }),
+      ]);
+      const [won, lost] = a.status === 200 ? [a, b] : [b, a];
+      assert.equal(won.status, 200, JSON.stringify(won.body));
+      assertError(lost, 400, 'OPERATION_DENIED_INSTANCE_IN_OPERATION');
+      imageId = (won.body.response as { imageId: string }).imageId;
 
-    assert.equal(await instanceStatus(c, id), 'IMAGING');
-    assertError(await c.call('CreateImage', { instanceId: id, imageName: 'third' }), 400, 'OPERATION_DENIED_INSTANCE_IN_OPERATION');
-    const start = await c.ok('StartInstances', { instanceIds: [id] });
-    assert.deepEqual(start.instanceIds, [id], 'an instance being imaged cannot be started');
-    const listed = await c.ok('DescribeCustomImages', { imageIds: [imageId] });
-    assert.equal((listed.dataSet as Record<string, unknown>[])[0]!.imageStatus, 'CREATING');
-    const del = await c.ok('DeleteImages', { imageIds: [imageId] });
-    assert.deepEqual(del.imageIds, [imageId], 'an image still CREATING is reported as failed to delete');
+      assert.equal(await instanceStatus(c, id), 'IMAGING');
+      assertError(await c.call('CreateImage', { instanceId: id, imageName: 'third' }), 400, 'OPERATION_DENIED_INSTANCE_IN_OPERATION');
+      const start = await c.ok('StartInstances', { instanceIds: [id] });
+      assert.deepEqual(start.instanceIds, [id], 'an instance being imaged cannot be started');
+      const listed = await c.ok('DescribeCustomImages', { imageIds: [imageId] });
+      assert.equal((listed.dataSet as Record<string, unknown>[])[0]!.imageStatus, 'CREATING');
+      const del = await c.ok('DeleteImages', { imageIds: [imageId] });
+      assert.deepEqual(del.imageIds, [imageId], 'an image still CREATING is reported as failed to delete');
+    });
 
     assert.equal((await waitCustomImageSettled(c, imageId)).imageStatus, 'AVAILABLE');
     assert.equal(await instanceStatus(c, id), 'STOPPED');
   });
 
   test('400 OPERATION_DENIED_INSTANCE_IN_OPERATION while the instance is still DEPLOYING', async () => {
-    const r = await c.ok('CreateZecInstances', { zoneId: 'asia-east-1a', imageId: baseImageId, instanceType: 'z2a.cpu.1', subnetId: 'subnet-1' });
-    const id = (r.instanceIdSet as string[])[0]!;
-    // The slow job poll keeps the new instance DEPLOYING for the next calls.
-    assert.equal(await instanceStatus(c, id), 'DEPLOYING');
-    assertError(await c.call('CreateImage', { instanceId: id, imageName: 'too-early' }), 400, 'OPERATION_DENIED_INSTANCE_IN_OPERATION');
+    await withoutWorkers(async () => {
+      const r = await c.ok('CreateZecInstances', { zoneId: 'asia-east-1a', imageId: baseImageId, instanceType: 'z2a.cpu.1', subnetId: 'subnet-1' });
+      const id = (r.instanceIdSet as string[])[0]!;
+      assert.equal(await instanceStatus(c, id), 'DEPLOYING');
+      assertError(await c.call('CreateImage', { instanceId: id, imageName: 'too-early' }), 400, 'OPERATION_DENIED_INSTANCE_IN_OPERATION');
+    });
   });
 
   test('400 INVALID_IMAGE_QUOTA_EXCEED once the account holds its quota of custom images', async () => {

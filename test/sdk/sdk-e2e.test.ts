@@ -79,6 +79,28 @@ test('errors carry the vendor code: UCloud RetCode, ZEC code and status', async 
   await assert.rejects(clients.zec.describeImages({ zoneId: 'nowhere' }), (e: unknown) => e instanceof ApiError && e.code === 'INVALID_PARAMETER_VALUE');
 });
 
+test('a ZEC read whose answer is lost is sent again, signed anew, and the server takes it', async () => {
+  // The first answer is dropped after the server has accepted (and so remembered) the
+  // signature, as a connection reset on the way back would: the retry must not be that
+  // same signature again within the same second.
+  const c = await kiln.credentials();
+  const sent: string[] = [];
+  const lossy = async (url: string | URL | Request, init?: RequestInit): Promise<Response> => {
+    const response = await fetch(url, init);
+    sent.push(new Headers(init?.headers).get('authorization') ?? '');
+    if (sent.length === 1) {
+      await response.text();
+      throw new TypeError('fetch failed: ECONNRESET');
+    }
+    return response;
+  };
+  const zec = new ZecClient({ endpoint: kiln.baseUrl, accessKeyId: c.publicKey, accessKeyPassword: c.privateKey, fetch: lossy, retry: { baseDelayMs: 1 } });
+  const zones = await zec.describeZones();
+  assert.ok(zones.zoneSet.length > 0);
+  assert.equal(sent.length, 2);
+  assert.notEqual(sent[1], sent[0], 'the retry carries a new signature');
+});
+
 test('a ZEC client with a Bearer token', async () => {
   const { token } = JSON.parse(await kiln.cli(['token', 'create', '--json'])) as { token: string };
   const zec = new ZecClient({ endpoint: kiln.baseUrl, token });

@@ -74,5 +74,5 @@ export async function waitImageAvailable(c: UCloudTestClient, id: string): Promi
 }
 
 export async function diskPath(k: KilnProcess, hostId: string, index = 0): Promise<string> {
-  return (await k.cli(['instance', 'disk', hostId, '--index', String(index)])).trim();
+  return k.diskPath(hostId, index);
 }

@@ -43,3 +43,29 @@ export async function sha256File(path: string): Promise<string> {
   for await (const chunk of createReadStream(path, { highWaterMark: 4 * 1024 * 1024 })) h.update(chunk as Buffer);
   return h.digest('hex');
 }
+
+/**
+ * Fails unless the two files hold the same bytes and have the same size, naming the first
+ * 4 MiB block that differs. A plain comparison of large reads: hashing both files cost
+ * SHA-256 of every byte (holes included), and GNU cmp's small reads of holes cost far
+ * more kernel time than these (10 s against 1.5 s for a 4 GiB sparse file here).
+ */
+export async function assertSameBytes(actual: string, expected: string, message?: string): Promise<void> {
+  const [a, b] = await Promise.all([open(actual, 'r'), open(expected, 'r')]);
+  const fail = (why: string) => new Error(`${message ? `${message}: ` : ''}${actual} and ${expected} differ (${why})`);
+  try {
+    const [sa, sb] = await Promise.all([a.stat(), b.stat()]);
+    if (sa.size !== sb.size) throw fail(`${sa.size} bytes against ${sb.size}`);
+    const block = 4 * 1024 * 1024;
+    const ba = Buffer.allocUnsafe(block);
+    const bb = Buffer.allocUnsafe(block);
+    for (let at = 0; at < sa.size; at += block) {
+      const n = Math.min(block, sa.size - at);
+      const [ra, rb] = await Promise.all([a.read(ba, 0, n, at), b.read(bb, 0, n, at)]);
+      if (ra.bytesRead !== n || rb.bytesRead !== n) throw fail(`short read at ${at}`);
+      if (!ba.subarray(0, n).equals(bb.subarray(0, n))) throw fail(`in the ${n} bytes from offset ${at}`);
+    }
+  } finally {
+    await Promise.all([a.close(), b.close()]);
+  }
+}

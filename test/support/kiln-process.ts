@@ -3,6 +3,9 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
+import { loadConfig } from '../../src/config/config.ts';
+import type { MetadataStore } from '../../src/core/ports/metadata-store.ts';
+import { openMetadataStore } from '../../src/store/metadata/kysely-metadata-store.ts';
 import { currentStack, stackEnvFor, type StackEnv } from './stacks.ts';
 import { UCloudTestClient } from './ucloud-client.ts';
 
@@ -27,6 +30,8 @@ export class KilnProcess {
   readonly baseUrl: string;
   /** The database and bucket of this process on the pg-s3 stack; undefined on embedded. */
   private stack: StackEnv | undefined;
+  /** This process's metadata store, opened here on first use (see diskPath). */
+  private store: Promise<MetadataStore> | undefined;
 
   private constructor(
     readonly dataDir: string,
@@ -104,6 +109,20 @@ export class KilnProcess {
     return runCli(args, this.env);
   }
 
+  /**
+   * The file of an instance's disk, read from the process's metadata store in this test
+   * process. `kiln instance disk` answers the same (uhost-capture.test.ts checks that it
+   * does), but each run of it starts a process that loads the whole service, ~1.5 s of
+   * CPU, and the suites ask for disk paths hundreds of times.
+   */
+  async diskPath(instanceId: string, index = 0): Promise<string> {
+    this.store ??= openMetadataStore(loadConfig({ ...process.env, ...this.env }).database);
+    const disk = (await (await this.store).instances.disks(instanceId)).find((d) => d.index === index);
+    if (!disk) throw new Error(`instance ${instanceId} has no disk ${index}`);
+    if (disk.path === '') throw new Error(`instance ${instanceId} is still being deployed; its disk ${index} does not exist yet`);
+    return disk.path;
+  }
+
   async kill(signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
     const child = this.child;
     if (!child || child.exitCode !== null || child.signalCode !== null) return;
@@ -114,6 +133,9 @@ export class KilnProcess {
 
   async stop(): Promise<void> {
     await this.kill('SIGTERM');
+    const store = this.store;
+    this.store = undefined;
+    await (await store?.catch(() => undefined))?.close();
     await rm(this.dataDir, { recursive: true, force: true });
     await this.stack?.cleanup();
   }

@@ -52,5 +52,5 @@ export async function waitImageSettled(c: UCloudTestClient, imageId: string, tim
 }
 
 export async function diskPath(k: KilnProcess, hostId: string, index = 0): Promise<string> {
-  return (await k.cli(['instance', 'disk', hostId, '--index', String(index)])).trim();
+  return k.diskPath(hostId, index);
 }

@@ -67,5 +67,5 @@ export async function waitCustomImageSettled(c: ZenlayerTestClient, imageId: str
 }
 
 export async function zecDiskPath(k: KilnProcess, instanceId: string): Promise<string> {
-  return (await k.cli(['instance', 'disk', instanceId])).trim();
+  return k.diskPath(instanceId);
 }

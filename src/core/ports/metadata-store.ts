@@ -11,6 +11,12 @@ import type { Product } from '../products.ts';
 export interface MetadataStore extends Repositories {
   readonly engine: 'sqlite' | 'postgres';
   transaction<T>(fn: (tx: Repositories) => Promise<T>): Promise<T>;
+  /**
+   * Calls `listener` each time this process has committed a new job, so a runner in the
+   * same process claims it at once rather than at its next poll. Jobs queued by other
+   * processes are found by polling. Returns a function that removes the listener.
+   */
+  onJobQueued(listener: () => void): () => void;
   /** Milliseconds since the epoch on the database clock. */
   now(): Promise<number>;
   close(): Promise<void>;

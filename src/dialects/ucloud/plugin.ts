@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { KilnServices } from '../../app/services.ts';
 import { isKilnError } from '../../core/errors.ts';
 import type { RequestMetrics } from '../../http/metrics.ts';
+import { EncodedBodies } from '../reusable-answer.ts';
 import type { UCloudAction } from './action.ts';
 import { ucloudActions } from './actions/index.ts';
 import { ucloudParamFor, ucloudRetCodeFor } from './error-map.ts';
@@ -22,6 +23,7 @@ import { verifyUCloudSignature } from './protocol/signature.ts';
  */
 export function ucloudDialect(services: KilnServices, metrics: RequestMetrics) {
   const actions = new Map<string, UCloudAction>(ucloudActions.map((a) => [a.name, a]));
+  const bodies = new EncodedBodies();
 
   return async function plugin(app: FastifyInstance): Promise<void> {
     registerRawBodyParsers(app);
@@ -32,11 +34,11 @@ export function ucloudDialect(services: KilnServices, metrics: RequestMetrics) {
         const started = process.hrtime.bigint();
         const requestId = randomUUID();
         let action: string | undefined;
-        const send = (body: object, retCode: number) => {
+        const send = (body: string, retCode: number) => {
           metrics.observe('ucloud', action && actions.has(action) ? action : 'unknown', String(retCode), started);
           return sendJson(reply, requestId, body);
         };
-        const fail = (retCode: number, message: string) => send(ucloudError(action, retCode, message), retCode);
+        const fail = (retCode: number, message: string) => send(JSON.stringify(ucloudError(action, retCode, message)), retCode);
 
         let flat;
         const input = ucloudRequestInput(request);
@@ -63,7 +65,8 @@ export function ucloudDialect(services: KilnServices, metrics: RequestMetrics) {
         try {
           const principal = await services.accounts.principal(owner.accountId, flat.ProjectId || undefined);
           const fields = await def.run({ services, principal, accountName: owner.accountName }, flat);
-          return send(ucloudSuccess(action, fields), 0);
+          const name = action;
+          return send(bodies.of(fields, name, () => JSON.stringify(ucloudSuccess(name, fields))), 0);
         } catch (e) {
           if (e instanceof ParamError) return fail(UCloudRetCode.ParamError, e.message);
           if (isKilnError(e)) {
@@ -80,6 +83,6 @@ export function ucloudDialect(services: KilnServices, metrics: RequestMetrics) {
   };
 }
 
-function sendJson(reply: FastifyReply, requestId: string, body: object): FastifyReply {
-  return reply.header('X-UCLOUD-REQUEST-UUID', requestId).header('content-type', 'application/json; charset=utf-8').send(JSON.stringify(body));
+function sendJson(reply: FastifyReply, requestId: string, body: string): FastifyReply {
+  return reply.header('X-UCLOUD-REQUEST-UUID', requestId).header('content-type', 'application/json; charset=utf-8').send(body);
 }

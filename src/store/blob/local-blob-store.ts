@@ -1,3 +1,4 @@
+import { execFile } from 'node:child_process';
 import { link, mkdir, open, readdir, stat, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { assertChunkKey, type BlobStore } from '../../core/ports/blob-store.ts';
@@ -102,6 +103,10 @@ export class LocalBlobStore implements BlobStore {
   async sync(keys: string[]): Promise<void> {
     if (!this.fsync || keys.length === 0) return;
     const unique = [...new Set(keys)];
+    // Past a few chunks, one syncfs(2) of the filesystem beats an fdatasync per chunk: each
+    // of those commits the filesystem's journal for its new file on its own, and made a
+    // 1.6 GiB capture take twice as long as `cp; sync` of the same data (issue 10).
+    if (unique.length >= SYNCFS_FROM_KEYS && (await syncFileSystem(this.root))) return;
     await inParallel(unique, SYNC_PARALLEL, async (key) => {
       assertChunkKey(key);
       const fh = await open(this.pathOf(key), 'r');
@@ -173,6 +178,24 @@ export class LocalBlobStore implements BlobStore {
 }
 
 const SYNC_PARALLEL = 32;
+const SYNCFS_FROM_KEYS = 8;
+
+/**
+ * syncfs(2) of the filesystem holding `path`, through coreutils `sync --file-system` (Node
+ * has no syncfs): every dirty file and directory entry on it is written and the journal
+ * committed; since Linux 5.8 a writeback error is reported, and so fails this. False when
+ * `sync` cannot be run, and the caller syncs file by file instead.
+ */
+function syncFileSystem(path: string): Promise<boolean> {
+  return new Promise((ok, fail) => {
+    execFile('sync', ['--file-system', path], (err) => {
+      if (!err) return ok(true);
+      // Could not run it at all: the caller falls back. It ran and failed: an I/O error.
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return ok(false);
+      fail(new Error(`sync --file-system ${path} failed: ${err.message}`, { cause: err }));
+    });
+  });
+}
 
 async function inParallel<T>(items: T[], width: number, fn: (item: T) => Promise<void>): Promise<void> {
   let next = 0;

@@ -198,10 +198,12 @@ export class KyselyImageRepository implements ImageRepository {
   }
 
   async catalogueVersion(projectId: string, product: Product, withBase: boolean): Promise<string> {
-    const scopes = withBase ? [projectScope(projectId, product), BASE_SCOPE] : [projectScope(projectId, product)];
-    const rows = await this.db.selectFrom('catalogue_versions').select(['scope', 'version']).where('scope', 'in', scopes).execute();
+    // Asked on every listing request, so plain SQL: building it with the query builder
+    // cost more than running it (issue 10).
+    const own = projectScope(projectId, product);
+    const { rows } = await sql<{ scope: string; version: number | string }>`select scope, version from catalogue_versions where scope in (${own}, ${withBase ? BASE_SCOPE : own})`.execute(this.db);
     const of = (scope: string) => rows.find((r) => r.scope === scope)?.version ?? 0;
-    return scopes.map(of).join('.');
+    return withBase ? `${of(own)}.${of(BASE_SCOPE)}` : String(of(own));
   }
 
   async getManifest(imageId: string): Promise<Manifest | undefined> {

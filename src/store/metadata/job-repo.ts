@@ -31,9 +31,11 @@ function jobFromRow(r: JobsTable): Job {
  * deadlines are on the database clock.
  */
 export class KyselyJobQueue implements JobQueue {
+  /** `enqueued` runs after each insert of a job (see KyselyMetadataStore.onJobQueued). */
   constructor(
     private readonly db: Db,
     private readonly engine: Engine,
+    private readonly enqueued: () => void = () => undefined,
   ) {}
 
   async enqueue(j: NewJob): Promise<void> {
@@ -62,6 +64,7 @@ export class KyselyJobQueue implements JobQueue {
         updated_at: now,
       })
       .execute();
+    this.enqueued();
   }
 
   async claim(owner: string, nodeId: string, leaseMs: number, kinds?: readonly JobKind[]): Promise<(Job & { lease: JobLease }) | undefined> {

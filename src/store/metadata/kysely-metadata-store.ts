@@ -15,14 +15,14 @@ import { KyselyImageShares } from './share-repo.ts';
 import { KyselyImageReplicas } from './replica-repo.ts';
 import { KyselyTokenRepository } from './token-repo.ts';
 
-function repositories(db: Db, engine: Engine): Repositories {
+function repositories(db: Db, engine: Engine, jobEnqueued: () => void): Repositories {
   return {
     accounts: new KyselyAccountRepository(db),
     tokens: new KyselyTokenRepository(db),
     images: new KyselyImageRepository(db, engine),
     instances: new KyselyInstanceRepository(db),
     quota: new KyselyQuotaRepository(db),
-    jobs: new KyselyJobQueue(db, engine),
+    jobs: new KyselyJobQueue(db, engine, jobEnqueued),
     chunks: new KyselyChunkReferences(db, engine),
     leases: new KyselyNamedLeases(db, engine),
     nodes: new KyselyNodeRegistry(db, engine),
@@ -51,9 +51,11 @@ export class KyselyMetadataStore implements MetadataStore {
   readonly shares;
   readonly replicas;
 
+  private readonly jobListeners = new Set<() => void>();
+
   constructor(readonly db: Db) {
     this.engine = engineOf(db);
-    const r = repositories(db, this.engine);
+    const r = repositories(db, this.engine, () => this.jobQueued());
     this.accounts = r.accounts;
     this.tokens = r.tokens;
     this.images = r.images;
@@ -70,8 +72,12 @@ export class KyselyMetadataStore implements MetadataStore {
 
   async transaction<T>(fn: (tx: Repositories) => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
+      let enqueued = false;
       try {
-        return await this.db.transaction().execute((trx) => fn(repositories(trx, this.engine)));
+        const result = await this.db.transaction().execute((trx) => fn(repositories(trx, this.engine, () => (enqueued = true))));
+        // Only now can a runner claim what the transaction queued.
+        if (enqueued) this.jobQueued();
+        return result;
       } catch (e) {
         // PostgreSQL aborts one side of a deadlock or serialization conflict; the whole
         // transaction ran nothing visible, so running it again is safe.
@@ -79,6 +85,15 @@ export class KyselyMetadataStore implements MetadataStore {
         await new Promise((r) => setTimeout(r, 5 + Math.random() * 20 * attempt));
       }
     }
+  }
+
+  onJobQueued(listener: () => void): () => void {
+    this.jobListeners.add(listener);
+    return () => this.jobListeners.delete(listener);
+  }
+
+  private jobQueued(): void {
+    for (const l of this.jobListeners) l();
   }
 
   async now(): Promise<number> {

@@ -91,6 +91,9 @@ describe('chunkDisk', () => {
     assert.ok(seen.every(([, total]) => total === 64 * CHUNK + 7));
     for (let i = 1; i < seen.length; i++) assert.ok(seen[i]![0] >= seen[i - 1]![0], `progress fell: ${seen.map((s) => s[0]).join(',')}`);
     assert.deepEqual(seen.at(-1), [64 * CHUNK + 7, 64 * CHUNK + 7]);
-    assert.ok(seen.some(([done]) => done === 50 * CHUNK), 'holes before the next mapped chunk count as done');
+    // Once chunk 7 is done the floor is the next mapped chunk (50), never a hole: whether
+    // 50 itself is seen depends on which lane finishes first, so only the hole is checked.
+    const inHole = seen.filter(([done]) => done >= 8 * CHUNK && done < 50 * CHUNK);
+    assert.deepEqual(inHole, [], 'holes before the next mapped chunk count as done');
   });
 });

@@ -16,14 +16,11 @@ export function ucloudSignature(params: Readonly<Record<string, string>>, privat
   const keys = Object.keys(params)
     .filter((key) => key !== 'Signature')
     .sort();
-  const hash = createHash('sha1');
-  for (const key of keys) {
-    // Values are concatenated as-is: no URL escaping, per the docs.
-    hash.update(key, 'utf8');
-    hash.update(params[key] ?? '', 'utf8');
-  }
-  hash.update(privateKey, 'utf8');
-  return hash.digest('hex');
+  // Values are concatenated as-is: no URL escaping, per the docs. One string, hashed in
+  // one call: an update per key and value cost more than the hashing (issue 10).
+  let text = '';
+  for (const key of keys) text += key + (params[key] ?? '');
+  return createHash('sha1').update(text + privateKey, 'utf8').digest('hex');
 }
 
 /**

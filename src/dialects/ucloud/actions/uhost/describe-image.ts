@@ -1,9 +1,13 @@
 import { Type } from '@sinclair/typebox';
-import type { ImageKind } from '../../../../core/model.ts';
+import type { Image, ImageKind } from '../../../../core/model.ts';
+import { AnswerMemo } from '../../../reusable-answer.ts';
 import { defineAction } from '../../action.ts';
 import { enumOf, int, str, strArray } from '../../protocol/param-schema.ts';
 import { toUHostImageSet, UHostImageSet } from '../../models/uhost-image-set.ts';
 import { requireRegion, zoneIn } from '../region.ts';
+
+// One answer per cached listing result: a repeated request is sent the bytes of the last.
+const answers = new AnswerMemo((listed: { items: Image[]; total: number }) => ({ TotalCount: listed.total, ImageSet: listed.items.map(toUHostImageSet) }));
 
 const kindsFor: Record<'Base' | 'Business' | 'Custom', ImageKind[]> = { Base: ['base'], Business: [], Custom: ['custom'] };
 
@@ -30,13 +34,13 @@ export const DescribeImage = defineAction({
     const region = requireRegion(services.config, p.Region);
     if (p.Zone !== undefined) zoneIn(region, p.Zone);
     const ids = [...(p.ImageId ? [p.ImageId] : []), ...p.ImageIds];
-    const { items, total } = await services.images.list(principal, 'uhost', {
+    const listed = await services.images.list(principal, 'uhost', {
       kinds: p.ImageType ? kindsFor[p.ImageType] : ['base', 'custom'],
       imageIds: ids.length > 0 ? ids : undefined,
       osType: p.OsType,
       offset: p.Offset,
       limit: p.Limit,
     });
-    return { TotalCount: total, ImageSet: items.map(toUHostImageSet) };
+    return answers.get(listed);
   },
 });

@@ -3,11 +3,11 @@ import { randomFillSync } from 'node:crypto';
 import { mkdtemp, open, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openDiskFile } from '../src/compute/local-driver.ts';
 import { loadConfig } from '../src/config/config.ts';
 import { ChunkWriter } from '../src/core/chunks/chunk-writer.ts';
 import { chunkDisk } from '../src/disk/chunker.ts';
 import { closeSharedHashPool } from '../src/disk/hash-pool.ts';
+import { RawReader } from '../src/disk/raw-reader.ts';
 import { openBlobStore } from '../src/store/blob/open-blob-store.ts';
 import { openMetadataStore } from '../src/store/metadata/kysely-metadata-store.ts';
 import type { BenchStack, BenchStacks } from './bench-stacks.ts';
@@ -53,7 +53,7 @@ async function timeCapture(disk: string, dataDir: string, env: Record<string, st
   let stored = 0;
   try {
     const t = await secondsAsync(async () => {
-      const reader = await openDiskFile(disk);
+      const reader = await RawReader.open(disk);
       try {
         const owner = `bench:${Date.now()}`;
         const sink = new ChunkWriter(store, blobs, owner);

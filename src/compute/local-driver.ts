@@ -2,15 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, open, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Disk, Manifest } from '../core/model.ts';
-import { dataExtentsOf } from '../disk/file-extents.ts';
 import { RawReader } from '../disk/raw-reader.ts';
 import type { BlobStore } from '../core/ports/blob-store.ts';
 import type { ComputeDriver } from '../core/ports/compute-driver.ts';
-
-/** An instance disk file, read only where it holds data when the filesystem can say where that is. */
-export async function openDiskFile(path: string): Promise<RawReader> {
-  return RawReader.open(path, { dataExtents: await dataExtentsOf(path) });
-}
 
 /** Instances on this machine: every disk is a sparse raw file under the data dir. */
 export class LocalComputeDriver implements ComputeDriver {
@@ -79,8 +73,9 @@ export class LocalComputeDriver implements ComputeDriver {
     await rm(path, { force: true });
   }
 
+  /** Reads only where the disk file holds data, when the filesystem can say (RawReader over a local file). */
   async openDisk(disk: Disk): Promise<RawReader> {
-    return openDiskFile(disk.path);
+    return RawReader.open(disk.path);
   }
 
   async checkCanCreate(sizeBytes: number): Promise<void> {

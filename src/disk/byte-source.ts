@@ -26,5 +26,10 @@ export interface ByteSource {
    * prefetch surfaces when the range is actually read.
    */
   willNeed?(ranges: readonly ByteRange[]): void;
+  /**
+   * Where the file holds data, ascending, when the source can tell (a local sparse file,
+   * see file-extents.ts); bytes outside read as zeros. Undefined: no map, read it all.
+   */
+  dataRanges?(): Promise<readonly ByteRange[] | undefined>;
   close(): Promise<void>;
 }

@@ -1,9 +1,11 @@
 import { open, type FileHandle } from 'node:fs/promises';
-import type { ByteSource } from './byte-source.ts';
+import type { ByteRange, ByteSource } from './byte-source.ts';
+import { dataExtentsOf } from './file-extents.ts';
 
 /** A local image file. The size is taken once at open: the file must not change while read. */
 export class FileByteSource implements ByteSource {
   private constructor(
+    private readonly path: string,
     private readonly fh: FileHandle,
     readonly size: number,
   ) {}
@@ -12,7 +14,7 @@ export class FileByteSource implements ByteSource {
     const fh = await open(path, 'r');
     try {
       const { size } = await fh.stat();
-      return new FileByteSource(fh, size);
+      return new FileByteSource(path, fh, size);
     } catch (e) {
       await fh.close();
       throw e;
@@ -26,6 +28,10 @@ export class FileByteSource implements ByteSource {
       if (bytesRead === 0) throw new FileShrank(position + done);
       done += bytesRead;
     }
+  }
+
+  async dataRanges(): Promise<ByteRange[] | undefined> {
+    return (await dataExtentsOf(this.path))?.map((e) => ({ start: e.offset, end: e.offset + e.length }));
   }
 
   async close(): Promise<void> {

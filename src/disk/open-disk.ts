@@ -1,7 +1,6 @@
 import type { ByteSource } from './byte-source.ts';
 import { detectSource } from './detect-format.ts';
-import { DiskFormatError, type DiskFormat, type DiskReader, type Extent, type OpenDiskOptions } from './disk-reader.ts';
-import { dataExtentsOf } from './file-extents.ts';
+import { DiskFormatError, type DiskFormat, type DiskReader, type OpenDiskOptions } from './disk-reader.ts';
 import { FileByteSource } from './file-source.ts';
 import { BoundedFile } from './formats/bounded-file.ts';
 import { refuseOverCap } from './formats/int-fields.ts';
@@ -13,16 +12,11 @@ import { RawReader } from './raw-reader.ts';
 export interface OpenDiskRequest extends OpenDiskOptions {
   /** What the uploader said the file is; checked against the content, never trusted. */
   claimedFormat?: DiskFormat;
-  /** For a raw image: where the source holds data, asked only when the content is raw. */
-  rawDataExtents?: () => Promise<readonly Extent[] | undefined>;
 }
 
-/**
- * Opens a local disk image file as a virtual disk (see openDiskSource); a raw file is read
- * only where it holds data when the filesystem can say where that is (file-extents.ts).
- */
+/** Opens a local disk image file as a virtual disk (see openDiskSource). */
 export async function openDisk(path: string, opts: OpenDiskRequest): Promise<DiskReader> {
-  return openDiskSource(await FileByteSource.open(path), { rawDataExtents: () => dataExtentsOf(path), ...opts });
+  return openDiskSource(await FileByteSource.open(path), opts);
 }
 
 /**
@@ -52,7 +46,7 @@ export async function openDiskSource(source: ByteSource, opts: OpenDiskRequest):
         return await VhdReader.open(file, opts.maxVirtualSize);
       case 'raw':
         refuseOverCap('raw', source.size, opts.maxVirtualSize);
-        return new RawReader(source, await opts.rawDataExtents?.());
+        return new RawReader(source);
     }
   } catch (e) {
     await source.close();

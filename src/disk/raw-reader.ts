@@ -3,31 +3,29 @@ import type { DiskReader, Extent } from './disk-reader.ts';
 import { FileByteSource, FileShrank } from './file-source.ts';
 
 /**
- * A raw image is its own virtual disk. Without a map of where the file holds data (HTTP
- * has none; a local file may, see file-extents.ts) the whole file is one extent, and the
- * chunker's zero detection turns the holes back into holes.
+ * A raw image is its own virtual disk. Its extents are where the source holds data when
+ * the source can tell (a local file, see file-extents.ts); otherwise (HTTP has no such
+ * map) the whole file is one extent, and the chunker's zero detection turns the holes
+ * back into holes.
  */
 export class RawReader implements DiskReader {
   readonly format = 'raw' as const;
   readonly virtualSize: number;
 
-  /** `dataExtents`: where the source holds data, ascending; everything else reads as zeros. */
-  constructor(
-    private readonly source: ByteSource,
-    private readonly dataExtents?: readonly Extent[],
-  ) {
+  constructor(private readonly source: ByteSource) {
     this.virtualSize = source.size;
   }
 
-  static async open(path: string, opts: { dataExtents?: readonly Extent[] } = {}): Promise<RawReader> {
-    return new RawReader(await FileByteSource.open(path), opts.dataExtents);
+  static async open(path: string): Promise<RawReader> {
+    return new RawReader(await FileByteSource.open(path));
   }
 
   async *extents(): AsyncIterable<Extent> {
-    if (this.dataExtents) {
-      for (const e of this.dataExtents) {
-        const length = Math.min(e.length, this.virtualSize - e.offset);
-        if (length > 0) yield { offset: e.offset, length };
+    const ranges = await this.source.dataRanges?.();
+    if (ranges) {
+      for (const r of ranges) {
+        const end = Math.min(r.end, this.virtualSize);
+        if (end > r.start) yield { offset: r.start, length: end - r.start };
       }
       return;
     }

@@ -11,6 +11,7 @@ import { promisify } from 'node:util';
 import { deflateRawSync } from 'node:zlib';
 import type { DiskFormat, DiskReader } from '../../src/disk/disk-reader.ts';
 import { vhdChecksum } from '../../src/disk/formats/vhd-structures.ts';
+import { sha256File } from './disk-files.ts';
 
 const run = promisify(execFile);
 
@@ -45,21 +46,7 @@ export async function qemuRawSha256(path: string, format: string, scratchDir: st
   }
 }
 
-export async function sha256File(path: string): Promise<string> {
-  const h = createHash('sha256');
-  const fh = await open(path, 'r');
-  try {
-    const buf = Buffer.allocUnsafe(4 * 1024 * 1024);
-    for (;;) {
-      const { bytesRead } = await fh.read(buf, 0, buf.length, null);
-      if (bytesRead === 0) break;
-      h.update(buf.subarray(0, bytesRead));
-    }
-  } finally {
-    await fh.close();
-  }
-  return h.digest('hex');
-}
+export { sha256File };
 
 /**
  * SHA-256 of the whole virtual disk as Kiln sees it: extents are read, everything else is

@@ -50,7 +50,9 @@ export interface Kiln {
  * `withRunner` adds the job runner with this node's compute driver.
  */
 export async function createKiln(config: KilnConfig, log: Logger, opts: { withRunner?: boolean } = {}): Promise<Kiln> {
-  const store = await openMetadataStore(config.database);
+  const store = await openMetadataStore(config.database, {
+    onConnectionError: (err) => log.warn({ err }, 'database connection lost; queries reconnect when it answers again'),
+  });
   let blobs: BlobStore;
   try {
     blobs = await openBlobStore(config.blobs, { fsync: config.disk.fsync });

@@ -46,6 +46,11 @@ export interface KilnConfig {
     heartbeatMs: number;
     pollMs: number;
     maxAttempts: number;
+    /**
+     * The pause (between 1x and 2x of this) before a job that met an unreachable store
+     * is given back to the queue; such a try does not count against maxAttempts.
+     */
+    unavailableRetryMs: number;
     concurrency: number;
     lanes: { instance: number; import: number };
   };
@@ -109,6 +114,11 @@ export type BlobConfig =
        * that ignore the header need false: a HEAD, then an unconditional PUT.
        */
       conditionalPut: boolean;
+      /**
+       * How long one call keeps retrying while the store cannot be reached (no answer,
+       * 5xx, throttling, the bucket gone) before it fails as unavailable.
+       */
+      retryWindowMs: number;
     };
 
 export class ConfigError extends Error {
@@ -180,6 +190,7 @@ export function loadConfig(env: Env = process.env): KilnConfig {
       heartbeatMs: read.int('KILN_JOB_HEARTBEAT_MS', 3_000, 100, 600_000),
       pollMs: read.int('KILN_JOB_POLL_MS', 200, 10, 60_000),
       maxAttempts: read.int('KILN_JOB_MAX_ATTEMPTS', 3, 1, 100),
+      unavailableRetryMs: read.int('KILN_JOB_UNAVAILABLE_RETRY_MS', 5_000, 10, 3_600_000),
       concurrency: lanes.instance + lanes.import,
       lanes,
     },
@@ -317,6 +328,7 @@ class EnvReader {
     const maxConcurrency = this.int('KILN_S3_MAX_CONCURRENCY', 16, 1, 1024);
     const maxAttempts = this.int('KILN_S3_MAX_ATTEMPTS', 5, 1, 20);
     const conditionalPut = this.bool('KILN_S3_CONDITIONAL_PUT', true);
+    const retryWindowMs = this.int('KILN_S3_RETRY_WINDOW_MS', 60_000, 0, 3_600_000);
     if (url === undefined || url === '') return { kind: 'local', dir: join(dataDir, 'blobs') };
     const m = /^s3:\/\/([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])(?:\/(.*))?$/.exec(url);
     if (!m) {
@@ -325,7 +337,7 @@ class EnvReader {
     }
     if (endpoint !== undefined && !/^https?:\/\//.test(endpoint)) this.problems.push('KILN_S3_ENDPOINT: must be an http:// or https:// URL');
     const prefix = (m[2] ?? '').replace(/^\/+|\/+$/g, '');
-    return { kind: 's3', bucket: m[1]!, prefix, endpoint, region, forcePathStyle, maxConcurrency, maxAttempts, conditionalPut };
+    return { kind: 's3', bucket: m[1]!, prefix, endpoint, region, forcePathStyle, maxConcurrency, maxAttempts, conditionalPut, retryWindowMs };
   }
 
   /** `region:zone1,zone2;region2:zone` — the first zone of each region is its default. */

@@ -25,9 +25,14 @@ export async function buildServer(kiln: Kiln): Promise<FastifyInstance> {
   });
   // Before the dialects register: their encapsulated scopes inherit the error handler.
   installRefusalHandlers(app, metrics);
-  app.get('/healthz', async () => {
-    await kiln.store.jobs.countByState();
-    return { status: 'ok' };
+  app.get('/healthz', async (_req, reply) => {
+    try {
+      await withTimeout(kiln.store.now(), HEALTH_TIMEOUT_MS, 'no answer from the database');
+      return { status: 'ok' };
+    } catch (e) {
+      // A load balancer takes the process out of rotation until its database answers again.
+      return reply.status(503).send({ status: 'unavailable', reason: `metadata store: ${e instanceof Error ? e.message : String(e)}` });
+    }
   });
   app.get('/metrics', async (_req, reply) => {
     reply.header('content-type', metrics.registry.contentType);
@@ -38,4 +43,13 @@ export async function buildServer(kiln: Kiln): Promise<FastifyInstance> {
   await app.register(ucloudDialect(kiln.services, metrics));
   await app.register(zenlayerDialect(kiln.services, metrics));
   return app;
+}
+
+/** How long /healthz waits for the database: a health check that hangs is no answer either. */
+const HEALTH_TIMEOUT_MS = 3_000;
+
+function withTimeout<T>(p: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, fail) => (timer = setTimeout(() => fail(new Error(`${message} within ${ms} ms`)), ms)));
+  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
 }

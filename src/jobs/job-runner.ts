@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { KilnConfig } from '../config/config.ts';
 import type { Job, JobKind } from '../core/model.ts';
 import { LeaseLost, type JobLease, type MetadataStore, type Repositories } from '../core/ports/metadata-store.ts';
+import { StoreUnavailableError } from '../core/ports/store-unavailable.ts';
 import { PermanentJobError } from './job-errors.ts';
 import { laneKinds, laneNames, type LaneName } from './lanes.ts';
 
@@ -50,6 +51,9 @@ export class JobRunner {
   private unsubscribe: (() => void) | undefined;
   private ticking = false;
   private again = false;
+  private stopping = new AbortController();
+  /** The pause before the next claim while the database is unreachable; 0 when it answers. */
+  private claimBackoffMs = 0;
 
   constructor(
     private readonly store: MetadataStore,
@@ -61,6 +65,7 @@ export class JobRunner {
 
   start(): void {
     this.stopped = false;
+    this.stopping = new AbortController();
     // The node's heartbeat is what places new instances here.
     const beat = () => void this.store.nodes.beat(this.nodeId).catch((err: unknown) => this.log.warn({ err }, 'node heartbeat failed'));
     beat();
@@ -73,6 +78,7 @@ export class JobRunner {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.stopping.abort();
     this.unsubscribe?.();
     if (this.timer) clearTimeout(this.timer);
     if (this.nodeBeat) clearInterval(this.nodeBeat);
@@ -105,7 +111,7 @@ export class JobRunner {
     } finally {
       this.ticking = false;
     }
-    this.schedule(this.config.pollMs);
+    this.schedule(Math.max(this.config.pollMs, this.claimBackoffMs));
   }
 
   private async claimWhileFree(): Promise<void> {
@@ -113,6 +119,7 @@ export class JobRunner {
       for (const lane of laneNames) {
         while (!this.stopped && this.runningIn[lane] < this.config.lanes[lane]) {
           const job = await this.store.jobs.claim(this.owner, this.nodeId, this.config.leaseMs, laneKinds[lane]);
+          this.claimBackoffMs = 0;
           if (!job) break;
           this.running++;
           this.runningIn[lane]++;
@@ -126,7 +133,13 @@ export class JobRunner {
         }
       }
     } catch (e) {
-      this.log.error({ err: e }, 'job claim failed');
+      if (!this.unreachable(e)) {
+        this.log.error({ err: e }, 'job claim failed');
+        return;
+      }
+      // Polling a database that is down every few milliseconds only fills the log.
+      if (this.claimBackoffMs === 0) this.log.warn({ err: e }, 'database unreachable; claiming jobs again when it answers');
+      this.claimBackoffMs = Math.min(5_000, Math.max(this.config.pollMs, this.claimBackoffMs * 2));
     }
   }
 
@@ -153,12 +166,18 @@ export class JobRunner {
         progress = { done, total };
       },
       commit: async (fn) => {
-        if (progress) await this.store.jobs.heartbeat(lease, this.config.leaseMs, progress);
-        await this.store.transaction(async (tx) => {
-          await fn(tx);
-          await tx.chunks.clearPending(job.id);
-          await tx.jobs.finish(lease, 'succeeded', null);
-        });
+        if (progress) await this.store.jobs.heartbeat(lease, this.config.leaseMs, progress).catch(() => undefined);
+        // The work is done; a database restarting now must not cost it. Tried again
+        // while the lease may still be ours: finish() checks the lease in the same
+        // transaction, so a commit that did land before the connection broke, or a
+        // lease another worker took meanwhile, ends in LeaseLost, never a second commit.
+        await this.whileReachable(log, 'commit', () =>
+          this.store.transaction(async (tx) => {
+            await fn(tx);
+            await tx.chunks.clearPending(job.id);
+            await tx.jobs.finish(lease, 'succeeded', null);
+          }),
+        );
         committed = true;
       },
     };
@@ -180,23 +199,72 @@ export class JobRunner {
       } else if (controller.signal.aborted && this.stopped) {
         // Shutting down: leave the lease to lapse so another worker resumes the job.
         log.warn('job interrupted by shutdown');
+      } else if (this.unreachable(e)) {
+        // A store out of reach says nothing about the job: pause (the lease kept by the
+        // heartbeat, so no other worker rushes into the same outage), then give it back
+        // without counting the try. If the database is what is down, the requeue waits
+        // for it; failing that the lease lapses and the job is claimed again anyway.
+        const pauseMs = Math.round(this.config.unavailableRetryMs * (1 + Math.random()));
+        log.warn({ err: e, pauseMs }, 'a store is unreachable; the job will be retried');
+        await abortableSleep(pauseMs, this.stopping.signal);
+        await this.whileReachable(log, 'requeue', () => this.store.jobs.requeue(lease, message, { countAttempt: false })).catch((err: unknown) =>
+          log.error({ err }, 'requeue failed; the job is claimed again when its lease lapses'),
+        );
       } else if (e instanceof PermanentJobError || job.attempts >= this.config.maxAttempts) {
         const reason = e instanceof PermanentJobError ? message : `failed after ${job.attempts} attempts: ${message}`;
         log.warn({ reason }, 'job failed');
-        await this.store
-          .transaction(async (tx) => {
+        await this.whileReachable(log, 'recording the failure', () =>
+          this.store.transaction(async (tx) => {
             await handler.fail(job, reason, tx);
             await tx.chunks.clearPending(job.id);
             await tx.jobs.finish(lease, 'failed', reason);
-          })
-          .catch((err: unknown) => log.error({ err }, 'recording the job failure failed'));
+          }),
+        )
+          .catch((err: unknown) => log.error({ err }, 'recording the job failure failed; the job is claimed again when its lease lapses'));
       } else {
         log.warn({ err: e }, 'job attempt failed; will retry');
-        await this.store.jobs.requeue(lease, message).catch((err: unknown) => log.error({ err }, 'requeue failed'));
+        await this.whileReachable(log, 'requeue', () => this.store.jobs.requeue(lease, message)).catch((err: unknown) => log.error({ err }, 'requeue failed'));
       }
     } finally {
       clearInterval(beat);
       this.active.delete(job.id);
     }
   }
+
+  /** Whether `e`, or what it wraps, says a store was out of reach. */
+  private unreachable(e: unknown): boolean {
+    for (let err: unknown = e, depth = 0; err instanceof Error && depth < 5; err = err.cause, depth++) {
+      if (err instanceof StoreUnavailableError || this.store.isUnavailable(err)) return true;
+    }
+    return false;
+  }
+
+  /**
+   * Runs `fn`, again while the metadata store is unreachable, for at most one lease
+   * period: past that the lease has lapsed and the job belongs to whoever claims it.
+   */
+  private async whileReachable<T>(log: Logger, what: string, fn: () => Promise<T>): Promise<T> {
+    const started = Date.now();
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await fn();
+      } catch (e) {
+        if (!this.store.isUnavailable(e) || Date.now() - started >= this.config.leaseMs || this.stopped) throw e;
+        log.warn({ err: e, attempt }, `database unreachable during ${what}; trying again`);
+        await abortableSleep(Math.min(2_000, 100 * 2 ** attempt), this.stopping.signal);
+      }
+    }
+  }
+}
+
+function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const t = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+    function done() {
+      clearTimeout(t);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+  });
 }

@@ -106,6 +106,17 @@ export function metadataStoreContract(name: string, open: OpenStore): void {
       assert.equal((await s.jobs.claim('w', 'n', 60_000))?.id, 'job-r');
     }));
 
+    test('a try that failed on an unreachable store is given back without counting it', withStore(async (s) => {
+      await s.jobs.enqueue({ id: 'job-u', kind: 'import', payload: {} });
+      const first = (await s.jobs.claim('w', 'n', 60_000))!;
+      assert.equal(first.attempts, 1);
+      await s.jobs.requeue(first.lease, 'blob store unreachable', { countAttempt: false });
+      const second = (await s.jobs.claim('w', 'n', 60_000))!;
+      assert.equal(second.attempts, 1, 'the outage did not use up an attempt');
+      await s.jobs.requeue(second.lease, 'transient');
+      assert.equal((await s.jobs.claim('w', 'n', 60_000))!.attempts, 2, 'an ordinary failure counts');
+    }));
+
     test('claims take only the kinds asked for; a requeued job goes behind work queued since', withStore(async (s) => {
       await s.jobs.enqueue({ id: 'job-old', kind: 'import', payload: {} });
       await new Promise((r) => setTimeout(r, 5));

@@ -19,6 +19,11 @@ export interface MetadataStore extends Repositories {
   onJobQueued(listener: () => void): () => void;
   /** Milliseconds since the epoch on the database clock. */
   now(): Promise<number>;
+  /**
+   * True when `e`, thrown by this store, says the store could not be reached (it may
+   * answer later) rather than that it refused what was asked.
+   */
+  isUnavailable(e: unknown): boolean;
   close(): Promise<void>;
 }
 
@@ -292,8 +297,12 @@ export interface JobQueue {
    * otherwise, so a commit in the same transaction rolls back (fencing).
    */
   finish(lease: JobLease, state: 'succeeded' | 'failed', error: string | null): Promise<void>;
-  /** Gives the job back to the queue, at its back, after a transient failure (no-op without the lease). */
-  requeue(lease: JobLease, error: string): Promise<void>;
+  /**
+   * Gives the job back to the queue, at its back, after a transient failure (no-op
+   * without the lease). With `countAttempt: false` the try does not count against the
+   * job's attempts: it failed because a store was unreachable, not because of the job.
+   */
+  requeue(lease: JobLease, error: string, opts?: { countAttempt?: boolean }): Promise<void>;
   /**
    * Ends every unfinished job making `imageId` as failed with `reason`, whoever holds it:
    * its worker's next heartbeat or commit fails (the lease token is gone) and it stops.

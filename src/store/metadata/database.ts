@@ -33,6 +33,11 @@ const migrations: Record<string, Migration> = {
   '010_image_replicas': m010,
 };
 
+export interface DatabaseOptions {
+  /** Told when a connection to the database breaks (a restart, a failover, a network cut). */
+  onConnectionError?: (err: Error) => void;
+}
+
 class StaticMigrationProvider implements MigrationProvider {
   async getMigrations(): Promise<Record<string, Migration>> {
     return migrations;
@@ -44,8 +49,8 @@ class StaticMigrationProvider implements MigrationProvider {
  * this at start: Kysely's migrator takes a lock (an advisory lock on PostgreSQL), so
  * concurrent starts apply each migration once.
  */
-export async function openDatabase(cfg: DatabaseConfig): Promise<{ db: Db; applied: string[] }> {
-  const db = cfg.kind === 'postgres' ? openPostgres(cfg.url, cfg.poolMax) : openSqlite(cfg.path);
+export async function openDatabase(cfg: DatabaseConfig, opts: DatabaseOptions = {}): Promise<{ db: Db; applied: string[] }> {
+  const db = cfg.kind === 'postgres' ? openPostgres(cfg.url, cfg.poolMax, opts.onConnectionError ?? (() => undefined)) : openSqlite(cfg.path);
   try {
     return { db, applied: await migrate(db) };
   } catch (e) {
@@ -69,16 +74,30 @@ function openSqlite(path: string): Db {
 // int8 (counts, sizes, millisecond times) arrives from pg as a string to avoid precision
 // loss; every such value here is below 2^53, so numbers are exact and what core expects.
 const INT8_OID = 20;
+const CONNECT_TIMEOUT_MS = 5_000;
 const pgTypes = {
   getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
     oid === INT8_OID ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
 };
 
-function openPostgres(url: string, poolMax: number): Db {
-  const pool = new pg.Pool({ connectionString: url, max: poolMax, types: pgTypes, idleTimeoutMillis: 30_000, keepAlive: true });
-  // An idle client that loses its connection emits 'error' on the pool; without a
-  // listener that would crash the process instead of just dropping the client.
+function openPostgres(url: string, poolMax: number, onConnectionError: (err: Error) => void): Db {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: poolMax,
+    types: pgTypes,
+    idleTimeoutMillis: 30_000,
+    keepAlive: true,
+    // While the server is unreachable a connect fails after this instead of hanging the
+    // caller (a health check, a heartbeat) for as long as the network takes to give up.
+    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+  });
+  // A client that loses its connection emits 'error', and an 'error' with no listener
+  // ends the process. The pool listens only while a client is idle (and re-emits on
+  // itself, hence the no-op); a checked-out client, inside a query or a transaction,
+  // had no listener at all. Every client gets one for its whole life: its query fails
+  // on its own, and the pool drops the broken client when it is released.
   pool.on('error', () => undefined);
+  pool.on('connect', (client) => client.on('error', onConnectionError));
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }
 

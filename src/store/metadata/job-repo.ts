@@ -132,10 +132,21 @@ export class KyselyJobQueue implements JobQueue {
     if (Number(res.numUpdatedRows) !== 1) throw new LeaseLost(lease.jobId);
   }
 
-  async requeue(lease: JobLease, error: string): Promise<void> {
+  async requeue(lease: JobLease, error: string, opts: { countAttempt?: boolean } = {}): Promise<void> {
+    const countAttempt = opts.countAttempt ?? true;
     await this.db
       .updateTable('jobs')
-      .set({ state: 'queued', error, lease_owner: null, lease_token: null, lease_expires_at: null, queued_at: dbNowMs(this.engine), updated_at: Date.now() })
+      .set((eb) => ({
+        state: 'queued',
+        error,
+        lease_owner: null,
+        lease_token: null,
+        lease_expires_at: null,
+        queued_at: dbNowMs(this.engine),
+        updated_at: Date.now(),
+        // The claim counted this try; an outage gives it back.
+        ...(countAttempt ? {} : { attempts: eb('attempts', '-', 1) }),
+      }))
       .where('id', '=', lease.jobId)
       .where('lease_token', '=', lease.token)
       .execute();

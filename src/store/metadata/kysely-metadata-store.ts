@@ -2,7 +2,9 @@ import type { MetadataStore, Repositories } from '../../core/ports/metadata-stor
 import type { DatabaseConfig } from '../../config/config.ts';
 import { KyselyAccountRepository } from './account-repo.ts';
 import { KyselyChunkReferences } from './chunk-ref-repo.ts';
-import { openDatabase } from './database.ts';
+import { StoreUnavailableError } from '../../core/ports/store-unavailable.ts';
+import { isConnectionFailure } from './connection-failure.ts';
+import { openDatabase, type DatabaseOptions } from './database.ts';
 import { dbNowMs, engineOf, type Db, type Engine } from './engine.ts';
 import { KyselyImageRepository } from './image-repo.ts';
 import { KyselyInstanceRepository } from './instance-repo.ts';
@@ -101,6 +103,10 @@ export class KyselyMetadataStore implements MetadataStore {
     return Number(r.now);
   }
 
+  isUnavailable(e: unknown): boolean {
+    return e instanceof StoreUnavailableError || isConnectionFailure(e);
+  }
+
   async close(): Promise<void> {
     await this.db.destroy();
   }
@@ -112,7 +118,7 @@ function isRetryableConflict(e: unknown): boolean {
 }
 
 /** Opens (and migrates) the configured metadata store; `applied` names the migrations this run applied. */
-export async function openMetadataStore(cfg: DatabaseConfig): Promise<KyselyMetadataStore & { applied: string[] }> {
-  const { db, applied } = await openDatabase(cfg);
+export async function openMetadataStore(cfg: DatabaseConfig, opts: DatabaseOptions = {}): Promise<KyselyMetadataStore & { applied: string[] }> {
+  const { db, applied } = await openDatabase(cfg, opts);
   return Object.assign(new KyselyMetadataStore(db), { applied });
 }

@@ -27,6 +27,8 @@ export class FakeS3 {
   delayMs = 0;
   /** Answer ranged GETs with the whole object, as a store without Range support would. */
   ignoreRange = false;
+  /** Until this time (ms since the epoch) every request gets 503: a store restarting. */
+  downUntil = 0;
   connections = 0;
   inFlight = 0;
   maxInFlight = 0;
@@ -63,6 +65,7 @@ export class FakeS3 {
     this.requests.push({ method: req.method ?? '', path, bodyBytes: body.length });
     if (this.delayMs > 0) await new Promise((r) => setTimeout(r, this.delayMs));
 
+    if (Date.now() < this.downUntil) return error(res, req, 503, 'ServiceUnavailable');
     const failure = this.failures.shift();
     if (failure === 'reset') return void req.socket.destroy();
     if (failure === 'truncate' && req.method === 'GET') {

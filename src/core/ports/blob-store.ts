@@ -32,6 +32,13 @@ export interface BlobStore {
    * keys a page), starting after `after` when given. Memory stays bounded by one page.
    */
   list(opts?: { after?: string; pageSize?: number }): AsyncIterable<string[]>;
+  /**
+   * How many calls found the store out of reach since it was opened. A store that
+   * comes back from an outage may have come back without chunks it had acknowledged
+   * (a server restarted without its data, a failover to a lagging replica); a writer
+   * that sees this count move checks its chunks again before it commits.
+   */
+  outages(): number;
   /** Releases connections and handles. */
   close(): Promise<void>;
 }

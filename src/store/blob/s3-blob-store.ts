@@ -8,20 +8,24 @@ import { checkRange, tooLarge } from './read-range.ts';
 import { checkBucketAccess, createBucketIfMissing, type BucketTarget } from './s3-bucket.ts';
 import { makeS3Client, type S3BlobConfig } from './s3-client.ts';
 import { describeS3Error, isConditionalConflict, isInvalidRange, isNotFound, isPreconditionFailed } from './s3-errors.ts';
+import { S3OutageWindow } from './s3-outage.ts';
 import { Semaphore } from './semaphore.ts';
+import { StoreUnavailableError } from '../../core/ports/store-unavailable.ts';
 import { BodyReadError, streamInto } from './stream-into.ts';
 
 /**
  * Chunks as objects `<prefix>/chunks/<key>` in one bucket. Each chunk is one object,
  * written by one PUT (S3 PUTs are atomic: a reader sees no object or all of it).
  * At most maxConcurrency requests per store are in flight; the SDK client retries
- * transient failures (see s3-client.ts).
+ * transient failures (see s3-client.ts), and each call waits out an outage of up to
+ * retryWindowMs (s3-outage.ts) before it fails with StoreUnavailableError.
  */
 export class S3BlobStore implements BlobStore {
   readonly location: string;
   private readonly client: S3Client;
   private readonly slots: Semaphore;
   private readonly base: string;
+  private readonly outage: S3OutageWindow;
 
   /** `client` replaces the one built from cfg (tests use it to widen the socket pool). */
   constructor(
@@ -32,6 +36,7 @@ export class S3BlobStore implements BlobStore {
     this.location = `s3://${cfg.bucket}/${this.base.slice(0, -1)}`;
     this.client = opts.client ?? makeS3Client(cfg);
     this.slots = new Semaphore(cfg.maxConcurrency);
+    this.outage = new S3OutageWindow(cfg.retryWindowMs);
   }
 
   private objectKey(key: string): string {
@@ -57,7 +62,7 @@ export class S3BlobStore implements BlobStore {
       // cost is a duplicate upload and both calls reporting the write.
       if (await this.has(key)) return false;
       try {
-        await this.slots.run(() => this.client.send(new PutObjectCommand({ Bucket: this.cfg.bucket, Key, Body, ContentLength: length })));
+        await this.call(() => this.client.send(new PutObjectCommand({ Bucket: this.cfg.bucket, Key, Body, ContentLength: length })));
       } catch (e) {
         throw this.failure(`put ${key}`, e);
       }
@@ -65,9 +70,7 @@ export class S3BlobStore implements BlobStore {
     }
     for (let attempt = 0; ; attempt++) {
       try {
-        await this.slots.run(() =>
-          this.client.send(new PutObjectCommand({ Bucket: this.cfg.bucket, Key, Body, ContentLength: length, IfNoneMatch: '*' })),
-        );
+        await this.call(() => this.client.send(new PutObjectCommand({ Bucket: this.cfg.bucket, Key, Body, ContentLength: length, IfNoneMatch: '*' })));
         return true;
       } catch (e) {
         // If a retried PUT's first try had landed, we see 412 here and report false:
@@ -106,7 +109,7 @@ export class S3BlobStore implements BlobStore {
     const Range = range && `bytes=${range.offset}-${range.offset + range.length - 1}`;
     for (let attempt = 0; ; attempt++) {
       try {
-        return await this.slots.run(async () => {
+        return await this.call(async () => {
           const res = await this.client.send(new GetObjectCommand({ Bucket: this.cfg.bucket, Key, Range }));
           const body = res.Body;
           if (!body) return 0;
@@ -136,7 +139,7 @@ export class S3BlobStore implements BlobStore {
   async has(key: string): Promise<boolean> {
     const Key = this.objectKey(key);
     try {
-      await this.slots.run(() => this.client.send(new HeadObjectCommand({ Bucket: this.cfg.bucket, Key })));
+      await this.call(() => this.client.send(new HeadObjectCommand({ Bucket: this.cfg.bucket, Key })));
       return true;
     } catch (e) {
       if (isNotFound(e)) return false;
@@ -148,7 +151,7 @@ export class S3BlobStore implements BlobStore {
     const Key = this.objectKey(key);
     try {
       // S3 answers 204 for a missing key too.
-      await this.slots.run(() => this.client.send(new DeleteObjectCommand({ Bucket: this.cfg.bucket, Key })));
+      await this.call(() => this.client.send(new DeleteObjectCommand({ Bucket: this.cfg.bucket, Key })));
     } catch (e) {
       if (!isNotFound(e)) throw this.failure(`delete ${key}`, e);
     }
@@ -160,8 +163,8 @@ export class S3BlobStore implements BlobStore {
     let token: string | undefined;
     do {
       // The slot covers the request only, never the caller's work on a page.
-      const res = await this.slots
-        .run(() =>
+      const res = await this
+        .call(() =>
           this.client.send(
             new ListObjectsV2Command({
               Bucket: this.cfg.bucket,
@@ -202,7 +205,20 @@ export class S3BlobStore implements BlobStore {
     return { client: this.client, bucket: this.cfg.bucket, region: this.cfg.region, where: this.where };
   }
 
+  /**
+   * One request in a concurrency slot, retried through an outage (s3-outage.ts); the
+   * slot is given back while waiting so that the pauses hold no connection.
+   */
+  private call<T>(fn: () => Promise<T>): Promise<T> {
+    return this.outage.run(() => this.slots.run(fn));
+  }
+
+  outages(): number {
+    return this.outage.outages;
+  }
+
   private failure(what: string, e: unknown): Error {
+    if (e instanceof StoreUnavailableError) return new StoreUnavailableError('blob', `blob store ${this.location} at ${this.where}: ${what} failed: ${e.message}`, { cause: e.cause });
     return new Error(`blob store ${this.location} at ${this.where}: ${what} failed: ${describeS3Error(e)}`, { cause: e });
   }
 }

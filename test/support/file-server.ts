@@ -7,6 +7,8 @@ export interface ServeOptions {
   ranges?: boolean;
   /** Cut the connection halfway through ranged answers that start at or after `from`, `times` times (Infinity: always). */
   dropRanges?: { from: number; times: number };
+  /** Send each answer at most this fast, so a test can act while an import streams. */
+  bytesPerSecond?: number;
 }
 
 /** What the server was asked for one file: `range` is null for a whole-file GET. */
@@ -95,8 +97,21 @@ function answer(req: IncomingMessage, res: ServerResponse, served: Served, size:
   }
   // Half the body, then a reset: what a flaky network or a restarting server looks like.
   const end = dropping ? range.start + Math.floor(length / 2) : range.end;
-  const stream = createReadStream(served.path, { start: range.start, end: Math.max(range.start, end), highWaterMark: 1024 * 1024 });
+  const highWaterMark = served.opts.bytesPerSecond === undefined ? 1024 * 1024 : 64 * 1024;
+  const stream = createReadStream(served.path, { start: range.start, end: Math.max(range.start, end), highWaterMark });
   if (dropping) stream.on('end', () => res.destroy());
+  const pace = served.opts.bytesPerSecond;
+  if (pace !== undefined) {
+    const started = Date.now();
+    let sent = 0;
+    stream.on('data', (part: Buffer | string) => {
+      sent += part.length;
+      const wait = started + (sent / pace) * 1000 - Date.now();
+      if (wait <= 0) return;
+      stream.pause();
+      setTimeout(() => stream.resume(), wait);
+    });
+  }
   stream.pipe(res, { end: !dropping });
 }
 

@@ -54,13 +54,17 @@ function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
   }
 }
 
-/** Starts moto_server on a free loopback port and waits until it answers S3 requests. */
-export async function startMoto(): Promise<MotoServer> {
+/**
+ * Starts moto_server on a free loopback port (or on `port`, to bring a stopped server
+ * back where its clients expect it) and waits until it answers S3 requests. Moto keeps
+ * everything in memory: a server started again has no buckets and no objects.
+ */
+export async function startMoto(opts: { port?: number } = {}): Promise<MotoServer> {
   const exe = findMotoServer();
   if (!exe) throw new Error('moto_server not found (not on PATH, nor in ~/.pyenv/shims); it comes with the machine image\'s Python (`moto[server]`)');
   let lastError: unknown;
-  for (let attempt = 0; attempt < 3; attempt++) {
-    const port = await freeLoopbackPort();
+  for (let attempt = 0; attempt < (opts.port === undefined ? 3 : 1); attempt++) {
+    const port = opts.port ?? (await freeLoopbackPort());
     const child = spawn(exe, ['-H', '127.0.0.1', '-p', String(port)], { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout!.on('data', (d: Buffer) => (output = (output + d.toString()).slice(-20_000)));

@@ -18,6 +18,10 @@ export interface PostgresServer {
   adminUrl: string;
   port: number;
   dir: string;
+  /** Stops the server the way an operator's restart does (`pg_ctl stop -m fast`: sessions are terminated, 57P01), keeping its data. */
+  halt(): Promise<void>;
+  /** Starts a halted server again on the same port. */
+  resume(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -137,7 +141,20 @@ export async function startPostgres(): Promise<PostgresServer> {
         if (Date.now() > deadline) throw new Error(`PostgreSQL on port ${port} did not accept connections:\n${await readFile(log, 'utf8').catch(() => '')}`);
         await sleep(100);
       }
-      return { adminUrl, port, dir, stop };
+      const halt = async () => {
+        await pgCtl(['stop', '-m', 'fast', '-w', '-t', '60'], 90_000);
+        started = false;
+      };
+      const resume = async () => {
+        await pgCtl(['start', '-w', '-t', '60', '-l', log], 90_000);
+        started = true;
+        const until = Date.now() + 30_000;
+        while (!(await canConnect(adminUrl))) {
+          if (Date.now() > until) throw new Error(`PostgreSQL on port ${port} did not accept connections after a restart`);
+          await sleep(100);
+        }
+      };
+      return { adminUrl, port, dir, halt, resume, stop };
     }
     throw lastError;
   } catch (e) {

@@ -147,16 +147,17 @@ faultTest('PostgreSQL and S3 restarts during imports and captures: every image A
     expected.set(await startImport(`faulty-${i}`, files.serve(`import-${i}.raw`, src, { bytesPerSecond: 2 * MiB })), src);
   }
 
-  // S3 away for 6 s while the imports write chunks: moto comes back empty, with its bucket made again.
+  // S3 away while the imports write chunks (3 s, plus the seconds moto takes to start
+  // again): moto comes back empty, and its bucket is made again.
   await sleep(2500);
   const s3Down = Date.now();
   await moto.stop();
-  await sleep(6000);
+  await sleep(3000);
   moto = await startMoto({ port: moto.port });
   await createBucket(moto.endpoint, BUCKET);
   const s3Outage = Date.now() - s3Down;
 
-  // A capture, then PostgreSQL stopped the way `pg_ctl -m fast` does (sessions killed, 57P01) for 6 s.
+  // A capture, then PostgreSQL stopped the way `pg_ctl -m fast` does (sessions killed, 57P01) for 5 s.
   const fh = await open(hostDisk, 'r+');
   await fh.write(Buffer.alloc(2 * MiB, 0x5a), 0, 2 * MiB, 5 * MiB + 77);
   await fh.close();
@@ -168,7 +169,7 @@ faultTest('PostgreSQL and S3 restarts during imports and captures: every image A
   const pgDown = Date.now();
   await pgServer.halt();
   const unhealthyAfter = await healthBecomes(503, 15_000);
-  await sleep(Math.max(0, 6000 - (Date.now() - pgDown)));
+  await sleep(Math.max(0, 5000 - (Date.now() - pgDown)));
   await pgServer.resume();
   const pgBack = Date.now();
   const apiRecovery = await healthBecomes(200, 30_000);

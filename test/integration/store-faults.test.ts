@@ -7,7 +7,7 @@ import { after, before, test } from 'node:test';
 import type { BlobStore } from '../../src/core/ports/blob-store.ts';
 import { writeSparseDisk } from '../support/disk-files.ts';
 import { FileServer } from '../support/file-server.ts';
-import { KilnProcess, sleep } from '../support/kiln-process.ts';
+import { KilnProcess, sleep, waitFor } from '../support/kiln-process.ts';
 import { openStoresOf } from '../support/kiln-stores.ts';
 import { createBucket, startMoto, type MotoServer } from '../support/moto-server.ts';
 import { createDatabase, startPostgres, type PostgresServer } from '../support/postgres-server.ts';
@@ -33,9 +33,13 @@ let api: KilnProcess;
 let worker: WorkerProcess;
 let client: UCloudTestClient;
 let dir: string;
+/** Where the suite's time goes, printed with the measurements. */
+const phases: string[] = [];
+let phaseStart = Date.now();
 
 before(async () => {
   if (!faults) return;
+  phaseStart = Date.now();
   dir = await mkdtemp(join(tmpdir(), 'kiln-faults-'));
   [pgServer, moto] = await Promise.all([startPostgres(), startMoto()]);
   await createBucket(moto.endpoint, BUCKET);
@@ -76,6 +80,11 @@ async function startImport(name: string, url: string): Promise<string> {
   const r = await client.call('ImportCustomImage', { ImageName: name, UFileUrl: url, OsType: 'Ubuntu', OsName: 'Ubuntu 22.04', Format: 'RAW', Auth: true });
   assert.equal(r.body.RetCode, 0, JSON.stringify(r.body));
   return r.body.ImageId as string;
+}
+
+async function imageState(id: string): Promise<unknown> {
+  const r = await client.call('DescribeImage', { ImageId: id });
+  return (r.body.ImageSet as Record<string, unknown>[] | undefined)?.[0]?.State;
 }
 
 async function startCapture(hostId: string, name: string): Promise<string> {
@@ -127,7 +136,13 @@ function assertAlive(): void {
   assert.equal(worker.child.exitCode, null, `the worker is still running:\n${worker.output.slice(-4000)}`);
 }
 
+function mark(label: string): void {
+  phases.push(`${label} ${((Date.now() - phaseStart) / 1000).toFixed(1)} s`);
+  phaseStart = Date.now();
+}
+
 faultTest('PostgreSQL and S3 restarts during imports and captures: every image Available and byte-exact or failed with why, no stuck job, every process serving', async () => {
+  mark('set-up');
   // A host to capture from, made before the faults (its base image's chunks are then
   // lost with moto's memory; the base is not one of the images checked below).
   const base = join(dir, 'base.raw');
@@ -136,26 +151,44 @@ faultTest('PostgreSQL and S3 restarts during imports and captures: every image A
   const host = await createHost(client, baseId);
   await stopHost(client, host);
   const hostDisk = await diskPath(api, host);
+  mark('host');
 
-  // Imports stream from a paced server: 24 MiB each at 2 MiB/s per request, so their
+  // Imports stream from a paced server: 24 MiB each at 1 MiB/s per request, so their
   // chunks are being written when the S3 server goes away. Each holds its own data, so
   // none shares a chunk with another.
   const expected = new Map<string, string>();
   for (let i = 0; i < 3; i++) {
     const src = join(dir, `import-${i}.raw`);
     await writeSparseDisk(src, 24 * MiB, [{ offset: 0, length: 24 * MiB, seed: 100 + i }]);
-    expected.set(await startImport(`faulty-${i}`, files.serve(`import-${i}.raw`, src, { bytesPerSecond: 2 * MiB })), src);
+    expected.set(await startImport(`faulty-${i}`, files.serve(`import-${i}.raw`, src, { bytesPerSecond: MiB })), src);
   }
 
-  // S3 away while the imports write chunks (3 s, plus the seconds moto takes to start
-  // again): moto comes back empty, and its bucket is made again.
-  await sleep(2500);
+  // S3 away once every import has stored its first chunks (3 s, plus the seconds moto
+  // takes to start again): moto comes back empty, and its bucket is made again. An image
+  // committed before that loses its chunks with moto's memory, which no commit protocol
+  // can help (S3 itself keeps what it acknowledged): such an image, if the machine was
+  // fast enough to make one, is left out of the byte check below, and said so.
+  mark('imports queued');
+  const progress = await openStoresOf(api.env);
+  try {
+    for (const id of expected.keys()) {
+      await waitFor(`import ${id} to store a chunk`, async () => {
+        const job = await progress.store.jobs.latestForImage(id);
+        return job && (job.state !== 'running' || job.progressDone > 4 * MiB) ? true : undefined;
+      }, 60_000);
+    }
+  } finally {
+    await progress.close();
+  }
+  const committedBeforeS3Restart = new Set<string>();
+  for (const id of expected.keys()) if ((await imageState(id)) === 'Available') committedBeforeS3Restart.add(id);
   const s3Down = Date.now();
   await moto.stop();
   await sleep(3000);
   moto = await startMoto({ port: moto.port });
   await createBucket(moto.endpoint, BUCKET);
   const s3Outage = Date.now() - s3Down;
+  mark('S3 restart');
 
   // A capture, then PostgreSQL stopped the way `pg_ctl -m fast` does (sessions killed, 57P01) for 5 s.
   const fh = await open(hostDisk, 'r+');
@@ -173,6 +206,7 @@ faultTest('PostgreSQL and S3 restarts during imports and captures: every image A
   await pgServer.resume();
   const pgBack = Date.now();
   const apiRecovery = await healthBecomes(200, 30_000);
+  mark('capture and PostgreSQL restart');
 
   // Every image settles: Available with exactly its source's bytes, or Failed saying why.
   const settled = new Map<string, Record<string, unknown>>();
@@ -190,9 +224,11 @@ faultTest('PostgreSQL and S3 restarts during imports and captures: every image A
         assert.ok(String(img.FailedReason ?? '').length > 0, `failed image ${id} says why: ${JSON.stringify(img)}`);
         continue;
       }
+      if (committedBeforeS3Restart.has(id)) continue;
       const manifest = await stores.store.images.getManifest(id);
       assert.ok(manifest, `available image ${id} has a manifest`);
-      assert.equal(await firstDifference(stores.blobs, manifest, file), -1, `image ${id} holds exactly the bytes of ${file}`);
+      const diff = await firstDifference(stores.blobs, manifest, file).catch((e: unknown) => `${String(e)}`);
+      assert.equal(diff, -1, `image ${id} holds exactly the bytes of ${file}\nworker log:\n${worker.output.slice(-6000)}`);
     }
     // No job is left queued or running.
     for (const id of expected.keys()) {
@@ -203,6 +239,7 @@ faultTest('PostgreSQL and S3 restarts during imports and captures: every image A
     await stores.close();
   }
   const available = [...settled.values()].filter((i) => i.State === 'Available').length;
+  mark('settled and checked');
 
   // Both processes are still up and still working: the worker runs a new import to the end.
   assertAlive();
@@ -218,11 +255,12 @@ faultTest('PostgreSQL and S3 restarts during imports and captures: every image A
     await stores2.close();
   }
 
+  mark('import after the faults');
   const log = worker.output;
   process.stdout.write(
     `# faults: S3 down ${s3Outage} ms, PostgreSQL down ${pgBack - pgDown} ms; /healthz 503 after ${unhealthyAfter} ms, 200 again ${apiRecovery} ms after PostgreSQL was back; ` +
-      `all ${expected.size} images settled ${settledAt - pgBack} ms after it (${available} Available); ` +
-      `worker log: ${count(log, 'a store is unreachable')} unreachable-store retries, ${count(log, 'database connection lost')} connections lost, ${count(log, 'chunks written are gone')} lost-chunk retries\n`,
+      `${committedBeforeS3Restart.size} image(s) committed before the S3 restart (not byte-checked); all ${expected.size} images settled ${settledAt - pgBack} ms after it (${available} Available); ` +
+      `worker log: ${count(log, 'a store is unreachable')} unreachable-store retries, ${count(log, 'database connection lost')} connections lost, ${count(log, 'chunks written are gone')} lost-chunk retries; time: ${phases.join(', ')}\n`,
   );
 });
 

@@ -101,18 +101,30 @@ function answer(req: IncomingMessage, res: ServerResponse, served: Served, size:
   const stream = createReadStream(served.path, { start: range.start, end: Math.max(range.start, end), highWaterMark });
   if (dropping) stream.on('end', () => res.destroy());
   const pace = served.opts.bytesPerSecond;
-  if (pace !== undefined) {
-    const started = Date.now();
-    let sent = 0;
-    stream.on('data', (part: Buffer | string) => {
-      sent += part.length;
-      const wait = started + (sent / pace) * 1000 - Date.now();
-      if (wait <= 0) return;
-      stream.pause();
-      setTimeout(() => stream.resume(), wait);
-    });
+  if (pace !== undefined && !dropping) {
+    void sendPaced(stream, res, pace);
+    return;
   }
   stream.pipe(res, { end: !dropping });
+}
+
+/** Writes the stream no faster than `bytesPerSecond`, waiting for the client as it reads. */
+async function sendPaced(stream: NodeJS.ReadableStream, res: ServerResponse, bytesPerSecond: number): Promise<void> {
+  const started = Date.now();
+  let sent = 0;
+  try {
+    for await (const part of stream) {
+      const buf = part as Buffer;
+      if (!res.write(buf)) await new Promise((r) => res.once('drain', r));
+      sent += buf.length;
+      const wait = started + (sent / bytesPerSecond) * 1000 - Date.now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      if (res.destroyed) return;
+    }
+    res.end();
+  } catch {
+    res.destroy();
+  }
 }
 
 /** One `bytes=` range (start-end, start-, or -suffix); null when absent or not one we honour. */

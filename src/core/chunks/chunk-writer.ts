@@ -2,11 +2,6 @@ import type { ChunkSink } from '../../disk/chunker.ts';
 import type { BlobStore } from '../ports/blob-store.ts';
 import type { MetadataStore } from '../ports/metadata-store.ts';
 
-/** Chunks the blob store acknowledged are missing after an outage; a retry writes them again. */
-export class ChunksLostError extends Error {
-  override readonly name = 'ChunksLostError';
-}
-
 /** The name of the lease that lets one garbage collector run at a time. */
 export const CollectorLease = 'gc';
 
@@ -27,17 +22,13 @@ const DOOM_POLL_MS = 50;
  */
 export class ChunkWriter implements ChunkSink {
   private readonly used = new Set<string>();
-  /** The blob store's outage count when this writer began (see BlobStore.outages). */
-  private readonly outagesAtStart: number;
 
   constructor(
     private readonly store: MetadataStore,
     private readonly blobs: BlobStore,
     private readonly owner: string,
     private readonly signal?: AbortSignal,
-  ) {
-    this.outagesAtStart = blobs.outages();
-  }
+  ) {}
 
   async putIfAbsent(key: string, data: Buffer, length = data.length): Promise<boolean> {
     await this.store.chunks.addPending(this.owner, [key]);
@@ -47,23 +38,11 @@ export class ChunkWriter implements ChunkSink {
   }
 
   /**
-   * Makes every chunk put through this writer durable; call before committing. When the
-   * store was out of reach meanwhile, every chunk is checked to be there still: a store
-   * that came back without some (a restart that lost data) must not get a manifest
-   * naming them. The job then fails this attempt and its retry writes them again.
+   * Makes every chunk put through this writer durable, and checks they are all there
+   * (BlobStore.sync); call before committing.
    */
   async flush(): Promise<void> {
-    const keys = [...this.used];
-    await this.blobs.sync(keys);
-    if (this.blobs.outages() === this.outagesAtStart) return;
-    const missing: string[] = [];
-    for (const key of keys) {
-      this.signal?.throwIfAborted();
-      if (!(await this.blobs.has(key))) missing.push(key);
-    }
-    if (missing.length > 0) {
-      throw new ChunksLostError(`${missing.length} of ${keys.length} chunks written are gone from ${this.blobs.location} after it was unreachable; writing them again`);
-    }
+    await this.blobs.sync([...this.used]);
   }
 
   private async untilNotDoomed(key: string): Promise<void> {

@@ -17,6 +17,8 @@ export interface BlobStore {
   putIfAbsent(key: string, data: Buffer, length?: number, opts?: { deferSync?: boolean }): Promise<boolean>;
   /**
    * Makes the given chunks durable (written with deferSync, by this or another writer).
+   * A store that can lose what it acknowledged (an S3-compatible server restarted without
+   * its data) also checks they are all there and fails with ChunksLostError if not.
    * Callers sync every chunk a manifest will reference before committing it.
    */
   sync(keys: string[]): Promise<void>;
@@ -32,13 +34,6 @@ export interface BlobStore {
    * keys a page), starting after `after` when given. Memory stays bounded by one page.
    */
   list(opts?: { after?: string; pageSize?: number }): AsyncIterable<string[]>;
-  /**
-   * How many calls found the store out of reach since it was opened. A store that
-   * comes back from an outage may have come back without chunks it had acknowledged
-   * (a server restarted without its data, a failover to a lagging replica); a writer
-   * that sees this count move checks its chunks again before it commits.
-   */
-  outages(): number;
   /** Releases connections and handles. */
   close(): Promise<void>;
 }
@@ -48,4 +43,12 @@ export const chunkKeyPattern = /^[0-9a-f]{64}$/;
 export function assertChunkKey(key: string): void {
   // Keys become file names and object keys: never let anything else through.
   if (!chunkKeyPattern.test(key)) throw new Error(`invalid chunk key: ${JSON.stringify(key)}`);
+}
+
+/**
+ * Chunks a manifest is about to name are not in the store: a store that came back from
+ * an outage without data it had acknowledged. The job's retry writes them again.
+ */
+export class ChunksLostError extends Error {
+  override readonly name = 'ChunksLostError';
 }

@@ -172,11 +172,6 @@ export class LocalBlobStore implements BlobStore {
     return pages(walkChunkKeys(this.root, opts.after), opts.pageSize);
   }
 
-  /** A local directory has no outages to wait out: its failures are I/O errors, reported as they happen. */
-  outages(): number {
-    return 0;
-  }
-
   async close(): Promise<void> {
     // Every file handle is closed by the call that opened it.
   }

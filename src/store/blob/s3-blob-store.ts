@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { assertChunkKey, chunkKeyPattern, type BlobStore } from '../../core/ports/blob-store.ts';
+import { assertChunkKey, chunkKeyPattern, ChunksLostError, type BlobStore } from '../../core/ports/blob-store.ts';
 import { backoffDelay, sleep } from './backoff.ts';
 import { ChunkNotFoundError } from './chunk-not-found.ts';
 import { checkPageSize, defaultPageSize } from './pages.ts';
@@ -184,8 +184,21 @@ export class S3BlobStore implements BlobStore {
     } while (token !== undefined);
   }
 
-  /** A PUT is durable once S3 answers it: nothing is left to flush. */
-  async sync(): Promise<void> {}
+  /**
+   * A PUT is durable once S3 answers it, so nothing is flushed; instead every chunk is
+   * checked to be there (one HEAD each, within the store's concurrency). S3 keeps what it
+   * acknowledged, but an S3-compatible server restarted without its data (or failed over
+   * to a replica that lags) may not, and a manifest must never name a chunk that is gone.
+   * Checking every time rather than only after an outage this process saw: a store can
+   * restart between two of our requests without any of them failing.
+   */
+  async sync(keys: string[]): Promise<void> {
+    const present = await Promise.all(keys.map((k) => this.has(k)));
+    const missing = keys.filter((_, i) => !present[i]);
+    if (missing.length > 0) {
+      throw new ChunksLostError(`${missing.length} of ${keys.length} chunks are gone from ${this.location} at ${this.where} (first: ${missing[0]}); writing them again`);
+    }
+  }
 
   async close(): Promise<void> {
     this.client.destroy();
@@ -213,6 +226,7 @@ export class S3BlobStore implements BlobStore {
     return this.outage.run(() => this.slots.run(fn));
   }
 
+  /** How many calls found the store out of reach since it was opened (for tests and operators). */
   outages(): number {
     return this.outage.outages;
   }

@@ -30,7 +30,7 @@ an error is 4xx/5xx \`{"requestId", "code", "message"}\`. Codes every action may
 | 400 \`INVALID_PARAMETER_VALUE\` | a value outside an enum, or unusable |
 | 400 \`INVALID_PARAMETER_LESS_MINIMUM\` / \`_EXCEED_MAXIMUM\` | a number out of range |
 | 400 \`INVALID_PARAMETER_LESS_LENGTH\` / \`_EXCEED_LENGTH\` | a string or list too short or long |
-| 400 \`INVALID_PARAMETER_PATTERN_ERROR\` | a string of the wrong form (names) |
+| 400 \`INVALID_PARAMETER_PATTERN_ERROR\` | a string of the wrong form (names), or holding a control character (U+0000-U+001F, U+007F-U+009F) or a bidirectional control (U+061C, U+200E, U+200F, U+202A-U+202E, U+2066-U+2069); those marked "may span lines" may hold tabs and line breaks |
 | 400 \`INVALID_ACTION\` | unknown action (told only to authenticated callers) |
 | 500 \`INTERNAL_SERVER_ERROR\` | a server fault (the requestId finds it in the log) |
 `;

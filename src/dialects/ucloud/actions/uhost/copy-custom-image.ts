@@ -27,7 +27,7 @@ export const CopyCustomImage = defineAction({
     TargetProjectId: str({ required: true, doc: "a project of the caller's account (may be the current one for a cross-region copy)" }),
     TargetRegion: str({ doc: 'the target region; the source region when absent' }),
     TargetImageName: str({ maxLength: 63, doc: "the source's name when absent" }),
-    TargetImageDescription: str({ maxLength: 255, doc: "the source's description when absent" }),
+    TargetImageDescription: str({ maxLength: 255, multiline: true, doc: "the source's description when absent" }),
     TargetRegionList: strArray({ maxItems: 16, doc: 'several target regions at once (batch); the answer is then Infos' }),
   },
   answer: {

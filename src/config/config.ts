@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseAllowHosts } from '../net/allow-hosts.ts';
+import { CHECK_EVERY } from '../net/spool-space.ts';
 
 /** One typed configuration object, built once at start and passed down. */
 export interface KilnConfig {
@@ -246,6 +247,12 @@ export function loadConfig(env: Env = process.env): KilnConfig {
   };
   if (config.jobs.heartbeatMs * 2 > config.jobs.leaseMs) {
     problems.push('KILN_JOB_HEARTBEAT_MS must be at most half of KILN_JOB_LEASE_MS, or leases lapse under a live worker');
+  }
+  // Each spool may write CHECK_EVERY bytes between two looks at the free space; all of them
+  // at once must still land inside the reserve, or the disk can fill between looks.
+  const spoolSlack = config.jobs.lanes.import * CHECK_EVERY;
+  if (config.imports.minFreeBytes < spoolSlack) {
+    problems.push(`KILN_IMPORT_MIN_FREE_BYTES must be at least ${spoolSlack} (KILN_IMPORT_WORKERS x ${CHECK_EVERY / MiB} MiB written between checks of the free space)`);
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

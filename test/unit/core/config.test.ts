@@ -67,7 +67,10 @@ test('the import size cap follows the largest virtual size unless set, and cover
   assert.ok(c.imports.maxBytes < 2 * 100 * GiB, String(c.imports.maxBytes));
   assert.ok(loadConfig({}).imports.maxBytes < loadConfig({ KILN_MAX_VIRTUAL_SIZE: String(4096 * GiB) }).imports.maxBytes);
   assert.equal(loadConfig({ KILN_MAX_VIRTUAL_SIZE: String(100 * GiB), KILN_IMPORT_MAX_BYTES: '12345' }).imports.maxBytes, 12345);
-  assert.equal(loadConfig({ KILN_IMPORT_MIN_FREE_BYTES: '0' }).imports.minFreeBytes, 0);
+  // The reserve must hold what every import lane may write between two looks at the free space.
+  assert.equal(loadConfig({ KILN_IMPORT_MIN_FREE_BYTES: String(32 * 1024 ** 2), KILN_IMPORT_WORKERS: '4' }).imports.minFreeBytes, 32 * 1024 ** 2);
+  assert.throws(() => loadConfig({ KILN_IMPORT_MIN_FREE_BYTES: String(32 * 1024 ** 2), KILN_IMPORT_WORKERS: '5' }), /KILN_IMPORT_MIN_FREE_BYTES/);
+  assert.equal(loadConfig({ KILN_IMPORT_MIN_FREE_BYTES: '0', KILN_IMPORT_WORKERS: '0' }).imports.minFreeBytes, 0);
 });
 
 test('HTTP timeouts and the connection cap are read, and a headers timeout over the request timeout is refused', () => {

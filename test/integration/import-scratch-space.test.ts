@@ -113,6 +113,24 @@ test('an endless body without a length fails the import before the disk fills, a
   assert.ok((await freeBytes(dataDir)) > TMPFS_BYTES - RESERVE, `${await freeBytes(dataDir)} bytes free after the import failed`);
 });
 
+test('two endless imports at once both fail with a reason, and the filesystem never fills', async (t) => {
+  if (!mounted) return t.skip('mounting a tmpfs is not allowed here, so no small real filesystem can be filled');
+  let lowest = Infinity;
+  const watching = setInterval(() => void freeBytes(dataDir).then((f) => (lowest = Math.min(lowest, f))), 5);
+  try {
+    const both = await Promise.all([importFrom('/endless-a'), importFrom('/endless-b')]);
+    for (const settled of both) {
+      assert.equal(settled.State, 'Unavailable', JSON.stringify(settled));
+      assert.match(String(settled.FailedReason), /not enough disk space to spool the import/);
+    }
+  } finally {
+    clearInterval(watching);
+  }
+  // Each spool writes at most 8 MiB between looks, so the two together stay inside the reserve.
+  assert.ok(lowest > 0, `the filesystem filled: ${lowest} bytes free at the lowest`);
+  await assertNoScratchLeft();
+});
+
 test('a body announced larger than the free space above the reserve is refused before it is written', async () => {
   const settled = await importFrom('/claims/big');
   assert.equal(settled.State, 'Unavailable', JSON.stringify(settled));

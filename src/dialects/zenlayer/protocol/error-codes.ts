@@ -32,6 +32,8 @@ export const ZcCode = {
   UnsupportedMediaType: 'UNSUPPORTED_MEDIA_TYPE',
   UnsupportedHttpMethod: 'UNSUPPORTED_HTTP_METHOD',
   RequestTimeout: 'REQUEST_TIMEOUT',
+  // Documented (PROTOCOLS.md, "codes seen") with HTTP 429; the SDKs retry a 429.
+  RequestLimitExceeded: 'REQUEST_LIMIT_EXCEEDED',
 } as const;
 
 export type ZcCommonCode = (typeof ZcCode)[keyof typeof ZcCode];

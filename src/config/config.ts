@@ -58,6 +58,11 @@ export interface KilnConfig {
     maxAttempts: number;
     concurrency: number;
     lanes: { instance: number; import: number };
+    /**
+     * Import-lane jobs one account may run at once in this process while other accounts'
+     * imports wait (0: no limit). Below the lane's size, it keeps a worker for others.
+     */
+    importsPerAccount: number;
   };
   gc: { intervalMs: number };
   quotas: {
@@ -220,6 +225,7 @@ export function loadConfig(env: Env = process.env): KilnConfig {
       maxAttempts: read.int('KILN_JOB_MAX_ATTEMPTS', 3, 1, 100),
       concurrency: lanes.instance + lanes.import,
       lanes,
+      importsPerAccount: read.int('KILN_IMPORT_WORKERS_PER_ACCOUNT', Math.max(1, lanes.import - 1), 0, 64),
     },
     gc: { intervalMs: read.int('KILN_GC_INTERVAL_MS', 600_000, 1000, 86_400_000) },
     quotas: {

@@ -126,6 +126,33 @@ export function metadataStoreContract(name: string, open: OpenStore): void {
       assert.equal(again.createdAt, old.createdAt, 'it keeps its creation time');
     }));
 
+    test('a shared claim passes over an account at its limit and takes turns between accounts, oldest first within one', withStore(async (s) => {
+      const lane = ['import', 'replicate'] as const;
+      const share = { perAccount: 1 };
+      for (let i = 0; i < 3; i++) {
+        await s.jobs.enqueue({ id: `job-a${i}`, kind: 'import', accountId: 'acc-a', payload: {} });
+        await new Promise((r) => setTimeout(r, 5));
+      }
+      await s.jobs.enqueue({ id: 'job-b0', kind: 'replicate', accountId: 'acc-b', payload: {} });
+      await new Promise((r) => setTimeout(r, 5));
+      await s.jobs.enqueue({ id: 'job-sys', kind: 'import', payload: {} });
+      const a0 = (await s.jobs.claim('w1', 'n', 60_000, lane, share))!;
+      assert.equal(a0.id, 'job-a0', 'oldest first while nobody runs anything');
+      assert.equal(a0.accountId, 'acc-a');
+      assert.equal((await s.jobs.claim('w1', 'n', 60_000, lane, share))?.id, 'job-b0', 'acc-a is at its limit under w1');
+      assert.equal((await s.jobs.claim('w1', 'n', 60_000, lane, share))?.id, 'job-sys', 'work without an account is never passed over');
+      assert.equal(await s.jobs.claim('w1', 'n', 60_000, lane, share), undefined, 'acc-a\'s other jobs wait for w1\'s');
+      // The limit is per worker; the order counts every worker's running jobs.
+      assert.equal((await s.jobs.claim('w2', 'n', 60_000, lane, share))?.id, 'job-a1');
+      await s.jobs.enqueue({ id: 'job-b1', kind: 'import', accountId: 'acc-b', payload: {} });
+      assert.equal((await s.jobs.claim('w3', 'n', 60_000, lane, { perAccount: 0 }))?.id, 'job-b1', 'acc-b runs 1, acc-a 2: acc-b goes first');
+      assert.equal((await s.jobs.claim('w3', 'n', 60_000, lane, { perAccount: 0 }))?.id, 'job-a2', '0 sets no limit');
+      await s.transaction((tx) => tx.jobs.finish(a0.lease, 'succeeded', null));
+      await s.jobs.enqueue({ id: 'job-a3', kind: 'import', accountId: 'acc-a', payload: {} });
+      assert.equal((await s.jobs.claim('w1', 'n', 60_000, lane, share))?.id, 'job-a3', 'a finished job frees its account\'s turn');
+      assert.equal((await s.jobs.claim('w1', 'n', 60_000, ['materialize'], share)), undefined, 'other kinds are not counted or taken');
+    }));
+
     test('cancelling an image\'s jobs ends them under their workers: no heartbeat, no commit, nothing pending', withStore(async (s) => {
       await s.images.insert(image('img-x'), { uniqueName: false });
       await s.jobs.enqueue({ id: 'job-x', kind: 'import', imageId: 'img-x', payload: {} });

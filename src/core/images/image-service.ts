@@ -156,6 +156,7 @@ export class ImageService {
           id: newId('job-'),
           kind: 'capture',
           imageId: image.id,
+          accountId: image.accountId,
           instanceId: instance.id,
           nodeId: instance.nodeId,
           payload: { disks: [{ diskId: boot.id, imageId: image.id }, ...dataDisks.map((disk, i) => ({ diskId: disk.id, imageId: snapshots[i]!.id }))] },
@@ -199,7 +200,7 @@ export class ImageService {
         await tx.quota.take(p.accountId, product, this.d.config.quotas.customImagesPerAccount);
         await tx.images.insert(image, { uniqueName: policy.uniqueImageNames });
         // Any worker may import: the source is a URL, not a disk on some node.
-        await tx.jobs.enqueue({ id: newId('job-'), kind: 'import', imageId: image.id, payload: { url: req.url, format: req.format } });
+        await tx.jobs.enqueue({ id: newId('job-'), kind: 'import', imageId: image.id, accountId: image.accountId, payload: { url: req.url, format: req.format } });
       });
     } catch (e) {
       throw renamedParam(e, 'NameTaken', 'name');

@@ -105,7 +105,7 @@ export class ImageSharing {
         const { copy, pairs } = await this.insertCopy(tx, p, product, source, { ...req, name }, { projectId: target.projectId, ...place }, 'making');
         const jobId = newId('job-');
         const payload: CopyJobPayload = { copies: pairs };
-        await tx.jobs.enqueue({ id: jobId, kind: 'copy', imageId: copy.id, payload: { ...payload } });
+        await tx.jobs.enqueue({ id: jobId, kind: 'copy', imageId: copy.id, accountId: copy.accountId, payload: { ...payload } });
         made.push({ image: copy, jobId });
       }
       return made;

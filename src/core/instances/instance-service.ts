@@ -76,7 +76,7 @@ export class InstanceService {
         // none alive, the first worker to take the deployment job places it on its own node.
         instance.nodeId = (await tx.nodes.leastLoaded(this.d.nodeLivenessMs)) ?? null;
         await tx.instances.insert(instance, disks);
-        await tx.jobs.enqueue({ id: newId('job-'), kind: 'materialize', instanceId: instance.id, nodeId: instance.nodeId, payload: {} });
+        await tx.jobs.enqueue({ id: newId('job-'), kind: 'materialize', instanceId: instance.id, accountId: instance.accountId, nodeId: instance.nodeId, payload: {} });
       }
     });
     return planned.map((x) => x.instance);
@@ -250,7 +250,7 @@ export class InstanceService {
       if (!(await tx.instances.delete(id))) return;
       await tx.quota.releaseCompute(i.accountId, { instances: 1, disks: disks.length, diskBytes: disks.reduce((n, d) => n + d.sizeBytes, 0) });
       // Its disks go with a job on its node (none to remove if it was never placed).
-      if (i.nodeId !== null) await tx.jobs.enqueue({ id: newId('job-'), kind: 'release', instanceId: id, nodeId: i.nodeId, payload: {} });
+      if (i.nodeId !== null) await tx.jobs.enqueue({ id: newId('job-'), kind: 'release', instanceId: id, accountId: i.accountId, nodeId: i.nodeId, payload: {} });
     });
   }
 }

@@ -55,6 +55,6 @@ export async function startReinstall(d: InstanceDeps, p: Principal, product: Pro
       throw new KilnError('InstanceNotStopped', `instance ${instance.id} is no longer stopped; stop it before reinstalling`);
     }
     if (grownBytes > 0) await tx.quota.takeCompute(instance.accountId, { instances: 0, disks: 0, diskBytes: grownBytes }, d.limits.perAccount);
-    await tx.jobs.enqueue({ id: newId('job-'), kind: 'reinstall', instanceId: instance.id, nodeId: instance.nodeId, payload: { ...payload } });
+    await tx.jobs.enqueue({ id: newId('job-'), kind: 'reinstall', instanceId: instance.id, accountId: instance.accountId, nodeId: instance.nodeId, payload: { ...payload } });
   });
 }

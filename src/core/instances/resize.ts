@@ -68,6 +68,6 @@ export async function resizeInstance(d: InstanceDeps, instance: Instance, cmd: R
     if (instance.nodeId === null) throw new KilnError('InstanceBusy', `instance ${instance.id} has no disks yet`);
     await tx.quota.takeCompute(instance.accountId, { instances: 0, disks: 0, diskBytes: grownBytes }, d.limits.perAccount);
     const payload: GrowPayload = { disks: grow, grownBytes };
-    await tx.jobs.enqueue({ id: newId('job-'), kind: 'grow', instanceId: instance.id, nodeId: instance.nodeId, payload: { ...payload } });
+    await tx.jobs.enqueue({ id: newId('job-'), kind: 'grow', instanceId: instance.id, accountId: instance.accountId, nodeId: instance.nodeId, payload: { ...payload } });
   });
 }

@@ -272,8 +272,15 @@ export interface NewJob {
   payload: Record<string, unknown>;
   imageId?: string;
   instanceId?: string;
+  /** The account it works for: a claim shares a lane's workers between accounts. */
+  accountId?: string | null;
   /** The node that must run it (it holds the instance's disks); any worker when absent. */
   nodeId?: string | null;
+}
+
+/** How a claim shares a lane's workers between accounts (see JobQueue.claim). */
+export interface ClaimShare {
+  perAccount: number;
 }
 
 export interface JobQueue {
@@ -283,8 +290,19 @@ export interface JobQueue {
    * that has waited longest in the queue, of `kinds` only when given, with a fresh lease
    * token and a deadline on the database clock. Queue order is by when a job was last
    * (re)queued, so a job that keeps failing goes behind newer work each time.
+   *
+   * With `share`, accounts take turns: the job comes from the account with the fewest
+   * running jobs of `kinds` (any worker's), oldest first within an account, and an
+   * account that already has `share.perAccount` jobs of `kinds` running under this
+   * `owner` is passed over (0: no limit). Jobs without an account are never passed over.
    */
-  claim(owner: string, nodeId: string, leaseMs: number, kinds?: readonly JobKind[]): Promise<(Job & { lease: JobLease }) | undefined>;
+  claim(
+    owner: string,
+    nodeId: string,
+    leaseMs: number,
+    kinds?: readonly JobKind[],
+    share?: ClaimShare,
+  ): Promise<(Job & { lease: JobLease }) | undefined>;
   /** Renews the lease and records progress; false when the lease was lost. */
   heartbeat(lease: JobLease, leaseMs: number, progress?: { done: number; total: number }): Promise<boolean>;
   /**

@@ -122,6 +122,8 @@ export interface JobsTable {
   attempts: number;
   image_id: string | null;
   instance_id: string | null;
+  /** The account the job works for (its image's or instance's); null for the installation's own work. */
+  account_id: string | null;
   lease_owner: string | null;
   /** New at every claim; a commit must present it while the lease is live (fencing). */
   lease_token: string | null;

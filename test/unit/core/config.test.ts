@@ -44,6 +44,14 @@ test('each job lane defaults to KILN_WORKERS and can be set on its own', () => {
   assert.equal(loadConfig({ KILN_WORKERS: '0' }).jobs.concurrency, 0, 'KILN_WORKERS=0 still runs no jobs');
 });
 
+test('one account may use all import workers but one by default, and KILN_IMPORT_WORKERS_PER_ACCOUNT sets it', () => {
+  assert.equal(loadConfig({}).jobs.importsPerAccount, 1);
+  assert.equal(loadConfig({ KILN_IMPORT_WORKERS: '4' }).jobs.importsPerAccount, 3);
+  assert.equal(loadConfig({ KILN_IMPORT_WORKERS: '1' }).jobs.importsPerAccount, 1, 'a lone worker is not reserved');
+  assert.equal(loadConfig({ KILN_IMPORT_WORKERS_PER_ACCOUNT: '0' }).jobs.importsPerAccount, 0);
+  assert.throws(() => loadConfig({ KILN_IMPORT_WORKERS_PER_ACCOUNT: '-1' }), /KILN_IMPORT_WORKERS_PER_ACCOUNT/);
+});
+
 test('import pace, per-account quotas, disk limits and the key cache are read with their units', () => {
   const d = loadConfig({});
   assert.deepEqual(

@@ -54,7 +54,7 @@ export async function authenticateZc(headers: IncomingHttpHeaders, body: Buffer,
 
   const auth = parseZcAuthorization(authorization);
   if (!auth) {
-    throw new ZcHttpError(401, ZcCode.InvalidAuthorization, `Authorization must be "${ZC_SIGNATURE_METHOD} Credential=..., SignedHeaders=content-type;host, Signature=..." or "Bearer <token>"`);
+    throw new ZcHttpError(401, ZcCode.InvalidAuthorization, `Authorization must be "${ZC_SIGNATURE_METHOD} Credential=..., SignedHeaders=content-type;host[;x-zc-action], Signature=..." or "Bearer <token>"`);
   }
   const method = header(headers, 'x-zc-signature-method');
   if (method !== undefined && method !== ZC_SIGNATURE_METHOD) {

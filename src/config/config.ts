@@ -80,6 +80,11 @@ export interface KilnConfig {
   zenlayer: {
     /** How far X-ZC-Timestamp may be from the server clock, either way. */
     maxSkewSeconds: number;
+    /**
+     * How long after its first use a signature that does not cover X-ZC-Action may still
+     * serve another action (src/core/accounts/replay-guard.ts).
+     */
+    actionSwitchMs: number;
     regions: RegionConfig[];
     instanceTypes: InstanceTypeConfig[];
   };
@@ -243,6 +248,9 @@ export function loadConfig(env: Env = process.env): KilnConfig {
     auth: { cacheMs: read.int('KILN_AUTH_CACHE_MS', 5_000, 0, 3_600_000) },
     zenlayer: {
       maxSkewSeconds: read.int('KILN_ZC_MAX_SKEW_SECONDS', 300, 1, 86_400),
+      // One signing second plus network delay: a read and a change signed in the same
+      // second by one client arrive less than a second apart, plus the later one's latency.
+      actionSwitchMs: read.int('KILN_ZC_ACTION_SWITCH_MS', 2_000, 0, 60_000),
       // Zone ids shaped like the vendor's (`asia-east-1a`, `na-us-la-2a` in the zec pages).
       regions: read.regions('KILN_ZC_REGIONS', 'asia-east-1:asia-east-1a,asia-east-1b;na-us-la-2:na-us-la-2a'),
       instanceTypes: read.instanceTypes(

@@ -231,17 +231,33 @@ export function metadataStoreContract(name: string, open: OpenStore): void {
       assert.equal((await s.instances.disks('ins-t'))[0]?.sourceImageId, null);
     }));
 
-    test('a signature is used once until it expires, whichever process asks; expired records are pruned', withStore(async (s) => {
+    test('signatures: a read repeats, a change is served once, another action only within the window; expired records are pruned', withStore(async (s) => {
+      const use = (signature: string, action: string, changing: boolean, extra: { switchWindowMs?: number; ttlMs?: number } = {}) =>
+        s.replays.use({ signature, action, changing, switchWindowMs: extra.switchWindowMs ?? 60_000, ttlMs: extra.ttlMs ?? 60_000 });
       const sig = 'a'.repeat(64);
-      const first = await Promise.all(Array.from({ length: 10 }, () => s.replays.firstUse(sig, 60_000)));
-      assert.equal(first.filter(Boolean).length, 1, 'exactly one of concurrent uses wins');
-      assert.equal(await s.replays.firstUse(sig, 60_000), false);
-      assert.equal(await s.replays.firstUse('b'.repeat(64), 150), true);
+      const first = await Promise.all(Array.from({ length: 10 }, () => use(sig, 'StopInstances', true)));
+      assert.equal(first.filter((r) => r.verdict === 'accepted').length, 1, 'exactly one of concurrent uses wins');
+      assert.ok(first.every((r) => r.verdict !== 'switched'));
+      assert.equal((await use(sig, 'StopInstances', true)).verdict, 'replayed');
+      for (let i = 0; i < 3; i++) assert.equal((await use(sig, 'DescribeInstances', false)).verdict, 'accepted', 'a read repeats');
+      assert.equal((await use(sig, 'ReleaseInstances', true)).verdict, 'accepted', 'another change within the window');
+
+      const read = 'c'.repeat(64);
+      assert.equal((await use(read, 'DescribeInstances', false, { switchWindowMs: 100 })).verdict, 'accepted');
       await new Promise((r) => setTimeout(r, 250));
-      assert.equal(await s.replays.firstUse('b'.repeat(64), 150), true, 'an expired record is taken over');
+      assert.equal((await use(read, 'DescribeInstances', false, { switchWindowMs: 100 })).verdict, 'accepted', 'the same read, later');
+      const late = await use(read, 'ReleaseInstances', true, { switchWindowMs: 100 });
+      assert.equal(late.verdict, 'switched');
+      assert.ok((late.firstSeenMsAgo ?? 0) >= 100, String(late.firstSeenMsAgo));
+      assert.equal((await use(read, 'ReleaseInstances', true, { switchWindowMs: 100 })).verdict, 'switched', 'a refusal records nothing');
+      assert.equal((await use(read, 'DescribeImages', false, { switchWindowMs: 100 })).verdict, 'switched', 'another read, later');
+
+      assert.equal((await use('b'.repeat(64), 'DeleteImages', true, { ttlMs: 150 })).verdict, 'accepted');
+      await new Promise((r) => setTimeout(r, 250));
+      assert.equal((await use('b'.repeat(64), 'DeleteImages', true, { ttlMs: 150 })).verdict, 'accepted', 'an expired record is taken over');
       await new Promise((r) => setTimeout(r, 250));
       assert.equal(await s.replays.prune(), 1, 'only the expired record goes');
-      assert.equal(await s.replays.firstUse(sig, 60_000), false);
+      assert.equal((await use(sig, 'StopInstances', true)).verdict, 'replayed');
     }));
 
     test('key pairs and tokens can be added and revoked', withStore(async (s) => {

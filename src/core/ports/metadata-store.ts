@@ -371,18 +371,39 @@ export interface NodeRegistry {
   leastLoaded(liveWithinMs: number): Promise<string | undefined>;
 }
 
+/** One request's signature, offered to the replay record before the request is served. */
+export interface SignatureUse {
+  signature: string;
+  action: string;
+  /** The action changes state: the same signature may serve it once only. */
+  changing: boolean;
+  /**
+   * How long after a signature is first seen it may still serve an action it has not
+   * served yet. Zenlayer's signature leaves the action unsigned: one client may send a
+   * read and a change with one body in one second, an attacker resends later.
+   */
+  switchWindowMs: number;
+  /** How long the record is kept: until the signature could no longer pass the timestamp check. */
+  ttlMs: number;
+}
+
 /**
- * Signatures already accepted (Zenlayer's signature leaves the action unsigned, so a
- * replay could change it). Shared by every API process through the store; expiry is on
- * the database clock.
+ * `accepted`; `replayed`: this changing action was already served with this signature;
+ * `switched`: the signature served other actions first, longer ago than the window.
+ */
+export type SignatureVerdict = 'accepted' | 'replayed' | 'switched';
+
+/**
+ * Which actions each request signature has served and when it was first seen, shared by
+ * every API process through the store; times are on the database clock.
  */
 export interface SignatureReplays {
   /**
-   * Records `signature` as used for `ttlMs`; true if it was not in use already (an
-   * expired record counts as unused), false if it is a replay. Insert-or-fail: of two
-   * concurrent calls with one signature, exactly one gets true.
+   * Records the use unless it is refused. A read repeats freely; of two concurrent first
+   * uses of one signature for one changing action, exactly one is accepted. An expired
+   * record counts as absent.
    */
-  firstUse(signature: string, ttlMs: number): Promise<boolean>;
+  use(u: SignatureUse): Promise<{ verdict: SignatureVerdict; firstSeenMsAgo?: number }>;
   /** Drops expired records; returns how many. */
   prune(): Promise<number>;
 }

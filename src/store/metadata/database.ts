@@ -19,6 +19,7 @@ import * as m008 from './migrations/008_deploy_failed_state.ts';
 import * as m009 from './migrations/009_image_shares.ts';
 import * as m010 from './migrations/010_image_replicas.ts';
 import * as m011 from './migrations/011_job_accounts.ts';
+import * as m012 from './migrations/012_signature_replay_actions.ts';
 
 /** Migrations are listed here rather than read from a folder so they survive bundling. */
 const migrations: Record<string, Migration> = {
@@ -33,6 +34,7 @@ const migrations: Record<string, Migration> = {
   '009_image_shares': m009,
   '010_image_replicas': m010,
   '011_job_accounts': m011,
+  '012_signature_replay_actions': m012,
 };
 
 class StaticMigrationProvider implements MigrationProvider {

@@ -148,9 +148,14 @@ export interface AccountComputeUsageTable {
   disk_bytes: number;
 }
 
-/** A signature accepted once, kept until it could no longer pass the timestamp check (database clock). */
+/**
+ * An action a signature was accepted for, and when (database clock); kept until the
+ * signature could no longer pass the timestamp check.
+ */
 export interface SignatureReplaysTable {
   signature: string;
+  action: string;
+  first_seen_at: number;
   expires_at: number;
 }
 

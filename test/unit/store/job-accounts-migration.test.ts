@@ -44,7 +44,7 @@ test('migration 011 gives queued and running jobs their image\'s or instance\'s 
     await job('job-done', 'succeeded', 'img-1', null);
     await job('job-gone', 'queued', 'img-deleted', null);
 
-    assert.deepEqual(await migrate(db), ['011_job_accounts']);
+    assert.deepEqual(await migrate(db, '011_job_accounts'), ['011_job_accounts']);
     const accounts = Object.fromEntries(
       (await db.selectFrom('jobs').select(['id', 'account_id']).execute()).map((r) => [r.id, r.account_id]),
     );

@@ -7,7 +7,7 @@ export const ZcCode = {
   InvalidAuthorization: 'AUTHFAILURE_INVALID_AUTHORIZATION',
   SignatureFailure: 'AUTHFAILURE_SIGNATURE_FAILURE',
   SignatureExpired: 'AUTHFAILURE_SIGNATURE_EXPIRED',
-  // Not among the documented codes: a signature already used (see authenticate.ts).
+  // Not among the documented codes: a signature already used (see replay-check.ts).
   SignatureReplayed: 'AUTHFAILURE_SIGNATURE_REPLAYED',
   UnauthorizedOperation: 'AUTHFAILURE_UNAUTHORIZED_OPERATION',
   MissingParameter: 'MISSING_PARAMETER',

@@ -5,7 +5,7 @@ import type { ComputeUse, MetadataStore } from '../ports/metadata-store.ts';
 import { policyOf, type Product } from '../products.ts';
 import { visibleTo } from '../images/image-service.ts';
 import { startReinstall, type ReinstallCommand } from './reinstall.ts';
-import { resizeInstance, type ResizeCommand } from './resize.ts';
+import { resizeAccepted, resizeInstance, type ResizeCommand } from './resize.ts';
 
 const GiB = 1024 ** 3;
 
@@ -214,6 +214,11 @@ export class InstanceService {
   async resize(p: Principal, product: Product, id: string, cmd: ResizeCommand): Promise<Instance> {
     await resizeInstance(this.d, await this.get(p, product, id), cmd);
     return this.get(p, product, id);
+  }
+
+  /** Whether `resize` would accept this resize of the caller's instance now (resize.ts). */
+  async resizeAccepted(p: Principal, product: Product, id: string, cmd: ResizeCommand): Promise<boolean> {
+    return resizeAccepted(this.d, await this.get(p, product, id), cmd);
   }
 
   /** Renames an instance in any state; retried if the instance changes state meanwhile. */

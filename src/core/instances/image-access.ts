@@ -23,14 +23,18 @@ export async function usableImage(store: MetadataStore, p: Principal, product: P
   return image;
 }
 
-/**
- * A data-disk snapshot to fill a data disk from: one of the caller's project, or one taken
- * with an image the caller may use, so a grantee gets the shared image's data disks too.
- */
+/** A snapshot of the caller's project, or one taken with an image the caller may use (a shared one included). */
+async function snapshotUsable(store: MetadataStore, snap: Image, p: Principal, product: Product): Promise<boolean> {
+  if (snap.projectId === p.projectId) return true;
+  const parent = snap.parentImageId === null ? undefined : await store.images.get(snap.parentImageId);
+  return parent !== undefined && (await usable(store, parent, p, product));
+}
+
+/** A data-disk snapshot to fill a data disk from, so a grantee gets a shared image's data disks too. */
 export async function usableSnapshot(store: MetadataStore, p: Principal, product: Product, snapshotId: string, param: string): Promise<Image> {
   const snap = await store.images.get(snapshotId);
-  const parent = snap?.kind === 'snapshot' && snap.projectId !== p.projectId && snap.parentImageId !== null ? await store.images.get(snap.parentImageId) : undefined;
-  const allowed = snap?.kind === 'snapshot' && (snap.projectId === p.projectId || (parent !== undefined && (await usable(store, parent, p, product))));
-  if (!snap || !allowed || snap.state !== 'available') throw new KilnError('ImageNotFound', `snapshot ${snapshotId} does not exist`, param);
+  if (!snap || snap.kind !== 'snapshot' || snap.state !== 'available' || !(await snapshotUsable(store, snap, p, product))) {
+    throw new KilnError('ImageNotFound', `snapshot ${snapshotId} does not exist`, param);
+  }
   return snap;
 }

@@ -250,6 +250,18 @@ export class ImageService {
     return { items, total };
   }
 
+  /**
+   * The base image at the root of an instance's image (BasicImageId), also when the caller
+   * cannot read that image itself: one another account shared with it, or shared and taken
+   * back. Only the base is answered, and base images are visible to every account.
+   */
+  async baseOfInstanceImage(imageId: string): Promise<Image | undefined> {
+    const image = await this.d.store.images.get(imageId);
+    const baseId = baseImageOf(image);
+    if (baseId === undefined) return undefined;
+    return baseId === image?.id ? image : this.d.store.images.get(baseId);
+  }
+
   async snapshotsOf(imageId: string): Promise<Image[]> {
     return this.d.store.images.listByParent(imageId);
   }

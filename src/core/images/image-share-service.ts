@@ -24,8 +24,9 @@ export interface ShareAccount {
 }
 
 /**
- * Sharing an image with named accounts. A grantee may create instances from the image
- * (InstanceService checks grants) and nothing else: every change, copy, publication or
+ * Sharing an image with named accounts. A grantee may create and reinstall instances
+ * from the image and fill data disks from its snapshots (instances/image-access.ts checks
+ * grants) and nothing else: every change, copy, publication or
  * further share goes through ImageService.getOwned, which only the owner passes, and the
  * grantee's own custom listing is its project's images only.
  */

@@ -18,6 +18,7 @@ import * as m007 from './migrations/007_signature_replays.ts';
 import * as m008 from './migrations/008_deploy_failed_state.ts';
 import * as m009 from './migrations/009_image_shares.ts';
 import * as m010 from './migrations/010_image_replicas.ts';
+import * as m011 from './migrations/011_image_place_counts.ts';
 
 /** Migrations are listed here rather than read from a folder so they survive bundling. */
 const migrations: Record<string, Migration> = {
@@ -31,6 +32,7 @@ const migrations: Record<string, Migration> = {
   '008_deploy_failed_state': m008,
   '009_image_shares': m009,
   '010_image_replicas': m010,
+  '011_image_place_counts': m011,
 };
 
 class StaticMigrationProvider implements MigrationProvider {

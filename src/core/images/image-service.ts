@@ -32,6 +32,8 @@ export interface ListRequest {
   kinds: ImageKind[];
   imageIds?: string[];
   osType?: string;
+  /** Only images placed in this region (or zone); base images are offered in every one. */
+  region?: string;
   zone?: string;
   offset: number;
   limit: number;

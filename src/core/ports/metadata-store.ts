@@ -44,6 +44,7 @@ export interface ImageQuery {
   kinds: ImageKind[];
   imageIds?: string[];
   osType?: string;
+  /** Only images placed in this zone, or region; base images are offered in every one and not filtered. */
   zone?: string;
   region?: string;
   offset: number;

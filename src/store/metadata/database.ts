@@ -20,6 +20,7 @@ import * as m009 from './migrations/009_image_shares.ts';
 import * as m010 from './migrations/010_image_replicas.ts';
 import * as m011 from './migrations/011_job_accounts.ts';
 import * as m012 from './migrations/012_signature_replay_actions.ts';
+import * as m013 from './migrations/013_image_place_counts.ts';
 
 /** Migrations are listed here rather than read from a folder so they survive bundling. */
 const migrations: Record<string, Migration> = {
@@ -35,6 +36,7 @@ const migrations: Record<string, Migration> = {
   '010_image_replicas': m010,
   '011_job_accounts': m011,
   '012_signature_replay_actions': m012,
+  '013_image_place_counts': m013,
 };
 
 class StaticMigrationProvider implements MigrationProvider {

@@ -66,6 +66,16 @@ export interface ImageCountsTable {
   count: number;
 }
 
+/** image_counts per region and zone, for listings filtered by place. */
+export interface ImagePlaceCountsTable {
+  project_id: string;
+  product: string;
+  kind: string;
+  region: string;
+  zone: string;
+  count: number;
+}
+
 export interface AccountImageQuotaTable {
   account_id: string;
   product: string;
@@ -221,6 +231,7 @@ export interface Database {
   api_tokens: ApiTokensTable;
   images: ImagesTable;
   image_counts: ImageCountsTable;
+  image_place_counts: ImagePlaceCountsTable;
   account_image_quota: AccountImageQuotaTable;
   account_compute_usage: AccountComputeUsageTable;
   signature_replays: SignatureReplaysTable;

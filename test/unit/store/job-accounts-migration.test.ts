@@ -12,6 +12,7 @@ import SQLite from 'better-sqlite3';
 import { Kysely, SqliteDialect, sql } from 'kysely';
 import type { Image, Instance } from '../../../src/core/model.ts';
 import { migrate } from '../../../src/store/metadata/database.ts';
+import * as placeCounts from '../../../src/store/metadata/migrations/013_image_place_counts.ts';
 import { KyselyMetadataStore } from '../../../src/store/metadata/kysely-metadata-store.ts';
 import type { Database } from '../../../src/store/metadata/schema.ts';
 
@@ -32,6 +33,9 @@ test('migration 011 gives queued and running jobs their image\'s or instance\'s 
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: new SQLite(join(dir, 'kiln.sqlite')) }) });
   try {
     await migrate(db, '010_image_replicas');
+    // Today's store writes the rows below and keeps 013's place counters on every insert;
+    // those counters are independent of 011, so they are created out of order here.
+    await placeCounts.up(db);
     const store = new KyselyMetadataStore(db);
     await store.images.insert(image, { uniqueName: false });
     await store.instances.insert(instance, []);

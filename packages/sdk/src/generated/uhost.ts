@@ -111,7 +111,7 @@ export interface CopyCustomImageRequest {
   Region: string;
   Zone?: string;
   SourceImageId: string;
-  /** a project of the caller's account (may be the current one for a cross-region copy) */
+  /** a project of the caller's account, the current one included */
   TargetProjectId: string;
   /** the target region; the source region when absent */
   TargetRegion?: string;
@@ -496,7 +496,7 @@ export class UHostApi extends UCloudClient<UHostActions> {
     return this.call('ImportCustomImage', params, opts);
   }
 
-  /** Lists the region's base images and the caller's custom images, newest first. */
+  /** Lists the base images and the caller's custom images in the region asked, newest first (Zone is checked, not filtered on: images are regional). */
   describeImage(params: WithDefaults<DescribeImageRequest> = {}, opts?: CallOptions): Promise<DescribeImageResponse> {
     return this.call('DescribeImage', params, opts);
   }
@@ -506,7 +506,7 @@ export class UHostApi extends UCloudClient<UHostActions> {
     return this.call('TerminateCustomImage', params, opts);
   }
 
-  /** Copies a custom image to another region and/or project; the copy is Making until its task commits it. */
+  /** Copies a custom image to a region and project of the account (its own too: a duplicate); the copy is Making until its task commits it. */
   copyCustomImage(params: WithDefaults<CopyCustomImageRequest>, opts?: CallOptions): Promise<CopyCustomImageResponse> {
     return this.call('CopyCustomImage', params, opts);
   }

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import autocannon from 'autocannon';
@@ -75,7 +75,7 @@ export async function describeBench(stacks: BenchStacks, which: BenchStack[]): P
   const children: ChildProcess[] = [];
   const dirs: string[] = [];
   try {
-    const rows: { label: string; action: string; load: Load; seeded: number; body: number }[] = [];
+    const rows: { label: string; action: string; load: Load; seeded: number; body: number; rss: [number, number] }[] = [];
     const samples: Record<string, string> = {};
     for (const stack of which) {
       const dataDir = await mkdtemp(join(tmpdir(), 'kiln-bench-describe-'));
@@ -100,7 +100,10 @@ export async function describeBench(stacks: BenchStacks, which: BenchStack[]): P
         const parsed = JSON.parse(sample) as { RetCode: number; TotalCount: number; ImageSet: unknown[] };
         if (parsed.RetCode !== 0 || parsed.TotalCount !== IMAGES || parsed.ImageSet.length !== 20) throw new Error(`unexpected answer: ${sample.slice(0, 300)}`);
         samples[action] = sample;
-        rows.push({ label: stack === 'embedded' ? 'kiln SQLite' : 'kiln PostgreSQL', action, load: await load(kilnUrl), seeded, body: sample.length });
+        const server = children[children.length - 1]!;
+        const rssBefore = await rssMiB(server);
+        const measured = await load(kilnUrl);
+        rows.push({ label: stack === 'embedded' ? 'kiln SQLite' : 'kiln PostgreSQL', action, load: measured, seeded, body: sample.length, rss: [rssBefore, await rssMiB(server)] });
       }
       children.pop()!.kill('SIGKILL');
     }
@@ -115,9 +118,10 @@ export async function describeBench(stacks: BenchStacks, which: BenchStack[]): P
     for (const action of Object.keys(samples)) {
       const peer = bare[action]!;
       console.log(`\n## ${action} (Limit 20, TotalCount ${IMAGES}) at concurrency 8; body ${samples[action]!.length} bytes`);
-      console.log(`                   req/s      p50 ms   p99 ms   errors   ratio vs bare   (seeded in)`);
+      console.log(`                   req/s      p50 ms   p99 ms   errors   ratio vs bare   RSS MiB before -> after   (seeded in)`);
       for (const r of rows.filter((x) => x.action === action)) {
-        console.log(`${r.label.padEnd(16)} ${r.load.rps.toFixed(0).padStart(8)}  ${r.load.p50.toFixed(2).padStart(8)} ${r.load.p99.toFixed(2).padStart(8)}   ${String(r.load.errors).padStart(6)}   ${(r.load.rps / peer.rps).toFixed(2).padStart(13)}   (${r.seeded.toFixed(1)} s)`);
+        const rss = `${r.rss[0].toFixed(0)} -> ${r.rss[1].toFixed(0)}`;
+        console.log(`${r.label.padEnd(16)} ${r.load.rps.toFixed(0).padStart(8)}  ${r.load.p50.toFixed(2).padStart(8)} ${r.load.p99.toFixed(2).padStart(8)}   ${String(r.load.errors).padStart(6)}   ${(r.load.rps / peer.rps).toFixed(2).padStart(13)}   ${rss.padStart(23)}   (${r.seeded.toFixed(1)} s)`);
       }
       console.log(`${'bare fastify'.padEnd(16)} ${peer.rps.toFixed(0).padStart(8)}  ${peer.p50.toFixed(2).padStart(8)} ${peer.p99.toFixed(2).padStart(8)}   ${String(peer.errors).padStart(6)}`);
     }
@@ -126,6 +130,14 @@ export async function describeBench(stacks: BenchStacks, which: BenchStack[]): P
     for (const c of children) c.kill('SIGKILL');
     for (const d of dirs) await rm(d, { recursive: true, force: true });
   }
+}
+
+/** The server's resident memory, so a load that leaks or grows shows beside its req/s. */
+async function rssMiB(child: ChildProcess): Promise<number> {
+  const status = await readFile(`/proc/${child.pid}/status`, 'utf8');
+  const kb = /^VmRSS:\s+(\d+) kB/m.exec(status);
+  if (!kb) throw new Error(`no VmRSS for process ${child.pid}`);
+  return Number(kb[1]) / 1024;
 }
 
 async function waitHealthy(url: string): Promise<void> {

@@ -66,7 +66,7 @@ export async function createKiln(config: KilnConfig, log: Logger, opts: { withRu
     config,
     accounts: new AccountService(store.accounts, box, config.auth.cacheMs),
     tokens: new TokenService(store.accounts, store.tokens),
-    replays: new ReplayGuard(store.replays, config.zenlayer.maxSkewSeconds, (err) => log.warn({ err }, 'pruning used signatures failed')),
+    replays: new ReplayGuard(store.replays, { windowSeconds: config.zenlayer.maxSkewSeconds, switchWindowMs: config.zenlayer.actionSwitchMs }, (err) => log.warn({ err }, 'pruning used signatures failed')),
     images,
     imageSharing: new ImageSharing({ store, config }, images),
     imageShares: new ImageShareService({ store }, images),

@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseAllowHosts } from '../net/allow-hosts.ts';
+import { CHECK_EVERY } from '../net/spool-space.ts';
 
 /** One typed configuration object, built once at start and passed down. */
 export interface KilnConfig {
@@ -17,7 +18,14 @@ export interface KilnConfig {
   imports: {
     allowHosts: string[];
     allowPublic: boolean;
+    /** Largest import file; by default the largest virtual size plus room for format metadata. */
     maxBytes: number;
+    /**
+     * Free bytes a spool leaves on the filesystem of the scratch dir: checked before it
+     * starts and while it writes, so a download that would fill the disk (which also holds
+     * the SQLite file and local chunks) fails the import with a reason instead.
+     */
+    minFreeBytes: number;
     maxRedirects: number;
     timeoutMs: number;
     /**
@@ -30,6 +38,8 @@ export interface KilnConfig {
     deadlineMs: number;
   };
   disk: { chunkSize: number; maxVirtualSize: number; fsync: boolean };
+  /** The API listener: how long a request may take to arrive, and how many connections it holds. */
+  http: HttpConfig;
   /** The metadata store: the SQLite file under dataDir unless a PostgreSQL URL is given. */
   database: DatabaseConfig;
   /** The chunk store: a directory under dataDir unless an S3 URL is given. */
@@ -53,6 +63,11 @@ export interface KilnConfig {
     unavailableRetryMs: number;
     concurrency: number;
     lanes: { instance: number; import: number };
+    /**
+     * Import-lane jobs one account may run at once in this process while other accounts'
+     * imports wait (0: no limit). Below the lane's size, it keeps a worker for others.
+     */
+    importsPerAccount: number;
   };
   gc: { intervalMs: number };
   quotas: {
@@ -70,9 +85,27 @@ export interface KilnConfig {
   zenlayer: {
     /** How far X-ZC-Timestamp may be from the server clock, either way. */
     maxSkewSeconds: number;
+    /**
+     * How long after its first use a signature that does not cover X-ZC-Action may still
+     * serve another action (src/core/accounts/replay-guard.ts).
+     */
+    actionSwitchMs: number;
     regions: RegionConfig[];
     instanceTypes: InstanceTypeConfig[];
   };
+}
+
+export interface HttpConfig {
+  /** The request line and headers must arrive within this (slow-header clients). */
+  headersTimeoutMs: number;
+  /** The whole request, body included, must arrive within this (trickled or endless bodies). */
+  requestTimeoutMs: number;
+  /** An idle keep-alive connection is closed after this. */
+  keepAliveTimeoutMs: number;
+  /** A connection on which nothing moves, in either direction, is closed after this. */
+  idleTimeoutMs: number;
+  /** Open connections served normally; past this, only /healthz is answered (connection-cap.ts). */
+  maxConnections: number;
 }
 
 /** A sellable instance size; gpuCount 0 (and gpuModel null) for CPU-only types. */
@@ -158,6 +191,12 @@ export function loadConfig(env: Env = process.env): KilnConfig {
   const nodeId = read.str('KILN_NODE_ID', hostname());
   if (!/^[A-Za-z0-9._-]{1,64}$/.test(nodeId)) problems.push(`KILN_NODE_ID: "${nodeId}" must be 1-64 letters, digits, dots, dashes or underscores`);
 
+  const maxVirtualSize = read.int('KILN_MAX_VIRTUAL_SIZE', 2048 * GiB, MiB, Number.MAX_SAFE_INTEGER);
+  const headersTimeoutMs = read.int('KILN_HTTP_HEADERS_TIMEOUT_MS', 10_000, 100, 600_000);
+  const requestTimeoutMs = read.int('KILN_HTTP_REQUEST_TIMEOUT_MS', 30_000, 100, 3_600_000);
+  // Node refuses a headers timeout longer than the request timeout.
+  if (headersTimeoutMs > requestTimeoutMs) problems.push('KILN_HTTP_HEADERS_TIMEOUT_MS must not exceed KILN_HTTP_REQUEST_TIMEOUT_MS');
+
   const config: KilnConfig = {
     host: read.str('KILN_HOST', '127.0.0.1'),
     port: read.int('KILN_PORT', 8480, 0, 65535),
@@ -170,7 +209,8 @@ export function loadConfig(env: Env = process.env): KilnConfig {
     imports: {
       allowHosts: read.allowHosts('KILN_IMPORT_ALLOW_HOSTS'),
       allowPublic: read.bool('KILN_IMPORT_ALLOW_PUBLIC', true),
-      maxBytes: read.int('KILN_IMPORT_MAX_BYTES', 256 * GiB, 1, Number.MAX_SAFE_INTEGER),
+      maxBytes: read.int('KILN_IMPORT_MAX_BYTES', largestImageFile(maxVirtualSize), 1, Number.MAX_SAFE_INTEGER),
+      minFreeBytes: read.int('KILN_IMPORT_MIN_FREE_BYTES', 2 * GiB, 0, Number.MAX_SAFE_INTEGER),
       maxRedirects: read.int('KILN_IMPORT_MAX_REDIRECTS', 5, 0, 20),
       timeoutMs: read.int('KILN_IMPORT_TIMEOUT_MS', 30_000, 100, 3_600_000),
       minRateBytesPerS: read.int('KILN_IMPORT_MIN_RATE_BYTES_PER_S', 128 * 1024, 0, Number.MAX_SAFE_INTEGER),
@@ -179,8 +219,16 @@ export function loadConfig(env: Env = process.env): KilnConfig {
     },
     disk: {
       chunkSize,
-      maxVirtualSize: read.int('KILN_MAX_VIRTUAL_SIZE', 2048 * GiB, MiB, Number.MAX_SAFE_INTEGER),
+      maxVirtualSize,
       fsync: read.bool('KILN_BLOB_FSYNC', true),
+    },
+    http: {
+      headersTimeoutMs,
+      requestTimeoutMs,
+      // Above the 60 s idle timeout of common load balancers, which must close first.
+      keepAliveTimeoutMs: read.int('KILN_HTTP_KEEP_ALIVE_TIMEOUT_MS', 65_000, 100, 600_000),
+      idleTimeoutMs: read.int('KILN_HTTP_IDLE_TIMEOUT_MS', 120_000, 1000, 3_600_000),
+      maxConnections: read.int('KILN_HTTP_MAX_CONNECTIONS', 1024, 1, 100_000),
     },
     database: read.database(dataDir),
     blobs: read.blobs(dataDir),
@@ -193,6 +241,7 @@ export function loadConfig(env: Env = process.env): KilnConfig {
       unavailableRetryMs: read.int('KILN_JOB_UNAVAILABLE_RETRY_MS', 5_000, 10, 3_600_000),
       concurrency: lanes.instance + lanes.import,
       lanes,
+      importsPerAccount: read.int('KILN_IMPORT_WORKERS_PER_ACCOUNT', Math.max(1, lanes.import - 1), 0, 64),
     },
     gc: { intervalMs: read.int('KILN_GC_INTERVAL_MS', 600_000, 1000, 86_400_000) },
     quotas: {
@@ -210,6 +259,9 @@ export function loadConfig(env: Env = process.env): KilnConfig {
     auth: { cacheMs: read.int('KILN_AUTH_CACHE_MS', 5_000, 0, 3_600_000) },
     zenlayer: {
       maxSkewSeconds: read.int('KILN_ZC_MAX_SKEW_SECONDS', 300, 1, 86_400),
+      // One signing second plus network delay: a read and a change signed in the same
+      // second by one client arrive less than a second apart, plus the later one's latency.
+      actionSwitchMs: read.int('KILN_ZC_ACTION_SWITCH_MS', 2_000, 0, 60_000),
       // Zone ids shaped like the vendor's (`asia-east-1a`, `na-us-la-2a` in the zec pages).
       regions: read.regions('KILN_ZC_REGIONS', 'asia-east-1:asia-east-1a,asia-east-1b;na-us-la-2:na-us-la-2a'),
       instanceTypes: read.instanceTypes(
@@ -221,8 +273,27 @@ export function loadConfig(env: Env = process.env): KilnConfig {
   if (config.jobs.heartbeatMs * 2 > config.jobs.leaseMs) {
     problems.push('KILN_JOB_HEARTBEAT_MS must be at most half of KILN_JOB_LEASE_MS, or leases lapse under a live worker');
   }
+  // Each spool may write CHECK_EVERY bytes between two looks at the free space; all of them
+  // at once must still land inside the reserve, or the disk can fill between looks.
+  const spoolSlack = config.jobs.lanes.import * CHECK_EVERY;
+  if (config.imports.minFreeBytes < spoolSlack) {
+    problems.push(`KILN_IMPORT_MIN_FREE_BYTES must be at least ${spoolSlack} (KILN_IMPORT_WORKERS x ${CHECK_EVERY / MiB} MiB written between checks of the free space)`);
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
+}
+
+/**
+ * The largest import file accepted by default: a disk of `maxVirtualSize` plus its format
+ * metadata. qcow2 at its smallest clusters (512 bytes: 8-byte L2 entries, refcounts up to
+ * 8 bytes) carries 1/32 more; a streamOptimized VMDK with the usual 64 KiB grains about
+ * 1/128 (a marker and padding a grain, deflate's few bytes on incompressible data). 1/16
+ * plus 64 MiB of headers covers both with room; only pathological files (incompressible
+ * grains of one sector) need KILN_IMPORT_MAX_BYTES raised. A body longer than this is not
+ * an image Kiln would accept, so no download goes on past it.
+ */
+export function largestImageFile(maxVirtualSize: number): number {
+  return Math.min(Number.MAX_SAFE_INTEGER, maxVirtualSize + Math.ceil(maxVirtualSize / 16) + 64 * MiB);
 }
 
 export function regionOf(config: KilnConfig, regionId: string): RegionConfig | undefined {

@@ -102,6 +102,8 @@ export interface Job {
   attempts: number;
   imageId: string | null;
   instanceId: string | null;
+  /** The account it works for; null for the installation's own work (base images). */
+  accountId: string | null;
   /** The node that must run it; null lets any worker. */
   nodeId: string | null;
   /** The worker holding it (`host:pid:random`), while it runs. */

@@ -38,6 +38,7 @@ function limits(s: JsonSchema): string {
   if (s.maxItems !== undefined) out.push(`≤ ${s.maxItems} items`);
   if (s.items?.maxLength !== undefined) out.push(`items ≤ ${s.items.maxLength} chars`);
   if (s.pattern !== undefined) out.push(s.patternHint ?? `matches \`${s.pattern}\``);
+  if (s.multiline === true) out.push('may span lines');
   if (s.default !== undefined) out.push(`default \`${JSON.stringify(s.default)}\``);
   return out.join(', ');
 }

@@ -13,7 +13,10 @@ Every call also sends \`PublicKey\` and \`Signature\`: the lowercase hex SHA1 of
 parameters other than \`Signature\`, sorted by name (plain code-unit order), written as
 \`name + value\` with no escaping, followed by the private key. Booleans are \`true\`/\`false\`,
 numbers have no zero fraction. \`Region\`, \`Zone\` and \`ProjectId\` may be sent to any action;
-undeclared parameters are ignored.
+undeclared parameters are ignored. No string parameter may hold a control character
+(U+0000-U+001F, U+007F-U+009F) or a bidirectional control (U+061C, U+200E, U+200F,
+U+202A-U+202E, U+2066-U+2069); those marked "may span lines" may hold tabs and line
+breaks (230, naming the character's code point and position).
 
 Every answer is HTTP 200: \`{"Action": "<Action>Response", "RetCode": 0, ...fields}\`, or
 \`RetCode\` ≠ 0 with a \`Message\`. Codes every action may answer:
@@ -25,7 +28,7 @@ Every answer is HTTP 200: \`{"Action": "<Action>Response", "RetCode": 0, ...fiel
 | 170 | no \`Signature\` |
 | 171 | the signature does not match |
 | 172 | unknown \`PublicKey\` |
-| 230 | \`Params [Name] not available\` (missing) or \`Params [Name] not valid\` |
+| 230 | \`Params [Name] not available\` (missing) or \`Params [Name] not valid\` (with \`: why\` when there is more to say) |
 | 292 | unknown \`ProjectId\` |
 | 150 | a server fault (the request id in \`X-UCLOUD-REQUEST-UUID\` finds it in the log) |
 `;

@@ -50,7 +50,7 @@ function logged(request: FastifyRequest, err: FastifyError): Refusal {
   return refusal;
 }
 
-function sendRefusal(request: FastifyRequest, reply: FastifyReply, refusal: Refusal, metrics: RequestMetrics): FastifyReply {
+export function sendRefusal(request: FastifyRequest, reply: FastifyReply, refusal: Refusal, metrics: RequestMetrics): FastifyReply {
   const dialect = dialectAt(request.url);
   if (dialect !== undefined) {
     const started = process.hrtime.bigint() - BigInt(Math.round(reply.elapsedTime * 1e6));

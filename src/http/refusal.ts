@@ -16,6 +16,8 @@ export type RefusalKind =
   /** Request line plus headers over Node's limit (a long query string lands here). */
   | 'HeaderTooLarge'
   | 'Timeout'
+  /** The server is at its connection cap (connection-cap.ts); a retry shortly may pass. */
+  | 'Busy'
   /** A server fault, not the caller's; the only kind logged at error level. */
   | 'Internal';
 
@@ -33,6 +35,7 @@ export const refusalStatus: Record<RefusalKind, number> = {
   NotFound: 404,
   HeaderTooLarge: 431,
   Timeout: 408,
+  Busy: 503,
   Internal: 500,
 };
 

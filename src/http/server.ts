@@ -5,6 +5,7 @@ import { zenlayerDialect } from '../dialects/zenlayer/plugin.ts';
 import { docsRoutes } from '../generate/docs-routes.ts';
 import { exportRoutes } from '../export/routes.ts';
 import { clientErrorHandler } from './client-error.ts';
+import { ConnectionCap, installConnectionCap } from './connection-cap.ts';
 import { RequestMetrics } from './metrics.ts';
 import { frameworkErrorHandler, installRefusalHandlers } from './refusal-handlers.ts';
 import { MAX_BODY_BYTES } from './request-limits.ts';
@@ -15,9 +16,22 @@ export async function buildServer(kiln: Kiln): Promise<FastifyInstance> {
   // Per-request access logs are Fastify's info lines; metrics count requests instead.
   // pino's Logger carries more than Fastify's logger type; Fastify only uses the base methods.
   const log = kiln.log.child({ component: 'http' }, { level: 'warn' }) as FastifyBaseLogger;
+  const limits = kiln.config.http;
   const app = Fastify({
     loggerInstance: log,
     bodyLimit: MAX_BODY_BYTES,
+    // Bodies are at most 1 MiB and answers small, so a request that has not arrived within
+    // seconds is a client holding the connection (slow headers, an endless chunked body).
+    // Node's defaults let one hold it for 300 s, Fastify's for ever.
+    requestTimeout: limits.requestTimeoutMs,
+    keepAliveTimeout: limits.keepAliveTimeoutMs,
+    connectionTimeout: limits.idleTimeoutMs,
+    http: {
+      headersTimeout: limits.headersTimeoutMs,
+      // Node enforces both timeouts on this sweep (30 s by default), so a 10 s limit
+      // could bite at 40 s; a sweep of the open connections every second costs nothing.
+      connectionsCheckingInterval: 1_000,
+    },
     // Every refusal on a dialect's URL is answered in that dialect's shape, including the
     // ones made before routing (framework errors) and before Fastify (client errors).
     frameworkErrors: frameworkErrorHandler(metrics),
@@ -25,6 +39,7 @@ export async function buildServer(kiln: Kiln): Promise<FastifyInstance> {
   });
   // Before the dialects register: their encapsulated scopes inherit the error handler.
   installRefusalHandlers(app, metrics);
+  installConnectionCap(app, new ConnectionCap(limits.maxConnections), metrics);
   app.get('/healthz', async (_req, reply) => {
     try {
       await withTimeout(kiln.store.now(), HEALTH_TIMEOUT_MS, 'no answer from the database');

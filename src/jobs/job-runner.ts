@@ -117,8 +117,10 @@ export class JobRunner {
   private async claimWhileFree(): Promise<void> {
     try {
       for (const lane of laneNames) {
+        // Imports take their pace from their owner's URLs: accounts share the lane's workers.
+        const share = lane === 'import' ? { perAccount: this.config.importsPerAccount } : undefined;
         while (!this.stopped && this.runningIn[lane] < this.config.lanes[lane]) {
-          const job = await this.store.jobs.claim(this.owner, this.nodeId, this.config.leaseMs, laneKinds[lane]);
+          const job = await this.store.jobs.claim(this.owner, this.nodeId, this.config.leaseMs, laneKinds[lane], share);
           this.claimBackoffMs = 0;
           if (!job) break;
           this.running++;

@@ -13,6 +13,7 @@ import { DownloadError } from './download-error.ts';
 import { HttpRangeSource, type RangeTuning } from './http-range-source.ts';
 import { readBody } from './range-fetch.ts';
 import { SpoolSource } from './spool-source.ts';
+import type { SpoolSpace } from './spool-space.ts';
 import { startPace, type TransferPace } from './transfer-pace.ts';
 
 /** Enough for format detection (32 KiB) and most headers and first tables. */
@@ -21,6 +22,8 @@ const PROBE_BYTES = 256 * 1024;
 export interface ImportSourceOptions {
   /** Where the file goes when the server cannot do ranges; removed when the source closes. */
   spoolPath: string;
+  /** Free space the spool must leave on its filesystem; absent, only the size cap bounds it. */
+  spoolSpace?: SpoolSpace;
   signal?: AbortSignal;
   resolve?: Resolver;
   tuning?: Partial<RangeTuning>;
@@ -49,7 +52,7 @@ export async function openImportSource(url: string, policy: DownloadPolicy, opts
 async function open(url: string, policy: DownloadPolicy, opts: ImportSourceOptions, pace: TransferPace): Promise<ImportSource> {
   const { signal, resolve } = opts;
   let probed = 0;
-  const spool = (res: IncomingMessage) => SpoolSource.from(res, opts.spoolPath, policy.maxBytes, signal, (bytes, total) => {
+  const spool = (res: IncomingMessage) => SpoolSource.from(res, opts.spoolPath, { maxBytes: policy.maxBytes, space: opts.spoolSpace }, signal, (bytes, total) => {
     pace.progress(probed + bytes);
     opts.onSpoolProgress?.(bytes, total);
   });

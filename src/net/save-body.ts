@@ -1,18 +1,22 @@
 // Streams a 2xx response body to `destPath + '.part'` under the size cap, then renames it
 // into place. On any failure the .part file is removed: no partial download survives.
+// With `space`, the free space of the destination's filesystem is checked before and
+// while writing (spool-space.ts), so an endless body fails before the disk fills.
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import type { IncomingMessage } from 'node:http';
 import { pipeline } from 'node:stream/promises';
 import { DownloadError } from './download-error.ts';
+import { SpaceGuard, type SpoolSpace } from './spool-space.ts';
 
 export async function saveBody(
   res: IncomingMessage,
   destPath: string,
   maxBytes: number,
-  opts: { signal?: AbortSignal; onProgress?: (bytes: number, total: number | null) => void },
+  opts: { signal?: AbortSignal; onProgress?: (bytes: number, total: number | null) => void; space?: SpoolSpace },
 ): Promise<{ bytes: number; contentType: string | null }> {
   const { signal, onProgress } = opts;
+  const guard = opts.space && new SpaceGuard(opts.space);
   const header = res.headers['content-length'];
   // Node's parser already rejects malformed or conflicting Content-Length values.
   const total = header !== undefined && /^\d+$/.test(header) ? Number(header) : null;
@@ -43,6 +47,7 @@ export async function saveBody(
   };
   try {
     signal?.throwIfAborted();
+    await guard?.admit(total);
     out = createWriteStream(part, { mode: 0o600 });
     res.on('error', (e) => (readError ??= e));
     out.on('error', (e) => (writeError ??= e));
@@ -53,6 +58,7 @@ export async function saveBody(
           bytes += chunk.length;
           // Counted as it arrives: Content-Length is a claim, chunked bodies have none.
           if (bytes > maxBytes) throw new DownloadError(`import file is larger than the limit of ${maxBytes} bytes`);
+          await guard?.written(bytes);
           onProgress?.(bytes, total);
           yield chunk;
         }

@@ -1,10 +1,11 @@
 // The fallback for servers that ignore Range: the whole answer goes to a temp file under
-// the size cap (save-body.ts) and the readers read that. The file is removed on close.
+// the size cap and above the free-space reserve (save-body.ts) and the readers read that. The file is removed on close.
 import { rm } from 'node:fs/promises';
 import type { IncomingMessage } from 'node:http';
 import type { ByteSource } from '../disk/byte-source.ts';
 import { FileByteSource } from '../disk/file-source.ts';
 import { saveBody } from './save-body.ts';
+import type { SpoolSpace } from './spool-space.ts';
 
 export class SpoolSource implements ByteSource {
   readonly kind = 'spool' as const;
@@ -21,11 +22,11 @@ export class SpoolSource implements ByteSource {
   static async from(
     res: IncomingMessage,
     path: string,
-    maxBytes: number,
+    limits: { maxBytes: number; space: SpoolSpace | undefined },
     signal: AbortSignal | undefined,
     onProgress?: (bytes: number, total: number | null) => void,
   ): Promise<SpoolSource> {
-    await saveBody(res, path, maxBytes, { signal, onProgress });
+    await saveBody(res, path, limits.maxBytes, { signal, onProgress, space: limits.space });
     try {
       return new SpoolSource(await FileByteSource.open(path), path);
     } catch (e) {

@@ -98,7 +98,7 @@ test('usage errors exit 2, and say what the product lacks', async () => {
   assert.match(missing.stderr, /--name/);
   const copy = await images(['copy', imported]);
   assert.equal(copy.code, 2);
-  assert.match(copy.stderr, /UHost copies go to another region or project: call CopyCustomImage/);
+  assert.match(copy.stderr, /UHost copies name a target project \(TargetProjectId\), which this command does not take: call CopyCustomImage/);
   const zecImport = await images(['import', 'http://x/y.raw', '--format', 'raw', '--name', 'n', '--product', 'zec']);
   assert.equal(zecImport.code, 2);
   assert.match(zecImport.stderr, /ZEC has no import action/);
@@ -143,6 +143,39 @@ test('CompShare: capture --wait and copy --wait, then delete', async () => {
   assert.notEqual(copyId, id);
   assert.match((await images(['show', copyId], cs)).stdout, /name:\s+gpu-copy\nstate:\s+Available/);
   assert.equal((await images(['delete', copyId], cs)).stdout, `deleted ${copyId}\n`);
+});
+
+test('list shows the base images offered to every product under every product, each in its product\'s shape', async () => {
+  const file = join(dir, 'everywhere.raw');
+  await writeSparseDisk(file, 4 * MiB, [{ offset: 0, length: MiB, seed: 11 }]);
+  const addBase = async (name: string, product?: string) =>
+    (JSON.parse(await kiln.cli(['image', 'add-base', file, '--name', name, '--os-type', 'Linux', '--json', ...(product ? ['--product', product] : [])])) as { imageId: string }).imageId;
+  const everywhere = await addBase('Everywhere Linux');
+  const csOnly = await addBase('CompShare only', 'compshare');
+  const row = new RegExp(`${everywhere}\\s+Everywhere Linux\\s+Available`);
+  type Rec = Record<string, unknown>;
+
+  const cs = { KILN_PRODUCT: 'compshare', KILN_ZONE: 'cn-bj2-04' };
+  const csList = await images(['list'], cs);
+  assert.equal(csList.code, 0, csList.stderr);
+  assert.match(csList.stdout, row);
+  assert.ok(csList.stdout.includes(csOnly), 'and the CompShare-only one');
+  const csRecord = (JSON.parse((await images(['list', '--json'], cs)).stdout) as Rec[]).find((i) => i.CompShareImageId === everywhere);
+  assert.deepEqual([csRecord?.Name, csRecord?.ImageType, csRecord?.Status], ['Everywhere Linux', 'System', 'Available'], JSON.stringify(csRecord));
+  assert.match((await images(['show', everywhere], cs)).stdout, /name:\s+Everywhere Linux\nstate:\s+Available/);
+
+  // No zone in the profile: ZEC base images are offered in every zone, so any zone lists them.
+  const zecList = await images(['list', '--product', 'zec']);
+  assert.equal(zecList.code, 0, zecList.stderr);
+  assert.match(zecList.stdout, row);
+  assert.ok(!zecList.stdout.includes(csOnly), 'not a base image of another product');
+  const zecRecords = JSON.parse((await images(['list', '--product', 'zec', '--json', '--limit', '50'], { KILN_ZONE: 'na-us-la-2a' })).stdout) as Rec[];
+  const zecRecord = zecRecords.find((i) => i.imageId === everywhere);
+  assert.deepEqual([zecRecord?.imageName, zecRecord?.imageType, zecRecord?.imageSource, zecRecord?.imageStatus], ['Everywhere Linux', 'PUBLIC_IMAGE', 'OFFICIAL', 'AVAILABLE'], JSON.stringify(zecRecord));
+
+  const uhostList = await images(['list']);
+  assert.match(uhostList.stdout, row);
+  assert.ok(!uhostList.stdout.includes(csOnly));
 });
 
 test('Ctrl-C stops waiting (exit 130) without cancelling the job', async () => {

@@ -92,5 +92,31 @@ export function imageCopiesContract(name: string, open: OpenStore): void {
       await s.images.delete(moved!);
       assert.deepEqual(await s.replicas.of(['img-r']), [], 'an image takes its copies with it');
     }));
+
+    test('listings by region or zone: counters agree with the rows through inserts, deletes and rehomes; base images are everywhere', withStore(async (s) => {
+      const placed: [string, string, string][] = [['p1', 'r1', 'z1a'], ['p2', 'r1', 'z1b'], ['p3', 'r2', 'z2'], ['p4', 'r1', 'z1a'], ['p5', 'r2', 'z2']];
+      for (const [id, region, zone] of placed) await s.images.insert(image(id, { product: 'uhost', region, zone, state: 'available' }), { uniqueName: false });
+      await s.images.insert(image('p-other', { product: 'uhost', projectId: 'org-2', region: 'r1', zone: 'z1a' }), { uniqueName: false });
+      await s.images.insert(image('base-x', { product: null, accountId: null, projectId: null, kind: 'base', region: 'r1', zone: 'z1a', visibility: 'public' }), { uniqueName: false });
+      const listed = async (place: { region?: string; zone?: string }, kinds: ('custom' | 'base')[] = ['custom']) => {
+        const q = { product: 'uhost' as const, projectId: 'org-1', kinds, offset: 0, limit: 100, ...place };
+        const [items, total] = await Promise.all([s.images.list(q), s.images.count(q)]);
+        return { ids: items.map((i) => i.id), total };
+      };
+      assert.deepEqual(await listed({ region: 'r1' }), { ids: ['p4', 'p2', 'p1'], total: 3 });
+      assert.deepEqual(await listed({ region: 'r2' }), { ids: ['p5', 'p3'], total: 2 });
+      assert.deepEqual(await listed({ zone: 'z1a' }), { ids: ['p4', 'p1'], total: 2 });
+      assert.deepEqual(await listed({ region: 'r9' }), { ids: [], total: 0 });
+      assert.deepEqual(await listed({ region: 'r2' }, ['base', 'custom']), { ids: ['base-x', 'p5', 'p3'], total: 3 }, 'a base image is offered in every region');
+      const page = { product: 'uhost' as const, projectId: 'org-1', kinds: ['custom' as const], region: 'r1', offset: 1, limit: 1 };
+      assert.deepEqual((await s.images.list(page)).map((i) => i.id), ['p2'], 'pages are cut within the region');
+
+      await s.images.delete((await s.images.get('p4'))!);
+      await s.replicas.rehome('p3', 'r1', 'z1b');
+      assert.deepEqual(await listed({ region: 'r1' }), { ids: ['p3', 'p2', 'p1'], total: 3 });
+      assert.deepEqual(await listed({ region: 'r2' }), { ids: ['p5'], total: 1 });
+      assert.deepEqual(await listed({ zone: 'z1b' }), { ids: ['p3', 'p2'], total: 2 });
+      assert.deepEqual(await listed({}), { ids: ['p5', 'p3', 'p2', 'p1'], total: 4 });
+    }));
   });
 }

@@ -137,6 +137,33 @@ export function metadataStoreContract(name: string, open: OpenStore): void {
       assert.equal(again.createdAt, old.createdAt, 'it keeps its creation time');
     }));
 
+    test('a shared claim passes over an account at its limit and takes turns between accounts, oldest first within one', withStore(async (s) => {
+      const lane = ['import', 'replicate'] as const;
+      const share = { perAccount: 1 };
+      for (let i = 0; i < 3; i++) {
+        await s.jobs.enqueue({ id: `job-a${i}`, kind: 'import', accountId: 'acc-a', payload: {} });
+        await new Promise((r) => setTimeout(r, 5));
+      }
+      await s.jobs.enqueue({ id: 'job-b0', kind: 'replicate', accountId: 'acc-b', payload: {} });
+      await new Promise((r) => setTimeout(r, 5));
+      await s.jobs.enqueue({ id: 'job-sys', kind: 'import', payload: {} });
+      const a0 = (await s.jobs.claim('w1', 'n', 60_000, lane, share))!;
+      assert.equal(a0.id, 'job-a0', 'oldest first while nobody runs anything');
+      assert.equal(a0.accountId, 'acc-a');
+      assert.equal((await s.jobs.claim('w1', 'n', 60_000, lane, share))?.id, 'job-b0', 'acc-a is at its limit under w1');
+      assert.equal((await s.jobs.claim('w1', 'n', 60_000, lane, share))?.id, 'job-sys', 'work without an account is never passed over');
+      assert.equal(await s.jobs.claim('w1', 'n', 60_000, lane, share), undefined, 'acc-a\'s other jobs wait for w1\'s');
+      // The limit is per worker; the order counts every worker's running jobs.
+      assert.equal((await s.jobs.claim('w2', 'n', 60_000, lane, share))?.id, 'job-a1');
+      await s.jobs.enqueue({ id: 'job-b1', kind: 'import', accountId: 'acc-b', payload: {} });
+      assert.equal((await s.jobs.claim('w3', 'n', 60_000, lane, { perAccount: 0 }))?.id, 'job-b1', 'acc-b runs 1, acc-a 2: acc-b goes first');
+      assert.equal((await s.jobs.claim('w3', 'n', 60_000, lane, { perAccount: 0 }))?.id, 'job-a2', '0 sets no limit');
+      await s.transaction((tx) => tx.jobs.finish(a0.lease, 'succeeded', null));
+      await s.jobs.enqueue({ id: 'job-a3', kind: 'import', accountId: 'acc-a', payload: {} });
+      assert.equal((await s.jobs.claim('w1', 'n', 60_000, lane, share))?.id, 'job-a3', 'a finished job frees its account\'s turn');
+      assert.equal((await s.jobs.claim('w1', 'n', 60_000, ['materialize'], share)), undefined, 'other kinds are not counted or taken');
+    }));
+
     test('cancelling an image\'s jobs ends them under their workers: no heartbeat, no commit, nothing pending', withStore(async (s) => {
       await s.images.insert(image('img-x'), { uniqueName: false });
       await s.jobs.enqueue({ id: 'job-x', kind: 'import', imageId: 'img-x', payload: {} });
@@ -215,17 +242,33 @@ export function metadataStoreContract(name: string, open: OpenStore): void {
       assert.equal((await s.instances.disks('ins-t'))[0]?.sourceImageId, null);
     }));
 
-    test('a signature is used once until it expires, whichever process asks; expired records are pruned', withStore(async (s) => {
+    test('signatures: a read repeats, a change is served once, another action only within the window; expired records are pruned', withStore(async (s) => {
+      const use = (signature: string, action: string, changing: boolean, extra: { switchWindowMs?: number; ttlMs?: number } = {}) =>
+        s.replays.use({ signature, action, changing, switchWindowMs: extra.switchWindowMs ?? 60_000, ttlMs: extra.ttlMs ?? 60_000 });
       const sig = 'a'.repeat(64);
-      const first = await Promise.all(Array.from({ length: 10 }, () => s.replays.firstUse(sig, 60_000)));
-      assert.equal(first.filter(Boolean).length, 1, 'exactly one of concurrent uses wins');
-      assert.equal(await s.replays.firstUse(sig, 60_000), false);
-      assert.equal(await s.replays.firstUse('b'.repeat(64), 150), true);
+      const first = await Promise.all(Array.from({ length: 10 }, () => use(sig, 'StopInstances', true)));
+      assert.equal(first.filter((r) => r.verdict === 'accepted').length, 1, 'exactly one of concurrent uses wins');
+      assert.ok(first.every((r) => r.verdict !== 'switched'));
+      assert.equal((await use(sig, 'StopInstances', true)).verdict, 'replayed');
+      for (let i = 0; i < 3; i++) assert.equal((await use(sig, 'DescribeInstances', false)).verdict, 'accepted', 'a read repeats');
+      assert.equal((await use(sig, 'ReleaseInstances', true)).verdict, 'accepted', 'another change within the window');
+
+      const read = 'c'.repeat(64);
+      assert.equal((await use(read, 'DescribeInstances', false, { switchWindowMs: 100 })).verdict, 'accepted');
       await new Promise((r) => setTimeout(r, 250));
-      assert.equal(await s.replays.firstUse('b'.repeat(64), 150), true, 'an expired record is taken over');
+      assert.equal((await use(read, 'DescribeInstances', false, { switchWindowMs: 100 })).verdict, 'accepted', 'the same read, later');
+      const late = await use(read, 'ReleaseInstances', true, { switchWindowMs: 100 });
+      assert.equal(late.verdict, 'switched');
+      assert.ok((late.firstSeenMsAgo ?? 0) >= 100, String(late.firstSeenMsAgo));
+      assert.equal((await use(read, 'ReleaseInstances', true, { switchWindowMs: 100 })).verdict, 'switched', 'a refusal records nothing');
+      assert.equal((await use(read, 'DescribeImages', false, { switchWindowMs: 100 })).verdict, 'switched', 'another read, later');
+
+      assert.equal((await use('b'.repeat(64), 'DeleteImages', true, { ttlMs: 150 })).verdict, 'accepted');
+      await new Promise((r) => setTimeout(r, 250));
+      assert.equal((await use('b'.repeat(64), 'DeleteImages', true, { ttlMs: 150 })).verdict, 'accepted', 'an expired record is taken over');
       await new Promise((r) => setTimeout(r, 250));
       assert.equal(await s.replays.prune(), 1, 'only the expired record goes');
-      assert.equal(await s.replays.firstUse(sig, 60_000), false);
+      assert.equal((await use(sig, 'StopInstances', true)).verdict, 'replayed');
     }));
 
     test('key pairs and tokens can be added and revoked', withStore(async (s) => {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { KilnProcess } from '../support/kiln-process.ts';
 import { assertSameBytes, patternBlock, writeAt, writeSparseDisk } from '../support/disk-files.ts';
-import { addCompShareBase, createGpuHost, cs, diskPath, ok, otherAccount, stopGpuHost, waitImageAvailable, type Body } from '../support/compshare-flow.ts';
+import { addCompShareBase, createGpuHost, cs, diskPath, ok, otherAccount, stopGpuHost, waitGpuHostState, waitImageAvailable, type Body } from '../support/compshare-flow.ts';
 import type { UCloudTestClient } from '../support/ucloud-client.ts';
 
 const MiB = 1024 * 1024;
@@ -99,6 +99,16 @@ test('a shared image: the grantee lists it and creates an instance with its byte
   assert.equal(host[0]?.State, 'Running');
 });
 
+test('sharing with the owner itself is refused as such, not as an unknown account, and changes nothing', async () => {
+  const self = await share(owner, { AddAccounts: [grantee.accountId, ownerId] });
+  assert.equal(self.RetCode, 230, JSON.stringify(self));
+  assert.equal(self.Message, `Params [AddAccounts] not valid: an image cannot be shared with its owner: account ${ownerId} owns ${imageId}; nothing was changed`);
+  assert.deepEqual((await ok(owner, 'DescribeCompShareImageShareAccounts', { CompShareImageId: imageId })).AccountSet, [], 'the other account was not added either');
+  const removeSelf = await share(owner, { RemoveAccounts: [ownerId] });
+  assert.equal(removeSelf.RetCode, 230, JSON.stringify(removeSelf));
+  assert.equal(removeSelf.Message, `Params [RemoveAccounts] not valid: an image cannot be shared with its owner: account ${ownerId} owns ${imageId}; nothing was changed`);
+});
+
 test('refusals in UCloud shape; an unknown account changes nothing', async () => {
   const unknown = await share(owner, { AddAccounts: [grantee.accountId, 'acc-nobody', 'acc-ghost'] });
   assert.equal(unknown.RetCode, 230, JSON.stringify(unknown));
@@ -106,9 +116,6 @@ test('refusals in UCloud shape; an unknown account changes nothing', async () =>
   assert.deepEqual((await ok(owner, 'DescribeCompShareImageShareAccounts', { CompShareImageId: imageId })).AccountSet, [], 'the valid one was not added either');
   const unknownRemove = await share(owner, { RemoveAccounts: ['acc-nobody'] });
   assert.equal(unknownRemove.Message, 'Params [RemoveAccounts] not valid: no such account to share with: acc-nobody; nothing was changed');
-  const self = await share(owner, { AddAccounts: [ownerId] });
-  assert.equal(self.RetCode, 230);
-  assert.match(String(self.Message), /^Params \[AddAccounts\] not valid: no such account to share with: acc-/);
   const neither = await share(owner, {});
   assert.equal(neither.RetCode, 230);
   assert.match(String(neither.Message), /^Params \[AddAccounts\] not available/);
@@ -158,4 +165,32 @@ test('the shared list pages without a gap or a duplicate while images are being 
   const after = await sharedWith(grantee.client, { Limit: 100 });
   assert.equal((after.ImageSet as Body[]).some((i) => i.CompShareImageId === copies[0]), false);
   assert.equal(after.TotalCount, (after.ImageSet as Body[]).length);
+});
+
+test('issue 17: a grantee reinstalls its host from a shared image; a stranger, or the grantee after the grant is taken back, cannot', async () => {
+  const source = await createGpuHost(owner, baseImageId);
+  await writeAt(await diskPath(kiln, source, 0), 200 * MiB, patternBlock(91, MiB));
+  await stopGpuHost(owner, source);
+  const golden = (await ok(owner, 'CreateCompShareCustomImage', { UHostId: source, Name: 'reinstall-golden' })).CompShareImageId as string;
+  await waitImageAvailable(owner, golden);
+
+  const reinstall = (c: UCloudTestClient, host: string) => cs(c, 'ReinstallCompShareInstance', { UHostId: host, CompShareImageId: golden });
+  const granteeHost = await createGpuHost(grantee.client, baseImageId);
+  await stopGpuHost(grantee.client, granteeHost);
+  const strangerHost = await createGpuHost(stranger.client, baseImageId);
+  await stopGpuHost(stranger.client, strangerHost);
+  assert.equal((await reinstall(grantee.client, granteeHost)).RetCode, 8956, 'not before it is shared');
+
+  assert.equal((await share(owner, { CompShareImageId: golden, AddAccounts: [grantee.accountId] })).RetCode, 0);
+  assert.equal((await reinstall(grantee.client, granteeHost)).RetCode, 0);
+  const reinstalled = await waitGpuHostState(grantee.client, granteeHost, 'Running');
+  assert.equal(reinstalled.CompShareImageId, golden);
+  await assertSameBytes(await diskPath(kiln, granteeHost, 0), await diskPath(kiln, source, 0));
+
+  const refused = await reinstall(stranger.client, strangerHost);
+  assert.equal(refused.RetCode, 8956, JSON.stringify(refused));
+  assert.equal((await share(owner, { CompShareImageId: golden, RemoveAccounts: [grantee.accountId] })).RetCode, 0);
+  await stopGpuHost(grantee.client, granteeHost);
+  assert.equal((await reinstall(grantee.client, granteeHost)).RetCode, 8956);
+  assert.equal((await ok(grantee.client, 'DescribeCompShareInstance', { UHostIds: [granteeHost] })).TotalCount, 1, 'its host stays');
 });

@@ -25,6 +25,8 @@ before(async () => {
   kiln = await KilnProcess.start({
     KILN_IMPORT_ALLOW_HOSTS: `127.0.0.1:${files.port}`,
     KILN_WORKERS: '2',
+    // One account may fill the import lane here: this test is about the instance lane.
+    KILN_IMPORT_WORKERS_PER_ACCOUNT: '2',
     // A trickle fails after one 8 s window: long enough for the checks below to see both
     // imports holding their lane, short enough to see the reason within the test.
     KILN_IMPORT_MIN_RATE_BYTES_PER_S: '1024',

@@ -2,9 +2,10 @@
  * Issue 9, items 3 and 6, across two `kiln serve` processes on one store:
  * - a key or token revoked with the operator CLI stops working in every process within
  *   KILN_AUTH_CACHE_MS (keys used to work until a restart: an in-memory cache);
- * - a Zenlayer signature is accepted once by all API processes together: X-ZC-Action is
+ * - a Zenlayer signature serves a changing action once across all API processes, and
+ *   another action only shortly after its first use (issue 17 item 1): X-ZC-Action is
  *   not signed, so a signed DescribeInstancesStatus replayed as ReleaseInstances used to
- *   release the instance.
+ *   release the instance; reads with one signature repeat on every process.
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
@@ -15,11 +16,13 @@ import { UCloudTestClient } from '../support/ucloud-client.ts';
 import { ZenlayerTestClient } from '../support/zenlayer-client.ts';
 
 const CACHE_MS = 2000;
+/** KILN_ZC_ACTION_SWITCH_MS of both servers. */
+const SWITCH_MS = 1000;
 let a: KilnProcess;
 let b: KilnProcess;
 
 before(async () => {
-  a = await KilnProcess.start({ KILN_AUTH_CACHE_MS: String(CACHE_MS), KILN_ZC_MAX_SKEW_SECONDS: '120' });
+  a = await KilnProcess.start({ KILN_AUTH_CACHE_MS: String(CACHE_MS), KILN_ZC_MAX_SKEW_SECONDS: '120', KILN_ZC_ACTION_SWITCH_MS: String(SWITCH_MS) });
   // The same data dir (master key, SQLite file, chunks) and, on pg-s3, the same database
   // and bucket: a second API process of one installation.
   const shared = Object.fromEntries(Object.entries(a.env).filter(([k]) => k !== 'KILN_PORT'));
@@ -100,29 +103,33 @@ test('a token revoked with `kiln token revoke` is refused by both servers at onc
   t.diagnostic(`both servers refused the revoked token ${ms} ms after the CLI returned`);
 });
 
-test('a signed request is accepted once by both servers together: replayed as another action it is refused, and the instance survives', async (t) => {
+test('both servers together: a read signature repeats on either, resent later as another action it is refused, and a change is served once', async (t) => {
   const alice = await zecClient(a);
   // Behind one load balancer both servers answer to one name, which the signature covers.
   const host = new URL(a.baseUrl).host;
   const aliceOnB = await zecClient(b);
   const instanceId = await createZecInstance(alice, await addZecBaseImage(a));
   const params = { instanceIds: [instanceId] };
-  // A second the client's own calls never sign with (they sign with now or later).
   const timestamp = Math.floor(Date.now() / 1000) - 60;
-  const first = await alice.call('DescribeInstancesStatus', params, { timestamp, host });
-  assert.equal(first.status, 200, JSON.stringify(first.body));
-  // The same bytes and headers with only X-ZC-Action changed: the signature still verifies.
+  for (const client of [alice, aliceOnB, alice]) {
+    const read = await client.call('DescribeInstancesStatus', params, { timestamp, host });
+    assert.equal(read.status, 200, JSON.stringify(read.body));
+  }
+  // The same bytes and headers with only X-ZC-Action changed, later than the client that
+  // signed them could have sent them: the signature still verifies, the guard refuses.
+  await sleep(SWITCH_MS + 300);
   for (const [client, where] of [[aliceOnB, 'the other server'], [alice, 'the same server']] as const) {
     const replay = await client.call('ReleaseInstances', params, { timestamp, host });
     assert.equal(replay.status, 401, `${where}: ${JSON.stringify(replay.body)}`);
     assert.equal(replay.body.code, 'AUTHFAILURE_SIGNATURE_REPLAYED');
-    assert.match(String(replay.body.message), /already used/);
+    assert.match(String(replay.body.message), /already used for another action/);
     t.diagnostic(`replay on ${where}: ${replay.status} ${String(replay.body.code)}`);
   }
   assert.equal(await instanceStatus(alice, instanceId), 'RUNNING', 'the instance was not released');
 
-  // Sent to both servers at once, a fresh signed request is served exactly once.
+  // Sent to both servers at once, a fresh signed change is served exactly once.
   const ts = timestamp - 1;
-  const raced = await Promise.all([a, b, a, b, a, b].map((_, i) => (i % 2 === 0 ? alice : aliceOnB).call('DescribeZones', {}, { timestamp: ts, host })));
-  assert.deepEqual(raced.map((r) => r.status).sort(), [200, 401, 401, 401, 401, 401]);
+  const del = { imageIds: ['img-nonexistent0'] };
+  const raced = await Promise.all([a, b, a, b, a, b].map((_, i) => (i % 2 === 0 ? alice : aliceOnB).call('DeleteImages', del, { timestamp: ts, host })));
+  assert.deepEqual(raced.map((r) => r.status).sort(), [401, 401, 401, 401, 401, 404]);
 });

@@ -146,3 +146,27 @@ test('8961 for a host from an image still Making; 8095 once the quota is used; d
   const fourth = await admin.call('ImportCustomImage', { ImageName: 'fits', UFileUrl: `http://127.0.0.1:${files.port}/missing`, OsType: 'Linux', OsName: 'Linux', Format: 'RAW', Auth: true });
   assert.equal(fourth.body.RetCode, 0);
 });
+
+test('known limit of the UCloud signature: name+value joined without a separator, so `Limit=1&Offset=N` can be resent as `Limit1Offset=N`', async () => {
+  // Issue 18 item 7. The signing string of {Limit: 1, Offset: N} and of {Limit1Offset: N}
+  // is the same (`...Limit1OffsetN...`), and unknown parameters must stay accepted (the
+  // official SDKs send many that Kiln ignores), so the rewritten request is answered,
+  // with the defaults in place of the two parameters. The README's Security model says
+  // so. If this starts failing, either the scheme changed or unknown parameters are now
+  // refused, which breaks the SDKs.
+  const listed = await admin.call('DescribeImage', {});
+  assert.equal(listed.body.RetCode, 0, JSON.stringify(listed.body));
+  const total = listed.body.TotalCount as number;
+  assert.ok(total >= 1, 'the base image is listed');
+
+  const signed = admin.encode('DescribeImage', { Limit: 1, Offset: total }, { encoding: 'get' });
+  const asSigned = await raw(signed.query);
+  assert.equal(asSigned.RetCode, 0, JSON.stringify(asSigned));
+  assert.equal((asSigned.ImageSet as unknown[]).length, 0, 'past the last image');
+
+  const { Limit, Offset, ...rest } = signed.params;
+  const rewritten = new URLSearchParams({ ...rest, [`Limit${Limit}Offset`]: Offset! });
+  const answered = await raw(rewritten.toString());
+  assert.equal(answered.RetCode, 0, `the same signature verifies: ${JSON.stringify(answered)}`);
+  assert.equal((answered.ImageSet as unknown[]).length, Math.min(total, 20), 'answered with the default Limit and Offset');
+});

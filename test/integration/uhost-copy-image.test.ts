@@ -7,10 +7,11 @@ import { UCloudTestClient } from '../support/ucloud-client.ts';
 import { createHost, diskPath, stopHost, waitImageSettled } from '../support/uhost-flow.ts';
 
 /**
- * UHost CopyCustomImage over real HTTP: copies to another region, another project and
- * several regions at once, Making until the copy job commits them (observed by running
- * the server without workers for a while), byte-identical hosts from the copy, errors
- * in UCloud shape, and a second account that can neither see nor copy any of it.
+ * UHost CopyCustomImage over real HTTP: copies to another region, another project,
+ * several regions at once and the source's own region and project, Making until the copy
+ * job commits them (observed by running the server without workers for a while),
+ * byte-identical hosts from the copy, DescribeImage listing each region's images only,
+ * errors in UCloud shape, and a second account that can neither see nor copy any of it.
  */
 const MiB = 1024 * 1024;
 const REGIONS = 'cn-bj2:cn-bj2-04,cn-bj2-02;cn-sh2:cn-sh2-02,cn-sh2-03';
@@ -22,6 +23,7 @@ let aliceProjectB: string;
 let bobProject: string;
 let sourceImage: string;
 let sourceDisk: string;
+let shanghaiCopy: string;
 
 type Body = Record<string, unknown>;
 
@@ -118,20 +120,19 @@ test('copies to another region, another project and a region list are Making unt
   for (const i of infos) assert.match(i.TargetImageId as string, /^uimage-/);
 
   await restart('2');
-  const ids = [toShanghai.TargetImageId as string, ...infos.map((i) => i.TargetImageId as string)];
-  const settled = await waitImageSettled(alice, ids[0]!);
+  shanghaiCopy = toShanghai.TargetImageId as string;
+  const settled = await waitImageSettled(alice, shanghaiCopy, 120_000, { Region: 'cn-sh2' });
   assert.equal(settled.State, 'Available', JSON.stringify(settled));
   assert.equal(settled.ImageSize, (await describe(alice, sourceImage))?.ImageSize);
-  for (const id of [toProject.TargetImageId as string, ...ids.slice(1)]) {
-    const img = await waitFor(`copy ${id}`, async () => {
-      const x = await describe(alice, id, { ProjectId: aliceProjectB });
-      return x && x.State !== 'Making' ? x : undefined;
-    });
+  // Each copy is listed in its own region (DescribeImage honours Region).
+  const copiesInB: [string, string][] = [[toProject.TargetImageId as string, 'cn-bj2'], ...infos.map((i): [string, string] => [i.TargetImageId as string, i.TargetRegion as string])];
+  for (const [id, region] of copiesInB) {
+    const img = await waitImageSettled(alice, id, 120_000, { ProjectId: aliceProjectB, Region: region });
     assert.equal(img.State, 'Available', JSON.stringify(img));
   }
 
   // A host from the Shanghai copy, in Shanghai, has the source's bytes.
-  const host = await createHost(alice, ids[0]!, { Region: 'cn-sh2', Zone: 'cn-sh2-02' });
+  const host = await createHost(alice, shanghaiCopy, { Region: 'cn-sh2', Zone: 'cn-sh2-02' });
   await assertSameBytes(await diskPath(kiln, host), sourceDisk);
 });
 
@@ -153,7 +154,7 @@ test('data-disk snapshots travel with the copy: new ids, and a host in the targe
 
   const copied = await copy(alice, { SourceImageId: created.body.ImageId, TargetProjectId: aliceProject, TargetRegion: 'cn-sh2' });
   assert.equal(copied.RetCode, 0, JSON.stringify(copied));
-  const img = await waitImageSettled(alice, copied.TargetImageId as string);
+  const img = await waitImageSettled(alice, copied.TargetImageId as string, 120_000, { Region: 'cn-sh2' });
   assert.equal(img.State, 'Available');
   const snapshots = img.DataSnapshotIds as string[];
   assert.equal(snapshots.length, 1);
@@ -168,6 +169,75 @@ test('data-disk snapshots travel with the copy: new ids, and a host in the targe
     ],
   });
   await assertSameBytes(await diskPath(kiln, fromCopy, 1), dataPath);
+});
+
+test('a copy within the source\'s own region and project is a new image with its bytes, its name and description by default', async () => {
+  const customTotal = async () => (await alice.call('DescribeImage', { ImageType: 'Custom' })).body.TotalCount as number;
+  const before = await customTotal();
+  const dup = await copy(alice, { SourceImageId: sourceImage, TargetProjectId: aliceProject });
+  assert.equal(dup.RetCode, 0, JSON.stringify(dup));
+  const dupId = dup.TargetImageId as string;
+  assert.match(dupId, /^uimage-/);
+  assert.notEqual(dupId, sourceImage);
+  assert.equal(typeof dup.TaskId, 'string');
+  const source = (await describe(alice, sourceImage))!;
+  const img = await waitImageSettled(alice, dupId);
+  assert.equal(img.State, 'Available', JSON.stringify(img));
+  assert.deepEqual(
+    [img.ImageName, img.ImageDescription, img.Zone, img.ImageSize, img.ImageType],
+    [source.ImageName, source.ImageDescription, source.Zone, source.ImageSize, 'Custom'],
+    'name, description and place default to the source\'s',
+  );
+  // The same with TargetRegion naming the source's region, and a name of its own.
+  const named = await copy(alice, { SourceImageId: sourceImage, TargetProjectId: aliceProject, TargetRegion: 'cn-bj2', TargetImageName: 'golden-twin' });
+  assert.equal(named.RetCode, 0, JSON.stringify(named));
+  const twin = await waitImageSettled(alice, named.TargetImageId as string);
+  assert.deepEqual([twin.State, twin.ImageName, twin.ImageDescription], ['Available', 'golden-twin', 'the source']);
+  assert.equal(await customTotal(), before + 2);
+
+  // A host from the duplicate has the source's bytes; deleting the duplicate leaves the source whole.
+  const host = await createHost(alice, dupId);
+  await assertSameBytes(await diskPath(kiln, host), sourceDisk);
+  assert.equal((await alice.call('TerminateCustomImage', { ImageId: dupId })).body.RetCode, 0);
+  assert.equal((await describe(alice, sourceImage))?.State, 'Available');
+});
+
+test('DescribeImage lists the region asked: each copy where it is, TotalCount and pages per region, base images in every region', async () => {
+  const another = await copy(alice, { SourceImageId: sourceImage, TargetProjectId: aliceProject, TargetRegion: 'cn-sh2', TargetImageName: 'golden-sh-2' });
+  assert.equal(another.RetCode, 0, JSON.stringify(another));
+  await waitImageSettled(alice, another.TargetImageId as string, 120_000, { Region: 'cn-sh2' });
+  // Asked the same way in both regions (GET, whose encoded answers are reused): the region is part of what is kept.
+  const listing = async (Region: string, extra: Body = {}) => {
+    const r = await alice.call('DescribeImage', { Region, ImageType: 'Custom', Limit: 1000, ...extra }, { encoding: 'get' });
+    assert.equal(r.body.RetCode, 0, JSON.stringify(r.body));
+    const set = r.body.ImageSet as Body[];
+    return { total: r.body.TotalCount as number, ids: set.map((i) => i.ImageId as string), zones: set.map((i) => i.Zone as string) };
+  };
+  for (let round = 0; round < 2; round++) {
+    const bj = await listing('cn-bj2');
+    const sh = await listing('cn-sh2');
+    assert.ok(bj.ids.includes(sourceImage) && !sh.ids.includes(sourceImage), 'the source is listed in its region only');
+    for (const id of [shanghaiCopy, another.TargetImageId as string]) assert.ok(sh.ids.includes(id) && !bj.ids.includes(id), `copy ${id} is listed in cn-sh2 only`);
+    assert.ok(bj.zones.every((z) => z.startsWith('cn-bj2-')) && sh.zones.every((z) => z.startsWith('cn-sh2-')), JSON.stringify([bj.zones, sh.zones]));
+    assert.equal(bj.total, bj.ids.length);
+    assert.equal(sh.total, sh.ids.length);
+    assert.ok(sh.total >= 3, `the Shanghai copies: ${JSON.stringify(sh)}`);
+    // One image a page: the pages of cn-sh2 are exactly its listing, each answer with that region's TotalCount.
+    const paged: string[] = [];
+    for (let offset = 0; offset < sh.total + 1; offset++) {
+      const page = await listing('cn-sh2', { Limit: 1, Offset: offset });
+      assert.equal(page.total, sh.total);
+      paged.push(...page.ids);
+    }
+    assert.deepEqual(paged, sh.ids);
+    // An image id from another region is not found in this one.
+    assert.deepEqual((await listing('cn-bj2', { ImageIds: [shanghaiCopy, sourceImage] })).ids, [sourceImage]);
+  }
+  const bases = async (Region: string) => (await alice.call('DescribeImage', { Region, ImageType: 'Base' })).body;
+  const [bjBase, shBase] = [await bases('cn-bj2'), await bases('cn-sh2')];
+  assert.ok((bjBase.TotalCount as number) >= 1);
+  assert.deepEqual(shBase.ImageSet, bjBase.ImageSet, 'a base image is offered in every region');
+  assert.equal(shBase.TotalCount, bjBase.TotalCount);
 });
 
 test('a copy whose source is deleted before it is committed fails with a reason; a copy being made can be deleted', async () => {
@@ -205,7 +275,6 @@ test('errors in UCloud shape', async () => {
     ['unknown region in the list', { SourceImageId: sourceImage, TargetProjectId: project, TargetRegionList: ['cn-sh2', 'mars-1'] }, 230, /TargetRegionList/],
     ['no target project', { SourceImageId: sourceImage, TargetRegion: 'cn-sh2' }, 230, /TargetProjectId/],
     ['no source', { TargetProjectId: project, TargetRegion: 'cn-sh2' }, 230, /SourceImageId/],
-    ['same project and region', { SourceImageId: sourceImage, TargetProjectId: project }, 8962],
     ['another account’s project', { SourceImageId: sourceImage, TargetProjectId: bobProject, TargetRegion: 'cn-sh2' }, 292, /TargetProjectId/],
     ['unknown image', { SourceImageId: 'uimage-doesnotexist', TargetProjectId: project, TargetRegion: 'cn-sh2' }, 8956],
   ];

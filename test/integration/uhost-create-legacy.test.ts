@@ -62,7 +62,7 @@ test('the older form: StorageType=UDisk, BootDiskSpace and DiskSpace become a sy
   assert.equal(host.BasicImageId, base);
   assert.equal(host.BasicImageName, 'CentOS 7');
   assert.equal(host.HostType, 'N1');
-  assert.equal(host.UHostType, 'N1', 'Normal on series 1');
+  assert.equal(host.UHostType, 'Normal', 'the older family, with the series in HostType');
   assert.equal((await stat(await diskPath(kiln, id, 0))).size, 30 * GiB);
   assert.equal((await stat(await diskPath(kiln, id, 1))).size, 10 * GiB);
 });
@@ -74,7 +74,28 @@ test('the older form with defaults: LocalDisk and a 20 GB system disk, no data d
   assert.equal(host.StorageType, 'LocalDisk');
   assert.equal(host.TotalDiskSpace, 0);
   assert.equal(host.HostType, 'N2');
-  assert.equal(host.UHostType, 'N2');
+  assert.equal(host.UHostType, 'Normal');
+});
+
+test('issue 17: HostType N2 with LocalDisk, BootDiskSpace and DiskSpace reads back as UCloud answers it', async () => {
+  const { host } = await created({ Password: PASSWORD, HostType: 'N2', StorageType: 'LocalDisk', BootDiskSpace: 25, DiskSpace: 15 });
+  assert.equal(host.HostType, 'N2');
+  assert.equal(host.UHostType, 'Normal', 'the older machine-type family, not the series again');
+  assert.equal(host.StorageType, 'LocalDisk');
+  assert.equal(host.TotalDiskSpace, 15, 'the data disk only');
+  assert.equal(host.BootDiskState, 'Normal');
+  assert.equal(host.BasicImageId, base);
+  assert.equal(host.OsName, host.BasicImageName);
+  const disks = host.DiskSet as Record<string, unknown>[];
+  assert.deepEqual(
+    disks.map((d) => [d.Type, d.IsBoot, d.DiskType, d.Size, d.Drive]),
+    [
+      ['Boot', 'True', 'LOCAL_NORMAL', 25, 'vda'],
+      ['Data', 'False', 'LOCAL_NORMAL', 15, 'vdb'],
+    ],
+  );
+  const ssd = await created({ Password: PASSWORD, UHostType: 'SATA_SSD', HostType: 'N1', StorageType: 'LocalDisk' });
+  assert.deepEqual([ssd.host.UHostType, ssd.host.HostType], ['SSD', 'N1']);
 });
 
 test('the current form reports the same fields from Disks.N; a custom image reports its base as BasicImageId', async () => {

@@ -151,3 +151,56 @@ test('DiskSpace names the data disk of a host with exactly one', async () => {
   await stopHost(client, host);
   expectCode(await client.call('ResizeUHostInstance', { UHostId: host, DiskSpace: 2 }), 230, /^Params \[DiskSpace\] not valid: DiskSpace resizes the data disk of a host with one; host \S+ has 0$/);
 });
+
+test('GetRestResource answers whether ResizeUHostInstance would accept that size now, as ucloud-sdk-go asks it', async () => {
+  // A tenant of its own, so the quota arithmetic does not depend on the other tests' hosts.
+  const tenant = (await otherAccount(kiln, 'resizer')).client;
+  const ask = async (params: Record<string, unknown>) => {
+    const r = await tenant.call('GetRestResource', params);
+    expectCode(r, 0);
+    return r.body;
+  };
+  const host = await createHost(tenant, base, {
+    CPU: 2,
+    Memory: 4096,
+    Disks: [
+      { IsBoot: 'True', Type: 'CLOUD_SSD', Size: 1 },
+      { IsBoot: 'False', Type: 'CLOUD_SSD', Size: 2 },
+    ],
+  });
+  await createHost(tenant, base); // 1 GB more: the tenant holds 4 GB of its 16.
+
+  const running = await ask({ Zone: 'cn-bj2-04', UHostId: host, CPU: 4, Memory: 8192 });
+  assert.equal(running.UpgradeStatus, false, 'a running host cannot be resized');
+  assert.deepEqual(running.ResourceInfos, [{ Region: 'cn-bj2', Zone: 'cn-bj2-04', UHostType: 'Normal' }]);
+  expectCode(await tenant.call('ResizeUHostInstance', { UHostId: host, CPU: 4, Memory: 8192 }), 8010);
+
+  await stopHost(tenant, host);
+  assert.equal((await ask({ UHostId: host, CPU: 4, Memory: 8192 })).UpgradeStatus, true);
+  assert.equal((await ask({ UHostId: host })).UpgradeStatus, true, 'the current size');
+  for (const wanted of [{ CPU: 512 }, { CPU: 0 }, { Memory: 512 }, { BootDiskSpace: 9 }, { DiskSpace: 1 }]) {
+    assert.equal((await ask({ UHostId: host, ...wanted })).UpgradeStatus, false, JSON.stringify(wanted));
+    const resize = await tenant.call('ResizeUHostInstance', { UHostId: host, ...wanted });
+    assert.equal(resize.body.RetCode, 230, `the resize itself is refused too: ${JSON.stringify(resize.body)}`);
+  }
+  // Growth counts against the disk quota: 4 GB held, 8+8 would make 17 of 16; 8+7 makes 16.
+  assert.equal((await ask({ UHostId: host, BootDiskSpace: 8, DiskSpace: 8 })).UpgradeStatus, false);
+  expectCode(await tenant.call('ResizeUHostInstance', { UHostId: host, BootDiskSpace: 8, DiskSpace: 8 }), 8095);
+  assert.equal((await ask({ UHostId: host, CPU: 4, BootDiskSpace: 8, DiskSpace: 7 })).UpgradeStatus, true);
+  // Asking reserved nothing and changed nothing.
+  const h = (await describeHost(tenant, host))!;
+  assert.deepEqual([h.State, h.CPU, (h.DiskSet as { Size: number }[]).map((d) => d.Size)], ['Stopped', 2, [1, 2]]);
+  expectCode(await tenant.call('ResizeUHostInstance', { UHostId: host, CPU: 4, BootDiskSpace: 8, DiskSpace: 7 }), 0);
+  await waitFor('disks grown', async () => ((await describeHost(tenant, host))!.DiskSet as { Size: number }[]).map((d) => d.Size).join(',') === '8,7' || undefined);
+  assert.equal((await ask({ UHostId: host, CPU: 8 })).UpgradeStatus, true, 'stopped again once the grow job committed');
+
+  // The usual refusals for a host that is not there or not the caller's.
+  expectCode(await client.call('GetRestResource', { UHostId: host, CPU: 4 }), 8039, /does not exist/);
+  expectCode(await tenant.call('GetRestResource', { UHostId: 'uhost-nothere', CPU: 4 }), 8039, /does not exist/);
+  expectCode(await tenant.call('GetRestResource', { UHostId: host, Zone: 'cn-bj2-99' }), 230, /^Params \[Zone\] not valid/);
+  expectCode(await tenant.call('GetRestResource', { UHostId: host, CPU: 'four' }), 230, /^Params \[CPU\] not valid/);
+
+  // Without a host, as the SDK's own test calls it: the zones with resources of that type.
+  const zones = await ask({ Zone: 'cn-bj2-04', ResourceType: 'GPU' });
+  assert.deepEqual(zones, { ...zones, UpgradeStatus: false, ResourceInfos: [{ Region: 'cn-bj2', Zone: 'cn-bj2-04', UHostType: 'GPU' }] });
+});

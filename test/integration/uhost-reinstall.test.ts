@@ -237,3 +237,68 @@ async function diskBytesHeld(hostId: string): Promise<number> {
     await stores.close();
   }
 }
+
+test('issue 17: where a UHost image is shared, the grantee reinstalls from it and fills data disks from its snapshots', async () => {
+  const grantee = await otherAccount(kiln, 'grantee');
+  const source = await createHost(client, baseA, {
+    Disks: [
+      { IsBoot: 'True', Type: 'CLOUD_SSD', Size: 1 },
+      { IsBoot: 'False', Type: 'CLOUD_SSD', Size: 1 },
+    ],
+  });
+  await writeAt(await diskPath(kiln, source, 0), 3 * MiB, patternBlock(61, MiB));
+  await writeAt(await diskPath(kiln, source, 1), 7 * MiB, patternBlock(62, MiB));
+  await stopHost(client, source);
+  const sourceData = (await describeHost(client, source)).DiskSet as { DiskId: string; IsBoot: string }[];
+  const created = await client.call('CreateCustomImage', { UHostId: source, ImageName: 'shared-with-data', DataUDiskIds: [sourceData.find((d) => d.IsBoot === 'False')!.DiskId] });
+  assert.equal(created.body.RetCode, 0, JSON.stringify(created.body));
+  const custom = created.body.ImageId as string;
+  const [snapshotId] = created.body.DataSnapshotIds as string[];
+  await waitImageSettled(client, custom);
+
+  const theirs = await createHost(grantee.client, baseA);
+  await stopHost(grantee.client, theirs);
+  const reinstall = () => grantee.client.call('ReinstallUHostInstance', { UHostId: theirs, ImageId: custom, Password: PASSWORD });
+  const fromSnapshot = () =>
+    grantee.client.call('CreateUHostInstance', {
+      Zone: 'cn-bj2-04',
+      ImageId: baseA,
+      LoginMode: 'Password',
+      Password: PASSWORD,
+      Disks: [
+        { IsBoot: 'True', Type: 'CLOUD_SSD', Size: 1 },
+        { IsBoot: 'False', Type: 'CLOUD_SSD', Size: 1, SnapshotId: snapshotId },
+      ],
+    });
+  const snapshotRefusal = /^Params \[Disks\.1\.SnapshotId\]|does not exist/;
+  assert.equal((await reinstall()).body.RetCode, 8956, 'not shared yet');
+  const early = await fromSnapshot();
+  assert.notEqual(early.body.RetCode, 0);
+  assert.match(String(early.body.Message), snapshotRefusal);
+
+  // UHost has no sharing action of its own; the grant is made through the store's port, as ImageShareService makes it.
+  const stores = await openStoresOf(kiln.env);
+  const grant = (change: 'grant' | 'revoke') => stores.store.transaction((tx) => tx.shares[change](custom, [grantee.accountId]));
+  try {
+    await grant('grant');
+    const r = await reinstall();
+    assert.equal(r.body.RetCode, 0, JSON.stringify(r.body));
+    const h = await waitHostState(grantee.client, theirs, 'Running');
+    assert.equal(h.ImageId, custom);
+    assert.equal(h.BasicImageId, baseA);
+    await assertSameBytes(await diskPath(kiln, theirs, 0), await diskPath(kiln, source, 0));
+
+    const made = await fromSnapshot();
+    assert.equal(made.body.RetCode, 0, JSON.stringify(made.body));
+    const host = (made.body.UHostIds as string[])[0]!;
+    await waitHostState(grantee.client, host, 'Running');
+    await assertSameBytes(await diskPath(kiln, host, 1), await diskPath(kiln, source, 1));
+
+    await grant('revoke');
+    await stopHost(grantee.client, theirs);
+    assert.equal((await reinstall()).body.RetCode, 8956, 'the grant taken back');
+    assert.match(String((await fromSnapshot()).body.Message), snapshotRefusal);
+  } finally {
+    await stores.close();
+  }
+});

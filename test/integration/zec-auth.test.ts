@@ -1,15 +1,16 @@
 /**
  * Authentication and tenant isolation of the ZEC dialect over real HTTP: signatures made
- * the way the SDKs make them, Bearer tokens, and refusals that reveal nothing about
- * whether a resource exists.
+ * the way the SDKs make them, Bearer tokens, refusals that reveal nothing about whether a
+ * resource exists, and the replay guard (issue 17 item 1): the official SDKs' patterns
+ * pass, a captured signature cannot act twice or later as another action.
  */
 import assert from 'node:assert/strict';
 import pg from 'pg';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { KilnProcess } from '../support/kiln-process.ts';
-import { addZecBaseImage, createZecInstance, stopZecInstance, waitCustomImageSettled, zecClient } from '../support/zec-flow.ts';
+import { KilnProcess, sleep } from '../support/kiln-process.ts';
+import { addZecBaseImage, createZecInstance, stopZecInstance, waitCustomImageSettled, waitInstanceStatus, zecClient } from '../support/zec-flow.ts';
 import { ZenlayerTestClient, type ZcResult } from '../support/zenlayer-client.ts';
 
 let kiln: KilnProcess;
@@ -18,14 +19,18 @@ let bob: ZenlayerTestClient;
 let aliceImageId: string;
 let aliceInstanceId: string;
 let bobAccountId: string;
+let baseImageId: string;
+/** KILN_ZC_ACTION_SWITCH_MS of this server. */
+const SWITCH_MS = 1500;
 
 before(async () => {
-  kiln = await KilnProcess.start({ KILN_ZC_MAX_SKEW_SECONDS: '120' });
+  kiln = await KilnProcess.start({ KILN_ZC_MAX_SKEW_SECONDS: '120', KILN_ZC_ACTION_SWITCH_MS: String(SWITCH_MS) });
   alice = await zecClient(kiln);
   const b = JSON.parse(await kiln.cli(['account', 'create', 'bob', '--json'])) as { accountId: string; publicKey: string; privateKey: string };
   bobAccountId = b.accountId;
   bob = await zecClient(kiln, 'go', b);
   const base = await addZecBaseImage(kiln);
+  baseImageId = base;
   aliceInstanceId = await createZecInstance(alice, base);
   await stopZecInstance(alice, aliceInstanceId);
   aliceImageId = (await alice.ok('CreateImage', { instanceId: aliceInstanceId, imageName: 'alice-image' })).imageId as string;
@@ -177,4 +182,81 @@ test('zones and instance types come from configuration', async () => {
   assert.equal(gpu.length, 3, 'one entry per zone');
   assert.ok(gpu.every((t) => t.gpuAmount === 1));
   assert.ok(!cpu.some((t) => t.instanceType.startsWith('z3a.g')), 'GPU types are not listed as CPU types');
+});
+
+/** Unix seconds now: the X-ZC-Timestamp the official SDKs put on a call made now. */
+function second(): number {
+  return Math.floor(Date.now() / 1000);
+}
+
+test('the official SDKs\' patterns pass: a read polled at 2 Hz, reads with {} back to back, a read and a change with one body in one second', async () => {
+  // Polling every 0.5 s with one filter, signed as the SDKs sign (whole seconds, action
+  // unsigned): at least two polls fall in one second and carry one signature.
+  const stamps: number[] = [];
+  for (let i = 0; i < 4; i++) {
+    if (i > 0) await sleep(500);
+    stamps.push(second());
+    const r = await alice.call('DescribeImages', { zoneId: 'asia-east-1a' }, { timestamp: stamps.at(-1)!, style: 'python' });
+    assert.equal(r.status, 200, `poll ${i}: ${JSON.stringify(r.body)}`);
+  }
+  assert.ok(new Set(stamps).size < stamps.length, `two polls shared a second: ${stamps.join(',')}`);
+
+  // Different read actions with the body {} in one second: one signature for all of them.
+  const ts = second();
+  for (const action of ['DescribeZones', 'DescribeInstances', 'DescribeCustomImages', 'DescribeInstances']) {
+    const r = await alice.call(action, {}, { timestamp: ts });
+    assert.equal(r.status, 200, `${action}: ${JSON.stringify(r.body)}`);
+  }
+
+  // DescribeInstancesStatus then StopInstances with the same instanceIds in one second.
+  const id = await createZecInstance(alice, baseImageId);
+  const body = { instanceIds: [id] };
+  const now = second();
+  assert.equal((await alice.call('DescribeInstancesStatus', body, { timestamp: now })).status, 200);
+  const stop = await alice.call('StopInstances', body, { timestamp: now });
+  assert.equal(stop.status, 200, JSON.stringify(stop.body));
+  assert.deepEqual((stop.body.response as { instanceIds: string[] }).instanceIds, [], 'the stop was taken');
+  assert.equal((await alice.call('DescribeInstancesStatus', body, { timestamp: now })).status, 200, 'the read still repeats');
+  await waitInstanceStatus(alice, id, 'STOPPED');
+});
+
+test('a captured signature cannot act twice, nor later as another action, whichever action it was first seen with', async () => {
+  const id = await createZecInstance(alice, baseImageId);
+  const body = { instanceIds: [id] };
+  // Two signatures over one body: one first seen with a read, one first seen with a change.
+  const readFirst = second() - 10;
+  const changeFirst = readFirst - 1;
+  assert.equal((await alice.call('DescribeInstancesStatus', body, { timestamp: readFirst })).status, 200);
+  const reboot = await alice.call('RebootInstances', body, { timestamp: changeFirst });
+  assert.equal(reboot.status, 200, JSON.stringify(reboot.body));
+
+  // The exact resend of the change, at once: it must not act twice.
+  const again = await alice.call('RebootInstances', body, { timestamp: changeFirst });
+  refused(again, 401, 'AUTHFAILURE_SIGNATURE_REPLAYED');
+  assert.match(String(again.body.message), /already used for RebootInstances/);
+
+  // Later than any client signing in that second could send it: only what each signature
+  // already served may be repeated, and only if it reads.
+  await sleep(SWITCH_MS + 300);
+  for (const [ts, action] of [[readFirst, 'ReleaseInstances'], [changeFirst, 'ReleaseInstances'], [readFirst, 'StopInstances'], [changeFirst, 'DescribeInstances']] as const) {
+    const r = await alice.call(action, body, { timestamp: ts });
+    refused(r, 401, 'AUTHFAILURE_SIGNATURE_REPLAYED');
+    assert.match(String(r.body.message), /another action/, `${action} at ${ts}`);
+  }
+  refused(await alice.call('RebootInstances', body, { timestamp: changeFirst }), 401, 'AUTHFAILURE_SIGNATURE_REPLAYED');
+  assert.equal((await alice.call('DescribeInstancesStatus', body, { timestamp: readFirst })).status, 200, 'the read it served still repeats');
+  await waitInstanceStatus(alice, id, 'RUNNING');
+  assert.equal((await alice.ok('DescribeInstances', body)).totalCount, 1, 'the instance was not released');
+});
+
+test('a signature over X-ZC-Action (as @kiln/sdk signs) cannot carry another action at all; its reads repeat, its changes act once', async () => {
+  const body = { imageIds: ['img-nonexistent0'] };
+  const ts = second();
+  const read = await alice.call('DescribeCustomImages', body, { timestamp: ts, signAction: true });
+  assert.equal(read.status, 200, JSON.stringify(read.body));
+  assert.equal((await alice.call('DescribeCustomImages', body, { timestamp: ts, signAction: true })).status, 200);
+  // Within the same second, with the signature of the read: the action is part of it.
+  refused(await alice.call('DeleteImages', body, { timestamp: ts, signAction: 'DescribeCustomImages' }), 401, 'AUTHFAILURE_SIGNATURE_FAILURE');
+  refused(await alice.call('DeleteImages', body, { timestamp: ts, signAction: true }), 404, 'INVALID_IMAGE_NOT_FOUND');
+  refused(await alice.call('DeleteImages', body, { timestamp: ts, signAction: true }), 401, 'AUTHFAILURE_SIGNATURE_REPLAYED');
 });

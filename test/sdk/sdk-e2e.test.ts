@@ -79,10 +79,10 @@ test('errors carry the vendor code: UCloud RetCode, ZEC code and status', async 
   await assert.rejects(clients.zec.describeImages({ zoneId: 'nowhere' }), (e: unknown) => e instanceof ApiError && e.code === 'INVALID_PARAMETER_VALUE');
 });
 
-test('a ZEC read whose answer is lost is sent again, signed anew, and the server takes it', async () => {
-  // The first answer is dropped after the server has accepted (and so remembered) the
-  // signature, as a connection reset on the way back would: the retry must not be that
-  // same signature again within the same second.
+test('a ZEC read whose answer is lost is sent again and the server takes it, even with the same signature', async () => {
+  // The first answer is dropped after the server has accepted the request, as a
+  // connection reset on the way back would. A read may repeat its signature, so the
+  // retry needs no new second.
   const c = await kiln.credentials();
   const sent: string[] = [];
   const lossy = async (url: string | URL | Request, init?: RequestInit): Promise<Response> => {
@@ -98,7 +98,32 @@ test('a ZEC read whose answer is lost is sent again, signed anew, and the server
   const zones = await zec.describeZones();
   assert.ok(zones.zoneSet.length > 0);
   assert.equal(sent.length, 2);
-  assert.notEqual(sent[1], sent[0], 'the retry carries a new signature');
+  assert.ok(sent.every((a) => a.includes('SignedHeaders=content-type;host;x-zc-action,')), sent[0]);
+});
+
+test('a ZEC request from the SDK signs its action: resent as another action it is refused at once; the same change twice in one second is sent in two seconds', async () => {
+  const c = await kiln.credentials();
+  const captured: { url: string; headers: Headers; body: string }[] = [];
+  const recording = async (url: string | URL | Request, init?: RequestInit): Promise<Response> => {
+    captured.push({ url: String(url), headers: new Headers(init?.headers), body: String(init?.body) });
+    return fetch(url, init);
+  };
+  const zec = new ZecClient({ endpoint: kiln.baseUrl, accessKeyId: c.publicKey, accessKeyPassword: c.privateKey, fetch: recording });
+  const ids = { imageIds: ['img-nonexistent0'] };
+  assert.equal((await zec.describeCustomImages(ids)).totalCount, 0);
+  const read = captured[0]!;
+  read.headers.set('x-zc-action', 'DeleteImages');
+  const substituted = await fetch(read.url, { method: 'POST', headers: read.headers, body: read.body });
+  assert.equal(substituted.status, 401);
+  assert.equal(((await substituted.json()) as { code: string }).code, 'AUTHFAILURE_SIGNATURE_FAILURE');
+
+  // Not found both times: neither is refused as a replay of the other.
+  for (let i = 0; i < 2; i++) {
+    await assert.rejects(zec.deleteImages(ids), (e: unknown) => e instanceof ApiError && e.code === 'INVALID_IMAGE_NOT_FOUND');
+  }
+  const deletes = captured.filter((r) => r.headers.get('x-zc-action') === 'DeleteImages' && r !== read);
+  assert.equal(deletes.length, 2);
+  assert.notEqual(deletes[0]!.headers.get('x-zc-timestamp'), deletes[1]!.headers.get('x-zc-timestamp'));
 });
 
 test('a ZEC client with a Bearer token', async () => {

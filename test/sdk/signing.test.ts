@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { flattenParams, signUCloud, signZc, ucloudSigningString, valueString, webCryptoHashing, zcCanonicalRequest } from '@kiln/sdk';
+import { flattenParams, signUCloud, signZc, ucloudSigningString, valueString, webCryptoHashing, zcAuthorization, zcCanonicalRequest } from '@kiln/sdk';
 
 // PROTOCOLS.md test vectors.
 test('UCloud SHA1 signature: the documented vector', async () => {
@@ -24,4 +24,14 @@ test('ZC2-HMAC-SHA256: the documented vector', async () => {
   const input = { secret: 'Gu5t9xGARNpq86cd98joQYCN3', contentType: 'application/json; charset=utf-8', host: 'console.zenlayer.com', timestamp: '1673361177', body };
   assert.equal(await signZc(input, webCryptoHashing), 'efb356c32e55c781e10dc676da59462c22596d82e91c57803666243379555b2f');
   assert.match(zcCanonicalRequest('application/json', 'h:1', 'abc'), /^POST\n\/\n\ncontent-type:application\/json\nhost:h:1\n\ncontent-type;host\nabc$/);
+});
+
+test('ZC2-HMAC-SHA256 with the action signed: one more canonical header, listed in SignedHeaders', async () => {
+  assert.equal(zcCanonicalRequest('application/json', 'h:1', 'abc', 'StopInstances'), 'POST\n/\n\ncontent-type:application/json\nhost:h:1\nx-zc-action:StopInstances\n\ncontent-type;host;x-zc-action\nabc');
+  const input = { secret: 's', contentType: 'application/json', host: 'h:1', timestamp: '1700000000', body: '{}' };
+  const stop = await signZc({ ...input, action: 'StopInstances' }, webCryptoHashing);
+  assert.notEqual(stop, await signZc({ ...input, action: 'ReleaseInstances' }, webCryptoHashing));
+  assert.notEqual(stop, await signZc(input, webCryptoHashing));
+  assert.equal(zcAuthorization('AK', 'sig', true), 'ZC2-HMAC-SHA256 Credential=AK, SignedHeaders=content-type;host;x-zc-action, Signature=sig');
+  assert.equal(zcAuthorization('AK', 'sig'), 'ZC2-HMAC-SHA256 Credential=AK, SignedHeaders=content-type;host, Signature=sig');
 });

@@ -4,6 +4,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { loadConfig } from '../../src/config/config.ts';
+import type { Job } from '../../src/core/model.ts';
 import type { MetadataStore } from '../../src/core/ports/metadata-store.ts';
 import { openMetadataStore } from '../../src/store/metadata/kysely-metadata-store.ts';
 import { currentStack, stackEnvFor, type StackEnv } from './stacks.ts';
@@ -116,11 +117,20 @@ export class KilnProcess {
    * CPU, and the suites ask for disk paths hundreds of times.
    */
   async diskPath(instanceId: string, index = 0): Promise<string> {
-    this.store ??= openMetadataStore(loadConfig({ ...process.env, ...this.env }).database);
-    const disk = (await (await this.store).instances.disks(instanceId)).find((d) => d.index === index);
+    const disk = (await (await this.metadata()).instances.disks(instanceId)).find((d) => d.index === index);
     if (!disk) throw new Error(`instance ${instanceId} has no disk ${index}`);
     if (disk.path === '') throw new Error(`instance ${instanceId} is still being deployed; its disk ${index} does not exist yet`);
     return disk.path;
+  }
+
+  /** The latest job of an image (when it was queued and started), read as diskPath reads. */
+  async latestJob(imageId: string): Promise<Job | undefined> {
+    return (await this.metadata()).jobs.latestForImage(imageId);
+  }
+
+  private metadata(): Promise<MetadataStore> {
+    this.store ??= openMetadataStore(loadConfig({ ...process.env, ...this.env }).database);
+    return this.store;
   }
 
   async kill(signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {

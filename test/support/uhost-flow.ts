@@ -38,12 +38,15 @@ export async function stopHost(c: UCloudTestClient, id: string): Promise<void> {
   await waitHostState(c, id, 'Stopped');
 }
 
-/** Polls DescribeImage until the image leaves Making; returns its ImageSet entry. */
-export async function waitImageSettled(c: UCloudTestClient, imageId: string, timeoutMs = 120_000): Promise<Record<string, unknown>> {
+/**
+ * Polls DescribeImage until the image leaves Making; returns its ImageSet entry. `where`
+ * names the Region (or ProjectId) it is listed in when not the client's.
+ */
+export async function waitImageSettled(c: UCloudTestClient, imageId: string, timeoutMs = 120_000, where: Record<string, string> = {}): Promise<Record<string, unknown>> {
   return waitFor(
     `image ${imageId}`,
     async () => {
-      const r = await c.call('DescribeImage', { ImageId: imageId });
+      const r = await c.call('DescribeImage', { ImageId: imageId, ...where });
       const img = (r.body.ImageSet as Record<string, unknown>[] | undefined)?.[0];
       return img && img.State !== 'Making' ? img : undefined;
     },

@@ -39,9 +39,16 @@ export async function waitInstanceStatus(c: ZenlayerTestClient, id: string, stat
   });
 }
 
-/** Creates one instance and waits until it runs; returns its id. */
+let instanceNames = 0;
+
+/**
+ * Creates one instance and waits until it runs; returns its id. Each gets its own name
+ * unless one is given: the client signs as the official SDKs do, and the same create sent
+ * twice within one second carries one signature, which the server serves once.
+ */
 export async function createZecInstance(c: ZenlayerTestClient, imageId: string, extra: Record<string, unknown> = {}): Promise<string> {
-  const r = await c.ok('CreateZecInstances', { zoneId: ZONE, imageId, instanceType: CPU_TYPE, subnetId: '1272168087751233112', instanceCount: 1, ...extra });
+  const instanceName = `instance-${++instanceNames}`;
+  const r = await c.ok('CreateZecInstances', { zoneId: ZONE, imageId, instanceType: CPU_TYPE, subnetId: '1272168087751233112', instanceCount: 1, instanceName, ...extra });
   const id = (r.instanceIdSet as string[])[0]!;
   await waitInstanceStatus(c, id, 'RUNNING');
   return id;

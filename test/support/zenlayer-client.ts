@@ -4,15 +4,18 @@
  *   python  json.dumps defaults: `", "` and `": "` separators, non-ASCII as \uXXXX,
  *           Content-Type `application/json; charset=utf-8`
  *   go      encoding/json: compact, Content-Type `application/json`
- * Headers go out in lower case as the SDKs send them (or in mixed case on request), and
- * the request is sent with node:http so the header names and the Host value (with port)
- * are exactly what was signed.
+ * Like them it signs `content-type;host` only (not X-ZC-Action) with X-ZC-Timestamp in
+ * whole seconds taken when the call is made, so the same body sent twice in one second
+ * carries the same signature, as it does from the official SDKs. `signAction` signs the
+ * action as @kiln/sdk does instead. Headers go out in lower case as the SDKs send them (or
+ * in mixed case on request), and the request is sent with node:http so the header names
+ * and the Host value (with port) are exactly what was signed.
  *
  * It deliberately does not import the service's protocol code (the signature's strings
  * come from @kiln/sdk), so a bug there cannot be mirrored here and go unnoticed.
  */
 import { createHash, createHmac } from 'node:crypto';
-import { zcCanonicalRequest, zcStringToSign } from '@kiln/sdk';
+import { zcCanonicalRequest, zcSignedHeaders, zcStringToSign } from '@kiln/sdk';
 import { request } from 'node:http';
 import { checkZecAnswer } from './answer-check.ts';
 
@@ -40,6 +43,12 @@ export interface ZcCallOptions {
   contentType?: string;
   /** Send (and sign) this Host instead of the URL's: API servers behind one name. */
   host?: string;
+  /**
+   * Sign X-ZC-Action too (SignedHeaders `content-type;host;x-zc-action`, as @kiln/sdk
+   * does): `true` for the action sent, or the name of another action to sign while
+   * sending this one (a substitution attempt).
+   */
+  signAction?: true | string;
 }
 
 export interface ZcClientOptions {
@@ -70,35 +79,10 @@ export function pythonJson(value: unknown): string {
 const contentTypes: Record<ZcStyle, string> = { python: 'application/json; charset=utf-8', go: 'application/json' };
 
 /** ZC2-HMAC-SHA256 from @kiln/sdk's canonical strings, hashed synchronously with node:crypto. */
-export function zcSign(secret: string, contentType: string, host: string, timestamp: string, body: string): string {
+export function zcSign(secret: string, contentType: string, host: string, timestamp: string, body: string, action?: string): string {
   const hex = (s: string) => createHash('sha256').update(s, 'utf8').digest('hex');
-  const toSign = zcStringToSign(timestamp, hex(zcCanonicalRequest(contentType, host, hex(body))));
+  const toSign = zcStringToSign(timestamp, hex(zcCanonicalRequest(contentType, host, hex(body), action)));
   return createHmac('sha256', secret).update(toSign, 'utf8').digest('hex');
-}
-
-/** Signatures this process has sent. */
-const sentSignatures = new Set<string>();
-
-/**
- * The second to sign a request with, now that the server accepts each signature once (the
- * action is not signed, so one body signed in one second always gives one signature): now,
- * or one of the next 30 seconds (any second within the server's skew window passes) if
- * this exact request was already signed with now, or else the next free second after a
- * wait. A client polling with one request slows to one call a second only after 30 fast
- * polls, and a call right after a poll keeps its timing. Tests that pass `timestamp`
- * repeat signatures on purpose.
- */
-async function freshSecond(secret: string, contentType: string, host: string, body: string): Promise<number> {
-  for (;;) {
-    const now = Math.floor(Date.now() / 1000);
-    for (let t = now; t <= now + 30; t++) {
-      const sig = zcSign(secret, contentType, host, String(t), body);
-      if (sentSignatures.has(sig)) continue;
-      sentSignatures.add(sig);
-      return t;
-    }
-    await new Promise((r) => setTimeout(r, 1000 - (Date.now() % 1000) + 5));
-  }
 }
 
 export class ZenlayerTestClient {
@@ -115,7 +99,8 @@ export class ZenlayerTestClient {
     const host = o.host ?? url.host;
     const contentType = o.contentType ?? contentTypes[style];
     const body = o.rawBody ?? (style === 'python' ? pythonJson(params) : JSON.stringify(params));
-    const timestamp = String(o.timestamp ?? (await freshSecond(this.opts.accessKeyPassword ?? '', contentType, host, body)));
+    const timestamp = String(o.timestamp ?? Math.floor(Date.now() / 1000));
+    const signedAction = o.signAction === true ? action : o.signAction;
     const headers: [string, string][] = [
       ['content-type', contentType],
       ['host', host],
@@ -128,9 +113,9 @@ export class ZenlayerTestClient {
     if (this.opts.token !== undefined) {
       headers.push(['authorization', `Bearer ${this.opts.token}`]);
     } else {
-      const signature = o.signature ?? zcSign(this.opts.accessKeyPassword ?? '', contentType, host, timestamp, body);
+      const signature = o.signature ?? zcSign(this.opts.accessKeyPassword ?? '', contentType, host, timestamp, body, signedAction);
       headers.push(['x-zc-timestamp', timestamp], ['x-zc-signature-method', 'ZC2-HMAC-SHA256']);
-      headers.push(['authorization', `ZC2-HMAC-SHA256 Credential=${this.opts.accessKeyId ?? ''}, SignedHeaders=content-type;host, Signature=${signature}`]);
+      headers.push(['authorization', `ZC2-HMAC-SHA256 Credential=${this.opts.accessKeyId ?? ''}, SignedHeaders=${zcSignedHeaders(signedAction !== undefined)}, Signature=${signature}`]);
     }
     const sent = o.tamper ? o.tamper(body) : body;
     const named = headers.map(([k, v]): [string, string] => [o.mixedCaseHeaders ? k.replace(/(^|-)([a-z])/g, (_m, d: string, c: string) => d + c.toUpperCase()).replace(/^X-Zc-/, 'X-ZC-') : k, v]);

@@ -39,7 +39,8 @@ export class UHostClient extends UHostApi {
     return pollImage(async (signal) => {
       const { ImageSet } = await this.describeImage({ ImageIds: [imageId] }, signal ? { signal } : {});
       const img = ImageSet[0];
-      if (!img) return { imageId, state: 'failed', failedReason: 'the image no longer exists' };
+      // DescribeImage lists one region: a copy made in another is waited for with a client of that region.
+      if (!img) return { imageId, state: 'failed', failedReason: `the image no longer exists in region ${this.options.region ?? '(default)'}` };
       const state = img.State === 'Available' ? 'available' : img.State === 'Making' ? 'making' : 'failed';
       return withBytes(this.kiln, 'uhost', { imageId, state, failedReason: img.FailedReason ?? '' }, signal);
     }, o);

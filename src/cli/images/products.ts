@@ -2,6 +2,9 @@
  * One shape of image operations over the three products' APIs, so every `kiln images`
  * command works the same whichever product a profile names. What a product's API does
  * not have (UHost and ZEC copies, CompShare and ZEC imports) is a usage error that says so.
+ * `list` shows the images the caller can use: its own, then the base images offered to
+ * the product (UHost's DescribeImage lists both at once; CompShare and ZEC list base
+ * images through their own catalogue actions).
  */
 import { CompShareClient, UHostClient, ZecClient, type DownloadOptions, type ImageProgress, type WaitOptions } from '@kiln/sdk';
 import { UsageError } from './exit.ts';
@@ -32,6 +35,7 @@ export interface ImportRequest {
 
 export interface ProductImages {
   product: Product;
+  /** The images the caller can use (its own and the base images offered to the product), at most `limit`. */
   list(limit: number): Promise<ImageRow[]>;
   show(id: string): Promise<ImageRow>;
   importUrl(r: ImportRequest): Promise<string>;
@@ -66,8 +70,8 @@ function uhost(c: UHostClient): ProductImages {
     capture: async (instanceId, name) => (await c.createCustomImage({ UHostId: instanceId, ImageName: name })).ImageId,
     remove: async (id) => void (await c.terminateCustomImage({ ImageId: id })),
     copy: async () => {
-      // CopyCustomImage copies to another region or project, which this command does not take.
-      throw new UsageError('UHost copies go to another region or project: call CopyCustomImage (the SDK\'s copyCustomImage); this command copies CompShare images');
+      // CopyCustomImage names a target project (TargetProjectId), which a profile does not hold.
+      throw new UsageError('UHost copies name a target project (TargetProjectId), which this command does not take: call CopyCustomImage (the SDK\'s copyCustomImage); this command copies CompShare images');
     },
     wait: (id, o) => c.waitForImage(id, o),
     download: (id, o) => c.downloadImage(id, o),
@@ -75,6 +79,7 @@ function uhost(c: UHostClient): ProductImages {
 }
 
 function compshare(c: CompShareClient): ProductImages {
+  // Custom and official images share one record shape (CompShareImage).
   const row = (i: Awaited<ReturnType<CompShareClient['describeCompShareCustomImages']>>['ImageSet'][number]): ImageRow => ({
     id: i.CompShareImageId,
     name: i.Name,
@@ -86,8 +91,16 @@ function compshare(c: CompShareClient): ProductImages {
   });
   return {
     product: 'compshare',
-    list: async (limit) => (await c.describeCompShareCustomImages({ Limit: Math.min(limit, 100) })).ImageSet.map(row),
-    show: async (id) => row((await c.describeCompShareCustomImages({ CompShareImageId: id })).ImageSet[0] ?? notFound(id)),
+    list: async (limit) => {
+      const own = (await c.describeCompShareCustomImages({ Limit: Math.min(limit, 100) })).ImageSet;
+      const left = Math.min(limit - own.length, 100);
+      const official = left > 0 ? (await c.describeCompShareImages({ Limit: left })).ImageSet : [];
+      return [...own, ...official].map(row);
+    },
+    show: async (id) => {
+      const own = (await c.describeCompShareCustomImages({ CompShareImageId: id })).ImageSet[0];
+      return row(own ?? (await c.describeCompShareImages({ CompShareImageId: id })).ImageSet[0] ?? notFound(id));
+    },
     importUrl: async () => {
       throw new UsageError('CompShare has no import action; import with --product uhost');
     },
@@ -99,8 +112,10 @@ function compshare(c: CompShareClient): ProductImages {
   };
 }
 
-function zec(c: ZecClient): ProductImages {
-  const row = (i: Awaited<ReturnType<ZecClient['describeCustomImages']>>['dataSet'][number]): ImageRow => ({
+type ZecListed = Awaited<ReturnType<ZecClient['describeCustomImages']>>['dataSet'][number] | Awaited<ReturnType<ZecClient['describeImages']>>['dataSet'][number];
+
+function zec(c: ZecClient, zone: string | undefined): ProductImages {
+  const row = (i: ZecListed): ImageRow => ({
     id: i.imageId,
     name: i.imageName,
     state: i.imageStatus === 'AVAILABLE' ? 'Available' : i.imageStatus === 'CREATING' ? 'Making' : 'Failed',
@@ -111,8 +126,16 @@ function zec(c: ZecClient): ProductImages {
   });
   return {
     product: 'zec',
-    list: async (limit) => (await c.describeCustomImages({ pageSize: Math.min(limit, 1000) })).dataSet.map(row),
-    show: async (id) => row((await c.describeCustomImages({ imageIds: [id] })).dataSet[0] ?? notFound(id)),
+    list: async (limit) => {
+      const own = (await c.describeCustomImages({ pageSize: Math.min(limit, 1000) })).dataSet;
+      const left = Math.min(limit - own.length, 1000);
+      const official = left > 0 ? (await c.describeImages({ zoneId: await zecZone(c, zone), imageType: 'PUBLIC_IMAGE', pageSize: left })).dataSet : [];
+      return [...own, ...official].map(row);
+    },
+    show: async (id) => {
+      const own = (await c.describeCustomImages({ imageIds: [id] })).dataSet[0];
+      return row(own ?? (await c.describeImages({ zoneId: await zecZone(c, zone), imageType: 'PUBLIC_IMAGE', imageIds: [id] })).dataSet[0] ?? notFound(id));
+    },
     importUrl: async () => {
       throw new UsageError('ZEC has no import action; import with --product uhost');
     },
@@ -129,10 +152,21 @@ function zec(c: ZecClient): ProductImages {
   };
 }
 
+/**
+ * The zone ZEC's DescribeImages is asked about: the profile's, else the first the server
+ * serves. Base images are offered in every zone, so any zone lists them all.
+ */
+async function zecZone(c: ZecClient, zone: string | undefined): Promise<string> {
+  if (zone) return zone;
+  const first = (await c.describeZones()).zoneSet[0];
+  if (!first) throw new UsageError('the server serves no ZEC zone, so it offers no base image to list');
+  return first.zoneId;
+}
+
 export function productImages(p: Resolved): ProductImages {
   const keys = p.publicKey && p.privateKey ? { publicKey: p.publicKey, privateKey: p.privateKey } : undefined;
   if (p.product === 'zec') {
-    return zec(new ZecClient(p.token ? { endpoint: p.url, token: p.token } : { endpoint: p.url, accessKeyId: keys!.publicKey, accessKeyPassword: keys!.privateKey }));
+    return zec(new ZecClient(p.token ? { endpoint: p.url, token: p.token } : { endpoint: p.url, accessKeyId: keys!.publicKey, accessKeyPassword: keys!.privateKey }), p.zone);
   }
   if (!keys) throw new UsageError(`${p.product} calls are signed: the profile needs publicKey and privateKey (a token serves ZEC only)`);
   const opts = { endpoint: p.url, ...keys, region: p.region, ...(p.zone ? { zone: p.zone } : {}) };

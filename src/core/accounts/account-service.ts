@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { displayTextProblem } from '../display-text.ts';
 import { KilnError } from '../errors.ts';
 import { newId } from '../ids.ts';
 import type { Principal } from '../model.ts';
@@ -75,6 +76,9 @@ export class AccountService {
   async addProject(accountName: string, projectName: string): Promise<{ accountId: string; projectId: string }> {
     const account = await this.accounts.byName(accountName);
     if (!account) throw new KilnError('AccountNotFound', `account ${accountName} does not exist`);
+    // Account names have their own pattern (create); a project's name is free text but for this.
+    const problem = displayTextProblem(projectName);
+    if (problem !== undefined) throw new KilnError('InvalidParameter', `project name ${problem}`, 'name');
     const projectId = newId('org-');
     await this.accounts.addProject({ id: projectId, accountId: account.id, name: projectName });
     return { accountId: account.id, projectId };

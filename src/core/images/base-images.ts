@@ -2,6 +2,7 @@ import type { KilnConfig } from '../../config/config.ts';
 import { chunkDisk } from '../../disk/chunker.ts';
 import { openDisk } from '../../disk/open-disk.ts';
 import { ChunkWriter } from '../chunks/chunk-writer.ts';
+import { displayTextProblem } from '../display-text.ts';
 import { KilnError } from '../errors.ts';
 import type { BlobStore } from '../ports/blob-store.ts';
 import type { MetadataStore } from '../ports/metadata-store.ts';
@@ -20,6 +21,11 @@ export interface AddBaseImage {
 
 /** Adds an operator-supplied base image from a local disk file (the `kiln image add-base` command). */
 export async function addBaseImage(d: { store: MetadataStore; blobs: BlobStore; config: KilnConfig }, req: AddBaseImage): Promise<Image> {
+  // Base images are every tenant's to see: their names are held to the API's rule.
+  for (const [flag, text] of [['--name', req.name], ['--os-name', req.osName ?? '']] as const) {
+    const problem = displayTextProblem(text);
+    if (problem !== undefined) throw new KilnError('InvalidParameter', `${flag} ${problem}`, 'name');
+  }
   const reader = await openDisk(req.file, { maxVirtualSize: d.config.disk.maxVirtualSize }).catch((e: unknown) => {
     throw new KilnError('InvalidParameter', `cannot read ${req.file}: ${e instanceof Error ? e.message : String(e)}`, 'file');
   });

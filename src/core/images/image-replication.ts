@@ -59,7 +59,7 @@ export class ImageReplication {
         // False when a copy is already there (available): a second one is refused.
         if (!(await tx.replicas.start(imageId, t.region, jobId))) throw new KilnError('CopyToSource', `image ${imageId} already has a copy in region ${t.region}`);
         const payload: ReplicateJobPayload = { imageId, region: t.region };
-        await tx.jobs.enqueue({ id: jobId, kind: 'replicate', imageId, payload: { ...payload } });
+        await tx.jobs.enqueue({ id: jobId, kind: 'replicate', imageId, accountId: image.accountId, payload: { ...payload } });
         jobs.set(t.region, jobId);
       }
       return jobs;

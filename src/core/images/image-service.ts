@@ -32,6 +32,8 @@ export interface ListRequest {
   kinds: ImageKind[];
   imageIds?: string[];
   osType?: string;
+  /** Only images placed in this region (or zone); base images are offered in every one. */
+  region?: string;
   zone?: string;
   offset: number;
   limit: number;
@@ -156,6 +158,7 @@ export class ImageService {
           id: newId('job-'),
           kind: 'capture',
           imageId: image.id,
+          accountId: image.accountId,
           instanceId: instance.id,
           nodeId: instance.nodeId,
           payload: { disks: [{ diskId: boot.id, imageId: image.id }, ...dataDisks.map((disk, i) => ({ diskId: disk.id, imageId: snapshots[i]!.id }))] },
@@ -199,7 +202,7 @@ export class ImageService {
         await tx.quota.take(p.accountId, product, this.d.config.quotas.customImagesPerAccount);
         await tx.images.insert(image, { uniqueName: policy.uniqueImageNames });
         // Any worker may import: the source is a URL, not a disk on some node.
-        await tx.jobs.enqueue({ id: newId('job-'), kind: 'import', imageId: image.id, payload: { url: req.url, format: req.format } });
+        await tx.jobs.enqueue({ id: newId('job-'), kind: 'import', imageId: image.id, accountId: image.accountId, payload: { url: req.url, format: req.format } });
       });
     } catch (e) {
       throw renamedParam(e, 'NameTaken', 'name');
@@ -247,6 +250,18 @@ export class ImageService {
   private async listUncached(q: ImageQuery): Promise<{ items: Image[]; total: number }> {
     const [items, total] = await Promise.all([this.d.store.images.list(q), this.d.store.images.count(q)]);
     return { items, total };
+  }
+
+  /**
+   * The base image at the root of an instance's image (BasicImageId), also when the caller
+   * cannot read that image itself: one another account shared with it, or shared and taken
+   * back. Only the base is answered, and base images are visible to every account.
+   */
+  async baseOfInstanceImage(imageId: string): Promise<Image | undefined> {
+    const image = await this.d.store.images.get(imageId);
+    const baseId = baseImageOf(image);
+    if (baseId === undefined) return undefined;
+    return baseId === image?.id ? image : this.d.store.images.get(baseId);
   }
 
   async snapshotsOf(imageId: string): Promise<Image[]> {

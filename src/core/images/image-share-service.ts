@@ -24,8 +24,9 @@ export interface ShareAccount {
 }
 
 /**
- * Sharing an image with named accounts. A grantee may create instances from the image
- * (InstanceService checks grants) and nothing else: every change, copy, publication or
+ * Sharing an image with named accounts. A grantee may create and reinstall instances
+ * from the image and fill data disks from its snapshots (instances/image-access.ts checks
+ * grants) and nothing else: every change, copy, publication or
  * further share goes through ImageService.getOwned, which only the owner passes, and the
  * grantee's own custom listing is its project's images only.
  */
@@ -36,8 +37,8 @@ export class ImageShareService {
   ) {}
 
   /**
-   * Applies a change all or nothing: if any named account does not exist (or is the
-   * owner's own), nothing is changed and the error lists every such account.
+   * Applies a change all or nothing: if any named account is the owner's own or does not
+   * exist, nothing is changed and the error says which.
    */
   async modify(p: Principal, product: Product, change: ShareChange): Promise<void> {
     if (change.add.length === 0 && change.remove.length === 0) {
@@ -52,9 +53,12 @@ export class ImageShareService {
     }
     const invalid: { id: string; field: CoreField }[] = [];
     for (const [ids, field] of [[change.add, 'addAccountIds'], [change.remove, 'removeAccountIds']] as const) {
+      // The owner's account exists: "no such account" would send the caller looking for a typo.
+      if (ids.includes(image.accountId ?? '')) {
+        throw new KilnError('InvalidParameter', `an image cannot be shared with its owner: account ${image.accountId} owns ${image.id}; nothing was changed`, field);
+      }
       for (const id of new Set(ids)) {
-        // The owner's own account is not a share target: it has the image already.
-        if (id === p.accountId || !(await this.d.store.accounts.byId(id))) invalid.push({ id, field });
+        if (!(await this.d.store.accounts.byId(id))) invalid.push({ id, field });
       }
     }
     if (invalid.length > 0) {

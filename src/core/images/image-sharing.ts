@@ -86,8 +86,9 @@ export class ImageSharing {
   /**
    * Copies of an image in other regions and/or projects of the caller's account, one per
    * target, all or none. Each is `making` until a copy job commits it (sharing the
-   * source's chunks, so the job moves no data); a target that is the source's own region
-   * and project is refused (CopyToSource), as is a project of another account.
+   * source's chunks, so the job moves no data). A target in the source's own region and
+   * project is a duplicate under a new id, as AWS CopyImage within one region; a project
+   * of another account is refused.
    */
   async copyAcross(p: Principal, product: Product, sourceId: string, targets: CopyTarget[], req: CopyRequest = {}): Promise<PendingCopy[]> {
     const source = await this.copySource(p, product, sourceId);
@@ -99,13 +100,10 @@ export class ImageSharing {
           throw new KilnError('ProjectNotFound', `project ${target.projectId} does not exist`);
         }
         const place = target.place ?? { region: source.region, zone: source.zone };
-        if (target.projectId === source.projectId && place.region === source.region) {
-          throw new KilnError('CopyToSource', `image ${source.id} is already in project ${target.projectId} and region ${place.region}`);
-        }
         const { copy, pairs } = await this.insertCopy(tx, p, product, source, { ...req, name }, { projectId: target.projectId, ...place }, 'making');
         const jobId = newId('job-');
         const payload: CopyJobPayload = { copies: pairs };
-        await tx.jobs.enqueue({ id: jobId, kind: 'copy', imageId: copy.id, payload: { ...payload } });
+        await tx.jobs.enqueue({ id: jobId, kind: 'copy', imageId: copy.id, accountId: copy.accountId, payload: { ...payload } });
         made.push({ image: copy, jobId });
       }
       return made;

@@ -1,11 +1,11 @@
 import { KilnError } from '../errors.ts';
 import { newId } from '../ids.ts';
-import type { Attributes, Disk, Image, Instance, Principal } from '../model.ts';
+import type { Attributes, Disk, Instance, Principal } from '../model.ts';
 import type { ComputeUse, MetadataStore } from '../ports/metadata-store.ts';
 import { policyOf, type Product } from '../products.ts';
-import { visibleTo } from '../images/image-service.ts';
+import { usableImage, usableSnapshot } from './image-access.ts';
 import { startReinstall, type ReinstallCommand } from './reinstall.ts';
-import { resizeInstance, type ResizeCommand } from './resize.ts';
+import { resizeAccepted, resizeInstance, type ResizeCommand } from './resize.ts';
 
 const GiB = 1024 ** 3;
 
@@ -76,26 +76,17 @@ export class InstanceService {
         // none alive, the first worker to take the deployment job places it on its own node.
         instance.nodeId = (await tx.nodes.leastLoaded(this.d.nodeLivenessMs)) ?? null;
         await tx.instances.insert(instance, disks);
-        await tx.jobs.enqueue({ id: newId('job-'), kind: 'materialize', instanceId: instance.id, nodeId: instance.nodeId, payload: {} });
+        await tx.jobs.enqueue({ id: newId('job-'), kind: 'materialize', instanceId: instance.id, accountId: instance.accountId, nodeId: instance.nodeId, payload: {} });
       }
     });
     return planned.map((x) => x.instance);
-  }
-
-  /** An image of the product another account shared with the caller's: usable, like its own. */
-  private async sharedWith(image: Image, p: Principal, product: Product): Promise<boolean> {
-    return image.product === product && image.kind === 'custom' && (await this.d.store.shares.isSharedWith(image.id, p.accountId));
   }
 
   /** Checks one request and shapes its instance and disks, without writing anything. */
   private async plan(p: Principal, product: Product, req: CreateInstanceRequest): Promise<{ instance: Instance; disks: Disk[] }> {
     const policy = policyOf(product);
     const { maxDiskBytes, maxDisksPerInstance } = this.d.limits;
-    const image = await this.d.store.images.get(req.imageId);
-    if (!image || image.kind === 'snapshot' || !(visibleTo(image, p, product) || (await this.sharedWith(image, p, product)))) {
-      throw new KilnError('ImageNotFound', `image ${req.imageId} does not exist`, 'imageId');
-    }
-    if (image.state !== 'available') throw new KilnError('ImageNotAvailable', `image ${image.id} is not available (${image.state})`, 'imageId');
+    const image = await usableImage(this.d.store, p, product, req.imageId);
     const bootReqs = req.disks.filter((x) => x.isBoot);
     if (bootReqs.length !== 1) throw new KilnError('InvalidParameter', 'exactly one disk must be the system disk', 'disks');
     if (req.disks.length > maxDisksPerInstance) {
@@ -132,10 +123,7 @@ export class InstanceService {
       let source: string | null = dr.isBoot ? image.id : null;
       let minSize = dr.isBoot ? image.virtualSize : 0;
       if (!dr.isBoot && dr.snapshotId) {
-        const snap = await this.d.store.images.get(dr.snapshotId);
-        if (!snap || snap.kind !== 'snapshot' || snap.projectId !== p.projectId || snap.state !== 'available') {
-          throw new KilnError('ImageNotFound', `snapshot ${dr.snapshotId} does not exist`, `disks.${at}.snapshotId`);
-        }
+        const snap = await usableSnapshot(this.d.store, p, product, dr.snapshotId, `disks.${at}.snapshotId`);
         source = snap.id;
         minSize = snap.virtualSize;
       }
@@ -216,6 +204,11 @@ export class InstanceService {
     return this.get(p, product, id);
   }
 
+  /** Whether `resize` would accept this resize of the caller's instance now (resize.ts). */
+  async resizeAccepted(p: Principal, product: Product, id: string, cmd: ResizeCommand): Promise<boolean> {
+    return resizeAccepted(this.d, await this.get(p, product, id), cmd);
+  }
+
   /** Renames an instance in any state; retried if the instance changes state meanwhile. */
   async rename(p: Principal, product: Product, id: string, name: string): Promise<Instance> {
     for (let attempt = 0; attempt < 5; attempt++) {
@@ -250,7 +243,7 @@ export class InstanceService {
       if (!(await tx.instances.delete(id))) return;
       await tx.quota.releaseCompute(i.accountId, { instances: 1, disks: disks.length, diskBytes: disks.reduce((n, d) => n + d.sizeBytes, 0) });
       // Its disks go with a job on its node (none to remove if it was never placed).
-      if (i.nodeId !== null) await tx.jobs.enqueue({ id: newId('job-'), kind: 'release', instanceId: id, nodeId: i.nodeId, payload: {} });
+      if (i.nodeId !== null) await tx.jobs.enqueue({ id: newId('job-'), kind: 'release', instanceId: id, accountId: i.accountId, nodeId: i.nodeId, payload: {} });
     });
   }
 }

@@ -2,7 +2,7 @@ import { KilnError } from '../errors.ts';
 import { newId } from '../ids.ts';
 import type { Instance, Principal } from '../model.ts';
 import type { Product } from '../products.ts';
-import { visibleTo } from '../images/image-service.ts';
+import { usableImage } from './image-access.ts';
 import type { InstanceDeps } from './instance-service.ts';
 
 const GiB = 1024 ** 3;
@@ -38,9 +38,8 @@ export async function startReinstall(d: InstanceDeps, p: Principal, product: Pro
     throw new KilnError('InstanceNotStopped', `instance ${instance.id} is ${instance.operation ?? instance.state}; stop it before reinstalling`);
   }
   const imageId = cmd.imageId ?? instance.imageId;
-  const image = await d.store.images.get(imageId);
-  if (!image || image.kind === 'snapshot' || !visibleTo(image, p, product)) throw new KilnError('ImageNotFound', `image ${imageId} does not exist`, 'imageId');
-  if (image.state !== 'available') throw new KilnError('ImageNotAvailable', `image ${image.id} is not available (${image.state})`, 'imageId');
+  // The same images a create may use, images shared with the caller's account included.
+  const image = await usableImage(d.store, p, product, imageId);
   const boot = (await d.store.instances.disks(instance.id)).find((x) => x.isBoot);
   if (!boot || instance.nodeId === null) throw new KilnError('InstanceBusy', `instance ${instance.id} has no system disk yet`);
   // The system disk keeps its size unless the image needs more, as a create would size it.
@@ -55,6 +54,6 @@ export async function startReinstall(d: InstanceDeps, p: Principal, product: Pro
       throw new KilnError('InstanceNotStopped', `instance ${instance.id} is no longer stopped; stop it before reinstalling`);
     }
     if (grownBytes > 0) await tx.quota.takeCompute(instance.accountId, { instances: 0, disks: 0, diskBytes: grownBytes }, d.limits.perAccount);
-    await tx.jobs.enqueue({ id: newId('job-'), kind: 'reinstall', instanceId: instance.id, nodeId: instance.nodeId, payload: { ...payload } });
+    await tx.jobs.enqueue({ id: newId('job-'), kind: 'reinstall', instanceId: instance.id, accountId: instance.accountId, nodeId: instance.nodeId, payload: { ...payload } });
   });
 }

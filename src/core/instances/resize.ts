@@ -1,4 +1,4 @@
-import { KilnError } from '../errors.ts';
+import { isKilnError, KilnError } from '../errors.ts';
 import { newId } from '../ids.ts';
 import type { Instance } from '../model.ts';
 import type { InstanceDeps } from './instance-service.ts';
@@ -30,13 +30,17 @@ export function isGrowPayload(x: Record<string, unknown>): x is Record<string, u
   return Array.isArray(x.disks) && typeof x.grownBytes === 'number';
 }
 
+/** What a resize would change, once every check passed. */
+interface ResizePlan {
+  grow: GrowPayload['disks'];
+  grownBytes: number;
+}
+
 /**
- * Resizes a stopped instance. CPU and memory change at once; disks that grow are grown
- * by a job on the instance's node, the instance held (`resizing`) until it commits the
- * new sizes. Everything is checked before anything is written: one refused disk refuses
- * the whole request.
+ * Checks a resize against the instance's state and the disk limits without writing
+ * anything: one refused disk refuses the whole request.
  */
-export async function resizeInstance(d: InstanceDeps, instance: Instance, cmd: ResizeCommand): Promise<void> {
+async function planResize(d: InstanceDeps, instance: Instance, cmd: ResizeCommand): Promise<ResizePlan> {
   if (instance.state !== 'stopped' || instance.operation !== null) {
     throw new KilnError('InstanceNotStopped', `instance ${instance.id} is ${instance.operation ?? instance.state}; stop it before resizing`);
   }
@@ -58,6 +62,35 @@ export async function resizeInstance(d: InstanceDeps, instance: Instance, cmd: R
     grow.push({ diskId: disk.id, sizeBytes });
     grownBytes += sizeBytes - disk.sizeBytes;
   }
+  if (grow.length > 0 && instance.nodeId === null) throw new KilnError('InstanceBusy', `instance ${instance.id} has no disks yet`);
+  return { grow, grownBytes };
+}
+
+/**
+ * Whether `resizeInstance` would accept this resize now: the same checks, and the disk
+ * quota read rather than taken. Advice only (GetRestResource): nothing is held, so a
+ * concurrent change can still refuse the resize itself.
+ */
+export async function resizeAccepted(d: InstanceDeps, instance: Instance, cmd: ResizeCommand): Promise<boolean> {
+  let plan: ResizePlan;
+  try {
+    plan = await planResize(d, instance, cmd);
+  } catch (e) {
+    if (isKilnError(e)) return false;
+    throw e;
+  }
+  if (plan.grownBytes === 0) return true;
+  const held = await d.store.quota.computeUsage(instance.accountId);
+  return held.diskBytes + plan.grownBytes <= d.limits.perAccount.diskBytes;
+}
+
+/**
+ * Resizes a stopped instance. CPU and memory change at once; disks that grow are grown
+ * by a job on the instance's node, the instance held (`resizing`) until it commits the
+ * new sizes. Everything is checked before anything is written.
+ */
+export async function resizeInstance(d: InstanceDeps, instance: Instance, cmd: ResizeCommand): Promise<void> {
+  const { grow, grownBytes } = await planResize(d, instance, cmd);
   const change = { ...(cmd.cpu !== undefined ? { cpu: cmd.cpu } : {}), ...(cmd.memoryMb !== undefined ? { memoryMb: cmd.memoryMb } : {}) };
   await d.store.transaction(async (tx) => {
     const to = grow.length > 0 ? { ...change, operation: 'resizing' as const } : change;
@@ -65,9 +98,8 @@ export async function resizeInstance(d: InstanceDeps, instance: Instance, cmd: R
       throw new KilnError('InstanceNotStopped', `instance ${instance.id} is no longer stopped; stop it before resizing`);
     }
     if (grow.length === 0) return;
-    if (instance.nodeId === null) throw new KilnError('InstanceBusy', `instance ${instance.id} has no disks yet`);
     await tx.quota.takeCompute(instance.accountId, { instances: 0, disks: 0, diskBytes: grownBytes }, d.limits.perAccount);
     const payload: GrowPayload = { disks: grow, grownBytes };
-    await tx.jobs.enqueue({ id: newId('job-'), kind: 'grow', instanceId: instance.id, nodeId: instance.nodeId, payload: { ...payload } });
+    await tx.jobs.enqueue({ id: newId('job-'), kind: 'grow', instanceId: instance.id, accountId: instance.accountId, nodeId: instance.nodeId, payload: { ...payload } });
   });
 }

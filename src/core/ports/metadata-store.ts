@@ -49,6 +49,7 @@ export interface ImageQuery {
   kinds: ImageKind[];
   imageIds?: string[];
   osType?: string;
+  /** Only images placed in this zone, or region; base images are offered in every one and not filtered. */
   zone?: string;
   region?: string;
   offset: number;
@@ -277,8 +278,15 @@ export interface NewJob {
   payload: Record<string, unknown>;
   imageId?: string;
   instanceId?: string;
+  /** The account it works for: a claim shares a lane's workers between accounts. */
+  accountId?: string | null;
   /** The node that must run it (it holds the instance's disks); any worker when absent. */
   nodeId?: string | null;
+}
+
+/** How a claim shares a lane's workers between accounts (see JobQueue.claim). */
+export interface ClaimShare {
+  perAccount: number;
 }
 
 export interface JobQueue {
@@ -288,8 +296,19 @@ export interface JobQueue {
    * that has waited longest in the queue, of `kinds` only when given, with a fresh lease
    * token and a deadline on the database clock. Queue order is by when a job was last
    * (re)queued, so a job that keeps failing goes behind newer work each time.
+   *
+   * With `share`, accounts take turns: the job comes from the account with the fewest
+   * running jobs of `kinds` (any worker's), oldest first within an account, and an
+   * account that already has `share.perAccount` jobs of `kinds` running under this
+   * `owner` is passed over (0: no limit). Jobs without an account are never passed over.
    */
-  claim(owner: string, nodeId: string, leaseMs: number, kinds?: readonly JobKind[]): Promise<(Job & { lease: JobLease }) | undefined>;
+  claim(
+    owner: string,
+    nodeId: string,
+    leaseMs: number,
+    kinds?: readonly JobKind[],
+    share?: ClaimShare,
+  ): Promise<(Job & { lease: JobLease }) | undefined>;
   /** Renews the lease and records progress; false when the lease was lost. */
   heartbeat(lease: JobLease, leaseMs: number, progress?: { done: number; total: number }): Promise<boolean>;
   /**
@@ -362,18 +381,39 @@ export interface NodeRegistry {
   leastLoaded(liveWithinMs: number): Promise<string | undefined>;
 }
 
+/** One request's signature, offered to the replay record before the request is served. */
+export interface SignatureUse {
+  signature: string;
+  action: string;
+  /** The action changes state: the same signature may serve it once only. */
+  changing: boolean;
+  /**
+   * How long after a signature is first seen it may still serve an action it has not
+   * served yet. Zenlayer's signature leaves the action unsigned: one client may send a
+   * read and a change with one body in one second, an attacker resends later.
+   */
+  switchWindowMs: number;
+  /** How long the record is kept: until the signature could no longer pass the timestamp check. */
+  ttlMs: number;
+}
+
 /**
- * Signatures already accepted (Zenlayer's signature leaves the action unsigned, so a
- * replay could change it). Shared by every API process through the store; expiry is on
- * the database clock.
+ * `accepted`; `replayed`: this changing action was already served with this signature;
+ * `switched`: the signature served other actions first, longer ago than the window.
+ */
+export type SignatureVerdict = 'accepted' | 'replayed' | 'switched';
+
+/**
+ * Which actions each request signature has served and when it was first seen, shared by
+ * every API process through the store; times are on the database clock.
  */
 export interface SignatureReplays {
   /**
-   * Records `signature` as used for `ttlMs`; true if it was not in use already (an
-   * expired record counts as unused), false if it is a replay. Insert-or-fail: of two
-   * concurrent calls with one signature, exactly one gets true.
+   * Records the use unless it is refused. A read repeats freely; of two concurrent first
+   * uses of one signature for one changing action, exactly one is accepted. An expired
+   * record counts as absent.
    */
-  firstUse(signature: string, ttlMs: number): Promise<boolean>;
+  use(u: SignatureUse): Promise<{ verdict: SignatureVerdict; firstSeenMsAgo?: number }>;
   /** Drops expired records; returns how many. */
   prune(): Promise<number>;
 }

@@ -60,6 +60,11 @@ export interface StrOptions extends Presence<string> {
   pattern?: RegExp;
   /** Shown in the pattern error, e.g. "2-63 letters, digits, -/_ and ." */
   patternHint?: string;
+  /**
+   * Tabs and line breaks allowed (descriptions, a Readme). Every string refuses the other
+   * control and bidirectional characters (core/display-text.ts), this option or not.
+   */
+  multiline?: boolean;
 }
 
 export function str<const O extends StrOptions = {}>(opts?: O): Field<TString, O> {

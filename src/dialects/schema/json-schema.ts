@@ -3,6 +3,7 @@
  * (fields.ts), with the questions every consumer asks of it (decoders, docs, SDK types).
  */
 import type { TSchema } from '@sinclair/typebox';
+import { displayTextProblem } from '../../core/display-text.ts';
 import { TAGS_FORMAT } from './fields.ts';
 
 export interface JsonSchema {
@@ -20,6 +21,8 @@ export interface JsonSchema {
   maxLength?: number;
   pattern?: string;
   patternHint?: string;
+  /** A string that may hold tabs and line breaks (fields.ts, StrOptions.multiline). */
+  multiline?: boolean;
   minItems?: number;
   maxItems?: number;
   format?: string;
@@ -76,4 +79,9 @@ export function patternOf(s: JsonSchema): RegExp | undefined {
     patterns.set(s, re);
   }
   return re;
+}
+
+/** Why a string value may not be used, whatever the field's other limits (core/display-text.ts). */
+export function textProblemOf(s: JsonSchema, value: string): string | undefined {
+  return displayTextProblem(value, s.multiline === true);
 }

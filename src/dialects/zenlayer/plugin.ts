@@ -8,6 +8,7 @@ import { zecParamFor, zenlayerErrorFor } from './error-map.ts';
 import { authenticateZc } from './protocol/authenticate.ts';
 import { checkZcRawBody } from './protocol/check-body.ts';
 import { decodeZcBody } from './protocol/decode-body.ts';
+import { checkZcReplay } from './protocol/replay-check.ts';
 import { ZcCode } from './protocol/error-codes.ts';
 import { newZcRequestId, zcError, zcSuccess, ZcHttpError } from './protocol/envelope.ts';
 import { registerZcRawBody } from './protocol/raw-body.ts';
@@ -44,7 +45,6 @@ export function zenlayerDialect(services: KilnServices, metrics: RequestMetrics)
         const caller = await authenticateZc(request.headers, raw, {
           accounts: services.accounts,
           tokens: services.tokens,
-          replays: services.replays,
           maxSkewSeconds: services.config.zenlayer.maxSkewSeconds,
         });
         // Unknown services and actions are reported only to authenticated callers.
@@ -54,6 +54,7 @@ export function zenlayerDialect(services: KilnServices, metrics: RequestMetrics)
         if (!action) throw new ZcHttpError(400, ZcCode.MissingParameter, 'missing parameter X-ZC-Action: the action header is required');
         const def = actions.get(action);
         if (!def) throw new ZcHttpError(400, ZcCode.InvalidAction, `action ${action} does not exist`);
+        await checkZcReplay(services.replays, caller, def);
         const principal = await services.accounts.principal(caller.accountId, undefined);
         const fields = await def.run({ services, principal, accountName: caller.accountName }, decodeZcBody(raw));
         return send(200, zcSuccess(requestId, fields), 'OK');

@@ -39,6 +39,7 @@ export class ImportHandler implements JobHandler {
       let spooled = 0;
       const source = await openImportSource(url, policy, {
         spoolPath: join(scratch, 'source'),
+        spoolSpace: { dir: scratch, reserve: this.d.config.imports.minFreeBytes },
         signal: ctx.signal,
         onSpoolProgress: (bytes, total) => {
           spooled = Math.max(bytes, total ?? bytes);

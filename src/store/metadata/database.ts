@@ -18,6 +18,9 @@ import * as m007 from './migrations/007_signature_replays.ts';
 import * as m008 from './migrations/008_deploy_failed_state.ts';
 import * as m009 from './migrations/009_image_shares.ts';
 import * as m010 from './migrations/010_image_replicas.ts';
+import * as m011 from './migrations/011_job_accounts.ts';
+import * as m012 from './migrations/012_signature_replay_actions.ts';
+import * as m013 from './migrations/013_image_place_counts.ts';
 
 /** Migrations are listed here rather than read from a folder so they survive bundling. */
 const migrations: Record<string, Migration> = {
@@ -31,6 +34,9 @@ const migrations: Record<string, Migration> = {
   '008_deploy_failed_state': m008,
   '009_image_shares': m009,
   '010_image_replicas': m010,
+  '011_job_accounts': m011,
+  '012_signature_replay_actions': m012,
+  '013_image_place_counts': m013,
 };
 
 export interface DatabaseOptions {
@@ -101,9 +107,10 @@ function openPostgres(url: string, poolMax: number, onConnectionError: (err: Err
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }
 
-export async function migrate(db: Db): Promise<string[]> {
+/** Brings the schema up to date, or only up to migration `upTo` (tests of a migration's data changes). */
+export async function migrate(db: Db, upTo?: string): Promise<string[]> {
   const migrator = new Migrator({ db, provider: new StaticMigrationProvider() });
-  const { error, results } = await migrator.migrateToLatest();
+  const { error, results } = upTo === undefined ? await migrator.migrateToLatest() : await migrator.migrateTo(upTo);
   const failed = results?.find((r) => r.status === 'Error');
   if (error || failed) {
     const cause = error instanceof Error ? error.message : String(error ?? '');

@@ -93,7 +93,7 @@ export class KyselyImageRepository implements ImageRepository {
     try {
       await inTransaction(this.db, async (trx) => {
         await trx.insertInto('images').values(rowFromImage(image, opts.uniqueName)).execute();
-        if (image.projectId && image.product) await bumpCount(trx, image.projectId, image.product, image.kind, 1);
+        await bumpCounts(trx, image, 1);
         await bumpVersion(trx, scopeOf(image));
       });
     } catch (e) {
@@ -190,9 +190,7 @@ export class KyselyImageRepository implements ImageRepository {
       await trx.deleteFrom('image_chunks').where('image_id', '=', image.id).execute();
       await trx.deleteFrom('manifests').where('image_id', '=', image.id).execute();
       const res = await trx.deleteFrom('images').where('id', '=', image.id).executeTakeFirst();
-      if (Number(res.numDeletedRows) > 0 && image.projectId && image.product) {
-        await bumpCount(trx, image.projectId, image.product, image.kind, -1);
-      }
+      if (Number(res.numDeletedRows) > 0) await bumpCounts(trx, image, -1);
       await bumpVersion(trx, scopeOf(image));
     });
   }
@@ -235,10 +233,11 @@ export class KyselyImageRepository implements ImageRepository {
     const desc = q.order !== 'oldest';
     const dir = desc ? sql`desc` : sql`asc`;
     const window = q.offset + q.limit;
+    const place = placeFilter(q);
     const whereOf = (kind: ImageKind) =>
       kind === 'base'
         ? sql`kind = 'base' and (product is null or product = ${q.product})`
-        : sql`project_id = ${q.projectId} and product = ${q.product} and kind = ${kind}`;
+        : sql`project_id = ${q.projectId} and product = ${q.product} and kind = ${kind}${place}`;
     const parts = q.kinds.map(
       (kind, i) => sql`select * from (select * from images where ${whereOf(kind)} order by seq ${dir} limit ${window}) as ${sql.raw(`k${i}`)}`,
     );
@@ -260,8 +259,9 @@ export class KyselyImageRepository implements ImageRepository {
       return Number(r.n);
     }
     const owned = q.kinds.filter((k) => k !== 'base');
+    const counters = q.region === undefined && q.zone === undefined ? sql`image_counts` : sql`image_place_counts`;
     const ownedCount = owned.length > 0
-      ? sql`(select coalesce(sum(count), 0) from image_counts where project_id = ${q.projectId} and product = ${q.product} and kind in (${sql.join(owned)}))`
+      ? sql`(select coalesce(sum(count), 0) from ${counters} where project_id = ${q.projectId} and product = ${q.product} and kind in (${sql.join(owned)})${placeFilter(q)})`
       : sql`0`;
     const baseCount = q.kinds.includes('base')
       ? sql`(select count(*) from images where kind = 'base' and (product is null or product = ${q.product}))`
@@ -339,10 +339,15 @@ export class KyselyImageRepository implements ImageRepository {
     let query = this.db.selectFrom('images').where((eb) => {
       const ors = [];
       const owned = q.kinds.filter((k) => k !== 'base');
+      // Base images are offered in every region and zone; only placed images are filtered by place.
+      const place = [
+        ...(q.region !== undefined ? [eb('region', '=', q.region)] : []),
+        ...(q.zone !== undefined ? [eb('zone', '=', q.zone)] : []),
+      ];
       if (owned.length > 0) {
-        ors.push(eb.and([eb('project_id', '=', q.projectId), eb('product', '=', q.product), eb('kind', 'in', owned)]));
+        ors.push(eb.and([eb('project_id', '=', q.projectId), eb('product', '=', q.product), eb('kind', 'in', owned), ...place]));
         if (q.includePublicOf === 'others') {
-          ors.push(eb.and([eb('product', '=', q.product), eb('kind', 'in', owned), eb('visibility', '=', 'public'), eb('project_id', '!=', q.projectId)]));
+          ors.push(eb.and([eb('product', '=', q.product), eb('kind', 'in', owned), eb('visibility', '=', 'public'), eb('project_id', '!=', q.projectId), ...place]));
         }
       }
       if (q.kinds.includes('base')) {
@@ -352,8 +357,6 @@ export class KyselyImageRepository implements ImageRepository {
     });
     if (q.imageIds && q.imageIds.length > 0) query = query.where('id', 'in', q.imageIds);
     if (q.osType !== undefined) query = query.where('os_type', '=', q.osType);
-    if (q.zone !== undefined) query = query.where('zone', '=', q.zone);
-    if (q.region !== undefined) query = query.where('region', '=', q.region);
     return query;
   }
 }
@@ -407,9 +410,19 @@ function dropUndefined(a: Attributes): Attributes {
   return Object.fromEntries(Object.entries(a).filter(([, v]) => v !== undefined));
 }
 
-/** A project's images of some kinds with no other filter: answered from counters and one index range. */
+/**
+ * A project's images of some kinds, in every place or in one region or one zone, with no
+ * other filter: answered from counters and one index range.
+ */
 function isPlainListing(q: ImageQuery): boolean {
-  return (q.imageIds?.length ?? 0) === 0 && q.osType === undefined && q.zone === undefined && q.region === undefined && q.includePublicOf === undefined;
+  return (q.imageIds?.length ?? 0) === 0 && q.osType === undefined && (q.zone === undefined || q.region === undefined) && q.includePublicOf === undefined;
+}
+
+/** The SQL condition (with its leading `and`) for a plain listing's region or zone; empty for none. */
+function placeFilter(q: ImageQuery) {
+  if (q.region !== undefined) return sql` and region = ${q.region}`;
+  if (q.zone !== undefined) return sql` and zone = ${q.zone}`;
+  return sql``;
 }
 
 const BASE_SCOPE = 'base';
@@ -437,10 +450,46 @@ export async function bumpVersionOf(exec: Db, imageId: string): Promise<void> {
   if (r) await bumpVersion(exec, scopeOf({ projectId: r.project_id, product: r.product }));
 }
 
-async function bumpCount(exec: Db, projectId: string, product: string, kind: string, delta: number): Promise<void> {
+/** What the counters of an image are keyed by. */
+interface Placed {
+  projectId: string | null;
+  product: string | null;
+  kind: string;
+  region: string;
+  zone: string;
+}
+
+/** Counts a project's image in (delta 1) or out (-1) of its project's totals and its place's; base images have none. */
+async function bumpCounts(exec: Db, image: Placed, delta: number): Promise<void> {
+  if (!image.projectId || !image.product) return;
+  const { projectId, product, kind } = image;
   await exec
     .insertInto('image_counts')
     .values({ project_id: projectId, product, kind, count: delta })
     .onConflict((oc) => oc.columns(['project_id', 'product', 'kind']).doUpdateSet({ count: sql`image_counts.count + ${delta}` }))
     .execute();
+  await bumpPlaceCount(exec, image, delta);
+}
+
+async function bumpPlaceCount(exec: Db, image: Placed, delta: number): Promise<void> {
+  if (!image.projectId || !image.product) return;
+  await exec
+    .insertInto('image_place_counts')
+    .values({ project_id: image.projectId, product: image.product, kind: image.kind, region: image.region, zone: image.zone, count: delta })
+    .onConflict((oc) => oc.columns(['project_id', 'product', 'kind', 'region', 'zone']).doUpdateSet({ count: sql`image_place_counts.count + ${delta}` }))
+    .execute();
+}
+
+/**
+ * Moves an image to another region and zone inside the caller's transaction, its place
+ * counters with it, and moves its catalogue's version on.
+ */
+export async function moveImage(exec: Db, imageId: string, region: string, zone: string): Promise<void> {
+  const r = await exec.selectFrom('images').select(['project_id', 'product', 'kind', 'region', 'zone']).where('id', '=', imageId).executeTakeFirst();
+  if (!r) return;
+  await exec.updateTable('images').set({ region, zone, updated_at: Date.now() }).where('id', '=', imageId).execute();
+  const image = { projectId: r.project_id, product: r.product, kind: r.kind };
+  await bumpPlaceCount(exec, { ...image, region: r.region, zone: r.zone }, -1);
+  await bumpPlaceCount(exec, { ...image, region, zone }, 1);
+  await bumpVersionOf(exec, imageId);
 }

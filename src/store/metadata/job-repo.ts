@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { Job, JobKind } from '../../core/model.ts';
-import { LeaseLost, type JobLease, type JobQueue, type NewJob } from '../../core/ports/metadata-store.ts';
-import type { JobsTable } from './schema.ts';
+import { LeaseLost, type ClaimShare, type JobLease, type JobQueue, type NewJob } from '../../core/ports/metadata-store.ts';
+import type { SelectQueryBuilder } from 'kysely';
+import type { Database, JobsTable } from './schema.ts';
 import { dbNowMs, type Db, type Engine } from './engine.ts';
 
 function jobFromRow(r: JobsTable): Job {
@@ -13,6 +14,7 @@ function jobFromRow(r: JobsTable): Job {
     attempts: r.attempts,
     imageId: r.image_id,
     instanceId: r.instance_id,
+    accountId: r.account_id,
     nodeId: r.node_id,
     leaseOwner: r.lease_owner,
     progressDone: Number(r.progress_done),
@@ -23,6 +25,9 @@ function jobFromRow(r: JobsTable): Job {
     updatedAt: Number(r.updated_at),
   };
 }
+
+/** Runnable jobs of a lane that this node may run, before ordering. */
+type ClaimableJobs = SelectQueryBuilder<Database & { q: JobsTable }, 'q', object>;
 
 /**
  * Durable jobs with leases. A worker owns a job while its lease is live and renews it
@@ -51,6 +56,7 @@ export class KyselyJobQueue implements JobQueue {
         attempts: 0,
         image_id: j.imageId ?? null,
         instance_id: j.instanceId ?? null,
+        account_id: j.accountId ?? null,
         node_id: j.nodeId ?? null,
         lease_owner: null,
         lease_token: null,
@@ -67,23 +73,31 @@ export class KyselyJobQueue implements JobQueue {
     this.enqueued();
   }
 
-  async claim(owner: string, nodeId: string, leaseMs: number, kinds?: readonly JobKind[]): Promise<(Job & { lease: JobLease }) | undefined> {
+  async claim(
+    owner: string,
+    nodeId: string,
+    leaseMs: number,
+    kinds?: readonly JobKind[],
+    share?: ClaimShare,
+  ): Promise<(Job & { lease: JobLease }) | undefined> {
     if (kinds !== undefined && kinds.length === 0) return undefined;
     const now = dbNowMs(this.engine);
     const token = randomBytes(12).toString('hex');
+    const laneKinds = kinds === undefined ? undefined : [...kinds];
     let claimable = this.db
-      .selectFrom('jobs')
-      .select('id')
-      .where((eb) => eb.or([eb('state', '=', 'queued'), eb.and([eb('state', '=', 'running'), eb('lease_expires_at', '<', now)])]))
-      .where((eb) => eb.or([eb('node_id', 'is', null), eb('node_id', '=', nodeId)]))
-      // queued_at, not created_at: a requeued job waits behind work queued since.
-      .orderBy('queued_at')
-      .orderBy('id')
-      .limit(1);
-    if (kinds !== undefined) claimable = claimable.where('kind', 'in', [...kinds]);
-    // SKIP LOCKED lets many workers claim at once without queueing on the same row;
-    // SQLite has one writer at a time, so the single UPDATE is already exclusive.
-    const candidate = this.engine === 'postgres' ? claimable.forUpdate().skipLocked() : claimable;
+      .selectFrom('jobs as q')
+      .where((eb) => eb.or([eb('q.state', '=', 'queued'), eb.and([eb('q.state', '=', 'running'), eb('q.lease_expires_at', '<', now)])]))
+      .where((eb) => eb.or([eb('q.node_id', 'is', null), eb('q.node_id', '=', nodeId)]));
+    if (laneKinds !== undefined) claimable = claimable.where('q.kind', 'in', laneKinds);
+    // queued_at, not created_at: a requeued job waits behind work queued since.
+    const next =
+      share === undefined
+        ? claimable.select('q.id').orderBy('q.queued_at').orderBy('q.id').limit(1)
+        : this.sharedOrder(claimable, owner, laneKinds, share);
+    // SKIP LOCKED lets many workers claim at once without queueing on the same row (OF q:
+    // not the counts a shared claim joins); SQLite has one writer at a time, so the single
+    // UPDATE is already exclusive.
+    const candidate = this.engine === 'postgres' ? next.forUpdate(['q']).skipLocked() : next;
     const appNow = Date.now();
     const row = await this.db
       .updateTable('jobs')
@@ -102,6 +116,42 @@ export class KyselyJobQueue implements JobQueue {
       .returningAll()
       .executeTakeFirst();
     return row ? { ...jobFromRow(row), lease: { jobId: row.id, token } } : undefined;
+  }
+
+  /**
+   * The next job of a shared lane: accounts with fewer running jobs first, then queue
+   * order, passing over accounts at their limit. The running jobs of each account are
+   * counted once per claim (a join), not once per waiting job.
+   */
+  private sharedOrder(claimable: ClaimableJobs, owner: string, laneKinds: JobKind[] | undefined, share: ClaimShare) {
+    let query = claimable
+      .leftJoin(
+        (eb) => {
+          let running = eb
+            .selectFrom('jobs as r')
+            .select((r) => [
+              'r.account_id',
+              r.fn.countAll<number>().as('n'),
+              r.fn.sum<number>(r.case().when('r.lease_owner', '=', owner).then(1).else(0).end()).as('mine'),
+            ])
+            .where('r.state', '=', 'running')
+            .where('r.account_id', 'is not', null)
+            .groupBy('r.account_id');
+          if (laneKinds !== undefined) running = running.where('r.kind', 'in', laneKinds);
+          return running.as('a');
+        },
+        (join) => join.onRef('a.account_id', '=', 'q.account_id'),
+      )
+      .select('q.id');
+    // The limit counts this worker's jobs only: its claims never overlap, so none can
+    // slip past it, and every process keeps workers for other accounts however many
+    // processes share the table. Jobs without an account have no row in `a`.
+    if (share.perAccount > 0) query = query.where((eb) => eb(eb.fn.coalesce('a.mine', eb.lit(0)), '<', share.perAccount));
+    return query
+      .orderBy((eb) => eb.fn.coalesce('a.n', eb.lit(0)))
+      .orderBy('q.queued_at')
+      .orderBy('q.id')
+      .limit(1);
   }
 
   async heartbeat(lease: JobLease, leaseMs: number, progress?: { done: number; total: number }): Promise<boolean> {

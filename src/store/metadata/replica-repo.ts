@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { ImageReplica, ImageReplicas } from '../../core/ports/metadata-store.ts';
 import { inTransaction, type Db } from './engine.ts';
-import { bumpVersionOf } from './image-repo.ts';
+import { moveImage } from './image-repo.ts';
 
 /** Copies of images in other regions: one row per image and region. */
 export class KyselyImageReplicas implements ImageReplicas {
@@ -61,8 +61,7 @@ export class KyselyImageReplicas implements ImageReplicas {
   async rehome(imageId: string, region: string, zone: string): Promise<void> {
     await inTransaction(this.db, async (trx) => {
       await trx.deleteFrom('image_replicas').where('image_id', '=', imageId).where('region', '=', region).execute();
-      await trx.updateTable('images').set({ region, zone, updated_at: Date.now() }).where('id', '=', imageId).execute();
-      await bumpVersionOf(trx, imageId);
+      await moveImage(trx, imageId, region, zone);
     });
   }
 }

@@ -66,6 +66,16 @@ export interface ImageCountsTable {
   count: number;
 }
 
+/** image_counts per region and zone, for listings filtered by place. */
+export interface ImagePlaceCountsTable {
+  project_id: string;
+  product: string;
+  kind: string;
+  region: string;
+  zone: string;
+  count: number;
+}
+
 export interface AccountImageQuotaTable {
   account_id: string;
   product: string;
@@ -122,6 +132,8 @@ export interface JobsTable {
   attempts: number;
   image_id: string | null;
   instance_id: string | null;
+  /** The account the job works for (its image's or instance's); null for the installation's own work. */
+  account_id: string | null;
   lease_owner: string | null;
   /** New at every claim; a commit must present it while the lease is live (fencing). */
   lease_token: string | null;
@@ -146,9 +158,14 @@ export interface AccountComputeUsageTable {
   disk_bytes: number;
 }
 
-/** A signature accepted once, kept until it could no longer pass the timestamp check (database clock). */
+/**
+ * An action a signature was accepted for, and when (database clock); kept until the
+ * signature could no longer pass the timestamp check.
+ */
 export interface SignatureReplaysTable {
   signature: string;
+  action: string;
+  first_seen_at: number;
   expires_at: number;
 }
 
@@ -214,6 +231,7 @@ export interface Database {
   api_tokens: ApiTokensTable;
   images: ImagesTable;
   image_counts: ImageCountsTable;
+  image_place_counts: ImagePlaceCountsTable;
   account_image_quota: AccountImageQuotaTable;
   account_compute_usage: AccountComputeUsageTable;
   signature_replays: SignatureReplaysTable;

@@ -44,6 +44,14 @@ test('each job lane defaults to KILN_WORKERS and can be set on its own', () => {
   assert.equal(loadConfig({ KILN_WORKERS: '0' }).jobs.concurrency, 0, 'KILN_WORKERS=0 still runs no jobs');
 });
 
+test('one account may use all import workers but one by default, and KILN_IMPORT_WORKERS_PER_ACCOUNT sets it', () => {
+  assert.equal(loadConfig({}).jobs.importsPerAccount, 1);
+  assert.equal(loadConfig({ KILN_IMPORT_WORKERS: '4' }).jobs.importsPerAccount, 3);
+  assert.equal(loadConfig({ KILN_IMPORT_WORKERS: '1' }).jobs.importsPerAccount, 1, 'a lone worker is not reserved');
+  assert.equal(loadConfig({ KILN_IMPORT_WORKERS_PER_ACCOUNT: '0' }).jobs.importsPerAccount, 0);
+  assert.throws(() => loadConfig({ KILN_IMPORT_WORKERS_PER_ACCOUNT: '-1' }), /KILN_IMPORT_WORKERS_PER_ACCOUNT/);
+});
+
 test('import pace, per-account quotas, disk limits and the key cache are read with their units', () => {
   const d = loadConfig({});
   assert.deepEqual(
@@ -57,4 +65,28 @@ test('import pace, per-account quotas, disk limits and the key cache are read wi
   assert.equal(c.instances.maxDiskBytes, 64 * 1024 ** 3);
   assert.equal(c.auth.cacheMs, 0);
   assert.throws(() => loadConfig({ KILN_IMPORT_MIN_RATE_BYTES_PER_S: 'fast' }), /KILN_IMPORT_MIN_RATE_BYTES_PER_S/);
+});
+
+test('the import size cap follows the largest virtual size unless set, and covers its format metadata', () => {
+  const GiB = 1024 ** 3;
+  const c = loadConfig({ KILN_MAX_VIRTUAL_SIZE: String(100 * GiB) });
+  // Above the disk itself by qcow2's worst metadata (1/32), below twice it.
+  assert.ok(c.imports.maxBytes > 100 * GiB * (1 + 1 / 32), String(c.imports.maxBytes));
+  assert.ok(c.imports.maxBytes < 2 * 100 * GiB, String(c.imports.maxBytes));
+  assert.ok(loadConfig({}).imports.maxBytes < loadConfig({ KILN_MAX_VIRTUAL_SIZE: String(4096 * GiB) }).imports.maxBytes);
+  assert.equal(loadConfig({ KILN_MAX_VIRTUAL_SIZE: String(100 * GiB), KILN_IMPORT_MAX_BYTES: '12345' }).imports.maxBytes, 12345);
+  // The reserve must hold what every import lane may write between two looks at the free space.
+  assert.equal(loadConfig({ KILN_IMPORT_MIN_FREE_BYTES: String(32 * 1024 ** 2), KILN_IMPORT_WORKERS: '4' }).imports.minFreeBytes, 32 * 1024 ** 2);
+  assert.throws(() => loadConfig({ KILN_IMPORT_MIN_FREE_BYTES: String(32 * 1024 ** 2), KILN_IMPORT_WORKERS: '5' }), /KILN_IMPORT_MIN_FREE_BYTES/);
+  assert.equal(loadConfig({ KILN_IMPORT_MIN_FREE_BYTES: '0', KILN_IMPORT_WORKERS: '0' }).imports.minFreeBytes, 0);
+});
+
+test('HTTP timeouts and the connection cap are read, and a headers timeout over the request timeout is refused', () => {
+  const d = loadConfig({}).http;
+  assert.ok(d.headersTimeoutMs <= d.requestTimeoutMs);
+  assert.ok(d.maxConnections > 0);
+  const c = loadConfig({ KILN_HTTP_HEADERS_TIMEOUT_MS: '1000', KILN_HTTP_REQUEST_TIMEOUT_MS: '2000', KILN_HTTP_MAX_CONNECTIONS: '8' }).http;
+  assert.deepEqual([c.headersTimeoutMs, c.requestTimeoutMs, c.maxConnections], [1000, 2000, 8]);
+  assert.throws(() => loadConfig({ KILN_HTTP_HEADERS_TIMEOUT_MS: '5000', KILN_HTTP_REQUEST_TIMEOUT_MS: '2000' }), /KILN_HTTP_HEADERS_TIMEOUT_MS/);
+  assert.throws(() => loadConfig({ KILN_HTTP_MAX_CONNECTIONS: '0' }), /KILN_HTTP_MAX_CONNECTIONS/);
 });

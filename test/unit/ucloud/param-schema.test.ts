@@ -4,6 +4,7 @@ import {
   bool,
   enumOf,
   int,
+  obj,
   ParamError,
   parseParams,
   str,
@@ -178,5 +179,30 @@ describe('strArray()', () => {
       (err: unknown) => err instanceof ParamError && err.name === 'Ids' && err.kind === 'invalid',
     );
     assert.deepEqual(parseParams(s, { 'Ids.0': 'a' }).Ids, ['a']);
+  });
+});
+
+describe('control and bidirectional characters', () => {
+  const text = { Name: str(), Description: str({ multiline: true }), Tags: strArray(), Softwares: obj({ Framework: str() }) };
+  const refusal = (flat: Record<string, string>) => {
+    try {
+      parseParams(text, flat);
+    } catch (e) {
+      assert.ok(e instanceof ParamError, String(e));
+      return e.message;
+    }
+    return assert.fail('expected a ParamError');
+  };
+
+  it('are refused in every string, named as sent, with the code point in the 230 message', () => {
+    assert.equal(refusal({ Name: 'a\u0000' }), 'Params [Name] not valid: must not contain U+0000 (a control character) at character 1');
+    assert.equal(refusal({ 'Tags.0': 'ok', 'Tags.1': '\u202e' }), 'Params [Tags.1] not valid: must not contain U+202E (a bidirectional control) at character 0');
+    assert.equal(refusal({ 'Softwares.Framework': 'x\u0085' }), 'Params [Softwares.Framework] not valid: must not contain U+0085 (a control character) at character 1');
+    assert.equal(refusal({ Description: 'a\nb\u000b' }), 'Params [Description] not valid: must not contain U+000B (a control character) at character 3');
+    assert.equal(refusal({ Name: 'two\nlines' }), 'Params [Name] not valid: must not contain U+000A (a control character) at character 3');
+  });
+
+  it('multiline fields take tabs and line breaks', () => {
+    assert.equal(parseParams(text, { Description: 'a\r\n\tb' }).Description, 'a\r\n\tb');
   });
 });

@@ -45,3 +45,22 @@ test('tags are read in the wrapped (create) and bare (filter) forms, with unique
   assert.deepEqual(problem(() => parseZcParams(schema, { tags: [{ key: '' }] })), { code: 'MISSING_PARAMETER', param: 'tags[0].key' });
   assert.deepEqual(problem(() => parseZcParams(schema, { tags: { tags: [{ key: 'k'.repeat(65) }] } })), { code: 'INVALID_PARAMETER_EXCEED_LENGTH', param: 'tags.tags[0].key' });
 });
+
+test('control and bidirectional characters are refused in every string, by the pattern code; multiline fields take line breaks', () => {
+  const schema = { name: str(), note: str({ multiline: true }), ids: strArray(), disk: obj({ diskName: str() }), tags: tags() };
+  const message = (body: Record<string, unknown>) => {
+    try {
+      parseZcParams(schema, body);
+    } catch (e) {
+      assert.ok(e instanceof ZcParamError, String(e));
+      return `${e.code} ${e.message}`;
+    }
+    return assert.fail('expected a parameter error');
+  };
+  assert.equal(message({ name: 'a\u202e' }), 'INVALID_PARAMETER_PATTERN_ERROR invalid parameter name: must not contain U+202E (a bidirectional control) at character 1');
+  assert.equal(message({ ids: ['x', '\u0000'] }), 'INVALID_PARAMETER_PATTERN_ERROR invalid parameter ids[1]: must not contain U+0000 (a control character) at character 0');
+  assert.equal(message({ disk: { diskName: '\u009b' } }), 'INVALID_PARAMETER_PATTERN_ERROR invalid parameter disk.diskName: must not contain U+009B (a control character) at character 0');
+  assert.equal(message({ tags: [{ key: 'k\u2066' }] }), 'INVALID_PARAMETER_PATTERN_ERROR invalid parameter tags[0].key: must not contain U+2066 (a bidirectional control) at character 1');
+  assert.equal(message({ note: 'a\n\u001b' }), 'INVALID_PARAMETER_PATTERN_ERROR invalid parameter note: must not contain U+001B (a control character) at character 2');
+  assert.equal(parseZcParams(schema, { note: 'a\r\n\tb' }).note, 'a\r\n\tb');
+});

@@ -35,9 +35,21 @@ test('verification accepts the vector and refuses any change to a signed part', 
 
 test('the Authorization header is parsed in the SDK form only', () => {
   const ok = parseZcAuthorization('ZC2-HMAC-SHA256 Credential=AKID, SignedHeaders=content-type;host, Signature=abc');
-  assert.deepEqual(ok, { credential: 'AKID', signedHeaders: 'content-type;host', signature: 'abc' });
+  assert.deepEqual(ok, { credential: 'AKID', actionSigned: false, signature: 'abc' });
+  const kiln = parseZcAuthorization('ZC2-HMAC-SHA256 Credential=AKID, SignedHeaders=content-type;host;x-zc-action, Signature=abc');
+  assert.deepEqual(kiln, { credential: 'AKID', actionSigned: true, signature: 'abc' });
+  assert.equal(parseZcAuthorization('ZC2-HMAC-SHA256 Credential=AKID, SignedHeaders=content-type;host;x-zc-version, Signature=abc'), undefined);
   assert.equal(parseZcAuthorization('Bearer abc'), undefined);
   assert.equal(parseZcAuthorization('ZC2-HMAC-SHA256 Credential=AKID, SignedHeaders=host, Signature=abc'), undefined);
   assert.equal(parseZcAuthorization('ZC2-HMAC-SHA256 Credential=AKID, Signature=abc'), undefined);
   assert.equal(parseZcAuthorization('ZC2-HMAC-SHA256 garbage'), undefined);
+});
+
+test('a signature that covers X-ZC-Action verifies with that action only', () => {
+  const signed = { ...vector.parts, action: 'DescribeInstances' };
+  const sig = zcSignature(signed, vector.secret);
+  assert.notEqual(sig, zcSignature(vector.parts, vector.secret), 'signing the action changes the signature');
+  assert.equal(verifyZcSignature(signed, vector.secret, sig), true);
+  assert.equal(verifyZcSignature({ ...signed, action: 'ReleaseInstances' }, vector.secret, sig), false);
+  assert.equal(verifyZcSignature(vector.parts, vector.secret, sig), false, 'nor as a signature that leaves the action out');
 });

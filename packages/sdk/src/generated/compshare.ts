@@ -948,7 +948,7 @@ export class CompShareApi extends UCloudClient<CompShareActions> {
     return this.call('TerminateCompShareInstance', params, opts);
   }
 
-  /** Shares a custom image with other accounts (by account id, as Owner.AccountId shows it) or stops sharing it. An unknown account id fails the whole call (RetCode 230, every unknown id named) and nothing is changed. */
+  /** Shares a custom image with other accounts (by account id, as Owner.AccountId shows it) or stops sharing it. An unknown account id fails the whole call (RetCode 230, every unknown id named) and nothing is changed; so does the owner's own account id (an image cannot be shared with its owner). */
   modifyCompShareImageShareAccount(params: WithDefaults<ModifyCompShareImageShareAccountRequest>, opts?: CallOptions): Promise<ModifyCompShareImageShareAccountResponse> {
     return this.call('ModifyCompShareImageShareAccount', params, opts);
   }

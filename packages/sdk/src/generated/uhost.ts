@@ -111,7 +111,7 @@ export interface CopyCustomImageRequest {
   Region: string;
   Zone?: string;
   SourceImageId: string;
-  /** a project of the caller's account (may be the current one for a cross-region copy) */
+  /** a project of the caller's account, the current one included */
   TargetProjectId: string;
   /** the target region; the source region when absent */
   TargetRegion?: string;
@@ -209,6 +209,7 @@ export interface DescribeUHostInstanceResponse {
   UHostSet: Array<{
     Zone: string;
     UHostId: string;
+    /** the older machine-type family: Normal, SSD, BigData or GPU (uhost-type.ts) */
     UHostType: string;
     MachineType: string;
     CpuPlatform: string;
@@ -244,6 +245,7 @@ export interface DescribeUHostInstanceResponse {
     NetworkState: string;
     OsName: string;
     OsType: string;
+    /** N1 or N2, the series generation */
     HostType: string;
     LifeCycle: string;
     GPU: number;
@@ -407,6 +409,35 @@ export interface ModifyUHostInstanceNameResponse {
   UhostId: string;
 }
 
+/** Parameters of GetRestResource. */
+export interface GetRestResourceRequest {
+  Region: string;
+  Zone?: string;
+  /** the host to be resized; without it only ResourceInfos is answered */
+  UHostId?: string;
+  /** the wanted CPU count; the current one when absent */
+  CPU?: number;
+  /** the wanted memory, MB; the current one when absent */
+  Memory?: number;
+  /** the wanted system disk size, GB; disks never shrink */
+  BootDiskSpace?: number;
+  /** the wanted data disk size, GB (of a host with one data disk) */
+  DiskSpace?: number;
+  /** without UHostId: the kind of resource asked about Default "GPU". */
+  ResourceType?: "Normal" | "SSD" | "BigData" | "GPU";
+}
+
+/** The answer of GetRestResource (envelope removed). */
+export interface GetRestResourceResponse {
+  /** true when ResizeUHostInstance of the host to that size would be accepted now (state, limits, quota) */
+  UpgradeStatus: boolean;
+  ResourceInfos: Array<{
+    Region: string;
+    Zone: string;
+    UHostType: string;
+  }>;
+}
+
 /** Every UHost action: its parameters and its answer. */
 export interface UHostActions {
   CreateCustomImage: { request: CreateCustomImageRequest; response: CreateCustomImageResponse };
@@ -425,6 +456,7 @@ export interface UHostActions {
   ResizeUHostInstance: { request: ResizeUHostInstanceRequest; response: ResizeUHostInstanceResponse };
   ResetUHostInstancePassword: { request: ResetUHostInstancePasswordRequest; response: ResetUHostInstancePasswordResponse };
   ModifyUHostInstanceName: { request: ModifyUHostInstanceNameRequest; response: ModifyUHostInstanceNameResponse };
+  GetRestResource: { request: GetRestResourceRequest; response: GetRestResourceResponse };
 }
 
 /** Which calls only read (and so are retried after network errors and throttling). */
@@ -445,6 +477,7 @@ export const uhostActionMeta = {
   ResizeUHostInstance: { readOnly: false },
   ResetUHostInstancePassword: { readOnly: false },
   ModifyUHostInstanceName: { readOnly: false },
+  GetRestResource: { readOnly: true },
 } as const;
 
 /** One typed method per UHost action. */
@@ -463,7 +496,7 @@ export class UHostApi extends UCloudClient<UHostActions> {
     return this.call('ImportCustomImage', params, opts);
   }
 
-  /** Lists the region's base images and the caller's custom images, newest first. */
+  /** Lists the base images and the caller's custom images in the region asked, newest first (Zone is checked, not filtered on: images are regional). */
   describeImage(params: WithDefaults<DescribeImageRequest> = {}, opts?: CallOptions): Promise<DescribeImageResponse> {
     return this.call('DescribeImage', params, opts);
   }
@@ -473,7 +506,7 @@ export class UHostApi extends UCloudClient<UHostActions> {
     return this.call('TerminateCustomImage', params, opts);
   }
 
-  /** Copies a custom image to another region and/or project; the copy is Making until its task commits it. */
+  /** Copies a custom image to a region and project of the account (its own too: a duplicate); the copy is Making until its task commits it. */
   copyCustomImage(params: WithDefaults<CopyCustomImageRequest>, opts?: CallOptions): Promise<CopyCustomImageResponse> {
     return this.call('CopyCustomImage', params, opts);
   }
@@ -531,5 +564,10 @@ export class UHostApi extends UCloudClient<UHostActions> {
   /** Renames a host. */
   modifyUHostInstanceName(params: WithDefaults<ModifyUHostInstanceNameRequest>, opts?: CallOptions): Promise<ModifyUHostInstanceNameResponse> {
     return this.call('ModifyUHostInstanceName', params, opts);
+  }
+
+  /** Whether ResizeUHostInstance would accept this host at this CPU, memory and disk size now (UpgradeStatus); without UHostId, the zones that have resources of a type. */
+  getRestResource(params: WithDefaults<GetRestResourceRequest> = {}, opts?: CallOptions): Promise<GetRestResourceResponse> {
+    return this.call('GetRestResource', params, opts);
   }
 }

@@ -22,11 +22,15 @@ const CONTENT_TYPE = 'application/json';
 
 /**
  * A Zenlayer Cloud API 2.0 client for ZEC: compact JSON bodies, ZC2-HMAC-SHA256 over the
- * exact bytes sent (or a Bearer token); a 4xx/5xx is an ApiError carrying the code.
+ * exact bytes sent and X-ZC-Action (or a Bearer token); a 4xx/5xx is an ApiError carrying
+ * the code. Signing the action (SignedHeaders `content-type;host;x-zc-action`, which Kiln
+ * verifies) means a captured request cannot be resent as another action.
  */
 export class ZecClientBase<A extends ActionTypes<A>> {
   readonly options: ZecClientOptions;
   readonly #meta: Readonly<Record<string, ActionMeta>>;
+  /** Signatures of changing requests sent in the current second (see #changeSecond). */
+  #changesSent = { second: 0, signatures: new Set<string>() };
 
   constructor(options: ZecClientOptions, meta: Readonly<Record<keyof A & string, ActionMeta>>) {
     if (options.token === undefined && (options.accessKeyId === undefined || options.accessKeyPassword === undefined)) {
@@ -40,28 +44,43 @@ export class ZecClientBase<A extends ActionTypes<A>> {
     return this.options.hashing ?? webCryptoHashing;
   }
 
-  async #headers(action: string, url: URL, body: string, timestamp: string): Promise<Record<string, string>> {
+  async #headers(action: string, url: URL, body: string, changing: boolean, signal: AbortSignal | undefined): Promise<Record<string, string>> {
     const o = this.options;
     const headers: Record<string, string> = { 'content-type': CONTENT_TYPE, 'x-zc-action': action, 'x-zc-version': '2025-09-01', 'x-zc-service': 'zec', 'x-zc-sdk-lang': 'kiln-ts' };
     if (o.token !== undefined) return { ...headers, authorization: `Bearer ${o.token}` };
-    // fetch sends the URL's host (port included unless default) as Host; that is what is signed.
-    const signature = await signZc({ secret: o.accessKeyPassword!, contentType: CONTENT_TYPE, host: url.host, timestamp, body }, this.hashing);
-    return { ...headers, 'x-zc-timestamp': timestamp, 'x-zc-signature-method': ZC_SIGNATURE_METHOD, authorization: zcAuthorization(o.accessKeyId!, signature) };
+    for (;;) {
+      const timestamp = Math.floor(Date.now() / 1000);
+      // fetch sends the URL's host (port included unless default) as Host; that is what is signed.
+      const signature = await signZc({ secret: o.accessKeyPassword!, contentType: CONTENT_TYPE, host: url.host, timestamp: String(timestamp), body, action }, this.hashing);
+      if (changing && !this.#firstChangeThisSecond(timestamp, signature)) {
+        await untilSecondAfter(timestamp, signal);
+        continue;
+      }
+      return { ...headers, 'x-zc-timestamp': String(timestamp), 'x-zc-signature-method': ZC_SIGNATURE_METHOD, authorization: zcAuthorization(o.accessKeyId!, signature, true) };
+    }
+  }
+
+  /**
+   * A server serves a changing request once per signature, and the signature has only
+   * whole seconds of time in it: the same change sent twice in one second (stop, start,
+   * stop) would be refused the second time. Such a repeat waits for the next second.
+   */
+  #firstChangeThisSecond(second: number, signature: string): boolean {
+    if (this.#changesSent.second !== second) this.#changesSent = { second, signatures: new Set() };
+    if (this.#changesSent.signatures.has(signature)) return false;
+    this.#changesSent.signatures.add(signature);
+    return true;
   }
 
   async call<K extends keyof A & string>(action: K, params: A[K]['request'], opts: CallOptions = {}): Promise<A[K]['response']> {
     const url = new URL('/api/v2/zec', this.options.endpoint);
-    let signedAt: number | undefined;
+    const changing = this.#meta[action]?.readOnly !== true;
     const send = async () => {
       const body = JSON.stringify(params);
-      // The signature covers the body and a timestamp in whole seconds, and a server keeps
-      // every signature it accepted (a replay is refused): a retry signed in the second of
-      // the attempt before it would be that attempt again. So a retry waits for a new second.
-      if (signedAt !== undefined && this.options.token === undefined) await untilSecondAfter(signedAt, opts.signal);
-      signedAt = Math.floor(Date.now() / 1000);
+      // Only reads are retried, and a read may repeat its signature: no need to re-sign in a new second.
       const { response, text } = await exchange(this.options.fetch ?? fetch, action, url.href, {
         method: 'POST',
-        headers: await this.#headers(action, url, body, String(signedAt)),
+        headers: await this.#headers(action, url, body, changing, opts.signal),
         body,
         ...(opts.signal ? { signal: opts.signal } : {}),
       });
@@ -73,7 +92,7 @@ export class ZecClientBase<A extends ActionTypes<A>> {
       const { requestId: _id, ...fields } = answer.response as Record<string, unknown>;
       return fields as A[K]['response'];
     };
-    return withRetries(send, this.#meta[action]?.readOnly === true, this.options.retry ?? {}, opts.signal);
+    return withRetries(send, !changing, this.options.retry ?? {}, opts.signal);
   }
 }
 

@@ -15,6 +15,7 @@ import { RebootUHostInstance } from './uhost/reboot-uhost-instance.ts';
 import { ResizeUHostInstance } from './uhost/resize-uhost-instance.ts';
 import { ResetUHostInstancePassword } from './uhost/reset-uhost-instance-password.ts';
 import { ModifyUHostInstanceName } from './uhost/modify-uhost-instance-name.ts';
+import { GetRestResource } from './uhost/get-rest-resource.ts';
 import { CreateCompShareCustomImage } from './compshare/create-comp-share-custom-image.ts';
 import { DescribeCompShareCustomImages } from './compshare/describe-comp-share-custom-images.ts';
 import { GetCompShareImageCreateProgress } from './compshare/get-comp-share-image-create-progress.ts';
@@ -56,6 +57,7 @@ export const ucloudActions: readonly UCloudAction[] = [
   ResizeUHostInstance,
   ResetUHostInstancePassword,
   ModifyUHostInstanceName,
+  GetRestResource,
   // CompShare (the GPU compute platform), same core, product 'compshare'.
   CreateCompShareCustomImage,
   DescribeCompShareCustomImages,

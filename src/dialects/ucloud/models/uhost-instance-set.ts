@@ -1,6 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { Disk, Image, Instance } from '../../../core/model.ts';
 import { dataDiskSpaceGb, DiskSetEntry, toDiskSetEntry } from './disk-set.ts';
+import { hostTypeOf, seriesOf, uHostFamily } from './uhost-type.ts';
 
 const stateNames: Record<Instance['state'], string> = {
   initializing: 'Initializing',
@@ -18,7 +19,7 @@ const I = Type.Integer();
 export const UHostInstanceSet = Type.Object({
   Zone: S,
   UHostId: S,
-  UHostType: S,
+  UHostType: Type.String({ description: 'the older machine-type family: Normal, SSD, BigData or GPU (uhost-type.ts)' }),
   MachineType: S,
   CpuPlatform: S,
   StorageType: S,
@@ -40,7 +41,7 @@ export const UHostInstanceSet = Type.Object({
   NetworkState: S,
   OsName: S,
   OsType: S,
-  HostType: S,
+  HostType: Type.String({ description: 'N1 or N2, the series generation' }),
   LifeCycle: S,
   GPU: I,
   GpuType: S,
@@ -55,11 +56,11 @@ export const UHostInstanceSet = Type.Object({
 /** UHostInstanceSet as DescribeUHostInstance returns it. */
 export function toUHostInstanceSet(i: Instance, disks: Disk[], basicImage: Image | undefined): Static<typeof UHostInstanceSet> {
   const attr = (name: string): string | undefined => (typeof i.attributes[name] === 'string' ? (i.attributes[name] as string) : undefined);
-  const series = attr('uHostType') ?? (i.gpuCount > 0 ? 'G2' : 'N2');
+  const series = seriesOf(i);
   return {
     Zone: i.zone,
     UHostId: i.id,
-    UHostType: series,
+    UHostType: uHostFamily(series),
     MachineType: attr('machineType') ?? (i.gpuCount > 0 ? 'G' : 'N'),
     CpuPlatform: 'Intel/Auto',
     // The page: LocalDisk as soon as one disk is local, whichever create form made them.
@@ -82,7 +83,7 @@ export function toUHostInstanceSet(i: Instance, disks: Disk[], basicImage: Image
     NetworkState: 'Connected',
     OsName: i.osName,
     OsType: i.osType,
-    HostType: attr('hostType') ?? 'N2',
+    HostType: attr('hostType') ?? hostTypeOf(series),
     LifeCycle: 'Normal',
     GPU: i.gpuCount,
     GpuType: i.gpuType ?? '',

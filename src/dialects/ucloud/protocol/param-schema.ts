@@ -10,7 +10,7 @@
  * into every call, so undeclared parameters are ignored, never rejected.
  */
 import type { TObject, TProperties } from '@sinclair/typebox';
-import { enumValues, json, kindOf, patternOf, propertiesOf, type JsonSchema } from '../../schema/json-schema.ts';
+import { enumValues, json, kindOf, patternOf, propertiesOf, textProblemOf, type JsonSchema } from '../../schema/json-schema.ts';
 import type { DecodedProps } from '../../schema/fields.ts';
 import { objectSchema } from '../../schema/object-schema.ts';
 import { readArrayEntries, readObject, readObjectArray, type FlatParams } from './flat-params.ts';
@@ -21,16 +21,19 @@ export { bool, enumOf, int, num as decimal, obj, objArray, str, strArray } from 
 /**
  * A parameter that is absent or unusable. `name` is the parameter's name (as the
  * caller needs it for the 230 answer), not the error class name; `message` is already
- * the wire message, `Params [Name] not available|not valid`.
+ * the wire message, `Params [Name] not available|not valid`, followed by `: detail`
+ * when there is more to say than the vendor's words (as core errors do).
  */
 export class ParamError extends Error {
   override readonly name: string;
   readonly kind: ParamProblem;
+  readonly detail: string | undefined;
 
-  constructor(name: string, kind: ParamProblem) {
-    super(paramErrorMessage(name, kind));
+  constructor(name: string, kind: ParamProblem, detail?: string) {
+    super(detail === undefined ? paramErrorMessage(name, kind) : `${paramErrorMessage(name, kind)}: ${detail}`);
     this.name = name;
     this.kind = kind;
+    this.detail = detail;
   }
 }
 
@@ -99,6 +102,7 @@ function readField(s: JsonSchema, required: boolean, flat: Readonly<FlatParams>,
     if (required && raws.length === 0) throw new ParamError(name, 'missing');
     if (s.maxItems !== undefined && raws.length > s.maxItems) throw new ParamError(name, 'invalid');
     return raws.map(([index, raw]) => {
+      refuseText(item, raw, `${name}.${index}`);
       const value = scalar(item, raw);
       if (value === undefined) throw new ParamError(`${name}.${index}`, 'invalid');
       return value;
@@ -120,9 +124,17 @@ function readField(s: JsonSchema, required: boolean, flat: Readonly<FlatParams>,
     if (required) throw new ParamError(name, 'missing');
     return undefined;
   }
+  refuseText(s, raw, name);
   const value = scalar(s, raw);
   if (value === undefined) throw new ParamError(name, 'invalid');
   return value;
+}
+
+/** Control and bidirectional characters, refused in every string before its other limits. */
+function refuseText(s: JsonSchema, raw: string, name: string): void {
+  if (kindOf(s) !== 'string') return;
+  const problem = textProblemOf(s, raw);
+  if (problem !== undefined) throw new ParamError(name, 'invalid', problem);
 }
 
 /** Every declared property of `s` from `flat`; errors name the parameter as sent (`prefix` + name). */
@@ -132,7 +144,7 @@ function readObject_(s: JsonSchema, flat: Readonly<FlatParams>, prefix: string):
     try {
       out[name] = readField(field, required, flat, name);
     } catch (e) {
-      if (e instanceof ParamError && prefix !== '') throw new ParamError(prefix + e.name, e.kind);
+      if (e instanceof ParamError && prefix !== '') throw new ParamError(prefix + e.name, e.kind, e.detail);
       throw e;
     }
   }

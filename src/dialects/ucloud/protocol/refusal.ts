@@ -6,7 +6,9 @@
  *
  * The vendor's catalogue (public.md) has no code for "the request could not be read";
  * 230, the parameter error, is the nearest and is what the decoder already answers for
- * unreadable bodies. A server fault is 150, "service unavailable".
+ * unreadable bodies. A server fault is 150, "service unavailable", and so is a server at
+ * its connection cap: public.md words 150 as "unavailable for now, retry later", which is
+ * what the cap means (153, "rate limited", would blame the caller's own request rate).
  */
 import { randomUUID } from 'node:crypto';
 import type { Refusal, WireAnswer } from '../../../http/refusal.ts';
@@ -14,7 +16,7 @@ import { ucloudError } from './envelope.ts';
 import { UCloudRetCode } from './ret-codes.ts';
 
 export function ucloudRetCodeForRefusal(refusal: Refusal): number {
-  return refusal.kind === 'Internal' ? UCloudRetCode.ServiceUnavailable : UCloudRetCode.ParamError;
+  return refusal.kind === 'Internal' || refusal.kind === 'Busy' ? UCloudRetCode.ServiceUnavailable : UCloudRetCode.ParamError;
 }
 
 /**

@@ -8,7 +8,6 @@
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import type { AccountService } from '../../../core/accounts/account-service.ts';
-import type { ReplayGuard } from '../../../core/accounts/replay-guard.ts';
 import type { TokenService } from '../../../core/accounts/token-service.ts';
 import { ZcCode } from './error-codes.ts';
 import { ZcHttpError } from './envelope.ts';
@@ -17,13 +16,16 @@ import { parseZcAuthorization, verifyZcSignature, ZC_SIGNATURE_METHOD } from './
 export interface ZcCaller {
   accountId: string;
   accountName: string;
+  /**
+   * A signed request's signature, for the replay check once the action is known
+   * (replay-check.ts); absent for Bearer tokens, which have none.
+   */
+  signed?: { signature: string; actionSigned: boolean };
 }
 
 export interface ZcAuthDeps {
   accounts: AccountService;
   tokens: TokenService;
-  /** Signatures already used, shared by every API process. */
-  replays: Pick<ReplayGuard, 'firstUse'>;
   maxSkewSeconds: number;
   /** Unix seconds; injectable for tests. */
   now?: () => number;
@@ -52,7 +54,7 @@ export async function authenticateZc(headers: IncomingHttpHeaders, body: Buffer,
 
   const auth = parseZcAuthorization(authorization);
   if (!auth) {
-    throw new ZcHttpError(401, ZcCode.InvalidAuthorization, `Authorization must be "${ZC_SIGNATURE_METHOD} Credential=..., SignedHeaders=content-type;host, Signature=..." or "Bearer <token>"`);
+    throw new ZcHttpError(401, ZcCode.InvalidAuthorization, `Authorization must be "${ZC_SIGNATURE_METHOD} Credential=..., SignedHeaders=content-type;host[;x-zc-action], Signature=..." or "Bearer <token>"`);
   }
   const method = header(headers, 'x-zc-signature-method');
   if (method !== undefined && method !== ZC_SIGNATURE_METHOD) {
@@ -66,18 +68,15 @@ export async function authenticateZc(headers: IncomingHttpHeaders, body: Buffer,
   if (Math.abs(now - Number(timestamp)) > d.maxSkewSeconds) {
     throw new ZcHttpError(401, ZcCode.SignatureExpired, `the signature has expired: X-ZC-Timestamp is more than ${d.maxSkewSeconds}s from the server time`);
   }
-  const parts = { contentType: header(headers, 'content-type') ?? '', host: header(headers, 'host') ?? '', timestamp, body };
+  const parts = {
+    contentType: header(headers, 'content-type') ?? '',
+    host: header(headers, 'host') ?? '',
+    timestamp,
+    body,
+    ...(auth.actionSigned ? { action: header(headers, 'x-zc-action') ?? '' } : {}),
+  };
   const owner = await d.accounts.keyOwner(auth.credential);
   const valid = verifyZcSignature(parts, owner?.privateKey ?? DECOY_SECRET, auth.signature);
   if (!owner || !valid) throw new ZcHttpError(401, ZcCode.SignatureFailure, 'the signature does not match the request');
-  // X-ZC-Action is not signed, so the same signature could carry another action: each is
-  // accepted once. Recorded only once verified, so forged requests cost no writes.
-  if (!(await d.replays.firstUse(auth.signature))) {
-    throw new ZcHttpError(
-      401,
-      ZcCode.SignatureReplayed,
-      'this signature was already used: a signed request is accepted once (X-ZC-Action is not signed); sign the request again to repeat it',
-    );
-  }
-  return { accountId: owner.accountId, accountName: owner.accountName };
+  return { accountId: owner.accountId, accountName: owner.accountName, signed: { signature: auth.signature, actionSigned: auth.actionSigned } };
 }

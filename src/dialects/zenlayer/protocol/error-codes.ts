@@ -7,7 +7,7 @@ export const ZcCode = {
   InvalidAuthorization: 'AUTHFAILURE_INVALID_AUTHORIZATION',
   SignatureFailure: 'AUTHFAILURE_SIGNATURE_FAILURE',
   SignatureExpired: 'AUTHFAILURE_SIGNATURE_EXPIRED',
-  // Not among the documented codes: a signature already used (see authenticate.ts).
+  // Not among the documented codes: a signature already used (see replay-check.ts).
   SignatureReplayed: 'AUTHFAILURE_SIGNATURE_REPLAYED',
   UnauthorizedOperation: 'AUTHFAILURE_UNAUTHORIZED_OPERATION',
   MissingParameter: 'MISSING_PARAMETER',
@@ -32,6 +32,8 @@ export const ZcCode = {
   UnsupportedMediaType: 'UNSUPPORTED_MEDIA_TYPE',
   UnsupportedHttpMethod: 'UNSUPPORTED_HTTP_METHOD',
   RequestTimeout: 'REQUEST_TIMEOUT',
+  // Documented (PROTOCOLS.md, "codes seen") with HTTP 429; the SDKs retry a 429.
+  RequestLimitExceeded: 'REQUEST_LIMIT_EXCEEDED',
 } as const;
 
 export type ZcCommonCode = (typeof ZcCode)[keyof typeof ZcCode];

@@ -14,7 +14,7 @@ import type { TObject, TProperties } from '@sinclair/typebox';
 import { ZcCode } from './error-codes.ts';
 import { ZcHttpError } from './envelope.ts';
 import type { DecodedProps, Tag } from '../../schema/fields.ts';
-import { enumValues, json, kindOf, patternOf, propertiesOf, type JsonSchema } from '../../schema/json-schema.ts';
+import { enumValues, json, kindOf, patternOf, propertiesOf, textProblemOf, type JsonSchema } from '../../schema/json-schema.ts';
 import { objectSchema } from '../../schema/object-schema.ts';
 
 export { bool, enumOf, int, num as float, obj, objArray, str, strArray, tags, type Tag } from '../../schema/fields.ts';
@@ -44,6 +44,9 @@ function readString(s: JsonSchema, required: boolean, value: unknown, path: stri
   if (typeof value !== 'string') throw wrongType(path, 'must be a string');
   // An empty required string is as good as missing: SDK users pass "" for "unset".
   if (value === '' && required) throw missing(path);
+  // The pages' name patterns already exclude these; every other string is held to the same.
+  const problem = textProblemOf(s, value);
+  if (problem !== undefined) throw new ZcParamError(ZcCode.InvalidParameterPattern, path, problem);
   const length = [...value].length;
   if (s.minLength !== undefined && length < s.minLength) throw new ZcParamError(ZcCode.InvalidParameterLessLength, path, `must be at least ${s.minLength} characters`);
   if (s.maxLength !== undefined && length > s.maxLength) throw new ZcParamError(ZcCode.InvalidParameterExceedLength, path, `must be at most ${s.maxLength} characters`);

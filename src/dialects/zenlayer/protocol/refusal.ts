@@ -15,11 +15,18 @@ export const zcCodeForRefusal: Record<RefusalKind, string> = {
   NotFound: ZcCode.InvalidAction,
   HeaderTooLarge: ZcCode.InvalidRequestHeader,
   Timeout: ZcCode.RequestTimeout,
+  Busy: ZcCode.RequestLimitExceeded,
   Internal: ZcCode.InternalServerError,
 };
 
+/**
+ * Where the vendor pairs a code with its own status: REQUEST_LIMIT_EXCEEDED comes with 429
+ * (PROTOCOLS.md), so a server at its connection cap answers ZEC callers 429, not 503.
+ */
+const zcStatusOverride: Partial<Record<RefusalKind, number>> = { Busy: 429 };
+
 export function zcRefusal(refusal: Refusal, requestId: string = newZcRequestId()): WireAnswer {
-  const status = refusalStatus[refusal.kind];
+  const status = zcStatusOverride[refusal.kind] ?? refusalStatus[refusal.kind];
   const code = zcCodeForRefusal[refusal.kind];
   const headers: Record<string, string> = { 'content-type': 'application/json; charset=utf-8' };
   // 405 must say what is allowed (RFC 9110 15.5.6); every ZEC call is a POST.

@@ -7,7 +7,10 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 
 export const ZC_SIGNATURE_METHOD = 'ZC2-HMAC-SHA256';
-const SIGNED_HEADERS = 'content-type;host';
+/** What the official SDKs sign. */
+const VENDOR_SIGNED_HEADERS = 'content-type;host';
+/** What Kiln's own SDK signs: the action too, so a signature serves one action only. */
+const ACTION_SIGNED_HEADERS = 'content-type;host;x-zc-action';
 
 export interface ZcSignedParts {
   contentType: string;
@@ -16,6 +19,8 @@ export interface ZcSignedParts {
   /** X-ZC-Timestamp as sent (unix seconds, decimal). */
   timestamp: string;
   body: Buffer;
+  /** X-ZC-Action as sent, when the signature covers it (SignedHeaders lists x-zc-action). */
+  action?: string;
 }
 
 export function sha256Hex(data: string | Buffer): string {
@@ -25,14 +30,17 @@ export function sha256Hex(data: string | Buffer): string {
 /**
  * The canonical URI is always `/` and the query empty, whatever the request path: the
  * SDKs sign that way, so the service path `/api/v2/zec` is not part of the signature.
+ * A signed action is one more canonical header, in the same `name:value` form.
  */
 export function zcCanonicalRequest(parts: Omit<ZcSignedParts, 'timestamp'>): string {
+  const action = parts.action === undefined ? '' : `x-zc-action:${parts.action}\n`;
   return (
     'POST\n/\n\n' +
     `content-type:${parts.contentType}\n` +
     `host:${parts.host}\n` +
+    action +
     '\n' +
-    `${SIGNED_HEADERS}\n` +
+    `${parts.action === undefined ? VENDOR_SIGNED_HEADERS : ACTION_SIGNED_HEADERS}\n` +
     sha256Hex(parts.body)
   );
 }
@@ -61,15 +69,16 @@ export function verifyZcSignature(parts: ZcSignedParts, accessKeyPassword: strin
 
 export interface ZcAuthorization {
   credential: string;
-  signedHeaders: string;
+  /** SignedHeaders lists x-zc-action: the signature covers the action. */
+  actionSigned: boolean;
   signature: string;
 }
 
 /**
  * Parses `ZC2-HMAC-SHA256 Credential=<id>, SignedHeaders=content-type;host, Signature=<hex>`.
- * Returns undefined when the header is not in that form. Only `content-type;host` is
- * accepted as SignedHeaders: it is the only set the SDKs produce and the only one
- * zcCanonicalRequest knows how to rebuild.
+ * Returns undefined when the header is not in that form. SignedHeaders is
+ * `content-type;host` (the official SDKs) or `content-type;host;x-zc-action` (Kiln's SDK):
+ * the only sets zcCanonicalRequest knows how to rebuild.
  */
 export function parseZcAuthorization(header: string): ZcAuthorization | undefined {
   const prefix = `${ZC_SIGNATURE_METHOD} `;
@@ -83,6 +92,7 @@ export function parseZcAuthorization(header: string): ZcAuthorization | undefine
   const credential = fields.get('Credential');
   const signedHeaders = fields.get('SignedHeaders');
   const signature = fields.get('Signature');
-  if (!credential || !signature || signedHeaders !== SIGNED_HEADERS) return undefined;
-  return { credential, signedHeaders, signature };
+  if (!credential || !signature) return undefined;
+  if (signedHeaders !== VENDOR_SIGNED_HEADERS && signedHeaders !== ACTION_SIGNED_HEADERS) return undefined;
+  return { credential, actionSigned: signedHeaders === ACTION_SIGNED_HEADERS, signature };
 }

@@ -14,7 +14,7 @@ export const CreateCompShareCustomImage = defineAction({
     Zone: str({ required: true }),
     UHostId: str({ required: true, doc: 'the host to capture; it must be Stopped' }),
     Name: str({ required: true, maxLength: 63, doc: "unique among the account's images" }),
-    Description: str({ maxLength: 255 }),
+    Description: str({ maxLength: 255, multiline: true }),
     ...softwaresParams,
   },
   answer: { CompShareImageId: Type.String() },

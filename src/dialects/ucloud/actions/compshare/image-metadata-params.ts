@@ -8,9 +8,10 @@ import { softwaresFrom, softwaresParams } from './softwares-param.ts';
  * images answerable.
  */
 export const imageMetadataParams = {
-  Description: str({ maxLength: 255 }),
-  Readme: str({ maxLength: 64 * 1024, doc: 'Markdown' }),
-  Cover: str({ maxLength: 256 * 1024, doc: 'base64 image' }),
+  Description: str({ maxLength: 255, multiline: true }),
+  Readme: str({ maxLength: 64 * 1024, multiline: true, doc: 'Markdown' }),
+  // Base64 as `base64(1)` writes it may be wrapped into lines.
+  Cover: str({ maxLength: 256 * 1024, multiline: true, doc: 'base64 image' }),
   Tags: strArray({ maxItems: 3 }),
   ...softwaresParams,
 };

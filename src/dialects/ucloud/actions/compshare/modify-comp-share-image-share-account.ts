@@ -8,7 +8,8 @@ export const ModifyCompShareImageShareAccount = defineAction({
   product: 'compshare',
   summary:
     'Shares a custom image with other accounts (by account id, as Owner.AccountId shows it) or stops sharing it. ' +
-    'An unknown account id fails the whole call (RetCode 230, every unknown id named) and nothing is changed.',
+    'An unknown account id fails the whole call (RetCode 230, every unknown id named) and nothing is changed; ' +
+    "so does the owner's own account id (an image cannot be shared with its owner).",
   params: {
     Region: str({ required: true }),
     // Not in the page's parameter table, but its request example sends one.

@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import { regionOf, type KilnConfig, type RegionConfig } from '../../../../config/config.ts';
-import { isKilnError, KilnError, renamedParam } from '../../../../core/errors.ts';
+import { isKilnError, KilnError } from '../../../../core/errors.ts';
 import type { CopyTarget } from '../../../../core/images/image-sharing.ts';
 import { defineAction } from '../../action.ts';
 import { str, strArray } from '../../protocol/param-schema.ts';
@@ -10,7 +10,9 @@ const CopyImageTaskInfo = Type.Object({ TaskId: Type.String(), TargetImageId: Ty
 
 /**
  * CopyCustomImage (uhost/copy_custom_image.md): copies one of the caller's available
- * custom images to another region and/or project of the same account. The copy shares
+ * custom images to a region and project of the same account, its own included (the page
+ * makes TargetRegion optional and forbids nothing about the project: a copy within one
+ * region and project duplicates the image under a new id). The copy shares
  * the source's chunks, but the call keeps the vendor's asynchronous shape: the target
  * image is Making until its job (TaskId) commits it, then Available; poll DescribeImage.
  * TargetRegionList.N copies to several regions at once (all or none) and answers with
@@ -19,15 +21,15 @@ const CopyImageTaskInfo = Type.Object({ TaskId: Type.String(), TargetImageId: Ty
 export const CopyCustomImage = defineAction({
   name: 'CopyCustomImage',
   product: 'uhost',
-  summary: 'Copies a custom image to another region and/or project; the copy is Making until its task commits it.',
+  summary: 'Copies a custom image to a region and project of the account (its own too: a duplicate); the copy is Making until its task commits it.',
   params: {
     Region: str({ required: true }),
     Zone: str(),
     SourceImageId: str({ required: true }),
-    TargetProjectId: str({ required: true, doc: "a project of the caller's account (may be the current one for a cross-region copy)" }),
+    TargetProjectId: str({ required: true, doc: "a project of the caller's account, the current one included" }),
     TargetRegion: str({ doc: 'the target region; the source region when absent' }),
     TargetImageName: str({ maxLength: 63, doc: "the source's name when absent" }),
-    TargetImageDescription: str({ maxLength: 255, doc: "the source's description when absent" }),
+    TargetImageDescription: str({ maxLength: 255, multiline: true, doc: "the source's description when absent" }),
     TargetRegionList: strArray({ maxItems: 16, doc: 'several target regions at once (batch); the answer is then Infos' }),
   },
   answer: {
@@ -35,7 +37,7 @@ export const CopyCustomImage = defineAction({
     TaskId: Type.Optional(Type.String({ description: 'only when one region is copied to' })),
     Infos: Type.Optional(Type.Array(CopyImageTaskInfo, { description: 'only for TargetRegionList' })),
   },
-  errors: ['RegionNotFound', 'ZoneNotFound', 'ProjectNotFound', 'ImageNotFound', 'ImageNotCustom', 'ImageNotAvailable', 'CopyToSource', 'QuotaExceeded', 'PermissionDenied'],
+  errors: ['RegionNotFound', 'ZoneNotFound', 'ProjectNotFound', 'ImageNotFound', 'ImageNotCustom', 'ImageNotAvailable', 'QuotaExceeded', 'PermissionDenied'],
   async handle({ services, principal }, p) {
     const region = requireRegion(services.config, p.Region);
     if (p.Zone !== undefined) zoneIn(region, p.Zone);
@@ -55,7 +57,7 @@ export const CopyCustomImage = defineAction({
       if (isKilnError(e) && e.code === 'ProjectNotFound') {
         throw new KilnError('ProjectNotFound', `TargetProjectId ${p.TargetProjectId} is not a project of this account`, 'TargetProjectId');
       }
-      throw renamedParam(e, 'CopyToSource', 'projectId');
+      throw e;
     }
     if (batch) return { Infos: copies.map((c) => ({ TaskId: c.jobId, TargetImageId: c.image.id, TargetRegion: c.image.region })) };
     const [only] = copies;

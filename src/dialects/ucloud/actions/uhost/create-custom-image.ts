@@ -12,7 +12,7 @@ export const CreateCustomImage = defineAction({
     Zone: str(),
     UHostId: str({ required: true, doc: 'the host to capture; it must be Stopped' }),
     ImageName: str({ required: true, maxLength: 63 }),
-    ImageDescription: str({ maxLength: 255 }),
+    ImageDescription: str({ maxLength: 255, multiline: true }),
     DataUDiskIds: strArray({ maxItems: 16, doc: 'data disks to snapshot alongside' }),
   },
   answer: { ImageId: Type.String(), DataSnapshotIds: Type.Array(Type.String()) },

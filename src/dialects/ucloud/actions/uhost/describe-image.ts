@@ -14,7 +14,7 @@ const kindsFor: Record<'Base' | 'Business' | 'Custom', ImageKind[]> = { Base: ['
 export const DescribeImage = defineAction({
   name: 'DescribeImage',
   product: 'uhost',
-  summary: "Lists the region's base images and the caller's custom images, newest first.",
+  summary: "Lists the base images and the caller's custom images in the region asked, newest first (Zone is checked, not filtered on: images are regional).",
   params: {
     Region: str({ required: true }),
     Zone: str(),
@@ -38,6 +38,8 @@ export const DescribeImage = defineAction({
       kinds: p.ImageType ? kindsFor[p.ImageType] : ['base', 'custom'],
       imageIds: ids.length > 0 ? ids : undefined,
       osType: p.OsType,
+      // An image copied to another region is listed there, not here; TotalCount counts this region.
+      region: region.id,
       offset: p.Offset,
       limit: p.Limit,
     });

@@ -1,5 +1,4 @@
 import { Type } from '@sinclair/typebox';
-import { baseImageOf } from '../../../../core/images/image-service.ts';
 import { defineAction } from '../../action.ts';
 import { int, str, strArray } from '../../protocol/param-schema.ts';
 import { toUHostInstanceSet, UHostInstanceSet } from '../../models/uhost-instance-set.ts';
@@ -29,13 +28,9 @@ export const DescribeUHostInstance = defineAction({
       limit: p.Limit,
     });
     // BasicImageId: the base image at the root of the host's image (itself for a base image).
-    const basicImage = async (imageId: string) => {
-      const image = await services.images.get(principal, 'uhost', imageId).catch(() => undefined);
-      const baseId = baseImageOf(image);
-      if (baseId === undefined) return undefined;
-      return baseId === image?.id ? image : services.images.get(principal, 'uhost', baseId).catch(() => undefined);
-    };
-    const set = await Promise.all(items.map(async (i) => toUHostInstanceSet(i, await services.instances.disks(i.id), await basicImage(i.imageId))));
+    const set = await Promise.all(
+      items.map(async (i) => toUHostInstanceSet(i, await services.instances.disks(i.id), await services.images.baseOfInstanceImage(i.imageId))),
+    );
     return { TotalCount: total, UHostSet: set };
   },
 });

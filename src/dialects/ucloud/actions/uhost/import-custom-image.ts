@@ -21,7 +21,7 @@ export const ImportCustomImage = defineAction({
     OsName: str({ required: true, maxLength: 128 }),
     Format: str({ required: true, doc: 'RAW, VHD, VMDK or qcow2 (any case); checked against the content' }),
     Auth: bool({ required: true, doc: 'must be true: authorises the import' }),
-    ImageDescription: str({ maxLength: 255 }),
+    ImageDescription: str({ maxLength: 255, multiline: true }),
   },
   answer: { ImageId: Type.String() },
   errors: ['RegionNotFound', 'QuotaExceeded'],

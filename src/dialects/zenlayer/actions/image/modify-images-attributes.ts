@@ -16,7 +16,7 @@ export const ModifyImagesAttributes = defineZecAction({
   params: {
     imageIds: strArray({ required: true, maxItems: 100 }),
     imageName: str({ pattern: IMAGE_NAME, patternHint: IMAGE_NAME_HINT, doc: 'required by the page unless imageDescription is sent' }),
-    imageDescription: str({ maxLength: 255, doc: 'not on the page (Image model field; the VM API took it here)' }),
+    imageDescription: str({ maxLength: 255, multiline: true, doc: 'not on the page (Image model field; the VM API took it here)' }),
   },
   answer: {},
   errors: ['MissingParameter', 'ImageNotFound', 'ImageNotCustom', 'NameTaken'],

@@ -60,7 +60,8 @@ export const CreateZecInstances = defineZecAction({
     resourceGroupId: str(),
     marketingOptions: obj({ discountCode: str(), usePocVoucher: bool() }),
     tags: tags(),
-    userData: str(),
+    // A script: lines and tabs, but no other controls (a bidi control hides what it runs).
+    userData: str({ multiline: true }),
     instanceOptions: obj({ nestedVirtualization: bool() }),
   },
   answer: {

@@ -68,6 +68,12 @@ test(`bootstrap into a data dir that does not exist prints the keys, then saves 
   const more = await kiln(['account', 'keys', 'create', 'admin', '--json'], env);
   assert.equal(more.code, 0, more.stderr);
   assert.notEqual((JSON.parse(more.stdout) as { publicKey: string }).publicKey, printed.publicKey);
+
+  const checked = await kiln(['check', '--json'], env);
+  assert.equal(checked.code, 0, checked.stdout + checked.stderr);
+  const report = JSON.parse(checked.stdout) as { ok: boolean; checks: { name: string; ok: boolean; detail: string }[] };
+  assert.deepEqual(report.checks.map((c) => [c.name, c.ok]), [['database', true], ['chunk store', true], ['round trip', true], ['master key', true]]);
+  assert.match(report.checks[0]!.detail, /schema up to date/);
 });
 
 test(`a credentials.json that cannot be written costs the file, never the keys (${currentStack()})`, async () => {

@@ -230,9 +230,8 @@ describe('on PostgreSQL and S3', requireBackend('postgres'), () => {
     await requirePassword(role);
     r = await check(envFor('wrong-password'));
     assert.match(r.out, new RegExp(`FAIL database: .*password authentication failed for role "${role}".*\\n\\s+fix: .*KILN_DATABASE_URL`));
-    r = await check(env);
-    assert.match(r.out, /ok {3}database: /, 'the right password is let in');
 
+    // The fix the first check printed, as printed; the right password is let in below.
     const made = await kiln(['bucket', 'create'], env);
     assert.equal(made.code, 0, made.stderr);
     r = await check(env);

@@ -5,11 +5,14 @@ import { Products, type Product } from '../core/products.ts';
 import type { Kiln } from '../app/kiln.ts';
 import { defaultRunner, registerImageCommands } from './images/commands.ts';
 import { registerProfileCommands } from './images/profile-commands.ts';
+import { registerSetupCommands } from './setup-commands.ts';
+import { SetupError } from '../config/setup-error.ts';
 
 /**
  * `kiln` entry point. Two kinds of command live here, kept apart:
- *  - operator commands (serve, worker, migrate, gc, account, token, image add-base,
- *    instance disk) act on the configured stores directly, on a server's own machine;
+ *  - operator commands (serve, worker, gc, account, token, image add-base, instance
+ *    disk; check, bucket create, migrate, bootstrap in setup-commands.ts) act on the
+ *    configured stores directly, on a server's own machine;
  *  - user commands (`kiln images ...`, `kiln profile ...`) talk HTTP to a server through
  *    @kiln/sdk, with the user's keys, from anywhere.
  */
@@ -149,28 +152,7 @@ export async function main(argv: string[]): Promise<void> {
       }),
     );
 
-  program
-    .command('migrate')
-    .description('bring the metadata store schema up to date (every process also does this at start)')
-    .option('--json', 'print one JSON object')
-    .action((opts: { json?: boolean }) =>
-      withKiln(async (kiln) => {
-        const r = { engine: kiln.store.engine, applied: kiln.migrationsApplied };
-        print(opts.json, r, r.applied.length > 0 ? `${r.engine}: applied ${r.applied.join(', ')}` : `${r.engine}: schema is up to date`);
-      }),
-    );
-
-  program
-    .command('bootstrap')
-    .description('create the admin account if there is none (serve does this too)')
-    .option('--json', 'print one JSON object')
-    .action((opts: { json?: boolean }) =>
-      withKiln(async (kiln) => {
-        const { ensureAdmin } = await import('../app/bootstrap.ts');
-        const r = await ensureAdmin(kiln);
-        print(opts.json, r, r.created ? `admin created; key pair in ${kiln.config.dataDir}/credentials.json` : 'admin exists');
-      }),
-    );
+  registerSetupCommands(program, { config, withKiln, print, fail });
 
   try {
     await program.parseAsync(argv);
@@ -207,7 +189,7 @@ function print(json: boolean | undefined, value: object, text: string): void {
 }
 
 function fail(e: unknown): never {
-  if (e instanceof ConfigError || e instanceof KilnError) {
+  if (e instanceof ConfigError || e instanceof KilnError || e instanceof SetupError) {
     process.stderr.write(`kiln: ${e.message}\n`);
   } else {
     process.stderr.write(`kiln: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);

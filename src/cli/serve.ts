@@ -8,13 +8,12 @@ import { buildServer } from '../http/server.ts';
 export async function serve(config: KilnConfig): Promise<void> {
   const log = pino({ level: config.logLevel });
   const kiln = await createKiln(config, log, { withRunner: true });
-  const admin = await ensureAdmin(kiln);
-  if (admin.created) {
-    // Printed once, on first start; the pair is also in credentials.json.
+  // Printed once, on first start, before credentials.json is written: see ensureAdmin.
+  await ensureAdmin(kiln, (keys) =>
     process.stdout.write(
-      `Kiln created the admin account.\n  publicKey:  ${admin.publicKey}\n  privateKey: ${admin.privateKey}\n  (saved to ${config.dataDir}/credentials.json)\n`,
-    );
-  }
+      `Kiln created the admin account.\n  publicKey:  ${keys.publicKey}\n  privateKey: ${keys.privateKey}\n  (saving to ${keys.credentialsFile})\n`,
+    ),
+  );
   const app = await buildServer(kiln);
   kiln.runner?.start();
   const gcTimer = setInterval(() => void kiln.gc().catch((err: unknown) => log.error({ err }, 'gc failed')), config.gc.intervalMs);

@@ -32,3 +32,20 @@ export async function openBlobStore(cfg: BlobConfig, opts: { fsync: boolean }): 
     }
   }
 }
+
+/**
+ * `kiln bucket create`: makes the KILN_BLOB_URL bucket unless it exists (operator set-up,
+ * never the serving path). Returns the store's location, or undefined for a local store,
+ * which needs no set-up.
+ */
+export async function createConfiguredBucket(cfg: BlobConfig): Promise<string | undefined> {
+  if (cfg.kind === 'local') return undefined;
+  const { S3BlobStore } = await import('./s3-blob-store.ts');
+  const store = new S3BlobStore(cfg);
+  try {
+    await store.createBucketIfMissing();
+    return store.location;
+  } finally {
+    await store.close();
+  }
+}

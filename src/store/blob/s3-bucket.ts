@@ -1,4 +1,5 @@
 import { CreateBucketCommand, HeadBucketCommand, type BucketLocationConstraint, type S3Client } from '@aws-sdk/client-s3';
+import { SetupError } from '../../config/setup-error.ts';
 import { describeS3Error, isNotFound, s3Status } from './s3-errors.ts';
 
 /** Bucket-level checks, kept apart from chunk traffic: they run at start and in set-up. */
@@ -10,14 +11,22 @@ export interface BucketTarget {
   where: string;
 }
 
-/** Fails with a message naming the bucket and endpoint unless the bucket is reachable with our credentials. */
+/**
+ * Fails unless the bucket is reachable with our credentials, with a SetupError naming the
+ * bucket and endpoint and saying what fixes it.
+ */
 export async function checkBucketAccess(t: BucketTarget): Promise<void> {
   try {
     await t.client.send(new HeadBucketCommand({ Bucket: t.bucket }));
   } catch (e) {
     const status = s3Status(e);
-    const why = status === 404 ? 'the bucket does not exist' : status === 403 ? 'access denied: check the AWS credentials and the bucket policy' : describeS3Error(e);
-    throw new Error(`blob store: cannot use S3 bucket "${t.bucket}" at ${t.where}: ${why}`, { cause: e });
+    const [why, fix] =
+      status === 404
+        ? ['the bucket does not exist', 'kiln bucket create (or create it with the S3 store\'s own tools)']
+        : status === 403
+          ? ['access denied', 'check AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (or the profile or instance role) and the bucket policy']
+          : [describeS3Error(e), 'check KILN_S3_ENDPOINT and KILN_S3_REGION, and that the S3 store is running'];
+    throw new SetupError(`blob store: cannot use S3 bucket "${t.bucket}" at ${t.where}: ${why}`, fix, { cause: e });
   }
 }
 

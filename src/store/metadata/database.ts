@@ -8,6 +8,7 @@ import type { DatabaseConfig } from '../../config/config.ts';
 import type { Database } from './schema.ts';
 import type { Db } from './engine.ts';
 import { withStatementCache } from './statement-cache.ts';
+import { diagnosePostgres } from './pg-diagnosis.ts';
 import * as m001 from './migrations/001_initial.ts';
 import * as m002 from './migrations/002_api_tokens.ts';
 import * as m003 from './migrations/003_scale_out.ts';
@@ -44,6 +45,9 @@ export interface DatabaseOptions {
   onConnectionError?: (err: Error) => void;
 }
 
+/** Every migration this version knows, in order: what `kiln check` compares a schema with. */
+export const migrationNames: readonly string[] = Object.keys(migrations);
+
 class StaticMigrationProvider implements MigrationProvider {
   async getMigrations(): Promise<Record<string, Migration>> {
     return migrations;
@@ -61,6 +65,7 @@ export async function openDatabase(cfg: DatabaseConfig, opts: DatabaseOptions = 
     return { db, applied: await migrate(db) };
   } catch (e) {
     await db.destroy();
+    if (cfg.kind === 'postgres') throw diagnosePostgres(cfg.url, e) ?? diagnosePostgres(cfg.url, (e as Error).cause) ?? e;
     throw e;
   }
 }
@@ -114,7 +119,7 @@ export async function migrate(db: Db, upTo?: string): Promise<string[]> {
   const failed = results?.find((r) => r.status === 'Error');
   if (error || failed) {
     const cause = error instanceof Error ? error.message : String(error ?? '');
-    throw new Error(`database migration ${failed?.migrationName ?? ''} failed: ${cause}`);
+    throw new Error(`database migration ${failed?.migrationName ?? ''} failed: ${cause}`, { cause: error });
   }
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }

@@ -176,8 +176,10 @@ export class ImageService {
     const policy = policyOf(product);
     // What the request alone shows to be refused is refused now, before an image exists
     // or a slot is taken; the job judges every hop again when it fetches.
+    // A slow resolver must not hold the call: past a few seconds the job decides alone.
     const { allowHosts, allowPublic, timeoutMs } = this.d.config.imports;
-    const refusal = await refusalOf(req.url, { allowHosts, allowPublic, timeoutMs, allowedSchemes: ['http:', 'https:'] });
+    const judge = { allowHosts, allowPublic, timeoutMs: Math.min(timeoutMs, 5_000), allowedSchemes: ['http:' as const, 'https:' as const] };
+    const refusal = await refusalOf(req.url, judge);
     if (refusal !== null) throw new KilnError('InvalidParameter', refusal, 'url');
     const now = Date.now();
     const image: Image = {

@@ -39,7 +39,7 @@ export type ErrorCode = (typeof ErrorCodes)[number];
  * per action (the dialects' error-map.ts). Indexed fields
  * count from 0 in the order the command lists them.
  */
-export const PlainCoreFields = ['name', 'imageId', 'projectId', 'dataDiskIds', 'disks', 'addAccountIds', 'removeAccountIds', 'file'] as const;
+export const PlainCoreFields = ['name', 'imageId', 'projectId', 'dataDiskIds', 'disks', 'addAccountIds', 'removeAccountIds', 'file', 'url'] as const;
 export type PlainCoreField = (typeof PlainCoreFields)[number];
 export type DiskField = `disks.${number}.${'size' | 'snapshotId'}`;
 export type CoreField = PlainCoreField | DiskField;

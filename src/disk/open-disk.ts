@@ -46,10 +46,24 @@ export async function openDiskSource(source: ByteSource, opts: OpenDiskRequest):
         return await VhdReader.open(file, opts.maxVirtualSize);
       case 'raw':
         refuseOverCap('raw', source.size, opts.maxVirtualSize);
+        refuseNotWholeSectors(source.size);
         return new RawReader(source);
     }
   } catch (e) {
     await source.close();
     throw e;
+  }
+}
+
+const SECTOR = 512;
+
+/**
+ * A raw image is the disk itself, and a disk is whole 512-byte sectors: anything else (a
+ * text file, a truncated download) would become an image no instance can boot or attach.
+ */
+function refuseNotWholeSectors(size: number): void {
+  if (size === 0) throw new DiskFormatError('raw image is empty: a disk is at least one 512-byte sector');
+  if (size % SECTOR !== 0) {
+    throw new DiskFormatError(`raw image is ${size} bytes, not a whole number of 512-byte sectors (${Math.floor(size / SECTOR)} sectors and ${size % SECTOR} bytes)`);
   }
 }

@@ -1,7 +1,7 @@
 /** `kiln images` against a real `kiln serve`: every command, its output, its exit codes. */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, stat, truncate } from 'node:fs/promises';
+import { mkdtemp, readFile, stat, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -58,7 +58,8 @@ test('import --wait shows progress lines off a terminal and prints the id; list 
   const list = await images(['list']);
   assert.equal(list.code, 0, list.stderr);
   assert.match(list.stdout, /^ID\s+NAME\s+STATE\s+SIZE\s+CREATED\n/);
-  assert.match(list.stdout, new RegExp(`${imported}\\s+from-cli\\s+Available\\s+1\\.0 GiB`));
+  // The image's real virtual size (20 MiB and a sector), not ImageSize's whole GB.
+  assert.match(list.stdout, new RegExp(`${imported}\\s+from-cli\\s+Available\\s+20\\.0 MiB`));
   const json = JSON.parse((await images(['list', '--json'])).stdout) as Array<{ ImageId: string }>;
   assert.ok(json.some((i) => i.ImageId === imported));
   const show = await images(['show', imported]);
@@ -107,6 +108,27 @@ test('usage errors exit 2, and say what the product lacks', async () => {
   const notFound = await images(['delete', 'uimage-nope']);
   assert.equal(notFound.code, 3);
   assert.match(notFound.stderr, /TerminateCustomImage refused: 8956/);
+});
+
+test('import: a URL the server may not fetch is refused before any image exists, a text file is no RAW disk, sizes are exact', async () => {
+  const names = async () => (JSON.parse((await images(['list', '--json'])).stdout) as { ImageName: string }[]).map((i) => i.ImageName);
+  const blocked = await images(['import', 'http://127.0.0.1:1/disk.raw', '--format', 'raw', '--name', 'blocked']);
+  assert.equal(blocked.code, 3, blocked.stderr);
+  assert.match(blocked.stderr, /ImportCustomImage refused: 230.*127\.0\.0\.1:1 is not allowed \(loopback address\)/);
+  assert.equal(blocked.stdout, '');
+  assert.ok(!(await names()).includes('blocked'));
+
+  const text = join(dir, 'notes.txt');
+  await writeFile(text, 'these are notes, not a disk image at all\n');
+  const notes = await images(['import', files.serve('notes.raw', text), '--format', 'raw', '--name', 'notes', '--wait']);
+  assert.equal(notes.code, 1, notes.stderr);
+  assert.match(notes.stderr, /failed: .*raw image is 41 bytes, not a whole number of 512-byte sectors/);
+
+  // The first test's import is 20 MiB and one sector: shown as that, not a whole GiB.
+  const shown = await images(['show', imported]);
+  assert.match(shown.stdout, /size:\s+20\.0 MiB\n/);
+  const record = JSON.parse((await images(['show', imported, '--json'])).stdout) as { ImageSize: number; ImageSizeBytes: number };
+  assert.deepEqual([record.ImageSize, record.ImageSizeBytes], [1, 20 * MiB + 512]);
 });
 
 test('profiles: `kiln profile set` then `kiln images` with no key in the environment', async () => {

@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { loadConfig } from '../../src/config/config.ts';
 import { KilnError } from '../../src/core/errors.ts';
+import { failImage } from '../../src/core/images/fail-image.ts';
+import { ImageService } from '../../src/core/images/image-service.ts';
 import type { Image } from '../../src/core/model.ts';
 import { LeaseLost, type MetadataStore } from '../../src/core/ports/metadata-store.ts';
 import type { Instance } from '../../src/core/model.ts';
@@ -380,6 +383,45 @@ export function metadataStoreContract(name: string, open: OpenStore): void {
       assert.equal(await v(), before, "another project's write leaves this catalogue's version alone");
       await s.images.delete((await s.images.get('img-v'))!);
       await moved('delete');
+    }));
+
+    test('a failed image gives its slot back once, also when its deletion races with the failure', withStore(async (s) => {
+      const images = new ImageService({ store: s, config: loadConfig({}) });
+      const owner = { accountId: 'acc-q', projectId: 'org-q' };
+      const slotsUsed = async () => {
+        // A take that fills the limit exactly tells what is held; it is given back at once.
+        for (let used = 0; used < 100; used++) {
+          const ok = await s.quota.take('acc-q', 'uhost', used + 1).then(() => true, () => false);
+          if (ok) {
+            await s.quota.release('acc-q', 'uhost');
+            return used;
+          }
+        }
+        throw new Error('more than 100 slots used');
+      };
+      const making = async (id: string) => {
+        await s.transaction(async (tx) => {
+          await tx.quota.take('acc-q', 'uhost', 100);
+          await tx.images.insert(image(id, { ...owner, name: id }), { uniqueName: false });
+        });
+      };
+      await making('img-q-kept');
+      await making('img-q-failed');
+      await s.transaction((tx) => failImage(tx, 'img-q-failed', 'import failed: HTTP 404 Not Found'));
+      assert.equal((await s.images.get('img-q-failed'))?.state, 'unavailable', 'still listed, failed');
+      assert.equal(await slotsUsed(), 1, 'the failure gave its slot back');
+      await s.transaction((tx) => failImage(tx, 'img-q-failed', 'again'));
+      assert.equal(await slotsUsed(), 1, 'failing an image already failed gives nothing');
+      await images.terminate(owner, 'uhost', 'img-q-failed');
+      assert.equal(await slotsUsed(), 1, 'deleting a failed image gives nothing back');
+      for (let i = 0; i < 8; i++) {
+        await making(`img-q-race-${i}`);
+        await Promise.allSettled([
+          s.transaction((tx) => failImage(tx, `img-q-race-${i}`, 'failed')),
+          images.terminate(owner, 'uhost', `img-q-race-${i}`),
+        ]);
+        assert.equal(await slotsUsed(), 1, `race ${i}: the slot came back once`);
+      }
     }));
 
     test('named leases: one holder at a time, renewable, taken over after they lapse', withStore(async (s) => {

@@ -57,7 +57,8 @@ function uhost(c: UHostClient): ProductImages {
     id: i.ImageId,
     name: i.ImageName,
     state: i.State === 'Unavailable' ? 'Failed' : i.State,
-    size: i.ImageSize * GiB,
+    // ImageSizeBytes is exact; a server before it answered whole GB only.
+    size: i.ImageSizeBytes ?? i.ImageSize * GiB,
     created: unixTime(i.CreateTime),
     failedReason: i.FailedReason ?? '',
     record: i,

@@ -2,6 +2,7 @@ import type { KilnConfig } from '../../config/config.ts';
 import type { DiskFormat } from '../../disk/disk-reader.ts';
 import { KilnError, renamedParam } from '../errors.ts';
 import { newId } from '../ids.ts';
+import { refusalOf } from '../../net/import-url-judge.ts';
 import type { Attributes, Image, ImageKind, Instance, OsType, Principal } from '../model.ts';
 import type { ImageChanges, ImageQuery, MetadataStore, Repositories } from '../ports/metadata-store.ts';
 import { policyOf, type Product } from '../products.ts';
@@ -173,6 +174,13 @@ export class ImageService {
   /** Starts an import from a URL; the job downloads, inspects and chunks the file. */
   async import(p: Principal, product: Product, req: ImportRequest): Promise<Image> {
     const policy = policyOf(product);
+    // What the request alone shows to be refused is refused now, before an image exists
+    // or a slot is taken; the job judges every hop again when it fetches.
+    // A slow resolver must not hold the call: past a few seconds the job decides alone.
+    const { allowHosts, allowPublic, timeoutMs } = this.d.config.imports;
+    const judge = { allowHosts, allowPublic, timeoutMs: Math.min(timeoutMs, 5_000), allowedSchemes: ['http:' as const, 'https:' as const] };
+    const refusal = await refusalOf(req.url, judge);
+    if (refusal !== null) throw new KilnError('InvalidParameter', refusal, 'url');
     const now = Date.now();
     const image: Image = {
       id: newId(policy.imageIdPrefix),
@@ -277,15 +285,18 @@ export class ImageService {
     const image = await this.getOwned(p, product, id);
     if (image.kind !== 'custom') throw new KilnError('ImageNotCustom', `image ${id} is not a custom image`, 'imageId');
     await this.d.store.transaction(async (tx) => {
+      // Quota row before image and counter rows, the order every other writer takes them
+      // in, so concurrent creates and deletes cannot deadlock on PostgreSQL; and the state
+      // read under it is final, as a failing job takes the same lock (fail-image.ts).
+      await tx.quota.lock(p.accountId, product);
       const fresh = await tx.images.get(id);
       if (!fresh) throw new KilnError('ImageNotFound', `image ${id} does not exist`, 'imageId');
       const making = fresh.state === 'making';
       if (making && !policyOf(product).deletingImageInCreationCancels) {
         throw new KilnError('ImageBusy', `image ${id} is still being made and cannot be deleted yet`, 'imageId');
       }
-      // Quota row before counter rows, the order every other writer takes them in, so
-      // concurrent creates and deletes cannot deadlock on PostgreSQL.
-      await tx.quota.release(p.accountId, product);
+      // A failed image gave its slot back when it failed.
+      if (fresh.state !== 'unavailable') await tx.quota.release(p.accountId, product);
       for (const snap of await tx.images.listByParent(id)) await tx.images.delete(snap);
       await tx.images.delete(fresh);
       // Then the job, after the image row, as a job's commit takes them (image, instance, job).

@@ -220,6 +220,12 @@ export interface QuotaRepository {
   take(accountId: string, product: string, limit: number): Promise<void>;
   release(accountId: string, product: string): Promise<void>;
   /**
+   * Locks the account's custom-image row until the transaction ends, so the image states a
+   * giver-back reads next cannot change under it (a failure and a deletion racing would
+   * otherwise both give the slot back).
+   */
+  lock(accountId: string, product: string): Promise<void>;
+  /**
    * Adds `use` to what the account holds, all or nothing: throws InstanceQuotaExceeded or
    * DiskQuotaExceeded (disk count or provisioned bytes) when that would pass `limits`.
    */

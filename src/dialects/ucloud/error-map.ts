@@ -46,12 +46,13 @@ const ucloudParams: Record<PlainCoreField, string> = {
   addAccountIds: 'AddAccounts',
   removeAccountIds: 'RemoveAccounts',
   file: 'File',
+  url: 'Url',
 };
 const byProduct: Partial<Record<Product, Partial<Record<PlainCoreField, string>>>> = {
   compshare: { imageId: 'CompShareImageId' },
 };
 const byAction: Record<string, Partial<Record<PlainCoreField, string>>> = {
-  ImportCustomImage: { name: 'ImageName' },
+  ImportCustomImage: { name: 'ImageName', url: 'UFileUrl' },
   CopyCompShareCustomImage: { name: 'TargetImageName' },
   CopyCustomImage: { imageId: 'SourceImageId', name: 'TargetImageName', projectId: 'TargetProjectId' },
 };

@@ -47,6 +47,8 @@ const zecParams: Record<PlainCoreField, string> = {
   addAccountIds: 'addAccountIds',
   removeAccountIds: 'removeAccountIds',
   file: 'file',
+  // ZEC has no import action; the name its image-from-URL calls would use.
+  url: 'imageUrl',
 };
 
 /**

@@ -7,6 +7,7 @@ import type { MetadataStore, Repositories } from '../../core/ports/metadata-stor
 import { chunkDisk, type ChunkedDisk } from '../../disk/chunker.ts';
 import { PermanentJobError } from '../job-errors.ts';
 import type { JobContext, JobHandler } from '../job-runner.ts';
+import { failImage } from '../../core/images/fail-image.ts';
 
 interface CapturePayload {
   disks: { diskId: string; imageId: string }[];
@@ -58,7 +59,7 @@ export class CaptureHandler implements JobHandler {
 
   async fail(job: Job, reason: string, tx: Repositories): Promise<void> {
     const { disks } = job.payload as unknown as CapturePayload;
-    for (const d of disks) await tx.images.markFailed(d.imageId, reason);
+    for (const d of disks) await failImage(tx, d.imageId, reason);
     await tx.instances.transition(job.instanceId!, { states: ['stopped'], operation: 'imaging' }, { operation: null });
   }
 }

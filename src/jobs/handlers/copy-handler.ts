@@ -3,6 +3,7 @@ import type { CopyJobPayload } from '../../core/images/image-sharing.ts';
 import type { Repositories } from '../../core/ports/metadata-store.ts';
 import type { JobContext, JobHandler } from '../job-runner.ts';
 import { PermanentJobError } from '../job-errors.ts';
+import { failImage } from '../../core/images/fail-image.ts';
 
 /**
  * Commits copies of images to other regions or projects. With one blob store the copy
@@ -26,7 +27,7 @@ export class CopyHandler implements JobHandler {
   }
 
   async fail(job: Job, reason: string, tx: Repositories): Promise<void> {
-    for (const { to } of payloadOf(job).copies) await tx.images.markFailed(to, reason);
+    for (const { to } of payloadOf(job).copies) await failImage(tx, to, reason);
   }
 }
 

@@ -12,6 +12,7 @@ import type { BlobStore } from '../../core/ports/blob-store.ts';
 import type { MetadataStore, Repositories } from '../../core/ports/metadata-store.ts';
 import { PermanentJobError } from '../job-errors.ts';
 import type { JobContext, JobHandler } from '../job-runner.ts';
+import { failImage } from '../../core/images/fail-image.ts';
 
 interface ImportPayload {
   url: string;
@@ -68,7 +69,7 @@ export class ImportHandler implements JobHandler {
   }
 
   async fail(job: Job, reason: string, tx: Repositories): Promise<void> {
-    await tx.images.markFailed(job.imageId!, reason);
+    await failImage(tx, job.imageId!, reason);
   }
 }
 

@@ -22,6 +22,7 @@ import * as m010 from './migrations/010_image_replicas.ts';
 import * as m011 from './migrations/011_job_accounts.ts';
 import * as m012 from './migrations/012_signature_replay_actions.ts';
 import * as m013 from './migrations/013_image_place_counts.ts';
+import * as m014 from './migrations/014_failed_images_free_quota.ts';
 
 /** Migrations are listed here rather than read from a folder so they survive bundling. */
 const migrations: Record<string, Migration> = {
@@ -38,6 +39,7 @@ const migrations: Record<string, Migration> = {
   '011_job_accounts': m011,
   '012_signature_replay_actions': m012,
   '013_image_place_counts': m013,
+  '014_failed_images_free_quota': m014,
 };
 
 export interface DatabaseOptions {

@@ -36,6 +36,17 @@ export class KyselyQuotaRepository implements QuotaRepository {
       .execute();
   }
 
+  async lock(accountId: string, product: string): Promise<void> {
+    // A write that changes nothing: it takes the row lock on PostgreSQL; SQLite's
+    // transactions hold the one write lock from their start already.
+    await this.db
+      .updateTable('account_image_quota')
+      .set({ used: sql`used` })
+      .where('account_id', '=', accountId)
+      .where('product', '=', product)
+      .execute();
+  }
+
   async takeCompute(accountId: string, use: ComputeUse, limits: ComputeUse): Promise<void> {
     await this.db
       .insertInto('account_compute_usage')

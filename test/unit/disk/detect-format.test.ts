@@ -80,15 +80,21 @@ describe('detection uses content, never the file name', () => {
     await reader.close();
   });
 
-  it('a tiny or empty file is an empty or small raw disk', async () => {
+  it('a raw disk is whole 512-byte sectors, at least one: an empty or text file is refused', async () => {
     const e = join(dir, 'empty');
     await writeFile(e, Buffer.alloc(0));
-    const reader = await openDisk(e, { maxVirtualSize: 2 ** 30 });
+    await assert.rejects(openDisk(e, { maxVirtualSize: 2 ** 30 }), (x: unknown) => x instanceof DiskFormatError && /empty: a disk is at least one 512-byte sector/.test(x.message));
+    const text = join(dir, 'notes.txt');
+    await writeFile(text, 'these are notes, not a disk image at all\n');
+    await assert.rejects(openDisk(text, { maxVirtualSize: 2 ** 30 }), (x: unknown) => x instanceof DiskFormatError && /41 bytes, not a whole number of 512-byte sectors/.test(x.message));
+    const one = join(dir, 'one-sector');
+    await writeFile(one, Buffer.alloc(512, 1));
+    const reader = await openDisk(one, { maxVirtualSize: 2 ** 30 });
     assert.equal(reader.format, 'raw');
-    assert.equal(reader.virtualSize, 0);
+    assert.equal(reader.virtualSize, 512);
     const extents = [];
     for await (const x of reader.extents()) extents.push(x);
-    assert.deepEqual(extents, []);
+    assert.equal(extents.reduce((n, x) => n + x.length, 0), 512);
     await reader.close();
   });
 

@@ -91,6 +91,8 @@ export interface DescribeImageResponse {
     PrimarySoftware: string;
     /** why the image is Unavailable (Kiln addition) */
     FailedReason?: string;
+    /** virtual size in bytes (Kiln addition): ImageSize is whole GB, rounded up */
+    ImageSizeBytes?: number;
   }>;
 }
 

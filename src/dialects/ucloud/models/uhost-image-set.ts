@@ -32,6 +32,7 @@ export const UHostImageSet = Type.Object({
   SceneCategories: Type.Array(Type.String()),
   PrimarySoftware: Type.String(),
   FailedReason: Type.Optional(Type.String({ description: 'why the image is Unavailable (Kiln addition)' })),
+  ImageSizeBytes: Type.Optional(Type.Integer({ description: 'virtual size in bytes (Kiln addition): ImageSize is whole GB, rounded up' })),
 });
 
 /** UHostImageSet as DescribeImage returns it. */
@@ -54,6 +55,8 @@ export function toUHostImageSet(image: Image): Static<typeof UHostImageSet> {
     ImageDescription: image.description,
     CreateTime: Math.floor(image.createdAt / 1000),
     ImageSize: Math.ceil(image.virtualSize / GiB),
+    // An imported disk need not be whole GB; clients that show sizes (kiln images) read this.
+    ImageSizeBytes: image.virtualSize,
     MinimalCPU: '',
     MaintainEol: '',
     DataSnapshotIds: dataSnapshotIds,

@@ -127,7 +127,7 @@ describe('int()', () => {
 
   it('rejects anything but decimal digits', () => {
     for (const raw of ['1.0', '1e3', '0x10', ' 1', '1 ', '+1', 'ten', '-', '9007199254740993']) {
-      assertParamError({ Offset: raw }, 'Offset', 'invalid', /^: (a whole number in decimal digits|at most 9007199254740991 in size)$/);
+      assertParamError({ Offset: raw }, 'Offset', 'invalid', /^: (a whole number in decimal digits|between -9007199254740991 and 9007199254740991)$/);
     }
   });
 
@@ -136,6 +136,7 @@ describe('int()', () => {
     assertParamError({ Limit: '-1' }, 'Limit', 'invalid', 'between 0 and 100 (got -1)');
     assert.throws(() => parseParams({ N: int({ min: 5 }) }, { N: '4' }), { message: 'Params [N] not valid: at least 5 (got 4)' });
     assert.throws(() => parseParams({ N: int({ max: 5 }) }, { N: '6' }), { message: 'Params [N] not valid: at most 5 (got 6)' });
+    assert.throws(() => parseParams({ N: int({ min: 0, max: 100 }) }, { N: '99999999999999999999' }), { message: 'Params [N] not valid: between 0 and 100 (got 100000000000000000000)' });
   });
 });
 

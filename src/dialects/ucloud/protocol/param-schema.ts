@@ -70,8 +70,8 @@ function scalar(s: JsonSchema, raw: string): Scalar {
       // Decimal integers only: no `1e3`, `0x10`, `1.0` or surrounding spaces.
       if (!DECIMAL_INT.test(raw)) return broke('a whole number in decimal digits');
       const value = Number(raw);
-      if (!Number.isSafeInteger(value)) return broke(`at most ${Number.MAX_SAFE_INTEGER} in size`);
-      const problem = rangeProblem(s, value);
+      // Beyond 2^53 a number is no longer the one sent; the schema's own range says more, when it has one.
+      const problem = rangeProblem(s, value) ?? (Number.isSafeInteger(value) ? undefined : `between ${-Number.MAX_SAFE_INTEGER} and ${Number.MAX_SAFE_INTEGER}`);
       return problem === undefined ? ok(value) : broke(problem);
     }
     case 'number': {

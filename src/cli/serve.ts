@@ -3,6 +3,7 @@ import { ConfigError, type KilnConfig } from '../config/config.ts';
 import { createKiln } from '../app/kiln.ts';
 import { ensureAdmin } from '../app/bootstrap.ts';
 import { buildServer } from '../http/server.ts';
+import { listenErrorLine } from './listen-error.ts';
 
 /** `kiln serve`: API, in-process job runner and periodic garbage collection. */
 export async function serve(config: KilnConfig): Promise<void> {
@@ -15,10 +16,21 @@ export async function serve(config: KilnConfig): Promise<void> {
     ),
   );
   const app = await buildServer(kiln);
+  try {
+    await app.listen({ host: config.host, port: config.port });
+  } catch (e) {
+    const line = listenErrorLine(e, config.host, config.port);
+    if (line === undefined) throw e;
+    await app.close();
+    await kiln.close();
+    process.stderr.write(`${line}\n`);
+    process.exit(1);
+  }
+  // Jobs start once the address is ours: a server that cannot listen must not take jobs
+  // from the one that does.
   kiln.runner?.start();
   const gcTimer = setInterval(() => void kiln.gc().catch((err: unknown) => log.error({ err }, 'gc failed')), config.gc.intervalMs);
   gcTimer.unref();
-  await app.listen({ host: config.host, port: config.port });
   log.info(
     { host: config.host, port: config.port, database: config.database.kind, blobs: kiln.blobs.location, node: config.nodeId, workers: config.jobs.lanes },
     'kiln listening',

@@ -142,6 +142,21 @@ test('profiles: `kiln profile set` then `kiln images` with no key in the environ
   const shown = await userCli(['profile', 'show', 'lab'], { KILN_CONFIG: config });
   assert.ok(!shown.stdout.includes(c.privateKey), 'the private key is masked');
   assert.ok(JSON.parse(await readFile(config, 'utf8')).profiles.lab.privateKey === c.privateKey);
+  // `--private-key "$KEY"` with KEY unset: refused, and the saved profile still works.
+  const blank = await userCli(['profile', 'set', 'lab', '--private-key', ''], { KILN_CONFIG: config });
+  assert.equal(blank.code, 2);
+  assert.equal(blank.stderr, "kiln: --private-key must not be empty (leave the option out to keep the profile's value); profile lab is unchanged\n");
+  const spaces = await userCli(['profile', 'set', 'lab2', '--url', kiln.baseUrl, '--public-key', '  '], { KILN_CONFIG: config });
+  assert.equal(spaces.code, 2);
+  assert.match(spaces.stderr, /--public-key must not be empty/);
+  const badProduct = await userCli(['profile', 'set', 'lab', '--product', 'ec2'], { KILN_CONFIG: config });
+  assert.equal(badProduct.code, 2);
+  assert.equal(badProduct.stderr, 'kiln: product must be one of uhost, compshare, zec, not ec2; profile lab is unchanged\n');
+  const saved = JSON.parse(await readFile(config, 'utf8')) as { profiles: Record<string, { privateKey?: string; product?: string }> };
+  assert.equal(saved.profiles.lab?.privateKey, c.privateKey);
+  assert.equal(saved.profiles.lab?.product, undefined);
+  assert.equal(saved.profiles.lab2, undefined);
+  assert.equal((await userCli(['images', 'list', '--profile', 'lab', '--json'], { KILN_CONFIG: config })).code, 0);
 });
 
 test('CompShare: capture --wait and copy --wait, then delete', async () => {

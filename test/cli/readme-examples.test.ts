@@ -79,6 +79,35 @@ test('README "Use it from TypeScript" runs as written', async () => {
   assert.match((await run(QEMU_IMG, ['compare', '-f', 'qcow2', '-F', 'raw', join(cwd, 'web-base.qcow2'), oracle])).stdout, /identical/);
 });
 
+test('README "Use it from TypeScript" type-checks with the repository tsconfig', async () => {
+  const cwd = await mkdtemp(join(dir, 'tsc-'));
+  await symlink(join(root, 'node_modules'), join(cwd, 'node_modules'));
+  await writeFile(join(cwd, 'package.json'), JSON.stringify({ type: 'module' }));
+  await writeFile(join(cwd, 'example.ts'), await example('ts'));
+  // The repository's compiler options (strict and the rest), applied to the example alone.
+  await writeFile(join(cwd, 'tsconfig.json'), JSON.stringify({ extends: join(root, 'tsconfig.json'), include: [], files: ['example.ts'] }));
+  const r = await exec(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '--noEmit', '-p', 'tsconfig.json'], cwd);
+  assert.equal(r.code, 0, r.out);
+});
+
+test('README "Use it from TypeScript" without the keys in the environment says which is missing', async () => {
+  const cwd = await mkdtemp(join(dir, 'ts-nokeys-'));
+  await symlink(join(root, 'node_modules'), join(cwd, 'node_modules'));
+  await writeFile(join(cwd, 'package.json'), JSON.stringify({ type: 'module' }));
+  await writeFile(join(cwd, 'example.ts'), await example('ts'));
+  const { KILN_PUBLIC_KEY: _p, KILN_PRIVATE_KEY: _k, ...rest } = env;
+  const saved = env;
+  env = rest;
+  try {
+    const r = await exec(process.execPath, ['--import', 'tsx', 'example.ts'], cwd);
+    assert.equal(r.code, 1, r.out);
+    assert.match(r.out, /TypeError: UHostClient: option publicKey is required \(the account's PublicKey\), but it is undefined; if it is read from an environment variable, that variable is not set/);
+    assert.doesNotMatch(r.out, /cannot send undefined/);
+  } finally {
+    env = saved;
+  }
+});
+
 test('README "Use it from the shell" runs as written', async () => {
   const cwd = await mkdtemp(join(dir, 'sh-'));
   const r = await exec('bash', ['-euo', 'pipefail', '-c', await example('sh')], cwd);

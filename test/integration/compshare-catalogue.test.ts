@@ -76,7 +76,7 @@ test('DescribeCompShareImages: the official images, oldest first, the same for e
   assert.equal(tag.RetCode, 230);
   assert.equal(tag.Message, 'Params [Tag] not valid: filtering official images by Tag is not supported yet');
   assert.equal((await cs(bob, 'DescribeCompShareImages', { ImageType: 'Custom' })).RetCode, 230);
-  assert.equal((await cs(bob, 'DescribeCompShareImages', { Limit: 101 })).Message, 'Params [Limit] not valid');
+  assert.equal((await cs(bob, 'DescribeCompShareImages', { Limit: 101 })).Message, 'Params [Limit] not valid: between 0 and 100 (got 101)');
   assert.equal((await cs(bob, 'DescribeCompShareImages', { Region: 'xx-nowhere' })).RetCode, 230);
 
   // Base images added while a caller pages land after the pages it has read.

@@ -90,5 +90,5 @@ test('Limit defaults to 20 and is capped at 100', async () => {
   assert.equal((dflt.ImageSet as Body[]).length, 20);
   const over = (await owner.call('DescribeCompShareCustomImages', { Zone: 'cn-bj2-04', Limit: 101 })).body;
   assert.equal(over.RetCode, 230);
-  assert.equal(over.Message, 'Params [Limit] not valid');
+  assert.equal(over.Message, 'Params [Limit] not valid: between 0 and 100 (got 101)');
 });

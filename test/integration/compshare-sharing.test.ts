@@ -130,7 +130,7 @@ test('refusals in UCloud shape; an unknown account changes nothing', async () =>
   const noImage = await cs(owner, 'ModifyCompShareImageShareAccount', { AddAccounts: [grantee.accountId] });
   assert.equal(noImage.RetCode, 230);
   assert.equal((await cs(owner, 'DescribeCompShareSharingImages', { Region: 'xx-nowhere' })).RetCode, 230);
-  assert.equal((await cs(owner, 'DescribeCompShareSharingImages', { Limit: 101 })).Message, 'Params [Limit] not valid');
+  assert.equal((await cs(owner, 'DescribeCompShareSharingImages', { Limit: 101 })).Message, 'Params [Limit] not valid: between 0 and 100 (got 101)');
 });
 
 test('the shared list pages without a gap or a duplicate while images are being shared', async () => {

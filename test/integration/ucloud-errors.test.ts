@@ -49,6 +49,7 @@ test('171: a wrong signature, in every encoding', async () => {
   for (const encoding of ['get', 'form', 'form+query', 'json'] as const) {
     const r = await admin.call('DescribeImage', {}, { encoding, overrideSignature: '0'.repeat(40) });
     assert.equal(r.body.RetCode, 171, encoding);
+    assert.equal(r.body.Message, `Signature VerifyAC Error: the signature does not match the request signed with PublicKey "${(await kiln.credentials()).publicKey}"`, encoding);
   }
 });
 
@@ -56,6 +57,7 @@ test('172: an unknown PublicKey', async () => {
   const stranger = new UCloudTestClient({ baseUrl: kiln.baseUrl, publicKey: 'nobody', privateKey: 'x', region: 'cn-bj2' });
   const r = await stranger.call('DescribeImage', {});
   assert.equal(r.body.RetCode, 172);
+  assert.equal(r.body.Message, 'User not found: unknown PublicKey "nobody"');
 });
 
 test('161: an unknown Action from a signed caller', async () => {
@@ -70,6 +72,12 @@ test('every encoding is accepted for a valid signed call', async () => {
   }
 });
 
+test('230: a 200-character ImageName is refused naming the limit', async () => {
+  const r = await admin.call('ImportCustomImage', { ImageName: 'n'.repeat(200), UFileUrl: `http://127.0.0.1:${files.port}/x`, OsType: 'Linux', OsName: 'x', Format: 'qcow2', Auth: true });
+  assert.equal(r.body.RetCode, 230);
+  assert.equal(r.body.Message, 'Params [ImageName] not valid: at most 63 characters (got 200)');
+});
+
 test('230: a missing parameter is named', async () => {
   const r = await admin.call('CreateCustomImage', { ImageName: 'x' });
   assert.equal(r.body.RetCode, 230);
@@ -79,7 +87,9 @@ test('230: a missing parameter is named', async () => {
 test('230: an invalid parameter is named', async () => {
   const r = await admin.call('DescribeImage', { Limit: 'lots' });
   assert.equal(r.body.RetCode, 230);
-  assert.equal(r.body.Message, 'Params [Limit] not valid');
+  assert.equal(r.body.Message, 'Params [Limit] not valid: a whole number in decimal digits');
+  assert.equal((await admin.call('DescribeImage', { Limit: 5000 })).body.Message, 'Params [Limit] not valid: between 0 and 1000 (got 5000)');
+  assert.equal((await admin.call('DescribeImage', { ImageType: 'Mine' })).body.Message, 'Params [ImageType] not valid: one of Base, Business, Custom');
   const region = await admin.call('DescribeImage', { Region: 'mars-1' });
   assert.equal(region.body.RetCode, 230);
   assert.match(String(region.body.Message), /Params \[Region\] not valid/);

@@ -78,10 +78,15 @@ test('a wrong signature, an unknown key, a stale or future timestamp and a body 
   refused(await alice.call('DescribeZones', {}, { signature: 'f'.repeat(64) }), 401, 'AUTHFAILURE_SIGNATURE_FAILURE');
   const wrongSecret = alice.with({ accessKeyPassword: 'not-the-secret' });
   refused(await wrongSecret.call('DescribeZones', {}), 401, 'AUTHFAILURE_SIGNATURE_FAILURE');
-  // An unknown AccessKeyId gets exactly the answer a wrong signature gets.
+  // An unknown AccessKeyId gets exactly the answer a wrong signature gets, save the key id
+  // the caller sent, which the message names so a caller sees which key the SDK used.
   const unknownKey = await alice.with({ accessKeyId: 'no-such-key' }).call('DescribeZones', {});
   refused(unknownKey, 401, 'AUTHFAILURE_SIGNATURE_FAILURE');
-  assert.equal(unknownKey.body.message, (await wrongSecret.call('DescribeZones', {})).body.message);
+  const wrongSecretMessage = String((await wrongSecret.call('DescribeZones', {})).body.message);
+  assert.equal(wrongSecretMessage, `the signature does not match the request signed with AccessKeyId "${alice.opts.accessKeyId}"`);
+  assert.equal(unknownKey.body.message, wrongSecretMessage.replace(alice.opts.accessKeyId!, 'no-such-key'));
+  const hostile = await alice.with({ accessKeyId: `k\t${'x'.repeat(100)}` }).call('DescribeZones', {});
+  assert.match(String(hostile.body.message), /AccessKeyId "k\\tx{62}…"$/, 'the echoed id is escaped and cut short');
 
   const now = Math.floor(Date.now() / 1000);
   refused(await alice.call('DescribeZones', {}, { timestamp: now - 121 }), 401, 'AUTHFAILURE_SIGNATURE_EXPIRED');

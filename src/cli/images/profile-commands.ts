@@ -1,7 +1,23 @@
 import type { Command } from 'commander';
+import { Exit, UsageError } from './exit.ts';
 import { asProduct, configPath, readConfig, writeConfig, type Profile } from './profile.ts';
 
 const mask = (s: string | undefined) => (s ? `${s.slice(0, 4)}…(${s.length})` : '');
+
+const FLAGS: Record<keyof Profile, string> = { url: '--url', publicKey: '--public-key', privateKey: '--private-key', token: '--token', product: '--product', region: '--region', zone: '--zone' };
+
+/**
+ * The options given, refused when one is blank: `--private-key "$KEY"` with KEY unset
+ * would otherwise save a profile every later call fails to sign with, far from the cause.
+ */
+export function profileChanges(o: Partial<Record<keyof Profile, string>>): Partial<Profile> {
+  for (const [key, flag] of Object.entries(FLAGS) as Array<[keyof Profile, string]>) {
+    const value = o[key];
+    if (value !== undefined && value.trim() === '') throw new UsageError(`${flag} must not be empty (leave the option out to keep the profile's value)`);
+  }
+  const product = asProduct(o.product);
+  return Object.fromEntries(Object.entries({ ...o, product }).filter(([key, v]) => v !== undefined && key in FLAGS)) as Partial<Profile>;
+}
 
 /** `kiln profile set|show|list`: the user CLI's config file, written 0600. */
 export function registerProfileCommands(program: Command): void {
@@ -17,10 +33,17 @@ export function registerProfileCommands(program: Command): void {
     .option('--product <product>', 'uhost, compshare or zec')
     .option('--region <region>')
     .option('--zone <zone>')
-    .action(async (name: string, o: Profile & { product?: string }) => {
+    .action(async (name: string, o: Partial<Record<keyof Profile, string>>) => {
+      let changes: Partial<Profile>;
+      try {
+        if (name.trim() === '') throw new UsageError('the profile name must not be empty');
+        changes = profileChanges(o);
+      } catch (e) {
+        if (!(e instanceof UsageError)) throw e;
+        process.stderr.write(`kiln: ${e.message}; profile ${name} is unchanged\n`);
+        process.exit(Exit.Usage);
+      }
       const config = await readConfig();
-      const product = asProduct(o.product);
-      const changes = Object.fromEntries(Object.entries({ ...o, product }).filter(([, v]) => v !== undefined));
       config.profiles[name] = { ...config.profiles[name], ...changes };
       await writeConfig(config);
       process.stdout.write(`profile ${name} saved to ${configPath()}\n`);

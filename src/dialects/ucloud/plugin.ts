@@ -14,6 +14,7 @@ import { registerRawBodyParsers, ucloudRequestInput } from './protocol/raw-body.
 import { queryAction } from './protocol/refusal.ts';
 import { UCloudRetCode, paramErrorMessage } from './protocol/ret-codes.ts';
 import { verifyUCloudSignature } from './protocol/signature.ts';
+import { keyIdText } from '../key-id-text.ts';
 
 /**
  * The UCloud endpoint: one URL, the action named by a parameter. Decode (refusing
@@ -55,9 +56,10 @@ export function ucloudDialect(services: KilnServices, metrics: RequestMetrics) {
         if (!flat.Signature) return fail(UCloudRetCode.MissingSignature, 'Missing signature');
         if (!flat.PublicKey) return fail(UCloudRetCode.UserNotFound, paramErrorMessage('PublicKey', 'missing'));
         const owner = await services.accounts.keyOwner(flat.PublicKey);
-        if (!owner) return fail(UCloudRetCode.UserNotFound, 'User not found: unknown PublicKey');
+        if (!owner) return fail(UCloudRetCode.UserNotFound, `User not found: unknown PublicKey ${keyIdText(flat.PublicKey)}`);
         if (!verifyUCloudSignature(flat, owner.privateKey, flat.Signature)) {
-          return fail(UCloudRetCode.BadSignature, 'Signature VerifyAC Error');
+          // 172 already told apart unknown keys, so naming this one tells nothing new.
+          return fail(UCloudRetCode.BadSignature, `Signature VerifyAC Error: the signature does not match the request signed with PublicKey ${keyIdText(flat.PublicKey)}`);
         }
         // Unknown actions are reported only to authenticated callers.
         const def = actions.get(action);

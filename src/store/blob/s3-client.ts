@@ -26,6 +26,7 @@ export type S3BlobConfig = Extract<BlobConfig, { kind: 's3' }>;
  * - Credentials come from the SDK's default chain (environment, profile, instance role).
  */
 export function makeS3Client(cfg: S3BlobConfig): S3Client {
+  quietNodeVersionNotice();
   const agentOptions = { keepAlive: true, maxSockets: cfg.maxConcurrency, scheduling: 'lifo' as const };
   return new S3Client({
     region: cfg.region,
@@ -42,4 +43,15 @@ export function makeS3Client(cfg: S3BlobConfig): S3Client {
       socketTimeout: 60_000,
     }),
   });
+}
+
+/**
+ * The SDK prints a nine-line notice on Node < 22 from the first client's constructor: it
+ * is about SDK releases after January 2027, which Kiln (the SDK pinned, Node >= 20.10 in
+ * package.json engines) does not take until it moves on, and it printed on every S3
+ * command. The SDK has no client option for it, only this variable; an operator who sets
+ * it keeps their value.
+ */
+function quietNodeVersionNotice(): void {
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 }

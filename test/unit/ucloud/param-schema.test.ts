@@ -24,8 +24,8 @@ const schema = {
   ImageIds: strArray(),
 };
 
-/** Asserts parseParams throws a ParamError for `name` of `kind`, with the 230 message. */
-function assertParamError(flat: Record<string, string>, name: string, kind: 'missing' | 'invalid'): void {
+/** Asserts parseParams throws a ParamError for `name` of `kind`, with the 230 message naming the rule `why`. */
+function assertParamError(flat: Record<string, string>, name: string, kind: 'missing' | 'invalid', why?: string | RegExp): void {
   assert.throws(
     () => parseParams(schema, { Region: 'cn-bj2', ...flat }),
     (err: unknown) => {
@@ -33,7 +33,10 @@ function assertParamError(flat: Record<string, string>, name: string, kind: 'mis
       assert.ok(err instanceof Error);
       assert.equal(err.name, name);
       assert.equal(err.kind, kind);
-      assert.equal(err.message, `Params [${name}] ${kind === 'missing' ? 'not available' : 'not valid'}`);
+      const head = `Params [${name}] ${kind === 'missing' ? 'not available' : 'not valid'}`;
+      if (why === undefined) assert.equal(err.message, head);
+      else if (typeof why === 'string') assert.equal(err.message, `${head}: ${why}`);
+      else assert.match(err.message.slice(head.length), why);
       return true;
     },
   );
@@ -124,13 +127,16 @@ describe('int()', () => {
 
   it('rejects anything but decimal digits', () => {
     for (const raw of ['1.0', '1e3', '0x10', ' 1', '1 ', '+1', 'ten', '-', '9007199254740993']) {
-      assertParamError({ Offset: raw }, 'Offset', 'invalid');
+      assertParamError({ Offset: raw }, 'Offset', 'invalid', /^: (a whole number in decimal digits|between -9007199254740991 and 9007199254740991)$/);
     }
   });
 
   it('rejects values out of range', () => {
-    assertParamError({ Limit: '101' }, 'Limit', 'invalid');
-    assertParamError({ Limit: '-1' }, 'Limit', 'invalid');
+    assertParamError({ Limit: '101' }, 'Limit', 'invalid', 'between 0 and 100 (got 101)');
+    assertParamError({ Limit: '-1' }, 'Limit', 'invalid', 'between 0 and 100 (got -1)');
+    assert.throws(() => parseParams({ N: int({ min: 5 }) }, { N: '4' }), { message: 'Params [N] not valid: at least 5 (got 4)' });
+    assert.throws(() => parseParams({ N: int({ max: 5 }) }, { N: '6' }), { message: 'Params [N] not valid: at most 5 (got 6)' });
+    assert.throws(() => parseParams({ N: int({ min: 0, max: 100 }) }, { N: '99999999999999999999' }), { message: 'Params [N] not valid: between 0 and 100 (got 100000000000000000000)' });
   });
 });
 
@@ -142,19 +148,22 @@ describe('bool()', () => {
   });
 
   it('rejects other values', () => {
-    for (const raw of ['yes', 'no', '2', 't', ' true']) assertParamError({ Auth: raw }, 'Auth', 'invalid');
+    for (const raw of ['yes', 'no', '2', 't', ' true']) assertParamError({ Auth: raw }, 'Auth', 'invalid', 'true, false, 1 or 0');
   });
 });
 
 describe('str() and enumOf()', () => {
   it('enforces maxLength in characters, not bytes', () => {
     assert.equal(parseParams({ S: str({ maxLength: 2 }) }, { S: '镜像' }).S, '镜像');
-    assertParamError({ ImageName: 'toolong' }, 'ImageName', 'invalid');
+    assertParamError({ ImageName: 'toolong' }, 'ImageName', 'invalid', 'at most 5 characters (got 7)');
+    assert.throws(() => parseParams({ S: str({ minLength: 3 }) }, { S: '镜像' }), { message: 'Params [S] not valid: at least 3 characters (got 2)' });
+    assert.throws(() => parseParams({ S: str({ pattern: /^[a-z]+$/ }) }, { S: 'A' }), { message: 'Params [S] not valid: must match ^[a-z]+$' });
+    assert.throws(() => parseParams({ S: strArray({ maxItems: 1 }) }, { 'S.0': 'a', 'S.1': 'b' }), { message: 'Params [S] not valid: at most 1 items (got 2)' });
   });
 
   it('compares enum values exactly', () => {
-    assertParamError({ OsType: 'linux' }, 'OsType', 'invalid');
-    assertParamError({ OsType: 'Mac' }, 'OsType', 'invalid');
+    assertParamError({ OsType: 'linux' }, 'OsType', 'invalid', 'one of Linux, Windows');
+    assertParamError({ OsType: 'Mac' }, 'OsType', 'invalid', 'one of Linux, Windows');
   });
 
   it('can require an enum', () => {

@@ -35,6 +35,24 @@ test('nested objects and arrays name the failing path', () => {
   assert.deepEqual(problem(() => parseZcParams(schema, { ids: ['a', 'b', 'c'] })), { code: 'INVALID_PARAMETER_EXCEED_LENGTH', param: 'ids' });
 });
 
+test('messages name the rule broken and what was sent', () => {
+  const schema = { name: str({ maxLength: 63 }), size: int({ min: 20, max: 1024 }), ids: strArray({ maxItems: 2 }), kind: enumOf(['A', 'B']) };
+  const refused = (body: Record<string, unknown>): string => {
+    try {
+      parseZcParams(schema, body);
+    } catch (e) {
+      if (e instanceof ZcParamError) return `${e.code} ${e.message}`;
+      throw e;
+    }
+    throw new Error('accepted');
+  };
+  assert.equal(refused({ name: 'x'.repeat(200) }), 'INVALID_PARAMETER_EXCEED_LENGTH invalid parameter name: must be at most 63 characters (got 200)');
+  assert.equal(refused({ size: 10 }), 'INVALID_PARAMETER_LESS_MINIMUM invalid parameter size: must be at least 20 (got 10)');
+  assert.equal(refused({ size: 2048 }), 'INVALID_PARAMETER_EXCEED_MAXIMUM invalid parameter size: must be at most 1024 (got 2048)');
+  assert.equal(refused({ ids: ['a', 'b', 'c'] }), 'INVALID_PARAMETER_EXCEED_LENGTH invalid parameter ids: must have at most 2 items (got 3)');
+  assert.equal(refused({ kind: 'C' }), 'INVALID_PARAMETER_VALUE invalid parameter kind: must be one of A, B');
+});
+
 test('tags are read in the wrapped (create) and bare (filter) forms, with unique keys', () => {
   const schema = { tags: tags({ maxItems: 20 }) };
   const list = [{ key: 'env', value: 'prod' }, { key: 'team' }];

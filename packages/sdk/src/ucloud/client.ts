@@ -1,4 +1,5 @@
 import type { ActionMeta, ActionTypes, CallOptions } from '../actions.ts';
+import { endpointOption, requiredOption } from '../client-options.ts';
 import { ApiError } from '../errors.ts';
 import { webCryptoHashing, type Hashing } from '../hashing.ts';
 import { exchange, jsonObject, type FetchLike } from '../http.ts';
@@ -32,7 +33,11 @@ export class UCloudClient<A extends ActionTypes<A>> {
   readonly #meta: Readonly<Record<string, ActionMeta>>;
 
   constructor(options: UCloudClientOptions, meta: Readonly<Record<keyof A & string, ActionMeta>>) {
-    this.options = { ...options, endpoint: options.endpoint.replace(/\/+$/, '') };
+    const client = new.target.name;
+    const endpoint = endpointOption(client, options.endpoint);
+    requiredOption(client, 'publicKey', options.publicKey, "the account's PublicKey");
+    requiredOption(client, 'privateKey', options.privateKey, "the account's PrivateKey");
+    this.options = { ...options, endpoint };
     this.#meta = meta;
   }
 

@@ -1,4 +1,5 @@
 import type { ActionMeta, ActionTypes, CallOptions } from '../actions.ts';
+import { endpointOption, requiredOption } from '../client-options.ts';
 import { ApiError } from '../errors.ts';
 import { webCryptoHashing, type Hashing } from '../hashing.ts';
 import { exchange, jsonObject, type FetchLike } from '../http.ts';
@@ -33,10 +34,17 @@ export class ZecClientBase<A extends ActionTypes<A>> {
   #changesSent = { second: 0, signatures: new Set<string>() };
 
   constructor(options: ZecClientOptions, meta: Readonly<Record<keyof A & string, ActionMeta>>) {
-    if (options.token === undefined && (options.accessKeyId === undefined || options.accessKeyPassword === undefined)) {
-      throw new TypeError('ZecClient needs accessKeyId and accessKeyPassword, or a token');
+    const client = new.target.name;
+    const endpoint = endpointOption(client, options.endpoint);
+    if (options.token !== undefined) {
+      requiredOption(client, 'token', options.token, 'a Bearer token from `kiln token create`');
+    } else if (options.accessKeyId === undefined && options.accessKeyPassword === undefined) {
+      throw new TypeError(`${client}: options accessKeyId and accessKeyPassword (or token) are required, but none is given; if they are read from environment variables, those are not set`);
+    } else {
+      requiredOption(client, 'accessKeyId', options.accessKeyId, "the account's AccessKeyId (its PublicKey)");
+      requiredOption(client, 'accessKeyPassword', options.accessKeyPassword, "the account's AccessKeyPassword (its PrivateKey)");
     }
-    this.options = { ...options, endpoint: options.endpoint.replace(/\/+$/, '') };
+    this.options = { ...options, endpoint };
     this.#meta = meta;
   }
 

@@ -43,44 +43,71 @@ export type Infer<S extends TProperties> = DecodedProps<S>;
 const DECIMAL_INT = /^-?[0-9]+$/;
 const DECIMAL = /^-?[0-9]+(\.[0-9]+)?$/;
 
-function inRange(s: JsonSchema, value: number): boolean {
-  return (s.minimum === undefined || value >= s.minimum) && (s.maximum === undefined || value <= s.maximum);
+/** Why `value` is out of the schema's range, in the words of the range itself. */
+function rangeProblem(s: JsonSchema, value: number): string | undefined {
+  const { minimum: min, maximum: max } = s;
+  if ((min === undefined || value >= min) && (max === undefined || value <= max)) return undefined;
+  const rule = min !== undefined && max !== undefined ? `between ${min} and ${max}` : min !== undefined ? `at least ${min}` : `at most ${max}`;
+  return `${rule} (got ${value})`;
 }
 
-/** One scalar from its string form; undefined when the string is not a valid value. */
-function scalar(s: JsonSchema, raw: string): unknown {
+/** A scalar decoded from its string form, or the rule the string broke (the 230 message's `: why`). */
+type Scalar = { ok: true; value: unknown } | { ok: false; why: string };
+const ok = (value: unknown): Scalar => ({ ok: true, value });
+const broke = (why: string): Scalar => ({ ok: false, why });
+
+function scalar(s: JsonSchema, raw: string): Scalar {
   switch (kindOf(s)) {
     case 'string': {
+      // Lengths only, never the value: it may be long, or a secret (Password).
       const length = [...raw].length;
-      if (s.maxLength !== undefined && length > s.maxLength) return undefined;
-      if (s.minLength !== undefined && length < s.minLength) return undefined;
+      if (s.maxLength !== undefined && length > s.maxLength) return broke(`at most ${s.maxLength} characters (got ${length})`);
+      if (s.minLength !== undefined && length < s.minLength) return broke(`at least ${s.minLength} characters (got ${length})`);
       const pattern = patternOf(s);
-      return pattern && !pattern.test(raw) ? undefined : raw;
+      return pattern && !pattern.test(raw) ? broke(s.patternHint ?? `must match ${pattern.source}`) : ok(raw);
     }
     case 'integer': {
       // Decimal integers only: no `1e3`, `0x10`, `1.0` or surrounding spaces.
-      if (!DECIMAL_INT.test(raw)) return undefined;
+      if (!DECIMAL_INT.test(raw)) return broke('a whole number in decimal digits');
       const value = Number(raw);
-      return Number.isSafeInteger(value) && inRange(s, value) ? value : undefined;
+      // Beyond 2^53 a number is no longer the one sent; the schema's own range says more, when it has one.
+      const problem = rangeProblem(s, value) ?? (Number.isSafeInteger(value) ? undefined : `between ${-Number.MAX_SAFE_INTEGER} and ${Number.MAX_SAFE_INTEGER}`);
+      return problem === undefined ? ok(value) : broke(problem);
     }
     case 'number': {
       // Plain decimals such as prices (`9.99`, `0`); no exponent, hex or surrounding spaces.
-      if (!DECIMAL.test(raw)) return undefined;
+      if (!DECIMAL.test(raw)) return broke('a decimal number such as 9.99');
       const value = Number(raw);
-      return Number.isFinite(value) && inRange(s, value) ? value : undefined;
+      if (!Number.isFinite(value)) return broke('a finite number');
+      const problem = rangeProblem(s, value);
+      return problem === undefined ? ok(value) : broke(problem);
     }
     case 'boolean': {
       // `true`/`false` in any case (docs show `True`), and `1`/`0` (docs show `Auth=1`).
       const lower = raw.toLowerCase();
-      if (lower === 'true' || raw === '1') return true;
-      if (lower === 'false' || raw === '0') return false;
-      return undefined;
+      if (lower === 'true' || raw === '1') return ok(true);
+      if (lower === 'false' || raw === '0') return ok(false);
+      return broke('true, false, 1 or 0');
     }
-    case 'enum':
-      return enumValues(s)!.includes(raw) ? raw : undefined;
+    case 'enum': {
+      const values = enumValues(s)!;
+      return values.includes(raw) ? ok(raw) : broke(`one of ${values.join(', ')}`);
+    }
     default:
       throw new TypeError(`not a scalar schema: ${JSON.stringify(s)}`);
   }
+}
+
+/** The value of `raw` for `s`, or the 230 error naming `name` and the rule broken. */
+function decode(s: JsonSchema, raw: string, name: string): unknown {
+  refuseText(s, raw, name);
+  const r = scalar(s, raw);
+  if (!r.ok) throw new ParamError(name, 'invalid', r.why);
+  return r.value;
+}
+
+function tooMany(s: JsonSchema, count: number, name: string): void {
+  if (s.maxItems !== undefined && count > s.maxItems) throw new ParamError(name, 'invalid', `at most ${s.maxItems} items (got ${count})`);
 }
 
 function readField(s: JsonSchema, required: boolean, flat: Readonly<FlatParams>, name: string): unknown {
@@ -94,19 +121,14 @@ function readField(s: JsonSchema, required: boolean, flat: Readonly<FlatParams>,
         const first = propertiesOf(item).find(([, , r]) => r)?.[0];
         throw new ParamError(first ? `${name}.0.${first}` : name, 'missing');
       }
-      if (s.maxItems !== undefined && elements.length > s.maxItems) throw new ParamError(name, 'invalid');
+      tooMany(s, elements.length, name);
       return elements.map((element, i) => readObject_(item, element, `${name}.${i}.`));
     }
     // An empty item is no item: Go drops empty strings, so a list with one has a hole.
     const raws = readArrayEntries(flat, name).filter(([, x]) => x !== '');
     if (required && raws.length === 0) throw new ParamError(name, 'missing');
-    if (s.maxItems !== undefined && raws.length > s.maxItems) throw new ParamError(name, 'invalid');
-    return raws.map(([index, raw]) => {
-      refuseText(item, raw, `${name}.${index}`);
-      const value = scalar(item, raw);
-      if (value === undefined) throw new ParamError(`${name}.${index}`, 'invalid');
-      return value;
-    });
+    tooMany(s, raws.length, name);
+    return raws.map(([index, raw]) => decode(item, raw, `${name}.${index}`));
   }
   if (kind === 'object') {
     const sub = readObject(flat, name);
@@ -124,10 +146,7 @@ function readField(s: JsonSchema, required: boolean, flat: Readonly<FlatParams>,
     if (required) throw new ParamError(name, 'missing');
     return undefined;
   }
-  refuseText(s, raw, name);
-  const value = scalar(s, raw);
-  if (value === undefined) throw new ParamError(name, 'invalid');
-  return value;
+  return decode(s, raw, name);
 }
 
 /** Control and bidirectional characters, refused in every string before its other limits. */

@@ -12,6 +12,7 @@ import type { TokenService } from '../../../core/accounts/token-service.ts';
 import { ZcCode } from './error-codes.ts';
 import { ZcHttpError } from './envelope.ts';
 import { parseZcAuthorization, verifyZcSignature, ZC_SIGNATURE_METHOD } from './signature.ts';
+import { keyIdText } from '../../key-id-text.ts';
 
 export interface ZcCaller {
   accountId: string;
@@ -77,6 +78,7 @@ export async function authenticateZc(headers: IncomingHttpHeaders, body: Buffer,
   };
   const owner = await d.accounts.keyOwner(auth.credential);
   const valid = verifyZcSignature(parts, owner?.privateKey ?? DECOY_SECRET, auth.signature);
-  if (!owner || !valid) throw new ZcHttpError(401, ZcCode.SignatureFailure, 'the signature does not match the request');
+  // One message whether the key exists or not: it names only what the caller sent.
+  if (!owner || !valid) throw new ZcHttpError(401, ZcCode.SignatureFailure, `the signature does not match the request signed with AccessKeyId ${keyIdText(auth.credential)}`);
   return { accountId: owner.accountId, accountName: owner.accountName, signed: { signature: auth.signature, actionSigned: auth.actionSigned } };
 }

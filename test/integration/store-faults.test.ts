@@ -22,7 +22,11 @@ import { WorkerProcess } from '../support/worker-process.ts';
 // its own PostgreSQL and moto (the phase's shared ones serve other test files at the
 // same time); it needs both, so it runs in the pg-s3 phase only.
 const faults = currentStack() === 'pg-s3';
-const faultTest = (name: string, fn: () => Promise<void>) => test(name, faults ? {} : { skip: 'runs in the pg-s3 phase (KILN_TEST_STACK=pg-s3)' }, fn);
+// Not registered at all on the embedded stack (as multi-host-rehearsal), so no run counts
+// a skip here as a backend left untested.
+const faultTest = (name: string, fn: () => Promise<void>): void => {
+  if (faults) test(name, fn);
+};
 
 const MiB = 1024 * 1024;
 const BUCKET = 'kiln-faults';

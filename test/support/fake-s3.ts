@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { S3BlobConfig } from '../../src/store/blob/s3-client.ts';
 
 /**
  * Just enough of S3 (path style: HEAD bucket, PUT/GET/HEAD/DELETE object) to test how
@@ -46,6 +47,23 @@ export class FakeS3 {
 
   get endpoint(): string {
     return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  /** A chunk store's settings pointing at this fake; each test names what it varies. */
+  blobConfig(overrides: Partial<S3BlobConfig> = {}): S3BlobConfig {
+    return {
+      kind: 's3',
+      bucket: 'fake-bucket',
+      prefix: '',
+      endpoint: this.endpoint,
+      region: 'us-east-1',
+      forcePathStyle: true,
+      maxConcurrency: 4,
+      maxAttempts: 4,
+      conditionalPut: true,
+      retryWindowMs: 0,
+      ...overrides,
+    };
   }
 
   async close(): Promise<void> {

@@ -34,18 +34,7 @@ beforeEach(() => {
 });
 
 function store(retryWindowMs: number): S3BlobStore {
-  return new S3BlobStore({
-    kind: 's3',
-    bucket: 'fake-bucket',
-    prefix: '',
-    endpoint: fake.endpoint,
-    region: 'us-east-1',
-    forcePathStyle: true,
-    maxConcurrency: 4,
-    maxAttempts: 2,
-    conditionalPut: true,
-    retryWindowMs,
-  });
+  return new S3BlobStore(fake.blobConfig({ maxAttempts: 2, retryWindowMs }));
 }
 
 const chunk = () => {

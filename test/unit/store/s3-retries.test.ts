@@ -21,20 +21,8 @@ beforeEach(() => {
 });
 
 function store(overrides: Partial<S3BlobConfig> = {}): S3BlobStore {
-  return new S3BlobStore({
-    kind: 's3',
-    bucket: 'fake-bucket',
-    prefix: '',
-    endpoint: fake.endpoint,
-    region: 'us-east-1',
-    forcePathStyle: true,
-    maxConcurrency: 4,
-    maxAttempts: 4,
-    conditionalPut: true,
-    // No outage window: a test of the SDK's own retries fails as soon as they run out.
-    retryWindowMs: 0,
-    ...overrides,
-  });
+  // No outage window (the default here): a test of the SDK's own retries fails as soon as they run out.
+  return new S3BlobStore(fake.blobConfig(overrides));
 }
 
 const chunk = () => {

@@ -21,7 +21,7 @@ try {
   kiln = await KilnProcess.start(exampleServerEnv(files));
   const examples = await makeExampleCalls(kiln, files);
   await writeFile(target, recordedExamplesModule(examples));
-  process.stdout.write(`wrote ${examples.length} examples to src/docs-site/recorded-examples.ts; now run \`npm run docs\`\n`);
+  process.stdout.write(`wrote ${examples.length} examples to src/docs-site/recorded-examples.ts\n`);
 } finally {
   await kiln?.stop();
   await files.close();

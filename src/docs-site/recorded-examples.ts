@@ -655,7 +655,7 @@ export const recordedExamples: readonly WorkedExample[] = [
             "ImageType": "System",
             "Container": "False",
             "Status": "Available",
-            "Size": 64,
+            "Size": 8,
             "Visibility": 1,
             "Description": "",
             "Tags": [],

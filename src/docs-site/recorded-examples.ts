@@ -2615,7 +2615,16 @@ export const recordedExamples: readonly WorkedExample[] = [
         "requestId": "T00000000-0000-0000-0000-000000000000",
         "response": {
           "requestId": "T00000000-0000-0000-0000-000000000000",
-          "dataSet": []
+          "dataSet": [
+            {
+              "destRegionId": "na-us-la-2",
+              "destRegionName": "Los Angeles",
+              "syncStage": "PREPARING",
+              "queued": true,
+              "syncPercent": 0,
+              "errorInfo": ""
+            }
+          ]
         }
       }
     }

@@ -58,7 +58,7 @@ export async function makeExampleCalls(kiln: KilnProcess, files: FileServer): Pr
 
   await uhostCalls(rec, alice, baseImage, files.serve('ubuntu-22.04.raw', disk));
   await compShareCalls(rec, alice, bob, baseImage);
-  await zecCalls(rec, alice.zec, baseImage);
+  await zecCalls(rec, alice, baseImage, kiln, files);
   return rec.examples;
 }
 
@@ -188,7 +188,8 @@ async function compShareCalls(rec: ExampleRecorder, alice: Account, bob: Account
   await cs('TerminateCompShareInstance', { UHostId: host });
 }
 
-async function zecCalls(rec: ExampleRecorder, c: ZenlayerTestClient, baseImage: string): Promise<void> {
+async function zecCalls(rec: ExampleRecorder, alice: Account, baseImage: string, kiln: KilnProcess, files: FileServer): Promise<void> {
+  const c = alice.zec;
   const z = (action: string, params: Body) => rec.zec(c, action, params);
   const status = (id: string, wanted: string) =>
     waitFor(`instance ${id} ${wanted}`, async () => {
@@ -233,9 +234,14 @@ async function zecCalls(rec: ExampleRecorder, c: ZenlayerTestClient, baseImage: 
   await imageIn(image);
   await z('DescribeCustomImages', { imageIds: [image] });
   await z('ModifyImagesAttributes', { imageIds: [image], imageName: 'edge-golden.v2', imageDescription: 'nginx edge node' });
+  // An import that never finishes holds the account's one slot for imports and copies, so
+  // the copy waits in the queue and its progress reads the same on every run.
+  const held = (await alice.ucloud.call('ImportCustomImage', { ImageName: 'held', UFileUrl: files.stallUrl(), Format: 'RAW', OsType: 'Linux', OsName: 'Linux', Auth: true })).body.ImageId as string;
+  await waitFor('the held import to start', async () => ((await kiln.latestJob(held))?.state === 'running' ? true : undefined));
   await z('CopyImage', { imageId: image, regionIdList: ['na-us-la-2'] });
-  await imageIn(image, 'na-us-la-2');
   await z('DescribeImageCopyProgress', { imageId: image });
+  await alice.ucloud.call('TerminateCustomImage', { ImageId: held });
+  await imageIn(image, 'na-us-la-2');
   await z('DeleteImageCopy', { imageId: image, regionIds: ['na-us-la-2'] });
   await z('DeleteImages', { imageIds: [image] });
   await z('ReleaseInstances', { instanceIds: [instance] });

@@ -44,12 +44,12 @@ While it is being made an image is \`Making\` (\`CREATING\` in ZEC); it becomes
 \`Available\` when every byte is stored, or fails with a reason (\`FailedReason\`), never
 half made. Poll the product's describe action, or Kiln's \`GET /v1/images/progress\`
 ([index](README.md)) for progress in bytes. Instances are created and reinstalled from
-Available images; deleting an image does not touch instances made from it.
+Available images only.
 
 ## Chunks
 
 An image's bytes are stored as **chunks**: its virtual disk cut into fixed-size pieces
-(4 MiB), each stored once under the SHA-256 of its content. All-zero pieces are holes
+(4 MiB by default), each stored once under the SHA-256 of its content. All-zero pieces are holes
 and are not stored at all, so a 100 GB disk holding 3 GB of data stores about 3 GB. An
 image is a **manifest**, the ordered list of its chunks, written together with its
 \`Available\` state in one step. Images that share content share chunks: a capture of an

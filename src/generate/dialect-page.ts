@@ -6,6 +6,7 @@
 import type { ErrorCode } from '../core/errors.ts';
 import type { ActionInfo } from '../dialects/schema/action-info.ts';
 import { json } from '../dialects/schema/json-schema.ts';
+import { workedExampleSection } from '../docs-site/worked-example.ts';
 import { errorText } from './error-text.ts';
 import { table } from './markdown.ts';
 import { answerRows, rows, type Naming } from './schema-text.ts';
@@ -45,6 +46,7 @@ function actionSection(a: ActionInfo, page: DialectPage): string {
   );
   out.push('Answer:', '', answer.length === 0 ? 'No fields beyond the envelope.' : table(['field', 'type', 'notes'], answer.map((r) => [`\`${r.name}\``, r.type, r.notes])), '');
   out.push('Errors:', '', table(['code', 'when'], [...errors].map(([wire, whens]) => [wire, whens.join('; ')])), '');
+  out.push(workedExampleSection(a.product, a.name));
   return out.join('\n');
 }
 

@@ -1,29 +1,10 @@
 import type { FastifyInstance } from 'fastify';
-import { indexPage } from './index-page.ts';
-import { ucloudPage } from './ucloud-page.ts';
-import { zenlayerPage } from './zenlayer-page.ts';
+import { docsSiteRoutes } from '../docs-site/docs-routes.ts';
 
 /**
- * GET /docs (also /docs/README.md), /docs/ucloud.md, /docs/zenlayer.md: the reference generated from the
- * schemas this very process runs (the same text `npm run docs` checks into docs/).
+ * GET /docs: the reference generated from the schemas this very process runs (the same
+ * text `npm run docs` checks into docs/), as HTML and Markdown; see src/docs-site.
  */
 export function docsRoutes(app: FastifyInstance): void {
-  const pages: Record<string, () => string> = {
-    '/docs': indexPage,
-    '/docs/': indexPage,
-    '/docs/README.md': indexPage,
-    '/docs/ucloud.md': ucloudPage,
-    '/docs/zenlayer.md': zenlayerPage,
-  };
-  const cache = new Map<string, string>();
-  for (const [url, render] of Object.entries(pages)) {
-    app.get(url, async (_req, reply) => {
-      let text = cache.get(url);
-      if (text === undefined) {
-        text = render();
-        cache.set(url, text);
-      }
-      return reply.header('content-type', 'text/markdown; charset=utf-8').send(text);
-    });
-  }
+  docsSiteRoutes(app);
 }

@@ -5,6 +5,7 @@
  */
 import { ucloudActions } from '../dialects/ucloud/actions/index.ts';
 import { zecActions } from '../dialects/zenlayer/actions/index.ts';
+import { conceptsPage } from '../docs-site/concepts-page.ts';
 import { sdkProductFile } from './sdk-types.ts';
 import { indexPage } from './index-page.ts';
 import { ucloudPage } from './ucloud-page.ts';
@@ -13,6 +14,7 @@ import { zenlayerPage } from './zenlayer-page.ts';
 export function generatedFiles(): Record<string, string> {
   return {
     'docs/README.md': indexPage(),
+    'docs/concepts.md': conceptsPage(),
     'docs/ucloud.md': ucloudPage(),
     'docs/zenlayer.md': zenlayerPage(),
     'packages/sdk/src/generated/uhost.ts': sdkProductFile({ product: 'uhost', prefix: 'UHost', dialect: 'ucloud', actions: ucloudActions.filter((a) => a.product === 'uhost') }),

@@ -142,6 +142,6 @@ test('GET /docs serves the reference generated from the running registries', asy
     assert.match(r.headers.get('content-type') ?? '', /text\/markdown/);
     assert.equal(await r.text(), files[`docs/${page}`]);
   }
-  assert.equal(await (await fetch(`${kiln.baseUrl}/docs`)).text(), files['docs/README.md']);
+  assert.equal(await (await fetch(`${kiln.baseUrl}/docs`, { headers: { accept: 'text/markdown' } })).text(), files['docs/README.md']);
   assert.match(files['docs/README.md']!, /GET \/v1\/images\/download/);
 });

@@ -1,5 +1,5 @@
 /**
- * Micro-benchmark of the streaming import path alone (issue 10): a ranged HTTP source (a
+ * Micro-benchmark of the streaming import path alone: a ranged HTTP source (a
  * file server in a child process) -> format reader -> chunker -> hashing -> local blob
  * store with fsync, one batched sync at the end. No API, jobs or metadata store, so a
  * profile (node --cpu-prof, --trace-gc) shows only this path. Prints wall and CPU time
@@ -50,7 +50,12 @@ if (process.argv[2] === '--serve') {
       const blobs = new LocalBlobStore(blobsDir, true);
       await blobs.init();
       const keys: string[] = [];
-      const sink = { putIfAbsent: (k: string, d: Buffer, l?: number) => (keys.push(k), blobs.putIfAbsent(k, d, l, { deferSync: true })) };
+      const sink = {
+        putIfAbsent: (k: string, d: Buffer, l?: number) => {
+          keys.push(k);
+          return blobs.putIfAbsent(k, d, l, { deferSync: true });
+        },
+      };
       const t = process.hrtime.bigint();
       const cpu = process.cpuUsage();
       const source = await openImportSource(`http://127.0.0.1:${port}/${encodeURIComponent(basename(v.path))}`, policy, { spoolPath: join(blobsDir, 'spool') });

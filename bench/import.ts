@@ -1,5 +1,5 @@
 /**
- * Import benchmark (issue 10, target 5): Kiln's end-to-end import against qemu-img on the
+ * Import benchmark: Kiln's end-to-end import against qemu-img on the
  * same file.
  *
  *   npm run bench:import                            # 4 GiB virtual, ~1.5 GiB of data, 3 rounds

@@ -96,6 +96,7 @@ function baseEnv(): NodeJS.ProcessEnv {
 }
 
 const SUMMARY = /^ℹ (pass|fail|cancelled|skipped|todo) (\d+)\s*$/;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: colour codes start with ESC
 const ANSI = /\x1b\[[0-9;]*m/g;
 
 async function runPhase(label: string, files: string[], nodeArgs: string[], env: NodeJS.ProcessEnv): Promise<void> {

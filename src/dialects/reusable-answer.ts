@@ -5,7 +5,7 @@
  * A listing answer built from one cached core result (ImageService.list hands out the
  * same object for as long as the catalogue version holds) is such an answer: keyed by
  * that object, it is exactly as fresh and as private as the result itself. Encoding a
- * 20-image page was the largest single cost of a DescribeImage request (issue 10).
+ * 20-image page was the largest single cost of a DescribeImage request (measured).
  */
 const reusable = new WeakSet<object>();
 

@@ -100,7 +100,7 @@ export async function chunkDisk(reader: DiskReader, sink: ChunkSink, opts: Chunk
 
 /**
  * On two cores or fewer, hashing on worker threads costs more than it saves (measured with
- * bench/import-pipeline.ts, issue 10): each chunk is posted to a worker and back (two thread
+ * bench/import-pipeline.ts): each chunk is posted to a worker and back (two thread
  * hand-offs on cores the main thread needs), and every returned buffer counts as 4 MiB of
  * new external memory, which brings the garbage collector round more often. SHA-256 runs at
  * ~1.5 GB/s here, about 3 ms a chunk on this thread.

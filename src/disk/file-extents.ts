@@ -3,7 +3,7 @@ import { stat } from 'node:fs/promises';
 import type { Extent } from './disk-reader.ts';
 
 /**
- * Where a local sparse file holds data, so a capture reads only that (issue 10: an
+ * Where a local sparse file holds data, so a capture reads only that (an
  * instance disk of 100 GiB with 2 GiB written used to be read whole, holes included).
  *
  * Node has neither lseek(SEEK_DATA) nor ioctl(FIEMAP), and the disk engine stays free of

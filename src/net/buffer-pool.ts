@@ -1,5 +1,5 @@
 /**
- * Reusable buffers for the bytes of fetched ranges (issue 10). Socket pieces are copied
+ * Reusable buffers for the bytes of fetched ranges, for import speed. Socket pieces are copied
  * into one of these as they arrive, so each piece dies young and the garbage collector
  * frees it cheaply, while the buffers themselves are allocated once per import rather
  * than once per range. Without this, pieces held in read-ahead were promoted to the old

@@ -79,7 +79,8 @@ async function open(url: string, policy: DownloadPolicy, opts: ImportSourceOptio
   const head: Buffer[] = [];
   await readBody(res, range.end + 1, signal, (b) => {
     head.push(b);
-    pace.progress((probed += b.length));
+    probed += b.length;
+    pace.progress(probed);
   });
   return new HttpRangeSource({ url, policy, file: identityOf(res, range.total), head, tuning: opts.tuning, signal, resolve, pace });
 }

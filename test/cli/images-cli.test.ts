@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { after, before, test } from 'node:test';
 import { assertSameBytes, writeSparseDisk } from '../support/disk-files.ts';
-import { QEMU_IMG, sha256File } from '../support/disk-images.ts';
+import { QEMU_IMG } from '../support/disk-images.ts';
 import { FileServer } from '../support/file-server.ts';
 import { KilnProcess, waitFor } from '../support/kiln-process.ts';
 import { sdkClients } from '../support/sdk-clients.ts';

@@ -1,5 +1,5 @@
 /**
- * What a user sees besides what they asked for (issue 20.9): a second `kiln serve` on a
+ * What a user sees besides what they asked for (kept to what helps): a second `kiln serve` on a
  * taken port says so in one line; commands that build an S3 client print no AWS SDK
  * notice; `npm ci` has no package whose engines refuse the Node versions Kiln supports.
  * The test harness silences the SDK notice for every process it starts, so these tests

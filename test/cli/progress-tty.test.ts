@@ -53,6 +53,7 @@ after(async () => {
   await kiln?.stop();
 });
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: terminal control sequences start with ESC
 const strip = (s: string) => s.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '');
 
 test('import --wait and download draw a progress bar with bytes, rate and ETA on a terminal', { skip: existsSync(SCRIPT) ? false : 'util-linux script is not installed' }, async () => {

@@ -11,7 +11,7 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { after, before, test } from 'node:test';
 import { assertSameBytes, writeSparseDisk } from '../support/disk-files.ts';
-import { QEMU_IMG, sha256File } from '../support/disk-images.ts';
+import { QEMU_IMG } from '../support/disk-images.ts';
 import { FileServer } from '../support/file-server.ts';
 import { KilnProcess } from '../support/kiln-process.ts';
 import { kilnBin } from '../support/user-cli.ts';

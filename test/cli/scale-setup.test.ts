@@ -1,5 +1,5 @@
 /**
- * Setting an installation up (issue 20.2): `kiln bootstrap` into a data dir that does not
+ * Setting an installation up: `kiln bootstrap` into a data dir that does not
  * exist yet, on both stacks; on pg-s3, `kiln check` against a role, database and bucket
  * that really are missing (or wrongly set up), and the README's "Running at scale" block
  * run as written against the suite's PostgreSQL and S3 server.

@@ -1,5 +1,5 @@
 /**
- * Issue 12: ReinstallCompShareInstance from an official, an own custom and a community
+ * ReinstallCompShareInstance from an official, an own custom and a community
  * image, on the same core operation as UHost's reinstall; the system disk holds the
  * image's bytes after each, and a tenant's private image is nobody else's to install.
  */

@@ -167,7 +167,7 @@ test('the shared list pages without a gap or a duplicate while images are being 
   assert.equal(after.TotalCount, (after.ImageSet as Body[]).length);
 });
 
-test('issue 17: a grantee reinstalls its host from a shared image; a stranger, or the grantee after the grant is taken back, cannot', async () => {
+test('a grantee reinstalls its host from a shared image; a stranger, or the grantee after the grant is taken back, cannot', async () => {
   const source = await createGpuHost(owner, baseImageId);
   await writeAt(await diskPath(kiln, source, 0), 200 * MiB, patternBlock(91, MiB));
   await stopGpuHost(owner, source);

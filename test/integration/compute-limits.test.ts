@@ -1,5 +1,5 @@
 /**
- * Issue 9, item 5: limits on what one account may hold. One account created 7,727
+ * Limits on what one account may hold, because without them one account created 7,727
  * instances in 30 s; one request asked for 300 disks x 16,000 GB and was accepted; and a
  * 32,000 GB disk, which validation accepted, failed in the driver (EFBIG) and left a disk
  * directory behind. Now: per-account quotas (race-safe), disk counts and sizes checked at

@@ -1,5 +1,5 @@
 /**
- * Control and bidirectional characters in names, descriptions and URLs (issue 18, item 6):
+ * Control and bidirectional characters in names, descriptions and URLs (they can disguise text):
  * refused by every dialect in its own shape, over real HTTP with the vendors' signing, in
  * every UCloud encoding, and by the operator CLI; nothing is changed or made.
  */

@@ -1,5 +1,5 @@
 /**
- * Issue 10, item 4: DescribeImage answers repeated requests from kept listings and kept
+ * DescribeImage answers repeated requests from kept listings and kept
  * encoded bodies. Neither may outlive a write, whichever process makes it, nor reach
  * another tenant: two API processes share one store here, one lists while the other writes.
  */

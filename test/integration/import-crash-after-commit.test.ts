@@ -1,5 +1,5 @@
 /**
- * Issue 9, item 2: a crash between an import's commit and the end of its job re-ran a
+ * A crash between an import's commit and the end of its job used to re-run a
  * finished import. The commit now ends the job in the same transaction, and an image is
  * only made available while it is still being made. Proved here with real processes: a
  * SIGKILL just after the commit, and a delete while the import runs.

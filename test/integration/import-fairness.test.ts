@@ -1,5 +1,5 @@
 /**
- * Issue 18, item 2: one tenant's slow imports must not starve another tenant's imports.
+ * One tenant's slow imports must not starve another tenant's imports.
  * Six imports from a source that sends a byte a second used to hold both import workers,
  * so another account's import waited in the queue until a trickle gave up (minutes, and
  * longer the more the first account queued). Each account now gets a fair share of the

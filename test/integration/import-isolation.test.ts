@@ -1,5 +1,5 @@
 /**
- * Issue 9, item 1: one tenant's slow imports must not stall anyone else's jobs. Two
+ * One tenant's slow imports must not stall anyone else's jobs. Two
  * imports from a server that trickles a byte a second used to hold both job workers, so
  * another account's new host stayed Initializing for minutes, and the importer could not
  * even delete its stuck image (8961).

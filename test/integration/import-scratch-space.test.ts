@@ -56,7 +56,8 @@ function startEndless(): Promise<number> {
 }
 
 before(async () => {
-  const port = (endlessPort = await startEndless());
+  endlessPort = await startEndless();
+  const port = endlessPort;
   dataDir = await mkdtemp(join(tmpdir(), 'kiln-scratch-'));
   try {
     execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${TMPFS_BYTES}`, 'tmpfs', dataDir], { stdio: 'ignore' });

@@ -1,5 +1,5 @@
 /**
- * Issue 12: a reinstall and a disk growth touch an instance's disks, so they run on the node
+ * A reinstall and a disk growth touch an instance's disks, so they run on the node
  * that holds them, even when another node is idle. One API process with no workers and two
  * worker processes of different nodes on one database and blob store; as with the
  * multi-host rehearsal, this needs PostgreSQL + S3 and runs in the pg-s3 phase only.

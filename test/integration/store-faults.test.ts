@@ -17,7 +17,7 @@ import type { UCloudTestClient } from '../support/ucloud-client.ts';
 import { createHost, diskPath, stopHost, waitImageSettled } from '../support/uhost-flow.ts';
 import { WorkerProcess } from '../support/worker-process.ts';
 
-// The fault suite (issue 18): PostgreSQL and the S3 server restart while imports and
+// The fault suite: PostgreSQL and the S3 server restart while imports and
 // captures run, and every process must ride it out. It restarts servers, so it starts
 // its own PostgreSQL and moto (the phase's shared ones serve other test files at the
 // same time); it needs both, so it runs in the pg-s3 phase only.
@@ -127,7 +127,10 @@ async function healthBecomes(status: number, timeoutMs: number): Promise<number>
   for (;;) {
     assertAlive();
     const got = await fetch(`${api.baseUrl}/healthz`, { signal: AbortSignal.timeout(5000) }).then(
-      async (r) => (await r.arrayBuffer(), r.status),
+      async (r) => {
+        await r.arrayBuffer();
+        return r.status;
+      },
       (e: unknown) => String(e),
     );
     if (got === status) return Date.now() - started;

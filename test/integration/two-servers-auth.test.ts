@@ -1,9 +1,9 @@
 /**
- * Issue 9, items 3 and 6, across two `kiln serve` processes on one store:
+ * Revocation and replay across two `kiln serve` processes on one store:
  * - a key or token revoked with the operator CLI stops working in every process within
  *   KILN_AUTH_CACHE_MS (keys used to work until a restart: an in-memory cache);
  * - a Zenlayer signature serves a changing action once across all API processes, and
- *   another action only shortly after its first use (issue 17 item 1): X-ZC-Action is
+ *   another action only shortly after its first use: X-ZC-Action is
  *   not signed, so a signed DescribeInstancesStatus replayed as ReleaseInstances used to
  *   release the instance; reads with one signature repeat on every process.
  */

@@ -161,7 +161,7 @@ test('8961 for a host from an image still Making; 8095 once the quota is used; d
 });
 
 test('known limit of the UCloud signature: name+value joined without a separator, so `Limit=1&Offset=N` can be resent as `Limit1Offset=N`', async () => {
-  // Issue 18 item 7. The signing string of {Limit: 1, Offset: N} and of {Limit1Offset: N}
+  // The signing string of {Limit: 1, Offset: N} and of {Limit1Offset: N}
   // is the same (`...Limit1OffsetN...`), and unknown parameters must stay accepted (the
   // official SDKs send many that Kiln ignores), so the rewritten request is answered,
   // with the defaults in place of the two parameters. The README's Security model says

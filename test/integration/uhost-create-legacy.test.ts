@@ -1,5 +1,5 @@
 /**
- * Issue 12: CreateUHostInstance also takes the older parameter set its page still shows in
+ * CreateUHostInstance also takes the older parameter set its page still shows in
  * the example (StorageType LocalDisk|UDisk, BootDiskSpace, DiskSpace, no Disks.N), mapped
  * onto the same disks; DescribeUHostInstance reports TotalDiskSpace, StorageType,
  * BootDiskState, BasicImageId, HostType and UHostType consistently with either form.
@@ -77,7 +77,7 @@ test('the older form with defaults: LocalDisk and a 20 GB system disk, no data d
   assert.equal(host.UHostType, 'Normal');
 });
 
-test('issue 17: HostType N2 with LocalDisk, BootDiskSpace and DiskSpace reads back as UCloud answers it', async () => {
+test('HostType N2 with LocalDisk, BootDiskSpace and DiskSpace reads back as UCloud answers it', async () => {
   const { host } = await created({ Password: PASSWORD, HostType: 'N2', StorageType: 'LocalDisk', BootDiskSpace: 25, DiskSpace: 15 });
   assert.equal(host.HostType, 'N2');
   assert.equal(host.UHostType, 'Normal', 'the older machine-type family, not the series again');

@@ -9,7 +9,7 @@ import { HOSTILE_MAX_VIRTUAL_SIZE, qemuRawSha256, writeHostileImages, writeOracl
 import { createHost, diskPath, waitImageSettled } from '../support/uhost-flow.ts';
 import type { UCloudTestClient } from '../support/ucloud-client.ts';
 
-// Issue 3 at the service level: every format qemu-img writes imports and round-trips,
+// Import formats at the service level: every format qemu-img writes imports and round-trips,
 // every hostile file ends Unavailable with a reason, and the server keeps serving.
 let kiln: KilnProcess;
 let client: UCloudTestClient;

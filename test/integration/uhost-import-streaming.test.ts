@@ -10,7 +10,7 @@ import { HOSTILE_MAX_VIRTUAL_SIZE, qemuRawSha256, writeHostileImages, writeOracl
 import { createHost, diskPath, waitImageSettled } from '../support/uhost-flow.ts';
 import type { UCloudTestClient } from '../support/ucloud-client.ts';
 
-// Issue 10: imports stream. Through a real kiln process and the UCloud API, every format
+// Imports stream. Through a real kiln process and the UCloud API, every format
 // qemu-img writes comes out exactly as qemu-img's raw conversion when the file server
 // ignores Range requests (spooled) or cuts ranged answers halfway (those ranges asked for
 // again, the import still succeeds), and the hostile corpus is refused through the spool.

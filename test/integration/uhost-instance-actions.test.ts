@@ -1,5 +1,5 @@
 /**
- * Issue 12: RebootUHostInstance, ResizeUHostInstance, ResetUHostInstancePassword and
+ * RebootUHostInstance, ResizeUHostInstance, ResetUHostInstancePassword and
  * ModifyUHostInstanceName over real HTTP with the signing client; each refusal in UCloud
  * shape, and a second tenant who can neither see nor change the host.
  */

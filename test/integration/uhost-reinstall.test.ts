@@ -1,5 +1,5 @@
 /**
- * Issue 12: ReinstallUHostInstance. A stopped host gets a new system disk holding exactly
+ * ReinstallUHostInstance. A stopped host gets a new system disk holding exactly
  * the image's bytes (base or custom), is Installing meanwhile and Running after, as UCloud
  * starts a host after a reinstall; ReserveDisk keeps or empties the data disks.
  */
@@ -238,7 +238,7 @@ async function diskBytesHeld(hostId: string): Promise<number> {
   }
 }
 
-test('issue 17: where a UHost image is shared, the grantee reinstalls from it and fills data disks from its snapshots', async () => {
+test('where a UHost image is shared, the grantee reinstalls from it and fills data disks from its snapshots', async () => {
   const grantee = await otherAccount(kiln, 'grantee');
   const source = await createHost(client, baseA, {
     Disks: [

@@ -1,7 +1,7 @@
 /**
  * Authentication and tenant isolation of the ZEC dialect over real HTTP: signatures made
  * the way the SDKs make them, Bearer tokens, refusals that reveal nothing about whether a
- * resource exists, and the replay guard (issue 17 item 1): the official SDKs' patterns
+ * resource exists, and the replay guard (X-ZC-Action is unsigned): the official SDKs' patterns
  * pass, a captured signature cannot act twice or later as another action.
  */
 import assert from 'node:assert/strict';

@@ -21,7 +21,11 @@ function undeclared(s: JsonSchema, value: unknown, path: string, out: string[]):
     return;
   }
   if (Array.isArray(value)) {
-    if (s.items) value.forEach((v, i) => undeclared(s.items!, v, `${path}[${i}]`, out));
+    if (s.items) {
+      value.forEach((v, i) => {
+        undeclared(s.items!, v, `${path}[${i}]`, out);
+      });
+    }
     return;
   }
   if (kindOf(s) !== 'object' || !s.properties) return;

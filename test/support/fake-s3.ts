@@ -104,20 +104,20 @@ export class FakeS3 {
         if (isBucket || obj) return void res.writeHead(200, { 'content-length': obj?.length ?? 0 }).end();
         return void res.writeHead(404).end();
       case 'PUT':
-        if (req.headers['if-none-match'] === '*' && obj) return error(res, req, 412, 'PreconditionFailed');
+        if (req.headers['if-none-match'] === '*' && obj) return void error(res, req, 412, 'PreconditionFailed');
         this.objects.set(path, body);
         return void res.writeHead(200, { etag: '"fake"', 'content-length': 0 }).end();
       case 'GET': {
-        if (!obj) return error(res, req, 404, 'NoSuchKey');
+        if (!obj) return void error(res, req, 404, 'NoSuchKey');
         const { status, part, headers } = rangeOf(obj, this.ignoreRange ? undefined : req.headers.range);
-        if (status === 416) return error(res, req, 416, 'InvalidRange');
+        if (status === 416) return void error(res, req, 416, 'InvalidRange');
         return void res.writeHead(status, headers).end(part);
       }
       case 'DELETE':
         this.objects.delete(path);
         return void res.writeHead(204).end();
       default:
-        return error(res, req, 405, 'MethodNotAllowed');
+        return void error(res, req, 405, 'MethodNotAllowed');
     }
   }
 }

@@ -20,7 +20,7 @@ export class ThrottledFileServer {
   }
 
   async start(): Promise<void> {
-    this.server = createServer((req, res) => {
+    this.server = createServer((_req, res) => {
       this.requests++;
       void (async () => {
         const fh = await open(this.path, 'r');

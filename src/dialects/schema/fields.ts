@@ -40,6 +40,9 @@ export interface Presence<T> extends Doc {
 /** Required stays as is, a default decodes to the plain type, anything else may be undefined. */
 export type Field<S extends TSchema, O> = O extends { required: true } ? S : O extends { default: unknown } ? TOptional<S> & DecodesTo<Static<S>> : TOptional<S>;
 
+/** The options of a call that passes none: no key, so Field<> finds neither `required` nor `default`. */
+type NoOptions = Record<never, never>;
+
 function field<S extends TSchema, O extends Presence<unknown>>(schema: S, opts: O | undefined): Field<S, O> {
   // The casts restate Field<>: Optional unless required; DecodesTo exists only in types.
   return (opts?.required === true ? schema : Type.Optional(schema)) as Field<S, O>;
@@ -67,7 +70,7 @@ export interface StrOptions extends Presence<string> {
   multiline?: boolean;
 }
 
-export function str<const O extends StrOptions = {}>(opts?: O): Field<TString, O> {
+export function str<const O extends StrOptions = NoOptions>(opts?: O): Field<TString, O> {
   const { pattern, ...rest } = opts ?? {};
   return field(Type.String({ ...jsonOptions(rest), ...(pattern ? { pattern: pattern.source } : {}) }), opts);
 }
@@ -80,16 +83,16 @@ export interface NumOptions extends Presence<number> {
 const bounds = { min: 'minimum', max: 'maximum' };
 
 /** Integers: UCloud reads decimal digits only, ZEC a JSON number without a fraction. */
-export function int<const O extends NumOptions = {}>(opts?: O): Field<TInteger, O> {
+export function int<const O extends NumOptions = NoOptions>(opts?: O): Field<TInteger, O> {
   return field(Type.Integer(jsonOptions(opts ?? {}, bounds)), opts);
 }
 
 /** Plain decimals (prices, traffic sizes); UCloud never reads exponents or hex. */
-export function num<const O extends NumOptions = {}>(opts?: O): Field<TNumber, O> {
+export function num<const O extends NumOptions = NoOptions>(opts?: O): Field<TNumber, O> {
   return field(Type.Number(jsonOptions(opts ?? {}, bounds)), opts);
 }
 
-export function bool<const O extends Presence<boolean> = {}>(opts?: O): Field<TBoolean, O> {
+export function bool<const O extends Presence<boolean> = NoOptions>(opts?: O): Field<TBoolean, O> {
   return field(Type.Boolean(jsonOptions(opts ?? {})), opts);
 }
 
@@ -105,7 +108,7 @@ export function literals<const V extends readonly string[]>(values: V, options: 
   ) as unknown as TEnum<V>;
 }
 
-export function enumOf<const V extends readonly string[], const O extends Presence<V[number]> = {}>(values: V, opts?: O): Field<TEnum<V>, O> {
+export function enumOf<const V extends readonly string[], const O extends Presence<V[number]> = NoOptions>(values: V, opts?: O): Field<TEnum<V>, O> {
   return field(literals(values, jsonOptions(opts ?? {})), opts);
 }
 
@@ -118,24 +121,24 @@ export interface ArrayOptions extends Doc {
 /** A list; absent is empty, so the decoded value is never undefined. */
 export type ListField<I extends TSchema, O> = O extends { required: true } ? TArray<I> : TOptional<TArray<I>> & DecodesTo<Decoded<I>[]>;
 
-export function list<I extends TSchema, const O extends ArrayOptions = {}>(item: I, opts?: O): ListField<I, O> {
+export function list<I extends TSchema, const O extends ArrayOptions = NoOptions>(item: I, opts?: O): ListField<I, O> {
   const { required, ...rest } = opts ?? {};
   const schema = Type.Array(item, { ...jsonOptions(rest), ...(required === true ? { minItems: 1 } : {}) });
   return (required === true ? schema : Type.Optional(schema)) as ListField<I, O>;
 }
 
-export function strArray<const O extends ArrayOptions & { itemMaxLength?: number } = {}>(opts?: O): ListField<TString, O> {
+export function strArray<const O extends ArrayOptions & { itemMaxLength?: number } = NoOptions>(opts?: O): ListField<TString, O> {
   const { itemMaxLength, ...rest } = opts ?? {};
   return list(Type.String(itemMaxLength === undefined ? {} : { maxLength: itemMaxLength }), rest as Omit<O, 'itemMaxLength'>) as ListField<TString, O>;
 }
 
 /** A nested object read with its own fields; absent stays undefined unless required. */
-export function obj<P extends TProperties, const O extends { required?: boolean } & Doc = {}>(props: P, opts?: O): O extends { required: true } ? TObject<P> : TOptional<TObject<P>> {
+export function obj<P extends TProperties, const O extends { required?: boolean } & Doc = NoOptions>(props: P, opts?: O): O extends { required: true } ? TObject<P> : TOptional<TObject<P>> {
   const schema = Type.Object(props, opts?.doc ? { description: opts.doc } : {});
   return (opts?.required === true ? schema : Type.Optional(schema)) as O extends { required: true } ? TObject<P> : TOptional<TObject<P>>;
 }
 
-export function objArray<P extends TProperties, const O extends ArrayOptions = {}>(props: P, opts?: O): ListField<TObject<P>, O> {
+export function objArray<P extends TProperties, const O extends ArrayOptions = NoOptions>(props: P, opts?: O): ListField<TObject<P>, O> {
   return list(Type.Object(props), opts);
 }
 

@@ -118,7 +118,9 @@ export abstract class MappedReader implements DiskReader {
           pending.push(
             this.inflatedBlock({ ...run }).then(
               (block) => void block.copy(buf, at, inBlock, inBlock + n),
-              (e: unknown) => void (inflateFailure ??= e),
+              (e: unknown) => {
+                inflateFailure ??= e;
+              },
             ),
           );
         }

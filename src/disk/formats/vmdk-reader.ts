@@ -1,5 +1,5 @@
 import { DiskFormatError } from '../disk-reader.ts';
-import { BoundedFile } from './bounded-file.ts';
+import type { BoundedFile } from './bounded-file.ts';
 import { inflateBounded } from './inflate.ts';
 import { refuseOverlap, type FileRange } from './int-fields.ts';
 import { LruCache, entriesWithinBudget } from './lru-cache.ts';

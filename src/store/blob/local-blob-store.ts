@@ -105,7 +105,7 @@ export class LocalBlobStore implements BlobStore {
     const unique = [...new Set(keys)];
     // Past a few chunks, one syncfs(2) of the filesystem beats an fdatasync per chunk: each
     // of those commits the filesystem's journal for its new file on its own, and made a
-    // 1.6 GiB capture take twice as long as `cp; sync` of the same data (issue 10).
+    // 1.6 GiB capture take twice as long as `cp; sync` of the same data.
     if (unique.length >= SYNCFS_FROM_KEYS && (await syncFileSystem(this.root))) return;
     await inParallel(unique, SYNC_PARALLEL, async (key) => {
       assertChunkKey(key);

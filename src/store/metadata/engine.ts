@@ -5,7 +5,7 @@ export type Db = Kysely<Database>;
 export type Engine = 'sqlite' | 'postgres';
 
 // Migrations and helpers take any Kysely: they run before (and beside) the typed schema.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// biome-ignore lint/suspicious/noExplicitAny: migrations call this with their untyped Kysely, before the typed schema exists
 export function engineOf(db: Kysely<any>): Engine {
   return db.getExecutor().adapter instanceof PostgresAdapter ? 'postgres' : 'sqlite';
 }

@@ -197,7 +197,7 @@ export class KyselyImageRepository implements ImageRepository {
 
   async catalogueVersion(projectId: string, product: Product, withBase: boolean): Promise<string> {
     // Asked on every listing request, so plain SQL: building it with the query builder
-    // cost more than running it (issue 10).
+    // cost more than running it (measured).
     const own = projectScope(projectId, product);
     const { rows } = await sql<{ scope: string; version: number | string }>`select scope, version from catalogue_versions where scope in (${own}, ${withBase ? BASE_SCOPE : own})`.execute(this.db);
     const of = (scope: string) => rows.find((r) => r.scope === scope)?.version ?? 0;

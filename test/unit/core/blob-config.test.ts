@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ConfigError, loadConfig } from '../../../src/config/config.ts';
+import { type ConfigError, loadConfig } from '../../../src/config/config.ts';
 
 test('KILN_BLOB_URL=s3://... reads the S3 settings; conditional PUT is on unless switched off', () => {
   const base = { KILN_BLOB_URL: 's3://kiln-chunks/prod/eu', KILN_S3_ENDPOINT: 'http://127.0.0.1:9000', KILN_S3_MAX_CONCURRENCY: '4' };

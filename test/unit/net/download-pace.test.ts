@@ -1,7 +1,7 @@
 /**
  * The pace a download must keep: a minimum average rate over each window and a deadline
  * for the whole transfer. The idle timeout alone lets a server send a byte a second and
- * hold an import worker forever (issue 9: two such imports held every job worker).
+ * hold an import worker forever (two such imports once held every job worker).
  */
 import assert from 'node:assert/strict';
 import type { ServerResponse } from 'node:http';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { DownloadError } from '../../../src/net/download-error.ts';
-import { HttpRangeSource, type RangeTuning } from '../../../src/net/http-range-source.ts';
+import type { HttpRangeSource, RangeTuning } from '../../../src/net/http-range-source.ts';
 import { openImportSource, type ImportSource } from '../../../src/net/import-source.ts';
 import { FileServer, type ServeOptions } from '../../support/file-server.ts';
 import { patternBytes } from '../../support/disk-images.ts';

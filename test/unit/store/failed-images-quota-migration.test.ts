@@ -1,6 +1,6 @@
 /**
  * Migration 014 returns the custom-image slots of images that failed before failed images
- * stopped holding one (issue 20.3); available and making images keep theirs.
+ * stopped holding one; available and making images keep theirs.
  */
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';

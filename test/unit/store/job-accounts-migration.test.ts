@@ -1,5 +1,5 @@
 /**
- * Migration 011 gives jobs their account (issue 18, item 2: imports share their lane
+ * Migration 011 gives jobs their account (so that imports share their lane
  * between accounts). Jobs queued or running when it runs take their image's or instance's
  * account, so the first claims after an upgrade already share the lane.
  */

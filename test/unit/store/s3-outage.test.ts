@@ -11,7 +11,7 @@ import { S3BlobStore } from '../../../src/store/blob/s3-blob-store.ts';
 import { openMetadataStore } from '../../../src/store/metadata/kysely-metadata-store.ts';
 import { FakeS3 } from '../../support/fake-s3.ts';
 
-// Issue 18 item 5: an S3 store restarting for a few seconds must not fail the calls made
+// An S3 store restarting for a few seconds must not fail the calls made
 // meanwhile, and a store that comes back without chunks it acknowledged must not get a
 // manifest naming them. Loopback fake S3 (the outage is on cue), real SQLite file.
 process.env.AWS_ACCESS_KEY_ID ||= 'test';

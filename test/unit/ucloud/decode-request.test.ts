@@ -144,6 +144,7 @@ describe('decodeUCloudRequest: JSON body', () => {
     });
     assert.equal(Object.getPrototypeOf(params), null);
     assert.deepEqual(Object.keys(params).sort(), ['__proto__', 'constructor', 'toString']);
+    // biome-ignore lint/suspicious/noProto: a client key named __proto__ must read back as a plain own value
     assert.equal(params.__proto__, 'p');
   });
 });

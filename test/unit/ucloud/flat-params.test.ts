@@ -12,6 +12,7 @@ describe('createFlatParams', () => {
     const params = createFlatParams();
     assert.equal(Object.getPrototypeOf(params), null);
     assert.equal(params.constructor, undefined);
+    // biome-ignore lint/suspicious/noProto: writing __proto__ must add an own key, not change the prototype
     params.__proto__ = 'x';
     assert.deepEqual(Object.keys(params), ['__proto__']);
   });

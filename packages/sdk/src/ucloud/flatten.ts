@@ -11,7 +11,9 @@ export function flattenParams(params: object): Map<string, Scalar> {
   const walk = (value: unknown, key: string): void => {
     if (value === null || value === undefined) return;
     if (Array.isArray(value)) {
-      value.forEach((item, index) => walk(item, `${key}.${index}`));
+      value.forEach((item, index) => {
+        walk(item, `${key}.${index}`);
+      });
     } else if (typeof value === 'object') {
       for (const [name, item] of Object.entries(value)) walk(item, `${key}.${name}`);
     } else if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') {

@@ -114,7 +114,9 @@ function decodeJsonBody(text: string): FlatParams {
 function flattenJson(node: Json, prefix: string, out: FlatParams): void {
   if (node === null) return; // null means "not sent" (the SDKs skip null when signing)
   if (Array.isArray(node)) {
-    node.forEach((item, index) => flattenJson(item, `${prefix}.${index}`, out));
+    node.forEach((item, index) => {
+      flattenJson(item, `${prefix}.${index}`, out);
+    });
     return;
   }
   if (typeof node === 'object') {

@@ -17,7 +17,7 @@ export function ucloudSignature(params: Readonly<Record<string, string>>, privat
     .filter((key) => key !== 'Signature')
     .sort();
   // Values are concatenated as-is: no URL escaping, per the docs. One string, hashed in
-  // one call: an update per key and value cost more than the hashing (issue 10).
+  // one call: an update per key and value cost more than the hashing (measured).
   let text = '';
   for (const key of keys) text += key + (params[key] ?? '');
   return createHash('sha1').update(text + privateKey, 'utf8').digest('hex');

@@ -20,7 +20,7 @@ export const ZcCode = {
   InvalidParameterValue: 'INVALID_PARAMETER_VALUE',
   ResourceNotFound: 'OPERATION_FAILED_RESOURCE_NOT_FOUND',
   ResourceGroupNotFound: 'OPERATION_FAILED_RESOURCE_GROUP_NOT_FOUND',
-  // Not among the documented common codes; named in the same style (see the report of issue 5).
+  // Not among the documented common codes, which name no unknown action; named in their style.
   InvalidAction: 'INVALID_ACTION',
   // Refusals of the HTTP message itself (protocol/refusal.ts). Neither the docs nor the
   // SDKs name codes for these (the gateway's own answers are not documented), so they are

@@ -3,7 +3,7 @@ import { engineOf } from '../engine.ts';
 
 // Migrations take Kysely<any>: they describe the schema as it was at that point in time,
 // not the current typed schema.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// biome-ignore lint/suspicious/noExplicitAny: a migration runs against the schema before it, which the typed Database does not describe
 export async function up(db: Kysely<any>): Promise<void> {
   // Written for SQLite first; the PostgreSQL spellings were fixed here before any
   // PostgreSQL deployment existed, so both engines share one migration history.

@@ -5,7 +5,7 @@ import { sql, type Kysely } from 'kysely';
  * created: a requeued job goes to the back instead of keeping its creation time and
  * jumping ahead of newer work on every retry.
  */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// biome-ignore lint/suspicious/noExplicitAny: a migration runs against the schema before it, which the typed Database does not describe
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.alterTable('jobs').addColumn('queued_at', 'bigint', (c) => c.notNull().defaultTo(0)).execute();
   await sql`update jobs set queued_at = created_at`.execute(db);

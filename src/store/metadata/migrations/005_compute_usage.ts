@@ -6,7 +6,7 @@ import { sql, type Kysely } from 'kysely';
  * the transaction that inserts the instance (as account_image_quota is), so concurrent
  * creates cannot overshoot a limit on SQLite or PostgreSQL.
  */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// biome-ignore lint/suspicious/noExplicitAny: a migration runs against the schema before it, which the typed Database does not describe
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
     .createTable('account_compute_usage')

@@ -7,7 +7,7 @@ import { engineOf } from '../engine.ts';
  * grants by when they were made, so its "shared with me" listing pages without gaps
  * while images are shared with it; grants go with their image (ON DELETE CASCADE).
  */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// biome-ignore lint/suspicious/noExplicitAny: a migration runs against the schema before it, which the typed Database does not describe
 export async function up(db: Kysely<any>): Promise<void> {
   const pg = engineOf(db) === 'postgres';
   await db.schema

@@ -5,7 +5,7 @@ import { sql, type Kysely } from 'kysely';
  * (one tenant's slow imports must not hold every import worker). Jobs still in the
  * queue or running take it from their image or instance; finished ones never need it.
  */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// biome-ignore lint/suspicious/noExplicitAny: a migration runs against the schema before it, which the typed Database does not describe
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.alterTable('jobs').addColumn('account_id', 'text').execute();
   await sql`update jobs set account_id = (select i.account_id from images i where i.id = jobs.image_id)

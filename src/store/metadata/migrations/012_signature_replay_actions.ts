@@ -8,7 +8,7 @@ import type { Kysely } from 'kysely';
  * seen, not only that it was. The old rows live a few minutes at most and are not worth
  * carrying over.
  */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// biome-ignore lint/suspicious/noExplicitAny: a migration runs against the schema before it, which the typed Database does not describe
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.dropTable('signature_replays').execute();
   await db.schema

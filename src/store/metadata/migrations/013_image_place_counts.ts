@@ -7,7 +7,7 @@ import { sql, type Kysely } from 'kysely';
  * product, kind, region and zone (a zone names its region, so a region's total is the
  * sum over its few zones), kept in the transactions that insert, delete or move images.
  */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// biome-ignore lint/suspicious/noExplicitAny: a migration runs against the schema before it, which the typed Database does not describe
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
     .createTable('image_place_counts')

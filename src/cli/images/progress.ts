@@ -89,7 +89,7 @@ function frame(label: string, r: ProgressReading & { rate: number | undefined })
   return `${label} [${bar}] ${t.percent}% | ${t.counts}${t.rate ? ` | ${t.rate}` : ''}${when} ${tail}`.trimEnd();
 }
 
-function barProgress(label: string, stream: NodeJS.WriteStream): Progress {
+function barProgress(label: string, stream: NodeJS.WritableStream): Progress {
   const bar = new SingleBar(
     {
       stream,
@@ -148,6 +148,6 @@ function lineProgress(label: string, stream: NodeJS.WritableStream): Progress {
   };
 }
 
-export function progress(label: string, stream: NodeJS.WriteStream = process.stderr): Progress {
+export function progress(label: string, stream: NodeJS.WritableStream & { isTTY?: boolean } = process.stderr): Progress {
   return stream.isTTY ? barProgress(label, stream) : lineProgress(label, stream);
 }

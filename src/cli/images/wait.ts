@@ -22,7 +22,7 @@ export async function waitWithProgress(images: ProductImages, id: string, signal
           // The image's real size and the job's average rate, even when it ended between
           // two polls; a server without counts leaves the last one seen, done.
           const total = p.totalBytes ?? last?.total ?? null;
-          bar.show({ done: total ?? 0, total, state: 'Available', final: true, ...rate, ...(phase ? { phase } : {}) });
+          bar.show({ done: total ?? 0, total, state: 'Available', final: true, ...rate });
         } else if (p.state === 'making' && p.doneBytes !== undefined) {
           last = { done: p.doneBytes, total: p.totalBytes ?? null };
           bar.show({ done: p.doneBytes, total: p.totalBytes ?? null, state: 'Making', ...rate, ...(phase ? { phase } : {}) });

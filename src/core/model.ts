@@ -1,4 +1,5 @@
 import type { Product } from './products.ts';
+import type { PhaseOf } from './work-progress.ts';
 
 /** Who is calling: every request is scoped to one account and one of its projects. */
 export interface Principal {
@@ -109,7 +110,10 @@ export interface Job {
   /** The worker holding it (`host:pid:random`), while it runs. */
   leaseOwner: string | null;
   progressDone: number;
-  progressTotal: number;
+  /** null while the work's size cannot be known (see WorkProgress). */
+  progressTotal: number | null;
+  /** The step the counts are of, for work done in steps. */
+  progressPhase: PhaseOf | null;
   error: string | null;
   createdAt: number;
   startedAt: number | null;

@@ -30,9 +30,13 @@ export async function authenticateExport(services: KilnServices, action: string,
   const { PublicKey: publicKey, Signature: signature, Expires: expires } = query;
   if (!publicKey || !signature) throw new ExportError(401, 'MissingSignature', 'send Authorization: Bearer <token>, or PublicKey, Expires and Signature in the query');
   if (query.Action !== action) throw new ExportError(400, 'InvalidAction', `Action must be ${action} on this endpoint`);
+  // A URL without Expires (or with a malformed one) was never valid: saying it expired
+  // would send its caller looking at clocks instead of at how the URL was made.
+  if (expires === undefined || expires === '') throw new ExportError(400, 'MissingParameter', 'Expires is required with a signature in the query: a unix time from now to a day ahead');
+  if (!/^\d+$/.test(expires)) throw new ExportError(400, 'InvalidParameter', 'Expires must be a unix time in whole seconds');
   const now = Math.floor(Date.now() / 1000);
-  const until = expires !== undefined && /^\d+$/.test(expires) ? Number(expires) : NaN;
-  if (!(until >= now) || until > now + MAX_EXPIRY_SECONDS) throw new ExportError(401, 'SignatureExpired', 'Expires must be a unix time from now to a day ahead');
+  const until = Number(expires);
+  if (until < now || until > now + MAX_EXPIRY_SECONDS) throw new ExportError(401, 'SignatureExpired', 'Expires must be a unix time from now to a day ahead');
   const owner = await services.accounts.keyOwner(publicKey);
   if (!owner || !verifyUCloudSignature(query, owner.privateKey, signature)) throw new ExportError(401, 'BadSignature', 'the signature does not match');
   return services.accounts.principal(owner.accountId, query.ProjectId || undefined);

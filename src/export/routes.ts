@@ -3,6 +3,7 @@
  * back out"):
  *
  *   GET /v1/images/progress?Action=GetImageProgress&ImageId=..&Product=uhost|compshare|zec
+ *     -> {State, FailedReason, Phase, PhaseIndex, PhaseCount, DoneBytes, TotalBytes, ...}
  *   GET /v1/images/download?Action=DownloadImage&ImageId=..&Product=..&Format=raw|qcow2
  *
  * signed like a UCloud call (PublicKey, Expires, Signature in the query) or sent with
@@ -70,10 +71,17 @@ export function exportRoutes(app: FastifyInstance, d: ExportDeps): void {
         ImageId: id,
         State: image.state === 'making' ? 'Making' : image.state === 'available' ? 'Available' : 'Failed',
         FailedReason: image.failedReason ?? '',
+        // For work done in steps (an import without ranges: download, then convert), the
+        // counts are of the step named; '' and 0 for one-step work.
+        Phase: pr.phase?.name ?? '',
+        PhaseIndex: pr.phase?.index ?? 0,
+        PhaseCount: pr.phase?.count ?? 0,
         DoneBytes: pr.done,
+        // null while unknown (no count yet, or a download of unannounced size): never a guess.
         TotalBytes: pr.total,
         ElapsedSeconds: pr.elapsedSeconds,
         RemainingSeconds: pr.remainingSeconds,
+        AverageBytesPerSecond: pr.averageBytesPerSecond,
       });
     } catch (e) {
       return answerError(reply, e);

@@ -35,10 +35,16 @@ caller can see), 409 (\`ImageNotAvailable\`), 416 (a range past the end).
 | \`ImageId\` | yes | one of the caller's images |
 | \`Product\` | yes | \`uhost\`, \`compshare\` or \`zec\` |
 
-Answer: \`{"ImageId", "State": "Making" | "Available" | "Failed", "FailedReason", "DoneBytes",
-"TotalBytes", "ElapsedSeconds", "RemainingSeconds"}\`. The counts are the job's work in
-bytes (an import counts the virtual disk it has chunked, plus the download first when the
-server cannot do ranges and the file is spooled); 0 of 1 means no count yet.
+Answer: \`{"ImageId", "State": "Making" | "Available" | "Failed", "FailedReason", "Phase",
+"PhaseIndex", "PhaseCount", "DoneBytes", "TotalBytes", "ElapsedSeconds", "RemainingSeconds",
+"AverageBytesPerSecond"}\`. The counts are the job's work in bytes and only go up. Work
+done in steps names the step: an import from a server that cannot do ranges is
+\`"download"\` (1 of 2: the file's bytes) and then \`"convert"\` (2 of 2: the virtual disk's),
+each counted from 0; one-step work has \`""\` and 0. \`TotalBytes\` is \`null\` while it is
+unknown (no count yet, or a download without Content-Length), never a guess. Once the
+image is Available the counts are its real size, done, and \`AverageBytesPerSecond\` is that
+size over the job's whole time (\`null\` before). A signed URL without \`Expires\` is a 400
+\`MissingParameter\`; one past it, 401 \`SignatureExpired\`.
 
 ### GET /v1/images/download
 

@@ -5,6 +5,7 @@ import type { KilnConfig } from '../config/config.ts';
 import type { Job, JobKind } from '../core/model.ts';
 import { LeaseLost, type JobLease, type MetadataStore, type Repositories } from '../core/ports/metadata-store.ts';
 import { StoreUnavailableError } from '../core/ports/store-unavailable.ts';
+import { advance, type PhaseOf, type WorkProgress } from '../core/work-progress.ts';
 import { PermanentJobError } from './job-errors.ts';
 import { laneKinds, laneNames, type LaneName } from './lanes.ts';
 
@@ -12,8 +13,11 @@ export interface JobContext {
   signal: AbortSignal;
   /** The node this worker runs on. */
   nodeId: string;
-  /** Records progress; persisted with the next heartbeat. */
-  progress(done: number, total: number): void;
+  /**
+   * Records progress (total null while unknown; `phase` for work done in steps);
+   * persisted with the next heartbeat. Kept only moving forward (work-progress.ts).
+   */
+  progress(done: number, total: number | null, phase?: PhaseOf): void;
   /**
    * Commits the job's result and marks the job succeeded in one transaction, only while
    * this worker still holds the job's lease: a worker whose lease lapsed (another may be
@@ -151,7 +155,8 @@ export class JobRunner {
     const controller = new AbortController();
     const { lease } = job;
     this.active.set(job.id, controller);
-    let progress: { done: number; total: number } | undefined;
+    // Seeded with what an earlier attempt recorded, so a retry starting over holds it.
+    let progress: WorkProgress | undefined = job.progressDone > 0 || job.progressPhase ? { phase: job.progressPhase, done: job.progressDone, total: job.progressTotal } : undefined;
     const beat = setInterval(() => {
       this.store.jobs
         .heartbeat(lease, this.config.leaseMs, progress)
@@ -164,8 +169,8 @@ export class JobRunner {
     const ctx: JobContext = {
       signal: controller.signal,
       nodeId: this.nodeId,
-      progress: (done, total) => {
-        progress = { done, total };
+      progress: (done, total, phase) => {
+        progress = advance(progress, { phase: phase ?? null, done, total });
       },
       commit: async (fn) => {
         if (progress) await this.store.jobs.heartbeat(lease, this.config.leaseMs, progress).catch(() => undefined);

@@ -60,10 +60,18 @@ test('import --wait and download draw a progress bar with bytes, rate and ETA on
   const imp = await onTerminal(['images', 'import', slow.url, '--format', 'raw', '--name', 'on-a-tty', '--wait']);
   assert.equal(imp.code, 0, imp.screen);
   const screen = strip(imp.screen);
-  // A frame while making: the bar, a percentage, bytes of bytes, a rate and an ETA.
-  assert.match(screen, /uimage-\S+ \[[█░]{25}\] \d+% \| [\d.]+ [KM]iB \/ [\d.]+ MiB \| [\d.]+ \S+\/s \| ETA \S+ Making/);
-  assert.match(screen, /\[█{25}\] 100%/);
+  // A frame while making: the bar, a percentage, bytes of bytes, a rate, an ETA and the
+  // step (the file server ignores Range, so the file is downloaded before it is converted).
+  assert.match(screen, /uimage-\S+ \[[█░]{25}\] \d+% \| [\d.]+ [KM]iB \/ 16\.0 MiB \| [\d.]+ \S+\/s \| ETA \S+ Making \(download 1\/2\)/);
+  // The last frame: the image's real size and the import's average rate.
+  assert.match(screen, /\[█{25}\] 100% \| 16\.0 MiB \/ 16\.0 MiB \| [\d.]+ \S+\/s average Available/);
   const id = /uimage-[0-9a-z]+/.exec(screen)![0];
+  // Waiting again on the finished import (it ended before the first poll): one full frame
+  // of its real size, not "1 B / 1 B | 0 B/s".
+  const again = await onTerminal(['images', 'wait', id]);
+  assert.equal(again.code, 0, again.screen);
+  assert.match(strip(again.screen), new RegExp(`${id} \\[█{25}\\] 100% \\| 16\\.0 MiB / 16\\.0 MiB \\| [\\d.]+ \\S+/s average Available`));
+  assert.doesNotMatch(strip(again.screen), /1 B \/ 1 B|0 B\/s/);
   const dl = await onTerminal(['images', 'download', id, '-o', join(dir, 'back.raw')]);
   assert.equal(dl.code, 0, dl.screen);
   assert.match(strip(dl.screen), /download uimage-\S+ \[█{25}\] 100% \| 16\.0 MiB \/ 16\.0 MiB/);

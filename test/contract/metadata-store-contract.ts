@@ -46,12 +46,13 @@ export function metadataStoreContract(name: string, open: OpenStore): void {
       assert.equal(first?.id, 'job-a');
       assert.equal(first?.attempts, 1);
       assert.equal(await s.jobs.claim('w2', 'node-1', 300), undefined, 'a live lease is not stolen');
-      assert.equal(await s.jobs.heartbeat(first!.lease, 300, { done: 5, total: 10 }), true);
+      assert.equal(await s.jobs.heartbeat(first!.lease, 300, { phase: { name: 'convert', index: 2, count: 2 }, done: 5, total: 10 }), true);
       await new Promise((r) => setTimeout(r, 450));
       const second = await s.jobs.claim('w2', 'node-2', 60_000);
       assert.equal(second?.id, 'job-a', 'a lapsed lease is claimed again');
       assert.equal(second?.attempts, 2);
       assert.equal(second?.progressDone, 5);
+      assert.deepEqual(second?.progressPhase, { name: 'convert', index: 2, count: 2 }, 'the phase is kept with the counts');
       assert.notEqual(second?.lease.token, first?.lease.token);
       assert.equal(await s.jobs.heartbeat(first!.lease, 300), false, 'the old holder learns it lost the lease');
       await assert.rejects(s.jobs.finish(first!.lease, 'succeeded', null), LeaseLost);

@@ -62,7 +62,25 @@ test('an import reports progress in bytes until Available', async () => {
   const making = seen.filter((p) => p.state === 'making' && (p.doneBytes ?? 0) > 0);
   assert.ok(making.length > 0, `progress with bytes while making: ${JSON.stringify(seen)}`);
   assert.ok(making.every((p) => p.totalBytes! >= p.doneBytes! && p.percent! <= 100));
-  assert.equal(seen.at(-1)?.state, 'available');
+  // The slow server ignores Range: the file is downloaded (step 1 of 2, counted against
+  // its announced 24 MiB from the first reading), then converted (step 2 of 2).
+  const downloading = making.filter((p) => p.phase === 'download');
+  assert.ok(downloading.length > 0, JSON.stringify(making));
+  assert.ok(downloading.every((p) => p.phaseIndex === 1 && p.phaseCount === 2 && p.totalBytes === 24 * MiB), JSON.stringify(downloading));
+  assert.ok(making.every((p) => p.phase === 'download' || p.phase === 'convert'), JSON.stringify(making));
+  // Only forward: the step never goes back, the bytes never drop within a step, nor the percent overall.
+  for (let i = 1; i < making.length; i++) {
+    const [a, b] = [making[i - 1]!, making[i]!];
+    assert.ok(b.phaseIndex! > a.phaseIndex! || (b.phaseIndex === a.phaseIndex && b.doneBytes! >= a.doneBytes!), JSON.stringify([a, b]));
+    assert.ok(b.percent! >= a.percent!, JSON.stringify([a, b]));
+  }
+  // A rate over the last readings once a step has two of them.
+  if (downloading.length >= 2) assert.ok(downloading.at(-1)!.bytesPerSecond! > 0, JSON.stringify(downloading));
+  const last = seen.at(-1)!;
+  assert.equal(last.state, 'available');
+  // The image's real size and the import's average rate, not "0 of ? bytes".
+  assert.deepEqual([last.doneBytes, last.totalBytes], [24 * MiB, 24 * MiB]);
+  assert.ok(last.bytesPerSecond! > 0, JSON.stringify(last));
 });
 
 test('a failed import rejects the waiter with its FailedReason, in every product', async () => {

@@ -6,25 +6,49 @@ import { CompShareApi } from './generated/compshare.ts';
 import { webCryptoHashing } from './hashing.ts';
 import { UHostApi } from './generated/uhost.ts';
 import { ZecApi } from './generated/zec.ts';
-import { KilnEndpoints, type DownloadOptions, type Product } from './kiln-endpoints.ts';
+import { KilnEndpoints, type DownloadOptions, type Product, type ServerProgress } from './kiln-endpoints.ts';
 import type { UCloudClientOptions } from './ucloud/client.ts';
 import { pollImage, type ImageProgress, type WaitOptions } from './waiter.ts';
 import type { ZecClientOptions } from './zenlayer/client.ts';
 
-type Reading = Omit<ImageProgress, 'doneBytes' | 'totalBytes'>;
+type Reading = Pick<ImageProgress, 'imageId' | 'state' | 'failedReason' | 'percent'>;
 
-/** A vendor reading completed with Kiln's byte counts (best effort: a reading without them is still a reading). */
+/**
+ * A vendor reading completed with Kiln's byte counts (best effort: a reading without them
+ * is still a reading). An Available reading gets them too: the image's real size and the
+ * job's average rate, so a job that ended between two polls still reports what it made.
+ */
 async function withBytes(kiln: KilnEndpoints, product: Product, r: Reading, signal?: AbortSignal): Promise<ImageProgress> {
-  if (r.state !== 'making') return r;
+  if (r.state === 'failed') return r;
+  let p: ServerProgress;
   try {
-    const p = await kiln.progress(product, r.imageId, signal);
-    // 0 of 1 is the server's "no count yet" (the job has not reported any work).
-    if (p.TotalBytes <= 1) return r;
-    return { ...r, doneBytes: p.DoneBytes, totalBytes: p.TotalBytes, ...(r.percent === undefined && p.TotalBytes > 0 ? { percent: (100 * p.DoneBytes) / p.TotalBytes } : {}) };
+    p = await kiln.progress(product, r.imageId, signal);
   } catch (e) {
     if (signal?.aborted) throw e;
     return r;
   }
+  // The server's state may be a moment ahead of the vendor reading; the counts are read
+  // with the state they were given for.
+  if (r.state === 'available') {
+    if (p.State !== 'Available' || p.TotalBytes === null) return r;
+    return { ...r, ...phaseOf(p), doneBytes: p.TotalBytes, totalBytes: p.TotalBytes, ...(p.AverageBytesPerSecond !== null ? { bytesPerSecond: p.AverageBytesPerSecond } : {}) };
+  }
+  // Nothing counted yet (older servers answer that as 0 of 1).
+  if (p.Phase === '' && p.DoneBytes === 0 && (p.TotalBytes === null || p.TotalBytes <= 1)) return r;
+  const percent = r.percent ?? overallPercent(p);
+  return { ...r, ...phaseOf(p), doneBytes: p.DoneBytes, ...(p.TotalBytes !== null ? { totalBytes: p.TotalBytes } : {}), ...(percent !== undefined ? { percent } : {}) };
+}
+
+function phaseOf(p: ServerProgress): Pick<ImageProgress, 'phase' | 'phaseIndex' | 'phaseCount'> {
+  return p.Phase === '' ? {} : { phase: p.Phase, phaseIndex: p.PhaseIndex, phaseCount: p.PhaseCount };
+}
+
+/** Phases weigh the same; a phase of unknown size gives no percent (it would be a guess). */
+function overallPercent(p: ServerProgress): number | undefined {
+  if (p.TotalBytes === null || p.TotalBytes <= 0) return undefined;
+  const within = Math.min(1, p.DoneBytes / p.TotalBytes);
+  const [index, count] = p.Phase === '' || p.PhaseCount <= 0 ? [1, 1] : [p.PhaseIndex, p.PhaseCount];
+  return (100 * (index - 1 + within)) / count;
 }
 
 function ucloudKiln(o: UCloudClientOptions): KilnEndpoints {
@@ -90,7 +114,7 @@ export class ZecClient extends ZecApi {
       const { dataSet } = await this.describeCustomImages({ imageIds: [imageId] }, signal ? { signal } : {});
       const img = dataSet[0];
       if (!img) return { imageId, state: 'failed', failedReason: 'the image no longer exists' };
-      if (img.imageStatus === 'AVAILABLE') return { imageId, state: 'available', failedReason: '' };
+      if (img.imageStatus === 'AVAILABLE') return withBytes(this.kiln, 'zec', { imageId, state: 'available', failedReason: '' }, signal);
       if (img.imageStatus === 'CREATING') return withBytes(this.kiln, 'zec', { imageId, state: 'making', failedReason: '' }, signal);
       const reason = await this.kiln.progress('zec', imageId, signal).then((p) => p.FailedReason, () => '');
       return { imageId, state: 'failed', failedReason: reason || img.imageStatus };

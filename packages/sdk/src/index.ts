@@ -13,6 +13,7 @@ export { webCryptoHashing, type Hashing } from './hashing.ts';
 export type { RetryOptions } from './retry.ts';
 export type { CallOptions } from './actions.ts';
 export { pollImage, type ImageProgress, type WaitOptions } from './waiter.ts';
+export { MovingRate } from './moving-rate.ts';
 export { KilnEndpoints, type DownloadOptions, type Product, type ServerProgress } from './kiln-endpoints.ts';
 export { flattenParams, valueString, type Scalar } from './ucloud/flatten.ts';
 export { signUCloud, ucloudSigningString } from './ucloud/signature.ts';

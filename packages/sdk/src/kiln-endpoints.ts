@@ -30,24 +30,36 @@ export interface ServerProgress {
   ImageId: string;
   State: 'Making' | 'Available' | 'Failed';
   FailedReason: string;
+  /** The step the counts are of ('download', 'convert'), '' for one-step work. */
+  Phase: string;
+  PhaseIndex: number;
+  PhaseCount: number;
   DoneBytes: number;
-  TotalBytes: number;
+  /** null while unknown. */
+  TotalBytes: number | null;
   ElapsedSeconds: number;
   RemainingSeconds: number | null;
+  /** Once Available: the image's size over its job's whole time; null before. */
+  AverageBytesPerSecond: number | null;
 }
 
 /** The progress answer, read field by field: a proxy or an older server must not pass for one. */
 function serverProgress(b: Record<string, unknown>): ServerProgress {
   const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
+  const numOrNull = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : null);
   const state = b.State === 'Available' || b.State === 'Failed' ? b.State : 'Making';
   return {
     ImageId: String(b.ImageId ?? ''),
     State: state,
     FailedReason: typeof b.FailedReason === 'string' ? b.FailedReason : '',
+    Phase: typeof b.Phase === 'string' ? b.Phase : '',
+    PhaseIndex: num(b.PhaseIndex),
+    PhaseCount: num(b.PhaseCount),
     DoneBytes: num(b.DoneBytes),
-    TotalBytes: num(b.TotalBytes),
+    TotalBytes: numOrNull(b.TotalBytes),
     ElapsedSeconds: num(b.ElapsedSeconds),
-    RemainingSeconds: typeof b.RemainingSeconds === 'number' ? b.RemainingSeconds : null,
+    RemainingSeconds: numOrNull(b.RemainingSeconds),
+    AverageBytesPerSecond: numOrNull(b.AverageBytesPerSecond),
   };
 }
 

@@ -1,64 +1,121 @@
 /**
  * Progress of a wait or a download: a bar with bytes, rate and ETA on a terminal
  * (cli-progress), plain lines otherwise (logs, pipes, CI), on stderr so stdout stays
- * the command's answer.
+ * the command's answer. It shows only what is known: work in steps names its step, a
+ * total not yet known shows bytes and a rate without a bar or a percentage, and the
+ * last line of finished work shows its real size and average rate.
  */
+import { MovingRate } from '@kiln/sdk';
 import { Presets, SingleBar } from 'cli-progress';
 import { bytes, duration } from './units.ts';
 
+export interface ProgressReading {
+  done: number;
+  /** null while unknown. */
+  total: number | null;
+  /** Making, Available, ...; empty for a download. */
+  state?: string;
+  /** The step the counts are of, for work done in steps. */
+  phase?: { name: string; index: number; count: number };
+  /** Bytes per second, when the caller has it; otherwise measured here over a moving window. */
+  rate?: number;
+  /** The work has ended: `rate` (if any) is its average over the whole time. */
+  final?: boolean;
+}
+
 export interface Progress {
+  /** A reading of bytes done of a known total (a download). */
   update(done: number, total: number, state?: string): void;
+  show(reading: ProgressReading): void;
   stop(): void;
 }
 
-/** Rate over the last ~10 s of samples, so a stall shows up and an early burst fades. */
-class Rate {
-  readonly #samples: Array<[number, number]> = [];
-  add(done: number): number {
-    const now = Date.now();
-    // Work counted again from lower down (a retried job) restarts the estimate.
-    if (this.#samples.length > 0 && done < this.#samples.at(-1)![1]) this.#samples.length = 0;
-    this.#samples.push([now, done]);
-    while (this.#samples.length > 2 && now - this.#samples[0]![0] > 10_000) this.#samples.shift();
-    const [t0, d0] = this.#samples[0]!;
-    return now > t0 ? ((done - d0) * 1000) / (now - t0) : 0;
+const BAR_WIDTH = 25;
+
+/** Keeps the shown count from going back within a step, and measures a rate when none is given. */
+class Forward {
+  readonly #rate = new MovingRate();
+  #step = '';
+  #done = 0;
+
+  next(r: ProgressReading): ProgressReading & { rate: number | undefined } {
+    const step = r.phase ? `${r.phase.name}/${r.phase.index}` : '';
+    if (step !== this.#step) {
+      this.#step = step;
+      this.#done = 0;
+    }
+    const done = Math.max(this.#done, r.done);
+    this.#done = done;
+    const rate = r.rate ?? (r.final ? undefined : this.#rate.add(done));
+    return { ...r, done, rate };
   }
 }
 
-function texts(done: number, total: number, rate: number) {
+interface Texts {
+  /** Nothing to count: no count yet, or finished work whose size was never told. */
+  countless: boolean;
+  step: string;
+  counts: string;
+  percent: number | undefined;
+  rate: string;
+  eta: string;
+}
+
+function texts(r: ProgressReading & { rate: number | undefined }): Texts {
+  const known = r.total !== null && r.total > 0;
+  const total = r.total ?? 0;
+  const rate = r.rate !== undefined ? `${bytes(r.rate)}/s${r.final ? ' average' : ''}` : r.final ? '' : '? B/s';
+  // The ETA is of the step shown: a later step's size is not known yet.
+  const eta = !known ? '' : r.final || r.done >= total ? '0s' : r.rate !== undefined && r.rate > 0 ? duration((total - r.done) / r.rate) : '?';
   return {
-    doneText: bytes(done),
-    totalText: total > 0 ? bytes(total) : '?',
-    rateText: `${bytes(rate)}/s`,
-    etaText: rate > 0 && total > done ? duration((total - done) / rate) : total > 0 && done >= total ? '0s' : '?',
+    countless: r.total === null && (r.final === true || (r.done === 0 && !r.phase)),
+    step: r.phase ? `${r.phase.name} ${r.phase.index}/${r.phase.count}` : '',
+    counts: known ? `${bytes(r.done)} / ${bytes(total)}` : bytes(r.done),
+    percent: known ? Math.min(100, Math.floor((100 * r.done) / total)) : undefined,
+    rate,
+    eta,
   };
 }
 
-function barProgress(label: string, stream: NodeJS.WriteStream): Progress {
-  const bar = new SingleBar({
-    stream,
-    format: `${label} [{bar}] {percentage}% | {doneText} / {totalText} | {rateText} | ETA {etaText} {state}`,
-    barsize: 25,
-    hideCursor: true,
-    clearOnComplete: false,
-    // Redrawn on every update only: the numbers are ours, not cli-progress's estimates.
-    fps: 5,
-  }, Presets.shades_classic);
-  const rate = new Rate();
-  let started = false;
-  return {
-    update(done, total, state = '') {
-      // Finished without a count (too quick for one): a full bar.
-      if (total <= 0 && state === 'Available') [done, total] = [1, 1];
-      const payload = { ...texts(done, total, rate.add(done)), state };
-      if (!started) {
-        bar.start(Math.max(total, 1), done, payload);
-        started = true;
-      } else {
-        bar.setTotal(Math.max(total, 1));
-        bar.update(done, payload);
-      }
+/** One terminal frame: `label [bar] 42% | 1.0 MiB / 2.0 MiB | 3.0 MiB/s | ETA 1s Making (download 1/2)`. */
+function frame(label: string, r: ProgressReading & { rate: number | undefined }): string {
+  const t = texts(r);
+  const tail = [r.state ?? '', t.step ? `(${t.step})` : ''].filter(Boolean).join(' ');
+  if (t.countless) return `${label} ${tail}`.trimEnd();
+  if (t.percent === undefined) return `${label} ${t.counts} | ${t.rate} ${tail}`.trimEnd();
+  const full = Math.round((BAR_WIDTH * t.percent) / 100);
+  const bar = `${'█'.repeat(full)}${'░'.repeat(BAR_WIDTH - full)}`;
+  const when = r.final ? '' : ` | ETA ${t.eta}`;
+  return `${label} [${bar}] ${t.percent}% | ${t.counts}${t.rate ? ` | ${t.rate}` : ''}${when} ${tail}`.trimEnd();
+}
+
+function barProgress(label: string, stream: NodeJS.WritableStream): Progress {
+  const bar = new SingleBar(
+    {
+      stream,
+      // The whole line is ours (frame above); cli-progress only redraws it in place.
+      format: (_options, _params, payload: { line: string }) => payload.line,
+      hideCursor: true,
+      clearOnComplete: false,
+      fps: 5,
     },
+    Presets.shades_classic,
+  );
+  const forward = new Forward();
+  let started = false;
+  const show = (reading: ProgressReading) => {
+    const r = forward.next(reading);
+    const payload = { line: frame(label, r) };
+    if (!started) {
+      bar.start(1, 0, payload);
+      started = true;
+    } else {
+      bar.update(0, payload);
+    }
+  };
+  return {
+    update: (done, total, state = '') => show({ done, total, state }),
+    show,
     stop() {
       if (started) bar.stop();
     },
@@ -66,25 +123,31 @@ function barProgress(label: string, stream: NodeJS.WriteStream): Progress {
 }
 
 function lineProgress(label: string, stream: NodeJS.WritableStream): Progress {
-  const rate = new Rate();
+  const forward = new Forward();
   let lastKey = '';
   let lastAt = 0;
+  const show = (reading: ProgressReading) => {
+    const r = forward.next(reading);
+    const t = texts(r);
+    const finished = r.final === true || (r.total !== null && r.total > 0 && r.done >= r.total);
+    // A line when the state or the step changes or the work ends, otherwise at most one a second.
+    const key = `${r.state ?? ''}|${t.step}|${finished}`;
+    if (key === lastKey && Date.now() - lastAt < 1000) return;
+    lastKey = key;
+    lastAt = Date.now();
+    const head = `${label}:${r.state ? ` ${r.state}` : ''}${t.step ? `, ${t.step}:` : ''}`;
+    let counts = '';
+    if (t.percent !== undefined) counts = ` ${t.counts} (${t.percent}%)${t.rate ? `, ${t.rate}` : ''}${r.final ? '' : `, ETA ${t.eta}`}`;
+    else if (!t.countless) counts = ` ${t.counts}, ${t.rate}`;
+    stream.write(`${head}${counts}\n`);
+  };
   return {
-    update(done, total, state = '') {
-      const t = texts(done, total, rate.add(done));
-      const finished = total > 0 && done >= total;
-      // A line when the state changes or the work ends, otherwise at most one a second.
-      const key = `${state}|${finished}`;
-      if (key === lastKey && Date.now() - lastAt < 1000) return;
-      lastKey = key;
-      lastAt = Date.now();
-      const counts = total > 0 ? ` ${t.doneText} / ${t.totalText} (${Math.floor((100 * done) / total)}%), ${t.rateText}, ETA ${t.etaText}` : '';
-      stream.write(`${label}:${state ? ` ${state}` : ''}${counts}\n`);
-    },
+    update: (done, total, state = '') => show({ done, total, state }),
+    show,
     stop() {},
   };
 }
 
-export function progress(label: string, stream: NodeJS.WriteStream = process.stderr): Progress {
+export function progress(label: string, stream: NodeJS.WritableStream & { isTTY?: boolean } = process.stderr): Progress {
   return stream.isTTY ? barProgress(label, stream) : lineProgress(label, stream);
 }

@@ -8,7 +8,7 @@ import { progress } from './progress.ts';
  */
 export async function waitWithProgress(images: ProductImages, id: string, signal: AbortSignal): Promise<ImageProgress> {
   const bar = progress(id);
-  let total = 0;
+  let last: { done: number; total: number | null } | undefined;
   try {
     return await images.wait(id, {
       signal,
@@ -16,16 +16,18 @@ export async function waitWithProgress(images: ProductImages, id: string, signal
       maxIntervalMs: 2_000,
       timeoutMs: 24 * 3600_000,
       onProgress: (p) => {
-        if (p.totalBytes !== undefined && p.totalBytes > 0) {
-          total = p.totalBytes;
-          bar.update(p.doneBytes ?? 0, total, 'Making');
-        } else if (p.state === 'available') {
-          // The last count seen, completed: an image is available once all its work is done.
-          bar.update(total, total, 'Available');
-        } else if (p.percent !== undefined) {
-          bar.update(p.percent, 100, 'Making');
+        const phase = p.phase !== undefined && p.phaseIndex !== undefined && p.phaseCount !== undefined ? { name: p.phase, index: p.phaseIndex, count: p.phaseCount } : undefined;
+        const rate = p.bytesPerSecond !== undefined ? { rate: p.bytesPerSecond } : {};
+        if (p.state === 'available') {
+          // The image's real size and the job's average rate, even when it ended between
+          // two polls; a server without counts leaves the last one seen, done.
+          const total = p.totalBytes ?? last?.total ?? null;
+          bar.show({ done: total ?? 0, total, state: 'Available', final: true, ...rate });
+        } else if (p.state === 'making' && p.doneBytes !== undefined) {
+          last = { done: p.doneBytes, total: p.totalBytes ?? null };
+          bar.show({ done: p.doneBytes, total: p.totalBytes ?? null, state: 'Making', ...rate, ...(phase ? { phase } : {}) });
         } else if (p.state === 'making') {
-          bar.update(0, 0, 'Making');
+          bar.show({ done: 0, total: null, state: 'Making' });
         }
       },
     });

@@ -3,11 +3,12 @@ import type { DiskFormat } from '../../disk/disk-reader.ts';
 import { KilnError, renamedParam } from '../errors.ts';
 import { newId } from '../ids.ts';
 import { refusalOf } from '../../net/import-url-judge.ts';
-import type { Attributes, Image, ImageKind, Instance, OsType, Principal } from '../model.ts';
+import type { Attributes, Image, ImageKind, Instance, Job, OsType, Principal } from '../model.ts';
 import type { ImageChanges, ImageQuery, MetadataStore, Repositories } from '../ports/metadata-store.ts';
 import { policyOf, type Product } from '../products.ts';
 import { ListingCache } from './listing-cache.ts';
 import { refuseTakenName } from './unique-name.ts';
+import { fractionDone, type PhaseOf } from '../work-progress.ts';
 
 export interface CaptureRequest {
   instanceId: string;
@@ -45,12 +46,19 @@ export interface ListRequest {
 export interface ImageProgress {
   /** The image's state: progress can reach its total a moment before the image is committed. */
   state: Image['state'];
+  /** The step the counts are of, for work done in steps (see WorkProgress). */
+  phase: PhaseOf | null;
   done: number;
-  total: number;
+  /** null while unknown: before the job has counted anything, or a download of unannounced size. */
+  total: number | null;
+  /** Share of the whole job done, 0-1, phases included. */
+  fraction: number;
   /** Seconds since the job started; 0 before it starts. */
   elapsedSeconds: number;
   /** Seconds left at the rate seen so far; null until there is a rate. */
   remainingSeconds: number | null;
+  /** An available image's bytes over its job's whole time; null while it is made, or without a job that counted bytes. */
+  averageBytesPerSecond: number | null;
 }
 
 export interface ImageDeps {
@@ -336,24 +344,43 @@ export class ImageService {
     const image = await this.getOwned(p, product, id);
     const job = await this.d.store.jobs.latestForImage(id);
     const elapsedOf = (end: number) => (job?.startedAt ? Math.max(0, Math.round((end - job.startedAt) / 1000)) : 0);
-    if (image.state === 'available') return { state: image.state, done: 1, total: 1, elapsedSeconds: elapsedOf(job?.updatedAt ?? Date.now()), remainingSeconds: 0 };
+    if (image.state === 'available') return finishedProgress(image, job);
     const making = image.state === 'making';
-    if (!job || job.progressTotal === 0 || job.startedAt === null) {
-      return { state: image.state, done: 0, total: 1, elapsedSeconds: elapsedOf(Date.now()), remainingSeconds: making ? null : 0 };
+    const counted = job && job.startedAt !== null && (job.progressDone > 0 || job.progressTotal !== 0 || job.progressPhase !== null);
+    if (!job || !counted) {
+      return { state: image.state, phase: null, done: 0, total: null, fraction: 0, elapsedSeconds: elapsedOf(Date.now()), remainingSeconds: making ? null : 0, averageBytesPerSecond: null };
     }
+    const work = { phase: job.progressPhase, done: job.progressDone, total: job.progressTotal };
+    const fraction = fractionDone(work);
     // A failed image reports how far its job got, not completion.
-    if (!making) return { state: image.state, done: job.progressDone, total: job.progressTotal, elapsedSeconds: elapsedOf(job.updatedAt), remainingSeconds: 0 };
-    const elapsed = (Date.now() - job.startedAt) / 1000;
-    const rate = job.progressDone / Math.max(elapsed, 0.001);
-    const remaining = rate > 0 ? (job.progressTotal - job.progressDone) / rate : null;
-    return {
-      state: image.state,
-      done: job.progressDone,
-      total: job.progressTotal,
-      elapsedSeconds: Math.round(elapsed),
-      remainingSeconds: remaining === null ? null : Math.ceil(remaining),
-    };
+    if (!making) return { state: image.state, ...work, fraction, elapsedSeconds: elapsedOf(job.updatedAt), remainingSeconds: 0, averageBytesPerSecond: null };
+    const elapsed = (Date.now() - job.startedAt!) / 1000;
+    // The time taken so far for the share done, stretched over what is left.
+    const remaining = fraction > 0 ? (elapsed * (1 - fraction)) / fraction : null;
+    return { state: image.state, ...work, fraction, elapsedSeconds: Math.round(elapsed), remainingSeconds: remaining === null ? null : Math.ceil(remaining), averageBytesPerSecond: null };
   }
+}
+
+/**
+ * An available image's progress is its real size, done: a waiter that polled only after
+ * the job ended sees what was made and how fast, not a placeholder count. Imports and
+ * captures count bytes (a capture those of every disk it read); other jobs on an image
+ * (copies) count other things, so its virtual size stands in.
+ */
+function finishedProgress(image: Image, job: Job | undefined): ImageProgress {
+  const bytesJob = job && (job.kind === 'import' || job.kind === 'capture') && job.startedAt !== null ? job : undefined;
+  const total = bytesJob && bytesJob.progressTotal !== null && bytesJob.progressTotal > 0 ? bytesJob.progressTotal : image.virtualSize;
+  const tookMs = job?.startedAt ? Math.max(1, job.updatedAt - job.startedAt) : 0;
+  return {
+    state: image.state,
+    phase: bytesJob?.progressPhase ?? null,
+    done: total,
+    total,
+    fraction: 1,
+    elapsedSeconds: Math.round(tookMs / 1000),
+    remainingSeconds: 0,
+    averageBytesPerSecond: bytesJob ? Math.round((total * 1000) / tookMs) : null,
+  };
 }
 
 /** What an owner may change on an image, as core takes it. */

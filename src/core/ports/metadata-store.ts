@@ -1,5 +1,6 @@
 import type { Attributes, Disk, Image, ImageKind, Instance, Job, JobKind, Manifest } from '../model.ts';
 import type { Product } from '../products.ts';
+import type { WorkProgress } from '../work-progress.ts';
 
 /**
  * The metadata store as core sees it: repositories of domain methods, and a transaction
@@ -316,7 +317,7 @@ export interface JobQueue {
     share?: ClaimShare,
   ): Promise<(Job & { lease: JobLease }) | undefined>;
   /** Renews the lease and records progress; false when the lease was lost. */
-  heartbeat(lease: JobLease, leaseMs: number, progress?: { done: number; total: number }): Promise<boolean>;
+  heartbeat(lease: JobLease, leaseMs: number, progress?: WorkProgress): Promise<boolean>;
   /**
    * Ends the job as succeeded or failed, only while `lease` is live: throws LeaseLost
    * otherwise, so a commit in the same transaction rolls back (fencing).

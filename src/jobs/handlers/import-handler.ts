@@ -6,6 +6,7 @@ import { chunkDisk } from '../../disk/chunker.ts';
 import { DiskFormatError, type DiskFormat } from '../../disk/disk-reader.ts';
 import { openDiskSource } from '../../disk/open-disk.ts';
 import type { Job } from '../../core/model.ts';
+import type { PhaseOf } from '../../core/work-progress.ts';
 import { DownloadError } from '../../net/download-error.ts';
 import { openImportSource } from '../../net/import-source.ts';
 import type { BlobStore } from '../../core/ports/blob-store.ts';
@@ -35,25 +36,26 @@ export class ImportHandler implements JobHandler {
     await mkdir(scratch, { recursive: true });
     try {
       const policy = { ...this.d.config.imports, allowedSchemes: ['http:' as const, 'https:' as const] };
-      // Progress is work in bytes: the virtual disk chunked, after the download when the
-      // file had to be spooled first (no ranges), so the count never stalls for long.
-      let spooled = 0;
+      // A server without ranges is downloaded whole first, then converted: two phases,
+      // each counted in its own bytes (the file's, then the virtual disk's) rather than
+      // one sum guessed before the disk's size is known. With ranges both happen at once.
+      const download: PhaseOf = { name: 'download', index: 1, count: 2 };
       const source = await openImportSource(url, policy, {
         spoolPath: join(scratch, 'source'),
         spoolSpace: { dir: scratch, reserve: this.d.config.imports.minFreeBytes },
         signal: ctx.signal,
-        onSpoolProgress: (bytes, total) => {
-          spooled = Math.max(bytes, total ?? bytes);
-          ctx.progress(bytes, spooled * 2);
-        },
+        onSpoolProgress: (bytes, total) => ctx.progress(bytes, total, download),
       }).catch(asJobError);
+      const convert: PhaseOf | undefined = source.kind === 'spool' ? { name: 'convert', index: 2, count: 2 } : undefined;
       const reader = await openDiskSource(source, { maxVirtualSize: this.d.config.disk.maxVirtualSize, claimedFormat: format }).catch(asJobError);
+      // The disk's size is known once its header is read: shown before the first chunk.
+      ctx.progress(0, reader.virtualSize, convert);
       try {
         const sink = new ChunkWriter(this.d.store, this.d.blobs, job.id, ctx.signal);
         const chunked = await chunkDisk(reader, sink, {
           chunkSize: this.d.config.disk.chunkSize,
           signal: ctx.signal,
-          onProgress: (done, total) => ctx.progress(spooled + done, spooled + total),
+          onProgress: (done, total) => ctx.progress(done, total, convert),
         }).catch(asJobError);
         await sink.flush();
         // An image deleted (or failed) meanwhile gets no manifest; the job still ends.

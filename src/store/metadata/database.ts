@@ -23,6 +23,7 @@ import * as m011 from './migrations/011_job_accounts.ts';
 import * as m012 from './migrations/012_signature_replay_actions.ts';
 import * as m013 from './migrations/013_image_place_counts.ts';
 import * as m014 from './migrations/014_failed_images_free_quota.ts';
+import * as m015 from './migrations/015_job_progress_phases.ts';
 
 /** Migrations are listed here rather than read from a folder so they survive bundling. */
 const migrations: Record<string, Migration> = {
@@ -40,6 +41,7 @@ const migrations: Record<string, Migration> = {
   '012_signature_replay_actions': m012,
   '013_image_place_counts': m013,
   '014_failed_images_free_quota': m014,
+  '015_job_progress_phases': m015,
 };
 
 export interface DatabaseOptions {

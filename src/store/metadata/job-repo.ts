@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Job, JobKind } from '../../core/model.ts';
+import { isProgressPhase, type WorkProgress } from '../../core/work-progress.ts';
 import { LeaseLost, type ClaimShare, type JobLease, type JobQueue, type NewJob } from '../../core/ports/metadata-store.ts';
 import type { SelectQueryBuilder } from 'kysely';
 import type { Database, JobsTable } from './schema.ts';
@@ -18,11 +19,22 @@ function jobFromRow(r: JobsTable): Job {
     nodeId: r.node_id,
     leaseOwner: r.lease_owner,
     progressDone: Number(r.progress_done),
-    progressTotal: Number(r.progress_total),
+    progressTotal: Number(r.progress_total) < 0 ? null : Number(r.progress_total),
+    progressPhase: isProgressPhase(r.progress_phase) ? { name: r.progress_phase, index: Number(r.progress_phase_index), count: Number(r.progress_phase_count) } : null,
     error: r.error,
     createdAt: Number(r.created_at),
     startedAt: r.started_at === null ? null : Number(r.started_at),
     updatedAt: Number(r.updated_at),
+  };
+}
+
+function progressColumns(p: WorkProgress): Pick<JobsTable, 'progress_done' | 'progress_total' | 'progress_phase' | 'progress_phase_index' | 'progress_phase_count'> {
+  return {
+    progress_done: p.done,
+    progress_total: p.total ?? -1,
+    progress_phase: p.phase?.name ?? null,
+    progress_phase_index: p.phase?.index ?? 0,
+    progress_phase_count: p.phase?.count ?? 0,
   };
 }
 
@@ -63,6 +75,9 @@ export class KyselyJobQueue implements JobQueue {
         lease_expires_at: null,
         progress_done: 0,
         progress_total: 0,
+        progress_phase: null,
+        progress_phase_index: 0,
+        progress_phase_count: 0,
         error: null,
         created_at: now,
         queued_at: queuedAt,
@@ -154,14 +169,14 @@ export class KyselyJobQueue implements JobQueue {
       .limit(1);
   }
 
-  async heartbeat(lease: JobLease, leaseMs: number, progress?: { done: number; total: number }): Promise<boolean> {
+  async heartbeat(lease: JobLease, leaseMs: number, progress?: WorkProgress): Promise<boolean> {
     const now = dbNowMs(this.engine);
     const res = await this.db
       .updateTable('jobs')
       .set((eb) => ({
         lease_expires_at: eb(now, '+', leaseMs),
         updated_at: Date.now(),
-        ...(progress ? { progress_done: progress.done, progress_total: progress.total } : {}),
+        ...(progress ? progressColumns(progress) : {}),
       }))
       .where('id', '=', lease.jobId)
       .where('lease_token', '=', lease.token)

@@ -141,7 +141,12 @@ export interface JobsTable {
   lease_expires_at: number | null;
   node_id: string | null;
   progress_done: number;
+  /** -1 while the work's size is unknown (the column predates unknown totals and is NOT NULL). */
   progress_total: number;
+  /** The step the counts are of (ProgressPhase), with its 1-based index and the number of steps; null and 0 for one-step work. */
+  progress_phase: string | null;
+  progress_phase_index: number;
+  progress_phase_count: number;
   error: string | null;
   created_at: number;
   /** The job's place in the queue (database clock): set when it is enqueued and again when it is requeued. */

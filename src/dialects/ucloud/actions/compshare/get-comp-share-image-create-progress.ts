@@ -21,7 +21,7 @@ export const GetCompShareImageCreateProgress = defineAction({
   async handle({ services, principal }, p) {
     requireZone(services.config, p.Region, p.Zone);
     const pr = await services.images.progress(principal, 'compshare', p.CompShareImageId);
-    const percent = pr.total > 0 ? (pr.done / pr.total) * 100 : 0;
+    const percent = pr.fraction * 100;
     // 100 means the image is committed: the job's bytes can all be read a moment before
     // that, and a failed image stays where its job stopped.
     const process = pr.state === 'available' ? 100 : Math.min(percent, 99.99);

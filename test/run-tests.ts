@@ -1,6 +1,7 @@
 /**
  * `npm test`: every suite on both storage stacks.
  *
+ *   build    dist/ from the sources (`npm run build`): the tests spawn `kiln` from it
  *   phase 1  every test file, KILN_TEST_STACK=embedded (SQLite + local chunk dir)
  *   phase 2  test/integration, test/contract, test/sdk and test/cli again, KILN_TEST_STACK=pg-s3, against one
  *            PostgreSQL and one moto S3 server started here (each `kiln` process gets its
@@ -149,6 +150,23 @@ async function runPhase(label: string, files: string[], nodeArgs: string[], env:
   process.stdout.write(`=== ${label}: pass ${c.passed}, fail ${c.failed}, skipped ${c.skipped} (exit ${code}, ${secs} s) ===\n`);
 }
 
+/**
+ * The tests spawn `kiln` from the compiled dist/ (test/support/kiln-bin.ts refuses a stale
+ * one), so every run compiles it from the sources it tests, once, before any test starts.
+ */
+async function buildDist(): Promise<boolean> {
+  const code = await new Promise<number>((ok) => {
+    child = spawn(process.execPath, ['--import', 'tsx', 'scripts/build.ts'], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
+    child.once('error', (e) => {
+      process.stderr.write(`build: could not run node: ${String(e)}\n`);
+      ok(127);
+    });
+    child.once('close', (c) => ok(c ?? 1));
+  });
+  child = undefined;
+  return code === 0;
+}
+
 /** A backend stack that was not tested: loud, and a failure when stacks are required. */
 function stackNotTested(what: string, why: string[]): void {
   const lines = [
@@ -274,6 +292,11 @@ async function main(): Promise<void> {
   }
   if (files.length === 0) {
     problems.push('run-tests: no *.test.ts files under test/');
+    total.failed += 1;
+    finish(1);
+  }
+  if (!(await buildDist())) {
+    problems.push('run-tests: `npm run build` failed (output above); the tests spawn kiln from dist/');
     total.failed += 1;
     finish(1);
   }

@@ -7,6 +7,7 @@ import { defaultRunner, registerImageCommands } from './images/commands.ts';
 import { registerProfileCommands } from './images/profile-commands.ts';
 import { registerSetupCommands } from './setup-commands.ts';
 import { SetupError } from '../config/setup-error.ts';
+import { packageVersion } from './package-version.ts';
 
 /**
  * `kiln` entry point. Two kinds of command live here, kept apart:
@@ -14,10 +15,10 @@ import { SetupError } from '../config/setup-error.ts';
  *    disk; check, bucket create, migrate, bootstrap in setup-commands.ts) act on the
  *    configured stores directly, on a server's own machine;
  *  - user commands (`kiln images ...`, `kiln profile ...`) talk HTTP to a server through
- *    @kiln/sdk, with the user's keys, from anywhere.
+ *    kiln-images-sdk, with the user's keys, from anywhere.
  */
 export async function main(argv: string[]): Promise<void> {
-  const program = new Command('kiln').description('Kiln: custom images for VM and GPU clouds').showHelpAfterError();
+  const program = new Command('kiln').description('Kiln: custom images for VM and GPU clouds').version(packageVersion()).showHelpAfterError();
   registerImageCommands(program, defaultRunner((code, message) => {
     if (message) process.stderr.write(`kiln: ${message}\n`);
     process.exit(code);

@@ -16,7 +16,7 @@ ZC2-HMAC-SHA256 signature: \`X-ZC-Timestamp\` (unix seconds),
 where the signature is HMAC-SHA256 (key: the AccessKeyPassword) of
 \`"ZC2-HMAC-SHA256\\n" + timestamp + "\\n" + hex(sha256(canonical))\` and the canonical request is
 \`"POST\\n/\\n\\ncontent-type:" + contentType + "\\nhost:" + host + "\\n\\ncontent-type;host\\n" + hex(sha256(body))\`.
-Kiln also accepts \`SignedHeaders=content-type;host;x-zc-action\` (what @kiln/sdk sends), with
+Kiln also accepts \`SignedHeaders=content-type;host;x-zc-action\` (what kiln-images-sdk sends), with
 \`"x-zc-action:" + action + "\\n"\` after the host line and that list in place of
 \`content-type;host\`: the signature then covers the action. A signature may repeat for
 reads; a changing action is served once per signature, and a signature that does not cover

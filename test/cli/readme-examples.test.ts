@@ -55,7 +55,7 @@ before(async () => {
   kiln = await KilnProcess.start({ KILN_IMPORT_ALLOW_HOSTS: `127.0.0.1:${files.port}` });
   const c = await kiln.credentials();
   env = { KILN_URL: kiln.baseUrl, KILN_PUBLIC_KEY: c.publicKey, KILN_PRIVATE_KEY: c.privateKey, KILN_CONFIG: join(dir, 'config.json'), DISK_URL: files.serve('disk.qcow2', qcow2) };
-  // The examples run where a user's project would: @kiln/sdk and tsx resolve from node_modules.
+  // The examples run where a user's project would: kiln-images-sdk and tsx resolve from node_modules.
   await symlink(join(root, 'node_modules'), join(dir, 'node_modules'));
   await (await import('node:fs/promises')).mkdir(join(dir, 'bin'));
   await writeFile(join(dir, 'bin', 'kiln'), `#!/bin/sh\nexec "${process.execPath}" "${kilnBin}" "$@"\n`);

@@ -12,7 +12,7 @@ import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { signUCloud, webCryptoHashing, type ServerProgress, type UHostClient } from '@kiln/sdk';
+import { signUCloud, webCryptoHashing, type ServerProgress, type UHostClient } from 'kiln-images-sdk';
 import { writeSparseDisk } from '../support/disk-files.ts';
 import { FileServer } from '../support/file-server.ts';
 import { KilnProcess } from '../support/kiln-process.ts';

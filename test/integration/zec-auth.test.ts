@@ -254,7 +254,7 @@ test('a captured signature cannot act twice, nor later as another action, whiche
   assert.equal((await alice.ok('DescribeInstances', body)).totalCount, 1, 'the instance was not released');
 });
 
-test('a signature over X-ZC-Action (as @kiln/sdk signs) cannot carry another action at all; its reads repeat, its changes act once', async () => {
+test('a signature over X-ZC-Action (as kiln-images-sdk signs) cannot carry another action at all; its reads repeat, its changes act once', async () => {
   const body = { imageIds: ['img-nonexistent0'] };
   const ts = second();
   const read = await alice.call('DescribeCustomImages', body, { timestamp: ts, signAction: true });

@@ -1,5 +1,5 @@
 /**
- * The SDK builds to plain ESM with type declarations (`npm run build -w @kiln/sdk`), uses
+ * The SDK builds to plain ESM with type declarations (`npm run build -w kiln-images-sdk`), uses
  * no Node-only module (it is for browsers too: fetch and WebCrypto only), and the built
  * files run under plain Node without tsx.
  */

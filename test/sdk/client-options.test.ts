@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { CompShareClient, UHostClient, ZecClient } from '@kiln/sdk';
+import { CompShareClient, UHostClient, ZecClient } from 'kiln-images-sdk';
 
 const endpoint = 'http://127.0.0.1:9';
 const unset = 'KILN_TEST_SURELY_UNSET_VARIABLE';

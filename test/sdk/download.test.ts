@@ -9,7 +9,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { after, before, test } from 'node:test';
-import { ApiError } from '@kiln/sdk';
+import { ApiError } from 'kiln-images-sdk';
 import { assertSameBytes, writeSparseDisk } from '../support/disk-files.ts';
 import { QEMU_IMG } from '../support/disk-images.ts';
 import { saveStream } from '../support/download-file.ts';

@@ -1,7 +1,7 @@
 /** Retries with backoff for read-only calls only, on network errors and throttling (fake fetch: no server). */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ApiError, NetworkError, UHostClient, ZecClient } from '@kiln/sdk';
+import { ApiError, NetworkError, UHostClient, ZecClient } from 'kiln-images-sdk';
 
 type Step = 'reset' | 'throttle' | 'ok' | 'fail';
 

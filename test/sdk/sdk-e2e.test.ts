@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { ApiError, ImageFailedError, ZecClient, type ImageProgress } from '@kiln/sdk';
+import { ApiError, ImageFailedError, ZecClient, type ImageProgress } from 'kiln-images-sdk';
 import { generatedFiles } from '../../src/generate/outputs.ts';
 import { writeSparseDisk } from '../support/disk-files.ts';
 import { FileServer } from '../support/file-server.ts';

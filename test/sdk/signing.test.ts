@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { flattenParams, signUCloud, signZc, ucloudSigningString, valueString, webCryptoHashing, zcAuthorization, zcCanonicalRequest } from '@kiln/sdk';
+import { flattenParams, signUCloud, signZc, ucloudSigningString, valueString, webCryptoHashing, zcAuthorization, zcCanonicalRequest } from 'kiln-images-sdk';
 
 // PROTOCOLS.md test vectors.
 test('UCloud SHA1 signature: the documented vector', async () => {

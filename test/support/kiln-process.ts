@@ -2,16 +2,16 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { basename, join, resolve } from 'node:path';
+import { basename, join } from 'node:path';
 import { loadConfig } from '../../src/config/config.ts';
 import type { Job } from '../../src/core/model.ts';
 import type { MetadataStore } from '../../src/core/ports/metadata-store.ts';
 import { openMetadataStore } from '../../src/store/metadata/kysely-metadata-store.ts';
 import { currentStack, stackEnvFor, type StackEnv } from './stacks.ts';
+import { builtKilnBin } from './kiln-bin.ts';
 import { UCloudTestClient } from './ucloud-client.ts';
 
-const repoRoot = resolve(import.meta.dirname, '../..');
-const bin = join(repoRoot, 'bin/kiln.js');
+const bin = builtKilnBin();
 
 export async function freePort(): Promise<number> {
   return new Promise((ok, fail) => {

@@ -1,4 +1,4 @@
-import { CompShareClient, UHostClient, ZecClient } from '@kiln/sdk';
+import { CompShareClient, UHostClient, ZecClient } from 'kiln-images-sdk';
 import type { KilnProcess } from './kiln-process.ts';
 
 export interface Keys {

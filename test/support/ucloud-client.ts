@@ -7,12 +7,12 @@
  *   json        POST flat JSON object with JSON-typed values (JS SDK)
  *
  * It deliberately does not import the service's protocol code: flattening, value
- * formatting and signing come from @kiln/sdk, written from the vendor SDKs' documented
+ * formatting and signing come from kiln-images-sdk, written from the vendor SDKs' documented
  * behaviour and tested against the documented vectors, so a bug on the server side
  * cannot be mirrored by the client and go unnoticed.
  */
 import { createHash } from 'node:crypto';
-import { flattenParams, ucloudSigningString, valueString, type Scalar } from '@kiln/sdk';
+import { flattenParams, ucloudSigningString, valueString, type Scalar } from 'kiln-images-sdk';
 import { checkUCloudAnswer } from './answer-check.ts';
 
 export type UCloudEncoding = 'get' | 'form' | 'form+query' | 'json';
@@ -66,7 +66,7 @@ export type SdkScalar = Scalar;
  * Flattens nested params with zero-based indexes: `{DataUDiskIds: ['a']}` gives
  * `DataUDiskIds.0`, `{Softwares: {Application: ['x']}}` gives `Softwares.Application.0`,
  * `{Disks: [{IsBoot: 'True'}]}` gives `Disks.0.IsBoot`. null/undefined are not sent.
- * (@kiln/sdk's flattening: one implementation for the SDK and the tests.)
+ * (kiln-images-sdk's flattening: one implementation for the SDK and the tests.)
  */
 export function flattenSdkParams(params: Record<string, unknown>): Map<string, SdkScalar> {
   return flattenParams(params);
@@ -78,7 +78,7 @@ export function sdkString(value: SdkScalar): string {
 }
 
 /**
- * The documented SHA1 signature, from @kiln/sdk's signing string: written apart from
+ * The documented SHA1 signature, from kiln-images-sdk's signing string: written apart from
  * the service's version, and synchronous (node:crypto) so encode() stays synchronous.
  */
 export function sdkSignature(params: Record<string, string>, privateKey: string): string {

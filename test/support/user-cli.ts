@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { resolve } from 'node:path';
+import { builtKilnBin } from './kiln-bin.ts';
 
-export const kilnBin = resolve(import.meta.dirname, '../../bin/kiln.js');
+export const kilnBin = builtKilnBin();
 
 export interface CliResult {
   code: number | null;

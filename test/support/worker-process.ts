@@ -1,11 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import type { KilnProcess } from './kiln-process.ts';
+import { builtKilnBin } from './kiln-bin.ts';
 import { sleep } from './kiln-process.ts';
 
-const bin = join(resolve(import.meta.dirname, '../..'), 'bin/kiln.js');
+const bin = builtKilnBin();
 
 /**
  * A `kiln worker` process of another compute node: the API process's stores (same

@@ -7,15 +7,15 @@
  * Like them it signs `content-type;host` only (not X-ZC-Action) with X-ZC-Timestamp in
  * whole seconds taken when the call is made, so the same body sent twice in one second
  * carries the same signature, as it does from the official SDKs. `signAction` signs the
- * action as @kiln/sdk does instead. Headers go out in lower case as the SDKs send them (or
+ * action as kiln-images-sdk does instead. Headers go out in lower case as the SDKs send them (or
  * in mixed case on request), and the request is sent with node:http so the header names
  * and the Host value (with port) are exactly what was signed.
  *
  * It deliberately does not import the service's protocol code (the signature's strings
- * come from @kiln/sdk), so a bug there cannot be mirrored here and go unnoticed.
+ * come from kiln-images-sdk), so a bug there cannot be mirrored here and go unnoticed.
  */
 import { createHash, createHmac } from 'node:crypto';
-import { zcCanonicalRequest, zcSignedHeaders, zcStringToSign } from '@kiln/sdk';
+import { zcCanonicalRequest, zcSignedHeaders, zcStringToSign } from 'kiln-images-sdk';
 import { request } from 'node:http';
 import { checkZecAnswer } from './answer-check.ts';
 
@@ -44,7 +44,7 @@ export interface ZcCallOptions {
   /** Send (and sign) this Host instead of the URL's: API servers behind one name. */
   host?: string;
   /**
-   * Sign X-ZC-Action too (SignedHeaders `content-type;host;x-zc-action`, as @kiln/sdk
+   * Sign X-ZC-Action too (SignedHeaders `content-type;host;x-zc-action`, as kiln-images-sdk
    * does): `true` for the action sent, or the name of another action to sign while
    * sending this one (a substitution attempt).
    */
@@ -78,7 +78,7 @@ export function pythonJson(value: unknown): string {
 
 const contentTypes: Record<ZcStyle, string> = { python: 'application/json; charset=utf-8', go: 'application/json' };
 
-/** ZC2-HMAC-SHA256 from @kiln/sdk's canonical strings, hashed synchronously with node:crypto. */
+/** ZC2-HMAC-SHA256 from kiln-images-sdk's canonical strings, hashed synchronously with node:crypto. */
 export function zcSign(secret: string, contentType: string, host: string, timestamp: string, body: string, action?: string): string {
   const hex = (s: string) => createHash('sha256').update(s, 'utf8').digest('hex');
   const toSign = zcStringToSign(timestamp, hex(zcCanonicalRequest(contentType, host, hex(body), action)));

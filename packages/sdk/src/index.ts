@@ -1,5 +1,5 @@
 /**
- * @kiln/sdk: typed clients for Kiln's UCloud (UHost, CompShare) and Zenlayer ZEC APIs.
+ * kiln-images-sdk: typed clients for Kiln's UCloud (UHost, CompShare) and Zenlayer ZEC APIs.
  * Runs on Node 20+ and modern browsers with nothing beyond the platform (fetch, WebCrypto).
  *
  *   const uhost = new UHostClient({ endpoint: 'http://127.0.0.1:8480', publicKey, privateKey, region: 'cn-bj2' });

@@ -1,5 +1,5 @@
 /**
- * `kiln images ...`: the user CLI. It talks HTTP to a Kiln server through @kiln/sdk,
+ * `kiln images ...`: the user CLI. It talks HTTP to a Kiln server through kiln-images-sdk,
  * like `aws` or `openstack image`, and never touches the stores (the operator commands
  * do that). Answers go to stdout (a table, or one JSON value with --json), progress and
  * errors to stderr; exit codes are in exit.ts.

@@ -1,4 +1,4 @@
-import { ApiError, ImageFailedError, NetworkError } from '@kiln/sdk';
+import { ApiError, ImageFailedError, NetworkError } from 'kiln-images-sdk';
 import { Exit, UsageError } from './exit.ts';
 
 /** An error as an exit code and the line printed for it. */

@@ -6,7 +6,7 @@
  * the product (UHost's DescribeImage lists both at once; CompShare and ZEC list base
  * images through their own catalogue actions).
  */
-import { CompShareClient, UHostClient, ZecClient, type DownloadOptions, type ImageProgress, type WaitOptions } from '@kiln/sdk';
+import { CompShareClient, UHostClient, ZecClient, type DownloadOptions, type ImageProgress, type WaitOptions } from 'kiln-images-sdk';
 import { UsageError } from './exit.ts';
 import type { Product, Resolved } from './profile.ts';
 

@@ -5,7 +5,7 @@
  * total not yet known shows bytes and a rate without a bar or a percentage, and the
  * last line of finished work shows its real size and average rate.
  */
-import { MovingRate } from '@kiln/sdk';
+import { MovingRate } from 'kiln-images-sdk';
 import { Presets, SingleBar } from 'cli-progress';
 import { bytes, duration } from './units.ts';
 

@@ -1,4 +1,4 @@
-import { ImageFailedError, type ImageProgress } from '@kiln/sdk';
+import { ImageFailedError, type ImageProgress } from 'kiln-images-sdk';
 import type { ProductImages } from './products.ts';
 import { progress } from './progress.ts';
 

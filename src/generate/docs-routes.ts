@@ -1,10 +1,10 @@
 import type { FastifyInstance } from 'fastify';
+import { dialects } from '../dialects/registry.ts';
+import { renderDialectPage } from './dialect-page.ts';
 import { indexPage } from './index-page.ts';
-import { ucloudPage } from './ucloud-page.ts';
-import { zenlayerPage } from './zenlayer-page.ts';
 
 /**
- * GET /docs (also /docs/README.md), /docs/ucloud.md, /docs/zenlayer.md: the reference generated from the
+ * GET /docs (also /docs/README.md) and /docs/<file> of every dialect: the reference generated from the
  * schemas this very process runs (the same text `npm run docs` checks into docs/).
  */
 export function docsRoutes(app: FastifyInstance): void {
@@ -12,9 +12,8 @@ export function docsRoutes(app: FastifyInstance): void {
     '/docs': indexPage,
     '/docs/': indexPage,
     '/docs/README.md': indexPage,
-    '/docs/ucloud.md': ucloudPage,
-    '/docs/zenlayer.md': zenlayerPage,
   };
+  for (const { reference } of dialects) pages[`/docs/${reference.file}`] = () => renderDialectPage(reference.page);
   const cache = new Map<string, string>();
   for (const [url, render] of Object.entries(pages)) {
     app.get(url, async (_req, reply) => {

@@ -5,7 +5,7 @@
  * The result holds exactly the pairs the client signed, so it feeds both the signature
  * check and parameter parsing.
  */
-import { checkJsonLimits, checkUrlEncodedLimits, countUrlEncodedPairs } from '../../../http/request-limits.ts';
+import { checkJsonLimits, checkUrlEncodedLimits, countUrlEncodedPairs } from '../../../wire/request-limits.ts';
 import { createFlatParams, type FlatParams } from './flat-params.ts';
 import { stringifyJsonScalar } from './json-value.ts';
 

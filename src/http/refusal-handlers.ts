@@ -10,6 +10,7 @@ import type { Refusal } from '../wire/refusal.ts';
 import type { RequestObserver } from '../wire/request-observer.ts';
 import { dialectAt, refusalAnswer } from './dialect-at.ts';
 import { refusalForFrameworkError } from './framework-refusal.ts';
+import { answerThenLinger } from './lingering-close.ts';
 
 export function installRefusalHandlers(app: FastifyInstance, metrics: RequestObserver): void {
   // Bodies of requests no route takes are read as bytes whatever their type, so that
@@ -50,5 +51,7 @@ export function sendRefusal(request: FastifyRequest, reply: FastifyReply, refusa
     metrics.observe(dialect.name, 'unknown', dialect.refusalCode(refusal), started);
   }
   const answer = refusalAnswer(request.url, refusal);
+  // A body over the limit is refused before it is read, while the client may still be sending it.
+  if (refusal.kind === 'BodyTooLarge') return answerThenLinger(request, reply, answer);
   return reply.status(answer.status).headers(answer.headers).send(JSON.stringify(answer.body));
 }

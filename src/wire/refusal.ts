@@ -41,7 +41,7 @@ export const refusalStatus: Record<RefusalKind, number> = {
 /**
  * An answer ready for the wire, usable by a Fastify reply or a raw socket alike. The body
  * is a JSON object, kept as one so that a refusal whose dialect is unknown can carry every
- * dialect's fields at once (src/http/client-error.ts).
+ * dialect's fields at once (refusalForAnyDialect in src/http/dialect-at.ts).
  */
 export interface WireAnswer {
   status: number;

@@ -49,7 +49,7 @@ export function decodeUCloudRequest(input: UCloudRequestInput): FlatParams {
     );
   }
   // Bounded before anything is decoded: the checks are one pass over the bytes, the
-  // decoding after them is not (see src/http/request-limits.ts).
+  // decoding after them is not (see src/wire/request-limits.ts).
   const queryPairs = countUrlEncodedPairs(input.query);
   const problem =
     body === undefined

@@ -14,6 +14,9 @@ import { ImageShareService } from '../core/images/image-share-service.ts';
 import { InstanceService } from '../core/instances/instance-service.ts';
 import type { BlobStore } from '../core/ports/blob-store.ts';
 import type { MetadataStore } from '../core/ports/metadata-store.ts';
+import { ResourceIds } from '../core/resource-ids.ts';
+import { idSpellingsOf } from '../dialects/id-spellings.ts';
+import { dialects } from '../dialects/registry.ts';
 import { closeSharedHashPool } from '../disk/hash-pool.ts';
 import { collectGarbage, type GcResult } from '../jobs/garbage-collector.ts';
 import { CaptureHandler } from '../jobs/handlers/capture-handler.ts';
@@ -27,7 +30,7 @@ import { ReleaseHandler } from '../jobs/handlers/release-handler.ts';
 import { JobRunner } from '../jobs/job-runner.ts';
 import { openBlobStore } from '../store/blob/open-blob-store.ts';
 import { openMetadataStore } from '../store/metadata/kysely-metadata-store.ts';
-import type { KilnServices } from './services.ts';
+import type { KilnServices } from '../core/services.ts';
 
 /** Everything one process needs, wired from configuration in one place. */
 export interface Kiln {
@@ -38,6 +41,8 @@ export interface Kiln {
   /** Migrations this process applied when it opened the store. */
   migrationsApplied: string[];
   services: KilnServices;
+  /** New resource ids, spelt as each product's dialect declares. */
+  ids: ResourceIds;
   /** The job runner, when this process runs jobs (KILN_WORKERS > 0). */
   runner: JobRunner | undefined;
   gc(): Promise<GcResult>;
@@ -61,20 +66,22 @@ export async function createKiln(config: KilnConfig, log: Logger, opts: { withRu
     throw e;
   }
   const box = SecretBox.fromKeyFile(config.masterKeyFile);
-  const images = new ImageService({ store, config });
+  const ids = new ResourceIds(idSpellingsOf(dialects));
+  const images = new ImageService({ store, config, ids });
   const services: KilnServices = {
     config,
     accounts: new AccountService(store.accounts, box, config.auth.cacheMs),
     tokens: new TokenService(store.accounts, store.tokens),
     replays: new ReplayGuard(store.replays, { windowSeconds: config.zenlayer.maxSkewSeconds, switchWindowMs: config.zenlayer.actionSwitchMs }, (err) => log.warn({ err }, 'pruning used signatures failed')),
     images,
-    imageSharing: new ImageSharing({ store, config }, images),
+    imageSharing: new ImageSharing({ store, config, ids }, images),
     imageShares: new ImageShareService({ store }, images),
     catalogue: new ImageCatalogue({ store }),
     imageReplication: new ImageReplication({ store }, images),
     instances: new InstanceService({
       store,
       nodeLivenessMs: 2 * config.jobs.leaseMs,
+      ids,
       limits: {
         maxDiskBytes: config.instances.maxDiskBytes,
         maxDisksPerInstance: config.instances.maxDisksPerInstance,
@@ -110,6 +117,7 @@ export async function createKiln(config: KilnConfig, log: Logger, opts: { withRu
     blobs,
     migrationsApplied: store.applied,
     services,
+    ids,
     runner,
     gc: () => collectGarbage({ store, blobs, log }),
     async close() {

@@ -122,7 +122,7 @@ export async function main(argv: string[]): Promise<void> {
         }
         const { addBaseImage } = await import('../core/images/base-images.ts');
         const img = await addBaseImage(
-          { store: kiln.store, blobs: kiln.blobs, config: kiln.config },
+          { store: kiln.store, blobs: kiln.blobs, config: kiln.config, ids: kiln.ids },
           { file, name: opts.name, osType: opts.osType, osName: opts.osName, product: opts.product as Product | undefined },
         );
         print(opts.json, { imageId: img.id }, `base image ${img.id}`);

@@ -1,19 +1,13 @@
 /**
  * Product policy as data. Each product namespace keeps its resources apart and
- * differs only in the rules below; services read the table instead of branching.
+ * differs only in the rules below; services read the table instead of branching. How a
+ * product spells its ids is its dialect's business (resource-ids.ts).
  */
 export type Product = 'uhost' | 'compshare' | 'zec';
 export const Products: readonly Product[] = ['uhost', 'compshare', 'zec'];
 
-/** Ids of base images offered by every product: no one product's spelling. */
-export const SharedBaseImageIdPrefix = 'base-';
-
 export interface ProductPolicy {
   product: Product;
-  imageIdPrefix: string;
-  instanceIdPrefix: string;
-  snapshotIdPrefix: string;
-  diskIdPrefix: { boot: string; data: string };
   /** ZEC refuses to image GPU instances; CompShare is the GPU platform and allows it. */
   gpuInstancesMayBeImaged: boolean;
   /** Whether a custom image name must be unique among an account's images of this product. */
@@ -29,30 +23,18 @@ export interface ProductPolicy {
 const policies: Record<Product, ProductPolicy> = {
   uhost: {
     product: 'uhost',
-    imageIdPrefix: 'uimage-',
-    instanceIdPrefix: 'uhost-',
-    snapshotIdPrefix: 'snapshot-',
-    diskIdPrefix: { boot: 'bsi-', data: 'bsm-' },
     gpuInstancesMayBeImaged: true,
     uniqueImageNames: false,
     deletingImageInCreationCancels: true,
   },
   compshare: {
     product: 'compshare',
-    imageIdPrefix: 'compshareimage-',
-    instanceIdPrefix: 'uhost-',
-    snapshotIdPrefix: 'snapshot-',
-    diskIdPrefix: { boot: 'bsi-', data: 'bsm-' },
     gpuInstancesMayBeImaged: true,
     uniqueImageNames: true,
     deletingImageInCreationCancels: true,
   },
   zec: {
     product: 'zec',
-    imageIdPrefix: 'img-',
-    instanceIdPrefix: 'ins-',
-    snapshotIdPrefix: 'snap-',
-    diskIdPrefix: { boot: 'disk-', data: 'disk-' },
     gpuInstancesMayBeImaged: false,
     uniqueImageNames: false,
     deletingImageInCreationCancels: false,

@@ -5,7 +5,7 @@
  * but `Signature`, `Action` naming the endpoint, and `Expires` (unix seconds, at most a
  * day ahead) bounding how long a copied URL works.
  */
-import type { KilnServices } from '../app/services.ts';
+import type { KilnServices } from '../core/services.ts';
 import type { Principal } from '../core/model.ts';
 import { verifyUCloudSignature } from '../dialects/ucloud/protocol/signature.ts';
 

@@ -12,7 +12,7 @@
  */
 import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { KilnServices } from '../app/services.ts';
+import type { KilnServices } from '../core/services.ts';
 import { isKilnError } from '../core/errors.ts';
 import type { BlobStore } from '../core/ports/blob-store.ts';
 import type { ImageRepository } from '../core/ports/metadata-store.ts';

@@ -1,31 +1,17 @@
 /**
- * The reference page of one dialect, generated from its action registry: every action,
- * its parameters (type, required, limits), its answer fields and its error codes.
- * `npm run docs` writes it to docs/; Kiln serves the same text at /docs/<dialect>.md.
+ * The reference page of one dialect, generated from its description (dialects/dialect.ts):
+ * every action, its parameters (type, required, limits), its answer fields and its error
+ * codes. `npm run docs` writes it to docs/; Kiln serves the same text at /docs/<file>.
  */
-import type { ErrorCode } from '../core/errors.ts';
+import type { ReferencePage } from '../dialects/dialect.ts';
 import type { ActionInfo } from '../dialects/schema/action-info.ts';
 import { json } from '../dialects/schema/json-schema.ts';
 import { workedExampleSection } from '../docs-site/worked-example.ts';
 import { errorText } from './error-text.ts';
 import { table } from './markdown.ts';
-import { answerRows, rows, type Naming } from './schema-text.ts';
+import { answerRows, rows } from './schema-text.ts';
 
-export interface DialectPage {
-  title: string;
-  /** Markdown before the actions: endpoint, signing, envelope, common errors. */
-  intro: string;
-  /** Section titles of the products, in order. */
-  products: Array<{ product: string; title: string }>;
-  actions: readonly ActionInfo[];
-  naming: Naming;
-  /** The wire code of a core error (`8956`, `404 INVALID_IMAGE_NOT_FOUND`). */
-  codeOf(code: ErrorCode): string;
-  /** The parameter-error code(s) every action may answer. */
-  paramErrors: string;
-}
-
-function actionSection(a: ActionInfo, page: DialectPage): string {
+function actionSection(a: ActionInfo, page: ReferencePage): string {
   const params = rows(json(a.request), page.naming);
   const answer = answerRows(json(a.response), page.naming);
   const errors = new Map<string, string[]>([[page.paramErrors, ['a parameter is missing or invalid']]]);
@@ -50,7 +36,7 @@ function actionSection(a: ActionInfo, page: DialectPage): string {
   return out.join('\n');
 }
 
-export function renderDialectPage(page: DialectPage): string {
+export function renderDialectPage(page: ReferencePage): string {
   const out = [`# ${page.title}`, '', '<!-- Generated from the action schemas by `npm run docs`; do not edit. -->', '', page.intro.trim(), ''];
   for (const { product, title } of page.products) {
     const actions = page.actions.filter((a) => a.product === product);

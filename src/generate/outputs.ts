@@ -1,24 +1,19 @@
 /**
- * Every file generated from the action registries, by path relative to the repository
+ * Every file generated from the dialects' descriptions, by path relative to the repository
  * root. `npm run docs` writes them; test/unit/generate/generated-files.test.ts fails
  * when a checked-in copy differs, so docs and SDK types cannot go stale.
  */
-import { ucloudActions } from '../dialects/ucloud/actions/index.ts';
-import { zecActions } from '../dialects/zenlayer/actions/index.ts';
+import { dialects } from '../dialects/registry.ts';
 import { conceptsPage } from '../docs-site/concepts-page.ts';
-import { sdkProductFile } from './sdk-types.ts';
+import { renderDialectPage } from './dialect-page.ts';
 import { indexPage } from './index-page.ts';
-import { ucloudPage } from './ucloud-page.ts';
-import { zenlayerPage } from './zenlayer-page.ts';
+import { sdkProductFile } from './sdk-types.ts';
 
 export function generatedFiles(): Record<string, string> {
-  return {
-    'docs/README.md': indexPage(),
-    'docs/concepts.md': conceptsPage(),
-    'docs/ucloud.md': ucloudPage(),
-    'docs/zenlayer.md': zenlayerPage(),
-    'packages/sdk/src/generated/uhost.ts': sdkProductFile({ product: 'uhost', prefix: 'UHost', dialect: 'ucloud', actions: ucloudActions.filter((a) => a.product === 'uhost') }),
-    'packages/sdk/src/generated/compshare.ts': sdkProductFile({ product: 'compshare', prefix: 'CompShare', dialect: 'ucloud', actions: ucloudActions.filter((a) => a.product === 'compshare') }),
-    'packages/sdk/src/generated/zec.ts': sdkProductFile({ product: 'zec', prefix: 'Zec', dialect: 'zenlayer', actions: zecActions }),
-  };
+  const files: Record<string, string> = { 'docs/README.md': indexPage(), 'docs/concepts.md': conceptsPage() };
+  for (const d of dialects) files[`docs/${d.reference.file}`] = renderDialectPage(d.reference.page);
+  for (const d of dialects) {
+    for (const target of d.sdk) files[`packages/sdk/src/generated/${target.product}.ts`] = sdkProductFile(target);
+  }
+  return files;
 }

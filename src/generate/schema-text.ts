@@ -2,6 +2,7 @@
  * One schema field as a reference table row: its type and its limits in words, read
  * from the JSON Schema data (the same data the decoders use).
  */
+import type { Naming } from '../dialects/dialect.ts';
 import { enumValues, kindOf, propertiesOf, type JsonSchema } from '../dialects/schema/json-schema.ts';
 
 export interface Row {
@@ -43,15 +44,6 @@ function limits(s: JsonSchema): string {
   return out.join(', ');
 }
 
-/** How a nested name is written on the wire: UCloud `A.N.B`, ZEC `a[].b`. */
-export interface Naming {
-  field(parent: string, name: string): string;
-  item(parent: string): string;
-}
-
-export const ucloudNaming: Naming = { field: (p, n) => (p ? `${p}.${n}` : n), item: (p) => `${p}.N` };
-export const zecNaming: Naming = { field: (p, n) => (p ? `${p}.${n}` : n), item: (p) => `${p}[]` };
-
 /** Rows for every field of an object schema, nested objects and lists of objects flattened. */
 export function rows(s: JsonSchema, naming: Naming, parent = '', parentRequired = true): Row[] {
   const out: Row[] = [];
@@ -69,7 +61,7 @@ export function rows(s: JsonSchema, naming: Naming, parent = '', parentRequired 
       const list = field.anyOf![0]!;
       out.push({ name: path, type: typeName(field), required: req, limits: [limits(list), 'keys 1-64 chars, unique'].filter(Boolean).join(', '), notes: 'bare list, or wrapped as `{"tags": [...]}`' });
     } else {
-      const listName = kind === 'array' && naming === ucloudNaming ? naming.item(path) : path;
+      const listName = kind === 'array' ? naming.scalarList(path) : path;
       out.push({ name: listName, type: typeName(field), required: req, limits: limits(field), notes: field.description ?? '' });
     }
   }

@@ -3,21 +3,9 @@
  * types of every action, which actions only read, and a client class with one typed
  * method per action. All from the same schemas the server decodes with.
  */
-import type { Product } from '../core/products.ts';
-import type { ActionInfo } from '../dialects/schema/action-info.ts';
+import type { SdkTarget } from '../dialects/dialect.ts';
 import { json, propertiesOf } from '../dialects/schema/json-schema.ts';
 import { objectBody } from './ts-types.ts';
-
-export interface SdkProduct {
-  product: Product;
-  /** `UHost` gives UHostActions, UHostApi, uhostActionMeta. */
-  prefix: string;
-  dialect: 'ucloud' | 'zenlayer';
-  actions: readonly ActionInfo[];
-}
-
-/** Parameters a UCloud client fills in itself when a call does not (WithDefaults<>). */
-const CLIENT_DEFAULTS = new Set(['Region', 'Zone', 'ProjectId']);
 
 function methodName(action: string): string {
   return action[0]!.toLowerCase() + action.slice(1);
@@ -27,14 +15,14 @@ function iface(name: string, comment: string, body: string): string {
   return `/** ${comment} */\nexport interface ${name} ${body === '' ? '{}' : `{\n${body}\n}`}\n`;
 }
 
-export function sdkProductFile(p: SdkProduct): string {
-  const ucloud = p.dialect === 'ucloud';
-  const base = ucloud ? 'UCloudClient' : 'ZecClientBase';
-  const options = ucloud ? 'UCloudClientOptions' : 'ZecClientOptions';
+export function sdkProductFile(p: SdkTarget): string {
+  const { base, options, module } = p.client;
+  const defaulted = new Set(p.client.defaulted);
+  const imported = [base, `type ${options}`, ...(defaulted.size > 0 ? ['type WithDefaults'] : [])];
   const out = [
     '// Generated from the action schemas by `npm run docs`; do not edit.',
     "import type { CallOptions } from '../actions.ts';",
-    ucloud ? `import { UCloudClient, type UCloudClientOptions, type WithDefaults } from '../ucloud/client.ts';` : `import { ZecClientBase, type ZecClientOptions } from '../zenlayer/client.ts';`,
+    `import { ${imported.join(', ')} } from '${module}';`,
     '',
   ];
   for (const a of p.actions) {
@@ -53,8 +41,8 @@ export function sdkProductFile(p: SdkProduct): string {
   out.push(`export class ${p.prefix}Api extends ${base}<${p.prefix}Actions> {`);
   out.push(`  constructor(options: ${options}) {`, `    super(options, ${p.product}ActionMeta);`, '  }');
   for (const a of p.actions) {
-    const required = propertiesOf(json(a.request)).some(([name, , req]) => req && !(ucloud && CLIENT_DEFAULTS.has(name)));
-    const type = ucloud ? `WithDefaults<${a.name}Request>` : `${a.name}Request`;
+    const required = propertiesOf(json(a.request)).some(([name, , req]) => req && !defaulted.has(name));
+    const type = defaulted.size > 0 ? `WithDefaults<${a.name}Request>` : `${a.name}Request`;
     out.push('', `  /** ${a.summary} */`);
     out.push(`  ${methodName(a.name)}(params: ${type}${required ? '' : ' = {}'}, opts?: CallOptions): Promise<${a.name}Response> {`);
     out.push(`    return this.call('${a.name}', params, opts);`, '  }');

@@ -8,20 +8,16 @@
  * There is no request object yet, so the dialect comes from the request line, read from
  * the bytes the parser failed on (`err.rawPacket`). Those bytes start at the request line
  * only when the whole head arrived in one read; when it came in several (a long request
- * line over a real network usually does) the path is gone and the answer is a body both
- * dialects' clients can read: UCloud's RetCode and Message beside Zenlayer's requestId,
- * code and message, with the HTTP status the Zenlayer SDKs need to see an error.
+ * line over a real network usually does) the path is gone and the answer is a body every
+ * dialect's clients can read (dialect-at.ts, refusalForAnyDialect).
  */
-import { randomUUID } from 'node:crypto';
-import { maxHeaderSize, STATUS_CODES } from 'node:http';
+import { maxHeaderSize } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyBaseLogger } from 'fastify';
-import { ucloudRetCodeForRefusal } from '../dialects/ucloud/protocol/refusal.ts';
-import { newZcRequestId } from '../dialects/zenlayer/protocol/envelope.ts';
-import { zcCodeForRefusal } from '../dialects/zenlayer/protocol/refusal.ts';
-import { dialectAt, refusalAnswer, refusalMetricCode } from './dialect-at.ts';
-import type { RequestMetrics } from './metrics.ts';
-import { refusalStatus, type Refusal, type WireAnswer } from './refusal.ts';
+import type { Refusal } from '../wire/refusal.ts';
+import type { RequestObserver } from '../wire/request-observer.ts';
+import { dialectAt, refusalAnswer, refusalForAnyDialect } from './dialect-at.ts';
+import { serialiseAnswer } from './raw-answer.ts';
 
 /**
  * Node's client errors carry the bytes being parsed (a Buffer; Fastify's type says its
@@ -44,7 +40,7 @@ const LINGER_MS = 2_000;
 
 const answered = new WeakSet<Socket>();
 
-export function clientErrorHandler(metrics: RequestMetrics, log: FastifyBaseLogger) {
+export function clientErrorHandler(metrics: RequestObserver, log: FastifyBaseLogger) {
   return (err: ClientError, socket: Socket): void => {
     // Node may report later chunks of a refused connection again; it is answered once.
     if (answered.has(socket)) return;
@@ -57,9 +53,9 @@ export function clientErrorHandler(metrics: RequestMetrics, log: FastifyBaseLogg
     log.debug({ code: err.code, message: err.message }, 'client error');
     const target = requestTarget(err.rawPacket);
     const dialect = target === undefined ? undefined : dialectAt(target);
-    if (dialect !== undefined) metrics.observe(dialect, 'unknown', refusalMetricCode(dialect, refusal), process.hrtime.bigint());
-    const answer = target === undefined ? eitherDialect(refusal) : refusalAnswer(target, refusal);
-    socket.end(serialise(answer));
+    if (dialect !== undefined) metrics.observe(dialect.name, 'unknown', dialect.refusalCode(refusal), process.hrtime.bigint());
+    const answer = target === undefined ? refusalForAnyDialect(refusal) : refusalAnswer(target, refusal);
+    socket.end(serialiseAnswer(answer));
     setTimeout(() => socket.destroy(), LINGER_MS).unref();
   };
 }
@@ -76,31 +72,7 @@ function refusalForClientError(err: ClientError): Refusal {
 /** The path and query of the request line at the start of `raw`, if that is where it starts. */
 function requestTarget(raw: unknown): string | undefined {
   if (!Buffer.isBuffer(raw)) return undefined;
-  // Enough of the target to tell `/` (followed by `?` or a space) from `/api/v2/...`.
+  // Enough of the target for every dialect to recognise its path (theirs are short).
   const head = raw.subarray(0, 256).toString('latin1');
   return /^[A-Z][A-Z-]{0,19} (\/[^ \r\n]*)/.exec(head)?.[1];
-}
-
-/** One body for both dialects, when the URL could not be seen (see the file comment). */
-function eitherDialect(refusal: Refusal): WireAnswer {
-  const requestId = newZcRequestId();
-  const body = {
-    RetCode: ucloudRetCodeForRefusal(refusal),
-    Message: refusal.message,
-    requestId,
-    code: zcCodeForRefusal[refusal.kind],
-    message: refusal.message,
-  };
-  return {
-    status: refusalStatus[refusal.kind],
-    headers: { 'content-type': 'application/json; charset=utf-8', 'x-ucloud-request-uuid': randomUUID() },
-    body: JSON.stringify(body),
-  };
-}
-
-function serialise(answer: WireAnswer): string {
-  const headers = Object.entries({ ...answer.headers, 'content-length': String(Buffer.byteLength(answer.body)), connection: 'close' })
-    .map(([name, value]) => `${name}: ${value}\r\n`)
-    .join('');
-  return `HTTP/1.1 ${answer.status} ${STATUS_CODES[answer.status] ?? ''}\r\n${headers}\r\n${answer.body}`;
 }

@@ -11,7 +11,7 @@
 import type { Server } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyInstance } from 'fastify';
-import type { RequestMetrics } from './metrics.ts';
+import type { RequestObserver } from '../wire/request-observer.ts';
 import { sendRefusal } from './refusal-handlers.ts';
 
 /** Connections over the cap accepted for health checks (and refused API calls) at once. */
@@ -54,7 +54,7 @@ export class ConnectionCap {
  * as Busy before its body is read; either way the connection closes after the answer.
  * Added on the root instance before any route, so it runs first for every route.
  */
-export function installConnectionCap(app: FastifyInstance, cap: ConnectionCap, metrics: RequestMetrics): void {
+export function installConnectionCap(app: FastifyInstance, cap: ConnectionCap, metrics: RequestObserver): void {
   cap.attach(app.server);
   app.addHook('onRequest', async (request, reply) => {
     if (!cap.isOverCap(request.raw.socket)) return;

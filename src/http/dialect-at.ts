@@ -1,60 +1,44 @@
 /**
- * Which dialect a URL belongs to, decided from the path alone so that refusals made
- * before any route runs (unknown methods, header overflow, body limits) can still be
- * answered in that dialect's shape: UCloud is served at `/` exactly, Zenlayer under
- * `/api/v2/` (`/api/v2/<service>`).
+ * Which dialect a request target belongs to, decided by the registry's dialects from the
+ * path alone, so that refusals made before any route runs (unknown methods, header
+ * overflow, body limits) can still be answered in that dialect's shape.
  */
 import { STATUS_CODES } from 'node:http';
-import { ucloudRefusal, ucloudRetCodeForRefusal } from '../dialects/ucloud/protocol/refusal.ts';
-import { zcCodeForRefusal, zcRefusal } from '../dialects/zenlayer/protocol/refusal.ts';
-import { refusalStatus, type Refusal, type WireAnswer } from './refusal.ts';
+import type { Dialect } from '../dialects/dialect.ts';
+import { dialects } from '../dialects/registry.ts';
+import { refusalStatus, type Refusal, type WireAnswer } from '../wire/refusal.ts';
 
-export type Dialect = 'ucloud' | 'zenlayer';
-
-/** The Zenlayer path prefix, and the one path shape a ZEC call has (`/api/v2/<service>`). */
-const ZC_PREFIX = '/api/v2';
-const ZC_SERVICE_PATH = /^\/api\/v2\/[^/]+$/;
-
-/** `url` is a request target: a path, possibly with a query string. */
-export function dialectAt(url: string): Dialect | undefined {
-  const path = pathOf(url);
-  if (path === '/') return 'ucloud';
-  if (path === ZC_PREFIX || path.startsWith(`${ZC_PREFIX}/`)) return 'zenlayer';
-  return undefined;
-}
-
-/** True for `/api/v2/<service>`, the path every ZEC call is POSTed to. */
-export function isZcServicePath(url: string): boolean {
-  return ZC_SERVICE_PATH.test(pathOf(url));
+/** `target` is a request target: a path, possibly with a query string. */
+export function dialectAt(target: string): Dialect | undefined {
+  return dialects.find((d) => d.owns(target));
 }
 
 /**
- * The refusal in the shape of the dialect the URL belongs to; outside the dialects, the
+ * The refusal in the shape of the dialect the target belongs to; outside the dialects, the
  * JSON shape Fastify uses for its own errors (health and metrics are not vendor APIs).
  */
-export function refusalAnswer(url: string, refusal: Refusal): WireAnswer {
-  const dialect = dialectAt(url);
-  if (dialect === 'ucloud') return ucloudRefusal(refusal, queryOf(url));
-  if (dialect === 'zenlayer') return zcRefusal(refusal);
+export function refusalAnswer(target: string, refusal: Refusal): WireAnswer {
+  const dialect = dialectAt(target);
+  if (dialect !== undefined) return dialect.renderRefusal(refusal, target);
   const status = refusalStatus[refusal.kind];
   return {
     status,
     headers: { 'content-type': 'application/json; charset=utf-8' },
-    body: JSON.stringify({ statusCode: status, error: STATUS_CODES[status] ?? 'Error', message: refusal.message }),
+    body: { statusCode: status, error: STATUS_CODES[status] ?? 'Error', message: refusal.message },
   };
 }
 
-/** The result code a refusal is counted under in `kiln_requests_total`. */
-export function refusalMetricCode(dialect: Dialect, refusal: Refusal): string {
-  return dialect === 'ucloud' ? String(ucloudRetCodeForRefusal(refusal)) : zcCodeForRefusal[refusal.kind];
-}
-
-function pathOf(url: string): string {
-  const mark = url.search(/[?#]/);
-  return mark === -1 ? url : url.slice(0, mark);
-}
-
-function queryOf(url: string): string {
-  const mark = url.indexOf('?');
-  return mark === -1 ? '' : url.slice(mark + 1);
+/**
+ * One answer every dialect's clients can read, for a refusal whose URL was not seen: each
+ * dialect's fields and headers together (their names do not clash: UCloud's `RetCode` and
+ * `Message` beside Zenlayer's `requestId`, `code` and `message`), with the standard HTTP
+ * status, which the clients of dialects that signal errors by status need to see.
+ */
+export function refusalForAnyDialect(refusal: Refusal): WireAnswer {
+  const answers = dialects.map((d) => d.renderRefusal(refusal));
+  return {
+    status: refusalStatus[refusal.kind],
+    headers: answers.reduce<Record<string, string>>((all, a) => ({ ...all, ...a.headers }), {}),
+    body: answers.reduce<object>((all, a) => ({ ...all, ...a.body }), {}),
+  };
 }

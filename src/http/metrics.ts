@@ -1,8 +1,9 @@
 import { Counter, Histogram, Gauge, Registry } from 'prom-client';
 import type { JobQueue } from '../core/ports/metadata-store.ts';
+import type { RequestObserver } from '../wire/request-observer.ts';
 
 /** Prometheus metrics of one server: requests by dialect/action/result, and jobs by state. */
-export class RequestMetrics {
+export class RequestMetrics implements RequestObserver {
   readonly registry = new Registry();
   private readonly requests = new Counter({
     name: 'kiln_requests_total',

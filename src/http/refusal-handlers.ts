@@ -1,16 +1,18 @@
 /**
  * Fastify's not-found and error paths, answered in the shape of the dialect that owns the
- * URL (dialect-at.ts) instead of Fastify's own JSON: an unsupported method on `/` or
- * `/api/v2/zec`, an unknown path under `/api/v2/`, a body over the limit, a body Fastify
- * could not read. Installed on the root instance before the dialect plugins register,
- * so their encapsulated scopes inherit the error handler.
+ * URL (dialect-at.ts) instead of Fastify's own JSON: a method a dialect does not serve on
+ * its URL, an unknown path under its prefix, a body over the limit, a body Fastify could
+ * not read. Installed on the root instance before the dialect plugins register, so their
+ * encapsulated scopes inherit the error handler.
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { dialectAt, isZcServicePath, refusalAnswer, refusalMetricCode } from './dialect-at.ts';
-import type { RequestMetrics } from './metrics.ts';
-import { refusalForFrameworkError, type Refusal } from './refusal.ts';
+import type { Refusal } from '../wire/refusal.ts';
+import type { RequestObserver } from '../wire/request-observer.ts';
+import { dialectAt, refusalAnswer } from './dialect-at.ts';
+import { refusalForFrameworkError } from './framework-refusal.ts';
+import { answerThenLinger } from './lingering-close.ts';
 
-export function installRefusalHandlers(app: FastifyInstance, metrics: RequestMetrics): void {
+export function installRefusalHandlers(app: FastifyInstance, metrics: RequestObserver): void {
   // Bodies of requests no route takes are read as bytes whatever their type, so that
   // `PUT /` with an XML body is refused for its method, not for a media type.
   app.removeAllContentTypeParsers();
@@ -20,7 +22,7 @@ export function installRefusalHandlers(app: FastifyInstance, metrics: RequestMet
 }
 
 /** For Fastify's `frameworkErrors` option: errors raised while routing (bad URL, overlong path parameter). */
-export function frameworkErrorHandler(metrics: RequestMetrics) {
+export function frameworkErrorHandler(metrics: RequestObserver) {
   return (err: FastifyError, request: FastifyRequest, reply: FastifyReply): void => {
     void sendRefusal(request, reply, logged(request, err), metrics);
   };
@@ -28,15 +30,7 @@ export function frameworkErrorHandler(metrics: RequestMetrics) {
 
 function notFound(request: FastifyRequest): Refusal {
   const { method, url } = request;
-  const dialect = dialectAt(url);
-  if (dialect === 'ucloud') {
-    return { kind: 'MethodNotAllowed', message: `HTTP method ${method} is not supported: UCloud API calls are GET or POST` };
-  }
-  if (dialect === 'zenlayer') {
-    if (isZcServicePath(url)) return { kind: 'MethodNotAllowed', message: `HTTP method ${method} is not supported: ZEC API calls are POST` };
-    return { kind: 'NotFound', message: 'no API is served at this path: ZEC API calls are POSTed to /api/v2/zec' };
-  }
-  return { kind: 'NotFound', message: `Route ${method}:${url} not found` };
+  return dialectAt(url)?.notFound(method, url) ?? { kind: 'NotFound', message: `Route ${method}:${url} not found` };
 }
 
 /**
@@ -50,12 +44,14 @@ function logged(request: FastifyRequest, err: FastifyError): Refusal {
   return refusal;
 }
 
-export function sendRefusal(request: FastifyRequest, reply: FastifyReply, refusal: Refusal, metrics: RequestMetrics): FastifyReply {
+export function sendRefusal(request: FastifyRequest, reply: FastifyReply, refusal: Refusal, metrics: RequestObserver): FastifyReply {
   const dialect = dialectAt(request.url);
   if (dialect !== undefined) {
     const started = process.hrtime.bigint() - BigInt(Math.round(reply.elapsedTime * 1e6));
-    metrics.observe(dialect, 'unknown', refusalMetricCode(dialect, refusal), started);
+    metrics.observe(dialect.name, 'unknown', dialect.refusalCode(refusal), started);
   }
   const answer = refusalAnswer(request.url, refusal);
-  return reply.status(answer.status).headers(answer.headers).send(answer.body);
+  // A body over the limit is refused before it is read, while the client may still be sending it.
+  if (refusal.kind === 'BodyTooLarge') return answerThenLinger(request, reply, answer);
+  return reply.status(answer.status).headers(answer.headers).send(JSON.stringify(answer.body));
 }

@@ -1,16 +1,15 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Kiln } from '../app/kiln.ts';
-import { ucloudDialect } from '../dialects/ucloud/plugin.ts';
-import { zenlayerDialect } from '../dialects/zenlayer/plugin.ts';
+import { dialects } from '../dialects/registry.ts';
 import { docsRoutes } from '../generate/docs-routes.ts';
 import { exportRoutes } from '../export/routes.ts';
 import { clientErrorHandler } from './client-error.ts';
 import { ConnectionCap, installConnectionCap } from './connection-cap.ts';
 import { RequestMetrics } from './metrics.ts';
 import { frameworkErrorHandler, installRefusalHandlers } from './refusal-handlers.ts';
-import { MAX_BODY_BYTES } from './request-limits.ts';
+import { MAX_BODY_BYTES } from '../wire/request-limits.ts';
 
-/** The HTTP surface: health, metrics, the generated reference docs, image progress and download, and one plugin per vendor dialect. */
+/** The HTTP surface: health, metrics, the generated reference docs, image progress and download, and the plugin of every dialect in the registry. */
 export async function buildServer(kiln: Kiln): Promise<FastifyInstance> {
   const metrics = new RequestMetrics(kiln.store.jobs);
   // Per-request access logs are Fastify's info lines; metrics count requests instead.
@@ -55,8 +54,7 @@ export async function buildServer(kiln: Kiln): Promise<FastifyInstance> {
   });
   docsRoutes(app);
   exportRoutes(app, { services: kiln.services, images: kiln.store.images, blobs: kiln.blobs });
-  await app.register(ucloudDialect(kiln.services, metrics));
-  await app.register(zenlayerDialect(kiln.services, metrics));
+  for (const dialect of dialects) await app.register(dialect.plugin(kiln.services, metrics));
   return app;
 }
 

@@ -4,6 +4,9 @@ import { loadConfig } from '../../src/config/config.ts';
 import { KilnError } from '../../src/core/errors.ts';
 import { failImage } from '../../src/core/images/fail-image.ts';
 import { ImageService } from '../../src/core/images/image-service.ts';
+import { ResourceIds } from '../../src/core/resource-ids.ts';
+import { idSpellingsOf } from '../../src/dialects/id-spellings.ts';
+import { dialects } from '../../src/dialects/registry.ts';
 import type { Image } from '../../src/core/model.ts';
 import { LeaseLost, type MetadataStore } from '../../src/core/ports/metadata-store.ts';
 import type { Instance } from '../../src/core/model.ts';
@@ -387,7 +390,7 @@ export function metadataStoreContract(name: string, open: OpenStore): void {
     }));
 
     test('a failed image gives its slot back once, also when its deletion races with the failure', withStore(async (s) => {
-      const images = new ImageService({ store: s, config: loadConfig({}) });
+      const images = new ImageService({ store: s, config: loadConfig({}), ids: new ResourceIds(idSpellingsOf(dialects)) });
       const owner = { accountId: 'acc-q', projectId: 'org-q' };
       const slotsUsed = async () => {
         // A take that fills the limit exactly tells what is held; it is given back at once.

@@ -6,9 +6,9 @@ import { displayTextProblem } from '../display-text.ts';
 import { KilnError } from '../errors.ts';
 import type { BlobStore } from '../ports/blob-store.ts';
 import type { MetadataStore } from '../ports/metadata-store.ts';
-import { newId } from '../ids.ts';
 import type { Image, OsType } from '../model.ts';
-import { policyOf, SharedBaseImageIdPrefix, type Product } from '../products.ts';
+import type { Product } from '../products.ts';
+import type { ResourceIds } from '../resource-ids.ts';
 
 export interface AddBaseImage {
   file: string;
@@ -20,7 +20,7 @@ export interface AddBaseImage {
 }
 
 /** Adds an operator-supplied base image from a local disk file (the `kiln image add-base` command). */
-export async function addBaseImage(d: { store: MetadataStore; blobs: BlobStore; config: KilnConfig }, req: AddBaseImage): Promise<Image> {
+export async function addBaseImage(d: { store: MetadataStore; blobs: BlobStore; config: KilnConfig; ids: ResourceIds }, req: AddBaseImage): Promise<Image> {
   // Base images are every tenant's to see: their names are held to the API's rule.
   for (const [flag, text] of [['--name', req.name], ['--os-name', req.osName ?? '']] as const) {
     const problem = displayTextProblem(text);
@@ -31,7 +31,7 @@ export async function addBaseImage(d: { store: MetadataStore; blobs: BlobStore; 
   });
   // One product's base image looks like that product's images; a base image every
   // product offers is no one product's, so it takes a neutral prefix.
-  const id = newId(req.product ? policyOf(req.product).imageIdPrefix : SharedBaseImageIdPrefix);
+  const id = d.ids.baseImage(req.product);
   // Not a job: the command itself owns its pending chunks until it commits.
   const owner = `base:${id}`;
   try {

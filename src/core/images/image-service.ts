@@ -6,6 +6,7 @@ import { refusalOf } from '../../net/import-url-judge.ts';
 import type { Attributes, Image, ImageKind, Instance, Job, OsType, Principal } from '../model.ts';
 import type { ImageChanges, ImageQuery, MetadataStore, Repositories } from '../ports/metadata-store.ts';
 import { policyOf, type Product } from '../products.ts';
+import type { ResourceIds } from '../resource-ids.ts';
 import { ListingCache } from './listing-cache.ts';
 import { refuseTakenName } from './unique-name.ts';
 import { fractionDone, type PhaseOf } from '../work-progress.ts';
@@ -64,6 +65,8 @@ export interface ImageProgress {
 export interface ImageDeps {
   store: MetadataStore;
   config: KilnConfig;
+  /** How this installation's products spell new ids (from the dialects). */
+  ids: ResourceIds;
 }
 
 /** Capture, import, listing and deletion of images: the rules, not the data path. */
@@ -129,10 +132,10 @@ export class ImageService {
           createdAt: now,
           updatedAt: now,
         };
-        const snapshotIds = dataDisks.map(() => newId(policy.snapshotIdPrefix));
+        const snapshotIds = dataDisks.map(() => this.d.ids.snapshot(product));
         const image: Image = {
           ...base,
-          id: newId(policy.imageIdPrefix),
+          id: this.d.ids.image(product),
           kind: 'custom',
           name: req.name,
           description: req.description ?? '',
@@ -191,7 +194,7 @@ export class ImageService {
     if (refusal !== null) throw new KilnError('InvalidParameter', refusal, 'url');
     const now = Date.now();
     const image: Image = {
-      id: newId(policy.imageIdPrefix),
+      id: this.d.ids.image(product),
       product,
       accountId: p.accountId,
       projectId: p.projectId,

@@ -4,6 +4,7 @@ import type { MetadataStore, PublicImageQuery, Repositories } from '../ports/met
 import { newId } from '../ids.ts';
 import type { Attributes, Image, Principal } from '../model.ts';
 import { policyOf, type Product } from '../products.ts';
+import type { ResourceIds } from '../resource-ids.ts';
 import type { ImagePatch, ImageService } from './image-service.ts';
 import { refuseTakenName } from './unique-name.ts';
 
@@ -48,6 +49,8 @@ export const PublishedAtAttribute = 'publishedAt';
 export interface SharingDeps {
   store: MetadataStore;
   config: KilnConfig;
+  /** How this installation's products spell new ids (from the dialects). */
+  ids: ResourceIds;
 }
 
 /**
@@ -136,7 +139,7 @@ export class ImageSharing {
     await tx.quota.take(p.accountId, product, this.d.config.quotas.customImagesPerAccount);
     const now = Date.now();
     const sourceSnapshots = await tx.images.listByParent(source.id);
-    const snapshotIds = sourceSnapshots.map(() => newId(policy.snapshotIdPrefix));
+    const snapshotIds = sourceSnapshots.map(() => this.d.ids.snapshot(product));
     const placed = { accountId: p.accountId, projectId: target.projectId, region: target.region, zone: target.zone, state, createdAt: now, updatedAt: now };
     // A copy still being made must not name the source's instance: deleting it cancels
     // its job, and that would release a capture's hold on the instance.
@@ -145,7 +148,7 @@ export class ImageSharing {
       ...source,
       ...placed,
       ...making,
-      id: newId(policy.imageIdPrefix),
+      id: this.d.ids.image(product),
       name: req.name,
       description: req.description ?? source.description,
       visibility: 'private',

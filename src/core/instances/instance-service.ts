@@ -2,7 +2,8 @@ import { KilnError } from '../errors.ts';
 import { newId } from '../ids.ts';
 import type { Attributes, Disk, Instance, Principal } from '../model.ts';
 import type { ComputeUse, MetadataStore } from '../ports/metadata-store.ts';
-import { policyOf, type Product } from '../products.ts';
+import type { Product } from '../products.ts';
+import type { ResourceIds } from '../resource-ids.ts';
 import { usableImage, usableSnapshot } from './image-access.ts';
 import { startReinstall, type ReinstallCommand } from './reinstall.ts';
 import { resizeAccepted, resizeInstance, type ResizeCommand } from './resize.ts';
@@ -43,6 +44,8 @@ export interface InstanceDeps {
   /** A node is live while its workers beat within this window. */
   nodeLivenessMs: number;
   limits: InstanceLimits;
+  /** How this installation's products spell new ids (from the dialects). */
+  ids: ResourceIds;
 }
 
 /**
@@ -84,7 +87,6 @@ export class InstanceService {
 
   /** Checks one request and shapes its instance and disks, without writing anything. */
   private async plan(p: Principal, product: Product, req: CreateInstanceRequest): Promise<{ instance: Instance; disks: Disk[] }> {
-    const policy = policyOf(product);
     const { maxDiskBytes, maxDisksPerInstance } = this.d.limits;
     const image = await usableImage(this.d.store, p, product, req.imageId);
     const bootReqs = req.disks.filter((x) => x.isBoot);
@@ -94,7 +96,7 @@ export class InstanceService {
     }
     const now = Date.now();
     const instance: Instance = {
-      id: newId(policy.instanceIdPrefix),
+      id: this.d.ids.instance(product),
       product,
       accountId: p.accountId,
       projectId: p.projectId,
@@ -134,7 +136,7 @@ export class InstanceService {
         throw new KilnError('InvalidParameter', `a disk may be at most ${Math.floor(maxDiskBytes / GiB)} GB; ${why}`, `disks.${at}.size`);
       }
       disks.push({
-        id: newId(dr.isBoot ? policy.diskIdPrefix.boot : policy.diskIdPrefix.data),
+        id: this.d.ids.disk(product, dr.isBoot),
         instanceId: instance.id,
         index,
         isBoot: dr.isBoot,

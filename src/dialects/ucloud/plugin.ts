@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import type { KilnServices } from '../../app/services.ts';
+import type { KilnServices } from '../../core/services.ts';
 import { isKilnError } from '../../core/errors.ts';
-import type { RequestMetrics } from '../../http/metrics.ts';
 import { EncodedBodies } from '../reusable-answer.ts';
 import type { UCloudAction } from './action.ts';
 import { ucloudActions } from './actions/index.ts';
@@ -15,14 +14,15 @@ import { queryAction } from './protocol/refusal.ts';
 import { UCloudRetCode, paramErrorMessage } from './protocol/ret-codes.ts';
 import { verifyUCloudSignature } from './protocol/signature.ts';
 import { keyIdText } from '../key-id-text.ts';
+import type { RequestObserver } from '../../wire/request-observer.ts';
 
 /**
  * The UCloud endpoint: one URL, the action named by a parameter. Decode (refusing
  * oversized or unsupported bodies first), authenticate, validate, call core, encode;
  * API-level errors are HTTP 200 with a RetCode. Other methods, and refusals made before
- * this handler runs, get the same shape from src/http/refusal-handlers.ts.
+ * this handler runs, get the same shape through the dialect's description (dialect.ts).
  */
-export function ucloudDialect(services: KilnServices, metrics: RequestMetrics) {
+export function ucloudPlugin(services: KilnServices, metrics: RequestObserver) {
   const actions = new Map<string, UCloudAction>(ucloudActions.map((a) => [a.name, a]));
   const bodies = new EncodedBodies();
 

@@ -1,5 +1,5 @@
 import type { Static, TObject, TProperties } from '@sinclair/typebox';
-import type { KilnServices } from '../../app/services.ts';
+import type { KilnServices } from '../../core/services.ts';
 import type { ErrorCode } from '../../core/errors.ts';
 import type { Principal } from '../../core/model.ts';
 import { isReadOnlyName, type ActionInfo } from '../schema/action-info.ts';

@@ -1,7 +1,6 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import type { KilnServices } from '../../app/services.ts';
+import type { KilnServices } from '../../core/services.ts';
 import { isKilnError } from '../../core/errors.ts';
-import type { RequestMetrics } from '../../http/metrics.ts';
 import type { ZecAction } from './action.ts';
 import { zecActions } from './actions/index.ts';
 import { zecParamFor, zenlayerErrorFor } from './error-map.ts';
@@ -12,6 +11,7 @@ import { checkZcReplay } from './protocol/replay-check.ts';
 import { ZcCode } from './protocol/error-codes.ts';
 import { newZcRequestId, zcError, zcSuccess, ZcHttpError } from './protocol/envelope.ts';
 import { registerZcRawBody } from './protocol/raw-body.ts';
+import type { RequestObserver } from '../../wire/request-observer.ts';
 
 /** Services of Zenlayer Cloud API 2.0 this server answers (`/api/v2/<service>`). */
 const SERVED = new Set(['zec']);
@@ -20,9 +20,9 @@ const SERVED = new Set(['zec']);
  * The Zenlayer endpoint: `POST /api/v2/zec`, the action in `X-ZC-Action`. Check the raw
  * body's type and shape, authenticate over the raw bytes, then decode, validate, call
  * core, encode. Errors are 4xx/5xx with `{requestId, code, message}`; other methods and
- * paths under `/api/v2/` are refused in the same shape by src/http/refusal-handlers.ts.
+ * paths under `/api/v2/` are refused in the same shape through the dialect's description (dialect.ts).
  */
-export function zenlayerDialect(services: KilnServices, metrics: RequestMetrics) {
+export function zenlayerPlugin(services: KilnServices, metrics: RequestObserver) {
   const actions = new Map<string, ZecAction>(zecActions.map((a) => [a.name, a]));
 
   return async function plugin(app: FastifyInstance): Promise<void> {

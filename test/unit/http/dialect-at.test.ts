@@ -1,18 +1,25 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { dialectAt, isZcServicePath, refusalAnswer } from '../../../src/http/dialect-at.ts';
+import { dialectAt, refusalAnswer, refusalForAnyDialect } from '../../../src/http/dialect-at.ts';
+
+/** The answer's body as a client reads it off the wire. */
+function wireBody(a: { body: object }): Record<string, unknown> {
+  return JSON.parse(JSON.stringify(a.body)) as Record<string, unknown>;
+}
 
 describe('dialectAt', () => {
   it('gives `/` to UCloud and everything under /api/v2 to Zenlayer, queries aside', () => {
-    for (const url of ['/', '/?Action=DescribeImage', '/#x']) assert.equal(dialectAt(url), 'ucloud', url);
-    for (const url of ['/api/v2', '/api/v2/zec', '/api/v2/zec?x=1', '/api/v2/zec/more']) assert.equal(dialectAt(url), 'zenlayer', url);
+    for (const url of ['/', '/?Action=DescribeImage', '/#x']) assert.equal(dialectAt(url)?.name, 'ucloud', url);
+    for (const url of ['/api/v2', '/api/v2/zec', '/api/v2/zec?x=1', '/api/v2/zec/more']) assert.equal(dialectAt(url)?.name, 'zenlayer', url);
     for (const url of ['/healthz', '/metrics', '//', '/api/v20', '/api/v2x/zec', '/index.html?Action=X']) assert.equal(dialectAt(url), undefined, url);
   });
 
-  it('knows the one path shape of a ZEC call', () => {
-    assert.equal(isZcServicePath('/api/v2/zec?x'), true);
-    assert.equal(isZcServicePath('/api/v2/zec/'), false);
-    assert.equal(isZcServicePath('/api/v2'), false);
+  it('tells a method ZEC does not serve on its one path shape from a path it has no API at', () => {
+    const zec = dialectAt('/api/v2')!;
+    assert.equal(zec.notFound('GET', '/api/v2/zec?x').kind, 'MethodNotAllowed');
+    assert.equal(zec.notFound('POST', '/api/v2/zec/').kind, 'NotFound');
+    assert.equal(zec.notFound('POST', '/api/v2').kind, 'NotFound');
+    assert.equal(dialectAt('/')!.notFound('PUT', '/').kind, 'MethodNotAllowed');
   });
 });
 
@@ -23,16 +30,16 @@ describe('refusalAnswer', () => {
     const a = refusalAnswer('/?Action=DescribeImage&Region=cn-bj2', refusal);
     assert.equal(a.status, 200);
     assert.ok(a.headers['x-ucloud-request-uuid']);
-    assert.deepEqual(JSON.parse(a.body), { Action: 'DescribeImageResponse', RetCode: 230, Message: 'too big' });
+    assert.deepEqual(wireBody(a), { Action: 'DescribeImageResponse', RetCode: 230, Message: 'too big' });
     // An Action given twice names nothing.
-    assert.deepEqual(JSON.parse(refusalAnswer('/?Action=A&Action=B', refusal).body), { RetCode: 230, Message: 'too big' });
-    assert.equal(JSON.parse(refusalAnswer('/', { kind: 'Internal', message: 'x' }).body).RetCode, 150);
+    assert.deepEqual(wireBody(refusalAnswer('/?Action=A&Action=B', refusal)), { RetCode: 230, Message: 'too big' });
+    assert.equal(wireBody(refusalAnswer('/', { kind: 'Internal', message: 'x' })).RetCode, 150);
   });
 
   it('answers Zenlayer with the HTTP status and its error body', () => {
     const a = refusalAnswer('/api/v2/zec', refusal);
     assert.equal(a.status, 413);
-    const body = JSON.parse(a.body) as Record<string, unknown>;
+    const body = wireBody(a);
     assert.deepEqual(Object.keys(body), ['requestId', 'code', 'message']);
     assert.equal(body.code, 'INVALID_REQUEST_BODY');
     const method = refusalAnswer('/api/v2/zec', { kind: 'MethodNotAllowed', message: 'GET' });
@@ -43,6 +50,20 @@ describe('refusalAnswer', () => {
   it('answers other paths with a plain JSON status body', () => {
     const a = refusalAnswer('/healthz', refusal);
     assert.equal(a.status, 413);
-    assert.deepEqual(JSON.parse(a.body), { statusCode: 413, error: 'Payload Too Large', message: 'too big' });
+    assert.deepEqual(wireBody(a), { statusCode: 413, error: 'Payload Too Large', message: 'too big' });
+  });
+});
+
+describe('refusalForAnyDialect', () => {
+  it('carries every dialect’s fields and headers, at the standard status', () => {
+    const a = refusalForAnyDialect({ kind: 'HeaderTooLarge', message: 'too long' });
+    assert.equal(a.status, 431);
+    const body = wireBody(a);
+    assert.deepEqual(Object.keys(body), ['RetCode', 'Message', 'requestId', 'code', 'message']);
+    assert.equal(body.RetCode, 230);
+    assert.equal(body.code, 'INVALID_REQUEST_HEADER');
+    assert.equal(body.Message, body.message);
+    assert.ok(a.headers['x-ucloud-request-uuid']);
+    assert.equal(a.headers['content-type'], 'application/json; charset=utf-8');
   });
 });

@@ -6,7 +6,7 @@ import {
   countUrlEncodedPairs,
   MAX_NESTING_DEPTH,
   MAX_PARAMETERS,
-} from '../../../src/http/request-limits.ts';
+} from '../../../src/wire/request-limits.ts';
 
 const json = (text: string) => checkJsonLimits(Buffer.from(text, 'utf8'));
 const nested = (levels: number) => '['.repeat(levels) + ']'.repeat(levels);

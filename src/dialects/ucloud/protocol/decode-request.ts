@@ -5,7 +5,7 @@
  * The result holds exactly the pairs the client signed, so it feeds both the signature
  * check and parameter parsing.
  */
-import { checkJsonLimits, checkUrlEncodedLimits, countUrlEncodedPairs } from '../../../http/request-limits.ts';
+import { checkJsonLimits, checkUrlEncodedLimits, countUrlEncodedPairs } from '../../../wire/request-limits.ts';
 import { createFlatParams, type FlatParams } from './flat-params.ts';
 import { stringifyJsonScalar } from './json-value.ts';
 
@@ -49,7 +49,7 @@ export function decodeUCloudRequest(input: UCloudRequestInput): FlatParams {
     );
   }
   // Bounded before anything is decoded: the checks are one pass over the bytes, the
-  // decoding after them is not (see src/http/request-limits.ts).
+  // decoding after them is not (see src/wire/request-limits.ts).
   const queryPairs = countUrlEncodedPairs(input.query);
   const problem =
     body === undefined

@@ -1,5 +1,5 @@
 /**
- * HTTP-level refusals (src/http/refusal.ts) in UCloud's shape. UCloud answers every error
+ * HTTP-level refusals (src/wire/refusal.ts) in UCloud's shape. UCloud answers every error
  * with HTTP 200 and a RetCode, and its SDKs rely on that: the Go SDK turns any status of
  * 400 or more into a bare status error and never reads the body, so a 413 or 431 would
  * hide the Message. Refusals therefore keep HTTP 200 too, whatever went wrong.
@@ -11,7 +11,7 @@
  * what the cap means (153, "rate limited", would blame the caller's own request rate).
  */
 import { randomUUID } from 'node:crypto';
-import type { Refusal, WireAnswer } from '../../../http/refusal.ts';
+import type { Refusal, WireAnswer } from '../../../wire/refusal.ts';
 import { ucloudError } from './envelope.ts';
 import { UCloudRetCode } from './ret-codes.ts';
 
@@ -28,7 +28,7 @@ export function ucloudRefusal(refusal: Refusal, query: string, requestId: string
   return {
     status: 200,
     headers: { 'content-type': 'application/json; charset=utf-8', 'x-ucloud-request-uuid': requestId },
-    body: JSON.stringify(body),
+    body,
   };
 }
 

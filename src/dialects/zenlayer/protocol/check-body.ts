@@ -4,7 +4,7 @@
  * cheap and reveal nothing about accounts or resources, so they need no caller identity;
  * the signature is then computed over bytes already known to be reasonable.
  */
-import { checkJsonLimits } from '../../../http/request-limits.ts';
+import { checkJsonLimits } from '../../../wire/request-limits.ts';
 import { ZcCode } from './error-codes.ts';
 import { ZcHttpError } from './envelope.ts';
 

@@ -1,9 +1,9 @@
 /**
- * HTTP-level refusals (src/http/refusal.ts) in Zenlayer's shape: the standard HTTP status
+ * HTTP-level refusals (src/wire/refusal.ts) in Zenlayer's shape: the standard HTTP status
  * for what went wrong and the usual `{requestId, code, message}` body, so both the SDKs
  * (which read `code` and `message` from any non-200 answer) and plain HTTP tools see it.
  */
-import { refusalStatus, type Refusal, type RefusalKind, type WireAnswer } from '../../../http/refusal.ts';
+import { refusalStatus, type Refusal, type RefusalKind, type WireAnswer } from '../../../wire/refusal.ts';
 import { ZcCode } from './error-codes.ts';
 import { newZcRequestId, zcError } from './envelope.ts';
 
@@ -31,5 +31,5 @@ export function zcRefusal(refusal: Refusal, requestId: string = newZcRequestId()
   const headers: Record<string, string> = { 'content-type': 'application/json; charset=utf-8' };
   // 405 must say what is allowed (RFC 9110 15.5.6); every ZEC call is a POST.
   if (refusal.kind === 'MethodNotAllowed') headers.allow = 'POST';
-  return { status, headers, body: JSON.stringify(zcError(requestId, code, refusal.message)) };
+  return { status, headers, body: zcError(requestId, code, refusal.message) };
 }

@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import type { KilnServices } from '../../../../app/services.ts';
+import type { KilnServices } from '../../../../core/services.ts';
 import type { Image } from '../../../../core/model.ts';
 import { defineAction } from '../../action.ts';
 import { readCompShareAttributes } from '../../models/compshare-attributes.ts';

@@ -1,4 +1,4 @@
-import type { KilnServices } from '../../../../app/services.ts';
+import type { KilnServices } from '../../../../core/services.ts';
 import type { Image, ImageKind, Principal } from '../../../../core/model.ts';
 
 export interface PageRequest {

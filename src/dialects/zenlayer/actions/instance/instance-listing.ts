@@ -1,4 +1,4 @@
-import type { KilnServices } from '../../../../app/services.ts';
+import type { KilnServices } from '../../../../core/services.ts';
 import type { Instance, Principal } from '../../../../core/model.ts';
 
 /**

@@ -1,13 +1,13 @@
 import type { KilnConfig } from '../config/config.ts';
-import type { AccountService } from '../core/accounts/account-service.ts';
-import type { ReplayGuard } from '../core/accounts/replay-guard.ts';
-import type { TokenService } from '../core/accounts/token-service.ts';
-import type { ImageCatalogue } from '../core/images/image-catalogue.ts';
-import type { ImageService } from '../core/images/image-service.ts';
-import type { ImageShareService } from '../core/images/image-share-service.ts';
-import type { ImageReplication } from '../core/images/image-replication.ts';
-import type { ImageSharing } from '../core/images/image-sharing.ts';
-import type { InstanceService } from '../core/instances/instance-service.ts';
+import type { AccountService } from './accounts/account-service.ts';
+import type { ReplayGuard } from './accounts/replay-guard.ts';
+import type { TokenService } from './accounts/token-service.ts';
+import type { ImageCatalogue } from './images/image-catalogue.ts';
+import type { ImageService } from './images/image-service.ts';
+import type { ImageShareService } from './images/image-share-service.ts';
+import type { ImageReplication } from './images/image-replication.ts';
+import type { ImageSharing } from './images/image-sharing.ts';
+import type { InstanceService } from './instances/instance-service.ts';
 
 /** What dialects may call: core services only, never stores or drivers directly. */
 export interface KilnServices {

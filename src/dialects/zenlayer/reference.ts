@@ -1,7 +1,10 @@
-import { zecActions } from '../dialects/zenlayer/actions/index.ts';
-import { zenlayerErrorFor } from '../dialects/zenlayer/error-map.ts';
-import { renderDialectPage } from './dialect-page.ts';
-import { zecNaming } from './schema-text.ts';
+/** Zenlayer's page of the generated reference: the text around the actions, and how names and codes are spelt. */
+import type { DialectReference, Naming } from '../dialect.ts';
+import { zecActions } from './actions/index.ts';
+import { zenlayerErrorFor } from './error-map.ts';
+
+/** Nested names are dotted, items of object lists marked `[]`, and scalar lists are plain JSON arrays. */
+const zecNaming: Naming = { field: (p, n) => (p ? `${p}.${n}` : n), item: (p) => `${p}[]`, scalarList: (p) => p };
 
 const intro = `
 Zenlayer Cloud API 2.0, service ZEC, as Kiln answers it. \`POST /api/v2/zec\` with a JSON
@@ -42,8 +45,11 @@ an error is 4xx/5xx \`{"requestId", "code", "message"}\`. Codes every action may
 | 500 \`INTERNAL_SERVER_ERROR\` | a server fault (the requestId finds it in the log) |
 `;
 
-export function zenlayerPage(): string {
-  return renderDialectPage({
+export const zenlayerReference: DialectReference = {
+  file: 'zenlayer.md',
+  vendor: 'Zenlayer',
+  summary: '`POST /api/v2/zec`, the action in `X-ZC-Action`, ZC2-HMAC-SHA256 or a Bearer token.',
+  page: {
     title: 'Zenlayer ZEC API',
     intro,
     products: [{ product: 'zec', title: 'ZEC' }],
@@ -51,5 +57,5 @@ export function zenlayerPage(): string {
     naming: zecNaming,
     codeOf: (code) => `${zenlayerErrorFor[code].status} \`${zenlayerErrorFor[code].code}\``,
     paramErrors: '400 `INVALID_PARAMETER_VALUE`',
-  });
-}
+  },
+};

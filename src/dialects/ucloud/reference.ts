@@ -1,7 +1,10 @@
-import { ucloudActions } from '../dialects/ucloud/actions/index.ts';
-import { ucloudRetCodeFor } from '../dialects/ucloud/error-map.ts';
-import { renderDialectPage } from './dialect-page.ts';
-import { ucloudNaming } from './schema-text.ts';
+/** UCloud's page of the generated reference: the text around the actions, and how names and codes are spelt. */
+import type { DialectReference, Naming } from '../dialect.ts';
+import { ucloudActions } from './actions/index.ts';
+import { ucloudRetCodeFor } from './error-map.ts';
+
+/** Nested names are dotted and list items numbered: `Disks.N.Size`, `ImageIds.N`. */
+const ucloudNaming: Naming = { field: (p, n) => (p ? `${p}.${n}` : n), item: (p) => `${p}.N`, scalarList: (p) => `${p}.N` };
 
 const intro = `
 UCloud UHost and CompShare actions, as Kiln answers them. One URL (\`/\`), the action
@@ -33,8 +36,11 @@ Every answer is HTTP 200: \`{"Action": "<Action>Response", "RetCode": 0, ...fiel
 | 150 | a server fault (the request id in \`X-UCLOUD-REQUEST-UUID\` finds it in the log) |
 `;
 
-export function ucloudPage(): string {
-  return renderDialectPage({
+export const ucloudReference: DialectReference = {
+  file: 'ucloud.md',
+  vendor: 'UCloud',
+  summary: '`GET|POST /`, the action in `Action`, SHA1 signature.',
+  page: {
     title: 'UCloud API (UHost, CompShare)',
     intro,
     products: [
@@ -45,5 +51,5 @@ export function ucloudPage(): string {
     naming: ucloudNaming,
     codeOf: (code) => String(ucloudRetCodeFor[code]),
     paramErrors: '230',
-  });
-}
+  },
+};

@@ -34,7 +34,7 @@ async function scripted(job: Job, ctx: JobContext): Promise<void> {
     case 'bad-input':
       throw new PermanentJobError('import failed: not a disk image');
     case 'unreachable-store':
-      if (seen.length === 1) throw new StoreUnavailableError('the blob store did not answer');
+      if (seen.length === 1) throw new StoreUnavailableError('blob', 'the blob store did not answer');
       break;
   }
   await ctx.commit(async (tx) => {

@@ -19,7 +19,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { relative, resolve, sep } from 'node:path';
 import { startMoto } from './support/moto-server.ts';
 import { startPostgres } from './support/postgres-server.ts';
-import { loudBlock } from './support/stacks.ts';
+import { loudBlock, stacksRequired } from './support/stacks.ts';
 
 const root = resolve(import.meta.dirname, '..');
 
@@ -36,11 +36,7 @@ let failedRun = false;
 let child: ChildProcess | undefined;
 const cleanups: Array<() => Promise<void>> = [];
 
-function truthy(v: string | undefined): boolean {
-  return ['1', 'true', 'yes'].includes((v ?? '').trim().toLowerCase());
-}
-
-const requireStacks = truthy(process.env.CI) || truthy(process.env.KILN_TEST_REQUIRE_STACKS);
+const requireStacks = stacksRequired();
 
 function toRepoPath(p: string): string {
   return relative(root, resolve(root, p)).split(sep).join('/');

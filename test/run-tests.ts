@@ -3,7 +3,7 @@
  *
  *   build    dist/ from the sources (`npm run build`): the tests spawn `kiln` from it
  *   phase 1  every test file, KILN_TEST_STACK=embedded (SQLite + local chunk dir)
- *   phase 2  test/integration, test/contract, test/sdk and test/cli again, KILN_TEST_STACK=pg-s3, against one
+ *   phase 2  test/core, test/integration, test/contract, test/sdk and test/cli again, KILN_TEST_STACK=pg-s3, against one
  *            PostgreSQL and one moto S3 server started here (each `kiln` process gets its
  *            own database and bucket: see test/support/stacks.ts)
  *
@@ -20,7 +20,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { relative, resolve, sep } from 'node:path';
 import { startMoto } from './support/moto-server.ts';
 import { startPostgres } from './support/postgres-server.ts';
-import { loudBlock } from './support/stacks.ts';
+import { loudBlock, stacksRequired } from './support/stacks.ts';
 
 const root = resolve(import.meta.dirname, '..');
 
@@ -37,11 +37,7 @@ let failedRun = false;
 let child: ChildProcess | undefined;
 const cleanups: Array<() => Promise<void>> = [];
 
-function truthy(v: string | undefined): boolean {
-  return ['1', 'true', 'yes'].includes((v ?? '').trim().toLowerCase());
-}
-
-const requireStacks = truthy(process.env.CI) || truthy(process.env.KILN_TEST_REQUIRE_STACKS);
+const requireStacks = stacksRequired();
 
 function toRepoPath(p: string): string {
   return relative(root, resolve(root, p)).split(sep).join('/');
@@ -193,7 +189,7 @@ async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {
 async function stackPhase(files: string[], nodeArgs: string[]): Promise<void> {
   const label = 'phase 2/2 pg-s3 (PostgreSQL + S3)';
   if (files.length === 0) {
-    process.stdout.write(`\n=== ${label}: no test/integration, test/contract, test/sdk or test/cli files selected; nothing to run ===\n`);
+    process.stdout.write(`\n=== ${label}: no test/core, test/integration, test/contract, test/sdk or test/cli files selected; nothing to run ===\n`);
     return;
   }
   const env = baseEnv();
@@ -238,7 +234,7 @@ async function stackPhase(files: string[], nodeArgs: string[]): Promise<void> {
     return;
   }
   if (missing.length > 0 || !pgUrl || !s3) {
-    stackNotTested(`PostgreSQL + S3 (${files.length} integration/contract files did not run on it)`, missing);
+    stackNotTested(`PostgreSQL + S3 (${files.length} files did not run on it)`, missing);
     return;
   }
   if (interrupted) return;
@@ -306,8 +302,9 @@ async function main(): Promise<void> {
   if (interrupted) finishInterrupted();
   try {
     await stackPhase(
-      // test/sdk and test/cli run the SDK and the user CLI against real servers, so they belong on both stacks too.
-      files.filter((f) => ['test/integration/', 'test/contract/', 'test/sdk/', 'test/cli/'].some((dir) => f.startsWith(dir))),
+      // test/core drives the services on the stack's stores; test/sdk and test/cli run the SDK and
+      // the user CLI against real servers: all of them belong on both stacks.
+      files.filter((f) => ['test/core/', 'test/integration/', 'test/contract/', 'test/sdk/', 'test/cli/'].some((dir) => f.startsWith(dir))),
       nodeArgs,
     );
   } finally {

@@ -11,7 +11,6 @@ import { QEMU_IMG } from '../support/disk-images.ts';
 import { FileServer } from '../support/file-server.ts';
 import { KilnProcess, waitFor } from '../support/kiln-process.ts';
 import { sdkClients } from '../support/sdk-clients.ts';
-import { ThrottledFileServer } from '../support/throttled-file-server.ts';
 import { userCli } from '../support/user-cli.ts';
 
 const run = promisify(execFile);
@@ -20,7 +19,7 @@ let kiln: KilnProcess;
 let env: Record<string, string>;
 let dir: string;
 const files = new FileServer();
-let slow: ThrottledFileServer;
+let slowUrl: string;
 let source: string;
 
 before(async () => {
@@ -31,17 +30,15 @@ before(async () => {
     { offset: 12 * MiB, length: 3 * MiB, seed: 8 },
   ]);
   await files.start();
-  slow = new ThrottledFileServer(source, 3 * MiB);
-  await slow.start();
+  slowUrl = files.serve('slow.raw', source, { ranges: false, bytesPerSecond: 3 * MiB });
   // Frequent heartbeats: the job's progress reaches the database with each.
-  kiln = await KilnProcess.start({ KILN_IMPORT_ALLOW_HOSTS: `127.0.0.1:${files.port},127.0.0.1:${slow.port}`, KILN_JOB_HEARTBEAT_MS: '300' });
+  kiln = await KilnProcess.start({ KILN_IMPORT_ALLOW_HOSTS: `127.0.0.1:${files.port}`, KILN_JOB_HEARTBEAT_MS: '300' });
   const c = await kiln.credentials();
   env = { KILN_URL: kiln.baseUrl, KILN_PUBLIC_KEY: c.publicKey, KILN_PRIVATE_KEY: c.privateKey, KILN_CONFIG: join(dir, 'config.json') };
 });
 
 after(async () => {
   await files.close();
-  await slow.close();
   await kiln?.stop();
 });
 
@@ -50,7 +47,7 @@ const images = (args: string[], extra: Record<string, string> = {}) => userCli([
 let imported: string;
 
 test('import --wait shows progress lines off a terminal and prints the id; list and show find it', async () => {
-  const r = await images(['import', slow.url, '--format', 'raw', '--name', 'from-cli', '--wait']);
+  const r = await images(['import', slowUrl, '--format', 'raw', '--name', 'from-cli', '--wait']);
   assert.equal(r.code, 0, r.stderr);
   imported = r.stdout.trim();
   assert.match(imported, /^uimage-/);

@@ -12,13 +12,14 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { writeSparseDisk } from '../support/disk-files.ts';
 import { KilnProcess } from '../support/kiln-process.ts';
-import { ThrottledFileServer } from '../support/throttled-file-server.ts';
+import { FileServer } from '../support/file-server.ts';
 import { kilnBin } from '../support/user-cli.ts';
 
 const MiB = 1024 * 1024;
 const SCRIPT = '/usr/bin/script';
 let kiln: KilnProcess;
-let slow: ThrottledFileServer;
+const slow = new FileServer();
+let slowUrl: string;
 let env: Record<string, string>;
 let dir: string;
 
@@ -41,15 +42,15 @@ before(async () => {
   dir = await mkdtemp(join(tmpdir(), 'kiln-tty-'));
   const src = join(dir, 'disk.raw');
   await writeSparseDisk(src, 16 * MiB, [{ offset: 0, length: 16 * MiB, seed: 4 }]);
-  slow = new ThrottledFileServer(src, 3 * MiB);
   await slow.start();
+  slowUrl = slow.serve('disk.raw', src, { ranges: false, bytesPerSecond: 3 * MiB });
   kiln = await KilnProcess.start({ KILN_IMPORT_ALLOW_HOSTS: `127.0.0.1:${slow.port}`, KILN_JOB_HEARTBEAT_MS: '300' });
   const c = await kiln.credentials();
   env = { KILN_URL: kiln.baseUrl, KILN_PUBLIC_KEY: c.publicKey, KILN_PRIVATE_KEY: c.privateKey, KILN_CONFIG: join(dir, 'config.json') };
 });
 
 after(async () => {
-  await slow?.close();
+  await slow.close();
   await kiln?.stop();
 });
 
@@ -57,7 +58,7 @@ after(async () => {
 const strip = (s: string) => s.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '');
 
 test('import --wait and download draw a progress bar with bytes, rate and ETA on a terminal', { skip: existsSync(SCRIPT) ? false : 'util-linux script is not installed' }, async () => {
-  const imp = await onTerminal(['images', 'import', slow.url, '--format', 'raw', '--name', 'on-a-tty', '--wait']);
+  const imp = await onTerminal(['images', 'import', slowUrl, '--format', 'raw', '--name', 'on-a-tty', '--wait']);
   assert.equal(imp.code, 0, imp.screen);
   const screen = strip(imp.screen);
   // A frame while making: the bar, a percentage, bytes of bytes, a rate, an ETA and the

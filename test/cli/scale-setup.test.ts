@@ -10,12 +10,13 @@ import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, mkdtemp, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { after, before, test } from 'node:test';
 import { DeleteBucketCommand, DeleteObjectsCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import pg from 'pg';
+import { backendSuite } from '../support/backend-suite.ts';
 import { freePort } from '../support/kiln-process.ts';
 import { motoClient } from '../support/moto-server.ts';
-import { currentStack, requireBackend, stackEnvFor, testPostgresUrl, testS3Endpoint, type StackEnv } from '../support/stacks.ts';
+import { currentStack, stackEnvFor, testPostgresUrl, testS3Endpoint, type StackEnv } from '../support/stacks.ts';
 import { UCloudTestClient } from '../support/ucloud-client.ts';
 import { kilnBin, userCli, type CliResult } from '../support/user-cli.ts';
 
@@ -93,7 +94,7 @@ test(`a credentials.json that cannot be written costs the file, never the keys (
   assert.equal(revoke.code, 0, revoke.stderr);
 });
 
-describe('on PostgreSQL and S3', requireBackend('postgres'), () => {
+backendSuite('postgres', 'on PostgreSQL and S3', () => {
   let admin: pg.Client;
   let adminUrl: URL;
   let endpoint: string;

@@ -2,30 +2,15 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { Image } from '../../src/core/model.ts';
 import type { MetadataStore } from '../../src/core/ports/metadata-store.ts';
-import type { OpenStore } from './metadata-store-contract.ts';
+import { chunkKey, imageFixture, withStore as storeFor, type OpenStore } from './fixtures.ts';
 
-const key = (n: number) => n.toString(16).padStart(64, '0');
-
-function image(id: string, over: Partial<Image> = {}): Image {
-  const now = Date.now();
-  return {
-    id, product: 'zec', accountId: 'acc-1', projectId: 'org-1', region: 'r1', zone: 'z1', kind: 'custom', name: id,
-    description: '', osType: 'Linux', osName: 'Linux', state: 'making', failedReason: null, virtualSize: 0, storedSize: 0,
-    sourceInstanceId: null, parentImageId: null, visibility: 'private', attributes: {}, createdAt: now, updatedAt: now, ...over,
-  };
-}
+const key = chunkKey;
+const image = (id: string, over: Partial<Image> = {}): Image => imageFixture(id, { product: 'zec', region: 'r1', zone: 'z1', ...over });
 
 /** What the metadata store promises about concurrent changes, copies and region copies, on every engine. */
 export function imageCopiesContract(name: string, open: OpenStore): void {
   describe(`image changes and copies contract: ${name}`, () => {
-    const withStore = (fn: (s: MetadataStore) => Promise<void>) => async () => {
-      const { store, cleanup } = await open();
-      try {
-        await fn(store);
-      } finally {
-        await cleanup();
-      }
-    };
+    const withStore = (fn: (s: MetadataStore) => Promise<void>) => storeFor(open, fn);
 
     test('concurrent changes of different attributes, nested ones included, all survive', withStore(async (s) => {
       await s.images.insert(image('img-c', { attributes: { softwares: { keep: 'me' } } }), { uniqueName: false });

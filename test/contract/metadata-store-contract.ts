@@ -10,19 +10,10 @@ import { dialects } from '../../src/dialects/registry.ts';
 import type { Image } from '../../src/core/model.ts';
 import { LeaseLost, type MetadataStore } from '../../src/core/ports/metadata-store.ts';
 import type { Instance } from '../../src/core/model.ts';
+import { chunkKey, imageFixture, withStore as storeFor, type OpenStore } from './fixtures.ts';
 
-export type OpenStore = () => Promise<{ store: MetadataStore; cleanup(): Promise<void> }>;
-
-const key = (n: number) => n.toString(16).padStart(64, '0');
-
-function image(id: string, over: Partial<Image> = {}): Image {
-  const now = Date.now();
-  return {
-    id, product: 'uhost', accountId: 'acc-1', projectId: 'org-1', region: 'r', zone: 'z', kind: 'custom', name: id,
-    description: '', osType: 'Linux', osName: 'Linux', state: 'making', failedReason: null, virtualSize: 0, storedSize: 0,
-    sourceInstanceId: null, parentImageId: null, visibility: 'private', attributes: {}, createdAt: now, updatedAt: now, ...over,
-  };
-}
+const key = chunkKey;
+const image = imageFixture;
 
 function instance(id: string, accountId = 'a'): Instance {
   const now = Date.now();
@@ -34,14 +25,7 @@ const isCode = (code: string) => (e: unknown) => e instanceof KilnError && e.cod
 /** What every MetadataStore implementation must do, whatever engine is behind it. */
 export function metadataStoreContract(name: string, open: OpenStore): void {
   describe(`metadata store contract: ${name}`, () => {
-    const withStore = (fn: (s: MetadataStore) => Promise<void>) => async () => {
-      const { store, cleanup } = await open();
-      try {
-        await fn(store);
-      } finally {
-        await cleanup();
-      }
-    };
+    const withStore = (fn: (s: MetadataStore) => Promise<void>) => storeFor(open, fn);
 
     test('a claimed job belongs to one worker until its lease lapses; the old holder can no longer finish it', withStore(async (s) => {
       await s.jobs.enqueue({ id: 'job-a', kind: 'import', payload: { x: 1 } });

@@ -3,23 +3,16 @@ import { createHash } from 'node:crypto';
 import { ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { test } from 'node:test';
 import { openBlobStore } from '../../src/store/blob/open-blob-store.ts';
-import { openS3TestStore, rawClient, s3Endpoint, s3SkipReason, s3TestConfig, stacksRequired } from '../support/s3-test-bucket.ts';
-import { currentStack } from '../support/stacks.ts';
+import { backendSuite } from '../support/backend-suite.ts';
+import { openS3TestStore, rawClient, s3TestConfig } from '../support/s3-test-bucket.ts';
+import { testS3Endpoint } from '../support/stacks.ts';
 import { blobStoreContract } from './blob-store-contract.ts';
 
 const sha = (s: string) => createHash('sha256').update(s).digest('hex');
 
 // S3 belongs to the pg-s3 phase of `npm test`; the embedded phase runs the local contract.
-if (currentStack() !== 'pg-s3') {
-  // nothing: this backend is tested in its own phase
-} else if (s3Endpoint === undefined) {
-  if (stacksRequired) {
-    test('S3 blob store contract', () => assert.fail(`KILN_TEST_REQUIRE_STACKS=1 but ${s3SkipReason}`));
-  } else {
-    test('S3 blob store contract', { skip: s3SkipReason }, () => {});
-  }
-} else {
-  const endpoint = s3Endpoint;
+backendSuite('s3', 'S3 blob store', () => {
+  const endpoint = testS3Endpoint() ?? '';
   blobStoreContract(`S3 at ${endpoint}`, () => openS3TestStore(s3TestConfig(endpoint)));
 
   test('S3: objects are <prefix>/chunks/<key>, with no leading slash when the prefix is empty', async () => {
@@ -91,4 +84,4 @@ if (currentStack() !== 'pg-s3') {
     await opened.close();
     await cleanup();
   });
-}
+});

@@ -9,12 +9,12 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { KilnProcess, waitFor } from '../support/kiln-process.ts';
 import { writeSparseDisk } from '../support/disk-files.ts';
-import { PacedServer } from '../support/paced-server.ts';
+import { FileServer } from '../support/file-server.ts';
 import { waitImageSettled } from '../support/uhost-flow.ts';
 import { UCloudTestClient } from '../support/ucloud-client.ts';
 
 const MiB = 1024 * 1024;
-const files = new PacedServer();
+const files = new FileServer();
 let kiln: KilnProcess;
 let alice: UCloudTestClient;
 let bob: UCloudTestClient;

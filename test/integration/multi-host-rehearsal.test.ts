@@ -6,8 +6,8 @@ import { after, before, test } from 'node:test';
 import { KilnProcess, waitFor } from '../support/kiln-process.ts';
 import { allChunkKeys, openStoresOf } from '../support/kiln-stores.ts';
 import { assertSameBytes, writeSparseDisk } from '../support/disk-files.ts';
+import { FileServer } from '../support/file-server.ts';
 import { currentStack } from '../support/stacks.ts';
-import { ThrottledFileServer } from '../support/throttled-file-server.ts';
 import { createHost, diskPath, stopHost, waitImageSettled } from '../support/uhost-flow.ts';
 import type { UCloudTestClient } from '../support/ucloud-client.ts';
 import { WorkerProcess } from '../support/worker-process.ts';
@@ -22,7 +22,8 @@ let api: KilnProcess;
 let client: UCloudTestClient;
 let nodeA: WorkerProcess;
 let nodeB: WorkerProcess | undefined;
-let slow: ThrottledFileServer;
+const slow = new FileServer();
+let slowUrl: string;
 
 let uploadDir: string;
 
@@ -32,8 +33,8 @@ before(async () => {
   uploadDir = await mkdtemp(join(tmpdir(), 'kiln-upload-'));
   const src = join(uploadDir, 'upload.raw');
   await writeSparseDisk(src, 24 * MiB, [{ offset: 0, length: 12 * MiB, seed: 7 }]);
-  slow = new ThrottledFileServer(src, 4 * MiB);
   await slow.start();
+  slowUrl = slow.serve('upload.raw', src, { ranges: false, bytesPerSecond: 4 * MiB });
   api = await KilnProcess.start({
     KILN_WORKERS: '0',
     KILN_JOB_LEASE_MS: '3000',
@@ -47,7 +48,7 @@ before(async () => {
 after(async () => {
   await nodeA?.stop();
   await nodeB?.stop();
-  await slow?.close();
+  await slow.close();
   await api?.stop();
   if (uploadDir) await rm(uploadDir, { recursive: true, force: true });
 });
@@ -88,7 +89,7 @@ multiHostTest('capture on node A, import on either node surviving a SIGKILL, hos
 
   // An import goes to any worker; the one running it is killed mid-download.
   const imp = await client.call('ImportCustomImage', {
-    ImageName: 'imported', UFileUrl: slow.url, OsType: 'Ubuntu', OsName: 'Ubuntu 22.04', Format: 'RAW', Auth: true,
+    ImageName: 'imported', UFileUrl: slowUrl, OsType: 'Ubuntu', OsName: 'Ubuntu 22.04', Format: 'RAW', Auth: true,
   });
   assert.equal(imp.body.RetCode, 0, JSON.stringify(imp.body));
   const importId = imp.body.ImageId as string;
@@ -104,13 +105,13 @@ multiHostTest('capture on node A, import on either node surviving a SIGKILL, hos
   }
   const victim = [nodeA, nodeB].find((w) => w.pid === runnerPid);
   assert.ok(victim, `the import runs on one of the workers (pid ${runnerPid})`);
-  await waitFor('some bytes downloaded', async () => (slow.requests > 0 ? true : undefined));
+  await waitFor('some bytes downloaded', async () => (slow.requests('upload.raw').length > 0 ? true : undefined));
   await new Promise((r) => setTimeout(r, 1000));
   await victim.kill('SIGKILL');
   const imported = await waitImageSettled(client, importId, 120_000);
   assert.ok(imported.State === 'Available' || String(imported.FailedReason ?? '').length > 0, JSON.stringify(imported));
   assert.equal(imported.State, 'Available', 'the surviving worker finished the import');
-  assert.ok(slow.requests >= 2, 'the survivor downloaded again');
+  assert.ok(slow.requests('upload.raw').length >= 2, 'the survivor downloaded again');
   if (victim === nodeA) nodeA = await WorkerProcess.start(api, 'node-a');
   else nodeB = await WorkerProcess.start(api, 'node-b');
 

@@ -1,25 +1,27 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { KilnProcess } from '../support/kiln-process.ts';
+import { startInProcessServer, type InProcessServer } from '../support/in-process-server.ts';
 import { FileServer } from '../support/file-server.ts';
 import { writeSparseDisk } from '../support/disk-files.ts';
 import { createHost } from '../support/uhost-flow.ts';
 import { UCloudTestClient } from '../support/ucloud-client.ts';
 
 const MiB = 1024 * 1024;
-let kiln: KilnProcess;
+// UCloud's error answers, checked on the wire: the server runs in this process (the answers
+// are the HTTP app's own; a `kiln serve` child would add only its start-up).
+let kiln: InProcessServer;
 let admin: UCloudTestClient;
 let baseImageId: string;
 const files = new FileServer();
 
 before(async () => {
   await files.start();
-  kiln = await KilnProcess.start({ KILN_IMPORT_ALLOW_HOSTS: `127.0.0.1:${files.port}`, KILN_CUSTOM_IMAGE_QUOTA: '2' });
-  admin = await kiln.adminClient();
-  const base = join(kiln.dataDir, 'base.raw');
+  kiln = await startInProcessServer('ucloud-errors', { env: { KILN_IMPORT_ALLOW_HOSTS: `127.0.0.1:${files.port}`, KILN_CUSTOM_IMAGE_QUOTA: '2' } });
+  admin = kiln.adminClient();
+  const base = join(kiln.core.dataDir, 'base.raw');
   await writeSparseDisk(base, 8 * MiB, [{ offset: 0, length: MiB, seed: 1 }]);
-  baseImageId = (JSON.parse(await kiln.cli(['image', 'add-base', base, '--name', 'Base', '--os-type', 'Linux', '--json'])) as { imageId: string }).imageId;
+  baseImageId = await kiln.addBase(base, 'Base');
 });
 
 after(async () => {
@@ -49,7 +51,7 @@ test('171: a wrong signature, in every encoding', async () => {
   for (const encoding of ['get', 'form', 'form+query', 'json'] as const) {
     const r = await admin.call('DescribeImage', {}, { encoding, overrideSignature: '0'.repeat(40) });
     assert.equal(r.body.RetCode, 171, encoding);
-    assert.equal(r.body.Message, `Signature VerifyAC Error: the signature does not match the request signed with PublicKey "${(await kiln.credentials()).publicKey}"`, encoding);
+    assert.equal(r.body.Message, `Signature VerifyAC Error: the signature does not match the request signed with PublicKey "${kiln.admin.publicKey}"`, encoding);
   }
 });
 
@@ -120,7 +122,7 @@ test('8010: imaging a running host; 8956: images that do not exist or are not cu
 
 test('tenants never see each other\'s images or hosts', async () => {
   const host = await createHost(admin, baseImageId);
-  const other = JSON.parse(await kiln.cli(['account', 'create', 'tenant-b', '--json'])) as { publicKey: string; privateKey: string };
+  const other = await kiln.createAccount('tenant-b');
   const b = new UCloudTestClient({ baseUrl: kiln.baseUrl, publicKey: other.publicKey, privateKey: other.privateKey, region: 'cn-bj2' });
   const hosts = await b.call('DescribeUHostInstance', {});
   assert.equal(hosts.body.TotalCount, 0);

@@ -8,30 +8,27 @@ import { writeSparseDisk } from '../support/disk-files.ts';
 import { FileServer } from '../support/file-server.ts';
 import { KilnProcess, waitFor } from '../support/kiln-process.ts';
 import { sdkClients } from '../support/sdk-clients.ts';
-import { ThrottledFileServer } from '../support/throttled-file-server.ts';
 
 const MiB = 1024 * 1024;
 let kiln: KilnProcess;
 let clients: Awaited<ReturnType<typeof sdkClients>>;
 const files = new FileServer();
-let slow: ThrottledFileServer;
+let slowUrl: string;
 
 before(async () => {
   await files.start();
   const dir = (await import('node:fs/promises')).mkdtemp(join((await import('node:os')).tmpdir(), 'kiln-sdk-'));
   const src = join(await dir, 'slow.raw');
   await writeSparseDisk(src, 24 * MiB, [{ offset: 0, length: 24 * MiB, seed: 5 }]);
-  slow = new ThrottledFileServer(src, 8 * MiB);
-  await slow.start();
+  slowUrl = files.serve('slow.raw', src, { ranges: false, bytesPerSecond: 8 * MiB });
   // Progress reaches the store with each heartbeat (3 s by default, about as long as the
   // slow import takes): beat often, so the waiter is sure to see bytes while it runs.
-  kiln = await KilnProcess.start({ KILN_IMPORT_ALLOW_HOSTS: `127.0.0.1:${files.port},127.0.0.1:${slow.port}`, KILN_JOB_HEARTBEAT_MS: '300' });
+  kiln = await KilnProcess.start({ KILN_IMPORT_ALLOW_HOSTS: `127.0.0.1:${files.port}`, KILN_JOB_HEARTBEAT_MS: '300' });
   clients = await sdkClients(kiln);
 });
 
 after(async () => {
   await files.close();
-  await slow.close();
   await kiln?.stop();
 });
 
@@ -56,7 +53,7 @@ test('UHost capture through the SDK: create, stop, capture, waitForImage', async
 
 test('an import reports progress in bytes until Available', async () => {
   const { uhost } = clients;
-  const { ImageId } = await uhost.importCustomImage({ ImageName: 'slow', UFileUrl: slow.url, OsType: 'Ubuntu', OsName: 'Ubuntu 22.04', Format: 'RAW', Auth: true });
+  const { ImageId } = await uhost.importCustomImage({ ImageName: 'slow', UFileUrl: slowUrl, OsType: 'Ubuntu', OsName: 'Ubuntu 22.04', Format: 'RAW', Auth: true });
   const seen: ImageProgress[] = [];
   await uhost.waitForImage(ImageId, { onProgress: (p) => seen.push(p), intervalMs: 100, maxIntervalMs: 200 });
   const making = seen.filter((p) => p.state === 'making' && (p.doneBytes ?? 0) > 0);

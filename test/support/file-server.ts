@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 
 export interface ServeOptions {
@@ -9,6 +9,8 @@ export interface ServeOptions {
   dropRanges?: { from: number; times: number };
   /** Send each answer at most this fast, so a test can act while an import streams. */
   bytesPerSecond?: number;
+  /** Send the first half of each answer, then the rest only after release(name): an import caught mid-download. */
+  hold?: boolean;
 }
 
 /** What the server was asked for one file: `range` is null for a whole-file GET. */
@@ -21,9 +23,15 @@ interface Served {
   path: string;
   opts: ServeOptions;
   requests: FileRequest[];
+  /** Held answers (ServeOptions.hold) waiting for release(). */
+  waiting: Set<() => void>;
 }
 
-/** A local HTTP server for import tests and benchmarks: serves files by name, or holds a request open. */
+/**
+ * The local HTTP server of import tests and benchmarks: serves files by name, with or
+ * without ranges, paced, cut short or held halfway (ServeOptions); or answers that never
+ * finish (stallUrl, trickleUrl). Counts what each file was asked for.
+ */
 export class FileServer {
   private readonly files = new Map<string, Served>();
   private readonly held: ServerResponse[] = [];
@@ -31,8 +39,16 @@ export class FileServer {
   port = 0;
 
   serve(name: string, path: string, opts: ServeOptions = {}): string {
-    this.files.set(name, { path, opts, requests: [] });
+    this.files.set(name, { path, opts, requests: [], waiting: new Set() });
     return `http://127.0.0.1:${this.port}/${encodeURIComponent(name)}`;
+  }
+
+  /** Lets every answer of `name` held so far (ServeOptions.hold) send its second half. */
+  release(name: string): void {
+    const served = this.files.get(name);
+    if (!served) return;
+    for (const go of served.waiting) go();
+    served.waiting.clear();
   }
 
   /** Every request for `name` so far, in arrival order. */
@@ -45,6 +61,14 @@ export class FileServer {
     return `http://127.0.0.1:${this.port}/__stall`;
   }
 
+  /**
+   * A URL whose body comes one byte a second (of a 1 GiB Content-Length) until close():
+   * a source that never idles long enough to time out. `name` tells such URLs apart.
+   */
+  trickleUrl(name: string): string {
+    return `http://127.0.0.1:${this.port}/__trickle/${encodeURIComponent(name)}`;
+  }
+
   async start(): Promise<void> {
     this.server = createServer((req, res) => {
       const name = decodeURIComponent((req.url ?? '/').slice(1));
@@ -52,6 +76,12 @@ export class FileServer {
         res.writeHead(200, { 'content-length': String(1024 * 1024) });
         res.write(Buffer.alloc(1024));
         this.held.push(res);
+        return;
+      }
+      if (name.startsWith('__trickle/')) {
+        res.writeHead(200, { 'content-length': String(1024 ** 3), 'content-type': 'application/octet-stream' });
+        const timer = setInterval(() => (res.destroyed ? clearInterval(timer) : res.write(Buffer.alloc(1))), 1000);
+        res.write(Buffer.alloc(1));
         return;
       }
       const served = this.files.get(name);
@@ -69,10 +99,13 @@ export class FileServer {
     this.port = typeof addr === 'object' && addr ? addr.port : 0;
   }
 
+  /** Safe to call on a server that never started (a test whose setup stopped early). */
   async close(): Promise<void> {
+    const server = this.server;
+    if (!server) return;
     for (const r of this.held) r.destroy();
-    this.server?.closeAllConnections();
-    await new Promise((r) => this.server?.close(r));
+    server.closeAllConnections();
+    await new Promise((r) => server.close(r));
   }
 }
 
@@ -95,6 +128,10 @@ function answer(req: IncomingMessage, res: ServerResponse, served: Served, size:
     res.end();
     return;
   }
+  if (served.opts.hold && !dropping) {
+    void sendHeld(served, res, range.start, range.end).catch(() => res.destroy());
+    return;
+  }
   // Half the body, then a reset: what a flaky network or a restarting server looks like.
   const end = dropping ? range.start + Math.floor(length / 2) : range.end;
   const highWaterMark = served.opts.bytesPerSecond === undefined ? 1024 * 1024 : 64 * 1024;
@@ -106,6 +143,21 @@ function answer(req: IncomingMessage, res: ServerResponse, served: Served, size:
     return;
   }
   stream.pipe(res, { end: !dropping });
+}
+
+/** Sends bytes start..end of the file: the first half, then the rest once released. */
+async function sendHeld(served: Served, res: ServerResponse, start: number, end: number): Promise<void> {
+  const fh = await open(served.path, 'r');
+  try {
+    const data = Buffer.alloc(end - start + 1);
+    await fh.read(data, 0, data.length, start);
+    const half = Math.floor(data.length / 2);
+    res.write(data.subarray(0, half));
+    await new Promise<void>((go) => served.waiting.add(go));
+    res.end(data.subarray(half));
+  } finally {
+    await fh.close();
+  }
 }
 
 /** Writes the stream no faster than `bytesPerSecond`, waiting for the client as it reads. */

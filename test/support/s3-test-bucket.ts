@@ -3,14 +3,6 @@ import { DeleteBucketCommand, DeleteObjectsCommand, ListObjectsV2Command, S3Clie
 import type { S3BlobConfig } from '../../src/store/blob/s3-client.ts';
 import { S3BlobStore } from '../../src/store/blob/s3-blob-store.ts';
 
-/**
- * The S3 test stack: the endpoint the test runner started (moto), or a loud reason why
- * the S3 tests cannot run. With KILN_TEST_REQUIRE_STACKS=1 a missing endpoint is a failure.
- */
-export const s3Endpoint = process.env.KILN_TEST_S3_ENDPOINT || undefined;
-export const stacksRequired = process.env.KILN_TEST_REQUIRE_STACKS === '1';
-export const s3SkipReason = 'KILN_TEST_S3_ENDPOINT is not set: S3 stack skipped';
-
 /** A config for a bucket of its own, so runs and tests never see each other's chunks. */
 export function s3TestConfig(endpoint: string, overrides: Partial<S3BlobConfig> = {}): S3BlobConfig {
   return {

@@ -7,8 +7,11 @@
  * - KILN_TEST_PG_URL: admin URL of a running PostgreSQL (superuser, may CREATE DATABASE).
  * - KILN_TEST_S3_ENDPOINT: a running S3 endpoint (moto), with AWS_ACCESS_KEY_ID,
  *   AWS_SECRET_ACCESS_KEY and AWS_REGION exported.
- * - KILN_TEST_REQUIRE_STACKS=1 (CI): a backend that would be skipped for want of its
- *   server fails instead.
+ * - KILN_TEST_REQUIRE_STACKS=1 or CI=true: a backend that would be skipped for want of
+ *   its server fails instead.
+ *
+ * A suite that needs a backend says so in one way: `backendSuite` (backend-suite.ts), or
+ * `requireBackend` as the options of a test or describe; both end in `skipOrFail`.
  *
  * Each `kiln` process (and each contract test) gets its own database `kiln_<random>` and
  * bucket `kiln-<random>`, so test files run in parallel against one server of each.
@@ -30,10 +33,13 @@ export function currentStack(): Stack {
   return raw as Stack;
 }
 
-/** True when a skipped backend must fail the run instead (CI). */
+function truthy(v: string | undefined): boolean {
+  return ['1', 'true', 'yes'].includes((v ?? '').trim().toLowerCase());
+}
+
+/** True when a skipped backend must fail the run instead: CI=true or KILN_TEST_REQUIRE_STACKS=1. */
 export function stacksRequired(): boolean {
-  const v = (process.env.KILN_TEST_REQUIRE_STACKS ?? '').trim().toLowerCase();
-  return v === '1' || v === 'true' || v === 'yes';
+  return truthy(process.env.KILN_TEST_REQUIRE_STACKS) || truthy(process.env.CI);
 }
 
 /** Prints a block nobody scrolls past. */
@@ -48,7 +54,7 @@ export function loudBlock(lines: string[]): string {
  * for `test(name, { skip }, ...)`.
  */
 export function skipOrFail(reason: string): { skip: string } {
-  if (stacksRequired()) throw new Error(`${reason} (KILN_TEST_REQUIRE_STACKS=1 forbids skipping it)`);
+  if (stacksRequired()) throw new Error(`${reason} (CI=true / KILN_TEST_REQUIRE_STACKS=1 forbids skipping it)`);
   process.stderr.write(`${loudBlock([`SKIPPED: ${reason}`, 'set KILN_TEST_REQUIRE_STACKS=1 to make this a failure'])}\n`);
   return { skip: reason };
 }
@@ -74,15 +80,26 @@ export function testS3Endpoint(): string | undefined {
  */
 export function requireBackend(kind: BackendKind): { skip: string | false } {
   const stack = currentStack();
-  const home: Stack = kind === 'postgres' || kind === 's3' ? 'pg-s3' : 'embedded';
+  const home = homeStackOf(kind);
   if (stack !== home) return { skip: `${kind} runs with KILN_TEST_STACK=${home} (this run is ${stack})` };
+  const missing = missingServer(kind);
+  return missing === undefined ? { skip: false } : skipOrFail(missing);
+}
+
+/** The stack whose phase of `npm test` tests `kind`. */
+export function homeStackOf(kind: BackendKind): Stack {
+  return kind === 'postgres' || kind === 's3' ? 'pg-s3' : 'embedded';
+}
+
+/** Why `kind` cannot be tested in this run for want of its server; undefined when it can. */
+export function missingServer(kind: BackendKind): string | undefined {
   if (kind === 'postgres' && !testPostgresUrl()) {
-    return skipOrFail('postgres backend not tested: KILN_TEST_PG_URL is not set (npm test starts a PostgreSQL when initdb is installed)');
+    return 'postgres backend not tested: KILN_TEST_PG_URL is not set (npm test starts a PostgreSQL when initdb is installed)';
   }
   if (kind === 's3' && !testS3Endpoint()) {
-    return skipOrFail('s3 backend not tested: KILN_TEST_S3_ENDPOINT is not set (npm test starts moto_server when it is installed)');
+    return 's3 backend not tested: KILN_TEST_S3_ENDPOINT is not set (npm test starts moto_server when it is installed)';
   }
-  return { skip: false };
+  return undefined;
 }
 
 function suffix(): string {

@@ -169,7 +169,7 @@ describe('stackEnvFor on pg-s3', () => {
 });
 
 describe('requireBackend', () => {
-  const clear = { KILN_TEST_PG_URL: undefined, KILN_TEST_S3_ENDPOINT: undefined, KILN_TEST_REQUIRE_STACKS: undefined };
+  const clear = { KILN_TEST_PG_URL: undefined, KILN_TEST_S3_ENDPOINT: undefined, KILN_TEST_REQUIRE_STACKS: undefined, CI: undefined };
 
   test('a backend of the other stack is skipped quietly, even under KILN_TEST_REQUIRE_STACKS', async () => {
     await withEnv({ ...clear, KILN_TEST_STACK: 'embedded', KILN_TEST_REQUIRE_STACKS: '1' }, () => {
@@ -191,6 +191,10 @@ describe('requireBackend', () => {
     await withEnv({ ...clear, KILN_TEST_STACK: 'pg-s3', KILN_TEST_REQUIRE_STACKS: '1' }, () => {
       assert.throws(() => requireBackend('postgres'), /KILN_TEST_PG_URL is not set.*KILN_TEST_REQUIRE_STACKS=1/);
       assert.throws(() => requireBackend('s3'), /KILN_TEST_S3_ENDPOINT/);
+    });
+    // CI=true requires the stacks as KILN_TEST_REQUIRE_STACKS=1 does: the runner and the tests agree.
+    await withEnv({ ...clear, KILN_TEST_STACK: 'pg-s3', CI: 'true' }, () => {
+      assert.throws(() => requireBackend('postgres'), /KILN_TEST_PG_URL is not set/);
     });
   });
 

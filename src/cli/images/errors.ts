@@ -1,4 +1,5 @@
 import { ApiError, ImageFailedError, NetworkError } from '@kiln/sdk';
+import { InstanceFailedError } from '../instances/wait.ts';
 import { Exit, UsageError } from './exit.ts';
 
 /**
@@ -9,6 +10,7 @@ import { Exit, UsageError } from './exit.ts';
 export function classify(e: unknown, interrupted: string | undefined): [number, string] {
   if (interrupted !== undefined) return [Exit.Interrupted, interrupted];
   if (e instanceof ImageFailedError) return [Exit.ImageFailed, `image ${e.imageId} failed: ${e.reason || 'no reason given'}`];
+  if (e instanceof InstanceFailedError) return [Exit.ImageFailed, e.message];
   if (e instanceof UsageError) return [Exit.Usage, e.message];
   if (e instanceof ApiError) return [Exit.RequestFailed, `${e.action} refused: ${e.code}: ${e.message.replace(/^[^:]+: [^:]+: /, '')}${e.requestId ? ` (request ${e.requestId})` : ''}`];
   if (e instanceof NetworkError) return [Exit.RequestFailed, `cannot reach the server: ${e.message}`];

@@ -1,6 +1,7 @@
 import type { CompShareClient } from '@kiln/sdk';
 import { UsageError } from '../images/exit.ts';
-import { gpuText, noInstance, ucloudState, unixTime, type InstanceRow, type ProductInstances } from './product-instances.ts';
+import type { InstanceRow, ProductInstances } from './product-instances.ts';
+import { gpuText, noInstance, ucloudState, unixTime } from './rows.ts';
 import { ucloudDisk, ucloudDisks, ucloudLogin } from './uhost-instances.ts';
 
 type Host = Awaited<ReturnType<CompShareClient['describeCompShareInstance']>>['UHostSet'][number];

@@ -75,23 +75,6 @@ export interface ProductInstances {
   growDisk(id: string, disk: DiskRow, sizeGb: number): Promise<void>;
 }
 
-export const GiB = 1024 ** 3;
-
-export const unixTime = (s: number) => (s > 0 ? new Date(s * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z') : '');
-
-export function noInstance(id: string): never {
-  throw new UsageError(`no instance ${id}`);
-}
-
-export function gpuText(count: number, type: string): string {
-  return count > 0 ? `${count} x ${type}` : '';
-}
-
-/** The UCloud products' states (UHost and CompShare spell them alike). */
-export function ucloudState(s: string): InstanceState {
-  return s === 'Install Fail' ? 'Failed' : s;
-}
-
 export function productInstances(p: Resolved): ProductInstances {
   const keys = p.publicKey && p.privateKey ? { publicKey: p.publicKey, privateKey: p.privateKey } : undefined;
   if (p.product === 'zec') {

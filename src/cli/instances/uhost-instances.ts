@@ -1,6 +1,7 @@
 import type { UHostClient } from '@kiln/sdk';
 import { UsageError } from '../images/exit.ts';
-import { gpuText, noInstance, ucloudState, unixTime, type CreateRequest, type DiskRow, type InstanceRow, type ProductInstances } from './product-instances.ts';
+import type { CreateRequest, DiskRow, InstanceRow, ProductInstances } from './product-instances.ts';
+import { gpuText, noInstance, ucloudState, unixTime } from './rows.ts';
 
 type Host = Awaited<ReturnType<UHostClient['describeUHostInstance']>>['UHostSet'][number];
 

@@ -1,6 +1,7 @@
 import type { ZecClient } from '@kiln/sdk';
 import { UsageError } from '../images/exit.ts';
-import { gpuText, noInstance, type DiskRow, type InstanceRow, type InstanceState, type ProductInstances } from './product-instances.ts';
+import type { DiskRow, InstanceRow, InstanceState, ProductInstances } from './product-instances.ts';
+import { noInstance } from './rows.ts';
 
 type Listed = Awaited<ReturnType<ZecClient['describeInstances']>>['dataSet'][number];
 

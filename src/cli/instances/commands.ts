@@ -26,7 +26,7 @@ function count(name: string, value: string | undefined): number | undefined {
   return value === '0' ? 0 : positive(name, value);
 }
 
-function waitInterrupted(id: string, state: InstanceState | string): string {
+function waitInterrupted(id: string, state: InstanceState): string {
   return `stopped waiting; instance ${id} goes on to ${state} in the server (\`kiln instances show ${id}\` to see it)`;
 }
 

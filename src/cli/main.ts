@@ -5,6 +5,8 @@ import { Products, type Product } from '../core/products.ts';
 import type { Kiln } from '../app/kiln.ts';
 import { defaultRunner, registerImageCommands } from './images/commands.ts';
 import { registerProfileCommands } from './images/profile-commands.ts';
+import { registerInstanceCommands } from './instances/commands.ts';
+import { instanceRunner } from './instances/runner.ts';
 import { registerSetupCommands } from './setup-commands.ts';
 import { SetupError } from '../config/setup-error.ts';
 import { packageVersion } from './package-version.ts';
@@ -14,15 +16,17 @@ import { packageVersion } from './package-version.ts';
  *  - operator commands (serve, worker, gc, account, token, image add-base, instance
  *    disk; check, bucket create, migrate, bootstrap in setup-commands.ts) act on the
  *    configured stores directly, on a server's own machine;
- *  - user commands (`kiln images ...`, `kiln profile ...`) talk HTTP to a server through
+ *  - user commands (`kiln images ...`, `kiln instances ...`, `kiln profile ...`) talk HTTP to a server through
  *    kiln-images-sdk, with the user's keys, from anywhere.
  */
 export async function main(argv: string[]): Promise<void> {
   const program = new Command('kiln').description('Kiln: custom images for VM and GPU clouds').version(packageVersion()).showHelpAfterError();
-  registerImageCommands(program, defaultRunner((code, message) => {
+  const exit = (code: number, message?: string): never => {
     if (message) process.stderr.write(`kiln: ${message}\n`);
     process.exit(code);
-  }));
+  };
+  registerImageCommands(program, defaultRunner(exit));
+  registerInstanceCommands(program, instanceRunner(exit));
   registerProfileCommands(program);
 
   program

@@ -231,6 +231,7 @@ test('Ctrl-C stops waiting (exit 130) without cancelling the job', async () => {
   });
   assert.equal(w.code, 130, w.stderr);
   assert.match(w.stderr, /stopped waiting; the job goes on/);
+  assert.ok(w.stderr.includes(`\`kiln images wait ${id}\``), `names the image to follow again: ${w.stderr}`);
   const { uhost } = await sdkClients(kiln);
   assert.equal((await uhost.describeImage({ ImageIds: [id] })).ImageSet[0]?.State, 'Making');
 });

@@ -6,6 +6,7 @@
  */
 import type { Command } from 'commander';
 import { download } from './download.ts';
+import { downloadInterrupted, waitInterrupted } from './interrupted.ts';
 import { UsageError } from './exit.ts';
 import { resolveProfile, type ProfileFlags } from './profile.ts';
 import { productImages, type ImageRow, type ProductImages } from './products.ts';
@@ -20,6 +21,8 @@ export interface RunContext {
   /** Aborted by Ctrl-C. */
   signal: AbortSignal;
   out(text: string): void;
+  /** What Ctrl-C would stop from now on, said to the user if it comes: what goes on, and how to pick it up. */
+  onInterrupt(message: string): void;
 }
 
 type Run = (ctx: RunContext) => Promise<void>;
@@ -43,6 +46,7 @@ function details(r: ImageRow): string {
 async function created(ctx: RunContext, id: string, wait: boolean | undefined): Promise<void> {
   if (!wait) return ctx.out(ctx.json ? JSON.stringify({ imageId: id }) + '\n' : `${id}\n`);
   if (!ctx.json) ctx.out(`${id}\n`);
+  ctx.onInterrupt(waitInterrupted(id));
   await waitWithProgress(ctx.images, id, ctx.signal);
   if (ctx.json) ctx.out(JSON.stringify({ imageId: id, state: 'Available' }) + '\n');
 }
@@ -126,6 +130,7 @@ export function registerImageCommands(program: Command, runner: Runner): void {
     .description('wait until an image is available (exit 1 with its reason if it fails)')
     .action((id: string, ...rest: unknown[]) =>
       go(async (ctx) => {
+        ctx.onInterrupt(waitInterrupted(id));
         await waitWithProgress(ctx.images, id, ctx.signal);
         ctx.out(ctx.json ? JSON.stringify({ imageId: id, state: 'Available' }) + '\n' : `${id} Available\n`);
       })(...rest),
@@ -137,11 +142,14 @@ export function registerImageCommands(program: Command, runner: Runner): void {
     .requiredOption('-o, --output <file>', 'file to write')
     .option('--format <format>', 'raw or qcow2', 'raw')
     .option('--resume', 'raw only: continue from the length the file already has')
-    .action((id: string, o: { output: string; format: string; resume?: boolean }, ...rest: unknown[]) =>
+    .option('--force', 'overwrite the file if it exists (without it an existing file is refused)')
+    .action((id: string, o: { output: string; format: string; resume?: boolean; force?: boolean }, ...rest: unknown[]) =>
       go(async (ctx) => {
         if (o.format !== 'raw' && o.format !== 'qcow2') throw new UsageError('--format must be raw or qcow2');
         if (o.resume && o.format !== 'raw') throw new UsageError('--resume works for raw downloads only');
-        const r = await download(ctx.images, { id, file: o.output, format: o.format, resume: o.resume === true, signal: ctx.signal }, progress(`download ${id}`));
+        if (o.resume && o.force) throw new UsageError('--resume goes on with the file and --force overwrites it: give one of them');
+        ctx.onInterrupt(downloadInterrupted(id, o.output, o.format));
+        const r = await download(ctx.images, { id, file: o.output, format: o.format, resume: o.resume === true, force: o.force === true, signal: ctx.signal }, progress(`download ${id}`));
         ctx.out(ctx.json ? JSON.stringify({ imageId: id, file: o.output, format: o.format, size: r.size, received: r.bytes }) + '\n' : `wrote ${o.output} (${o.format}, ${bytes(r.size)})\n`);
       })(...rest),
     );
@@ -152,13 +160,20 @@ export function defaultRunner(exit: (code: number, message?: string) => never): 
   return async (flags, run) => {
     const controller = new AbortController();
     const onSigint = () => controller.abort(new Error('interrupted'));
+    let interrupted = 'interrupted';
     process.once('SIGINT', onSigint);
     try {
       const profile = await resolveProfile(flags);
-      await run({ images: productImages(profile), json: flags.json === true, signal: controller.signal, out: (t) => process.stdout.write(t) });
+      await run({
+        images: productImages(profile),
+        json: flags.json === true,
+        signal: controller.signal,
+        out: (t) => process.stdout.write(t),
+        onInterrupt: (message) => (interrupted = message),
+      });
     } catch (e) {
       const { classify } = await import('./errors.ts');
-      const [code, message] = classify(e, controller.signal.aborted);
+      const [code, message] = classify(e, controller.signal.aborted ? interrupted : undefined);
       exit(code, message);
     } finally {
       process.off('SIGINT', onSigint);

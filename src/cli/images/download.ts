@@ -2,9 +2,12 @@
  * `kiln images download`: the stream written to a file, holes left as holes. Raw images
  * are mostly zeros; a zero block is skipped (the file is extended to its full size at the
  * end), so the file takes the space of the data only. `--resume` continues a raw
- * download from the file's current length with an HTTP Range request.
+ * download from the file's current length with an HTTP Range request. An existing file
+ * is never overwritten without `--force`: it may be the partial download `--resume` needs.
  */
 import { open, stat } from 'node:fs/promises';
+import { UsageError } from './exit.ts';
+import { shellWord } from './interrupted.ts';
 import type { ProductImages } from './products.ts';
 import type { Progress } from './progress.ts';
 
@@ -24,14 +27,32 @@ export interface DownloadRequest {
   file: string;
   format: 'raw' | 'qcow2';
   resume: boolean;
+  /** Overwrite an existing file. */
+  force: boolean;
   signal: AbortSignal;
+}
+
+/**
+ * How a download that starts at byte 0 opens its file: refused if a regular file is
+ * there (unless forced), and created exclusively so one made meanwhile is refused too.
+ * A device or pipe (`-o /dev/null`) is not a file anyone would lose.
+ */
+async function freshOpenFlags(r: DownloadRequest): Promise<'w' | 'wx'> {
+  // --resume onto an empty file starts it: there is nothing in it to lose.
+  if (r.force || r.resume) return 'w';
+  const existing = await stat(r.file).catch(() => undefined);
+  if (existing === undefined) return 'wx';
+  if (!existing.isFile()) return 'w';
+  const how = r.format === 'raw' ? `--resume to go on with it (\`kiln images download ${r.id} -o ${shellWord(r.file)} --resume\`), ` : '';
+  throw new UsageError(`${r.file} exists (${existing.size} bytes) and was left as it is: ${how}--force to overwrite it`);
 }
 
 export async function download(images: ProductImages, r: DownloadRequest, progress: Progress): Promise<{ bytes: number; size: number }> {
   const have = r.resume ? await stat(r.file).then((s) => s.size, () => 0) : 0;
+  const fresh = have > 0 ? undefined : await freshOpenFlags(r);
   const d = await images.download(r.id, { format: r.format, signal: r.signal, ...(have > 0 ? { offset: have } : {}) });
   const size = d.offset + d.size;
-  const fh = await open(r.file, d.offset > 0 ? 'r+' : 'w');
+  const fh = await open(r.file, d.offset > 0 ? 'r+' : (fresh ?? 'w'));
   let at = d.offset;
   let pending = Buffer.alloc(0);
   try {

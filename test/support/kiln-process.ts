@@ -82,7 +82,8 @@ export class KilnProcess {
     this.child = spawn(process.execPath, [bin, 'serve'], { env: { ...process.env, ...this.env }, stdio: ['ignore', 'pipe', 'pipe'] });
     this.child.stdout!.on('data', (d: Buffer) => (this.output += d.toString()));
     this.child.stderr!.on('data', (d: Buffer) => (this.output += d.toString()));
-    const deadline = Date.now() + 30_000;
+    // Generous: a loaded 2-core machine has taken over 30 s to start a server.
+    const deadline = Date.now() + 60_000;
     for (;;) {
       if (this.child.exitCode !== null) throw new Error(`kiln exited early (${this.child.exitCode}):\n${this.output}`);
       try {
@@ -91,7 +92,15 @@ export class KilnProcess {
       } catch {
         // not listening yet
       }
-      if (Date.now() > deadline) throw new Error(`kiln did not become healthy:\n${this.output}`);
+      if (Date.now() > deadline) {
+        // A server left running keeps the test file's event loop alive: the file would hang
+        // until the runner's timeout instead of failing now.
+        const child = this.child;
+        const exited = new Promise((r) => child.once('exit', r));
+        child.kill('SIGKILL');
+        await exited;
+        throw new Error(`kiln did not become healthy in 60 s:\n${this.output}`);
+      }
       await sleep(100);
     }
   }

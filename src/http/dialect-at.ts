@@ -38,7 +38,7 @@ export function refusalForAnyDialect(refusal: Refusal): WireAnswer {
   const answers = dialects.map((d) => d.renderRefusal(refusal));
   return {
     status: refusalStatus[refusal.kind],
-    headers: answers.reduce<Record<string, string>>((all, a) => ({ ...all, ...a.headers }), {}),
-    body: answers.reduce<object>((all, a) => ({ ...all, ...a.body }), {}),
+    headers: Object.assign({}, ...answers.map((a) => a.headers)),
+    body: Object.assign({}, ...answers.map((a) => a.body)),
   };
 }

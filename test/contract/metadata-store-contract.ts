@@ -7,7 +7,6 @@ import { ImageService } from '../../src/core/images/image-service.ts';
 import { ResourceIds } from '../../src/core/resource-ids.ts';
 import { idSpellingsOf } from '../../src/dialects/id-spellings.ts';
 import { dialects } from '../../src/dialects/registry.ts';
-import type { Image } from '../../src/core/model.ts';
 import { LeaseLost, type MetadataStore } from '../../src/core/ports/metadata-store.ts';
 import type { Instance } from '../../src/core/model.ts';
 import { chunkKey, imageFixture, withStore as storeFor, type OpenStore } from './fixtures.ts';

@@ -2,6 +2,7 @@ import { KilnError } from '../errors.ts';
 import { newId } from '../ids.ts';
 import type { Image, Principal } from '../model.ts';
 import type { ImageReplica, MetadataStore } from '../ports/metadata-store.ts';
+import type { ReplicateJobPayload } from '../jobs/job-payloads.ts';
 import type { Product } from '../products.ts';
 import type { ImageService } from './image-service.ts';
 
@@ -15,12 +16,6 @@ export interface RegionPlace {
 export interface ImageRegions {
   image: Image;
   replicas: ImageReplica[];
-}
-
-/** The job payload of one region copy. */
-export interface ReplicateJobPayload {
-  imageId: string;
-  region: string;
 }
 
 /** A copy still being made, with how far its job got. */
@@ -59,7 +54,7 @@ export class ImageReplication {
         // False when a copy is already there (available): a second one is refused.
         if (!(await tx.replicas.start(imageId, t.region, jobId))) throw new KilnError('CopyToSource', `image ${imageId} already has a copy in region ${t.region}`);
         const payload: ReplicateJobPayload = { imageId, region: t.region };
-        await tx.jobs.enqueue({ id: jobId, kind: 'replicate', imageId, accountId: image.accountId, payload: { ...payload } });
+        await tx.jobs.enqueue({ id: jobId, kind: 'replicate', imageId, accountId: image.accountId, payload });
         jobs.set(t.region, jobId);
       }
       return jobs;

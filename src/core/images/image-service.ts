@@ -6,6 +6,7 @@ import { refusalOf } from '../../net/import-url-judge.ts';
 import type { Attributes, Image, ImageKind, Instance, OsType, Principal } from '../model.ts';
 import type { ImageChanges, ImageQuery, MetadataStore, Repositories } from '../ports/metadata-store.ts';
 import { policyOf, type Product } from '../products.ts';
+import { beginImaging, endImaging } from '../instances/instance-lifecycle.ts';
 import { ListingCache } from './listing-cache.ts';
 import { refuseTakenName } from './unique-name.ts';
 
@@ -96,7 +97,7 @@ export class ImageService {
           if (!disk) throw new KilnError('DiskNotFound', `data disk ${id} is not attached to instance ${instance.id}`, 'dataDiskIds');
           return disk;
         });
-        if (!(await tx.instances.transition(instance.id, { states: ['stopped'], operation: null }, { operation: 'imaging' }))) {
+        if (!(await beginImaging(tx, instance.id))) {
           // Another capture of this instance won. On PostgreSQL we waited on its row lock,
           // so it has committed and its name is visible now: when it took this name, say
           // so, as the serial order on SQLite would have.
@@ -287,7 +288,7 @@ export class ImageService {
     await this.d.store.transaction(async (tx) => {
       // Quota row before image and counter rows, the order every other writer takes them
       // in, so concurrent creates and deletes cannot deadlock on PostgreSQL; and the state
-      // read under it is final, as a failing job takes the same lock (fail-image.ts).
+      // read under it is final, as a failing job takes the same lock (image-lifecycle.ts).
       await tx.quota.lock(p.accountId, product);
       const fresh = await tx.images.get(id);
       if (!fresh) throw new KilnError('ImageNotFound', `image ${id} does not exist`, 'imageId');
@@ -384,7 +385,7 @@ function changesOf(product: Product, patch: ImagePatch): ImageChanges {
  */
 async function cancelJobsOf(tx: Repositories, image: Image): Promise<void> {
   if (image.sourceInstanceId !== null) {
-    await tx.instances.transition(image.sourceInstanceId, { states: ['stopped'], operation: 'imaging' }, { operation: null });
+    await endImaging(tx, image.sourceInstanceId);
   }
   for (const job of await tx.jobs.cancelForImage(image.id, `cancelled: image ${image.id} was deleted`)) await tx.chunks.clearPending(job.id);
 }

@@ -4,6 +4,7 @@ import type { MetadataStore, PublicImageQuery, Repositories } from '../ports/met
 import { newId } from '../ids.ts';
 import type { Attributes, Image, Principal } from '../model.ts';
 import { policyOf, type Product } from '../products.ts';
+import type { CopyJobPayload } from '../jobs/job-payloads.ts';
 import type { ImagePatch, ImageService } from './image-service.ts';
 import { refuseTakenName } from './unique-name.ts';
 
@@ -26,11 +27,6 @@ export interface CopyTarget {
 export interface PendingCopy {
   image: Image;
   jobId: string;
-}
-
-/** What a copy job commits: each pair gets the source's content (image first, then its snapshots). */
-export interface CopyJobPayload {
-  copies: { from: string; to: string }[];
 }
 
 export interface CommunityListRequest {
@@ -103,7 +99,7 @@ export class ImageSharing {
         const { copy, pairs } = await this.insertCopy(tx, p, product, source, { ...req, name }, { projectId: target.projectId, ...place }, 'making');
         const jobId = newId('job-');
         const payload: CopyJobPayload = { copies: pairs };
-        await tx.jobs.enqueue({ id: jobId, kind: 'copy', imageId: copy.id, accountId: copy.accountId, payload: { ...payload } });
+        await tx.jobs.enqueue({ id: jobId, kind: 'copy', imageId: copy.id, accountId: copy.accountId, payload });
         made.push({ image: copy, jobId });
       }
       return made;

@@ -3,21 +3,16 @@ import { join } from 'node:path';
 import type { KilnConfig } from '../../config/config.ts';
 import { ChunkWriter } from '../../core/chunks/chunk-writer.ts';
 import { chunkDisk } from '../../disk/chunker.ts';
-import { DiskFormatError, type DiskFormat } from '../../disk/disk-reader.ts';
+import { DiskFormatError } from '../../disk/disk-reader.ts';
 import { openDiskSource } from '../../disk/open-disk.ts';
-import type { Job } from '../../core/model.ts';
+import type { JobOf } from '../../core/jobs/job-payloads.ts';
 import { DownloadError } from '../../net/download-error.ts';
 import { openImportSource } from '../../net/import-source.ts';
 import type { BlobStore } from '../../core/ports/blob-store.ts';
 import type { MetadataStore, Repositories } from '../../core/ports/metadata-store.ts';
 import { PermanentJobError } from '../job-errors.ts';
-import type { JobContext, JobHandler } from '../job-runner.ts';
-import { failImage } from '../../core/images/fail-image.ts';
-
-interface ImportPayload {
-  url: string;
-  format: DiskFormat;
-}
+import type { FailedJob, JobContext, JobHandler } from '../job-runner.ts';
+import { failImage, markImageMade } from '../../core/images/image-lifecycle.ts';
 
 /**
  * Streams an untrusted URL through the disk engine: the URL is opened as a byte source
@@ -25,11 +20,11 @@ interface ImportPayload {
  * does not), the format comes from the content (never the claim), and the chunk pipeline
  * reads, hashes and stores the virtual disk while the bytes arrive.
  */
-export class ImportHandler implements JobHandler {
+export class ImportHandler implements JobHandler<'import'> {
   constructor(private readonly d: { store: MetadataStore; blobs: BlobStore; config: KilnConfig }) {}
 
-  async run(job: Job, ctx: JobContext): Promise<void> {
-    const { url, format } = job.payload as unknown as ImportPayload;
+  async perform(job: JobOf<'import'>, ctx: JobContext): Promise<void> {
+    const { url, format } = job.payload;
     const scratch = join(this.d.config.dataDir, 'scratch', job.id);
     await rm(scratch, { recursive: true, force: true });
     await mkdir(scratch, { recursive: true });
@@ -58,7 +53,7 @@ export class ImportHandler implements JobHandler {
         await sink.flush();
         // An image deleted (or failed) meanwhile gets no manifest; the job still ends.
         await ctx.commit(async (tx) => {
-          await tx.images.markAvailable(job.imageId!, chunked);
+          await markImageMade(tx, job.imageId!, chunked);
         });
       } finally {
         await reader.close();
@@ -68,8 +63,8 @@ export class ImportHandler implements JobHandler {
     }
   }
 
-  async fail(job: Job, reason: string, tx: Repositories): Promise<void> {
-    await failImage(tx, job.imageId!, reason);
+  async fail(job: FailedJob<'import'>, reason: string, tx: Repositories): Promise<void> {
+    if (job.imageId !== null) await failImage(tx, job.imageId, reason);
   }
 }
 

@@ -8,6 +8,7 @@ import type { ImageChanges, ImageQuery, MetadataStore, Repositories } from '../p
 import { policyOf, type Product } from '../products.ts';
 import { beginImaging, endImaging } from '../instances/instance-lifecycle.ts';
 import { ListingCache } from './listing-cache.ts';
+import { newImage } from './new-image.ts';
 import { refuseTakenName } from './unique-name.ts';
 
 export interface CaptureRequest {
@@ -114,16 +115,10 @@ export class ImageService {
           zone: instance.zone,
           osType: instance.osType,
           osName: instance.osName,
-          state: 'making' as const,
-          failedReason: null,
-          storedSize: 0,
           sourceInstanceId: instance.id,
-          visibility: 'private' as const,
-          createdAt: now,
-          updatedAt: now,
         };
         const snapshotIds = dataDisks.map(() => newId(policy.snapshotIdPrefix));
-        const image: Image = {
+        const image = newImage({
           ...base,
           id: newId(policy.imageIdPrefix),
           kind: 'custom',
@@ -138,11 +133,11 @@ export class ImageService {
             ...(await sourceOf(tx, instance)),
             ...(snapshotIds.length > 0 ? { dataSnapshotIds: snapshotIds } : {}),
           },
-        };
+        }, now);
         await tx.images.insert(image, { uniqueName: policy.uniqueImageNames });
         const snapshots: Image[] = [];
         for (const [i, disk] of dataDisks.entries()) {
-          const snap: Image = {
+          const snap = newImage({
             ...base,
             id: snapshotIds[i]!,
             kind: 'snapshot',
@@ -151,7 +146,7 @@ export class ImageService {
             virtualSize: disk.sizeBytes,
             parentImageId: image.id,
             attributes: { sourceDiskId: disk.id },
-          };
+          }, now);
           await tx.images.insert(snap, { uniqueName: false });
           snapshots.push(snap);
         }
@@ -182,8 +177,7 @@ export class ImageService {
     const judge = { allowHosts, allowPublic, timeoutMs: Math.min(timeoutMs, 5_000), allowedSchemes: ['http:' as const, 'https:' as const] };
     const refusal = await refusalOf(req.url, judge);
     if (refusal !== null) throw new KilnError('InvalidParameter', refusal, 'url');
-    const now = Date.now();
-    const image: Image = {
+    const image = newImage({
       id: newId(policy.imageIdPrefix),
       product,
       accountId: p.accountId,
@@ -195,17 +189,8 @@ export class ImageService {
       description: req.description ?? '',
       osType: req.osType,
       osName: req.osName,
-      state: 'making',
-      failedReason: null,
-      virtualSize: 0,
-      storedSize: 0,
-      sourceInstanceId: null,
-      parentImageId: null,
-      visibility: 'private',
       attributes: { ...(req.attributes ?? {}), importFormat: req.format },
-      createdAt: now,
-      updatedAt: now,
-    };
+    });
     try {
       await this.d.store.transaction(async (tx) => {
         await tx.quota.take(p.accountId, product, this.d.config.quotas.customImagesPerAccount);

@@ -135,7 +135,7 @@ test('a grow job whose stored disks are not a list fails with why and frees its 
 
   const job = await settledJob(jobId);
   assert.equal(job.state, 'failed');
-  assert.match(String(job.error), /grow payload does not fit: \/disks/);
+  assert.match(String(job.error), /grow payload does not fit at \/disks: expected array/);
   assert.equal((await store.instances.get(host))?.operation, null, 'the instance is no longer held');
   // The same worker runs what comes next: a start of the freed instance, and a new host deployed.
   assert.equal((await client.call('StartUHostInstance', { UHostId: host })).body.RetCode, 0);

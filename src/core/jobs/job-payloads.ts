@@ -75,7 +75,7 @@ export function payloadProblem<K extends JobKind>(kind: K, payload: unknown): st
   const schema: TSchema = jobPayloadSchemas[kind];
   const first = Value.Errors(schema, payload).First();
   if (first === undefined) return undefined;
-  return `its ${kind} payload does not fit: ${first.path === '' ? 'the payload' : first.path} ${first.message.toLowerCase()}`;
+  return `its ${kind} payload does not fit at ${first.path === '' ? '/' : first.path}: ${first.message.toLowerCase()}`;
 }
 
 type PayloadReaders = { [K in JobKind]: (payload: unknown) => JobPayloads[K] | undefined };

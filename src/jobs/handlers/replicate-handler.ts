@@ -29,7 +29,9 @@ export class ReplicateHandler implements JobHandler<'replicate'> {
   }
 
   async fail(job: FailedJob<'replicate'>, reason: string, tx: Repositories): Promise<void> {
-    // Without a readable payload the region is unknown; the image itself is available and stays so.
-    if (job.payload) await tx.replicas.finish(job.payload.imageId, job.payload.region, { state: 'failed', error: reason });
+    // Without a readable payload the copy is found by the job that was making it, so it
+    // does not stay syncing (which would refuse every later copy of the image).
+    const made = job.payload ?? (job.imageId === null ? undefined : (await tx.replicas.of([job.imageId])).find((r) => r.jobId === job.id));
+    if (made) await tx.replicas.finish(made.imageId, made.region, { state: 'failed', error: reason });
   }
 }

@@ -9,8 +9,8 @@ import { TokenService } from '../core/accounts/token-service.ts';
 import { ImageCatalogue } from '../core/images/image-catalogue.ts';
 import { ImageService } from '../core/images/image-service.ts';
 import { ImageReplication } from '../core/images/image-replication.ts';
-import { ImageSharing } from '../core/images/image-sharing.ts';
-import { ImageShareService } from '../core/images/image-share-service.ts';
+import { ImageCopies } from '../core/images/image-copies.ts';
+import { ImageGrants } from '../core/images/image-grants.ts';
 import { InstanceService } from '../core/instances/instance-service.ts';
 import type { BlobStore } from '../core/ports/blob-store.ts';
 import type { MetadataStore } from '../core/ports/metadata-store.ts';
@@ -74,9 +74,9 @@ export async function createKiln(config: KilnConfig, log: Logger, opts: { withRu
     tokens: new TokenService(store.accounts, store.tokens),
     replays: new ReplayGuard(store.replays, { windowSeconds: config.zenlayer.maxSkewSeconds, switchWindowMs: config.zenlayer.actionSwitchMs }, (err) => log.warn({ err }, 'pruning used signatures failed')),
     images,
-    imageSharing: new ImageSharing({ store, config, ids }, images),
-    imageShares: new ImageShareService({ store }, images),
-    catalogue: new ImageCatalogue({ store }),
+    imageCopies: new ImageCopies({ store, config, ids }, images),
+    imageGrants: new ImageGrants({ store }, images),
+    catalogue: new ImageCatalogue({ store }, images),
     imageReplication: new ImageReplication({ store }, images),
     instances: new InstanceService({
       store,

@@ -124,8 +124,8 @@ export async function main(argv: string[]): Promise<void> {
         if (opts.product !== undefined && !Products.includes(opts.product as Product)) {
           throw new KilnError('InvalidParameter', `--product must be one of ${Products.join(', ')}`);
         }
-        const { addBaseImage } = await import('../core/images/base-images.ts');
-        const img = await addBaseImage(
+        const { addBaseImageFile } = await import('../app/base-image-file.ts');
+        const img = await addBaseImageFile(
           { store: kiln.store, blobs: kiln.blobs, config: kiln.config, ids: kiln.ids },
           { file, name: opts.name, osType: opts.osType, osName: opts.osName, product: opts.product as Product | undefined },
         );

@@ -4,9 +4,9 @@ import type { ReplayGuard } from './accounts/replay-guard.ts';
 import type { TokenService } from './accounts/token-service.ts';
 import type { ImageCatalogue } from './images/image-catalogue.ts';
 import type { ImageService } from './images/image-service.ts';
-import type { ImageShareService } from './images/image-share-service.ts';
 import type { ImageReplication } from './images/image-replication.ts';
-import type { ImageSharing } from './images/image-sharing.ts';
+import type { ImageCopies } from './images/image-copies.ts';
+import type { ImageGrants } from './images/image-grants.ts';
 import type { InstanceService } from './instances/instance-service.ts';
 
 /** What dialects may call: core services only, never stores or drivers directly. */
@@ -17,11 +17,11 @@ export interface KilnServices {
   /** Signatures already used (Zenlayer), shared by every API process. */
   replays: ReplayGuard;
   images: ImageService;
-  /** Copies and the community catalogue of public images. */
-  imageSharing: ImageSharing;
+  /** Copies of images under new ids, in other projects and regions. */
+  imageCopies: ImageCopies;
   /** Grants of an image to named accounts (CompShare share accounts). */
-  imageShares: ImageShareService;
-  /** The official and community catalogues every account sees. */
+  imageGrants: ImageGrants;
+  /** The official and community catalogues every account sees, and publishing into the latter. */
   catalogue: ImageCatalogue;
   instances: InstanceService;
   /** Copies of an image in other regions under the same id (ZEC). */

@@ -2,6 +2,7 @@ import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { KilnConfig } from '../config/config.ts';
+import { payloadProblem, readJob, type JobOf, type JobPayloads } from '../core/jobs/job-payloads.ts';
 import type { Job, JobKind } from '../core/model.ts';
 import { LeaseLost, type JobLease, type MetadataStore, type Repositories } from '../core/ports/metadata-store.ts';
 import { StoreUnavailableError } from '../core/ports/store-unavailable.ts';
@@ -26,15 +27,21 @@ export interface JobContext {
   commit(fn: (tx: Repositories) => Promise<void>): Promise<void>;
 }
 
-export interface JobHandler {
+/** A job being failed for good; its payload is undefined when the stored one could not be read. */
+export type FailedJob<K extends JobKind> = Omit<JobOf<K>, 'payload'> & { payload: JobPayloads[K] | undefined };
+
+export interface JobHandler<K extends JobKind> {
   /** Does the work and ends with ctx.commit(...). */
-  run(job: Job, ctx: JobContext): Promise<void>;
+  perform(job: JobOf<K>, ctx: JobContext): Promise<void>;
   /**
    * Called in the transaction that marks the job failed for good: mark what it was
    * making as failed, with why.
    */
-  fail(job: Job, reason: string, tx: Repositories): Promise<void>;
+  fail(job: FailedJob<K>, reason: string, tx: Repositories): Promise<void>;
 }
+
+/** One handler per job kind, each typed by its kind's payload. */
+export type JobHandlers = { [K in JobKind]: JobHandler<K> };
 
 /**
  * Polls the jobs table and runs jobs with leases and heartbeats. Any number of runners
@@ -61,7 +68,7 @@ export class JobRunner {
 
   constructor(
     private readonly store: MetadataStore,
-    private readonly handlers: Record<JobKind, JobHandler>,
+    private readonly handlers: JobHandlers,
     private readonly config: KilnConfig['jobs'],
     private readonly nodeId: string,
     private readonly log: Logger,
@@ -149,9 +156,12 @@ export class JobRunner {
     }
   }
 
-  private async execute(job: Job & { lease: JobLease }): Promise<void> {
+  private async execute<K extends JobKind>(job: Job & { kind: K; lease: JobLease }): Promise<void> {
     const log = this.log.child({ jobId: job.id, kind: job.kind, attempt: job.attempts });
-    const handler = this.handlers[job.kind];
+    const handler: JobHandler<K> = this.handlers[job.kind];
+    // Checked before anything acts on it: a row an older version (or a hand) wrote may
+    // not fit this version's payload, and fails with why rather than crashing the handler.
+    const typed = readJob(job);
     const controller = new AbortController();
     const { lease } = job;
     this.active.set(job.id, controller);
@@ -193,8 +203,9 @@ export class JobRunner {
         // Claimed again after its workers kept dying: stop the crash loop.
         throw new PermanentJobError(`interrupted ${job.attempts - 1} times without finishing`);
       }
+      if (typed === undefined) throw new PermanentJobError(`job ${job.id} cannot be run: ${payloadProblem(job.kind, job.payload) ?? 'its payload does not fit'}`);
       log.info('job started');
-      await handler.run(job, ctx);
+      await handler.perform(typed, ctx);
       if (!committed) throw new Error(`${job.kind} handler returned without committing`);
       log.info('job succeeded');
     } catch (e) {
@@ -222,7 +233,7 @@ export class JobRunner {
         log.warn({ reason }, 'job failed');
         await this.whileReachable(log, 'recording the failure', () =>
           this.store.transaction(async (tx) => {
-            await handler.fail(job, reason, tx);
+            await handler.fail({ ...job, payload: typed?.payload }, reason, tx);
             await tx.chunks.clearPending(job.id);
             await tx.jobs.finish(lease, 'failed', reason);
           }),

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { loadConfig } from '../../src/config/config.ts';
 import { KilnError } from '../../src/core/errors.ts';
-import { failImage } from '../../src/core/images/fail-image.ts';
+import { failImage } from '../../src/core/images/image-lifecycle.ts';
 import { ImageService } from '../../src/core/images/image-service.ts';
 import { ResourceIds } from '../../src/core/resource-ids.ts';
 import { idSpellingsOf } from '../../src/dialects/id-spellings.ts';
@@ -19,6 +19,9 @@ function instance(id: string, accountId = 'a'): Instance {
   return { id, product: 'uhost', accountId, projectId: 'p', region: 'r', zone: 'z', name: 'n', state: 'running', operation: null, nodeId: null, imageId: 'i', cpu: 1, memoryMb: 1024, gpuType: null, gpuCount: 0, osType: 'Linux', osName: 'L', attributes: {}, createdAt: now, updatedAt: now };
 }
 
+/** A payload the import kind accepts; these tests exercise the queue, not the import. */
+const importPayload = { url: 'http://files.test/disk.raw', format: 'raw' } as const;
+
 const isCode = (code: string) => (e: unknown) => e instanceof KilnError && e.code === code;
 
 /** What every MetadataStore implementation must do, whatever engine is behind it. */
@@ -27,7 +30,7 @@ export function metadataStoreContract(name: string, open: OpenStore): void {
     const withStore = (fn: (s: MetadataStore) => Promise<void>) => storeFor(open, fn);
 
     test('a claimed job belongs to one worker until its lease lapses; the old holder can no longer finish it', withStore(async (s) => {
-      await s.jobs.enqueue({ id: 'job-a', kind: 'import', payload: { x: 1 } });
+      await s.jobs.enqueue({ id: 'job-a', kind: 'import', payload: importPayload });
       const first = await s.jobs.claim('w1', 'node-1', 300);
       assert.equal(first?.id, 'job-a');
       assert.equal(first?.attempts, 1);
@@ -48,7 +51,7 @@ export function metadataStoreContract(name: string, open: OpenStore): void {
 
     test('a commit in the same transaction as a lost lease is rolled back (fencing)', withStore(async (s) => {
       await s.images.insert(image('img-f'), { uniqueName: false });
-      await s.jobs.enqueue({ id: 'job-f', kind: 'import', imageId: 'img-f', payload: {} });
+      await s.jobs.enqueue({ id: 'job-f', kind: 'import', imageId: 'img-f', payload: importPayload });
       const stale = (await s.jobs.claim('w1', 'n', 200))!;
       await new Promise((r) => setTimeout(r, 350));
       const fresh = (await s.jobs.claim('w2', 'n', 60_000))!;
@@ -71,7 +74,7 @@ export function metadataStoreContract(name: string, open: OpenStore): void {
     }));
 
     test('concurrent claims hand each job to exactly one worker', withStore(async (s) => {
-      for (let i = 0; i < 10; i++) await s.jobs.enqueue({ id: `job-c${i}`, kind: 'import', payload: {} });
+      for (let i = 0; i < 10; i++) await s.jobs.enqueue({ id: `job-c${i}`, kind: 'import', payload: importPayload });
       const claimed = await Promise.all(Array.from({ length: 30 }, (_, i) => s.jobs.claim(`w${i}`, 'n', 60_000)));
       const ids = claimed.filter((j) => j !== undefined).map((j) => j.id);
       assert.equal(ids.length, 10);
@@ -79,8 +82,8 @@ export function metadataStoreContract(name: string, open: OpenStore): void {
     }));
 
     test('jobs routed to a node are claimed only by that node; unrouted jobs by any', withStore(async (s) => {
-      await s.jobs.enqueue({ id: 'job-on-a', kind: 'capture', nodeId: 'node-a', payload: {} });
-      await s.jobs.enqueue({ id: 'job-any', kind: 'import', payload: {} });
+      await s.jobs.enqueue({ id: 'job-on-a', kind: 'capture', nodeId: 'node-a', payload: { disks: [{ diskId: 'disk-a', imageId: 'img-a' }] } });
+      await s.jobs.enqueue({ id: 'job-any', kind: 'import', payload: importPayload });
       const byB = await s.jobs.claim('wb', 'node-b', 60_000);
       assert.equal(byB?.id, 'job-any');
       assert.equal(await s.jobs.claim('wb', 'node-b', 60_000), undefined, 'node b never takes node a\'s job');
@@ -88,7 +91,7 @@ export function metadataStoreContract(name: string, open: OpenStore): void {
     }));
 
     test('a requeued job is claimable again, without its old token', withStore(async (s) => {
-      await s.jobs.enqueue({ id: 'job-r', kind: 'import', payload: {} });
+      await s.jobs.enqueue({ id: 'job-r', kind: 'import', payload: importPayload });
       const c = (await s.jobs.claim('w', 'n', 60_000))!;
       await s.jobs.requeue(c.lease, 'transient');
       assert.equal((await s.jobs.get('job-r'))?.state, 'queued');
@@ -97,7 +100,7 @@ export function metadataStoreContract(name: string, open: OpenStore): void {
     }));
 
     test('a try that failed on an unreachable store is given back without counting it', withStore(async (s) => {
-      await s.jobs.enqueue({ id: 'job-u', kind: 'import', payload: {} });
+      await s.jobs.enqueue({ id: 'job-u', kind: 'import', payload: importPayload });
       const first = (await s.jobs.claim('w', 'n', 60_000))!;
       assert.equal(first.attempts, 1);
       await s.jobs.requeue(first.lease, 'blob store unreachable', { countAttempt: false });
@@ -108,7 +111,7 @@ export function metadataStoreContract(name: string, open: OpenStore): void {
     }));
 
     test('claims take only the kinds asked for; a requeued job goes behind work queued since', withStore(async (s) => {
-      await s.jobs.enqueue({ id: 'job-old', kind: 'import', payload: {} });
+      await s.jobs.enqueue({ id: 'job-old', kind: 'import', payload: importPayload });
       await new Promise((r) => setTimeout(r, 5));
       await s.jobs.enqueue({ id: 'job-deploy', kind: 'materialize', payload: {} });
       assert.equal((await s.jobs.claim('w', 'n', 60_000, ['capture', 'release']))?.id, undefined, 'no job of those kinds');
@@ -118,7 +121,7 @@ export function metadataStoreContract(name: string, open: OpenStore): void {
       const old = (await s.jobs.claim('w', 'n', 60_000, ['import']))!;
       assert.equal(old.id, 'job-old');
       await new Promise((r) => setTimeout(r, 5));
-      await s.jobs.enqueue({ id: 'job-new', kind: 'import', payload: {} });
+      await s.jobs.enqueue({ id: 'job-new', kind: 'import', payload: importPayload });
       await new Promise((r) => setTimeout(r, 5));
       await s.jobs.requeue(old.lease, 'transient');
       assert.equal((await s.jobs.claim('w', 'n', 60_000, ['import']))?.id, 'job-new', 'newer work first');
@@ -131,12 +134,12 @@ export function metadataStoreContract(name: string, open: OpenStore): void {
       const lane = ['import', 'replicate'] as const;
       const share = { perAccount: 1 };
       for (let i = 0; i < 3; i++) {
-        await s.jobs.enqueue({ id: `job-a${i}`, kind: 'import', accountId: 'acc-a', payload: {} });
+        await s.jobs.enqueue({ id: `job-a${i}`, kind: 'import', accountId: 'acc-a', payload: importPayload });
         await new Promise((r) => setTimeout(r, 5));
       }
-      await s.jobs.enqueue({ id: 'job-b0', kind: 'replicate', accountId: 'acc-b', payload: {} });
+      await s.jobs.enqueue({ id: 'job-b0', kind: 'replicate', accountId: 'acc-b', payload: { imageId: 'img-b', region: 'r2' } });
       await new Promise((r) => setTimeout(r, 5));
-      await s.jobs.enqueue({ id: 'job-sys', kind: 'import', payload: {} });
+      await s.jobs.enqueue({ id: 'job-sys', kind: 'import', payload: importPayload });
       const a0 = (await s.jobs.claim('w1', 'n', 60_000, lane, share))!;
       assert.equal(a0.id, 'job-a0', 'oldest first while nobody runs anything');
       assert.equal(a0.accountId, 'acc-a');
@@ -145,20 +148,20 @@ export function metadataStoreContract(name: string, open: OpenStore): void {
       assert.equal(await s.jobs.claim('w1', 'n', 60_000, lane, share), undefined, 'acc-a\'s other jobs wait for w1\'s');
       // The limit is per worker; the order counts every worker's running jobs.
       assert.equal((await s.jobs.claim('w2', 'n', 60_000, lane, share))?.id, 'job-a1');
-      await s.jobs.enqueue({ id: 'job-b1', kind: 'import', accountId: 'acc-b', payload: {} });
+      await s.jobs.enqueue({ id: 'job-b1', kind: 'import', accountId: 'acc-b', payload: importPayload });
       assert.equal((await s.jobs.claim('w3', 'n', 60_000, lane, { perAccount: 0 }))?.id, 'job-b1', 'acc-b runs 1, acc-a 2: acc-b goes first');
       assert.equal((await s.jobs.claim('w3', 'n', 60_000, lane, { perAccount: 0 }))?.id, 'job-a2', '0 sets no limit');
       await s.transaction((tx) => tx.jobs.finish(a0.lease, 'succeeded', null));
-      await s.jobs.enqueue({ id: 'job-a3', kind: 'import', accountId: 'acc-a', payload: {} });
+      await s.jobs.enqueue({ id: 'job-a3', kind: 'import', accountId: 'acc-a', payload: importPayload });
       assert.equal((await s.jobs.claim('w1', 'n', 60_000, lane, share))?.id, 'job-a3', 'a finished job frees its account\'s turn');
       assert.equal((await s.jobs.claim('w1', 'n', 60_000, ['materialize'], share)), undefined, 'other kinds are not counted or taken');
     }));
 
     test('cancelling an image\'s jobs ends them under their workers: no heartbeat, no commit, nothing pending', withStore(async (s) => {
       await s.images.insert(image('img-x'), { uniqueName: false });
-      await s.jobs.enqueue({ id: 'job-x', kind: 'import', imageId: 'img-x', payload: {} });
+      await s.jobs.enqueue({ id: 'job-x', kind: 'import', imageId: 'img-x', payload: importPayload });
       await new Promise((r) => setTimeout(r, 5));
-      await s.jobs.enqueue({ id: 'job-other', kind: 'import', imageId: 'img-y', payload: {} });
+      await s.jobs.enqueue({ id: 'job-other', kind: 'import', imageId: 'img-y', payload: importPayload });
       const running = (await s.jobs.claim('w', 'n', 60_000))!;
       assert.equal(running.id, 'job-x');
       await s.chunks.addPending('job-x', [key(40)]);
@@ -332,8 +335,8 @@ export function metadataStoreContract(name: string, open: OpenStore): void {
     }));
 
     test('pending uses of ended jobs are pruned; those of running jobs are kept', withStore(async (s) => {
-      await s.jobs.enqueue({ id: 'job-done', kind: 'import', payload: {} });
-      await s.jobs.enqueue({ id: 'job-live', kind: 'import', payload: {} });
+      await s.jobs.enqueue({ id: 'job-done', kind: 'import', payload: importPayload });
+      await s.jobs.enqueue({ id: 'job-live', kind: 'import', payload: importPayload });
       const a = (await s.jobs.claim('w', 'n', 60_000))!;
       await s.chunks.addPending(a.id, [key(30)]);
       await s.jobs.finish(a.lease, 'failed', 'x');

@@ -4,7 +4,7 @@ import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { KilnError } from '../../src/core/errors.ts';
-import { addBaseImage } from '../../src/core/images/base-images.ts';
+import { addBaseImageFile } from '../../src/app/base-image-file.ts';
 import type { Instance, Principal } from '../../src/core/model.ts';
 import type { CreateInstanceRequest } from '../../src/core/instances/instance-service.ts';
 import { startCoreKiln, type CoreKiln } from '../support/core-kiln.ts';
@@ -26,7 +26,7 @@ before(async () => {
   const file = join(core.dataDir, 'base.raw');
   await writeSparseDisk(file, 8 * CHUNK, [{ offset: CHUNK, length: CHUNK, seed: 7 }]);
   const { store, blobs, config, ids } = core.kiln;
-  baseId = (await addBaseImage({ store, blobs, config, ids }, { file, name: 'Base Linux', osType: 'Linux' })).id;
+  baseId = (await addBaseImageFile({ store, blobs, config, ids }, { file, name: 'Base Linux', osType: 'Linux' })).id;
 });
 
 after(async () => {

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, test } from 'node:test';
 import { pino } from 'pino';
-import { failImage } from '../../src/core/images/fail-image.ts';
+import { failImage } from '../../src/core/images/image-lifecycle.ts';
 import type { Job, JobKind, Principal } from '../../src/core/model.ts';
 import { LeaseLost } from '../../src/core/ports/metadata-store.ts';
 import { StoreUnavailableError } from '../../src/core/ports/store-unavailable.ts';
 import { PermanentJobError } from '../../src/jobs/job-errors.ts';
-import { JobRunner, type JobContext, type JobHandler } from '../../src/jobs/job-runner.ts';
+import { JobRunner, type JobContext, type JobHandler, type JobHandlers } from '../../src/jobs/job-runner.ts';
 import { startCoreKiln, type CoreKiln } from '../support/core-kiln.ts';
 import { waitFor } from '../support/kiln-process.ts';
 
@@ -42,15 +42,15 @@ async function scripted(job: Job, ctx: JobContext): Promise<void> {
   });
 }
 
-const handler: JobHandler = {
-  run: scripted,
+const handler: JobHandler<JobKind> = {
+  perform: scripted,
   fail: (job, reason, tx) => failImage(tx, job.imageId!, reason),
 };
 const kinds: JobKind[] = ['capture', 'import', 'materialize', 'release', 'reinstall', 'grow', 'copy', 'replicate'];
 
 function startRunner(): JobRunner {
   const config = { ...core.kiln.config.jobs, maxAttempts: MAX_ATTEMPTS, leaseMs: 2_000, heartbeatMs: 200, pollMs: 50, unavailableRetryMs: 20 };
-  const runner = new JobRunner(core.kiln.store, Object.fromEntries(kinds.map((k) => [k, handler])) as Record<JobKind, JobHandler>, config, core.kiln.config.nodeId, pino({ level: 'silent' }));
+  const runner = new JobRunner(core.kiln.store, Object.fromEntries(kinds.map((k) => [k, handler])) as JobHandlers, config, core.kiln.config.nodeId, pino({ level: 'silent' }));
   runners.push(runner);
   runner.start();
   return runner;

@@ -107,7 +107,7 @@ test('uploads, copies, deletes and GC runs from several processes never lose a c
       const first = await importRound(round, 'a');
       await settle(first);
       // A copy shares its source's chunks; it outlives the source.
-      const copy = await local.services.imageSharing.copy(principal, 'uhost', first[0]!);
+      const copy = await local.services.imageCopies.copy(principal, 'uhost', first[0]!);
       live.push(copy.id);
       // The same content again while its first holders are deleted: the chunks become
       // unreferenced while the new imports find them stored and rely on them.

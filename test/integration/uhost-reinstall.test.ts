@@ -276,7 +276,7 @@ test('where a UHost image is shared, the grantee reinstalls from it and fills da
   assert.notEqual(early.body.RetCode, 0);
   assert.match(String(early.body.Message), snapshotRefusal);
 
-  // UHost has no sharing action of its own; the grant is made through the store's port, as ImageShareService makes it.
+  // UHost has no sharing action of its own; the grant is made through the store's port, as ImageGrants makes it.
   const stores = await openStoresOf(kiln.env);
   const grant = (change: 'grant' | 'revoke') => stores.store.transaction((tx) => tx.shares[change](custom, [grantee.accountId]));
   try {

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { ensureAdmin } from '../../src/app/bootstrap.ts';
-import { addBaseImage } from '../../src/core/images/base-images.ts';
+import { addBaseImageFile } from '../../src/app/base-image-file.ts';
 import type { OsType } from '../../src/core/model.ts';
 import { buildServer } from '../../src/http/server.ts';
 import { startCoreKiln, type CoreKiln, type CoreKilnOptions } from './core-kiln.ts';
@@ -48,7 +48,7 @@ export async function startInProcessServer(label: string, opts: CoreKilnOptions 
       adminClient: () => new UCloudTestClient({ baseUrl, publicKey: pair.publicKey, privateKey: pair.privateKey, region: 'cn-bj2' }),
       async addBase(file, name, osType = 'Linux') {
         const { store, blobs, config, ids } = core.kiln;
-        return (await addBaseImage({ store, blobs, config, ids }, { file, name, osType })).id;
+        return (await addBaseImageFile({ store, blobs, config, ids }, { file, name, osType })).id;
       },
       createAccount: (name) => core.kiln.services.accounts.create(name),
       async stop() {

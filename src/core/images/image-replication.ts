@@ -2,6 +2,7 @@ import { KilnError } from '../errors.ts';
 import { newId } from '../ids.ts';
 import type { Image, Principal } from '../model.ts';
 import type { ImageReplica, MetadataStore } from '../ports/metadata-store.ts';
+import type { ReplicateJobPayload } from '../jobs/job-payloads.ts';
 import type { Product } from '../products.ts';
 import type { ImageService } from './image-service.ts';
 
@@ -15,12 +16,6 @@ export interface RegionPlace {
 export interface ImageRegions {
   image: Image;
   replicas: ImageReplica[];
-}
-
-/** The job payload of one region copy. */
-export interface ReplicateJobPayload {
-  imageId: string;
-  region: string;
 }
 
 /** A copy still being made, with how far its job got. */
@@ -40,7 +35,7 @@ export interface ReplicaProgress {
  */
 export class ImageReplication {
   constructor(
-    private readonly d: { store: MetadataStore },
+    private readonly deps: { store: MetadataStore },
     private readonly images: ImageService,
   ) {}
 
@@ -48,7 +43,7 @@ export class ImageReplication {
   async copyToRegions(p: Principal, product: Product, imageId: string, targets: RegionPlace[]): Promise<Map<string, string>> {
     const image = await this.ownedCustom(p, product, imageId);
     if (image.state !== 'available') throw new KilnError('ImageNotAvailable', `image ${imageId} is ${image.state}; only an available image can be copied`);
-    return this.d.store.transaction(async (tx) => {
+    return this.deps.store.transaction(async (tx) => {
       await tx.replicas.hold(imageId);
       const replicas = await tx.replicas.of([imageId]);
       if (replicas.some((r) => r.state === 'syncing')) throw new KilnError('ImageBusy', `image ${imageId} is being copied; wait until the copy ends`);
@@ -59,7 +54,7 @@ export class ImageReplication {
         // False when a copy is already there (available): a second one is refused.
         if (!(await tx.replicas.start(imageId, t.region, jobId))) throw new KilnError('CopyToSource', `image ${imageId} already has a copy in region ${t.region}`);
         const payload: ReplicateJobPayload = { imageId, region: t.region };
-        await tx.jobs.enqueue({ id: jobId, kind: 'replicate', imageId, accountId: image.accountId, payload: { ...payload } });
+        await tx.jobs.enqueue({ id: jobId, kind: 'replicate', imageId, accountId: image.accountId, payload });
         jobs.set(t.region, jobId);
       }
       return jobs;
@@ -69,7 +64,7 @@ export class ImageReplication {
   /** The copies of `images` (custom ones; base images have none), by image id. Callers pass images the caller may see. */
   async regionsOf(images: Image[]): Promise<Map<string, ImageReplica[]>> {
     const out = new Map<string, ImageReplica[]>();
-    for (const r of await this.d.store.replicas.of(images.filter((i) => i.kind === 'custom').map((i) => i.id))) {
+    for (const r of await this.deps.store.replicas.of(images.filter((i) => i.kind === 'custom').map((i) => i.id))) {
       out.set(r.imageId, [...(out.get(r.imageId) ?? []), r]);
     }
     return out;
@@ -77,16 +72,16 @@ export class ImageReplication {
 
   /** Whether a copy of the image is being made (it may then be neither deleted nor copied again). */
   async isSyncing(imageId: string): Promise<boolean> {
-    return (await this.d.store.replicas.of([imageId])).some((r) => r.state === 'syncing');
+    return (await this.deps.store.replicas.of([imageId])).some((r) => r.state === 'syncing');
   }
 
   /** Progress of the copies of one of the caller's images that are still syncing. */
   async progress(p: Principal, product: Product, imageId: string): Promise<ReplicaProgress[]> {
     await this.ownedCustom(p, product, imageId);
-    const syncing = (await this.d.store.replicas.of([imageId])).filter((r) => r.state === 'syncing');
+    const syncing = (await this.deps.store.replicas.of([imageId])).filter((r) => r.state === 'syncing');
     const out: ReplicaProgress[] = [];
     for (const r of syncing) {
-      const job = r.jobId ? await this.d.store.jobs.get(r.jobId) : undefined;
+      const job = r.jobId ? await this.deps.store.jobs.get(r.jobId) : undefined;
       out.push({ region: r.region, queued: !job || job.state === 'queued', done: job?.progressDone ?? 0, total: job?.progressTotal ?? 0, error: job?.error ?? null });
     }
     return out;
@@ -101,7 +96,7 @@ export class ImageReplication {
   async deleteCopies(p: Principal, product: Product, imageId: string, regions: string[], zoneOf: (region: string) => string): Promise<void> {
     const image = await this.ownedCustom(p, product, imageId);
     if (image.state !== 'available') throw new KilnError('ImageBusy', `image ${imageId} is ${image.state}; copies can be deleted only from an available image`);
-    await this.d.store.transaction(async (tx) => {
+    await this.deps.store.transaction(async (tx) => {
       await tx.replicas.hold(imageId);
       const replicas = await tx.replicas.of([imageId]);
       if (replicas.some((r) => r.state === 'syncing')) throw new KilnError('ImageBusy', `image ${imageId} is being copied; wait until the copy ends`);

@@ -7,7 +7,9 @@ import type { Attributes, Image, ImageKind, Instance, Job, OsType, Principal } f
 import type { ImageChanges, ImageQuery, MetadataStore, Repositories } from '../ports/metadata-store.ts';
 import { policyOf, type Product } from '../products.ts';
 import type { ResourceIds } from '../resource-ids.ts';
+import { beginImaging, endImaging } from '../instances/instance-lifecycle.ts';
 import { ListingCache } from './listing-cache.ts';
+import { newImage } from './new-image.ts';
 import { refuseTakenName } from './unique-name.ts';
 import { fractionDone, type PhaseOf } from '../work-progress.ts';
 
@@ -73,13 +75,13 @@ export interface ImageDeps {
 export class ImageService {
   private readonly listings = new ListingCache();
 
-  constructor(private readonly d: ImageDeps) {}
+  constructor(private readonly deps: ImageDeps) {}
 
   /** Starts a capture of a stopped instance; the image is `making` until the job commits it. */
   async capture(p: Principal, product: Product, req: CaptureRequest): Promise<{ image: Image; snapshots: Image[] }> {
     const policy = policyOf(product);
     try {
-      return await this.d.store.transaction(async (tx) => {
+      return await this.deps.store.transaction(async (tx) => {
         const instance = await tx.instances.get(req.instanceId);
         if (!instance || instance.projectId !== p.projectId || instance.product !== product) {
           throw new KilnError('InstanceNotFound', `instance ${req.instanceId} does not exist`);
@@ -107,14 +109,14 @@ export class ImageService {
           if (!disk) throw new KilnError('DiskNotFound', `data disk ${id} is not attached to instance ${instance.id}`, 'dataDiskIds');
           return disk;
         });
-        if (!(await tx.instances.transition(instance.id, { states: ['stopped'], operation: null }, { operation: 'imaging' }))) {
+        if (!(await beginImaging(tx, instance.id))) {
           // Another capture of this instance won. On PostgreSQL we waited on its row lock,
           // so it has committed and its name is visible now: when it took this name, say
           // so, as the serial order on SQLite would have.
           await refuseTakenName(tx, p, product, req.name);
           throw new KilnError('InstanceBusy', `instance ${instance.id} changed state; try again`);
         }
-        await tx.quota.take(p.accountId, product, this.d.config.quotas.customImagesPerAccount);
+        await tx.quota.take(p.accountId, product, this.deps.config.quotas.customImagesPerAccount);
         const now = Date.now();
         const base = {
           product,
@@ -124,18 +126,12 @@ export class ImageService {
           zone: instance.zone,
           osType: instance.osType,
           osName: instance.osName,
-          state: 'making' as const,
-          failedReason: null,
-          storedSize: 0,
           sourceInstanceId: instance.id,
-          visibility: 'private' as const,
-          createdAt: now,
-          updatedAt: now,
         };
-        const snapshotIds = dataDisks.map(() => this.d.ids.snapshot(product));
-        const image: Image = {
+        const snapshotIds = dataDisks.map(() => this.deps.ids.snapshot(product));
+        const image = newImage({
           ...base,
-          id: this.d.ids.image(product),
+          id: this.deps.ids.image(product),
           kind: 'custom',
           name: req.name,
           description: req.description ?? '',
@@ -148,11 +144,11 @@ export class ImageService {
             ...(await sourceOf(tx, instance)),
             ...(snapshotIds.length > 0 ? { dataSnapshotIds: snapshotIds } : {}),
           },
-        };
+        }, now);
         await tx.images.insert(image, { uniqueName: policy.uniqueImageNames });
         const snapshots: Image[] = [];
         for (const [i, disk] of dataDisks.entries()) {
-          const snap: Image = {
+          const snap = newImage({
             ...base,
             id: snapshotIds[i]!,
             kind: 'snapshot',
@@ -161,7 +157,7 @@ export class ImageService {
             virtualSize: disk.sizeBytes,
             parentImageId: image.id,
             attributes: { sourceDiskId: disk.id },
-          };
+          }, now);
           await tx.images.insert(snap, { uniqueName: false });
           snapshots.push(snap);
         }
@@ -188,13 +184,12 @@ export class ImageService {
     // What the request alone shows to be refused is refused now, before an image exists
     // or a slot is taken; the job judges every hop again when it fetches.
     // A slow resolver must not hold the call: past a few seconds the job decides alone.
-    const { allowHosts, allowPublic, timeoutMs } = this.d.config.imports;
+    const { allowHosts, allowPublic, timeoutMs } = this.deps.config.imports;
     const judge = { allowHosts, allowPublic, timeoutMs: Math.min(timeoutMs, 5_000), allowedSchemes: ['http:' as const, 'https:' as const] };
     const refusal = await refusalOf(req.url, judge);
     if (refusal !== null) throw new KilnError('InvalidParameter', refusal, 'url');
-    const now = Date.now();
-    const image: Image = {
-      id: this.d.ids.image(product),
+    const image = newImage({
+      id: this.deps.ids.image(product),
       product,
       accountId: p.accountId,
       projectId: p.projectId,
@@ -205,20 +200,11 @@ export class ImageService {
       description: req.description ?? '',
       osType: req.osType,
       osName: req.osName,
-      state: 'making',
-      failedReason: null,
-      virtualSize: 0,
-      storedSize: 0,
-      sourceInstanceId: null,
-      parentImageId: null,
-      visibility: 'private',
       attributes: { ...(req.attributes ?? {}), importFormat: req.format },
-      createdAt: now,
-      updatedAt: now,
-    };
+    });
     try {
-      await this.d.store.transaction(async (tx) => {
-        await tx.quota.take(p.accountId, product, this.d.config.quotas.customImagesPerAccount);
+      await this.deps.store.transaction(async (tx) => {
+        await tx.quota.take(p.accountId, product, this.deps.config.quotas.customImagesPerAccount);
         await tx.images.insert(image, { uniqueName: policy.uniqueImageNames });
         // Any worker may import: the source is a URL, not a disk on some node.
         await tx.jobs.enqueue({ id: newId('job-'), kind: 'import', imageId: image.id, accountId: image.accountId, payload: { url: req.url, format: req.format } });
@@ -231,21 +217,21 @@ export class ImageService {
 
   /** An image the caller may see: its own, a base image of this product, or a public one. */
   async get(p: Principal, product: Product, id: string): Promise<Image> {
-    const image = await this.d.store.images.get(id);
+    const image = await this.deps.store.images.get(id);
     if (!image || !visibleTo(image, p, product)) throw new KilnError('ImageNotFound', `image ${id} does not exist`, 'imageId');
     return image;
   }
 
   /** An image the caller owns, for changes and deletion. */
   async getOwned(p: Principal, product: Product, id: string): Promise<Image> {
-    const image = await this.d.store.images.get(id);
+    const image = await this.deps.store.images.get(id);
     if (!image || image.projectId !== p.projectId || image.product !== product) {
       if (image && image.kind === 'base' && visibleTo(image, p, product)) {
         throw new KilnError('ImageNotCustom', `image ${id} is not a custom image`, 'imageId');
       }
       // Another account's public image, or one shared with the caller: the caller can see
       // it, so "does not exist" would mislead.
-      if (image && (visibleTo(image, p, product) || (image.product === product && (await this.d.store.shares.isSharedWith(id, p.accountId))))) {
+      if (image && (visibleTo(image, p, product) || (image.product === product && (await this.deps.store.shares.isSharedWith(id, p.accountId))))) {
         throw new KilnError('PermissionDenied', `image ${id} belongs to another account; only its owner can change or delete it`, 'imageId');
       }
       throw new KilnError('ImageNotFound', `image ${id} does not exist`, 'imageId');
@@ -258,7 +244,7 @@ export class ImageService {
     // Other accounts' public images are not in this project's catalogue version.
     if (req.includePublicOf !== undefined) return this.listUncached(q);
     const key = JSON.stringify(q);
-    const version = await this.d.store.images.catalogueVersion(p.projectId, product, req.kinds.includes('base'));
+    const version = await this.deps.store.images.catalogueVersion(p.projectId, product, req.kinds.includes('base'));
     const cached = this.listings.get(key, version);
     if (cached) return cached;
     const result = await this.listUncached(q);
@@ -267,7 +253,7 @@ export class ImageService {
   }
 
   private async listUncached(q: ImageQuery): Promise<{ items: Image[]; total: number }> {
-    const [items, total] = await Promise.all([this.d.store.images.list(q), this.d.store.images.count(q)]);
+    const [items, total] = await Promise.all([this.deps.store.images.list(q), this.deps.store.images.count(q)]);
     return { items, total };
   }
 
@@ -277,14 +263,14 @@ export class ImageService {
    * back. Only the base is answered, and base images are visible to every account.
    */
   async baseOfInstanceImage(imageId: string): Promise<Image | undefined> {
-    const image = await this.d.store.images.get(imageId);
+    const image = await this.deps.store.images.get(imageId);
     const baseId = baseImageOf(image);
     if (baseId === undefined) return undefined;
-    return baseId === image?.id ? image : this.d.store.images.get(baseId);
+    return baseId === image?.id ? image : this.deps.store.images.get(baseId);
   }
 
   async snapshotsOf(imageId: string): Promise<Image[]> {
-    return this.d.store.images.listByParent(imageId);
+    return this.deps.store.images.listByParent(imageId);
   }
 
   /**
@@ -295,10 +281,10 @@ export class ImageService {
   async terminate(p: Principal, product: Product, id: string): Promise<void> {
     const image = await this.getOwned(p, product, id);
     if (image.kind !== 'custom') throw new KilnError('ImageNotCustom', `image ${id} is not a custom image`, 'imageId');
-    await this.d.store.transaction(async (tx) => {
+    await this.deps.store.transaction(async (tx) => {
       // Quota row before image and counter rows, the order every other writer takes them
       // in, so concurrent creates and deletes cannot deadlock on PostgreSQL; and the state
-      // read under it is final, as a failing job takes the same lock (fail-image.ts).
+      // read under it is final, as a failing job takes the same lock (image-lifecycle.ts).
       await tx.quota.lock(p.accountId, product);
       const fresh = await tx.images.get(id);
       if (!fresh) throw new KilnError('ImageNotFound', `image ${id} does not exist`, 'imageId');
@@ -318,11 +304,11 @@ export class ImageService {
   async update(p: Principal, product: Product, id: string, patch: ImagePatch): Promise<Image> {
     await this.getOwned(p, product, id);
     try {
-      await this.d.store.images.change(id, changesOf(product, patch));
+      await this.deps.store.images.change(id, changesOf(product, patch));
     } catch (e) {
       throw renamedParam(e, 'NameTaken', 'name');
     }
-    const fresh = await this.d.store.images.get(id);
+    const fresh = await this.deps.store.images.get(id);
     if (!fresh) throw new KilnError('ImageNotFound', `image ${id} does not exist`, 'imageId');
     return fresh;
   }
@@ -332,7 +318,7 @@ export class ImageService {
    * id is checked first (ImageNotFound, ImageNotCustom), and either all change or none do.
    */
   async updateMany(p: Principal, product: Product, ids: string[], patch: ImagePatch): Promise<void> {
-    await this.d.store.transaction(async (tx) => {
+    await this.deps.store.transaction(async (tx) => {
       for (const id of ids) {
         const image = await tx.images.get(id);
         if (!image || image.projectId !== p.projectId || image.product !== product) throw new KilnError('ImageNotFound', `image ${id} does not exist`, 'imageId');
@@ -345,7 +331,7 @@ export class ImageService {
   /** Progress of the job making an image, from its recorded bytes and elapsed time. */
   async progress(p: Principal, product: Product, id: string): Promise<ImageProgress> {
     const image = await this.getOwned(p, product, id);
-    const job = await this.d.store.jobs.latestForImage(id);
+    const job = await this.deps.store.jobs.latestForImage(id);
     const elapsedOf = (end: number) => (job?.startedAt ? Math.max(0, Math.round((end - job.startedAt) / 1000)) : 0);
     if (image.state === 'available') return finishedProgress(image, job);
     const making = image.state === 'making';
@@ -414,7 +400,7 @@ function changesOf(product: Product, patch: ImagePatch): ImageChanges {
  */
 async function cancelJobsOf(tx: Repositories, image: Image): Promise<void> {
   if (image.sourceInstanceId !== null) {
-    await tx.instances.transition(image.sourceInstanceId, { states: ['stopped'], operation: 'imaging' }, { operation: null });
+    await endImaging(tx, image.sourceInstanceId);
   }
   for (const job of await tx.jobs.cancelForImage(image.id, `cancelled: image ${image.id} was deleted`)) await tx.chunks.clearPending(job.id);
 }

@@ -7,7 +7,7 @@ import type { Product } from '../products.ts';
 /**
  * Which images an instance may be made or reinstalled from: the ones the caller sees
  * (base, own, public) and custom images of the product another account shared with the
- * caller's. A grant lets the grantee use the image and nothing else (image-share-service.ts).
+ * caller's. A grant lets the grantee use the image and nothing else (image-grants.ts).
  */
 async function usable(store: MetadataStore, image: Image, p: Principal, product: Product): Promise<boolean> {
   if (image.kind === 'snapshot') return false;

@@ -54,7 +54,7 @@ export interface InstanceDeps {
  * so an API process needs no access to any compute node.
  */
 export class InstanceService {
-  constructor(private readonly d: InstanceDeps) {}
+  constructor(private readonly deps: InstanceDeps) {}
 
   async create(p: Principal, product: Product, req: CreateInstanceRequest): Promise<Instance> {
     return (await this.createMany(p, product, [req]))[0]!;
@@ -72,12 +72,12 @@ export class InstanceService {
       disks: planned.reduce((n, x) => n + x.disks.length, 0),
       diskBytes: planned.reduce((n, x) => n + x.disks.reduce((m, d) => m + d.sizeBytes, 0), 0),
     };
-    await this.d.store.transaction(async (tx) => {
-      await tx.quota.takeCompute(p.accountId, use, this.d.limits.perAccount);
+    await this.deps.store.transaction(async (tx) => {
+      await tx.quota.takeCompute(p.accountId, use, this.deps.limits.perAccount);
       for (const { instance, disks } of planned) {
         // The live node with the fewest instances, counting those this batch placed; with
         // none alive, the first worker to take the deployment job places it on its own node.
-        instance.nodeId = (await tx.nodes.leastLoaded(this.d.nodeLivenessMs)) ?? null;
+        instance.nodeId = (await tx.nodes.leastLoaded(this.deps.nodeLivenessMs)) ?? null;
         await tx.instances.insert(instance, disks);
         await tx.jobs.enqueue({ id: newId('job-'), kind: 'materialize', instanceId: instance.id, accountId: instance.accountId, nodeId: instance.nodeId, payload: {} });
       }
@@ -87,8 +87,8 @@ export class InstanceService {
 
   /** Checks one request and shapes its instance and disks, without writing anything. */
   private async plan(p: Principal, product: Product, req: CreateInstanceRequest): Promise<{ instance: Instance; disks: Disk[] }> {
-    const { maxDiskBytes, maxDisksPerInstance } = this.d.limits;
-    const image = await usableImage(this.d.store, p, product, req.imageId);
+    const { maxDiskBytes, maxDisksPerInstance } = this.deps.limits;
+    const image = await usableImage(this.deps.store, p, product, req.imageId);
     const bootReqs = req.disks.filter((x) => x.isBoot);
     if (bootReqs.length !== 1) throw new KilnError('InvalidParameter', 'exactly one disk must be the system disk', 'disks');
     if (req.disks.length > maxDisksPerInstance) {
@@ -96,7 +96,7 @@ export class InstanceService {
     }
     const now = Date.now();
     const instance: Instance = {
-      id: this.d.ids.instance(product),
+      id: this.deps.ids.instance(product),
       product,
       accountId: p.accountId,
       projectId: p.projectId,
@@ -125,7 +125,7 @@ export class InstanceService {
       let source: string | null = dr.isBoot ? image.id : null;
       let minSize = dr.isBoot ? image.virtualSize : 0;
       if (!dr.isBoot && dr.snapshotId) {
-        const snap = await usableSnapshot(this.d.store, p, product, dr.snapshotId, `disks.${at}.snapshotId`);
+        const snap = await usableSnapshot(this.deps.store, p, product, dr.snapshotId, `disks.${at}.snapshotId`);
         source = snap.id;
         minSize = snap.virtualSize;
       }
@@ -136,7 +136,7 @@ export class InstanceService {
         throw new KilnError('InvalidParameter', `a disk may be at most ${Math.floor(maxDiskBytes / GiB)} GB; ${why}`, `disks.${at}.size`);
       }
       disks.push({
-        id: this.d.ids.disk(product, dr.isBoot),
+        id: this.deps.ids.disk(product, dr.isBoot),
         instanceId: instance.id,
         index,
         isBoot: dr.isBoot,
@@ -151,28 +151,28 @@ export class InstanceService {
   }
 
   async get(p: Principal, product: Product, id: string): Promise<Instance> {
-    const i = await this.d.store.instances.get(id);
+    const i = await this.deps.store.instances.get(id);
     if (!i || i.projectId !== p.projectId || i.product !== product) throw new KilnError('InstanceNotFound', `instance ${id} does not exist`);
     return i;
   }
 
   /** Existing instances per image, across all accounts (how often an image is in use). */
   async countByImage(imageIds: string[]): Promise<Map<string, number>> {
-    return this.d.store.instances.countByImage(imageIds);
+    return this.deps.store.instances.countByImage(imageIds);
   }
 
   async disks(instanceId: string): Promise<Disk[]> {
-    return this.d.store.instances.disks(instanceId);
+    return this.deps.store.instances.disks(instanceId);
   }
 
   async list(p: Principal, product: Product, q: { ids?: string[]; zone?: string; offset: number; limit: number }) {
-    return this.d.store.instances.list({ product, projectId: p.projectId, ...q });
+    return this.deps.store.instances.list({ product, projectId: p.projectId, ...q });
   }
 
   async stop(p: Principal, product: Product, id: string): Promise<Instance> {
     const i = await this.get(p, product, id);
     if (i.state === 'stopped') return i;
-    if (i.state !== 'running' || !(await this.d.store.instances.transition(id, { states: ['running'], operation: null }, { state: 'stopped' }))) {
+    if (i.state !== 'running' || !(await this.deps.store.instances.transition(id, { states: ['running'], operation: null }, { state: 'stopped' }))) {
       throw new KilnError('InstanceNotRunning', `instance ${id} is ${i.state}; only a running instance can be stopped`);
     }
     return this.get(p, product, id);
@@ -182,7 +182,7 @@ export class InstanceService {
     const i = await this.get(p, product, id);
     if (i.operation !== null) throw new KilnError('InstanceBusy', `instance ${id} is busy (${i.operation}); wait until it finishes`);
     if (i.state === 'running') return i;
-    if (i.state !== 'stopped' || !(await this.d.store.instances.transition(id, { states: ['stopped'], operation: null }, { state: 'running' }))) {
+    if (i.state !== 'stopped' || !(await this.deps.store.instances.transition(id, { states: ['stopped'], operation: null }, { state: 'running' }))) {
       throw new KilnError('InstanceNotStopped', `instance ${id} is ${i.state}; only a stopped instance can be started`);
     }
     return this.get(p, product, id);
@@ -196,26 +196,26 @@ export class InstanceService {
 
   /** Gives a stopped instance a new system disk from an image (reinstall.ts). */
   async reinstall(p: Principal, product: Product, cmd: ReinstallCommand): Promise<Instance> {
-    await startReinstall(this.d, p, product, await this.get(p, product, cmd.instanceId), cmd);
+    await startReinstall(this.deps, p, product, await this.get(p, product, cmd.instanceId), cmd);
     return this.get(p, product, cmd.instanceId);
   }
 
   /** Changes a stopped instance's CPU, memory and disk sizes (resize.ts). */
   async resize(p: Principal, product: Product, id: string, cmd: ResizeCommand): Promise<Instance> {
-    await resizeInstance(this.d, await this.get(p, product, id), cmd);
+    await resizeInstance(this.deps, await this.get(p, product, id), cmd);
     return this.get(p, product, id);
   }
 
   /** Whether `resize` would accept this resize of the caller's instance now (resize.ts). */
   async resizeAccepted(p: Principal, product: Product, id: string, cmd: ResizeCommand): Promise<boolean> {
-    return resizeAccepted(this.d, await this.get(p, product, id), cmd);
+    return resizeAccepted(this.deps, await this.get(p, product, id), cmd);
   }
 
   /** Renames an instance in any state; retried if the instance changes state meanwhile. */
   async rename(p: Principal, product: Product, id: string, name: string): Promise<Instance> {
     for (let attempt = 0; attempt < 5; attempt++) {
       const i = await this.get(p, product, id);
-      if (await this.d.store.instances.transition(id, { states: [i.state], operation: i.operation }, { name })) return this.get(p, product, id);
+      if (await this.deps.store.instances.transition(id, { states: [i.state], operation: i.operation }, { name })) return this.get(p, product, id);
     }
     throw new KilnError('InstanceBusy', `instance ${id} keeps changing; try again`);
   }
@@ -229,7 +229,7 @@ export class InstanceService {
     const i = await this.get(p, product, id);
     const ok =
       i.state === 'stopped' &&
-      (await this.d.store.instances.transition(id, { states: ['stopped'], operation: null }, { attributes: { ...i.attributes, passwordResetAt: Date.now() } }));
+      (await this.deps.store.instances.transition(id, { states: ['stopped'], operation: null }, { attributes: { ...i.attributes, passwordResetAt: Date.now() } }));
     if (!ok) throw new KilnError('InstanceNotStopped', `instance ${id} is ${i.operation ?? i.state}; stop it before resetting its password`);
     return this.get(p, product, id);
   }
@@ -239,7 +239,7 @@ export class InstanceService {
     if (i.operation !== null || i.state === 'initializing' || i.state === 'reinstalling') {
       throw new KilnError('InstanceBusy', `instance ${id} is busy (${i.operation ?? i.state}); try again when it finishes`);
     }
-    await this.d.store.transaction(async (tx) => {
+    await this.deps.store.transaction(async (tx) => {
       const disks = await tx.instances.disks(id);
       // Released only by the call that deleted the row, so a repeated terminate gives nothing back twice.
       if (!(await tx.instances.delete(id))) return;

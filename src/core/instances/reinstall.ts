@@ -1,8 +1,10 @@
 import { KilnError } from '../errors.ts';
 import { newId } from '../ids.ts';
 import type { Instance, Principal } from '../model.ts';
+import type { ReinstallJobPayload } from '../jobs/job-payloads.ts';
 import type { Product } from '../products.ts';
 import { usableImage } from './image-access.ts';
+import { beginReinstall } from './instance-lifecycle.ts';
 import type { InstanceDeps } from './instance-service.ts';
 
 const GiB = 1024 ** 3;
@@ -13,19 +15,6 @@ export interface ReinstallCommand {
   imageId?: string;
   /** Whether the data disks keep their contents (true) or come back empty. */
   keepDataDisks: boolean;
-}
-
-/** What the reinstall job on the instance's node is asked to do. */
-export interface ReinstallPayload {
-  imageId: string;
-  bootSizeBytes: number;
-  keepDataDisks: boolean;
-  /** Bytes taken from the account's disk quota for a boot disk that had to grow; given back if the job fails. */
-  grownBytes: number;
-}
-
-export function isReinstallPayload(x: Record<string, unknown>): x is Record<string, unknown> & ReinstallPayload {
-  return typeof x.imageId === 'string' && typeof x.bootSizeBytes === 'number' && typeof x.keepDataDisks === 'boolean' && typeof x.grownBytes === 'number';
 }
 
 /**
@@ -48,12 +37,12 @@ export async function startReinstall(d: InstanceDeps, p: Principal, product: Pro
     throw new KilnError('InvalidParameter', `a disk may be at most ${Math.floor(d.limits.maxDiskBytes / GiB)} GB; image ${image.id} needs ${Math.ceil(bootSizeBytes / GiB)} GB`, 'imageId');
   }
   const grownBytes = bootSizeBytes - boot.sizeBytes;
-  const payload: ReinstallPayload = { imageId: image.id, bootSizeBytes, keepDataDisks: cmd.keepDataDisks, grownBytes };
+  const payload: ReinstallJobPayload = { imageId: image.id, bootSizeBytes, keepDataDisks: cmd.keepDataDisks, grownBytes };
   await d.store.transaction(async (tx) => {
-    if (!(await tx.instances.transition(instance.id, { states: ['stopped'], operation: null }, { state: 'reinstalling' }))) {
+    if (!(await beginReinstall(tx, instance.id))) {
       throw new KilnError('InstanceNotStopped', `instance ${instance.id} is no longer stopped; stop it before reinstalling`);
     }
     if (grownBytes > 0) await tx.quota.takeCompute(instance.accountId, { instances: 0, disks: 0, diskBytes: grownBytes }, d.limits.perAccount);
-    await tx.jobs.enqueue({ id: newId('job-'), kind: 'reinstall', instanceId: instance.id, accountId: instance.accountId, nodeId: instance.nodeId, payload: { ...payload } });
+    await tx.jobs.enqueue({ id: newId('job-'), kind: 'reinstall', instanceId: instance.id, accountId: instance.accountId, nodeId: instance.nodeId, payload });
   });
 }

@@ -1,7 +1,9 @@
 import { isKilnError, KilnError } from '../errors.ts';
 import { newId } from '../ids.ts';
 import type { Instance } from '../model.ts';
+import type { GrowJobPayload } from '../jobs/job-payloads.ts';
 import type { InstanceDeps } from './instance-service.ts';
+import { beginResize } from './instance-lifecycle.ts';
 
 const GiB = 1024 ** 3;
 
@@ -19,20 +21,9 @@ export interface ResizeCommand {
   disks: DiskResize[];
 }
 
-/** What the grow job on the instance's node is asked to do. */
-export interface GrowPayload {
-  disks: { diskId: string; sizeBytes: number }[];
-  /** Taken from the account's disk quota when the resize was asked for; given back if the job fails. */
-  grownBytes: number;
-}
-
-export function isGrowPayload(x: Record<string, unknown>): x is Record<string, unknown> & GrowPayload {
-  return Array.isArray(x.disks) && typeof x.grownBytes === 'number';
-}
-
 /** What a resize would change, once every check passed. */
 interface ResizePlan {
-  grow: GrowPayload['disks'];
+  grow: GrowJobPayload['disks'];
   grownBytes: number;
 }
 
@@ -45,7 +36,7 @@ async function planResize(d: InstanceDeps, instance: Instance, cmd: ResizeComman
     throw new KilnError('InstanceNotStopped', `instance ${instance.id} is ${instance.operation ?? instance.state}; stop it before resizing`);
   }
   const disks = await d.store.instances.disks(instance.id);
-  const grow: GrowPayload['disks'] = [];
+  const grow: GrowJobPayload['disks'] = [];
   let grownBytes = 0;
   for (const r of cmd.disks) {
     const disk = disks.find((x) => x.id === r.diskId);
@@ -93,13 +84,11 @@ export async function resizeInstance(d: InstanceDeps, instance: Instance, cmd: R
   const { grow, grownBytes } = await planResize(d, instance, cmd);
   const change = { ...(cmd.cpu !== undefined ? { cpu: cmd.cpu } : {}), ...(cmd.memoryMb !== undefined ? { memoryMb: cmd.memoryMb } : {}) };
   await d.store.transaction(async (tx) => {
-    const to = grow.length > 0 ? { ...change, operation: 'resizing' as const } : change;
-    if (!(await tx.instances.transition(instance.id, { states: ['stopped'], operation: null }, to))) {
+    if (!(await beginResize(tx, instance.id, change, grow.length > 0))) {
       throw new KilnError('InstanceNotStopped', `instance ${instance.id} is no longer stopped; stop it before resizing`);
     }
     if (grow.length === 0) return;
     await tx.quota.takeCompute(instance.accountId, { instances: 0, disks: 0, diskBytes: grownBytes }, d.limits.perAccount);
-    const payload: GrowPayload = { disks: grow, grownBytes };
-    await tx.jobs.enqueue({ id: newId('job-'), kind: 'grow', instanceId: instance.id, accountId: instance.accountId, nodeId: instance.nodeId, payload: { ...payload } });
+    await tx.jobs.enqueue({ id: newId('job-'), kind: 'grow', instanceId: instance.id, accountId: instance.accountId, nodeId: instance.nodeId, payload: { disks: grow, grownBytes } });
   });
 }

@@ -1,3 +1,4 @@
+import type { JobPayloads } from '../jobs/job-payloads.ts';
 import type { Attributes, Disk, Image, ImageKind, Instance, Job, JobKind, Manifest } from '../model.ts';
 import type { Product } from '../products.ts';
 import type { WorkProgress } from '../work-progress.ts';
@@ -279,10 +280,10 @@ export interface JobLease {
   token: string;
 }
 
-export interface NewJob {
+interface NewJobOf<K extends JobKind> {
   id: string;
-  kind: JobKind;
-  payload: Record<string, unknown>;
+  kind: K;
+  payload: JobPayloads[K];
   imageId?: string;
   instanceId?: string;
   /** The account it works for: a claim shares a lane's workers between accounts. */
@@ -290,6 +291,9 @@ export interface NewJob {
   /** The node that must run it (it holds the instance's disks); any worker when absent. */
   nodeId?: string | null;
 }
+
+/** A job to queue, its payload typed by its kind. */
+export type NewJob<K extends JobKind = JobKind> = K extends JobKind ? NewJobOf<K> : never;
 
 /** How a claim shares a lane's workers between accounts (see JobQueue.claim). */
 export interface ClaimShare {

@@ -1,38 +1,39 @@
-import type { Job } from '../../core/model.ts';
+import type { JobOf } from '../../core/jobs/job-payloads.ts';
+import { markDeployed, markDeployFailed } from '../../core/instances/instance-lifecycle.ts';
 import type { BlobStore } from '../../core/ports/blob-store.ts';
 import type { ComputeDriver } from '../../core/ports/compute-driver.ts';
 import type { MetadataStore, Repositories } from '../../core/ports/metadata-store.ts';
 import { PermanentJobError } from '../job-errors.ts';
-import type { JobContext, JobHandler } from '../job-runner.ts';
+import type { FailedJob, JobContext, JobHandler } from '../job-runner.ts';
 
 /**
  * Deploys a new instance on this worker's node: creates its disks, writes the source
  * image (and data-disk snapshots) into them, and starts it. The instance stays
  * `initializing` until this commits, as the vendors show a host being created.
  */
-export class DeployHandler implements JobHandler {
-  constructor(private readonly d: { store: MetadataStore; compute: ComputeDriver; blobs: BlobStore }) {}
+export class DeployHandler implements JobHandler<'materialize'> {
+  constructor(private readonly deps: { store: MetadataStore; compute: ComputeDriver; blobs: BlobStore }) {}
 
-  async run(job: Job, ctx: JobContext): Promise<void> {
+  async perform(job: JobOf<'materialize'>, ctx: JobContext): Promise<void> {
     const instanceId = job.instanceId!;
-    if (!(await this.d.store.instances.get(instanceId))) throw new PermanentJobError(`instance ${instanceId} no longer exists`);
-    if (!(await this.d.store.instances.bindNode(instanceId, ctx.nodeId))) {
+    if (!(await this.deps.store.instances.get(instanceId))) throw new PermanentJobError(`instance ${instanceId} no longer exists`);
+    if (!(await this.deps.store.instances.bindNode(instanceId, ctx.nodeId))) {
       throw new PermanentJobError(`instance ${instanceId} is placed on another node`);
     }
-    const disks = await this.d.store.instances.disks(instanceId);
+    const disks = await this.deps.store.instances.disks(instanceId);
     try {
       for (const disk of disks) {
         ctx.signal.throwIfAborted();
         const path = await this.createDisk(instanceId, disk.index, disk.sizeBytes);
-        await this.d.store.instances.setDiskPath(disk.id, path);
+        await this.deps.store.instances.setDiskPath(disk.id, path);
         if (!disk.sourceImageId) continue;
-        const manifest = await this.d.store.images.getManifest(disk.sourceImageId);
+        const manifest = await this.deps.store.images.getManifest(disk.sourceImageId);
         if (!manifest) throw new PermanentJobError(`image ${disk.sourceImageId} has no data`);
         // Held as pending while read, so a delete of the image meanwhile cannot let garbage
         // collection take chunks from under us; re-read after, in case it already happened.
-        await this.d.store.chunks.addPending(job.id, manifest.chunks.filter((c): c is string => c !== null));
-        if (!(await this.d.store.images.getManifest(disk.sourceImageId))) throw new PermanentJobError(`image ${disk.sourceImageId} was deleted`);
-        await this.d.compute.materialize(path, manifest, this.d.blobs, (done, total) => ctx.progress(done, total), ctx.signal);
+        await this.deps.store.chunks.addPending(job.id, manifest.chunks.filter((c): c is string => c !== null));
+        if (!(await this.deps.store.images.getManifest(disk.sourceImageId))) throw new PermanentJobError(`image ${disk.sourceImageId} was deleted`);
+        await this.deps.compute.materialize(path, manifest, this.deps.blobs, (done, total) => ctx.progress(done, total), ctx.signal);
       }
     } catch (e) {
       // A failed attempt leaves no disk behind: a retry creates them again, and a deploy
@@ -45,17 +46,17 @@ export class DeployHandler implements JobHandler {
       throw e;
     }
     await ctx.commit(async (tx) => {
-      await tx.instances.transition(instanceId, { states: ['initializing'], operation: null }, { state: 'running' });
+      await markDeployed(tx, instanceId);
     });
   }
 
-  async fail(job: Job, _reason: string, tx: Repositories): Promise<void> {
-    await tx.instances.transition(job.instanceId!, { states: ['initializing'], operation: null }, { state: 'deploy_failed' });
+  async fail(job: FailedJob<'materialize'>, _reason: string, tx: Repositories): Promise<void> {
+    if (job.instanceId !== null) await markDeployFailed(tx, job.instanceId);
   }
 
   private async createDisk(instanceId: string, index: number, sizeBytes: number): Promise<string> {
     try {
-      return await this.d.compute.createDisk(instanceId, index, sizeBytes);
+      return await this.deps.compute.createDisk(instanceId, index, sizeBytes);
     } catch (e) {
       // Too large for this node's filesystem: no retry will change that.
       if ((e as NodeJS.ErrnoException).code === 'EFBIG') throw new PermanentJobError(`disk ${index} of ${sizeBytes} bytes is larger than this node can create`);
@@ -64,7 +65,7 @@ export class DeployHandler implements JobHandler {
   }
 
   private async removeDisks(instanceId: string, diskIds: string[]): Promise<void> {
-    await this.d.compute.deleteInstance(instanceId);
-    for (const id of diskIds) await this.d.store.instances.setDiskPath(id, '');
+    await this.deps.compute.deleteInstance(instanceId);
+    for (const id of diskIds) await this.deps.store.instances.setDiskPath(id, '');
   }
 }

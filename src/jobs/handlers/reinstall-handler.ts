@@ -1,10 +1,11 @@
-import type { Disk, Job } from '../../core/model.ts';
+import type { JobOf } from '../../core/jobs/job-payloads.ts';
+import type { Disk } from '../../core/model.ts';
 import type { BlobStore } from '../../core/ports/blob-store.ts';
 import type { ComputeDriver } from '../../core/ports/compute-driver.ts';
 import type { MetadataStore, Repositories } from '../../core/ports/metadata-store.ts';
-import { isReinstallPayload, type ReinstallPayload } from '../../core/instances/reinstall.ts';
+import { abandonReinstall, markReinstalled } from '../../core/instances/instance-lifecycle.ts';
 import { PermanentJobError } from '../job-errors.ts';
-import type { JobContext, JobHandler } from '../job-runner.ts';
+import type { FailedJob, JobContext, JobHandler } from '../job-runner.ts';
 
 /**
  * Reinstalls a stopped instance on its node: writes the image into a NEW boot disk file
@@ -13,19 +14,19 @@ import type { JobContext, JobHandler } from '../job-runner.ts';
  * starts a host after a reinstall. The old files are removed only after that commit, so
  * a reinstall that fails leaves the instance stopped with the disks it had.
  */
-export class ReinstallHandler implements JobHandler {
-  constructor(private readonly d: { store: MetadataStore; compute: ComputeDriver; blobs: BlobStore }) {}
+export class ReinstallHandler implements JobHandler<'reinstall'> {
+  constructor(private readonly deps: { store: MetadataStore; compute: ComputeDriver; blobs: BlobStore }) {}
 
-  async run(job: Job, ctx: JobContext): Promise<void> {
+  async perform(job: JobOf<'reinstall'>, ctx: JobContext): Promise<void> {
     const instanceId = job.instanceId!;
-    const payload = this.payloadOf(job);
-    const instance = await this.d.store.instances.get(instanceId);
+    const { payload } = job;
+    const instance = await this.deps.store.instances.get(instanceId);
     if (!instance || instance.state !== 'reinstalling') throw new PermanentJobError(`instance ${instanceId} is not being reinstalled`);
     if (instance.nodeId !== ctx.nodeId) throw new PermanentJobError(`instance ${instanceId} is placed on another node`);
-    const image = await this.d.store.images.get(payload.imageId);
-    const manifest = await this.d.store.images.getManifest(payload.imageId);
+    const image = await this.deps.store.images.get(payload.imageId);
+    const manifest = await this.deps.store.images.getManifest(payload.imageId);
     if (!image || !manifest) throw new PermanentJobError(`image ${payload.imageId} was deleted`);
-    const disks = await this.d.store.instances.disks(instanceId);
+    const disks = await this.deps.store.instances.disks(instanceId);
     const replaced = disks.filter((x) => x.isBoot || !payload.keepDataDisks);
     // Named by the job, so a retried attempt overwrites its own earlier files.
     const generation = job.id.toLowerCase().replace(/[^a-z0-9-]/g, '');
@@ -34,53 +35,43 @@ export class ReinstallHandler implements JobHandler {
       for (const disk of replaced) {
         ctx.signal.throwIfAborted();
         const size = disk.isBoot ? payload.bootSizeBytes : disk.sizeBytes;
-        fresh.set(disk.id, await this.d.compute.createDisk(instanceId, disk.index, size, generation));
+        fresh.set(disk.id, await this.deps.compute.createDisk(instanceId, disk.index, size, generation));
       }
       const bootPath = fresh.get(replaced.find((x) => x.isBoot)!.id)!;
       // Held as pending while read, as a deployment does, so garbage collection cannot take
       // chunks from under us should the image be deleted meanwhile; re-read after.
-      await this.d.store.chunks.addPending(job.id, manifest.chunks.filter((c): c is string => c !== null));
-      if (!(await this.d.store.images.getManifest(payload.imageId))) throw new PermanentJobError(`image ${payload.imageId} was deleted`);
-      await this.d.compute.materialize(bootPath, manifest, this.d.blobs, (done, total) => ctx.progress(done, total), ctx.signal);
+      await this.deps.store.chunks.addPending(job.id, manifest.chunks.filter((c): c is string => c !== null));
+      if (!(await this.deps.store.images.getManifest(payload.imageId))) throw new PermanentJobError(`image ${payload.imageId} was deleted`);
+      await this.deps.compute.materialize(bootPath, manifest, this.deps.blobs, (done, total) => ctx.progress(done, total), ctx.signal);
     } catch (e) {
       // Not when aborted: another worker may be writing these same files now.
       if (!ctx.signal.aborted) await this.removeFiles(instanceId, [...fresh.values()]);
       throw e;
     }
     await ctx.commit(async (tx) => {
-      for (const disk of replaced) {
-        await tx.instances.updateDisk(disk.id, {
-          path: fresh.get(disk.id)!,
-          ...(disk.isBoot ? { sizeBytes: payload.bootSizeBytes, sourceImageId: image.id } : { sourceImageId: null }),
-        });
-      }
-      const moved = await tx.instances.transition(
+      const moved = await markReinstalled(
+        tx,
         instanceId,
-        { states: ['reinstalling'], operation: null },
-        { state: 'running', imageId: image.id, osType: image.osType, osName: image.osName },
+        image,
+        replaced.map((disk) => ({
+          diskId: disk.id,
+          change: { path: fresh.get(disk.id)!, ...(disk.isBoot ? { sizeBytes: payload.bootSizeBytes, sourceImageId: image.id } : { sourceImageId: null }) },
+        })),
       );
       if (!moved) throw new PermanentJobError(`instance ${instanceId} left the reinstalling state`);
     });
     await this.removeFiles(instanceId, replaced.map((x: Disk) => x.path).filter((p) => p !== '' && ![...fresh.values()].includes(p)));
   }
 
-  async fail(job: Job, _reason: string, tx: Repositories): Promise<void> {
-    const instance = await tx.instances.get(job.instanceId!);
+  async fail(job: FailedJob<'reinstall'>, _reason: string, tx: Repositories): Promise<void> {
+    const instance = job.instanceId === null ? undefined : await tx.instances.get(job.instanceId);
     if (!instance) return;
-    // Back to stopped with the disks it had; the boot disk growth taken for it is given back.
-    if (await tx.instances.transition(instance.id, { states: ['reinstalling'], operation: null }, { state: 'stopped' })) {
-      const grown = isReinstallPayload(job.payload) ? job.payload.grownBytes : 0;
-      if (grown > 0) await tx.quota.releaseCompute(instance.accountId, { instances: 0, disks: 0, diskBytes: grown });
-    }
-  }
-
-  private payloadOf(job: Job): ReinstallPayload {
-    if (!isReinstallPayload(job.payload)) throw new PermanentJobError('reinstall job without a valid payload');
-    return job.payload;
+    // An unreadable payload does not say how much was taken: the instance is freed, the quota kept.
+    await abandonReinstall(tx, instance, job.payload?.grownBytes ?? 0);
   }
 
   /** Best effort: a file left behind is removed with the instance's directory when it is terminated. */
   private async removeFiles(instanceId: string, paths: string[]): Promise<void> {
-    for (const path of paths) await this.d.compute.removeDisk(instanceId, path).catch(() => undefined);
+    for (const path of paths) await this.deps.compute.removeDisk(instanceId, path).catch(() => undefined);
   }
 }

@@ -1,13 +1,13 @@
-import type { Job } from '../../core/model.ts';
+import type { JobOf } from '../../core/jobs/job-payloads.ts';
 import type { ComputeDriver } from '../../core/ports/compute-driver.ts';
 import type { JobContext, JobHandler } from '../job-runner.ts';
 
 /** Removes a terminated instance's disks on the node that held them. */
-export class ReleaseHandler implements JobHandler {
-  constructor(private readonly d: { compute: ComputeDriver }) {}
+export class ReleaseHandler implements JobHandler<'release'> {
+  constructor(private readonly deps: { compute: ComputeDriver }) {}
 
-  async run(job: Job, ctx: JobContext): Promise<void> {
-    await this.d.compute.deleteInstance(job.instanceId!);
+  async perform(job: JobOf<'release'>, ctx: JobContext): Promise<void> {
+    await this.deps.compute.deleteInstance(job.instanceId!);
     await ctx.commit(async () => undefined);
   }
 

@@ -122,7 +122,7 @@ function readField(s: JsonSchema, required: boolean, flat: Readonly<FlatParams>,
         throw new ParamError(first ? `${name}.0.${first}` : name, 'missing');
       }
       tooMany(s, elements.length, name);
-      return elements.map((element, i) => readObject_(item, element, `${name}.${i}.`));
+      return elements.map((element, i) => readDeclaredProperties(item, element, `${name}.${i}.`));
     }
     // An empty item is no item: Go drops empty strings, so a list with one has a hole.
     const raws = readArrayEntries(flat, name).filter(([, x]) => x !== '');
@@ -136,7 +136,7 @@ function readField(s: JsonSchema, required: boolean, flat: Readonly<FlatParams>,
       if (required) throw new ParamError(name, 'missing');
       return undefined;
     }
-    return readObject_(s, sub, `${name}.`);
+    return readDeclaredProperties(s, sub, `${name}.`);
   }
   // An empty string counts as absent: the Go SDK drops empty strings while Python sends
   // `Name=`, and the same call must mean the same thing.
@@ -157,7 +157,7 @@ function refuseText(s: JsonSchema, raw: string, name: string): void {
 }
 
 /** Every declared property of `s` from `flat`; errors name the parameter as sent (`prefix` + name). */
-function readObject_(s: JsonSchema, flat: Readonly<FlatParams>, prefix: string): Record<string, unknown> {
+function readDeclaredProperties(s: JsonSchema, flat: Readonly<FlatParams>, prefix: string): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [name, field, required] of propertiesOf(s)) {
     try {
@@ -173,5 +173,5 @@ function readObject_(s: JsonSchema, flat: Readonly<FlatParams>, prefix: string):
 /** Reads every declared parameter, in declaration order; the first problem is thrown. */
 export function parseParams<S extends TProperties>(schema: S | TObject<S>, params: Readonly<FlatParams>): Infer<S> {
   // Each key was filled by readField() from its own field, whose decoded type Infer<> mirrors.
-  return readObject_(json(objectSchema(schema)), params, '') as Infer<S>;
+  return readDeclaredProperties(json(objectSchema(schema)), params, '') as Infer<S>;
 }

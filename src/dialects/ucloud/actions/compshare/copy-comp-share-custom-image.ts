@@ -20,7 +20,7 @@ export const CopyCompShareCustomImage = defineAction({
     if (p.Zone !== undefined) zoneIn(region, p.Zone);
     // Shares the source's chunks: instant, and Available at once. Catalogue fields that
     // belong to a publication (price, auto start) are not carried over to the private copy.
-    const copy = await services.imageSharing.copy(principal, 'compshare', p.CompShareImageId, {
+    const copy = await services.imageCopies.copy(principal, 'compshare', p.CompShareImageId, {
       name: p.TargetImageName,
       attributes: { price: undefined, autoStart: undefined },
     });

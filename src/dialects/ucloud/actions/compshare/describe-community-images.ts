@@ -37,7 +37,8 @@ export const DescribeCommunityImages = defineAction({
     const accountId = p.Author === undefined ? undefined : await services.accounts.accountIdByName(p.Author);
     if (p.Author !== undefined && accountId === undefined) return { TotalCount: 0, ImageSet: [] };
     // The catalogue is every account's, the caller's own public images included.
-    const { items, total } = await services.imageSharing.listCommunity('compshare', {
+    const { items, total } = await services.catalogue.community('compshare', {
+      order: 'newest',
       imageIds: p.CompShareImageId ? [p.CompShareImageId] : undefined,
       nameContains: p.Name,
       accountId,

@@ -15,7 +15,7 @@ export const DescribeCompShareImageShareAccounts = defineAction({
   errors: ['RegionNotFound', 'ImageNotFound', 'ImageNotCustom', 'PermissionDenied'],
   async handle({ services, principal }, p) {
     requireRegion(services.config, p.Region);
-    const accounts = await services.imageShares.accounts(principal, 'compshare', p.CompShareImageId);
+    const accounts = await services.imageGrants.accounts(principal, 'compshare', p.CompShareImageId);
     return { AccountSet: accounts.map((a) => ({ AccountId: a.accountId, AccountName: a.accountName })) };
   },
 });

@@ -21,7 +21,7 @@ export const DescribeCompShareSharingImages = defineAction({
   async handle({ services, principal }, p) {
     const region = requireRegion(services.config, p.Region);
     const zone = p.Zone === undefined ? undefined : zoneIn(region, p.Zone);
-    const { items, total } = await services.imageShares.sharedWithMe(principal, 'compshare', {
+    const { items, total } = await services.imageGrants.sharedWithMe(principal, 'compshare', {
       imageIds: p.CompShareImageId ? [p.CompShareImageId] : undefined,
       zone,
       offset: p.Offset,

@@ -22,7 +22,7 @@ export const ModifyCompShareImageShareAccount = defineAction({
   errors: ['RegionNotFound', 'ZoneNotFound', 'ImageNotFound', 'ImageNotCustom', 'ImageNotAvailable', 'PermissionDenied', 'ShareAccountNotFound'],
   async handle({ services, principal }, p) {
     zoneIn(requireRegion(services.config, p.Region), p.Zone);
-    await services.imageShares.modify(principal, 'compshare', { imageId: p.CompShareImageId, add: p.AddAccounts, remove: p.RemoveAccounts });
+    await services.imageGrants.modify(principal, 'compshare', { imageId: p.CompShareImageId, add: p.AddAccounts, remove: p.RemoveAccounts });
     return { InvalidAccounts: [] };
   },
 });

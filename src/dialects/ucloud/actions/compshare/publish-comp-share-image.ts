@@ -39,7 +39,7 @@ export const PublishCompShareImage = defineAction({
       });
     }
     const metadata = metadataPatch(p);
-    await services.imageSharing.publish(principal, 'compshare', image.id, {
+    await services.catalogue.publish(principal, 'compshare', image.id, {
       ...metadata,
       attributes: { ...metadata.attributes, price: Math.round(p.Price * 100) / 100, ...(p.AutoStart !== undefined ? { autoStart: p.AutoStart } : {}) },
     });

@@ -31,8 +31,8 @@ export const UpdateCompShareImage = defineAction({
       ...(p.Description !== undefined ? { description: p.Description } : {}),
       ...metadataPatch(p),
     });
-    if (p.Visibility === 1) await services.imageSharing.publish(principal, 'compshare', image.id);
-    if (p.Visibility === 0) await services.imageSharing.unpublish(principal, 'compshare', image.id);
+    if (p.Visibility === 1) await services.catalogue.publish(principal, 'compshare', image.id);
+    if (p.Visibility === 0) await services.catalogue.unpublish(principal, 'compshare', image.id);
     return {};
   },
 });

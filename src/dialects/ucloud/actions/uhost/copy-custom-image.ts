@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { regionOf, type KilnConfig, type RegionConfig } from '../../../../config/config.ts';
 import { isKilnError, KilnError } from '../../../../core/errors.ts';
-import type { CopyTarget } from '../../../../core/images/image-sharing.ts';
+import type { CopyTarget } from '../../../../core/images/image-copies.ts';
 import { defineAction } from '../../action.ts';
 import { str, strArray } from '../../protocol/param-schema.ts';
 import { requireRegion, zoneIn } from '../region.ts';
@@ -49,7 +49,7 @@ export const CopyCustomImage = defineAction({
     const targets: CopyTarget[] = regions.map((r) => ({ projectId: p.TargetProjectId, ...(r ? { place: { region: r.id, zone: r.defaultZone } } : {}) }));
     let copies;
     try {
-      copies = await services.imageSharing.copyAcross(principal, 'uhost', p.SourceImageId, targets, {
+      copies = await services.imageCopies.copyAcross(principal, 'uhost', p.SourceImageId, targets, {
         ...(p.TargetImageName !== undefined ? { name: p.TargetImageName } : {}),
         ...(p.TargetImageDescription !== undefined ? { description: p.TargetImageDescription } : {}),
       });

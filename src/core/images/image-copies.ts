@@ -1,11 +1,13 @@
 import type { KilnConfig } from '../../config/config.ts';
 import { KilnError, renamedParam } from '../errors.ts';
-import type { MetadataStore, PublicImageQuery, Repositories } from '../ports/metadata-store.ts';
+import type { MetadataStore, Repositories } from '../ports/metadata-store.ts';
 import { newId } from '../ids.ts';
 import type { Attributes, Image, Principal } from '../model.ts';
 import { policyOf, type Product } from '../products.ts';
 import type { ResourceIds } from '../resource-ids.ts';
-import type { ImagePatch, ImageService } from './image-service.ts';
+import type { CopyJobPayload } from '../jobs/job-payloads.ts';
+import { PublishedAtAttribute } from './image-catalogue.ts';
+import type { ImageService } from './image-service.ts';
 import { refuseTakenName } from './unique-name.ts';
 
 export interface CopyRequest {
@@ -29,38 +31,13 @@ export interface PendingCopy {
   jobId: string;
 }
 
-/** What a copy job commits: each pair gets the source's content (image first, then its snapshots). */
-export interface CopyJobPayload {
-  copies: { from: string; to: string }[];
-}
-
-export interface CommunityListRequest {
-  imageIds?: string[];
-  nameContains?: string;
-  /** Only images of this account. */
-  accountId?: string;
-  offset: number;
-  limit: number;
-}
-
-/** Attribute core sets when an image is first made public; dialects show it as a publish time. */
-export const PublishedAtAttribute = 'publishedAt';
-
-export interface SharingDeps {
-  store: MetadataStore;
-  config: KilnConfig;
-  /** How this installation's products spell new ids (from the dialects). */
-  ids: ResourceIds;
-}
-
 /**
- * Copies of images and the community catalogue: who else may see and use an image.
- * Public images are listed and usable by every account of the product; only the
- * owner changes or deletes them (ImageService.getOwned enforces that).
+ * Copies of the caller's custom images under new ids, in its projects and regions. A
+ * copy shares the source's chunks; only the owner copies an image (ImageService.getOwned).
  */
-export class ImageSharing {
+export class ImageCopies {
   constructor(
-    private readonly d: SharingDeps,
+    private readonly deps: { store: MetadataStore; config: KilnConfig; ids: ResourceIds },
     private readonly images: ImageService,
   ) {}
 
@@ -73,7 +50,7 @@ export class ImageSharing {
     const source = await this.copySource(p, product, sourceId);
     const name = req.name ?? `${source.name}-copy-${newId('', 6)}`;
     try {
-      return await this.d.store.transaction(async (tx) => {
+      return await this.deps.store.transaction(async (tx) => {
         const { copy, pairs } = await this.insertCopy(tx, p, product, source, { ...req, name }, { region: source.region, zone: source.zone, projectId: p.projectId }, 'available');
         // The source may have been deleted since it was read; then there is nothing to share.
         for (const { from, to } of pairs) {
@@ -96,7 +73,7 @@ export class ImageSharing {
   async copyAcross(p: Principal, product: Product, sourceId: string, targets: CopyTarget[], req: CopyRequest = {}): Promise<PendingCopy[]> {
     const source = await this.copySource(p, product, sourceId);
     const name = req.name ?? source.name;
-    return this.d.store.transaction(async (tx) => {
+    return this.deps.store.transaction(async (tx) => {
       const made: PendingCopy[] = [];
       for (const target of targets) {
         if (target.projectId !== p.projectId && !(await tx.accounts.projectBelongsTo(target.projectId, p.accountId))) {
@@ -106,7 +83,7 @@ export class ImageSharing {
         const { copy, pairs } = await this.insertCopy(tx, p, product, source, { ...req, name }, { projectId: target.projectId, ...place }, 'making');
         const jobId = newId('job-');
         const payload: CopyJobPayload = { copies: pairs };
-        await tx.jobs.enqueue({ id: jobId, kind: 'copy', imageId: copy.id, accountId: copy.accountId, payload: { ...payload } });
+        await tx.jobs.enqueue({ id: jobId, kind: 'copy', imageId: copy.id, accountId: copy.accountId, payload });
         made.push({ image: copy, jobId });
       }
       return made;
@@ -136,10 +113,10 @@ export class ImageSharing {
   ): Promise<{ copy: Image; pairs: { from: string; to: string }[] }> {
     const policy = policyOf(product);
     await refuseTakenName(tx, p, product, req.name);
-    await tx.quota.take(p.accountId, product, this.d.config.quotas.customImagesPerAccount);
+    await tx.quota.take(p.accountId, product, this.deps.config.quotas.customImagesPerAccount);
     const now = Date.now();
     const sourceSnapshots = await tx.images.listByParent(source.id);
-    const snapshotIds = sourceSnapshots.map(() => this.d.ids.snapshot(product));
+    const snapshotIds = sourceSnapshots.map(() => this.deps.ids.snapshot(product));
     const placed = { accountId: p.accountId, projectId: target.projectId, region: target.region, zone: target.zone, state, createdAt: now, updatedAt: now };
     // A copy still being made must not name the source's instance: deleting it cancels
     // its job, and that would release a capture's hold on the instance.
@@ -148,7 +125,7 @@ export class ImageSharing {
       ...source,
       ...placed,
       ...making,
-      id: this.d.ids.image(product),
+      id: this.deps.ids.image(product),
       name: req.name,
       description: req.description ?? source.description,
       visibility: 'private',
@@ -167,29 +144,6 @@ export class ImageSharing {
       pairs.push({ from: snap.id, to: snapshotIds[i]! });
     }
     return { copy, pairs };
-  }
-
-  /** Makes an available custom image public, with the attributes its catalogue entry shows. */
-  async publish(p: Principal, product: Product, id: string, extra: Pick<ImagePatch, 'attributes' | 'attributeMerges'> = {}): Promise<Image> {
-    const image = await this.images.getOwned(p, product, id);
-    if (image.kind !== 'custom') throw new KilnError('ImageNotCustom', `image ${id} is not a custom image`, 'imageId');
-    if (image.state !== 'available') throw new KilnError('ImageNotAvailable', `image ${id} is ${image.state}; only an available image can be published`, 'imageId');
-    // The first publish time is kept when an already public image is published again.
-    const publishedAt = typeof image.attributes[PublishedAtAttribute] === 'number' ? image.attributes[PublishedAtAttribute] : Date.now();
-    return this.images.update(p, product, id, { ...extra, visibility: 'public', attributes: { ...(extra.attributes ?? {}), [PublishedAtAttribute]: publishedAt } });
-  }
-
-  /** Takes an image out of the community catalogue; instances made from it are unaffected. */
-  async unpublish(p: Principal, product: Product, id: string): Promise<Image> {
-    await this.images.getOwned(p, product, id);
-    return this.images.update(p, product, id, { visibility: 'private' });
-  }
-
-  /** Available public custom images of every account of the product, newest first. */
-  async listCommunity(product: Product, req: CommunityListRequest): Promise<{ items: Image[]; total: number }> {
-    const q: PublicImageQuery = { product, kinds: ['custom'], states: ['available'], ...req };
-    const [items, total] = await Promise.all([this.d.store.images.listPublic(q), this.d.store.images.countPublic(q)]);
-    return { items, total };
   }
 }
 

@@ -30,9 +30,9 @@ export interface ShareAccount {
  * further share goes through ImageService.getOwned, which only the owner passes, and the
  * grantee's own custom listing is its project's images only.
  */
-export class ImageShareService {
+export class ImageGrants {
   constructor(
-    private readonly d: { store: MetadataStore },
+    private readonly deps: { store: MetadataStore },
     private readonly images: ImageService,
   ) {}
 
@@ -58,13 +58,13 @@ export class ImageShareService {
         throw new KilnError('InvalidParameter', `an image cannot be shared with its owner: account ${image.accountId} owns ${image.id}; nothing was changed`, field);
       }
       for (const id of new Set(ids)) {
-        if (!(await this.d.store.accounts.byId(id))) invalid.push({ id, field });
+        if (!(await this.deps.store.accounts.byId(id))) invalid.push({ id, field });
       }
     }
     if (invalid.length > 0) {
       throw new KilnError('ShareAccountNotFound', `no such account to share with: ${invalid.map((x) => x.id).join(', ')}; nothing was changed`, invalid[0]!.field);
     }
-    await this.d.store.transaction(async (tx) => {
+    await this.deps.store.transaction(async (tx) => {
       await tx.shares.grant(image.id, [...new Set(change.add)]);
       await tx.shares.revoke(image.id, [...new Set(change.remove)]);
     });
@@ -73,16 +73,16 @@ export class ImageShareService {
   /** The accounts an image of the caller's is shared with, oldest grant first. */
   async accounts(p: Principal, product: Product, imageId: string): Promise<ShareAccount[]> {
     const image = await this.images.getOwned(p, product, imageId);
-    const ids = await this.d.store.shares.accountsOf(image.id);
+    const ids = await this.deps.store.shares.accountsOf(image.id);
     const out: ShareAccount[] = [];
-    for (const accountId of ids) out.push({ accountId, accountName: (await this.d.store.accounts.byId(accountId))?.name ?? '' });
+    for (const accountId of ids) out.push({ accountId, accountName: (await this.deps.store.accounts.byId(accountId))?.name ?? '' });
     return out;
   }
 
   /** Images other accounts shared with the caller's account, oldest grant first. */
   async sharedWithMe(p: Principal, product: Product, req: SharedListRequest): Promise<{ items: Image[]; total: number }> {
     const q = { accountId: p.accountId, product, ...req };
-    const [items, total] = await Promise.all([this.d.store.shares.listSharedWith(q), this.d.store.shares.countSharedWith(q)]);
+    const [items, total] = await Promise.all([this.deps.store.shares.listSharedWith(q), this.deps.store.shares.countSharedWith(q)]);
     return { items, total };
   }
 }

@@ -114,16 +114,28 @@ export async function captureBench(stacks: BenchStacks, which: BenchStack[]): Pr
       const v = rounds.map(pick).sort((a, b) => a - b);
       return `[${v[0]!.toFixed(2)}..${v[2]!.toFixed(2)}]`;
     };
-    const r = { cp: median((x) => x.cp), cpSync: median((x) => x.cpSync), durable: median((x) => x.durable), cached: median((x) => x.cached), s3: median((x) => x.s3) };
+    const r = {
+      cp: median((x) => x.cp),
+      cpSync: median((x) => x.cpSync),
+      durable: median((x) => x.durable),
+      cached: median((x) => x.cached),
+      s3: median((x) => x.s3),
+    };
     const stored = rounds[0]!.stored;
     const rate = (s: number) => `${(stored / MiB / s).toFixed(0)} MiB/s`;
     console.log(`\n## Capture of a ${(4 * scale).toFixed(2)} GiB sparse disk holding ${(stored / GiB).toFixed(2)} GiB of data (median of 3 [min..max])`);
     console.log(`cp --sparse=always                         ${r.cp.toFixed(2)} s ${spread((x) => x.cp)}`);
-    console.log(`kiln capture, SQLite + dir, no fsync       ${r.cached.toFixed(2)} s ${spread((x) => x.cached)}  ${rate(r.cached)}  ratio ${(r.cached / r.cp).toFixed(2)}`);
+    console.log(
+      `kiln capture, SQLite + dir, no fsync       ${r.cached.toFixed(2)} s ${spread((x) => x.cached)}  ${rate(r.cached)}  ratio ${(r.cached / r.cp).toFixed(2)}`,
+    );
     console.log(`cp --sparse=always; sync                   ${r.cpSync.toFixed(2)} s ${spread((x) => x.cpSync)}`);
-    console.log(`kiln capture, SQLite + dir, fsync (default) ${r.durable.toFixed(2)} s ${spread((x) => x.durable)}  ${rate(r.durable)}  ratio ${(r.durable / r.cpSync).toFixed(2)}`);
+    console.log(
+      `kiln capture, SQLite + dir, fsync (default) ${r.durable.toFixed(2)} s ${spread((x) => x.durable)}  ${rate(r.durable)}  ratio ${(r.durable / r.cpSync).toFixed(2)}`,
+    );
     if (which.includes('pg-s3')) {
-      console.log(`kiln capture, PostgreSQL + S3 (moto)       ${r.s3.toFixed(2)} s ${spread((x) => x.s3)}  ${rate(r.s3)}  ratio ${(r.s3 / r.cpSync).toFixed(2)} vs cp; sync`);
+      console.log(
+        `kiln capture, PostgreSQL + S3 (moto)       ${r.s3.toFixed(2)} s ${spread((x) => x.s3)}  ${rate(r.s3)}  ratio ${(r.s3 / r.cpSync).toFixed(2)} vs cp; sync`,
+      );
     }
   } finally {
     await closeSharedHashPool();

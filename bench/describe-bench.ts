@@ -18,7 +18,13 @@ const IMAGES = Number(process.env.KILN_BENCH_IMAGES ?? '100000');
 const keys = { publicKey: 'bench-public-key', privateKey: 'bench-private-key-0123456789abcdef' };
 
 export async function describeBenchSeed(dataDir: string, env: Record<string, string> = {}): Promise<void> {
-  const config = loadConfig({ ...process.env, KILN_DATA_DIR: dataDir, KILN_BOOTSTRAP_PUBLIC_KEY: keys.publicKey, KILN_BOOTSTRAP_PRIVATE_KEY: keys.privateKey, ...env });
+  const config = loadConfig({
+    ...process.env,
+    KILN_DATA_DIR: dataDir,
+    KILN_BOOTSTRAP_PUBLIC_KEY: keys.publicKey,
+    KILN_BOOTSTRAP_PRIVATE_KEY: keys.privateKey,
+    ...env,
+  });
   const kiln = await createKiln(config, pino({ level: 'warn' }));
   // The bench fixes the keys itself: nothing to announce.
   await ensureAdmin(kiln, () => {});
@@ -31,10 +37,27 @@ export async function describeBenchSeed(dataDir: string, env: Record<string, str
       await kiln.store.transaction(async (tx) => {
         for (let i = done; i < Math.min(done + 5000, IMAGES); i++) {
           const image: Image = {
-            id: newId(product === 'uhost' ? 'uimage-' : 'compshareimage-'), product, accountId: p.accountId, projectId: p.projectId, region: 'cn-bj2', zone: 'cn-bj2-04',
-            kind: 'custom', name: `image-${i}`, description: `benchmark image ${i}`, osType: 'Linux', osName: 'Ubuntu 22.04',
-            state: 'available', failedReason: null, virtualSize: 20 * 1024 ** 3, storedSize: 1024 ** 3, sourceInstanceId: null,
-            parentImageId: null, visibility: 'private', attributes: {}, createdAt: now + i, updatedAt: now + i,
+            id: newId(product === 'uhost' ? 'uimage-' : 'compshareimage-'),
+            product,
+            accountId: p.accountId,
+            projectId: p.projectId,
+            region: 'cn-bj2',
+            zone: 'cn-bj2-04',
+            kind: 'custom',
+            name: `image-${i}`,
+            description: `benchmark image ${i}`,
+            osType: 'Linux',
+            osName: 'Ubuntu 22.04',
+            state: 'available',
+            failedReason: null,
+            virtualSize: 20 * 1024 ** 3,
+            storedSize: 1024 ** 3,
+            sourceInstanceId: null,
+            parentImageId: null,
+            visibility: 'private',
+            attributes: {},
+            createdAt: now + i,
+            updatedAt: now + i,
           };
           await tx.images.insert(image, { uniqueName: false });
         }
@@ -87,7 +110,9 @@ export async function describeBench(stacks: BenchStacks, which: BenchStack[]): P
       const seeded = (Date.now() - t0) / 1000;
       const port = await freePort();
       children.push(
-        await startProcess(['bin/kiln.js', 'serve'], { ...env, KILN_DATA_DIR: dataDir, KILN_PORT: String(port), KILN_LOG_LEVEL: 'info' }, (o) => o.includes('kiln listening')),
+        await startProcess(['bin/kiln.js', 'serve'], { ...env, KILN_DATA_DIR: dataDir, KILN_PORT: String(port), KILN_LOG_LEVEL: 'info' }, (o) =>
+          o.includes('kiln listening'),
+        ),
       );
       await waitHealthy(`http://127.0.0.1:${port}/healthz`);
       const client = new UCloudTestClient({ baseUrl: `http://127.0.0.1:${port}`, ...keys, region: 'cn-bj2', encoding: 'get' });
@@ -99,12 +124,20 @@ export async function describeBench(stacks: BenchStacks, which: BenchStack[]): P
         const kilnUrl = `http://127.0.0.1:${port}${client.encode(action, params).path}`;
         const sample = await (await fetch(kilnUrl)).text();
         const parsed = JSON.parse(sample) as { RetCode: number; TotalCount: number; ImageSet: unknown[] };
-        if (parsed.RetCode !== 0 || parsed.TotalCount !== IMAGES || parsed.ImageSet.length !== 20) throw new Error(`unexpected answer: ${sample.slice(0, 300)}`);
+        if (parsed.RetCode !== 0 || parsed.TotalCount !== IMAGES || parsed.ImageSet.length !== 20)
+          throw new Error(`unexpected answer: ${sample.slice(0, 300)}`);
         samples[action] = sample;
         const server = children[children.length - 1]!;
         const rssBefore = await rssMiB(server);
         const measured = await load(kilnUrl);
-        rows.push({ label: stack === 'embedded' ? 'kiln SQLite' : 'kiln PostgreSQL', action, load: measured, seeded, body: sample.length, rss: [rssBefore, await rssMiB(server)] });
+        rows.push({
+          label: stack === 'embedded' ? 'kiln SQLite' : 'kiln PostgreSQL',
+          action,
+          load: measured,
+          seeded,
+          body: sample.length,
+          rss: [rssBefore, await rssMiB(server)],
+        });
       }
       children.pop()!.kill('SIGKILL');
     }
@@ -122,9 +155,13 @@ export async function describeBench(stacks: BenchStacks, which: BenchStack[]): P
       console.log(`                   req/s      p50 ms   p99 ms   errors   ratio vs bare   RSS MiB before -> after   (seeded in)`);
       for (const r of rows.filter((x) => x.action === action)) {
         const rss = `${r.rss[0].toFixed(0)} -> ${r.rss[1].toFixed(0)}`;
-        console.log(`${r.label.padEnd(16)} ${r.load.rps.toFixed(0).padStart(8)}  ${r.load.p50.toFixed(2).padStart(8)} ${r.load.p99.toFixed(2).padStart(8)}   ${String(r.load.errors).padStart(6)}   ${(r.load.rps / peer.rps).toFixed(2).padStart(13)}   ${rss.padStart(23)}   (${r.seeded.toFixed(1)} s)`);
+        console.log(
+          `${r.label.padEnd(16)} ${r.load.rps.toFixed(0).padStart(8)}  ${r.load.p50.toFixed(2).padStart(8)} ${r.load.p99.toFixed(2).padStart(8)}   ${String(r.load.errors).padStart(6)}   ${(r.load.rps / peer.rps).toFixed(2).padStart(13)}   ${rss.padStart(23)}   (${r.seeded.toFixed(1)} s)`,
+        );
       }
-      console.log(`${'bare fastify'.padEnd(16)} ${peer.rps.toFixed(0).padStart(8)}  ${peer.p50.toFixed(2).padStart(8)} ${peer.p99.toFixed(2).padStart(8)}   ${String(peer.errors).padStart(6)}`);
+      console.log(
+        `${'bare fastify'.padEnd(16)} ${peer.rps.toFixed(0).padStart(8)}  ${peer.p50.toFixed(2).padStart(8)} ${peer.p99.toFixed(2).padStart(8)}   ${String(peer.errors).padStart(6)}`,
+      );
     }
     console.log('(target: ratio >= 0.25, p99 < 10 ms)');
   } finally {

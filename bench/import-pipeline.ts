@@ -66,7 +66,9 @@ if (process.argv[2] === '--serve') {
       const used = process.cpuUsage(cpu);
       const stats = 'stats' in source ? ` ${JSON.stringify(source.stats)}` : '';
       await reader.close();
-      console.log(`${v.name}: ${wall.toFixed(2)} s (cpu ${((used.user + used.system) / 1e6).toFixed(2)} s), ${out.chunks.filter(Boolean).length} chunks stored${stats}`);
+      console.log(
+        `${v.name}: ${wall.toFixed(2)} s (cpu ${((used.user + used.system) / 1e6).toFixed(2)} s), ${out.chunks.filter(Boolean).length} chunks stored${stats}`,
+      );
       await rm(blobsDir, { recursive: true, force: true });
     }
   } finally {

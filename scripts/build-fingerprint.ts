@@ -22,6 +22,9 @@ function inputs(): string[] {
 
 export function sourceFingerprint(): string {
   const h = createHash('sha256');
-  for (const f of inputs()) h.update(`${f}\0`).update(readFileSync(join(repoRoot, f))).update('\0');
+  for (const f of inputs())
+    h.update(`${f}\0`)
+      .update(readFileSync(join(repoRoot, f)))
+      .update('\0');
   return h.digest('hex');
 }

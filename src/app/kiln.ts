@@ -72,7 +72,9 @@ export async function createKiln(config: KilnConfig, log: Logger, opts: { withRu
     config,
     accounts: new AccountService(store.accounts, box, config.auth.cacheMs),
     tokens: new TokenService(store.accounts, store.tokens),
-    replays: new ReplayGuard(store.replays, { windowSeconds: config.zenlayer.maxSkewSeconds, switchWindowMs: config.zenlayer.actionSwitchMs }, (err) => log.warn({ err }, 'pruning used signatures failed')),
+    replays: new ReplayGuard(store.replays, { windowSeconds: config.zenlayer.maxSkewSeconds, switchWindowMs: config.zenlayer.actionSwitchMs }, (err) =>
+      log.warn({ err }, 'pruning used signatures failed'),
+    ),
     images,
     imageCopies: new ImageCopies({ store, config, ids }, images),
     imageGrants: new ImageGrants({ store }, images),

@@ -6,7 +6,7 @@
 const REASONS: Record<string, string> = {
   EADDRINUSE: 'the port is in use (another kiln serve, or another program, listens there); stop it or set KILN_PORT',
   EACCES: 'permission denied (ports below 1024 need privileges); set KILN_PORT',
-  EADDRNOTAVAIL: 'the address is not one of this machine\'s; set KILN_HOST',
+  EADDRNOTAVAIL: "the address is not one of this machine's; set KILN_HOST",
 };
 
 export function listenErrorLine(e: unknown, host: string, port: number): string | undefined {

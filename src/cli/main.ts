@@ -46,7 +46,11 @@ export async function main(argv: string[]): Promise<void> {
     .action((name: string, opts: { json?: boolean }) =>
       withKiln(async (kiln) => {
         const created = await kiln.services.accounts.create(name);
-        print(opts.json, created, `account ${created.accountId} (project ${created.projectId})\npublicKey:  ${created.publicKey}\nprivateKey: ${created.privateKey}`);
+        print(
+          opts.json,
+          created,
+          `account ${created.accountId} (project ${created.projectId})\npublicKey:  ${created.publicKey}\nprivateKey: ${created.privateKey}`,
+        );
       }),
     );
 

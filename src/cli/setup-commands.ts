@@ -37,7 +37,11 @@ export function registerSetupCommands(program: Command, rt: OperatorRuntime): vo
       try {
         const { createConfiguredBucket } = await import('../store/blob/open-blob-store.ts');
         const location = await createConfiguredBucket(rt.config().blobs);
-        rt.print(opts.json, { bucket: location ?? null }, location ? `bucket ready: ${location}` : 'chunks are in a local directory (KILN_BLOB_URL unset): no bucket to create');
+        rt.print(
+          opts.json,
+          { bucket: location ?? null },
+          location ? `bucket ready: ${location}` : 'chunks are in a local directory (KILN_BLOB_URL unset): no bucket to create',
+        );
       } catch (e) {
         rt.fail(e);
       }
@@ -69,7 +73,11 @@ export function registerSetupCommands(program: Command, rt: OperatorRuntime): vo
         const { ensureAdmin } = await import('../app/bootstrap.ts');
         // The keys are printed as soon as the account exists; the answer is that line.
         const r = await ensureAdmin(kiln, (keys) =>
-          rt.print(opts.json, { created: true, ...keys }, `admin created (shown only once; saving a copy to ${keys.credentialsFile})\npublicKey:  ${keys.publicKey}\nprivateKey: ${keys.privateKey}`),
+          rt.print(
+            opts.json,
+            { created: true, ...keys },
+            `admin created (shown only once; saving a copy to ${keys.credentialsFile})\npublicKey:  ${keys.publicKey}\nprivateKey: ${keys.privateKey}`,
+          ),
         );
         if (!r.created) rt.print(opts.json, r, r.hint);
       }),

@@ -29,7 +29,13 @@ export class LocalComputeDriver implements ComputeDriver {
     return path;
   }
 
-  async materialize(path: string, manifest: Manifest, blobs: BlobStore, onProgress?: (done: number, total: number) => void, signal?: AbortSignal): Promise<void> {
+  async materialize(
+    path: string,
+    manifest: Manifest,
+    blobs: BlobStore,
+    onProgress?: (done: number, total: number) => void,
+    signal?: AbortSignal,
+  ): Promise<void> {
     const fh = await open(path, 'r+');
     try {
       const present = manifest.chunks.map((key, index) => ({ key, index })).filter((c): c is { key: string; index: number } => c.key !== null);

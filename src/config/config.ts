@@ -123,9 +123,7 @@ export interface RegionConfig {
   defaultZone: string;
 }
 
-export type DatabaseConfig =
-  | { kind: 'sqlite'; path: string }
-  | { kind: 'postgres'; url: string; poolMax: number };
+export type DatabaseConfig = { kind: 'sqlite'; path: string } | { kind: 'postgres'; url: string; poolMax: number };
 
 export type BlobConfig =
   | { kind: 'local'; dir: string }
@@ -277,7 +275,9 @@ export function loadConfig(env: Env = process.env): KilnConfig {
   // at once must still land inside the reserve, or the disk can fill between looks.
   const spoolSlack = config.jobs.lanes.import * CHECK_EVERY;
   if (config.imports.minFreeBytes < spoolSlack) {
-    problems.push(`KILN_IMPORT_MIN_FREE_BYTES must be at least ${spoolSlack} (KILN_IMPORT_WORKERS x ${CHECK_EVERY / MiB} MiB written between checks of the free space)`);
+    problems.push(
+      `KILN_IMPORT_MIN_FREE_BYTES must be at least ${spoolSlack} (KILN_IMPORT_WORKERS x ${CHECK_EVERY / MiB} MiB written between checks of the free space)`,
+    );
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
@@ -346,11 +346,14 @@ class EnvReader {
   /** `type:cpu:memoryGiB[:gpuCount:gpuModel],...`; a type without GPU fields is CPU-only. */
   instanceTypes(name: string, fallback: string): InstanceTypeConfig[] {
     const out: InstanceTypeConfig[] = [];
-    for (const part of this.str(name, fallback).split(',').map((s) => s.trim()).filter(Boolean)) {
+    for (const part of this.str(name, fallback)
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean)) {
       const [id, cpu, mem, gpus, model] = part.split(':').map((s) => s.trim());
       const whole = (v: string | undefined) => (v !== undefined && /^\d+$/.test(v) ? Number(v) : NaN);
       const t = { id: id ?? '', cpu: whole(cpu), memoryGiB: whole(mem), gpuCount: gpus === undefined ? 0 : whole(gpus), gpuModel: model || null };
-      if (!/^[A-Za-z0-9.-]+$/.test(t.id) || !(t.cpu >= 1) || !(t.memoryGiB >= 1) || !(t.gpuCount >= 0) || (t.gpuCount > 0) !== (t.gpuModel !== null)) {
+      if (!/^[A-Za-z0-9.-]+$/.test(t.id) || !(t.cpu >= 1) || !(t.memoryGiB >= 1) || !(t.gpuCount >= 0) || t.gpuCount > 0 !== (t.gpuModel !== null)) {
         this.problems.push(`${name}: "${part}" must look like type:cpu:memoryGiB or type:cpu:memoryGiB:gpuCount:gpuModel`);
         continue;
       }
@@ -415,9 +418,15 @@ class EnvReader {
   regions(name: string, fallback: string): RegionConfig[] {
     const raw = this.str(name, fallback);
     const out: RegionConfig[] = [];
-    for (const part of raw.split(';').map((s) => s.trim()).filter(Boolean)) {
+    for (const part of raw
+      .split(';')
+      .map((s) => s.trim())
+      .filter(Boolean)) {
       const [id, zonesRaw] = part.split(':');
-      const zones = (zonesRaw ?? '').split(',').map((z) => z.trim()).filter(Boolean);
+      const zones = (zonesRaw ?? '')
+        .split(',')
+        .map((z) => z.trim())
+        .filter(Boolean);
       if (!id || !/^[a-z0-9-]+$/.test(id.trim()) || zones.length === 0) {
         this.problems.push(`${name}: "${part}" must look like region:zone1,zone2`);
         continue;

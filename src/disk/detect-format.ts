@@ -8,9 +8,7 @@ import { describeDescriptorFile } from './formats/vmdk-descriptor.ts';
  * refused by name, which gives a far better reason than "not a qcow2" or reading a
  * container as if it were a raw disk.
  */
-export type Detection =
-  | { format: DiskFormat }
-  | { format: null; name: string; reason: string };
+export type Detection = { format: DiskFormat } | { format: null; name: string; reason: string };
 
 const HEAD_BYTES = 0x8006; // reaches the ISO 9660 "CD001" at 0x8001
 const TAIL_BYTES = 512;

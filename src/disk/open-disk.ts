@@ -64,6 +64,8 @@ const SECTOR = 512;
 function refuseNotWholeSectors(size: number): void {
   if (size === 0) throw new DiskFormatError('raw image is empty: a disk is at least one 512-byte sector');
   if (size % SECTOR !== 0) {
-    throw new DiskFormatError(`raw image is ${size} bytes, not a whole number of 512-byte sectors (${Math.floor(size / SECTOR)} sectors and ${size % SECTOR} bytes)`);
+    throw new DiskFormatError(
+      `raw image is ${size} bytes, not a whole number of 512-byte sectors (${Math.floor(size / SECTOR)} sectors and ${size % SECTOR} bytes)`,
+    );
   }
 }

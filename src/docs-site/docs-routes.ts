@@ -22,7 +22,8 @@ export function docsSiteRoutes(app: FastifyInstance): void {
   const find = (pick: (p: DocsPage) => boolean) => pages().find(pick)!;
 
   const sendHtml = (reply: FastifyReply, page: DocsPage) => reply.headers(HTML_HEADERS).header('vary', 'Accept').send(page.html);
-  const sendMarkdown = (reply: FastifyReply, page: DocsPage) => reply.header('content-type', 'text/markdown; charset=utf-8').header('vary', 'Accept').send(page.markdown);
+  const sendMarkdown = (reply: FastifyReply, page: DocsPage) =>
+    reply.header('content-type', 'text/markdown; charset=utf-8').header('vary', 'Accept').send(page.markdown);
   const index = async (request: FastifyRequest, reply: FastifyReply) => {
     const page = find((p) => p.htmlUrl === '/docs/');
     return prefersMarkdown(request.headers.accept) ? sendMarkdown(reply, page) : sendHtml(reply, page);

@@ -17,7 +17,10 @@ export function headingSlug(text: string): string {
 }
 
 function inlineText(token: Token | undefined): string {
-  return (token?.children ?? []).filter((t) => t.type === 'text' || t.type === 'code_inline').map((t) => t.content).join('');
+  return (token?.children ?? [])
+    .filter((t) => t.type === 'text' || t.type === 'code_inline')
+    .map((t) => t.content)
+    .join('');
 }
 
 export interface RenderedMarkdown {

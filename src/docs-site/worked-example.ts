@@ -28,7 +28,12 @@ export interface WorkedExample {
 
 /** The example as Markdown for the action's section of the reference. */
 export function workedExampleMarkdown(ex: WorkedExample): string {
-  const request = [`${ex.request.method} ${ex.request.path} HTTP/1.1`, ...ex.request.headers.map(([k, v]) => `${k}: ${v}`), '', JSON.stringify(ex.request.body, null, 2)].join('\n');
+  const request = [
+    `${ex.request.method} ${ex.request.path} HTTP/1.1`,
+    ...ex.request.headers.map(([k, v]) => `${k}: ${v}`),
+    '',
+    JSON.stringify(ex.request.body, null, 2),
+  ].join('\n');
   return [
     'Example (a real call, recorded by `npm run docs:examples`; ids, times and keys are stand-ins):',
     '',

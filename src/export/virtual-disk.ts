@@ -64,7 +64,10 @@ export class VirtualDisk {
       const from = at - i * chunkSize;
       const to = Math.min(chunkSize, stop - i * chunkSize);
       // A stored chunk shorter than its slot (the last one) reads as zeros past its end.
-      const piece = data.length >= to ? data.subarray(from, to) : Buffer.concat([data.subarray(from), this.#zero.subarray(0, to - Math.max(from, data.length))]).subarray(0, to - from);
+      const piece =
+        data.length >= to
+          ? data.subarray(from, to)
+          : Buffer.concat([data.subarray(from), this.#zero.subarray(0, to - Math.max(from, data.length))]).subarray(0, to - from);
       yield piece;
       at += to - from;
     }

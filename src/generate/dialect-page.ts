@@ -30,8 +30,26 @@ function actionSection(a: ActionInfo, page: ReferencePage): string {
         ),
     '',
   );
-  out.push('Answer:', '', answer.length === 0 ? 'No fields beyond the envelope.' : table(['field', 'type', 'notes'], answer.map((r) => [`\`${r.name}\``, r.type, r.notes])), '');
-  out.push('Errors:', '', table(['code', 'when'], [...errors].map(([wire, whens]) => [wire, whens.join('; ')])), '');
+  out.push(
+    'Answer:',
+    '',
+    answer.length === 0
+      ? 'No fields beyond the envelope.'
+      : table(
+          ['field', 'type', 'notes'],
+          answer.map((r) => [`\`${r.name}\``, r.type, r.notes]),
+        ),
+    '',
+  );
+  out.push(
+    'Errors:',
+    '',
+    table(
+      ['code', 'when'],
+      [...errors].map(([wire, whens]) => [wire, whens.join('; ')]),
+    ),
+    '',
+  );
   out.push(workedExampleSection(a.product, a.name));
   return out.join('\n');
 }
@@ -43,5 +61,10 @@ export function renderDialectPage(page: ReferencePage): string {
     out.push(`## ${title}`, '', actions.map((a) => `[${a.name}](#${a.name.toLowerCase()})`).join(' · '), '');
     for (const a of actions) out.push(actionSection(a, page));
   }
-  return out.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd() + '\n';
+  return (
+    out
+      .join('\n')
+      .replace(/\n{3,}/g, '\n\n')
+      .trimEnd() + '\n'
+  );
 }

@@ -16,7 +16,11 @@ export function supportedActionsBlock(): string {
   const lines = dialects.flatMap(({ reference: { file, vendor, page } }) =>
     page.products.map(({ product, title }) => {
       const anchor = page.products.length > 1 ? `#${title.toLowerCase()}` : '';
-      return line(`${vendor} ${title}`, `docs/${file}${anchor}`, page.actions.filter((a) => a.product === product));
+      return line(
+        `${vendor} ${title}`,
+        `docs/${file}${anchor}`,
+        page.actions.filter((a) => a.product === product),
+      );
     }),
   );
   return [README_BEGIN, ...lines, README_END].join('\n');

@@ -16,7 +16,9 @@ export interface Row {
 function typeName(s: JsonSchema): string {
   switch (kindOf(s)) {
     case 'enum':
-      return enumValues(s)!.map((v) => `\`${v}\``).join(' | ');
+      return enumValues(s)!
+        .map((v) => `\`${v}\``)
+        .join(' | ');
     case 'array':
       return `list of ${typeName(s.items!)}`;
     case 'tags':
@@ -59,7 +61,13 @@ export function rows(s: JsonSchema, naming: Naming, parent = '', parentRequired 
       out.push(...rows(field.items, naming, naming.item(path), req));
     } else if (kind === 'tags') {
       const list = field.anyOf![0]!;
-      out.push({ name: path, type: typeName(field), required: req, limits: [limits(list), 'keys 1-64 chars, unique'].filter(Boolean).join(', '), notes: 'bare list, or wrapped as `{"tags": [...]}`' });
+      out.push({
+        name: path,
+        type: typeName(field),
+        required: req,
+        limits: [limits(list), 'keys 1-64 chars, unique'].filter(Boolean).join(', '),
+        notes: 'bare list, or wrapped as `{"tags": [...]}`',
+      });
     } else {
       const listName = kind === 'array' ? naming.scalarList(path) : path;
       out.push({ name: listName, type: typeName(field), required: req, limits: limits(field), notes: field.description ?? '' });

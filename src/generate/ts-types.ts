@@ -33,7 +33,9 @@ export function tsType(s: JsonSchema, pad = ''): string {
     case 'any':
       return 'unknown';
     case 'enum':
-      return enumValues(s)!.map((v) => JSON.stringify(v)).join(' | ');
+      return enumValues(s)!
+        .map((v) => JSON.stringify(v))
+        .join(' | ');
     case 'array': {
       const item = tsType(s.items!, pad);
       return /^[\w"]+$/.test(item) ? `${item}[]` : `Array<${item}>`;

@@ -166,7 +166,8 @@ export class JobRunner {
     const { lease } = job;
     this.active.set(job.id, controller);
     // Seeded with what an earlier attempt recorded, so a retry starting over holds it.
-    let progress: WorkProgress | undefined = job.progressDone > 0 || job.progressPhase ? { phase: job.progressPhase, done: job.progressDone, total: job.progressTotal } : undefined;
+    let progress: WorkProgress | undefined =
+      job.progressDone > 0 || job.progressPhase ? { phase: job.progressPhase, done: job.progressDone, total: job.progressTotal } : undefined;
     const beat = setInterval(() => {
       this.store.jobs
         .heartbeat(lease, this.config.leaseMs, progress)
@@ -203,7 +204,8 @@ export class JobRunner {
         // Claimed again after its workers kept dying: stop the crash loop.
         throw new PermanentJobError(`interrupted ${job.attempts - 1} times without finishing`);
       }
-      if (typed === undefined) throw new PermanentJobError(`job ${job.id} cannot be run: ${payloadProblem(job.kind, job.payload) ?? 'its payload does not fit'}`);
+      if (typed === undefined)
+        throw new PermanentJobError(`job ${job.id} cannot be run: ${payloadProblem(job.kind, job.payload) ?? 'its payload does not fit'}`);
       log.info('job started');
       await handler.perform(typed, ctx);
       if (!committed) throw new Error(`${job.kind} handler returned without committing`);
@@ -237,8 +239,7 @@ export class JobRunner {
             await tx.chunks.clearPending(job.id);
             await tx.jobs.finish(lease, 'failed', reason);
           }),
-        )
-          .catch((err: unknown) => log.error({ err }, 'recording the job failure failed; the job is claimed again when its lease lapses'));
+        ).catch((err: unknown) => log.error({ err }, 'recording the job failure failed; the job is claimed again when its lease lapses'));
       } else {
         log.warn({ err: e }, 'job attempt failed; will retry');
         await this.whileReachable(log, 'requeue', () => this.store.jobs.requeue(lease, message)).catch((err: unknown) => log.error({ err }, 'requeue failed'));

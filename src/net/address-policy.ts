@@ -3,16 +3,7 @@
 // local network or a cloud metadata service gets a named class so the refusal can say why.
 import { isIPv4, isIPv6 } from 'node:net';
 
-export type AddressClass =
-  | 'public'
-  | 'loopback'
-  | 'unspecified'
-  | 'link-local'
-  | 'private'
-  | 'cgnat'
-  | 'multicast'
-  | 'broadcast'
-  | 'reserved';
+export type AddressClass = 'public' | 'loopback' | 'unspecified' | 'link-local' | 'private' | 'cgnat' | 'multicast' | 'broadcast' | 'reserved';
 
 const DESCRIPTIONS: Record<Exclude<AddressClass, 'public'>, string> = {
   loopback: 'loopback address',
@@ -62,8 +53,14 @@ function classifyV4(ip: number): AddressClass {
   // "This network", future use, protocol assignments, documentation, benchmarking and the
   // old 6to4 relay range: none is a legitimate place to download an image from.
   const reserved: [string, number][] = [
-    ['0.0.0.0', 8], ['240.0.0.0', 4], ['192.0.0.0', 24], ['192.0.2.0', 24], ['198.51.100.0', 24],
-    ['203.0.113.0', 24], ['198.18.0.0', 15], ['192.88.99.0', 24],
+    ['0.0.0.0', 8],
+    ['240.0.0.0', 4],
+    ['192.0.0.0', 24],
+    ['192.0.2.0', 24],
+    ['198.51.100.0', 24],
+    ['203.0.113.0', 24],
+    ['198.18.0.0', 15],
+    ['192.88.99.0', 24],
   ];
   if (reserved.some(([base, bits]) => inV4(ip, base, bits))) return 'reserved';
   return 'public';

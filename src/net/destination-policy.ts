@@ -35,9 +35,7 @@ export async function checkDestination(target: CheckedUrl, rules: DestinationRul
     if (cls === 'public') continue;
     const what = describeAddressClass(cls);
     const why = target.literal ? what : `it resolves to ${a.address}, a ${what}`;
-    throw new DownloadError(
-      `import URL host ${target.hostPort} is not allowed (${why}); add it to KILN_IMPORT_ALLOW_HOSTS to permit it`,
-    );
+    throw new DownloadError(`import URL host ${target.hostPort} is not allowed (${why}); add it to KILN_IMPORT_ALLOW_HOSTS to permit it`);
   }
   return addresses;
 }

@@ -52,10 +52,11 @@ export async function openImportSource(url: string, policy: DownloadPolicy, opts
 async function open(url: string, policy: DownloadPolicy, opts: ImportSourceOptions, pace: TransferPace): Promise<ImportSource> {
   const { signal, resolve } = opts;
   let probed = 0;
-  const spool = (res: IncomingMessage) => SpoolSource.from(res, opts.spoolPath, { maxBytes: policy.maxBytes, space: opts.spoolSpace }, signal, (bytes, total) => {
-    pace.progress(probed + bytes);
-    opts.onSpoolProgress?.(bytes, total);
-  });
+  const spool = (res: IncomingMessage) =>
+    SpoolSource.from(res, opts.spoolPath, { maxBytes: policy.maxBytes, space: opts.spoolSpace }, signal, (bytes, total) => {
+      pace.progress(probed + bytes);
+      opts.onSpoolProgress?.(bytes, total);
+    });
   const whole = async () => spool(await fetchChecked(url, policy, { signal, resolve }));
   let res: IncomingMessage;
   try {

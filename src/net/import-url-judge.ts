@@ -24,7 +24,11 @@ class Unjudged extends Error {}
 export async function refusalOf(url: string, rules: UrlJudgeRules, resolve: Resolver = systemResolver): Promise<string | null> {
   try {
     const target = checkUrl(url, rules.allowedSchemes);
-    await checkDestination(target, { allowHosts: parseAllowHosts(rules.allowHosts.join(',')), allowPublic: rules.allowPublic }, boundedBy(resolve, rules.timeoutMs));
+    await checkDestination(
+      target,
+      { allowHosts: parseAllowHosts(rules.allowHosts.join(',')), allowPublic: rules.allowPublic },
+      boundedBy(resolve, rules.timeoutMs),
+    );
     return null;
   } catch (e) {
     if (!(e instanceof DownloadError) || e.cause instanceof Unjudged) return null;

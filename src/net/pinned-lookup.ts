@@ -25,7 +25,11 @@ export function pinnedLookup(hostname: string, addresses: readonly LookupAddress
       return;
     }
     // Node asks for all addresses when happy-eyeballs (autoSelectFamily) is on.
-    if (options.all) callback(null, usable.map((a) => ({ ...a })));
+    if (options.all)
+      callback(
+        null,
+        usable.map((a) => ({ ...a })),
+      );
     else callback(null, usable[0]!.address, usable[0]!.family);
   };
 }

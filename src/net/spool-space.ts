@@ -35,7 +35,9 @@ export class SpaceGuard {
     const free = await freeBytes(this.space.dir);
     const room = free - this.space.reserve;
     if (total !== null && total > room) {
-      throw noRoom(`the import file is ${total} bytes and the scratch space has ${Math.max(0, room)} bytes free above its reserve of ${this.space.reserve} bytes`);
+      throw noRoom(
+        `the import file is ${total} bytes and the scratch space has ${Math.max(0, room)} bytes free above its reserve of ${this.space.reserve} bytes`,
+      );
     }
     if (room <= 0) throw noRoom(`the scratch space has ${free} bytes free, not more than its reserve of ${this.space.reserve} bytes`);
   }

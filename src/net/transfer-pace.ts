@@ -61,18 +61,23 @@ export function startPace(limits: PaceLimits, outer?: AbortSignal, mode: PaceMod
     let atWindowStart = 0;
     let waitedAtWindowStart = 0;
     timers.push(
-      setInterval(() => {
-        const waited = clock.total() - waitedAtWindowStart;
-        if (waited < windowMs) return;
-        // Judged like a plain download's window (the same reason, word for word); the
-        // window may have run a little over, which only favours the server.
-        const got = bytes - atWindowStart;
-        atWindowStart = bytes;
-        waitedAtWindowStart += waited;
-        if (got < (minRateBytesPerS * windowMs) / 1000) {
-          fail(`import download is too slow: ${got} bytes in ${seconds(windowMs)}, under the minimum of ${minRateBytesPerS} bytes/s (KILN_IMPORT_MIN_RATE_BYTES_PER_S)`);
-        }
-      }, Math.max(25, Math.floor(windowMs / 4))),
+      setInterval(
+        () => {
+          const waited = clock.total() - waitedAtWindowStart;
+          if (waited < windowMs) return;
+          // Judged like a plain download's window (the same reason, word for word); the
+          // window may have run a little over, which only favours the server.
+          const got = bytes - atWindowStart;
+          atWindowStart = bytes;
+          waitedAtWindowStart += waited;
+          if (got < (minRateBytesPerS * windowMs) / 1000) {
+            fail(
+              `import download is too slow: ${got} bytes in ${seconds(windowMs)}, under the minimum of ${minRateBytesPerS} bytes/s (KILN_IMPORT_MIN_RATE_BYTES_PER_S)`,
+            );
+          }
+        },
+        Math.max(25, Math.floor(windowMs / 4)),
+      ),
     );
   } else if (minRateBytesPerS > 0) {
     const windowMs = limits.rateWindowMs ?? DEFAULT_WINDOW_MS;
@@ -85,7 +90,9 @@ export function startPace(limits: PaceLimits, outer?: AbortSignal, mode: PaceMod
         const got = bytes - atWindowStart;
         atWindowStart = bytes;
         if (got < needed) {
-          fail(`import download is too slow: ${got} bytes in ${seconds(windowMs)}, under the minimum of ${minRateBytesPerS} bytes/s (KILN_IMPORT_MIN_RATE_BYTES_PER_S)`);
+          fail(
+            `import download is too slow: ${got} bytes in ${seconds(windowMs)}, under the minimum of ${minRateBytesPerS} bytes/s (KILN_IMPORT_MIN_RATE_BYTES_PER_S)`,
+          );
         }
       }, windowMs),
     );

@@ -38,10 +38,6 @@ export function checkUrl(raw: string | URL, allowedSchemes: readonly Scheme[]): 
   if (hostname === '') throw new DownloadError('import URL has no host');
   const port = url.port === '' ? (url.protocol === 'https:' ? 443 : 80) : Number(url.port);
   const bareHost = hostname.startsWith('[') ? hostname.slice(1, -1) : hostname;
-  const literal = hostname.startsWith('[')
-    ? { address: bareHost, family: 6 as const }
-    : isIPv4(hostname)
-      ? { address: hostname, family: 4 as const }
-      : null;
+  const literal = hostname.startsWith('[') ? { address: bareHost, family: 6 as const } : isIPv4(hostname) ? { address: hostname, family: 4 as const } : null;
   return { url, hostname, bareHost, port, hostPort: `${hostname}:${port}`, literal };
 }

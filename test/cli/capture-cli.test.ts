@@ -32,7 +32,10 @@ before(async () => {
   const c = await kiln.credentials();
   env = { KILN_URL: kiln.baseUrl, KILN_PUBLIC_KEY: c.publicKey, KILN_PRIVATE_KEY: c.privateKey, KILN_CONFIG: join(dir, 'config.json') };
   baseFile = join(dir, 'base.raw');
-  await writeSparseDisk(baseFile, 4 * MiB, [{ offset: 0, length: MiB, seed: 41 }, { offset: 3 * MiB, length: 4096, seed: 42 }]);
+  await writeSparseDisk(baseFile, 4 * MiB, [
+    { offset: 0, length: MiB, seed: 41 },
+    { offset: 3 * MiB, length: 4096, seed: 42 },
+  ]);
   // No --product: every product offers it.
   base = (JSON.parse(await kiln.cli(['image', 'add-base', baseFile, '--name', 'Base Linux', '--os-type', 'Linux', '--json'])) as { imageId: string }).imageId;
 });
@@ -151,7 +154,12 @@ test('download onto an existing file is refused unless --force, and the file is 
   await fh.close();
   const rawAgain = await userCli(['images', 'download', uhostImage, '-o', raw], env);
   assert.equal(rawAgain.code, 2, rawAgain.stderr);
-  assert.match(rawAgain.stderr, new RegExp(`exists \\(4096 bytes\\) and was left as it is: --resume to go on with it \\(\`kiln images download ${uhostImage} -o ${raw} --resume\`\\), --force to overwrite it`));
+  assert.match(
+    rawAgain.stderr,
+    new RegExp(
+      `exists \\(4096 bytes\\) and was left as it is: --resume to go on with it \\(\`kiln images download ${uhostImage} -o ${raw} --resume\`\\), --force to overwrite it`,
+    ),
+  );
   assert.ok((await readFile(raw)).equals(patternBlock(7, 4096)), 'untouched');
 
   ok(await userCli(['images', 'download', uhostImage, '-o', file, '--format', 'qcow2', '--force'], env), 'download --force');
@@ -163,17 +171,29 @@ test('Ctrl-C during a download names the image, the file and --resume', async ()
   // still running whenever the signal comes.
   const big = join(dir, 'big.qcow2');
   await run(QEMU_IMG, ['create', '-q', '-f', 'qcow2', big, '64G']);
-  const { imageId } = JSON.parse(await kiln.cli(['image', 'add-base', big, '--name', 'Big', '--os-type', 'Linux', '--product', 'uhost', '--json'])) as { imageId: string };
+  const { imageId } = JSON.parse(await kiln.cli(['image', 'add-base', big, '--name', 'Big', '--os-type', 'Linux', '--product', 'uhost', '--json'])) as {
+    imageId: string;
+  };
   const file = join(dir, 'big.raw');
   const r = await userCli(['images', 'download', imageId, '-o', file], env, (child) => {
     // The file is opened once the server has answered: the download is under way.
     void (async () => {
-      while (child.exitCode === null && (await access(file).then(() => false, () => true))) await sleep(20);
+      while (
+        child.exitCode === null &&
+        (await access(file).then(
+          () => false,
+          () => true,
+        ))
+      )
+        await sleep(20);
       child.kill('SIGINT');
     })();
   });
   assert.equal(r.code, 130, r.stderr);
-  assert.match(r.stderr, new RegExp(`kiln: download of ${imageId} stopped; ${file} holds what arrived: \`kiln images download ${imageId} -o ${file} --resume\``));
+  assert.match(
+    r.stderr,
+    new RegExp(`kiln: download of ${imageId} stopped; ${file} holds what arrived: \`kiln images download ${imageId} -o ${file} --resume\``),
+  );
   assert.doesNotMatch(r.stderr, / ID\b/);
   assert.ok((await stat(file)).size < 64 * GiB, 'it was interrupted');
 });

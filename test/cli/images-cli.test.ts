@@ -141,7 +141,9 @@ test('import: a URL the server may not fetch is refused before any image exists,
 test('profiles: `kiln profile set` then `kiln images` with no key in the environment', async () => {
   const c = await kiln.credentials();
   const config = join(dir, 'profiles.json');
-  const set = await userCli(['profile', 'set', 'lab', '--url', kiln.baseUrl, '--public-key', c.publicKey, '--private-key', c.privateKey], { KILN_CONFIG: config });
+  const set = await userCli(['profile', 'set', 'lab', '--url', kiln.baseUrl, '--public-key', c.publicKey, '--private-key', c.privateKey], {
+    KILN_CONFIG: config,
+  });
   assert.equal(set.code, 0, set.stderr);
   assert.equal(((await stat(config)).mode & 0o777).toString(8), '600');
   const list = await userCli(['images', 'list', '--profile', 'lab', '--json'], { KILN_CONFIG: config });
@@ -170,10 +172,18 @@ test('CompShare: capture --wait and copy --wait, then delete', async () => {
   const { compshare } = await sdkClients(kiln);
   const base = join(dir, 'gpu-base.raw');
   await writeSparseDisk(base, 8 * MiB, [{ offset: 0, length: MiB, seed: 9 }]);
-  const { imageId } = JSON.parse(await kiln.cli(['image', 'add-base', base, '--name', 'CUDA', '--os-type', 'Linux', '--product', 'compshare', '--json'])) as { imageId: string };
-  const { UHostIds } = await compshare.createCompShareInstance({ CompShareImageId: imageId, GPU: 1, GpuType: '4090', Disks: [{ IsBoot: true, Type: 'CLOUD_SSD', Size: 1 }] });
+  const { imageId } = JSON.parse(await kiln.cli(['image', 'add-base', base, '--name', 'CUDA', '--os-type', 'Linux', '--product', 'compshare', '--json'])) as {
+    imageId: string;
+  };
+  const { UHostIds } = await compshare.createCompShareInstance({
+    CompShareImageId: imageId,
+    GPU: 1,
+    GpuType: '4090',
+    Disks: [{ IsBoot: true, Type: 'CLOUD_SSD', Size: 1 }],
+  });
   const host = UHostIds[0]!;
-  const hostState = (want: string) => waitFor(want, async () => ((await compshare.describeCompShareInstance({ UHostIds: [host] })).UHostSet[0]?.State === want ? true : undefined));
+  const hostState = (want: string) =>
+    waitFor(want, async () => ((await compshare.describeCompShareInstance({ UHostIds: [host] })).UHostSet[0]?.State === want ? true : undefined));
   await hostState('Running');
   await compshare.stopCompShareInstance({ UHostId: host });
   await hostState('Stopped');
@@ -189,11 +199,15 @@ test('CompShare: capture --wait and copy --wait, then delete', async () => {
   assert.equal((await images(['delete', copyId], cs)).stdout, `deleted ${copyId}\n`);
 });
 
-test('list shows the base images offered to every product under every product, each in its product\'s shape', async () => {
+test("list shows the base images offered to every product under every product, each in its product's shape", async () => {
   const file = join(dir, 'everywhere.raw');
   await writeSparseDisk(file, 4 * MiB, [{ offset: 0, length: MiB, seed: 11 }]);
   const addBase = async (name: string, product?: string) =>
-    (JSON.parse(await kiln.cli(['image', 'add-base', file, '--name', name, '--os-type', 'Linux', '--json', ...(product ? ['--product', product] : [])])) as { imageId: string }).imageId;
+    (
+      JSON.parse(await kiln.cli(['image', 'add-base', file, '--name', name, '--os-type', 'Linux', '--json', ...(product ? ['--product', product] : [])])) as {
+        imageId: string;
+      }
+    ).imageId;
   const everywhere = await addBase('Everywhere Linux');
   const csOnly = await addBase('CompShare only', 'compshare');
   const row = new RegExp(`${everywhere}\\s+Everywhere Linux\\s+Available`);
@@ -215,7 +229,11 @@ test('list shows the base images offered to every product under every product, e
   assert.ok(!zecList.stdout.includes(csOnly), 'not a base image of another product');
   const zecRecords = JSON.parse((await images(['list', '--product', 'zec', '--json', '--limit', '50'], { KILN_ZONE: 'na-us-la-2a' })).stdout) as Rec[];
   const zecRecord = zecRecords.find((i) => i.imageId === everywhere);
-  assert.deepEqual([zecRecord?.imageName, zecRecord?.imageType, zecRecord?.imageSource, zecRecord?.imageStatus], ['Everywhere Linux', 'PUBLIC_IMAGE', 'OFFICIAL', 'AVAILABLE'], JSON.stringify(zecRecord));
+  assert.deepEqual(
+    [zecRecord?.imageName, zecRecord?.imageType, zecRecord?.imageSource, zecRecord?.imageStatus],
+    ['Everywhere Linux', 'PUBLIC_IMAGE', 'OFFICIAL', 'AVAILABLE'],
+    JSON.stringify(zecRecord),
+  );
 
   const uhostList = await images(['list']);
   assert.match(uhostList.stdout, row);

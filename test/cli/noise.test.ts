@@ -53,7 +53,10 @@ function run(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | n
 test('a second kiln serve on the same port and stores exits 1 with one line saying the port is in use', async () => {
   const r = await run([join(root, 'bin/kiln.js'), 'serve'], userEnv(kiln.env));
   assert.equal(r.code, 1, r.stderr);
-  assert.equal(r.stderr, `kiln: cannot listen on 127.0.0.1:${kiln.port}: the port is in use (another kiln serve, or another program, listens there); stop it or set KILN_PORT\n`);
+  assert.equal(
+    r.stderr,
+    `kiln: cannot listen on 127.0.0.1:${kiln.port}: the port is in use (another kiln serve, or another program, listens there); stop it or set KILN_PORT\n`,
+  );
   assert.equal(r.stdout, '', 'the admin exists: nothing else to say');
   // The first server is unharmed.
   assert.equal((await fetch(`${kiln.baseUrl}/healthz`)).status, 200);

@@ -29,7 +29,10 @@ const shellQuote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 function onTerminal(args: string[]): Promise<{ code: number | null; screen: string }> {
   const command = `stty cols 100 rows 10; ${[process.execPath, kilnBin, ...args].map(shellQuote).join(' ')}`;
   return new Promise((ok, fail) => {
-    const child = spawn(SCRIPT, ['-qfec', command, '/dev/null'], { env: { PATH: process.env.PATH ?? '', HOME: dir, TERM: 'xterm-256color', ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(SCRIPT, ['-qfec', command, '/dev/null'], {
+      env: { PATH: process.env.PATH ?? '', HOME: dir, TERM: 'xterm-256color', ...env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     let screen = '';
     child.stdout.on('data', (d: Buffer) => (screen += d.toString()));
     child.stderr.on('data', (d: Buffer) => (screen += d.toString()));
@@ -57,7 +60,9 @@ after(async () => {
 // biome-ignore lint/suspicious/noControlCharactersInRegex: terminal control sequences start with ESC
 const strip = (s: string) => s.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '');
 
-test('import --wait and download draw a progress bar with bytes, rate and ETA on a terminal', { skip: existsSync(SCRIPT) ? false : 'util-linux script is not installed' }, async () => {
+test('import --wait and download draw a progress bar with bytes, rate and ETA on a terminal', {
+  skip: existsSync(SCRIPT) ? false : 'util-linux script is not installed',
+}, async () => {
   const imp = await onTerminal(['images', 'import', slowUrl, '--format', 'raw', '--name', 'on-a-tty', '--wait']);
   assert.equal(imp.code, 0, imp.screen);
   const screen = strip(imp.screen);

@@ -35,7 +35,11 @@ async function example(lang: 'ts' | 'sh'): Promise<string> {
 
 function exec(cmd: string, args: string[], cwd: string): Promise<{ code: number | null; out: string }> {
   return new Promise((ok, fail) => {
-    const child = spawn(cmd, args, { cwd, env: { PATH: `${join(dir, 'bin')}:${process.env.PATH ?? ''}`, HOME: dir, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(cmd, args, {
+      cwd,
+      env: { PATH: `${join(dir, 'bin')}:${process.env.PATH ?? ''}`, HOME: dir, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr.on('data', (d: Buffer) => (out += d.toString()));
@@ -47,14 +51,23 @@ function exec(cmd: string, args: string[], cwd: string): Promise<{ code: number 
 before(async () => {
   dir = await mkdtemp(join(tmpdir(), 'kiln-readme-'));
   const raw = join(dir, 'disk.raw');
-  await writeSparseDisk(raw, 12 * MiB, [{ offset: MiB, length: 2 * MiB, seed: 21 }, { offset: 9 * MiB, length: 100_000, seed: 22 }]);
+  await writeSparseDisk(raw, 12 * MiB, [
+    { offset: MiB, length: 2 * MiB, seed: 21 },
+    { offset: 9 * MiB, length: 100_000, seed: 22 },
+  ]);
   const qcow2 = join(dir, 'disk.qcow2');
   await run(QEMU_IMG, ['convert', '-f', 'raw', '-O', 'qcow2', raw, qcow2]);
   oracle = raw;
   await files.start();
   kiln = await KilnProcess.start({ KILN_IMPORT_ALLOW_HOSTS: `127.0.0.1:${files.port}` });
   const c = await kiln.credentials();
-  env = { KILN_URL: kiln.baseUrl, KILN_PUBLIC_KEY: c.publicKey, KILN_PRIVATE_KEY: c.privateKey, KILN_CONFIG: join(dir, 'config.json'), DISK_URL: files.serve('disk.qcow2', qcow2) };
+  env = {
+    KILN_URL: kiln.baseUrl,
+    KILN_PUBLIC_KEY: c.publicKey,
+    KILN_PRIVATE_KEY: c.privateKey,
+    KILN_CONFIG: join(dir, 'config.json'),
+    DISK_URL: files.serve('disk.qcow2', qcow2),
+  };
   // The examples run where a user's project would: kiln-images-sdk and tsx resolve from node_modules.
   await symlink(join(root, 'node_modules'), join(dir, 'node_modules'));
   await (await import('node:fs/promises')).mkdir(join(dir, 'bin'));
@@ -101,7 +114,10 @@ test('README "Use it from TypeScript" without the keys in the environment says w
   try {
     const r = await exec(process.execPath, ['--import', 'tsx', 'example.ts'], cwd);
     assert.equal(r.code, 1, r.out);
-    assert.match(r.out, /TypeError: UHostClient: option publicKey is required \(the account's PublicKey\), but it is undefined; if it is read from an environment variable, that variable is not set/);
+    assert.match(
+      r.out,
+      /TypeError: UHostClient: option publicKey is required \(the account's PublicKey\), but it is undefined; if it is read from an environment variable, that variable is not set/,
+    );
     assert.doesNotMatch(r.out, /cannot send undefined/);
   } finally {
     env = saved;

@@ -59,7 +59,11 @@ test(`bootstrap into a data dir that does not exist prints the keys, then saves 
   const saved = JSON.parse(await readFile(printed.credentialsFile, 'utf8')) as Record<string, string>;
   assert.deepEqual(saved, { publicKey: printed.publicKey, privateKey: printed.privateKey });
   assert.equal((await stat(printed.credentialsFile)).mode & 0o777, 0o600);
-  assert.deepEqual((await readdir(dataDir)).filter((f) => f.includes('.tmp')), [], 'no temp file is left behind');
+  assert.deepEqual(
+    (await readdir(dataDir)).filter((f) => f.includes('.tmp')),
+    [],
+    'no temp file is left behind',
+  );
 
   const second = await kiln(['bootstrap', '--json'], env);
   assert.equal(second.code, 0, second.stderr);
@@ -73,7 +77,15 @@ test(`bootstrap into a data dir that does not exist prints the keys, then saves 
   const checked = await kiln(['check', '--json'], env);
   assert.equal(checked.code, 0, checked.stdout + checked.stderr);
   const report = JSON.parse(checked.stdout) as { ok: boolean; checks: { name: string; ok: boolean; detail: string }[] };
-  assert.deepEqual(report.checks.map((c) => [c.name, c.ok]), [['database', true], ['chunk store', true], ['round trip', true], ['master key', true]]);
+  assert.deepEqual(
+    report.checks.map((c) => [c.name, c.ok]),
+    [
+      ['database', true],
+      ['chunk store', true],
+      ['round trip', true],
+      ['master key', true],
+    ],
+  );
   assert.match(report.checks[0]!.detail, /schema up to date/);
 });
 
@@ -88,7 +100,10 @@ test(`a credentials.json that cannot be written costs the file, never the keys (
   assert.equal(printed.created, true);
   assert.match(r.stderr, /could not be saved to .*credentials\.json.*\n\s+fix: .*kiln account keys create admin/);
   noStackTrace(r);
-  assert.deepEqual((await readdir(dataDir)).filter((f) => f.includes('.tmp')), []);
+  assert.deepEqual(
+    (await readdir(dataDir)).filter((f) => f.includes('.tmp')),
+    [],
+  );
   // The printed pair belongs to the admin in the store: revoking it finds it.
   const revoke = await kiln(['account', 'keys', 'revoke', printed.publicKey], env);
   assert.equal(revoke.code, 0, revoke.stderr);
@@ -289,8 +304,14 @@ backendSuite('postgres', 'on PostgreSQL and S3', () => {
     assert.equal((await stat(join(dataDir, 'credentials.json'))).mode & 0o777, 0o600);
     assert.ok(serve && worker, 'the block starts an API process and a worker');
 
-    await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => undefined))?.ok === true, () => serve!.out());
-    await waitFor(async () => /kiln worker running/.test(worker!.out()), () => worker!.out());
+    await waitFor(
+      async () => (await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => undefined))?.ok === true,
+      () => serve!.out(),
+    );
+    await waitFor(
+      async () => /kiln worker running/.test(worker!.out()),
+      () => worker!.out(),
+    );
     const client = new UCloudTestClient({ baseUrl: `http://127.0.0.1:${port}`, publicKey: keys.publicKey, privateKey: keys.privateKey, region: 'cn-bj2' });
     const listed = await client.call('DescribeImage', { Limit: 5 });
     assert.equal(listed.body.RetCode, 0, JSON.stringify(listed.body));

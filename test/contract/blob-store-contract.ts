@@ -108,7 +108,10 @@ export function blobStoreContract(name: string, open: () => Promise<OpenedStore>
         const n = await s.readRange(k, offset, length, buf);
         assert.equal(n, expected, `readRange(${offset}, ${length})`);
         assert.deepEqual(buf.subarray(0, n), data.subarray(offset, offset + n), `bytes of readRange(${offset}, ${length})`);
-        assert.ok(buf.subarray(n).every((b) => b === 0xee), `readRange(${offset}, ${length}) writes nothing past what it read`);
+        assert.ok(
+          buf.subarray(n).every((b) => b === 0xee),
+          `readRange(${offset}, ${length}) writes nothing past what it read`,
+        );
       }
     });
 
@@ -166,7 +169,11 @@ export function blobStoreContract(name: string, open: () => Promise<OpenedStore>
 
       for (const after of [sorted[10]!, sorted[0]!, `abcd${'0'.repeat(60)}`, `abcd${'f'.repeat(60)}`, 'ab', '7', '']) {
         const got = (await collect(s.list({ after, pageSize: 4 }))).flat();
-        assert.deepEqual(got, sorted.filter((k) => k > after), `after ${after}`);
+        assert.deepEqual(
+          got,
+          sorted.filter((k) => k > after),
+          `after ${after}`,
+        );
       }
       assert.deepEqual((await collect(s.list({ after: sorted.at(-1)! }))).flat(), []);
       assert.deepEqual((await collect(s.list())).flat(), sorted, 'default page size');

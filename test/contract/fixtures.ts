@@ -16,9 +16,28 @@ export const chunkKey = (n: number): string => n.toString(16).padStart(64, '0');
 export function imageFixture(id: string, over: Partial<Image> = {}): Image {
   const now = Date.now();
   return {
-    id, product: 'uhost', accountId: 'acc-1', projectId: 'org-1', region: 'r', zone: 'z', kind: 'custom', name: id,
-    description: '', osType: 'Linux', osName: 'Linux', state: 'making', failedReason: null, virtualSize: 0, storedSize: 0,
-    sourceInstanceId: null, parentImageId: null, visibility: 'private', attributes: {}, createdAt: now, updatedAt: now, ...over,
+    id,
+    product: 'uhost',
+    accountId: 'acc-1',
+    projectId: 'org-1',
+    region: 'r',
+    zone: 'z',
+    kind: 'custom',
+    name: id,
+    description: '',
+    osType: 'Linux',
+    osName: 'Linux',
+    state: 'making',
+    failedReason: null,
+    virtualSize: 0,
+    storedSize: 0,
+    sourceInstanceId: null,
+    parentImageId: null,
+    visibility: 'private',
+    attributes: {},
+    createdAt: now,
+    updatedAt: now,
+    ...over,
   };
 }
 

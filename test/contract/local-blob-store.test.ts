@@ -5,8 +5,6 @@ import { LocalBlobStore } from '../../src/store/blob/local-blob-store.ts';
 import { currentStack } from '../support/stacks.ts';
 import { blobStoreContract } from './blob-store-contract.ts';
 
-
-
 // The local directory belongs to the embedded phase of `npm test`.
 for (const fsync of currentStack() === 'embedded' ? [true, false] : []) {
   blobStoreContract(`local directory (fsync ${fsync ? 'on' : 'off'})`, async () => {

@@ -24,7 +24,10 @@ backendSuite('s3', 'S3 blob store', () => {
         const k = sha(`layout ${prefix}`);
         await store.putIfAbsent(k, Buffer.from('x'));
         const res = await client.send(new ListObjectsV2Command({ Bucket: cfg.bucket }));
-        assert.deepEqual(res.Contents?.map((o) => o.Key), [prefix === '' ? `chunks/${k}` : `${prefix}/chunks/${k}`]);
+        assert.deepEqual(
+          res.Contents?.map((o) => o.Key),
+          [prefix === '' ? `chunks/${k}` : `${prefix}/chunks/${k}`],
+        );
         assert.equal(store.location, prefix === '' ? `s3://${cfg.bucket}/chunks` : `s3://${cfg.bucket}/${prefix}/chunks`);
       } finally {
         client.destroy();
@@ -41,7 +44,12 @@ backendSuite('s3', 'S3 blob store', () => {
     try {
       const k = sha('real');
       await store.putIfAbsent(k, Buffer.from('x'));
-      for (const Key of [`${cfg.prefix}/chunks/README`, `${cfg.prefix}/chunks/${k}/nested`, `${cfg.prefix}/other/${sha('other')}`, `${cfg.prefix}/chunks/${'A'.repeat(64)}`]) {
+      for (const Key of [
+        `${cfg.prefix}/chunks/README`,
+        `${cfg.prefix}/chunks/${k}/nested`,
+        `${cfg.prefix}/other/${sha('other')}`,
+        `${cfg.prefix}/chunks/${'A'.repeat(64)}`,
+      ]) {
         await client.send(new PutObjectCommand({ Bucket: cfg.bucket, Key, Body: 'stray' }));
       }
       const listed: string[] = [];

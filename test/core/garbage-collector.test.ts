@@ -48,7 +48,11 @@ async function orphan(seed: number): Promise<string> {
 /** Imports an image whose chunks are the pattern blocks of `seeds`; returns its id and chunk keys. */
 async function imageOf(name: string, seeds: number[]): Promise<{ id: string; keys: string[] }> {
   const path = join(core.dataDir, `${name}.raw`);
-  await writeSparseDisk(path, seeds.length * CHUNK, seeds.map((seed, i) => ({ offset: i * CHUNK, length: CHUNK, seed })));
+  await writeSparseDisk(
+    path,
+    seeds.length * CHUNK,
+    seeds.map((seed, i) => ({ offset: i * CHUNK, length: CHUNK, seed })),
+  );
   const made = await core.kiln.services.images.import(p, 'uhost', {
     region: 'cn-bj2',
     zone: 'cn-bj2-04',

@@ -69,7 +69,10 @@ test('an import request becomes a job that ends with the image Available and its
   assert.equal(done.virtualSize, 4 * CHUNK);
   const manifest = await core.kiln.store.images.getManifest(made.id);
   assert.equal(manifest?.chunks.length, 4);
-  assert.deepEqual(manifest.chunks.map((c) => c !== null), [true, false, false, true]);
+  assert.deepEqual(
+    manifest.chunks.map((c) => c !== null),
+    [true, false, false, true],
+  );
   const stored = await allChunkKeys(core.kiln.blobs);
   for (const key of manifest.chunks) if (key) assert.ok(stored.has(key), `chunk ${key} is in the blob store`);
   assert.equal((await core.kiln.store.jobs.latestForImage(made.id))?.state, 'succeeded');

@@ -34,7 +34,17 @@ after(async () => {
 });
 
 function hostOf(name: string, imageId = baseId): CreateInstanceRequest {
-  return { region: 'cn-bj2', zone: 'cn-bj2-04', imageId, name, cpu: 1, memoryMb: 1024, gpuType: null, gpuCount: 0, disks: [{ isBoot: true, type: 'CLOUD_SSD', sizeGb: 1 }] };
+  return {
+    region: 'cn-bj2',
+    zone: 'cn-bj2-04',
+    imageId,
+    name,
+    cpu: 1,
+    memoryMb: 1024,
+    gpuType: null,
+    gpuCount: 0,
+    disks: [{ isBoot: true, type: 'CLOUD_SSD', sizeGb: 1 }],
+  };
 }
 
 async function rejectsWith(p: Promise<unknown>, code: string): Promise<void> {
@@ -124,7 +134,7 @@ test('the instance quota refuses one instance too many; terminating releases the
   for (const h of [hosts[1]!, again]) await instances.terminate(p, 'uhost', h.id);
 });
 
-test('an instance from an image that does not exist, or from another tenant\'s custom image, is refused and holds nothing', async () => {
+test("an instance from an image that does not exist, or from another tenant's custom image, is refused and holds nothing", async () => {
   const p = await core.account('chooser');
   const { instances } = core.kiln.services;
   await rejectsWith(instances.create(p, 'uhost', hostOf('nothing', 'uimage-doesnotexist')), 'ImageNotFound');

@@ -50,7 +50,13 @@ const kinds: JobKind[] = ['capture', 'import', 'materialize', 'release', 'reinst
 
 function startRunner(): JobRunner {
   const config = { ...core.kiln.config.jobs, maxAttempts: MAX_ATTEMPTS, leaseMs: 2_000, heartbeatMs: 200, pollMs: 50, unavailableRetryMs: 20 };
-  const runner = new JobRunner(core.kiln.store, Object.fromEntries(kinds.map((k) => [k, handler])) as JobHandlers, config, core.kiln.config.nodeId, pino({ level: 'silent' }));
+  const runner = new JobRunner(
+    core.kiln.store,
+    Object.fromEntries(kinds.map((k) => [k, handler])) as JobHandlers,
+    config,
+    core.kiln.config.nodeId,
+    pino({ level: 'silent' }),
+  );
   runners.push(runner);
   runner.start();
   return runner;
@@ -126,7 +132,7 @@ test('a job that keeps failing fails after the last attempt, and its image says 
   assert.equal(image.failedReason, job.error);
 });
 
-test('a permanent failure is not retried: the image fails at once with the handler\'s reason', async () => {
+test("a permanent failure is not retried: the image fails at once with the handler's reason", async () => {
   const id = await queue('bad-input');
   startRunner();
   const job = await ended(id);
@@ -166,7 +172,9 @@ test('a worker that died holding a job: the job is claimed again once its lease 
 test('a job whose workers keep dying fails as interrupted instead of looping', async () => {
   const id = await queue('crash-loop');
   for (let i = 0; i < MAX_ATTEMPTS; i++) {
-    const claimed = await waitFor('the lapsed job to be claimable', () => core.kiln.store.jobs.claim(`dying-worker-${i}`, core.kiln.config.nodeId, 100, ['import']));
+    const claimed = await waitFor('the lapsed job to be claimable', () =>
+      core.kiln.store.jobs.claim(`dying-worker-${i}`, core.kiln.config.nodeId, 100, ['import']),
+    );
     assert.equal(claimed.imageId, id);
   }
   startRunner();

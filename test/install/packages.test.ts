@@ -95,7 +95,12 @@ test('npm install -g of the tarball puts a kiln that works from any folder', asy
   await writeSparseDisk(disk, 4 * MiB, [{ offset: MiB, length: 64 * 1024, seed: 3 }]);
   // No profile file to find: the keys come from the environment, as a script's would.
   const user = { KILN_URL: kiln.baseUrl, KILN_PUBLIC_KEY: keys.publicKey, KILN_PRIVATE_KEY: keys.privateKey, KILN_CONFIG: join(dir, 'no-profile.json') };
-  const imported = await sh('kiln', ['images', 'import', files.serve('disk.raw', disk), '--format', 'raw', '--name', 'installed-cli', '--wait'], elsewhere, user);
+  const imported = await sh(
+    'kiln',
+    ['images', 'import', files.serve('disk.raw', disk), '--format', 'raw', '--name', 'installed-cli', '--wait'],
+    elsewhere,
+    user,
+  );
   assert.equal(imported.code, 0, imported.stderr);
   const id = imported.stdout.trim();
   assert.match(id, /^uimage-/);

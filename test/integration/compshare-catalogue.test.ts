@@ -29,7 +29,8 @@ async function capture(c: UCloudTestClient, name: string): Promise<string> {
   return id;
 }
 
-const publish = (c: UCloudTestClient, id: string, extra: Record<string, unknown> = {}) => ok(c, 'PublishCompShareImage', { CompShareImageId: id, Price: 0, ...extra });
+const publish = (c: UCloudTestClient, id: string, extra: Record<string, unknown> = {}) =>
+  ok(c, 'PublishCompShareImage', { CompShareImageId: id, Price: 0, ...extra });
 const ids = (set: unknown) => (set as Body[]).map((i) => i.CompShareImageId as string);
 const groupIds = (body: Body) => (body.ImageSetGroup as Body[]).map((g) => g.GroupId as string);
 
@@ -99,7 +100,8 @@ test('Self and User community views: published images as groups of one; private 
   assert.equal((await ok(owner, 'DescribeSelfCommunityImages', {})).TotalCount, 0, 'nothing published yet');
   await publish(owner, ownerImage, { Tags: ['pytorch', 'cuda12'] });
   await publish(alice, aliceImage, { Tags: ['llm'] });
-  const privateCopy = (await ok(owner, 'CopyCompShareCustomImage', { CompShareImageId: ownerImage, TargetImageName: 'private-copy' })).NewCompShareImageId as string;
+  const privateCopy = (await ok(owner, 'CopyCompShareCustomImage', { CompShareImageId: ownerImage, TargetImageName: 'private-copy' }))
+    .NewCompShareImageId as string;
   await ok(owner, 'UpdateCompShareImage', { CompShareImageId: privateCopy, Tags: ['secret'] });
 
   const self = await ok(owner, 'DescribeSelfCommunityImages', {});

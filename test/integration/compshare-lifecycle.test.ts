@@ -27,10 +27,36 @@ let baseImageId: string;
 
 // Every field the seed lists for CompShareImage, in its order (Readme only for one id).
 const imageFields = [
-  'CompShareImageId', 'Name', 'Author', 'AuthInfo', 'ImageOwnerAlias', 'ImageType', 'IsOfficial', 'Container', 'Status',
-  'Size', 'Visibility', 'Description', 'Tags', 'Price', 'Cover', 'Readme', 'Softwares', 'CreatedCount', 'FavoritesCount',
-  'FailedReason', 'CreateTime', 'PubTime', 'Owner', 'GroupId', 'VersionName', 'VersionDesc', 'SourceGpuType', 'AutoStart',
-  'ImageCharge', 'ImageUseTime',
+  'CompShareImageId',
+  'Name',
+  'Author',
+  'AuthInfo',
+  'ImageOwnerAlias',
+  'ImageType',
+  'IsOfficial',
+  'Container',
+  'Status',
+  'Size',
+  'Visibility',
+  'Description',
+  'Tags',
+  'Price',
+  'Cover',
+  'Readme',
+  'Softwares',
+  'CreatedCount',
+  'FavoritesCount',
+  'FailedReason',
+  'CreateTime',
+  'PubTime',
+  'Owner',
+  'GroupId',
+  'VersionName',
+  'VersionDesc',
+  'SourceGpuType',
+  'AutoStart',
+  'ImageCharge',
+  'ImageUseTime',
 ];
 
 before(async () => {
@@ -96,7 +122,10 @@ test('GPU host -> custom image with software metadata -> community -> another ac
   }
   for (let i = 1; i < samples.length; i++) assert.ok(samples[i]! >= samples[i - 1]!, `progress fell: ${samples.join(',')}`);
   assert.ok(samples[0]! < 100, 'the first sample was taken while the image was being made');
-  assert.ok(samples.some((s) => s > 0 && s < 100), `an intermediate value was seen: ${samples.join(',')}`);
+  assert.ok(
+    samples.some((s) => s > 0 && s < 100),
+    `an intermediate value was seen: ${samples.join(',')}`,
+  );
 
   const img = await waitImageAvailable(owner, imageId);
   assert.deepEqual(Object.keys(img), imageFields, 'every CompShareImage field, in the seed order');
@@ -145,7 +174,13 @@ test('GPU host -> custom image with software metadata -> community -> another ac
   // Not yet public: the other account sees nothing and cannot use it.
   assert.equal((await ok(other, 'DescribeCommunityImages', {})).TotalCount, 0);
   const hidden = await cs(other, 'CreateCompShareInstance', {
-    CompShareImageId: imageId, MachineType: 'G', GpuType: '4090', GPU: 1, CPU: 16, Memory: 65536, Disks: [{ IsBoot: 'True', Type: 'CLOUD_SSD', Size: 4 }],
+    CompShareImageId: imageId,
+    MachineType: 'G',
+    GpuType: '4090',
+    GPU: 1,
+    CPU: 16,
+    Memory: 65536,
+    Disks: [{ IsBoot: 'True', Type: 'CLOUD_SSD', Size: 4 }],
   });
   assert.equal(hidden.RetCode, 8956, JSON.stringify(hidden));
 
@@ -169,7 +204,7 @@ test('GPU host -> custom image with software metadata -> community -> another ac
   assert.equal((await ok(other, 'DescribeCommunityImages', { Name: 'nomatch' })).TotalCount, 0);
   assert.equal((await ok(other, 'DescribeCommunityImages', { Author: 'admin' })).TotalCount, 1);
   assert.equal((await ok(other, 'DescribeCommunityImages', { Author: 'second' })).TotalCount, 0);
-  assert.equal((await ok(other, 'DescribeCompShareCustomImages', {})).TotalCount, 0, 'a community image is not the caller\'s own');
+  assert.equal((await ok(other, 'DescribeCompShareCustomImages', {})).TotalCount, 0, "a community image is not the caller's own");
 
   // ... creates a host from it, and that host's disk holds the same bytes.
   const hostB = await createGpuHost(other, imageId, { Disks: [{ IsBoot: 'True', Type: 'CLOUD_SSD', Size: 2 }] });
@@ -177,7 +212,7 @@ test('GPU host -> custom image with software metadata -> community -> another ac
   assert.equal(hostBView.CompShareImageType, 'Community');
   assert.equal(hostBView.CompShareImageName, 'torch-golden');
   await assertSameBytes(await diskPath(kiln, hostB), diskA);
-  assert.equal((await describeImage(owner, imageId))!.CreatedCount, 1, 'the other account\'s host');
+  assert.equal((await describeImage(owner, imageId))!.CreatedCount, 1, "the other account's host");
 
   // ... but cannot change, publish, copy or delete it.
   for (const [action, params] of [
@@ -203,7 +238,8 @@ test('a copy is Available at once and gives hosts the same bytes; the source can
   const host = await createGpuHost(owner, baseImageId);
   await writeAt(await diskPath(kiln, host), 10 * MiB, patternBlock(7, MiB));
   await stopGpuHost(owner, host);
-  const src = (await ok(owner, 'CreateCompShareCustomImage', { UHostId: host, Name: 'copy-source', Softwares: { CUDAVersion: '11.8' } })).CompShareImageId as string;
+  const src = (await ok(owner, 'CreateCompShareCustomImage', { UHostId: host, Name: 'copy-source', Softwares: { CUDAVersion: '11.8' } }))
+    .CompShareImageId as string;
   await waitImageAvailable(owner, src);
 
   const notReady = await ok(owner, 'CopyCompShareCustomImage', { CompShareImageId: src, TargetImageName: 'the-copy' });
@@ -226,7 +262,7 @@ test('a copy is Available at once and gives hosts the same bytes; the source can
   assert.equal(noPrice.Message, 'Params [Price] not available');
   await ok(owner, 'PublishCompShareImage', { CompShareImageId: copyId, Price: '9.99', CommunityImageName: 'cuda-11.8-box', Tags: ['cuda'] });
   const pub = (await describeImage(owner, copyId))!;
-  assert.equal(pub.Name, 'cuda-11.8-box', 'the community name is the image\'s name');
+  assert.equal(pub.Name, 'cuda-11.8-box', "the community name is the image's name");
   assert.equal(pub.Price, 9.99);
   assert.equal(pub.ImageCharge, true);
   assert.deepEqual(pub.Tags, ['cuda']);
@@ -254,7 +290,7 @@ test('GPU host lifecycle: stop, start, reboot, terminate', async () => {
   assert.equal((await cs(owner, 'RebootCompShareInstance', { UHostId: host })).RetCode, 8905, 'a stopped host cannot reboot');
   await ok(owner, 'StartCompShareInstance', { UHostId: host });
   await waitGpuHostState(owner, host, 'Running');
-  assert.equal((await cs(other, 'StopCompShareInstance', { UHostId: host })).RetCode, 8039, 'another account\'s host does not exist for it');
+  assert.equal((await cs(other, 'StopCompShareInstance', { UHostId: host })).RetCode, 8039, "another account's host does not exist for it");
   await ok(owner, 'TerminateCompShareInstance', { UHostId: host });
   const after = await ok(owner, 'DescribeCompShareInstance', { UHostIds: [host] });
   assert.equal(after.TotalCount, 0);
@@ -269,7 +305,11 @@ test('parameters: Zone is required, Limit is capped at 100, GPU hosts need a Gpu
   assert.equal(noZone.RetCode, 230);
   assert.equal(noZone.Message, 'Params [Zone] not available');
   assert.equal((await cs(owner, 'DescribeCompShareCustomImages', { Limit: 101 })).RetCode, 230);
-  const noGpuType = await cs(owner, 'CreateCompShareInstance', { CompShareImageId: baseImageId, GPU: 1, Disks: [{ IsBoot: 'True', Type: 'CLOUD_SSD', Size: 1 }] });
+  const noGpuType = await cs(owner, 'CreateCompShareInstance', {
+    CompShareImageId: baseImageId,
+    GPU: 1,
+    Disks: [{ IsBoot: 'True', Type: 'CLOUD_SSD', Size: 1 }],
+  });
   assert.equal(noGpuType.RetCode, 230);
   assert.match(noGpuType.Message as string, /GpuType/);
   const missing = await cs(owner, 'GetCompShareImageCreateProgress', { CompShareImageId: 'compshareimage-nope' });

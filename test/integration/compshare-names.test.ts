@@ -36,8 +36,16 @@ function tally(bodies: Body[]) {
 
 test('50 concurrent CreateCompShareCustomImage with one name: exactly one wins, 49 are told the name is taken', async () => {
   const bodies = await Promise.all(
-    Array.from({ length: 50 }, async (_, i) =>
-      (await owner.call('CreateCompShareCustomImage', { Zone: 'cn-bj2-04', UHostId: hosts[i % hosts.length], Name: 'race' }, { encoding: encodings[i % encodings.length] })).body,
+    Array.from(
+      { length: 50 },
+      async (_, i) =>
+        (
+          await owner.call(
+            'CreateCompShareCustomImage',
+            { Zone: 'cn-bj2-04', UHostId: hosts[i % hosts.length], Name: 'race' },
+            { encoding: encodings[i % encodings.length] },
+          )
+        ).body,
     ),
   );
   const { winners, losers } = tally(bodies);
@@ -51,7 +59,10 @@ test('50 concurrent CreateCompShareCustomImage with one name: exactly one wins, 
   await waitImageAvailable(owner, winner);
   const listed = await ok(owner, 'DescribeCompShareCustomImages', { Limit: 100 });
   const named = (listed.ImageSet as Body[]).filter((i) => i.Name === 'race');
-  assert.deepEqual(named.map((i) => i.CompShareImageId), [winner]);
+  assert.deepEqual(
+    named.map((i) => i.CompShareImageId),
+    [winner],
+  );
   assert.equal(listed.TotalCount, 1, 'no loser left an image behind');
 });
 
@@ -59,13 +70,24 @@ test('50 concurrent copies to one name: exactly one wins', async () => {
   const src = (await ok(owner, 'DescribeCompShareCustomImages', {})).ImageSet as Body[];
   const sourceId = src[0]!.CompShareImageId as string;
   const bodies = await Promise.all(
-    Array.from({ length: 50 }, async (_, i) =>
-      (await owner.call('CopyCompShareCustomImage', { CompShareImageId: sourceId, TargetImageName: 'copy-race' }, { encoding: encodings[i % encodings.length] })).body,
+    Array.from(
+      { length: 50 },
+      async (_, i) =>
+        (
+          await owner.call(
+            'CopyCompShareCustomImage',
+            { CompShareImageId: sourceId, TargetImageName: 'copy-race' },
+            { encoding: encodings[i % encodings.length] },
+          )
+        ).body,
     ),
   );
   const { winners, losers } = tally(bodies);
   assert.equal(winners.length, 1);
-  assert.ok(losers.every((l) => l.RetCode === 230 && /already exists/.test(l.Message as string)), JSON.stringify(losers[0]));
+  assert.ok(
+    losers.every((l) => l.RetCode === 230 && /already exists/.test(l.Message as string)),
+    JSON.stringify(losers[0]),
+  );
   assert.equal((await ok(owner, 'DescribeCompShareCustomImages', {})).TotalCount, 2);
 });
 
@@ -83,4 +105,3 @@ test('renaming onto a taken name is refused; another account may use the same na
   await stopGpuHost(other, otherHost);
   await ok(other, 'CreateCompShareCustomImage', { UHostId: otherHost, Name: 'race' });
 });
-

@@ -9,7 +9,17 @@ import { after, before, test } from 'node:test';
 import { KilnProcess } from '../support/kiln-process.ts';
 import { patternBlock, sha256File, writeAt, writeSparseDisk } from '../support/disk-files.ts';
 import { firstDifference } from '../support/disk-compare.ts';
-import { addCompShareBase, createGpuHost, cs, diskPath, ok, otherAccount, stopGpuHost, waitGpuHostState, waitImageAvailable } from '../support/compshare-flow.ts';
+import {
+  addCompShareBase,
+  createGpuHost,
+  cs,
+  diskPath,
+  ok,
+  otherAccount,
+  stopGpuHost,
+  waitGpuHostState,
+  waitImageAvailable,
+} from '../support/compshare-flow.ts';
 import type { UCloudTestClient } from '../support/ucloud-client.ts';
 
 const MiB = 1024 * 1024;

@@ -3,7 +3,18 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { KilnProcess } from '../support/kiln-process.ts';
 import { assertSameBytes, patternBlock, writeAt, writeSparseDisk } from '../support/disk-files.ts';
-import { addCompShareBase, createGpuHost, cs, diskPath, ok, otherAccount, stopGpuHost, waitGpuHostState, waitImageAvailable, type Body } from '../support/compshare-flow.ts';
+import {
+  addCompShareBase,
+  createGpuHost,
+  cs,
+  diskPath,
+  ok,
+  otherAccount,
+  stopGpuHost,
+  waitGpuHostState,
+  waitImageAvailable,
+  type Body,
+} from '../support/compshare-flow.ts';
 import type { UCloudTestClient } from '../support/ucloud-client.ts';
 
 const MiB = 1024 * 1024;
@@ -39,7 +50,15 @@ after(async () => {
 const share = (c: UCloudTestClient, params: Record<string, unknown>) => cs(c, 'ModifyCompShareImageShareAccount', { CompShareImageId: imageId, ...params });
 const sharedWith = async (c: UCloudTestClient, params: Record<string, unknown> = {}) => ok(c, 'DescribeCompShareSharingImages', params);
 const gpuHost = (c: UCloudTestClient, id: string) =>
-  cs(c, 'CreateCompShareInstance', { CompShareImageId: id, MachineType: 'G', GpuType: '4090', GPU: 1, CPU: 16, Memory: 65536, Disks: [{ IsBoot: 'True', Type: 'CLOUD_SSD', Size: 1 }] });
+  cs(c, 'CreateCompShareInstance', {
+    CompShareImageId: id,
+    MachineType: 'G',
+    GpuType: '4090',
+    GPU: 1,
+    CPU: 16,
+    Memory: 65536,
+    Disks: [{ IsBoot: 'True', Type: 'CLOUD_SSD', Size: 1 }],
+  });
 
 test('a shared image: the grantee lists it and creates an instance with its bytes, and does nothing else with it', async () => {
   assert.equal((await gpuHost(grantee.client, imageId)).RetCode, 8956, 'not usable before it is shared');
@@ -102,18 +121,32 @@ test('a shared image: the grantee lists it and creates an instance with its byte
 test('sharing with the owner itself is refused as such, not as an unknown account, and changes nothing', async () => {
   const self = await share(owner, { AddAccounts: [grantee.accountId, ownerId] });
   assert.equal(self.RetCode, 230, JSON.stringify(self));
-  assert.equal(self.Message, `Params [AddAccounts] not valid: an image cannot be shared with its owner: account ${ownerId} owns ${imageId}; nothing was changed`);
-  assert.deepEqual((await ok(owner, 'DescribeCompShareImageShareAccounts', { CompShareImageId: imageId })).AccountSet, [], 'the other account was not added either');
+  assert.equal(
+    self.Message,
+    `Params [AddAccounts] not valid: an image cannot be shared with its owner: account ${ownerId} owns ${imageId}; nothing was changed`,
+  );
+  assert.deepEqual(
+    (await ok(owner, 'DescribeCompShareImageShareAccounts', { CompShareImageId: imageId })).AccountSet,
+    [],
+    'the other account was not added either',
+  );
   const removeSelf = await share(owner, { RemoveAccounts: [ownerId] });
   assert.equal(removeSelf.RetCode, 230, JSON.stringify(removeSelf));
-  assert.equal(removeSelf.Message, `Params [RemoveAccounts] not valid: an image cannot be shared with its owner: account ${ownerId} owns ${imageId}; nothing was changed`);
+  assert.equal(
+    removeSelf.Message,
+    `Params [RemoveAccounts] not valid: an image cannot be shared with its owner: account ${ownerId} owns ${imageId}; nothing was changed`,
+  );
 });
 
 test('refusals in UCloud shape; an unknown account changes nothing', async () => {
   const unknown = await share(owner, { AddAccounts: [grantee.accountId, 'acc-nobody', 'acc-ghost'] });
   assert.equal(unknown.RetCode, 230, JSON.stringify(unknown));
   assert.equal(unknown.Message, 'Params [AddAccounts] not valid: no such account to share with: acc-nobody, acc-ghost; nothing was changed');
-  assert.deepEqual((await ok(owner, 'DescribeCompShareImageShareAccounts', { CompShareImageId: imageId })).AccountSet, [], 'the valid one was not added either');
+  assert.deepEqual(
+    (await ok(owner, 'DescribeCompShareImageShareAccounts', { CompShareImageId: imageId })).AccountSet,
+    [],
+    'the valid one was not added either',
+  );
   const unknownRemove = await share(owner, { RemoveAccounts: ['acc-nobody'] });
   assert.equal(unknownRemove.Message, 'Params [RemoveAccounts] not valid: no such account to share with: acc-nobody; nothing was changed');
   const neither = await share(owner, {});
@@ -124,8 +157,15 @@ test('refusals in UCloud shape; an unknown account changes nothing', async () =>
   assert.match(String(both.Message), /^Params \[RemoveAccounts\] not valid: account acc-\S+ is both added and removed$/);
   const eleven = await share(owner, { AddAccounts: Array.from({ length: 11 }, (_, i) => `acc-${i}`) });
   assert.equal(eleven.RetCode, 230);
-  assert.equal((await cs(owner, 'ModifyCompShareImageShareAccount', { CompShareImageId: 'compshareimage-nothere', AddAccounts: [grantee.accountId] })).RetCode, 8956);
-  assert.equal((await cs(owner, 'ModifyCompShareImageShareAccount', { CompShareImageId: baseImageId, AddAccounts: [grantee.accountId] })).RetCode, 8956, 'an official image is not the caller’s to share');
+  assert.equal(
+    (await cs(owner, 'ModifyCompShareImageShareAccount', { CompShareImageId: 'compshareimage-nothere', AddAccounts: [grantee.accountId] })).RetCode,
+    8956,
+  );
+  assert.equal(
+    (await cs(owner, 'ModifyCompShareImageShareAccount', { CompShareImageId: baseImageId, AddAccounts: [grantee.accountId] })).RetCode,
+    8956,
+    'an official image is not the caller’s to share',
+  );
   assert.equal((await cs(owner, 'DescribeCompShareImageShareAccounts', { CompShareImageId: 'compshareimage-nothere' })).RetCode, 8956);
   const noImage = await cs(owner, 'ModifyCompShareImageShareAccount', { AddAccounts: [grantee.accountId] });
   assert.equal(noImage.RetCode, 230);
@@ -139,7 +179,8 @@ test('the shared list pages without a gap or a duplicate while images are being 
     copies.push((await ok(owner, 'CopyCompShareCustomImage', { CompShareImageId: imageId, TargetImageName: `copy-${n}` })).NewCompShareImageId as string);
   }
   const first = copies.slice(0, 15);
-  for (const id of first) assert.equal((await cs(owner, 'ModifyCompShareImageShareAccount', { CompShareImageId: id, AddAccounts: [grantee.accountId] })).RetCode, 0);
+  for (const id of first)
+    assert.equal((await cs(owner, 'ModifyCompShareImageShareAccount', { CompShareImageId: id, AddAccounts: [grantee.accountId] })).RetCode, 0);
 
   let sharing = true;
   const sharer = (async () => {
@@ -163,7 +204,10 @@ test('the shared list pages without a gap or a duplicate while images are being 
   // The grant goes with its image.
   assert.equal((await ok(owner, 'TerminateCompShareCustomImage', { CompShareImageId: copies[0] })).RetCode, 0);
   const after = await sharedWith(grantee.client, { Limit: 100 });
-  assert.equal((after.ImageSet as Body[]).some((i) => i.CompShareImageId === copies[0]), false);
+  assert.equal(
+    (after.ImageSet as Body[]).some((i) => i.CompShareImageId === copies[0]),
+    false,
+  );
   assert.equal(after.TotalCount, (after.ImageSet as Body[]).length);
 });
 

@@ -66,7 +66,7 @@ describe('per-account quotas and disk limits', () => {
     assert.deepEqual(await diskDirs(), [], 'no disk directory');
   });
 
-  test('provisioned size: a request that would pass the account\'s total is refused with 8095', async () => {
+  test("provisioned size: a request that would pass the account's total is refused with 8095", async () => {
     const r = await host([disk(1, true), disk(64), disk(64)]);
     assert.equal(r.body.RetCode, 8095, JSON.stringify(r.body));
     assert.match(String(r.body.Message), /disk size quota exceeded: the account has 0 of 100 GB provisioned and asked for 129 GB more/);
@@ -111,7 +111,13 @@ describe('per-account quotas and disk limits', () => {
     try {
       const manifest = await stores.store.images.getManifest(broken);
       await stores.blobs.delete(manifest!.chunks.find((k) => k !== null)!);
-      const r = await client.call('CreateUHostInstance', { Zone: 'cn-bj2-04', ImageId: broken, LoginMode: 'Password', Password: 'UGFzc3cwcmQh', Disks: [disk(2, true), disk(3)] });
+      const r = await client.call('CreateUHostInstance', {
+        Zone: 'cn-bj2-04',
+        ImageId: broken,
+        LoginMode: 'Password',
+        Password: 'UGFzc3cwcmQh',
+        Disks: [disk(2, true), disk(3)],
+      });
       assert.equal(r.body.RetCode, 0, JSON.stringify(r.body));
       const id = (r.body.UHostIds as string[])[0]!;
       await waitFor(`host ${id} Install Fail`, async () => {

@@ -27,12 +27,18 @@ const compShareFields: { params: (i: number) => Body; check: (img: Body, i: numb
   { params: (i) => ({ Name: `racer-${i}` }), check: (img, i) => assert.equal(img.Name, `racer-${i}`) },
   { params: (i) => ({ Description: `description ${i}` }), check: (img, i) => assert.equal(img.Description, `description ${i}`) },
   { params: (i) => ({ Readme: `# readme ${i}` }), check: (img, i) => assert.equal(img.Readme, `# readme ${i}`) },
-  { params: (i) => ({ Cover: Buffer.from(`cover ${i}`).toString('base64') }), check: (img, i) => assert.equal(img.Cover, Buffer.from(`cover ${i}`).toString('base64')) },
+  {
+    params: (i) => ({ Cover: Buffer.from(`cover ${i}`).toString('base64') }),
+    check: (img, i) => assert.equal(img.Cover, Buffer.from(`cover ${i}`).toString('base64')),
+  },
   { params: (i) => ({ Tags: [`tag-${i}`, 'gpu'] }), check: (img, i) => assert.deepEqual(img.Tags, [`tag-${i}`, 'gpu']) },
   { params: (i) => ({ Softwares: { Framework: `torch-${i}` } }), check: (img, i) => assert.equal((img.Softwares as Body).Framework, `torch-${i}`) },
   { params: (i) => ({ Softwares: { FrameworkVersion: `2.${i}` } }), check: (img, i) => assert.equal((img.Softwares as Body).FrameworkVersion, `2.${i}`) },
   { params: (i) => ({ Softwares: { CUDAVersion: `12.${i}` } }), check: (img, i) => assert.equal((img.Softwares as Body).CUDAVersion, `12.${i}`) },
-  { params: (i) => ({ Softwares: { Applications: [`jupyter-${i}`] } }), check: (img, i) => assert.deepEqual((img.Softwares as Body).Applications, [`jupyter-${i}`]) },
+  {
+    params: (i) => ({ Softwares: { Applications: [`jupyter-${i}`] } }),
+    check: (img, i) => assert.deepEqual((img.Softwares as Body).Applications, [`jupyter-${i}`]),
+  },
   { params: () => ({ Visibility: 1 }), check: (img) => assert.equal(img.Visibility, 1) },
 ];
 
@@ -114,7 +120,7 @@ test('ZEC ModifyImagesAttributes: errors in ZEC shape, all-or-nothing, and a sec
   const theirs = await other.call('ModifyImagesAttributes', { imageIds: [b], imageDescription: 'not mine' });
   assert.equal(theirs.status, 404);
   assert.equal(theirs.body.code, 'INVALID_IMAGE_NOT_FOUND');
-  assert.equal(((await other.ok('DescribeCustomImages', {})).totalCount), 0, 'the second tenant sees none of them');
+  assert.equal((await other.ok('DescribeCustomImages', {})).totalCount, 0, 'the second tenant sees none of them');
   const mine = await c.ok('DescribeCustomImages', { imageIds: [b] });
   assert.notEqual((mine.dataSet as Body[])[0]?.imageDescription, 'not mine');
 });

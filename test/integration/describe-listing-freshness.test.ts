@@ -46,7 +46,7 @@ async function customIds(c: UCloudTestClient): Promise<{ total: number; ids: str
   return { total: r.body.TotalCount as number, ids: set.map((i) => i.ImageId), text: JSON.stringify(r.body) };
 }
 
-test('a repeated DescribeImage is never stale after a write in another process, and never another tenant\'s', async () => {
+test("a repeated DescribeImage is never stale after a write in another process, and never another tenant's", async () => {
   const src = join(a.dataDir, 'small.raw');
   await writeSparseDisk(src, 4 * MiB, [{ offset: 0, length: MiB, seed: 3 }]);
   const url = files.serve('small.raw', src);

@@ -62,7 +62,7 @@ function assertUCloudRefusal(a: Answer, message: RegExp, action?: string): void 
   assert.equal(a.body.RetCode, 230, shown);
   assert.match(String(a.body.Message), message, shown);
   assert.equal(a.body.Action, action === undefined ? undefined : `${action}Response`, shown);
-  assert.deepEqual(Object.keys(a.body).sort(), (action === undefined ? ['Message', 'RetCode'] : ['Action', 'Message', 'RetCode']), shown);
+  assert.deepEqual(Object.keys(a.body).sort(), action === undefined ? ['Message', 'RetCode'] : ['Action', 'Message', 'RetCode'], shown);
   assert.ok(header(a, 'x-ucloud-request-uuid'), 'a UCloud answer carries its request id');
 }
 
@@ -112,7 +112,11 @@ test('a client still sending a refused body gets the answer, then a clean close 
   }
   socket.end();
   await closed;
-  assert.deepEqual(errors.map((e) => e.message), [], 'the server closed without a reset');
+  assert.deepEqual(
+    errors.map((e) => e.message),
+    [],
+    'the server closed without a reset',
+  );
 });
 
 test('UCloud: XML, multipart, octet-stream, text/plain and untyped bodies are refused, naming the type', async () => {
@@ -126,11 +130,15 @@ test('UCloud: XML, multipart, octet-stream, text/plain and untyped bodies are re
 
 test('UCloud: methods other than GET and POST are RetCode 230', async () => {
   for (const method of ['PUT', 'DELETE', 'PATCH']) {
-    assertUCloudRefusal(await send(method, '/?Action=DescribeImage', 'application/xml', '<x/>'), new RegExp(`HTTP method ${method} is not supported`), 'DescribeImage');
+    assertUCloudRefusal(
+      await send(method, '/?Action=DescribeImage', 'application/xml', '<x/>'),
+      new RegExp(`HTTP method ${method} is not supported`),
+      'DescribeImage',
+    );
   }
 });
 
-test('UCloud: a 1 MB query string is RetCode 230, not Node\'s 431', async () => {
+test("UCloud: a 1 MB query string is RetCode 230, not Node's 431", async () => {
   assertUCloudRefusal(fromRaw(await rawExchange(kiln.port, [megabyteQuery('/')])), /exceed 16 KiB/);
 });
 

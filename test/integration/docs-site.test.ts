@@ -58,7 +58,13 @@ test('a browser opening the server lands on the docs; API calls to / are answere
 
 /** Every `href` of a page, entities decoded. */
 function links(html: string): string[] {
-  return [...html.matchAll(/\shref="([^"]*)"/g)].map((m) => m[1]!.replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&'));
+  return [...html.matchAll(/\shref="([^"]*)"/g)].map((m) =>
+    m[1]!
+      .replace(/&quot;/g, '"')
+      .replace(/&lt;/g, '<')
+      .replace(/&gt;/g, '>')
+      .replace(/&amp;/g, '&'),
+  );
 }
 
 test('GET /docs is HTML, and every link of every page reached from it resolves, anchors included', async () => {
@@ -94,7 +100,10 @@ test('GET /docs is HTML, and every link of every page reached from it resolves, 
     assert.ok(pages.has(page), `${page} is linked from the docs`);
   }
   for (const a of [...ucloudActions, ...zecActions]) {
-    assert.ok(checked.some((l) => l.endsWith(`#${a.name.toLowerCase()}`)), `no link to ${a.name} in any index`);
+    assert.ok(
+      checked.some((l) => l.endsWith(`#${a.name.toLowerCase()}`)),
+      `no link to ${a.name} in any index`,
+    );
   }
 });
 
@@ -118,7 +127,10 @@ test('the concepts page explains products, images, chunks, regions and copies, a
 });
 
 test("each action's section shows a worked request and its answer", async () => {
-  for (const [page, actions] of [['/docs/ucloud.html', ucloudActions], ['/docs/zenlayer.html', zecActions]] as const) {
+  for (const [page, actions] of [
+    ['/docs/ucloud.html', ucloudActions],
+    ['/docs/zenlayer.html', zecActions],
+  ] as const) {
     const html = await (await fetch(kiln.baseUrl + page)).text();
     for (const a of actions) {
       const start = html.indexOf(`<h3 id="${a.name.toLowerCase()}">${a.name}</h3>`);
@@ -136,6 +148,10 @@ test('the worked examples are what the server answers now (re-record with `npm r
   const key = (e: { product: string; action: string }) => `${e.product} ${e.action}`;
   assert.deepEqual(now.map(key), recordedExamples.map(key), 'the example calls changed: run `npm run docs:examples`');
   for (const [i, e] of now.entries()) {
-    assert.deepEqual(e, recordedExamples[i], `${key(e)}: the answer differs from the recorded example: run \`npm run docs:examples\` (and check the change is meant)`);
+    assert.deepEqual(
+      e,
+      recordedExamples[i],
+      `${key(e)}: the answer differs from the recorded example: run \`npm run docs:examples\` (and check the change is meant)`,
+    );
   }
 });

@@ -68,7 +68,12 @@ async function importRound(round: number, tag: string): Promise<string[]> {
     const name = `img-${round}-${i}-${tag}.raw`;
     await writeFile(join(kiln.dataDir, name), imageBytes(round, i));
     const r = await client.call('ImportCustomImage', {
-      ImageName: name, UFileUrl: files.serve(name, join(kiln.dataDir, name)), OsType: 'Ubuntu', OsName: 'Ubuntu', Format: 'RAW', Auth: true,
+      ImageName: name,
+      UFileUrl: files.serve(name, join(kiln.dataDir, name)),
+      OsType: 'Ubuntu',
+      OsName: 'Ubuntu',
+      Format: 'RAW',
+      Auth: true,
     });
     assert.equal(r.body.RetCode, 0, JSON.stringify(r.body));
     ids.push(r.body.ImageId as string);
@@ -140,5 +145,9 @@ test('uploads, copies, deletes and GC runs from several processes never lose a c
   await waitFor('a final collection', async () => ((await local.gc()).ran ? true : undefined));
   const left = await allChunkKeys(local.blobs);
   const inUse = await local.store.chunks.inUseAmong([...left]);
-  assert.deepEqual([...left].filter((k) => !inUse.has(k)), [], 'a final collection leaves only chunks in use');
+  assert.deepEqual(
+    [...left].filter((k) => !inUse.has(k)),
+    [],
+    'a final collection leaves only chunks in use',
+  );
 });

@@ -124,10 +124,14 @@ test('past the connection cap /healthz still answers and API calls are refused i
   // The connections under the cap were not disturbed, and once they go the API answers again.
   for (const s of held.slice(0, -1)) assert.equal(s.readyState, 'open');
   for (const s of held.splice(0)) s.destroy();
-  const again = await waitFor('the API to answer below the cap', async () => {
-    const a = await rawExchange(kiln.port, ['GET /?Action=DescribeImage HTTP/1.1\r\nHost: kiln\r\n\r\n']);
-    return json(a).RetCode === 150 ? undefined : a;
-  }, 10_000);
+  const again = await waitFor(
+    'the API to answer below the cap',
+    async () => {
+      const a = await rawExchange(kiln.port, ['GET /?Action=DescribeImage HTTP/1.1\r\nHost: kiln\r\n\r\n']);
+      return json(a).RetCode === 150 ? undefined : a;
+    },
+    10_000,
+  );
   // Unsigned, so refused for its signature: what matters is that it reached the dialect.
   assert.notEqual(json(again).RetCode, 150, again.body);
 });

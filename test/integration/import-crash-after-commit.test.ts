@@ -96,7 +96,11 @@ test('SIGKILL right after an import commits: the image stays Available, nothing 
   }
   const { stored, referenced, inUse } = await chunksAfterGc([id]);
   assert.ok(referenced.size >= 2, `the image references ${referenced.size} chunks`);
-  assert.deepEqual([...stored].filter((k) => !inUse.has(k)), [], 'no orphan chunk');
+  assert.deepEqual(
+    [...stored].filter((k) => !inUse.has(k)),
+    [],
+    'no orphan chunk',
+  );
   for (const k of referenced) assert.ok(stored.has(k), `referenced chunk ${k} is stored`);
   committedImage = id;
 });
@@ -106,7 +110,11 @@ test('an image deleted while its import runs gets no manifest, and gc leaves not
   await writeSparseDisk(src, 16 * MiB, [{ offset: 0, length: 16 * MiB, seed: 31 }]);
   const url = files.serve('held.raw', src, { ranges: false, hold: true });
   const id = await importFrom(url, 'held');
-  await waitFor('the import to start downloading', async () => (files.requests('held.raw').length >= 1 && (await runningJobs()) >= 1 ? true : undefined), 10_000);
+  await waitFor(
+    'the import to start downloading',
+    async () => (files.requests('held.raw').length >= 1 && (await runningJobs()) >= 1 ? true : undefined),
+    10_000,
+  );
   const t0 = Date.now();
   const del = await client.call('TerminateCustomImage', { ImageId: id });
   assert.equal(del.body.RetCode, 0, JSON.stringify(del.body));
@@ -118,7 +126,11 @@ test('an image deleted while its import runs gets no manifest, and gc leaves not
     assert.equal(job?.state, 'failed', 'the job ended with the delete');
     assert.match(String(job?.error), /^cancelled: image .* was deleted$/);
     // Its worker's heartbeat (or commit) fails, and it says so as it lets go.
-    await waitFor('the worker to let go', async () => (kiln.output.split('\n').some((l) => l.includes(job!.id) && l.includes('leaving the job')) ? true : undefined), 10_000);
+    await waitFor(
+      'the worker to let go',
+      async () => (kiln.output.split('\n').some((l) => l.includes(job!.id) && l.includes('leaving the job')) ? true : undefined),
+      10_000,
+    );
     t.diagnostic(`the worker let go of the cancelled import ${Date.now() - t0} ms after the delete (heartbeat 500 ms)`);
     assert.equal(await stores.store.images.get(id), undefined);
     assert.equal(await stores.store.images.getManifest(id), undefined, 'no manifest');
@@ -126,6 +138,10 @@ test('an image deleted while its import runs gets no manifest, and gc leaves not
     await stores.close();
   }
   const { stored, referenced, inUse } = await chunksAfterGc([committedImage]);
-  assert.deepEqual([...stored].filter((k) => !inUse.has(k)), [], 'no orphan chunk');
-  assert.deepEqual([...inUse].sort(), [...referenced].sort(), 'nothing is kept but the other image\'s chunks');
+  assert.deepEqual(
+    [...stored].filter((k) => !inUse.has(k)),
+    [],
+    'no orphan chunk',
+  );
+  assert.deepEqual([...inUse].sort(), [...referenced].sort(), "nothing is kept but the other image's chunks");
 });

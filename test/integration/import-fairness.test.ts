@@ -60,11 +60,11 @@ async function importFrom(c: UCloudTestClient, url: string, name: string): Promi
   return r.body.ImageId as string;
 }
 
-test('six trickling imports of one account: another account\'s import starts within seconds and completes', async (t) => {
+test("six trickling imports of one account: another account's import starts within seconds and completes", async (t) => {
   const trickles: string[] = [];
   for (let i = 0; i < 6; i++) trickles.push(await importFrom(alice, files.trickleUrl(`a${i}.raw`), `trickle-${i}`));
   try {
-    await waitFor('alice\'s imports to start', async () => ((await jobCount('running')) >= 1 ? true : undefined), 10_000);
+    await waitFor("alice's imports to start", async () => ((await jobCount('running')) >= 1 ? true : undefined), 10_000);
     // Lets the runner take every import worker alice may have (its claims follow each
     // enqueue at once; this is a margin, not a measurement).
     await sleep(1000);
@@ -72,10 +72,14 @@ test('six trickling imports of one account: another account\'s import starts wit
     t.diagnostic(`alice: ${aliceRunning} imports trickling, ${await jobCount('queued')} queued`);
 
     const image = await importFrom(bob, bobUrl, 'bob-64m');
-    const job = await waitFor('bob\'s import job to start', async () => {
-      const j = await kiln.latestJob(image);
-      return j?.startedAt != null ? j : undefined;
-    }, 15_000);
+    const job = await waitFor(
+      "bob's import job to start",
+      async () => {
+        const j = await kiln.latestJob(image);
+        return j?.startedAt != null ? j : undefined;
+      },
+      15_000,
+    );
     const waitedMs = job.startedAt! - job.createdAt;
     t.diagnostic(`bob's import waited ${waitedMs} ms in the queue behind alice's trickles`);
     assert.ok(waitedMs < 10_000, `bob's import waited ${waitedMs} ms`);

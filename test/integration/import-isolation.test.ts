@@ -56,7 +56,7 @@ async function importFrom(url: string, name: string): Promise<string> {
   return r.body.ImageId as string;
 }
 
-test('two trickling imports of one account: another account\'s host runs in seconds, the importer deletes its stuck import at once, and a trickle fails as too slow', async (t) => {
+test("two trickling imports of one account: another account's host runs in seconds, the importer deletes its stuck import at once, and a trickle fails as too slow", async (t) => {
   const started = Date.now();
   const stuck = await importFrom(files.trickleUrl('a.raw'), 'trickle-a');
   const slow = await importFrom(files.trickleUrl('b.raw'), 'trickle-b');

@@ -63,7 +63,14 @@ after(async () => {
 
 /** Imports `url` and reads the progress endpoint every 40 ms until the image is Available. */
 async function importPolled(url: string): Promise<ServerProgress[]> {
-  const { ImageId } = await uhost.importCustomImage({ ImageName: `p${Date.now()}`, UFileUrl: url, OsType: 'Ubuntu', OsName: 'Ubuntu 22.04', Format: 'RAW', Auth: true });
+  const { ImageId } = await uhost.importCustomImage({
+    ImageName: `p${Date.now()}`,
+    UFileUrl: url,
+    OsType: 'Ubuntu',
+    OsName: 'Ubuntu 22.04',
+    Format: 'RAW',
+    Auth: true,
+  });
   const seen: ServerProgress[] = [];
   const deadline = Date.now() + 60_000;
   for (;;) {
@@ -125,13 +132,23 @@ test('from a server that announces no size: bytes without a total while download
   const seen = await importPolled(unsizedUrl);
   assertForward(seen);
   const downloading = seen.filter((p) => p.Phase === 'download');
-  assert.ok(downloading.some((p) => p.DoneBytes > 0), `bytes counted while downloading: ${JSON.stringify(seen)}`);
+  assert.ok(
+    downloading.some((p) => p.DoneBytes > 0),
+    `bytes counted while downloading: ${JSON.stringify(seen)}`,
+  );
   for (const p of downloading) assert.equal(p.TotalBytes, null, JSON.stringify(p));
   assertFinished(seen.at(-1)!);
 });
 
 test('the SDK waiter on an import from a server without a size gives bytes and no percent, then the real size', async () => {
-  const { ImageId } = await uhost.importCustomImage({ ImageName: 'unsized-sdk', UFileUrl: unsizedUrl, OsType: 'Ubuntu', OsName: 'Ubuntu 22.04', Format: 'RAW', Auth: true });
+  const { ImageId } = await uhost.importCustomImage({
+    ImageName: 'unsized-sdk',
+    UFileUrl: unsizedUrl,
+    OsType: 'Ubuntu',
+    OsName: 'Ubuntu 22.04',
+    Format: 'RAW',
+    Auth: true,
+  });
   const seen: Awaited<ReturnType<UHostClient['waitForImage']>>[] = [];
   await uhost.waitForImage(ImageId, { onProgress: (p) => seen.push(p), intervalMs: 60, maxIntervalMs: 60 });
   const downloading = seen.filter((p) => p.phase === 'download');
@@ -142,7 +159,11 @@ test('the SDK waiter on an import from a server without a size gives bytes and n
     assert.equal(p.phaseIndex, 1);
   }
   // From the second reading of a phase on, a rate over the readings' window.
-  if (downloading.length >= 3) assert.ok(downloading.slice(1).some((p) => p.bytesPerSecond !== undefined && p.bytesPerSecond > 0), JSON.stringify(downloading));
+  if (downloading.length >= 3)
+    assert.ok(
+      downloading.slice(1).some((p) => p.bytesPerSecond !== undefined && p.bytesPerSecond > 0),
+      JSON.stringify(downloading),
+    );
   const last = seen.at(-1)!;
   assert.equal(last.state, 'available');
   assert.equal(last.doneBytes, SIZE);
@@ -150,7 +171,14 @@ test('the SDK waiter on an import from a server without a size gives bytes and n
 });
 
 test('a job that ended before the first poll: the only reading is the real size and the average rate, not "0 of ?"', async () => {
-  const { ImageId } = await uhost.importCustomImage({ ImageName: 'quick', UFileUrl: files.serve('quick.raw', disk), OsType: 'Ubuntu', OsName: 'Ubuntu 22.04', Format: 'RAW', Auth: true });
+  const { ImageId } = await uhost.importCustomImage({
+    ImageName: 'quick',
+    UFileUrl: files.serve('quick.raw', disk),
+    OsType: 'Ubuntu',
+    OsName: 'Ubuntu 22.04',
+    Format: 'RAW',
+    Auth: true,
+  });
   for (let i = 0; (await uhost.describeImage({ ImageIds: [ImageId] })).ImageSet[0]?.State !== 'Available'; i++) {
     assert.ok(i < 600, 'the import finished');
     await new Promise((r) => setTimeout(r, 50));
@@ -166,7 +194,14 @@ test('a job that ended before the first poll: the only reading is the real size 
 });
 
 test('a signed progress URL without Expires is answered as missing it, a malformed one as invalid, a past one as expired', async () => {
-  const { ImageId } = await uhost.importCustomImage({ ImageName: 'signed', UFileUrl: files.serve('signed.raw', disk), OsType: 'Ubuntu', OsName: 'Ubuntu 22.04', Format: 'RAW', Auth: true });
+  const { ImageId } = await uhost.importCustomImage({
+    ImageName: 'signed',
+    UFileUrl: files.serve('signed.raw', disk),
+    OsType: 'Ubuntu',
+    OsName: 'Ubuntu 22.04',
+    Format: 'RAW',
+    Auth: true,
+  });
   const c = await kiln.credentials();
   const get = async (extra: Record<string, string>) => {
     const q: Record<string, string> = { Action: 'GetImageProgress', ImageId, Product: 'uhost', PublicKey: c.publicKey, ...extra };

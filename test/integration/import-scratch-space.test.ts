@@ -135,7 +135,10 @@ test('two endless imports at once both fail with a reason, and the filesystem ne
 test('a body announced larger than the free space above the reserve is refused before it is written', async () => {
   const settled = await importFrom('/claims/big');
   assert.equal(settled.State, 'Unavailable', JSON.stringify(settled));
-  assert.match(String(settled.FailedReason), /not enough disk space to spool the import: the import file is 1073741824 bytes and the scratch space has \d+ bytes free above its reserve/);
+  assert.match(
+    String(settled.FailedReason),
+    /not enough disk space to spool the import: the import file is 1073741824 bytes and the scratch space has \d+ bytes free above its reserve/,
+  );
   await assertNoScratchLeft();
 });
 

@@ -42,7 +42,10 @@ multiHostTest('a reinstall and a resize of a host on node A run on node A while 
   const add = async (name: string, seed: number) => {
     const file = join(api.dataDir, `${name}.raw`);
     await writeSparseDisk(file, 8 * MiB, [{ offset: MiB, length: MiB, seed }]);
-    return { file, id: (JSON.parse(await api.cli(['image', 'add-base', file, '--name', name, '--os-type', 'Linux', '--json'])) as { imageId: string }).imageId };
+    return {
+      file,
+      id: (JSON.parse(await api.cli(['image', 'add-base', file, '--name', name, '--os-type', 'Linux', '--json'])) as { imageId: string }).imageId,
+    };
   };
   const first = await add('first', 1);
   const second = await add('second', 2);

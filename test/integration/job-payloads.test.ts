@@ -44,7 +44,14 @@ after(async () => {
 });
 
 /** Queues a job row with `payload` as its stored text, past every type check. */
-async function writeJobRow(row: { kind: string; payload: string; imageId?: string; instanceId?: string; accountId?: string; nodeId?: string | null }): Promise<string> {
+async function writeJobRow(row: {
+  kind: string;
+  payload: string;
+  imageId?: string;
+  instanceId?: string;
+  accountId?: string;
+  nodeId?: string | null;
+}): Promise<string> {
   const id = `job-byhand${randomBytes(4).toString('hex')}`;
   const now = Date.now();
   await db
@@ -104,15 +111,38 @@ test('an import job whose stored payload an older version wrote fails with why; 
     await tx.quota.take(owner.accountId, 'uhost', 1);
     await tx.images.insert(
       {
-        id: imageId, product: 'uhost', accountId: owner.accountId, projectId: owner.projectId, region: region.id, zone: region.defaultZone,
-        kind: 'custom', name: `byhand-${imageId}`, description: '', osType: 'Linux', osName: 'Linux', state: 'making', failedReason: null,
-        virtualSize: 0, storedSize: 0, sourceInstanceId: null, parentImageId: null, visibility: 'private', attributes: {}, createdAt: now, updatedAt: now,
+        id: imageId,
+        product: 'uhost',
+        accountId: owner.accountId,
+        projectId: owner.projectId,
+        region: region.id,
+        zone: region.defaultZone,
+        kind: 'custom',
+        name: `byhand-${imageId}`,
+        description: '',
+        osType: 'Linux',
+        osName: 'Linux',
+        state: 'making',
+        failedReason: null,
+        virtualSize: 0,
+        storedSize: 0,
+        sourceInstanceId: null,
+        parentImageId: null,
+        visibility: 'private',
+        attributes: {},
+        createdAt: now,
+        updatedAt: now,
       },
       { uniqueName: false },
     );
   });
   // The URL under another name, as a version that called it `source` would have stored it.
-  const jobId = await writeJobRow({ kind: 'import', payload: JSON.stringify({ source: 'http://127.0.0.1:9/disk.raw', format: 'raw' }), imageId, accountId: owner.accountId });
+  const jobId = await writeJobRow({
+    kind: 'import',
+    payload: JSON.stringify({ source: 'http://127.0.0.1:9/disk.raw', format: 'raw' }),
+    imageId,
+    accountId: owner.accountId,
+  });
 
   const job = await settledJob(jobId);
   assert.equal(job.state, 'failed');
@@ -134,7 +164,13 @@ test('a grow job whose stored disks are not a list fails with why and frees its 
   const instance = (await store.instances.get(host))!;
   // Held for a resize as ResizeUHostInstance holds it, with a job whose disks are a string.
   assert.equal(await store.instances.transition(host, { states: ['stopped'], operation: null }, { operation: 'resizing' }), true);
-  const jobId = await writeJobRow({ kind: 'grow', payload: JSON.stringify({ disks: 'all of them', grownBytes: 0 }), instanceId: host, accountId: owner.accountId, nodeId: instance.nodeId });
+  const jobId = await writeJobRow({
+    kind: 'grow',
+    payload: JSON.stringify({ disks: 'all of them', grownBytes: 0 }),
+    instanceId: host,
+    accountId: owner.accountId,
+    nodeId: instance.nodeId,
+  });
 
   const job = await settledJob(jobId);
   assert.equal(job.state, 'failed');

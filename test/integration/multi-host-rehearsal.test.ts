@@ -89,7 +89,12 @@ multiHostTest('capture on node A, import on either node surviving a SIGKILL, hos
 
   // An import goes to any worker; the one running it is killed mid-download.
   const imp = await client.call('ImportCustomImage', {
-    ImageName: 'imported', UFileUrl: slowUrl, OsType: 'Ubuntu', OsName: 'Ubuntu 22.04', Format: 'RAW', Auth: true,
+    ImageName: 'imported',
+    UFileUrl: slowUrl,
+    OsType: 'Ubuntu',
+    OsName: 'Ubuntu 22.04',
+    Format: 'RAW',
+    Auth: true,
   });
   assert.equal(imp.body.RetCode, 0, JSON.stringify(imp.body));
   const importId = imp.body.ImageId as string;
@@ -137,7 +142,11 @@ multiHostTest('capture on node A, import on either node surviving a SIGKILL, hos
       for (const k of m.chunks) if (k) assert.ok(stored.has(k), `chunk ${k} of ${id} exists`);
     }
     const inUse = await after.store.chunks.inUseAmong([...stored]);
-    assert.deepEqual([...stored].filter((k) => !inUse.has(k)), [], 'no chunk is left that nothing uses');
+    assert.deepEqual(
+      [...stored].filter((k) => !inUse.has(k)),
+      [],
+      'no chunk is left that nothing uses',
+    );
   } finally {
     await after.close();
   }

@@ -35,7 +35,8 @@ interface Timed {
 function send(agent: Agent, method: string, path: string, contentType?: string, body?: string): Promise<Timed> {
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint();
-    const headers: Record<string, string | number> = body === undefined ? {} : { 'content-type': contentType ?? FORM, 'content-length': Buffer.byteLength(body) };
+    const headers: Record<string, string | number> =
+      body === undefined ? {} : { 'content-type': contentType ?? FORM, 'content-length': Buffer.byteLength(body) };
     const req = httpRequest(`${kiln.baseUrl}${path}`, { method, agent, headers, timeout: 30_000 }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
@@ -83,7 +84,9 @@ test('a 100,000-parameter form is refused before it is decoded or its signature 
     times.push(r.ms);
   }
   times.sort((a, b) => a - b);
-  t.diagnostic(`time to refuse a 100,000-parameter form (${(HUGE_FORM.length / 1024).toFixed(0)} KiB), 5 runs: median ${percentile(times, 0.5).toFixed(1)} ms, max ${times.at(-1)?.toFixed(1)} ms`);
+  t.diagnostic(
+    `time to refuse a 100,000-parameter form (${(HUGE_FORM.length / 1024).toFixed(0)} KiB), 5 runs: median ${percentile(times, 0.5).toFixed(1)} ms, max ${times.at(-1)?.toFixed(1)} ms`,
+  );
 });
 
 test('parameters in the query string count too', async () => {
@@ -128,7 +131,9 @@ test('/healthz stays responsive while 8 clients send 100,000-parameter forms for
   })();
   await Promise.all([...clients, probe]);
   health.sort((a, b) => a - b);
-  t.diagnostic(`8 clients x 3 s: ${refused} forms refused; /healthz n=${health.length} median ${percentile(health, 0.5).toFixed(1)} ms, max ${health.at(-1)?.toFixed(1)} ms`);
+  t.diagnostic(
+    `8 clients x 3 s: ${refused} forms refused; /healthz n=${health.length} median ${percentile(health, 0.5).toFixed(1)} ms, max ${health.at(-1)?.toFixed(1)} ms`,
+  );
   // Before the limits, one such form cost ~0.4 s of CPU and /healthz took seconds. The
   // bound is loose on purpose: the test machine is shared.
   assert.ok(percentile(health, 0.5) < 1_000, `median /healthz ${percentile(health, 0.5)} ms`);

@@ -99,7 +99,11 @@ async function startCapture(hostId: string, name: string): Promise<string> {
 }
 
 /** The first offset where the image, read chunk by chunk from the blob store, differs from `file`; -1 when none. */
-async function firstDifference(blobs: BlobStore, manifest: { virtualSize: number; chunkSize: number; chunks: (string | null)[] }, file: string): Promise<number> {
+async function firstDifference(
+  blobs: BlobStore,
+  manifest: { virtualSize: number; chunkSize: number; chunks: (string | null)[] },
+  file: string,
+): Promise<number> {
   const fh = await open(file, 'r');
   try {
     const { size } = await fh.stat();
@@ -149,127 +153,134 @@ function mark(label: string): void {
   phaseStart = Date.now();
 }
 
-faultTest('PostgreSQL and S3 restarts during imports and captures: every image Available and byte-exact or failed with why, no stuck job, every process serving', async () => {
-  mark('set-up');
-  // A host to capture from, made before the faults (its base image's chunks are then
-  // lost with moto's memory; the base is not one of the images checked below).
-  const base = join(dir, 'base.raw');
-  await writeSparseDisk(base, 16 * MiB, [{ offset: 0, length: MiB, seed: 1 }]);
-  const baseId = (JSON.parse(await api.cli(['image', 'add-base', base, '--name', 'Base', '--os-type', 'Linux', '--json'])) as { imageId: string }).imageId;
-  const host = await createHost(client, baseId);
-  await stopHost(client, host);
-  const hostDisk = await diskPath(api, host);
-  mark('host');
+faultTest(
+  'PostgreSQL and S3 restarts during imports and captures: every image Available and byte-exact or failed with why, no stuck job, every process serving',
+  async () => {
+    mark('set-up');
+    // A host to capture from, made before the faults (its base image's chunks are then
+    // lost with moto's memory; the base is not one of the images checked below).
+    const base = join(dir, 'base.raw');
+    await writeSparseDisk(base, 16 * MiB, [{ offset: 0, length: MiB, seed: 1 }]);
+    const baseId = (JSON.parse(await api.cli(['image', 'add-base', base, '--name', 'Base', '--os-type', 'Linux', '--json'])) as { imageId: string }).imageId;
+    const host = await createHost(client, baseId);
+    await stopHost(client, host);
+    const hostDisk = await diskPath(api, host);
+    mark('host');
 
-  // Imports stream from a paced server: 24 MiB each at 1 MiB/s per request, so their
-  // chunks are being written when the S3 server goes away. Each holds its own data, so
-  // none shares a chunk with another.
-  const expected = new Map<string, string>();
-  for (let i = 0; i < 3; i++) {
-    const src = join(dir, `import-${i}.raw`);
-    await writeSparseDisk(src, 24 * MiB, [{ offset: 0, length: 24 * MiB, seed: 100 + i }]);
-    expected.set(await startImport(`faulty-${i}`, files.serve(`import-${i}.raw`, src, { bytesPerSecond: MiB })), src);
-  }
-
-  // S3 away once the imports have stored their first chunks (3 s, plus the seconds moto
-  // takes to start again): moto comes back empty, and its bucket is made again. An image
-  // committed before that loses its chunks with moto's memory, which no commit protocol
-  // can help (S3 itself keeps what it acknowledged): such an image, if the machine was
-  // fast enough to make one, is left out of the byte check below, and said so.
-  mark('imports queued');
-  const s3 = motoClient(moto.endpoint);
-  try {
-    // The base image holds one chunk; each import's first chunks come on top.
-    await waitFor('the imports to store chunks', async () => {
-      const listed = await s3.send(new ListObjectsV2Command({ Bucket: BUCKET }));
-      return (listed.KeyCount ?? 0) >= 4 ? true : undefined;
-    }, 60_000);
-  } finally {
-    s3.destroy();
-  }
-  const committedBeforeS3Restart = new Set<string>();
-  for (const id of expected.keys()) if ((await imageState(id)) === 'Available') committedBeforeS3Restart.add(id);
-  const s3Down = Date.now();
-  await moto.stop();
-  await sleep(3000);
-  moto = await startMoto({ port: moto.port });
-  await createBucket(moto.endpoint, BUCKET);
-  const s3Outage = Date.now() - s3Down;
-  mark('S3 restart');
-
-  // A capture, then PostgreSQL stopped the way `pg_ctl -m fast` does (sessions killed, 57P01) for 5 s.
-  const fh = await open(hostDisk, 'r+');
-  await fh.write(Buffer.alloc(2 * MiB, 0x5a), 0, 2 * MiB, 5 * MiB + 77);
-  await fh.close();
-  const capture = await startCapture(host, 'captured-in-faults');
-  const snapshot = join(dir, 'host-disk.raw');
-  await writeFileCopy(hostDisk, snapshot);
-  expected.set(capture, snapshot);
-  await sleep(300);
-  const pgDown = Date.now();
-  await pgServer.halt();
-  const unhealthyAfter = await healthBecomes(503, 15_000);
-  await sleep(Math.max(0, 5000 - (Date.now() - pgDown)));
-  await pgServer.resume();
-  const pgBack = Date.now();
-  const apiRecovery = await healthBecomes(200, 30_000);
-  mark('capture and PostgreSQL restart');
-
-  // Every image settles: Available with exactly its source's bytes, or Failed saying why.
-  const settled = new Map<string, Record<string, unknown>>();
-  for (const id of expected.keys()) {
-    assertAlive();
-    settled.set(id, await waitImageSettled(client, id, 120_000));
-  }
-  const settledAt = Date.now();
-  const stores = await openStoresOf(api.env);
-  try {
-    for (const [id, file] of expected) {
-      const img = settled.get(id)!;
-      if (img.State !== 'Available') {
-        assert.equal(img.State, 'Unavailable', `image ${id} is Available or failed: ${JSON.stringify(img)}`);
-        assert.ok(String(img.FailedReason ?? '').length > 0, `failed image ${id} says why: ${JSON.stringify(img)}`);
-        continue;
-      }
-      if (committedBeforeS3Restart.has(id)) continue;
-      const manifest = await stores.store.images.getManifest(id);
-      assert.ok(manifest, `available image ${id} has a manifest`);
-      const diff = await firstDifference(stores.blobs, manifest, file).catch((e: unknown) => `${String(e)}`);
-      assert.equal(diff, -1, `image ${id} holds exactly the bytes of ${file}\nworker log:\n${worker.output.slice(-6000)}`);
+    // Imports stream from a paced server: 24 MiB each at 1 MiB/s per request, so their
+    // chunks are being written when the S3 server goes away. Each holds its own data, so
+    // none shares a chunk with another.
+    const expected = new Map<string, string>();
+    for (let i = 0; i < 3; i++) {
+      const src = join(dir, `import-${i}.raw`);
+      await writeSparseDisk(src, 24 * MiB, [{ offset: 0, length: 24 * MiB, seed: 100 + i }]);
+      expected.set(await startImport(`faulty-${i}`, files.serve(`import-${i}.raw`, src, { bytesPerSecond: MiB })), src);
     }
-    // No job is left queued or running.
+
+    // S3 away once the imports have stored their first chunks (3 s, plus the seconds moto
+    // takes to start again): moto comes back empty, and its bucket is made again. An image
+    // committed before that loses its chunks with moto's memory, which no commit protocol
+    // can help (S3 itself keeps what it acknowledged): such an image, if the machine was
+    // fast enough to make one, is left out of the byte check below, and said so.
+    mark('imports queued');
+    const s3 = motoClient(moto.endpoint);
+    try {
+      // The base image holds one chunk; each import's first chunks come on top.
+      await waitFor(
+        'the imports to store chunks',
+        async () => {
+          const listed = await s3.send(new ListObjectsV2Command({ Bucket: BUCKET }));
+          return (listed.KeyCount ?? 0) >= 4 ? true : undefined;
+        },
+        60_000,
+      );
+    } finally {
+      s3.destroy();
+    }
+    const committedBeforeS3Restart = new Set<string>();
+    for (const id of expected.keys()) if ((await imageState(id)) === 'Available') committedBeforeS3Restart.add(id);
+    const s3Down = Date.now();
+    await moto.stop();
+    await sleep(3000);
+    moto = await startMoto({ port: moto.port });
+    await createBucket(moto.endpoint, BUCKET);
+    const s3Outage = Date.now() - s3Down;
+    mark('S3 restart');
+
+    // A capture, then PostgreSQL stopped the way `pg_ctl -m fast` does (sessions killed, 57P01) for 5 s.
+    const fh = await open(hostDisk, 'r+');
+    await fh.write(Buffer.alloc(2 * MiB, 0x5a), 0, 2 * MiB, 5 * MiB + 77);
+    await fh.close();
+    const capture = await startCapture(host, 'captured-in-faults');
+    const snapshot = join(dir, 'host-disk.raw');
+    await writeFileCopy(hostDisk, snapshot);
+    expected.set(capture, snapshot);
+    await sleep(300);
+    const pgDown = Date.now();
+    await pgServer.halt();
+    const unhealthyAfter = await healthBecomes(503, 15_000);
+    await sleep(Math.max(0, 5000 - (Date.now() - pgDown)));
+    await pgServer.resume();
+    const pgBack = Date.now();
+    const apiRecovery = await healthBecomes(200, 30_000);
+    mark('capture and PostgreSQL restart');
+
+    // Every image settles: Available with exactly its source's bytes, or Failed saying why.
+    const settled = new Map<string, Record<string, unknown>>();
     for (const id of expected.keys()) {
-      const job = await stores.store.jobs.latestForImage(id);
-      assert.ok(job && (job.state === 'succeeded' || job.state === 'failed'), `job of ${id} ended: ${JSON.stringify(job)}`);
+      assertAlive();
+      settled.set(id, await waitImageSettled(client, id, 120_000));
     }
-  } finally {
-    await stores.close();
-  }
-  const available = [...settled.values()].filter((i) => i.State === 'Available').length;
-  mark('settled and checked');
+    const settledAt = Date.now();
+    const stores = await openStoresOf(api.env);
+    try {
+      for (const [id, file] of expected) {
+        const img = settled.get(id)!;
+        if (img.State !== 'Available') {
+          assert.equal(img.State, 'Unavailable', `image ${id} is Available or failed: ${JSON.stringify(img)}`);
+          assert.ok(String(img.FailedReason ?? '').length > 0, `failed image ${id} says why: ${JSON.stringify(img)}`);
+          continue;
+        }
+        if (committedBeforeS3Restart.has(id)) continue;
+        const manifest = await stores.store.images.getManifest(id);
+        assert.ok(manifest, `available image ${id} has a manifest`);
+        const diff = await firstDifference(stores.blobs, manifest, file).catch((e: unknown) => `${String(e)}`);
+        assert.equal(diff, -1, `image ${id} holds exactly the bytes of ${file}\nworker log:\n${worker.output.slice(-6000)}`);
+      }
+      // No job is left queued or running.
+      for (const id of expected.keys()) {
+        const job = await stores.store.jobs.latestForImage(id);
+        assert.ok(job && (job.state === 'succeeded' || job.state === 'failed'), `job of ${id} ended: ${JSON.stringify(job)}`);
+      }
+    } finally {
+      await stores.close();
+    }
+    const available = [...settled.values()].filter((i) => i.State === 'Available').length;
+    mark('settled and checked');
 
-  // Both processes are still up and still working: the worker runs a new import to the end.
-  assertAlive();
-  const lastSrc = join(dir, 'after.raw');
-  await writeSparseDisk(lastSrc, 8 * MiB, [{ offset: MiB, length: 2 * MiB, seed: 999 }]);
-  const last = await startImport('after-the-faults', files.serve('after.raw', lastSrc));
-  const lastImg = await waitImageSettled(client, last, 60_000);
-  assert.equal(lastImg.State, 'Available', JSON.stringify(lastImg));
-  const stores2 = await openStoresOf(api.env);
-  try {
-    assert.equal(await firstDifference(stores2.blobs, (await stores2.store.images.getManifest(last))!, lastSrc), -1);
-  } finally {
-    await stores2.close();
-  }
+    // Both processes are still up and still working: the worker runs a new import to the end.
+    assertAlive();
+    const lastSrc = join(dir, 'after.raw');
+    await writeSparseDisk(lastSrc, 8 * MiB, [{ offset: MiB, length: 2 * MiB, seed: 999 }]);
+    const last = await startImport('after-the-faults', files.serve('after.raw', lastSrc));
+    const lastImg = await waitImageSettled(client, last, 60_000);
+    assert.equal(lastImg.State, 'Available', JSON.stringify(lastImg));
+    const stores2 = await openStoresOf(api.env);
+    try {
+      assert.equal(await firstDifference(stores2.blobs, (await stores2.store.images.getManifest(last))!, lastSrc), -1);
+    } finally {
+      await stores2.close();
+    }
 
-  mark('import after the faults');
-  const log = worker.output;
-  process.stdout.write(
-    `# faults: S3 down ${s3Outage} ms, PostgreSQL down ${pgBack - pgDown} ms; /healthz 503 after ${unhealthyAfter} ms, 200 again ${apiRecovery} ms after PostgreSQL was back; ` +
-      `${committedBeforeS3Restart.size} image(s) committed before the S3 restart (not byte-checked); all ${expected.size} images settled ${settledAt - pgBack} ms after it (${available} Available); ` +
-      `worker log: ${count(log, 'a store is unreachable')} unreachable-store retries, ${count(log, 'database connection lost')} connections lost, ${count(log, 'chunks are gone')} lost-chunk retries; time: ${phases.join(', ')}\n`,
-  );
-});
+    mark('import after the faults');
+    const log = worker.output;
+    process.stdout.write(
+      `# faults: S3 down ${s3Outage} ms, PostgreSQL down ${pgBack - pgDown} ms; /healthz 503 after ${unhealthyAfter} ms, 200 again ${apiRecovery} ms after PostgreSQL was back; ` +
+        `${committedBeforeS3Restart.size} image(s) committed before the S3 restart (not byte-checked); all ${expected.size} images settled ${settledAt - pgBack} ms after it (${available} Available); ` +
+        `worker log: ${count(log, 'a store is unreachable')} unreachable-store retries, ${count(log, 'database connection lost')} connections lost, ${count(log, 'chunks are gone')} lost-chunk retries; time: ${phases.join(', ')}\n`,
+    );
+  },
+);
 
 function count(text: string, what: string): number {
   return text.split(what).length - 1;

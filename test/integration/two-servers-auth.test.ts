@@ -84,12 +84,14 @@ test('a key revoked with `kiln account keys revoke` is refused by both servers w
     const after = log.filter((e) => e.k === k && e.at >= revokedAt);
     const firstRefusal = after.find((e) => !e.ok);
     const lastAccepted = after.filter((e) => e.ok).at(-1);
-    t.diagnostic(`${k === a ? 'server A' : 'server B'}: last accepted ${lastAccepted ? lastAccepted.at - revokedAt : '-'} ms, first refused ${firstRefusal ? firstRefusal.at - revokedAt : '-'} ms after the revocation`);
+    t.diagnostic(
+      `${k === a ? 'server A' : 'server B'}: last accepted ${lastAccepted ? lastAccepted.at - revokedAt : '-'} ms, first refused ${firstRefusal ? firstRefusal.at - revokedAt : '-'} ms after the revocation`,
+    );
     if (lastAccepted) assert.ok(lastAccepted.at - revokedAt <= CACHE_MS + 500, 'never accepted past the cache bound');
     const zc = await (await zecClient(k, 'go', carol)).call('DescribeZones', {});
     assert.equal(zc.status, 401);
     assert.equal(zc.body.code, 'AUTHFAILURE_SIGNATURE_FAILURE');
-    assert.equal((await ucloud(k, spare).call('DescribeImage', {})).body.RetCode, 0, 'the account\'s other key still works');
+    assert.equal((await ucloud(k, spare).call('DescribeImage', {})).body.RetCode, 0, "the account's other key still works");
   }
   await assert.rejects(a.cli(['account', 'keys', 'revoke', carol.publicKey]), /no key/);
 });
@@ -118,7 +120,10 @@ test('both servers together: a read signature repeats on either, resent later as
   // The same bytes and headers with only X-ZC-Action changed, later than the client that
   // signed them could have sent them: the signature still verifies, the guard refuses.
   await sleep(SWITCH_MS + 300);
-  for (const [client, where] of [[aliceOnB, 'the other server'], [alice, 'the same server']] as const) {
+  for (const [client, where] of [
+    [aliceOnB, 'the other server'],
+    [alice, 'the same server'],
+  ] as const) {
     const replay = await client.call('ReleaseInstances', params, { timestamp, host });
     assert.equal(replay.status, 401, `${where}: ${JSON.stringify(replay.body)}`);
     assert.equal(replay.body.code, 'AUTHFAILURE_SIGNATURE_REPLAYED');

@@ -51,7 +51,11 @@ test('171: a wrong signature, in every encoding', async () => {
   for (const encoding of ['get', 'form', 'form+query', 'json'] as const) {
     const r = await admin.call('DescribeImage', {}, { encoding, overrideSignature: '0'.repeat(40) });
     assert.equal(r.body.RetCode, 171, encoding);
-    assert.equal(r.body.Message, `Signature VerifyAC Error: the signature does not match the request signed with PublicKey "${kiln.admin.publicKey}"`, encoding);
+    assert.equal(
+      r.body.Message,
+      `Signature VerifyAC Error: the signature does not match the request signed with PublicKey "${kiln.admin.publicKey}"`,
+      encoding,
+    );
   }
 });
 
@@ -75,7 +79,14 @@ test('every encoding is accepted for a valid signed call', async () => {
 });
 
 test('230: a 200-character ImageName is refused naming the limit', async () => {
-  const r = await admin.call('ImportCustomImage', { ImageName: 'n'.repeat(200), UFileUrl: `http://127.0.0.1:${files.port}/x`, OsType: 'Linux', OsName: 'x', Format: 'qcow2', Auth: true });
+  const r = await admin.call('ImportCustomImage', {
+    ImageName: 'n'.repeat(200),
+    UFileUrl: `http://127.0.0.1:${files.port}/x`,
+    OsType: 'Linux',
+    OsName: 'x',
+    Format: 'qcow2',
+    Auth: true,
+  });
   assert.equal(r.body.RetCode, 230);
   assert.equal(r.body.Message, 'Params [ImageName] not valid: at most 63 characters (got 200)');
 });
@@ -95,12 +106,19 @@ test('230: an invalid parameter is named', async () => {
   const region = await admin.call('DescribeImage', { Region: 'mars-1' });
   assert.equal(region.body.RetCode, 230);
   assert.match(String(region.body.Message), /Params \[Region\] not valid/);
-  const format = await admin.call('ImportCustomImage', { ImageName: 'x', UFileUrl: 'http://127.0.0.1/x', OsType: 'Linux', OsName: 'x', Format: 'ISO', Auth: true });
+  const format = await admin.call('ImportCustomImage', {
+    ImageName: 'x',
+    UFileUrl: 'http://127.0.0.1/x',
+    OsType: 'Linux',
+    OsName: 'x',
+    Format: 'ISO',
+    Auth: true,
+  });
   assert.equal(format.body.RetCode, 230);
   assert.match(String(format.body.Message), /Format/);
 });
 
-test('292: a project that is not the caller\'s', async () => {
+test("292: a project that is not the caller's", async () => {
   const r = await admin.call('DescribeImage', { ProjectId: 'org-doesnotexist' });
   assert.equal(r.body.RetCode, 292);
 });
@@ -120,7 +138,7 @@ test('8010: imaging a running host; 8956: images that do not exist or are not cu
   assert.equal(base.body.RetCode, 8956);
 });
 
-test('tenants never see each other\'s images or hosts', async () => {
+test("tenants never see each other's images or hosts", async () => {
   const host = await createHost(admin, baseImageId);
   const other = await kiln.createAccount('tenant-b');
   const b = new UCloudTestClient({ baseUrl: kiln.baseUrl, publicKey: other.publicKey, privateKey: other.privateKey, region: 'cn-bj2' });
@@ -133,7 +151,14 @@ test('tenants never see each other\'s images or hosts', async () => {
 });
 
 test('8961 for a host from an image still Making; 8095 once the quota is used; deleting a Making import cancels it and frees its slot', async () => {
-  const making = await admin.call('ImportCustomImage', { ImageName: 'slow', UFileUrl: files.stallUrl(), OsType: 'Linux', OsName: 'Linux', Format: 'RAW', Auth: true });
+  const making = await admin.call('ImportCustomImage', {
+    ImageName: 'slow',
+    UFileUrl: files.stallUrl(),
+    OsType: 'Linux',
+    OsName: 'Linux',
+    Format: 'RAW',
+    Auth: true,
+  });
   assert.equal(making.body.RetCode, 0, JSON.stringify(making.body));
   const imageId = making.body.ImageId as string;
   const host = await admin.call('CreateUHostInstance', {
@@ -146,16 +171,37 @@ test('8961 for a host from an image still Making; 8095 once the quota is used; d
   assert.equal(host.body.RetCode, 8961, 'a host cannot start from an image being made');
 
   // A failed image holds no quota slot, so the second slot is taken by another image being made.
-  const second = await admin.call('ImportCustomImage', { ImageName: 'also-slow', UFileUrl: files.stallUrl(), OsType: 'Linux', OsName: 'Linux', Format: 'RAW', Auth: true });
+  const second = await admin.call('ImportCustomImage', {
+    ImageName: 'also-slow',
+    UFileUrl: files.stallUrl(),
+    OsType: 'Linux',
+    OsName: 'Linux',
+    Format: 'RAW',
+    Auth: true,
+  });
   assert.equal(second.body.RetCode, 0);
-  const third = await admin.call('ImportCustomImage', { ImageName: 'over', UFileUrl: `http://127.0.0.1:${files.port}/missing`, OsType: 'Linux', OsName: 'Linux', Format: 'RAW', Auth: true });
+  const third = await admin.call('ImportCustomImage', {
+    ImageName: 'over',
+    UFileUrl: `http://127.0.0.1:${files.port}/missing`,
+    OsType: 'Linux',
+    OsName: 'Linux',
+    Format: 'RAW',
+    Auth: true,
+  });
   assert.equal(third.body.RetCode, 8095);
   // Deleting an image gives its quota slot back, a Making one included (its import is cancelled).
   const del = await admin.call('TerminateCustomImage', { ImageId: imageId });
   assert.equal(del.body.RetCode, 0, JSON.stringify(del.body));
   const listed = await admin.call('DescribeImage', { ImageId: imageId });
   assert.equal(listed.body.TotalCount, 0, 'the cancelled import is gone');
-  const fourth = await admin.call('ImportCustomImage', { ImageName: 'fits', UFileUrl: `http://127.0.0.1:${files.port}/missing`, OsType: 'Linux', OsName: 'Linux', Format: 'RAW', Auth: true });
+  const fourth = await admin.call('ImportCustomImage', {
+    ImageName: 'fits',
+    UFileUrl: `http://127.0.0.1:${files.port}/missing`,
+    OsType: 'Linux',
+    OsName: 'Linux',
+    Format: 'RAW',
+    Auth: true,
+  });
   assert.equal(fourth.body.RetCode, 0);
   // The stalled import would hold this account's share of the import lane for the tests after this one.
   const cleanup = await admin.call('TerminateCustomImage', { ImageId: second.body.ImageId as string });

@@ -71,7 +71,7 @@ test('data disks named in DataUDiskIds become snapshots that new hosts can start
     ],
   });
   const described = await client.call('DescribeUHostInstance', { UHostIds: [host] });
-  const disks = ((described.body.UHostSet as Record<string, unknown>[])[0]!.DiskSet as Record<string, unknown>[]);
+  const disks = (described.body.UHostSet as Record<string, unknown>[])[0]!.DiskSet as Record<string, unknown>[];
   assert.equal(disks.length, 2);
   const dataDisk = disks.find((d) => d.IsBoot === 'False')!;
   const dataPath = await diskPath(kiln, host, 1);

@@ -29,7 +29,10 @@ type Body = Record<string, unknown>;
 
 async function account(name: string): Promise<{ client: UCloudTestClient; projectId: string }> {
   const a = JSON.parse(await kiln.cli(['account', 'create', name, '--json'])) as { publicKey: string; privateKey: string; projectId: string };
-  return { client: new UCloudTestClient({ baseUrl: kiln.baseUrl, publicKey: a.publicKey, privateKey: a.privateKey, region: 'cn-bj2' }), projectId: a.projectId };
+  return {
+    client: new UCloudTestClient({ baseUrl: kiln.baseUrl, publicKey: a.publicKey, privateKey: a.privateKey, region: 'cn-bj2' }),
+    projectId: a.projectId,
+  };
 }
 
 /** Restarts the server with or without job workers (same data, same stores). */
@@ -61,7 +64,8 @@ before(async () => {
 
   const base = join(kiln.dataDir, 'base.raw');
   await writeSparseDisk(base, 64 * MiB, [{ offset: 0, length: MiB, seed: 3 }]);
-  const baseId = (JSON.parse(await kiln.cli(['image', 'add-base', base, '--name', 'Ubuntu 22.04', '--os-type', 'Linux', '--json'])) as { imageId: string }).imageId;
+  const baseId = (JSON.parse(await kiln.cli(['image', 'add-base', base, '--name', 'Ubuntu 22.04', '--os-type', 'Linux', '--json'])) as { imageId: string })
+    .imageId;
   const host = await createHost(alice, baseId);
   sourceDisk = await diskPath(kiln, host);
   await writeAt(sourceDisk, 4 * MiB - 100, patternBlock(5, 300));
@@ -116,7 +120,10 @@ test('copies to another region, another project and a region list are Making unt
   assert.equal(batch.RetCode, 0, JSON.stringify(batch));
   assert.equal(batch.TargetImageId, undefined, 'a batch answers Infos only');
   const infos = batch.Infos as Body[];
-  assert.deepEqual(infos.map((i) => i.TargetRegion), ['cn-sh2', 'cn-bj2']);
+  assert.deepEqual(
+    infos.map((i) => i.TargetRegion),
+    ['cn-sh2', 'cn-bj2'],
+  );
   for (const i of infos) assert.match(i.TargetImageId as string, /^uimage-/);
 
   await restart('2');
@@ -125,7 +132,10 @@ test('copies to another region, another project and a region list are Making unt
   assert.equal(settled.State, 'Available', JSON.stringify(settled));
   assert.equal(settled.ImageSize, (await describe(alice, sourceImage))?.ImageSize);
   // Each copy is listed in its own region (DescribeImage honours Region).
-  const copiesInB: [string, string][] = [[toProject.TargetImageId as string, 'cn-bj2'], ...infos.map((i): [string, string] => [i.TargetImageId as string, i.TargetRegion as string])];
+  const copiesInB: [string, string][] = [
+    [toProject.TargetImageId as string, 'cn-bj2'],
+    ...infos.map((i): [string, string] => [i.TargetImageId as string, i.TargetRegion as string]),
+  ];
   for (const [id, region] of copiesInB) {
     const img = await waitImageSettled(alice, id, 120_000, { ProjectId: aliceProjectB, Region: region });
     assert.equal(img.State, 'Available', JSON.stringify(img));
@@ -171,7 +181,7 @@ test('data-disk snapshots travel with the copy: new ids, and a host in the targe
   await assertSameBytes(await diskPath(kiln, fromCopy, 1), dataPath);
 });
 
-test('a copy within the source\'s own region and project is a new image with its bytes, its name and description by default', async () => {
+test("a copy within the source's own region and project is a new image with its bytes, its name and description by default", async () => {
   const customTotal = async () => (await alice.call('DescribeImage', { ImageType: 'Custom' })).body.TotalCount as number;
   const before = await customTotal();
   const dup = await copy(alice, { SourceImageId: sourceImage, TargetProjectId: aliceProject });
@@ -186,7 +196,7 @@ test('a copy within the source\'s own region and project is a new image with its
   assert.deepEqual(
     [img.ImageName, img.ImageDescription, img.Zone, img.ImageSize, img.ImageType],
     [source.ImageName, source.ImageDescription, source.Zone, source.ImageSize, 'Custom'],
-    'name, description and place default to the source\'s',
+    "name, description and place default to the source's",
   );
   // The same with TargetRegion naming the source's region, and a name of its own.
   const named = await copy(alice, { SourceImageId: sourceImage, TargetProjectId: aliceProject, TargetRegion: 'cn-bj2', TargetImageName: 'golden-twin' });
@@ -217,7 +227,8 @@ test('DescribeImage lists the region asked: each copy where it is, TotalCount an
     const bj = await listing('cn-bj2');
     const sh = await listing('cn-sh2');
     assert.ok(bj.ids.includes(sourceImage) && !sh.ids.includes(sourceImage), 'the source is listed in its region only');
-    for (const id of [shanghaiCopy, another.TargetImageId as string]) assert.ok(sh.ids.includes(id) && !bj.ids.includes(id), `copy ${id} is listed in cn-sh2 only`);
+    for (const id of [shanghaiCopy, another.TargetImageId as string])
+      assert.ok(sh.ids.includes(id) && !bj.ids.includes(id), `copy ${id} is listed in cn-sh2 only`);
     assert.ok(bj.zones.every((z) => z.startsWith('cn-bj2-')) && sh.zones.every((z) => z.startsWith('cn-sh2-')), JSON.stringify([bj.zones, sh.zones]));
     assert.equal(bj.total, bj.ids.length);
     assert.equal(sh.total, sh.ids.length);
@@ -268,7 +279,7 @@ test('a copy whose source is deleted before it is committed fails with a reason;
 
 test('errors in UCloud shape', async () => {
   const project = aliceProject;
-  const customCount = async () => ((await alice.call('DescribeImage', { ImageType: 'Custom' })).body.TotalCount as number);
+  const customCount = async () => (await alice.call('DescribeImage', { ImageType: 'Custom' })).body.TotalCount as number;
   const before = await customCount();
   const cases: [string, Body, number, RegExp?][] = [
     ['unknown target region', { SourceImageId: sourceImage, TargetProjectId: project, TargetRegion: 'mars-1' }, 230, /TargetRegion/],

@@ -70,7 +70,10 @@ test('the older form: StorageType=UDisk, BootDiskSpace and DiskSpace become a sy
 test('the older form with defaults: LocalDisk and a 20 GB system disk, no data disk', async () => {
   const { host } = await created({ Password: PASSWORD });
   const disks = host.DiskSet as Record<string, unknown>[];
-  assert.deepEqual(disks.map((d) => [d.Type, d.DiskType, d.Size]), [['Boot', 'LOCAL_NORMAL', 20]]);
+  assert.deepEqual(
+    disks.map((d) => [d.Type, d.DiskType, d.Size]),
+    [['Boot', 'LOCAL_NORMAL', 20]],
+  );
   assert.equal(host.StorageType, 'LocalDisk');
   assert.equal(host.TotalDiskSpace, 0);
   assert.equal(host.HostType, 'N2');

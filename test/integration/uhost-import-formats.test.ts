@@ -53,7 +53,7 @@ async function headSha256(path: string, length: number): Promise<string> {
   return createHash('sha256').update(buf).digest('hex');
 }
 
-test('each format qemu-img writes imports, and a host made from it holds qemu-img\'s raw conversion', async () => {
+test("each format qemu-img writes imports, and a host made from it holds qemu-img's raw conversion", async () => {
   const dir = join(kiln.dataDir, 'oracle');
   await mkdir(dir);
   const images = await writeOracleImages(dir);
@@ -65,7 +65,9 @@ test('each format qemu-img writes imports, and a host made from it holds qemu-im
     const asked = files.requests(`oracle-${img.name}`);
     assert.ok(asked.length > 0 && asked.every((r) => r.range !== null), `${img.name}: read in ranges only`);
     const host = await createHost(client, settled.ImageId as string);
-    const { stdout } = await import('node:child_process').then((cp) => ({ stdout: cp.execFileSync('qemu-img', ['info', '--output=json', '-f', img.qemuFormat, img.path]).toString() }));
+    const { stdout } = await import('node:child_process').then((cp) => ({
+      stdout: cp.execFileSync('qemu-img', ['info', '--output=json', '-f', img.qemuFormat, img.path]).toString(),
+    }));
     const virtualSize = (JSON.parse(stdout) as { 'virtual-size': number })['virtual-size'];
     assert.equal(await headSha256(await diskPath(kiln, host), virtualSize), await qemuRawSha256(img.path, img.qemuFormat, dir), img.name);
     const del = await client.call('TerminateUHostInstance', { UHostId: host });

@@ -89,7 +89,10 @@ test('every format imports byte-exact from a server without ranges and from one 
       importAndCompare(img, { ranges: false }, truth),
       importAndCompare(img, { dropRanges: { from: 1, times: 2 } }, truth),
     ]);
-    assert.ok(files.requests(whole).every((r) => r.range === null), `${img.name}: a server without ranges is read whole (spooled)`);
+    assert.ok(
+      files.requests(whole).every((r) => r.range === null),
+      `${img.name}: a server without ranges is read whole (spooled)`,
+    );
     const cutAsked = files.requests(cut);
     const dropped = cutAsked.filter((r) => r.dropped);
     if (size > PROBE_BYTES) {

@@ -75,7 +75,11 @@ test('ResetUHostInstancePassword takes a base64 password for a stopped host only
   expectCode(await client.call('ResetUHostInstancePassword', { UHostId: host, Password: password }), 8010, /stop it before resetting its password/);
   await stopHost(client, host);
   expectCode(await client.call('ResetUHostInstancePassword', { UHostId: host }), 230, /^Params \[Password\] not available/);
-  expectCode(await client.call('ResetUHostInstancePassword', { UHostId: host, Password: 'plain text!' }), 230, /^Params \[Password\] not valid: Password must be base64-encoded/);
+  expectCode(
+    await client.call('ResetUHostInstancePassword', { UHostId: host, Password: 'plain text!' }),
+    230,
+    /^Params \[Password\] not valid: Password must be base64-encoded/,
+  );
   expectCode(await other.call('ResetUHostInstancePassword', { UHostId: host, Password: password }), 8039);
   const r = await client.call('ResetUHostInstancePassword', { UHostId: host, Password: password });
   expectCode(r, 0);
@@ -103,7 +107,11 @@ test('ResizeUHostInstance changes CPU and memory and grows disks of a stopped ho
   const shrink = await client.call('ResizeUHostInstance', { UHostId: host, CPU: 8, DiskSpace: 1 });
   expectCode(shrink, 230, /^Params \[DiskSpace\] not valid: disk bsm-\S+ is 2 GB and cannot shrink to 1 GB; disks can only grow$/);
   t.diagnostic(`shrink: ${String(shrink.body.Message)}`);
-  expectCode(await client.call('ResizeUHostInstance', { UHostId: host, BootDiskSpace: 9 }), 230, /^Params \[BootDiskSpace\] not valid: a disk may be at most 8 GB/);
+  expectCode(
+    await client.call('ResizeUHostInstance', { UHostId: host, BootDiskSpace: 9 }),
+    230,
+    /^Params \[BootDiskSpace\] not valid: a disk may be at most 8 GB/,
+  );
   expectCode(await client.call('ResizeUHostInstance', { UHostId: host, Memory: 512 }), 230, /^Params \[Memory\] not valid/);
   expectCode(await other.call('ResizeUHostInstance', { UHostId: host, CPU: 16 }), 8039);
   let h = (await describeHost(client, host))!;
@@ -149,7 +157,11 @@ test('ResizeUHostInstance changes CPU and memory and grows disks of a stopped ho
 test('DiskSpace names the data disk of a host with exactly one', async () => {
   const host = await createHost(client, base);
   await stopHost(client, host);
-  expectCode(await client.call('ResizeUHostInstance', { UHostId: host, DiskSpace: 2 }), 230, /^Params \[DiskSpace\] not valid: DiskSpace resizes the data disk of a host with one; host \S+ has 0$/);
+  expectCode(
+    await client.call('ResizeUHostInstance', { UHostId: host, DiskSpace: 2 }),
+    230,
+    /^Params \[DiskSpace\] not valid: DiskSpace resizes the data disk of a host with one; host \S+ has 0$/,
+  );
 });
 
 test('GetRestResource answers whether ResizeUHostInstance would accept that size now, as ucloud-sdk-go asks it', async () => {
@@ -191,7 +203,10 @@ test('GetRestResource answers whether ResizeUHostInstance would accept that size
   const h = (await describeHost(tenant, host))!;
   assert.deepEqual([h.State, h.CPU, (h.DiskSet as { Size: number }[]).map((d) => d.Size)], ['Stopped', 2, [1, 2]]);
   expectCode(await tenant.call('ResizeUHostInstance', { UHostId: host, CPU: 4, BootDiskSpace: 8, DiskSpace: 7 }), 0);
-  await waitFor('disks grown', async () => ((await describeHost(tenant, host))!.DiskSet as { Size: number }[]).map((d) => d.Size).join(',') === '8,7' || undefined);
+  await waitFor(
+    'disks grown',
+    async () => ((await describeHost(tenant, host))!.DiskSet as { Size: number }[]).map((d) => d.Size).join(',') === '8,7' || undefined,
+  );
   assert.equal((await ask({ UHostId: host, CPU: 8 })).UpgradeStatus, true, 'stopped again once the grow job committed');
 
   // The usual refusals for a host that is not there or not the caller's.

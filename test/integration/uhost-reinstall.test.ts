@@ -37,7 +37,8 @@ before(async () => {
     { offset: 4 * MiB - 1000, length: 3 * MiB, seed: 3 },
     { offset: 40 * MiB, length: 4096, seed: 4 },
   ]);
-  const add = async (file: string, name: string) => (JSON.parse(await kiln.cli(['image', 'add-base', file, '--name', name, '--os-type', 'Linux', '--json'])) as { imageId: string }).imageId;
+  const add = async (file: string, name: string) =>
+    (JSON.parse(await kiln.cli(['image', 'add-base', file, '--name', name, '--os-type', 'Linux', '--json'])) as { imageId: string }).imageId;
   baseA = await add(fileA, 'Distro A');
   baseB = await add(fileB, 'Distro B');
 });
@@ -250,7 +251,11 @@ test('where a UHost image is shared, the grantee reinstalls from it and fills da
   await writeAt(await diskPath(kiln, source, 1), 7 * MiB, patternBlock(62, MiB));
   await stopHost(client, source);
   const sourceData = (await describeHost(client, source)).DiskSet as { DiskId: string; IsBoot: string }[];
-  const created = await client.call('CreateCustomImage', { UHostId: source, ImageName: 'shared-with-data', DataUDiskIds: [sourceData.find((d) => d.IsBoot === 'False')!.DiskId] });
+  const created = await client.call('CreateCustomImage', {
+    UHostId: source,
+    ImageName: 'shared-with-data',
+    DataUDiskIds: [sourceData.find((d) => d.IsBoot === 'False')!.DiskId],
+  });
   assert.equal(created.body.RetCode, 0, JSON.stringify(created.body));
   const custom = created.body.ImageId as string;
   const [snapshotId] = created.body.DataSnapshotIds as string[];

@@ -67,11 +67,11 @@ test('the Content-Type is signed exactly as sent, and an empty body means no par
   for (const contentType of ['Application/JSON;charset=UTF-8', 'application/json; charset=utf-8', 'text/plain']) {
     const r = await alice.call('DescribeZones', { zoneIds: ['asia-east-1b'] }, { contentType });
     assert.equal(r.status, 200, `${contentType}: ${JSON.stringify(r.body)}`);
-    assert.equal(((r.body.response as { zoneSet: unknown[] }).zoneSet).length, 1);
+    assert.equal((r.body.response as { zoneSet: unknown[] }).zoneSet.length, 1);
   }
   const empty = await alice.call('DescribeZones', {}, { rawBody: '' });
   assert.equal(empty.status, 200, JSON.stringify(empty.body));
-  assert.equal(((empty.body.response as { zoneSet: unknown[] }).zoneSet).length, 3);
+  assert.equal((empty.body.response as { zoneSet: unknown[] }).zoneSet.length, 3);
 });
 
 test('a wrong signature, an unknown key, a stale or future timestamp and a body changed after signing are refused', async () => {
@@ -147,7 +147,11 @@ test('Bearer tokens from `kiln token create` act for their account; unknown toke
   const aliceByToken = new ZenlayerTestClient({ baseUrl: kiln.baseUrl, token: forAdmin.token });
   assert.equal((await aliceByToken.ok('DescribeCustomImages', { imageIds: [aliceImageId] })).totalCount, 1);
 
-  refused(await new ZenlayerTestClient({ baseUrl: kiln.baseUrl, token: `${forAdmin.token}x` }).call('DescribeZones', {}), 401, 'AUTHFAILURE_INVALID_AUTHORIZATION');
+  refused(
+    await new ZenlayerTestClient({ baseUrl: kiln.baseUrl, token: `${forAdmin.token}x` }).call('DescribeZones', {}),
+    401,
+    'AUTHFAILURE_INVALID_AUTHORIZATION',
+  );
   // Only a hash is stored: the token's text is nowhere in the database (at rest, this
   // is about the engine's own storage, so each stack is read its own way).
   if (kiln.env.KILN_DATABASE_URL) {
@@ -180,10 +184,23 @@ test('unknown actions and services are answered to authenticated callers only', 
 
 test('zones and instance types come from configuration', async () => {
   const zones = (await alice.ok('DescribeZones', {})).zoneSet as { zoneId: string; regionId: string }[];
-  assert.deepEqual(zones.map((z) => `${z.regionId}/${z.zoneId}`), ['asia-east-1/asia-east-1a', 'asia-east-1/asia-east-1b', 'na-us-la-2/na-us-la-2a']);
-  const cpu = (await alice.ok('DescribeZoneInstanceConfigInfos', { zoneId: 'asia-east-1a' })).instanceTypeQuotaSet as { instanceType: string; cpuCount: number; memory: number }[];
-  assert.ok(cpu.some((t) => t.instanceType === 'z2a.cpu.1' && t.cpuCount === 1 && t.memory === 2), JSON.stringify(cpu));
-  const gpu = (await alice.ok('DescribeZoneGpuInstanceConfigInfos', { instanceType: 'z3a.g.C49.c8m32.1' })).instanceTypeQuotaSet as { zoneId: string; gpuAmount: number }[];
+  assert.deepEqual(
+    zones.map((z) => `${z.regionId}/${z.zoneId}`),
+    ['asia-east-1/asia-east-1a', 'asia-east-1/asia-east-1b', 'na-us-la-2/na-us-la-2a'],
+  );
+  const cpu = (await alice.ok('DescribeZoneInstanceConfigInfos', { zoneId: 'asia-east-1a' })).instanceTypeQuotaSet as {
+    instanceType: string;
+    cpuCount: number;
+    memory: number;
+  }[];
+  assert.ok(
+    cpu.some((t) => t.instanceType === 'z2a.cpu.1' && t.cpuCount === 1 && t.memory === 2),
+    JSON.stringify(cpu),
+  );
+  const gpu = (await alice.ok('DescribeZoneGpuInstanceConfigInfos', { instanceType: 'z3a.g.C49.c8m32.1' })).instanceTypeQuotaSet as {
+    zoneId: string;
+    gpuAmount: number;
+  }[];
   assert.equal(gpu.length, 3, 'one entry per zone');
   assert.ok(gpu.every((t) => t.gpuAmount === 1));
   assert.ok(!cpu.some((t) => t.instanceType.startsWith('z3a.g')), 'GPU types are not listed as CPU types');
@@ -194,7 +211,7 @@ function second(): number {
   return Math.floor(Date.now() / 1000);
 }
 
-test('the official SDKs\' patterns pass: a read polled at 2 Hz, reads with {} back to back, a read and a change with one body in one second', async () => {
+test("the official SDKs' patterns pass: a read polled at 2 Hz, reads with {} back to back, a read and a change with one body in one second", async () => {
   // Polling every 0.5 s with one filter, signed as the SDKs sign (whole seconds, action
   // unsigned): at least two polls fall in one second and carry one signature.
   const stamps: number[] = [];
@@ -243,7 +260,12 @@ test('a captured signature cannot act twice, nor later as another action, whiche
   // Later than any client signing in that second could send it: only what each signature
   // already served may be repeated, and only if it reads.
   await sleep(SWITCH_MS + 300);
-  for (const [ts, action] of [[readFirst, 'ReleaseInstances'], [changeFirst, 'ReleaseInstances'], [readFirst, 'StopInstances'], [changeFirst, 'DescribeInstances']] as const) {
+  for (const [ts, action] of [
+    [readFirst, 'ReleaseInstances'],
+    [changeFirst, 'ReleaseInstances'],
+    [readFirst, 'StopInstances'],
+    [changeFirst, 'DescribeInstances'],
+  ] as const) {
     const r = await alice.call(action, body, { timestamp: ts });
     refused(r, 401, 'AUTHFAILURE_SIGNATURE_REPLAYED');
     assert.match(String(r.body.message), /another action/, `${action} at ${ts}`);

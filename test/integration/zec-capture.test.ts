@@ -2,7 +2,16 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { KilnProcess } from '../support/kiln-process.ts';
 import { assertSameBytes, patternBlock, writeAt } from '../support/disk-files.ts';
-import { addZecBaseImage, createZecInstance, instanceStatus, stopZecInstance, waitCustomImageSettled, zecClient, zecDiskPath, ZONE } from '../support/zec-flow.ts';
+import {
+  addZecBaseImage,
+  createZecInstance,
+  instanceStatus,
+  stopZecInstance,
+  waitCustomImageSettled,
+  zecClient,
+  zecDiskPath,
+  ZONE,
+} from '../support/zec-flow.ts';
 import type { ZenlayerTestClient } from '../support/zenlayer-client.ts';
 
 const MiB = 1024 * 1024;
@@ -22,7 +31,12 @@ after(async () => {
 for (const style of ['python', 'go'] as const) {
   test(`${style} SDK: capture an instance, create a byte-identical instance from the image, delete it`, async () => {
     const c: ZenlayerTestClient = await zecClient(kiln, style);
-    const source = await createZecInstance(c, baseImageId, { instanceName: `src-${style}`, lanIp: '10.0.0.8', securityGroupId: 'sg-1', tags: { tags: [{ key: 'env', value: 'test' }] } });
+    const source = await createZecInstance(c, baseImageId, {
+      instanceName: `src-${style}`,
+      lanIp: '10.0.0.8',
+      securityGroupId: 'sg-1',
+      tags: { tags: [{ key: 'env', value: 'test' }] },
+    });
     const described = await c.ok('DescribeInstances', { instanceIds: [source] });
     const inst = (described.dataSet as Record<string, unknown>[])[0]!;
     assert.equal(inst.status, 'RUNNING');

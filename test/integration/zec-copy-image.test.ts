@@ -98,10 +98,22 @@ test('CopyImage: SYNCING in the target regions with progress, no second copy mea
 
   // DescribeImages in a zone of a target region lists it; an instance there has its bytes.
   const inZone = await c.ok('DescribeImages', { zoneId: 'na-us-la-2a', imageType: 'CUSTOM_IMAGE' });
-  assert.ok((inZone.dataSet as Body[]).some((x) => x.imageId === imageId && x.imageStatus === 'AVAILABLE'), JSON.stringify(inZone));
-  const la2 = await c.ok('CreateZecInstances', { zoneId: 'na-us-la-2a', imageId, instanceType: 'z2a.cpu.1', subnetId: '1272168087751233112', instanceCount: 1 });
+  assert.ok(
+    (inZone.dataSet as Body[]).some((x) => x.imageId === imageId && x.imageStatus === 'AVAILABLE'),
+    JSON.stringify(inZone),
+  );
+  const la2 = await c.ok('CreateZecInstances', {
+    zoneId: 'na-us-la-2a',
+    imageId,
+    instanceType: 'z2a.cpu.1',
+    subnetId: '1272168087751233112',
+    instanceCount: 1,
+  });
   const host = (la2.instanceIdSet as string[])[0]!;
-  await waitFor('instance in LA', async () => ((await c.ok('DescribeInstancesStatus', { instanceIds: [host] })).dataSet as Body[])[0]?.instanceStatus === 'RUNNING' || undefined);
+  await waitFor(
+    'instance in LA',
+    async () => ((await c.ok('DescribeInstancesStatus', { instanceIds: [host] })).dataSet as Body[])[0]?.instanceStatus === 'RUNNING' || undefined,
+  );
   await assertSameBytes(await zecDiskPath(kiln, host), sourceDisk);
 
   const twice = await c.call('CopyImage', { imageId, regionIdList: ['eu-west-1'] });
@@ -112,7 +124,7 @@ test('CopyImage: SYNCING in the target regions with progress, no second copy mea
 test('DeleteImageCopy: removes copies, its own region included, and keeps at least one', async () => {
   const id = await captureImage('to-trim');
   await c.ok('CopyImage', { imageId: id, regionIdList: ['na-us-la-2'] });
-  await waitFor('copy', async () => ((await inRegion(c, id, 'na-us-la-2'))?.imageStatus === 'AVAILABLE') || undefined);
+  await waitFor('copy', async () => (await inRegion(c, id, 'na-us-la-2'))?.imageStatus === 'AVAILABLE' || undefined);
 
   const unknown = await c.call('DeleteImageCopy', { imageId: id, regionIds: ['eu-west-1'] });
   assert.equal(unknown.status, 400);

@@ -123,7 +123,16 @@ describe('CreateImage errors (seed 004)', () => {
       assertError(r, 400, 'INVALID_PARAMETER_PATTERN_ERROR');
       assert.match(r.body.message as string, /imageName/);
     }
-    const dupTags = await c.call('CreateImage', { instanceId: 'ins-x', imageName: 'ok-name', tags: { tags: [{ key: 'a', value: '1' }, { key: 'a', value: '2' }] } });
+    const dupTags = await c.call('CreateImage', {
+      instanceId: 'ins-x',
+      imageName: 'ok-name',
+      tags: {
+        tags: [
+          { key: 'a', value: '1' },
+          { key: 'a', value: '2' },
+        ],
+      },
+    });
     assertError(dupTags, 400, 'INVALID_PARAMETER_VALUE');
     assert.match(dupTags.body.message as string, /tags/);
     const longKey = await c.call('CreateImage', { instanceId: 'ins-x', imageName: 'ok-name', tags: { tags: [{ key: 'k'.repeat(65), value: '1' }] } });
@@ -174,7 +183,10 @@ describe('the custom image quota under 50 concurrent CreateImage calls', () => {
     assert.equal(ids.length, 4);
     const page2 = await c.ok('DescribeCustomImages', { pageNum: 2, pageSize: 3 });
     assert.equal(page2.totalCount, 4);
-    assert.deepEqual((page2.dataSet as { imageId: string }[]).map((x) => x.imageId), ids.slice(3));
+    assert.deepEqual(
+      (page2.dataSet as { imageId: string }[]).map((x) => x.imageId),
+      ids.slice(3),
+    );
     assert.equal((await c.ok('DescribeCustomImages', { imageStatus: 'AVAILABLE' })).totalCount, 4);
     assert.equal((await c.ok('DescribeCustomImages', { imageStatus: 'CREATING' })).totalCount, 0);
     assert.equal((await c.ok('DescribeCustomImages', { regionId: 'na-us-la-2' })).totalCount, 0);
@@ -183,7 +195,10 @@ describe('the custom image quota under 50 concurrent CreateImage calls', () => {
     await c.ok('ModifyImagesAttributes', { imageIds: ids.slice(0, 2), imageName: 'Renamed.Batch' });
     const renamed = await c.ok('DescribeCustomImages', { imageName: 'renamed' });
     assert.equal(renamed.totalCount, 2, 'imageName is a fuzzy, case-insensitive filter');
-    assert.deepEqual((renamed.dataSet as { imageId: string; imageName: string }[]).map((x) => x.imageName), ['Renamed.Batch', 'Renamed.Batch']);
+    assert.deepEqual(
+      (renamed.dataSet as { imageId: string; imageName: string }[]).map((x) => x.imageName),
+      ['Renamed.Batch', 'Renamed.Batch'],
+    );
     // One unknown id leaves every image as it was.
     const partial = await c.call('ModifyImagesAttributes', { imageIds: [ids[2], 'img-nonexistent0'], imageName: 'never' });
     assert.equal(partial.body.code, 'INVALID_IMAGE_NOT_FOUND');

@@ -42,7 +42,14 @@ before(async () => {
   await run(QEMU_IMG, ['convert', '-f', 'raw', '-O', 'qcow2', raw, qcow2]);
   oracle = join(kiln.dataDir, 'oracle.raw');
   await run(QEMU_IMG, ['convert', '-f', 'qcow2', '-O', 'raw', qcow2, oracle]);
-  const { ImageId } = await clients.uhost.importCustomImage({ ImageName: 'src', UFileUrl: files.serve('src.qcow2', qcow2), OsType: 'Ubuntu', OsName: 'Ubuntu', Format: 'qcow2', Auth: true });
+  const { ImageId } = await clients.uhost.importCustomImage({
+    ImageName: 'src',
+    UFileUrl: files.serve('src.qcow2', qcow2),
+    OsType: 'Ubuntu',
+    OsName: 'Ubuntu',
+    Format: 'qcow2',
+    Auth: true,
+  });
   imageId = ImageId;
   await clients.uhost.waitForImage(imageId, { intervalMs: 50 });
 });

@@ -11,7 +11,10 @@ function fakeFetch(steps: Step[], body: object) {
     calls.push(String(init.body ?? ''));
     const step = steps.shift() ?? 'ok';
     if (step === 'reset') throw new TypeError('fetch failed: ECONNRESET');
-    if (step === 'throttle') return new Response(JSON.stringify({ RetCode: 153, Message: 'slow down', code: 'REQUEST_LIMIT_EXCEEDED', message: 'slow down', requestId: 'T1' }), { status: 429 });
+    if (step === 'throttle')
+      return new Response(JSON.stringify({ RetCode: 153, Message: 'slow down', code: 'REQUEST_LIMIT_EXCEEDED', message: 'slow down', requestId: 'T1' }), {
+        status: 429,
+      });
     if (step === 'fail') return new Response(JSON.stringify({ RetCode: 8956, Message: 'no such image' }), { status: 200 });
     return new Response(JSON.stringify(body), { status: 200 });
   };
@@ -39,7 +42,10 @@ test('retries stop after maxAttempts and API errors are not retried', async () =
   await assert.rejects(new UHostClient({ ...keys, fetch: f.fetch, retry: { maxAttempts: 3, baseDelayMs: 1 } }).describeImage(), NetworkError);
   assert.equal(f.calls.length, 3);
   const g = fakeFetch(['fail'], {});
-  await assert.rejects(new UHostClient({ ...keys, fetch: g.fetch }).describeImage(), (e: unknown) => e instanceof ApiError && e.code === '8956' && e.retCode === 8956);
+  await assert.rejects(
+    new UHostClient({ ...keys, fetch: g.fetch }).describeImage(),
+    (e: unknown) => e instanceof ApiError && e.code === '8956' && e.retCode === 8956,
+  );
   assert.equal(g.calls.length, 1);
 });
 

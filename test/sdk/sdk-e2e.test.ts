@@ -36,8 +36,16 @@ test('UHost capture through the SDK: create, stop, capture, waitForImage', async
   const { uhost } = clients;
   const base = join(kiln.dataDir, 'base.raw');
   await writeSparseDisk(base, 16 * MiB, [{ offset: 0, length: MiB, seed: 1 }]);
-  const { imageId } = JSON.parse(await kiln.cli(['image', 'add-base', base, '--name', 'Base', '--os-type', 'Linux', '--product', 'uhost', '--json'])) as { imageId: string };
-  const { UHostIds } = await uhost.createUHostInstance({ Zone: 'cn-bj2-04', ImageId: imageId, LoginMode: 'Password', Password: 'UGFzc3cwcmQh', Disks: [{ IsBoot: true, Type: 'CLOUD_SSD', Size: 1 }] });
+  const { imageId } = JSON.parse(await kiln.cli(['image', 'add-base', base, '--name', 'Base', '--os-type', 'Linux', '--product', 'uhost', '--json'])) as {
+    imageId: string;
+  };
+  const { UHostIds } = await uhost.createUHostInstance({
+    Zone: 'cn-bj2-04',
+    ImageId: imageId,
+    LoginMode: 'Password',
+    Password: 'UGFzc3cwcmQh',
+    Disks: [{ IsBoot: true, Type: 'CLOUD_SSD', Size: 1 }],
+  });
   const host = UHostIds[0]!;
   const state = async (want: string) =>
     waitFor(`host ${want}`, async () => ((await uhost.describeUHostInstance({ UHostIds: [host] })).UHostSet[0]?.State === want ? true : undefined));
@@ -53,7 +61,14 @@ test('UHost capture through the SDK: create, stop, capture, waitForImage', async
 
 test('an import reports progress in bytes until Available', async () => {
   const { uhost } = clients;
-  const { ImageId } = await uhost.importCustomImage({ ImageName: 'slow', UFileUrl: slowUrl, OsType: 'Ubuntu', OsName: 'Ubuntu 22.04', Format: 'RAW', Auth: true });
+  const { ImageId } = await uhost.importCustomImage({
+    ImageName: 'slow',
+    UFileUrl: slowUrl,
+    OsType: 'Ubuntu',
+    OsName: 'Ubuntu 22.04',
+    Format: 'RAW',
+    Auth: true,
+  });
   const seen: ImageProgress[] = [];
   await uhost.waitForImage(ImageId, { onProgress: (p) => seen.push(p), intervalMs: 100, maxIntervalMs: 200 });
   const making = seen.filter((p) => p.state === 'making' && (p.doneBytes ?? 0) > 0);
@@ -63,8 +78,14 @@ test('an import reports progress in bytes until Available', async () => {
   // its announced 24 MiB from the first reading), then converted (step 2 of 2).
   const downloading = making.filter((p) => p.phase === 'download');
   assert.ok(downloading.length > 0, JSON.stringify(making));
-  assert.ok(downloading.every((p) => p.phaseIndex === 1 && p.phaseCount === 2 && p.totalBytes === 24 * MiB), JSON.stringify(downloading));
-  assert.ok(making.every((p) => p.phase === 'download' || p.phase === 'convert'), JSON.stringify(making));
+  assert.ok(
+    downloading.every((p) => p.phaseIndex === 1 && p.phaseCount === 2 && p.totalBytes === 24 * MiB),
+    JSON.stringify(downloading),
+  );
+  assert.ok(
+    making.every((p) => p.phase === 'download' || p.phase === 'convert'),
+    JSON.stringify(making),
+  );
   // Only forward: the step never goes back, the bytes never drop within a step, nor the percent overall.
   for (let i = 1; i < making.length; i++) {
     const [a, b] = [making[i - 1]!, making[i]!];
@@ -83,14 +104,33 @@ test('an import reports progress in bytes until Available', async () => {
 test('a failed import rejects the waiter with its FailedReason, in every product', async () => {
   const bogus = join(kiln.dataDir, 'not-qcow2.raw');
   await writeSparseDisk(bogus, 2 * MiB, [{ offset: 0, length: MiB, seed: 3 }]);
-  const { ImageId } = await clients.uhost.importCustomImage({ ImageName: 'bad', UFileUrl: files.serve('bad.raw', bogus), OsType: 'Ubuntu', OsName: 'Ubuntu', Format: 'qcow2', Auth: true });
-  await assert.rejects(clients.uhost.waitForImage(ImageId, { intervalMs: 50 }), (e: unknown) => e instanceof ImageFailedError && e.imageId === ImageId && /qcow2|raw|format/i.test(e.reason));
+  const { ImageId } = await clients.uhost.importCustomImage({
+    ImageName: 'bad',
+    UFileUrl: files.serve('bad.raw', bogus),
+    OsType: 'Ubuntu',
+    OsName: 'Ubuntu',
+    Format: 'qcow2',
+    Auth: true,
+  });
+  await assert.rejects(
+    clients.uhost.waitForImage(ImageId, { intervalMs: 50 }),
+    (e: unknown) => e instanceof ImageFailedError && e.imageId === ImageId && /qcow2|raw|format/i.test(e.reason),
+  );
 });
 
 test('errors carry the vendor code: UCloud RetCode, ZEC code and status', async () => {
-  await assert.rejects(clients.uhost.terminateCustomImage({ ImageId: 'uimage-nope' }), (e: unknown) => e instanceof ApiError && e.code === '8956' && e.status === 200);
-  await assert.rejects(clients.uhost.describeImage({ Limit: 5000 }), (e: unknown) => e instanceof ApiError && e.retCode === 230 && /Params \[Limit\] not valid/.test(e.message));
-  await assert.rejects(clients.zec.deleteImages({ imageIds: ['img-nope'] }), (e: unknown) => e instanceof ApiError && e.code === 'INVALID_IMAGE_NOT_FOUND' && e.status === 404 && e.requestId?.startsWith('T') === true);
+  await assert.rejects(
+    clients.uhost.terminateCustomImage({ ImageId: 'uimage-nope' }),
+    (e: unknown) => e instanceof ApiError && e.code === '8956' && e.status === 200,
+  );
+  await assert.rejects(
+    clients.uhost.describeImage({ Limit: 5000 }),
+    (e: unknown) => e instanceof ApiError && e.retCode === 230 && /Params \[Limit\] not valid/.test(e.message),
+  );
+  await assert.rejects(
+    clients.zec.deleteImages({ imageIds: ['img-nope'] }),
+    (e: unknown) => e instanceof ApiError && e.code === 'INVALID_IMAGE_NOT_FOUND' && e.status === 404 && e.requestId?.startsWith('T') === true,
+  );
   await assert.rejects(clients.zec.describeImages({ zoneId: 'nowhere' }), (e: unknown) => e instanceof ApiError && e.code === 'INVALID_PARAMETER_VALUE');
 });
 
@@ -113,7 +153,10 @@ test('a ZEC read whose answer is lost is sent again and the server takes it, eve
   const zones = await zec.describeZones();
   assert.ok(zones.zoneSet.length > 0);
   assert.equal(sent.length, 2);
-  assert.ok(sent.every((a) => a.includes('SignedHeaders=content-type;host;x-zc-action,')), sent[0]);
+  assert.ok(
+    sent.every((a) => a.includes('SignedHeaders=content-type;host;x-zc-action,')),
+    sent[0],
+  );
 });
 
 test('a ZEC request from the SDK signs its action: resent as another action it is refused at once; the same change twice in one second is sent in two seconds', async () => {

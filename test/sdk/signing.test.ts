@@ -13,7 +13,14 @@ test('UCloud signing string: plain code-unit order, no escaping, private key las
 });
 
 test('UCloud flattening and value strings', () => {
-  const flat = flattenParams({ Disks: [{ IsBoot: true, Size: 40 }], Softwares: { Application: ['x'] }, Skip: undefined, Null: null, Price: 42.0, Tiny: 1.5e-7 });
+  const flat = flattenParams({
+    Disks: [{ IsBoot: true, Size: 40 }],
+    Softwares: { Application: ['x'] },
+    Skip: undefined,
+    Null: null,
+    Price: 42.0,
+    Tiny: 1.5e-7,
+  });
   assert.deepEqual([...flat.keys()], ['Disks.0.IsBoot', 'Disks.0.Size', 'Softwares.Application.0', 'Price', 'Tiny']);
   assert.deepEqual([...flat.values()].map(valueString), ['true', '40', 'x', '42', '0.00000015']);
 });
@@ -21,13 +28,22 @@ test('UCloud flattening and value strings', () => {
 test('ZC2-HMAC-SHA256: the documented vector', async () => {
   const body = '{"pageSize":10,"pageNum":1,"zoneId":"HKG-A"}';
   assert.equal(await webCryptoHashing.sha256Hex(body), '5f714687ba91c606d503467766151206392474accd137ffea6dce2420b67c29a');
-  const input = { secret: 'Gu5t9xGARNpq86cd98joQYCN3', contentType: 'application/json; charset=utf-8', host: 'console.zenlayer.com', timestamp: '1673361177', body };
+  const input = {
+    secret: 'Gu5t9xGARNpq86cd98joQYCN3',
+    contentType: 'application/json; charset=utf-8',
+    host: 'console.zenlayer.com',
+    timestamp: '1673361177',
+    body,
+  };
   assert.equal(await signZc(input, webCryptoHashing), 'efb356c32e55c781e10dc676da59462c22596d82e91c57803666243379555b2f');
   assert.match(zcCanonicalRequest('application/json', 'h:1', 'abc'), /^POST\n\/\n\ncontent-type:application\/json\nhost:h:1\n\ncontent-type;host\nabc$/);
 });
 
 test('ZC2-HMAC-SHA256 with the action signed: one more canonical header, listed in SignedHeaders', async () => {
-  assert.equal(zcCanonicalRequest('application/json', 'h:1', 'abc', 'StopInstances'), 'POST\n/\n\ncontent-type:application/json\nhost:h:1\nx-zc-action:StopInstances\n\ncontent-type;host;x-zc-action\nabc');
+  assert.equal(
+    zcCanonicalRequest('application/json', 'h:1', 'abc', 'StopInstances'),
+    'POST\n/\n\ncontent-type:application/json\nhost:h:1\nx-zc-action:StopInstances\n\ncontent-type;host;x-zc-action\nabc',
+  );
   const input = { secret: 's', contentType: 'application/json', host: 'h:1', timestamp: '1700000000', body: '{}' };
   const stop = await signZc({ ...input, action: 'StopInstances' }, webCryptoHashing);
   assert.notEqual(stop, await signZc({ ...input, action: 'ReleaseInstances' }, webCryptoHashing));

@@ -26,7 +26,9 @@ export async function otherAccount(k: KilnProcess, name: string): Promise<{ clie
 }
 
 export async function addCompShareBase(k: KilnProcess, file: string, name: string): Promise<string> {
-  const out = JSON.parse(await k.cli(['image', 'add-base', file, '--name', name, '--os-type', 'Linux', '--product', 'compshare', '--json'])) as { imageId: string };
+  const out = JSON.parse(await k.cli(['image', 'add-base', file, '--name', name, '--os-type', 'Linux', '--product', 'compshare', '--json'])) as {
+    imageId: string;
+  };
   return out.imageId;
 }
 

@@ -63,10 +63,14 @@ export async function startCoreKiln(label: string, opts: CoreKilnOptions = {}): 
       return { accountId: created.accountId, projectId: created.projectId };
     },
     settled: (p, product, imageId) =>
-      waitFor(`image ${imageId} to settle`, async () => {
-        const image = await kiln.services.images.get(p, product, imageId);
-        return image.state === 'making' ? undefined : image;
-      }, 30_000),
+      waitFor(
+        `image ${imageId} to settle`,
+        async () => {
+          const image = await kiln.services.images.get(p, product, imageId);
+          return image.state === 'making' ? undefined : image;
+        },
+        30_000,
+      ),
     async close() {
       await kiln.close();
       await stack.cleanup();

@@ -235,7 +235,10 @@ async function rewriteVmdkDescriptor(path: string, edit: (text: string) => strin
   const buf = await readFile(path);
   const at = Number(buf.readBigUInt64LE(28)) * 512;
   const size = Number(buf.readBigUInt64LE(36)) * 512;
-  const text = buf.subarray(at, at + size).toString('latin1').replace(/\0+$/, '');
+  const text = buf
+    .subarray(at, at + size)
+    .toString('latin1')
+    .replace(/\0+$/, '');
   const next = Buffer.alloc(size);
   next.write(edit(text), 'latin1');
   await patch(path, at, next);
@@ -286,7 +289,15 @@ export async function writeHostileImages(dir: string): Promise<HostileImage[]> {
 
   // --- qcow2 ---
   await qemuImg('create', '-f', 'qcow2', '-b', '/etc/passwd', '-F', 'raw', add('qcow2-backing-etc-passwd.qcow2', 'qcow2', 'backing file'), '1M');
-  await qemuImg('create', '-f', 'qcow2', '-o', `data_file=${join(dir, 'qcow2-data-file.bin')}`, add('qcow2-external-data-file.qcow2', 'qcow2', 'external data file'), '1M');
+  await qemuImg(
+    'create',
+    '-f',
+    'qcow2',
+    '-o',
+    `data_file=${join(dir, 'qcow2-data-file.bin')}`,
+    add('qcow2-external-data-file.qcow2', 'qcow2', 'external data file'),
+    '1M',
+  );
   // Legacy AES encryption; creating a real LUKS-encrypted qcow2 takes seconds of key stretching.
   const encrypted = add('qcow2-aes-encrypted.qcow2', 'qcow2', 'encrypted');
   await convert(encrypted, 'qcow2');

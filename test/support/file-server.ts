@@ -122,7 +122,13 @@ function answer(req: IncomingMessage, res: ServerResponse, served: Served, size:
   const dropping = wanted !== null && drop !== undefined && range.start >= drop.from && served.requests.filter((r) => r.dropped).length < drop.times;
   served.requests.push({ range: wanted, dropped: dropping });
   const length = range.end - range.start + 1;
-  if (wanted) res.writeHead(206, { ...headers, 'content-length': String(length), 'content-range': `bytes ${range.start}-${range.end}/${size}`, 'accept-ranges': 'bytes' });
+  if (wanted)
+    res.writeHead(206, {
+      ...headers,
+      'content-length': String(length),
+      'content-range': `bytes ${range.start}-${range.end}/${size}`,
+      'accept-ranges': 'bytes',
+    });
   else res.writeHead(200, { ...headers, 'content-length': String(size), ...(served.opts.ranges === false ? {} : { 'accept-ranges': 'bytes' }) });
   if (length <= 0) {
     res.end();

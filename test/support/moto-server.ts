@@ -61,7 +61,7 @@ function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
  */
 export async function startMoto(opts: { port?: number } = {}): Promise<MotoServer> {
   const exe = findMotoServer();
-  if (!exe) throw new Error('moto_server not found (not on PATH, nor in ~/.pyenv/shims); it comes with the machine image\'s Python (`moto[server]`)');
+  if (!exe) throw new Error("moto_server not found (not on PATH, nor in ~/.pyenv/shims); it comes with the machine image's Python (`moto[server]`)");
   let lastError: unknown;
   for (let attempt = 0; attempt < (opts.port === undefined ? 3 : 1); attempt++) {
     const port = opts.port ?? (await freeLoopbackPort());

@@ -60,7 +60,9 @@ function runAs(): RunAs {
     uid = Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).trim());
     gid = Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).trim());
   } catch {
-    throw new Error('running as root, but there is no `postgres` user to run initdb/postgres as (install Debian\'s postgresql package, or run the tests as a non-root user)');
+    throw new Error(
+      "running as root, but there is no `postgres` user to run initdb/postgres as (install Debian's postgresql package, or run the tests as a non-root user)",
+    );
   }
   return { uid, gid, prefix: ['runuser', '-u', 'postgres', '--'] };
 }
@@ -91,7 +93,8 @@ async function canConnect(url: string): Promise<boolean> {
 /** Starts a fresh PostgreSQL on a free loopback port. Throws when the binaries are missing. */
 export async function startPostgres(): Promise<PostgresServer> {
   const bin = findPostgresBinDir();
-  if (!bin) throw new Error('PostgreSQL not found (no initdb/pg_ctl/postgres on PATH or under /usr/lib/postgresql/*/bin); install Debian\'s `postgresql` package');
+  if (!bin)
+    throw new Error("PostgreSQL not found (no initdb/pg_ctl/postgres on PATH or under /usr/lib/postgresql/*/bin); install Debian's `postgresql` package");
   const as = runAs();
   // /tmp, not $TMPDIR: when we are root the postgres user must be able to reach it.
   const dir = await mkdtemp(join(as.prefix.length ? '/tmp' : tmpdir(), 'kiln-pg-'));
@@ -110,7 +113,11 @@ export async function startPostgres(): Promise<PostgresServer> {
   };
 
   try {
-    await run([...as.prefix, join(bin, 'initdb'), '-D', data, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--no-locale', '--no-sync', '--no-instructions'], dir, 120_000);
+    await run(
+      [...as.prefix, join(bin, 'initdb'), '-D', data, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--no-locale', '--no-sync', '--no-instructions'],
+      dir,
+      120_000,
+    );
     const settings = [
       '',
       '# kiln tests',

@@ -88,7 +88,8 @@ export class RaisedCodes {
       for (const stmt of sf.statements) {
         if (!ts.isInterfaceDeclaration(stmt)) continue;
         for (const clause of stmt.heritageClauses ?? []) {
-          for (const t of clause.types) if (ts.isIdentifier(t.expression)) this.derivedOf.set(t.expression.text, [...(this.derivedOf.get(t.expression.text) ?? []), stmt]);
+          for (const t of clause.types)
+            if (ts.isIdentifier(t.expression)) this.derivedOf.set(t.expression.text, [...(this.derivedOf.get(t.expression.text) ?? []), stmt]);
         }
       }
     }
@@ -266,7 +267,8 @@ export class RaisedCodes {
   private bodiesOf(decl: ts.Node): Body[] {
     if (!this.followed(decl)) return [];
     if (ts.isFunctionLike(decl) && 'body' in decl && decl.body) return [decl.body];
-    if (ts.isVariableDeclaration(decl) && decl.initializer && (ts.isArrowFunction(decl.initializer) || ts.isFunctionExpression(decl.initializer))) return [decl.initializer.body];
+    if (ts.isVariableDeclaration(decl) && decl.initializer && (ts.isArrowFunction(decl.initializer) || ts.isFunctionExpression(decl.initializer)))
+      return [decl.initializer.body];
     // A method of a port: whatever each implementation in src/ does.
     if ((ts.isMethodSignature(decl) || ts.isPropertySignature(decl)) && ts.isInterfaceDeclaration(decl.parent)) {
       const name = decl.name.getText();

@@ -17,7 +17,10 @@ export async function rawExchange(port: number, parts: string[], opts: { pauseMs
   const socket = connect(port, '127.0.0.1');
   let received = Buffer.alloc(0);
   const answer = new Promise<RawAnswer>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no complete answer within ${opts.timeoutMs ?? 10_000} ms: ${received.toString('latin1').slice(0, 300)}`)), opts.timeoutMs ?? 10_000);
+    const timer = setTimeout(
+      () => reject(new Error(`no complete answer within ${opts.timeoutMs ?? 10_000} ms: ${received.toString('latin1').slice(0, 300)}`)),
+      opts.timeoutMs ?? 10_000,
+    );
     const finish = (closed = false) => {
       const parsed = parse(received, closed);
       if (parsed === undefined) return false;

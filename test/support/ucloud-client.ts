@@ -107,8 +107,7 @@ export class UCloudTestClient {
 
     const strings: Record<string, string> = {};
     for (const [key, value] of values) strings[key] = sdkString(value);
-    const signature =
-      opts.overrideSignature ?? (opts.sign === false ? undefined : sdkSignature(strings, this.#opts.privateKey));
+    const signature = opts.overrideSignature ?? (opts.sign === false ? undefined : sdkSignature(strings, this.#opts.privateKey));
     if (signature !== undefined) {
       strings.Signature = signature;
       values.set('Signature', signature);

@@ -24,12 +24,16 @@ export async function createHost(c: UCloudTestClient, imageId: string, extra: Re
  * first (crash-recovery does that), and CI machines may be busy; a healthy run ends early.
  */
 export async function waitHostState(c: UCloudTestClient, id: string, state: string, timeoutMs = 180_000): Promise<Record<string, unknown>> {
-  return waitFor(`host ${id} ${state}`, async () => {
-    const r = await c.call('DescribeUHostInstance', { UHostIds: [id] });
-    const host = (r.body.UHostSet as Record<string, unknown>[] | undefined)?.[0];
-    if (host?.State === 'Install Fail') throw new Error(`host ${id} failed to install`);
-    return host?.State === state ? host : undefined;
-  }, timeoutMs);
+  return waitFor(
+    `host ${id} ${state}`,
+    async () => {
+      const r = await c.call('DescribeUHostInstance', { UHostIds: [id] });
+      const host = (r.body.UHostSet as Record<string, unknown>[] | undefined)?.[0];
+      if (host?.State === 'Install Fail') throw new Error(`host ${id} failed to install`);
+      return host?.State === state ? host : undefined;
+    },
+    timeoutMs,
+  );
 }
 
 export async function stopHost(c: UCloudTestClient, id: string): Promise<void> {
@@ -42,7 +46,12 @@ export async function stopHost(c: UCloudTestClient, id: string): Promise<void> {
  * Polls DescribeImage until the image leaves Making; returns its ImageSet entry. `where`
  * names the Region (or ProjectId) it is listed in when not the client's.
  */
-export async function waitImageSettled(c: UCloudTestClient, imageId: string, timeoutMs = 120_000, where: Record<string, string> = {}): Promise<Record<string, unknown>> {
+export async function waitImageSettled(
+  c: UCloudTestClient,
+  imageId: string,
+  timeoutMs = 120_000,
+  where: Record<string, string> = {},
+): Promise<Record<string, unknown>> {
   return waitFor(
     `image ${imageId}`,
     async () => {

@@ -22,13 +22,15 @@ export async function addZecBaseImage(k: KilnProcess): Promise<string> {
     { offset: 0, length: MiB, seed: 11 },
     { offset: 63 * MiB, length: MiB, seed: 12 },
   ]);
-  const out = JSON.parse(await k.cli(['image', 'add-base', file, '--name', 'Ubuntu 22.04', '--os-type', 'Linux', '--product', 'zec', '--json'])) as { imageId: string };
+  const out = JSON.parse(await k.cli(['image', 'add-base', file, '--name', 'Ubuntu 22.04', '--os-type', 'Linux', '--product', 'zec', '--json'])) as {
+    imageId: string;
+  };
   return out.imageId;
 }
 
 export async function instanceStatus(c: ZenlayerTestClient, id: string): Promise<string | undefined> {
   const r = await c.ok('DescribeInstancesStatus', { instanceIds: [id] });
-  return ((r.dataSet as { instanceId: string; instanceStatus: string }[])[0])?.instanceStatus;
+  return (r.dataSet as { instanceId: string; instanceStatus: string }[])[0]?.instanceStatus;
 }
 
 export async function waitInstanceStatus(c: ZenlayerTestClient, id: string, status: string): Promise<void> {
@@ -48,7 +50,15 @@ let instanceNames = 0;
  */
 export async function createZecInstance(c: ZenlayerTestClient, imageId: string, extra: Record<string, unknown> = {}): Promise<string> {
   const instanceName = `instance-${++instanceNames}`;
-  const r = await c.ok('CreateZecInstances', { zoneId: ZONE, imageId, instanceType: CPU_TYPE, subnetId: '1272168087751233112', instanceCount: 1, instanceName, ...extra });
+  const r = await c.ok('CreateZecInstances', {
+    zoneId: ZONE,
+    imageId,
+    instanceType: CPU_TYPE,
+    subnetId: '1272168087751233112',
+    instanceCount: 1,
+    instanceName,
+    ...extra,
+  });
   const id = (r.instanceIdSet as string[])[0]!;
   await waitInstanceStatus(c, id, 'RUNNING');
   return id;

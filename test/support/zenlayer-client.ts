@@ -115,35 +115,38 @@ export class ZenlayerTestClient {
     } else {
       const signature = o.signature ?? zcSign(this.opts.accessKeyPassword ?? '', contentType, host, timestamp, body, signedAction);
       headers.push(['x-zc-timestamp', timestamp], ['x-zc-signature-method', 'ZC2-HMAC-SHA256']);
-      headers.push(['authorization', `ZC2-HMAC-SHA256 Credential=${this.opts.accessKeyId ?? ''}, SignedHeaders=${zcSignedHeaders(signedAction !== undefined)}, Signature=${signature}`]);
+      headers.push([
+        'authorization',
+        `ZC2-HMAC-SHA256 Credential=${this.opts.accessKeyId ?? ''}, SignedHeaders=${zcSignedHeaders(signedAction !== undefined)}, Signature=${signature}`,
+      ]);
     }
     const sent = o.tamper ? o.tamper(body) : body;
-    const named = headers.map(([k, v]): [string, string] => [o.mixedCaseHeaders ? k.replace(/(^|-)([a-z])/g, (_m, d: string, c: string) => d + c.toUpperCase()).replace(/^X-Zc-/, 'X-ZC-') : k, v]);
+    const named = headers.map(([k, v]): [string, string] => [
+      o.mixedCaseHeaders ? k.replace(/(^|-)([a-z])/g, (_m, d: string, c: string) => d + c.toUpperCase()).replace(/^X-Zc-/, 'X-ZC-') : k,
+      v,
+    ]);
     named.push(['content-length', String(Buffer.byteLength(sent))]);
     return new Promise((resolve, reject) => {
-      const req = request(
-        { hostname: url.hostname, port: url.port, path: url.pathname, method: 'POST', headers: named.flat(), setHost: false },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () => {
-            const text = Buffer.concat(chunks).toString('utf8');
-            let body: Record<string, unknown>;
-            try {
-              body = JSON.parse(text) as Record<string, unknown>;
-            } catch {
-              return reject(new Error(`non-JSON answer (${res.statusCode}): ${text}`));
-            }
-            try {
-              checkZecAnswer(action, res.statusCode ?? 0, body);
-            } catch (e) {
-              return reject(e as Error);
-            }
-            resolve({ status: res.statusCode ?? 0, headers: res.headers, body });
-          });
-          res.on('error', reject);
-        },
-      );
+      const req = request({ hostname: url.hostname, port: url.port, path: url.pathname, method: 'POST', headers: named.flat(), setHost: false }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          let body: Record<string, unknown>;
+          try {
+            body = JSON.parse(text) as Record<string, unknown>;
+          } catch {
+            return reject(new Error(`non-JSON answer (${res.statusCode}): ${text}`));
+          }
+          try {
+            checkZecAnswer(action, res.statusCode ?? 0, body);
+          } catch (e) {
+            return reject(e as Error);
+          }
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body });
+        });
+        res.on('error', reject);
+      });
       req.on('error', reject);
       req.end(sent);
     });

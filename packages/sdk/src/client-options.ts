@@ -7,7 +7,8 @@
 /** The value of a string option, or a TypeError naming the client, the option and what it holds. */
 export function requiredOption(client: string, name: string, value: unknown, what: string): string {
   if (typeof value === 'string' && value.trim() !== '') return value;
-  const got = value === undefined ? 'it is undefined' : typeof value === 'string' ? 'it is an empty string' : `it is ${value === null ? 'null' : `a ${typeof value}`}`;
+  const got =
+    value === undefined ? 'it is undefined' : typeof value === 'string' ? 'it is an empty string' : `it is ${value === null ? 'null' : `a ${typeof value}`}`;
   throw new TypeError(`${client}: option ${name} is required (${what}), but ${got}; if it is read from an environment variable, that variable is not set`);
 }
 
@@ -20,6 +21,7 @@ export function endpointOption(client: string, value: unknown): string {
   } catch {
     throw new TypeError(`${client}: option endpoint must be an http:// or https:// URL, not ${JSON.stringify(endpoint)}`);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new TypeError(`${client}: option endpoint must be an http:// or https:// URL, not ${JSON.stringify(endpoint)}`);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new TypeError(`${client}: option endpoint must be an http:// or https:// URL, not ${JSON.stringify(endpoint)}`);
   return endpoint.replace(/\/+$/, '');
 }

@@ -31,12 +31,24 @@ async function withBytes(kiln: KilnEndpoints, product: Product, r: Reading, sign
   // with the state they were given for.
   if (r.state === 'available') {
     if (p.State !== 'Available' || p.TotalBytes === null) return r;
-    return { ...r, ...phaseOf(p), doneBytes: p.TotalBytes, totalBytes: p.TotalBytes, ...(p.AverageBytesPerSecond !== null ? { bytesPerSecond: p.AverageBytesPerSecond } : {}) };
+    return {
+      ...r,
+      ...phaseOf(p),
+      doneBytes: p.TotalBytes,
+      totalBytes: p.TotalBytes,
+      ...(p.AverageBytesPerSecond !== null ? { bytesPerSecond: p.AverageBytesPerSecond } : {}),
+    };
   }
   // Nothing counted yet (older servers answer that as 0 of 1).
   if (p.Phase === '' && p.DoneBytes === 0 && (p.TotalBytes === null || p.TotalBytes <= 1)) return r;
   const percent = r.percent ?? overallPercent(p);
-  return { ...r, ...phaseOf(p), doneBytes: p.DoneBytes, ...(p.TotalBytes !== null ? { totalBytes: p.TotalBytes } : {}), ...(percent !== undefined ? { percent } : {}) };
+  return {
+    ...r,
+    ...phaseOf(p),
+    doneBytes: p.DoneBytes,
+    ...(p.TotalBytes !== null ? { totalBytes: p.TotalBytes } : {}),
+    ...(percent !== undefined ? { percent } : {}),
+  };
 }
 
 function phaseOf(p: ServerProgress): Pick<ImageProgress, 'phase' | 'phaseIndex' | 'phaseCount'> {
@@ -52,7 +64,13 @@ function overallPercent(p: ServerProgress): number | undefined {
 }
 
 function ucloudKiln(o: UCloudClientOptions): KilnEndpoints {
-  return new KilnEndpoints({ endpoint: o.endpoint, auth: { publicKey: o.publicKey, privateKey: o.privateKey, ...(o.projectId ? { projectId: o.projectId } : {}) }, hashing: o.hashing ?? webCryptoHashing, ...(o.fetch ? { fetch: o.fetch } : {}), ...(o.retry ? { retry: o.retry } : {}) });
+  return new KilnEndpoints({
+    endpoint: o.endpoint,
+    auth: { publicKey: o.publicKey, privateKey: o.privateKey, ...(o.projectId ? { projectId: o.projectId } : {}) },
+    hashing: o.hashing ?? webCryptoHashing,
+    ...(o.fetch ? { fetch: o.fetch } : {}),
+    ...(o.retry ? { retry: o.retry } : {}),
+  });
 }
 
 export class UHostClient extends UHostApi {
@@ -86,7 +104,12 @@ export class CompShareClient extends CompShareApi {
       const img = ImageSet[0];
       if (!img) return { imageId, state: 'failed', failedReason: 'the image no longer exists' };
       const state = img.Status === 'Available' ? 'available' : img.Status === 'Making' ? 'making' : 'failed';
-      const percent = state === 'making' ? (await this.getCompShareImageCreateProgress({ CompShareImageId: imageId }, opts)).Process : state === 'available' ? 100 : undefined;
+      const percent =
+        state === 'making'
+          ? (await this.getCompShareImageCreateProgress({ CompShareImageId: imageId }, opts)).Process
+          : state === 'available'
+            ? 100
+            : undefined;
       return withBytes(this.kiln, 'compshare', { imageId, state, failedReason: img.FailedReason, ...(percent !== undefined ? { percent } : {}) }, signal);
     }, o);
   }
@@ -102,7 +125,13 @@ export class ZecClient extends ZecApi {
   constructor(options: ZecClientOptions) {
     super(options);
     const auth = options.token !== undefined ? { token: options.token } : { publicKey: options.accessKeyId!, privateKey: options.accessKeyPassword! };
-    this.kiln = new KilnEndpoints({ endpoint: options.endpoint, auth, hashing: this.hashing, ...(options.fetch ? { fetch: options.fetch } : {}), ...(options.retry ? { retry: options.retry } : {}) });
+    this.kiln = new KilnEndpoints({
+      endpoint: options.endpoint,
+      auth,
+      hashing: this.hashing,
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+      ...(options.retry ? { retry: options.retry } : {}),
+    });
   }
 
   /**
@@ -116,7 +145,10 @@ export class ZecClient extends ZecApi {
       if (!img) return { imageId, state: 'failed', failedReason: 'the image no longer exists' };
       if (img.imageStatus === 'AVAILABLE') return withBytes(this.kiln, 'zec', { imageId, state: 'available', failedReason: '' }, signal);
       if (img.imageStatus === 'CREATING') return withBytes(this.kiln, 'zec', { imageId, state: 'making', failedReason: '' }, signal);
-      const reason = await this.kiln.progress('zec', imageId, signal).then((p) => p.FailedReason, () => '');
+      const reason = await this.kiln.progress('zec', imageId, signal).then(
+        (p) => p.FailedReason,
+        () => '',
+      );
       return { imageId, state: 'failed', failedReason: reason || img.imageStatus };
     }, o);
   }

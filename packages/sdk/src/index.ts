@@ -17,7 +17,15 @@ export { MovingRate } from './moving-rate.ts';
 export { KilnEndpoints, type DownloadOptions, type Product, type ServerProgress } from './kiln-endpoints.ts';
 export { flattenParams, valueString, type Scalar } from './ucloud/flatten.ts';
 export { signUCloud, ucloudSigningString } from './ucloud/signature.ts';
-export { signZc, zcAuthorization, zcCanonicalRequest, zcSignedHeaders, zcStringToSign, ZC_SIGNATURE_METHOD, type ZcSigningInput } from './zenlayer/signature.ts';
+export {
+  signZc,
+  zcAuthorization,
+  zcCanonicalRequest,
+  zcSignedHeaders,
+  zcStringToSign,
+  ZC_SIGNATURE_METHOD,
+  type ZcSigningInput,
+} from './zenlayer/signature.ts';
 export type * as UHost from './generated/uhost.ts';
 export type * as CompShare from './generated/compshare.ts';
 export type * as Zec from './generated/zec.ts';

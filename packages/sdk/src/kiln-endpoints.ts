@@ -97,7 +97,14 @@ export class KilnEndpoints {
       const url = await this.url('/v1/images/progress', 'GetImageProgress', { ImageId: imageId, Product: product });
       const { response, text } = await exchange(this.o.fetch ?? fetch, 'GetImageProgress', url, { headers: this.#headers(), ...(signal ? { signal } : {}) });
       const body = jsonObject(text);
-      if (response.status !== 200 || !body) throw new ApiError('GetImageProgress', String(body?.code ?? `HTTP${response.status}`), String(body?.message ?? text.slice(0, 200)), response.status, undefined);
+      if (response.status !== 200 || !body)
+        throw new ApiError(
+          'GetImageProgress',
+          String(body?.code ?? `HTTP${response.status}`),
+          String(body?.message ?? text.slice(0, 200)),
+          response.status,
+          undefined,
+        );
       return serverProgress(body);
     };
     return withRetries(send, true, this.o.retry ?? {}, signal);
@@ -107,7 +114,11 @@ export class KilnEndpoints {
    * The image's bytes as a stream (raw: the virtual disk, holes as zeros; qcow2: a
    * complete qcow2 v3 file). `size` is the length of the body, `virtualSize` the disk's.
    */
-  async download(product: Product, imageId: string, o: DownloadOptions = {}): Promise<{ body: ReadableStream<Uint8Array>; size: number; virtualSize: number; offset: number }> {
+  async download(
+    product: Product,
+    imageId: string,
+    o: DownloadOptions = {},
+  ): Promise<{ body: ReadableStream<Uint8Array>; size: number; virtualSize: number; offset: number }> {
     const format = o.format ?? 'raw';
     if (o.offset && format !== 'raw') throw new TypeError('only raw downloads resume from an offset');
     const url = await this.url('/v1/images/download', 'DownloadImage', { ImageId: imageId, Product: product, Format: format });
@@ -122,10 +133,21 @@ export class KilnEndpoints {
     if (response.status !== 200 && response.status !== 206) {
       const text = await response.text();
       const body = jsonObject(text);
-      throw new ApiError('DownloadImage', String(body?.code ?? `HTTP${response.status}`), String(body?.message ?? text.slice(0, 200)), response.status, undefined);
+      throw new ApiError(
+        'DownloadImage',
+        String(body?.code ?? `HTTP${response.status}`),
+        String(body?.message ?? text.slice(0, 200)),
+        response.status,
+        undefined,
+      );
     }
     if (!response.body) throw new ApiError('DownloadImage', 'EmptyBody', 'the answer has no body', response.status, undefined);
     const offset = response.status === 206 ? (o.offset ?? 0) : 0;
-    return { body: response.body, size: Number(response.headers.get('content-length') ?? NaN), virtualSize: Number(response.headers.get('x-kiln-virtual-size') ?? NaN), offset };
+    return {
+      body: response.body,
+      size: Number(response.headers.get('content-length') ?? NaN),
+      virtualSize: Number(response.headers.get('x-kiln-virtual-size') ?? NaN),
+      offset,
+    };
   }
 }

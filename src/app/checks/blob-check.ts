@@ -22,7 +22,14 @@ export async function checkBlobs(cfg: BlobConfig): Promise<CheckResult[]> {
   } catch (e) {
     const known = asCheckFailure('chunk store', e);
     if (known) return [known];
-    return [{ name: 'chunk store', ok: false, detail: e instanceof Error ? e.message : String(e), fix: cfg.kind === 's3' ? 'check KILN_BLOB_URL and KILN_S3_ENDPOINT' : PERMISSIONS_FIX.local }];
+    return [
+      {
+        name: 'chunk store',
+        ok: false,
+        detail: e instanceof Error ? e.message : String(e),
+        fix: cfg.kind === 's3' ? 'check KILN_BLOB_URL and KILN_S3_ENDPOINT' : PERMISSIONS_FIX.local,
+      },
+    ];
   }
   try {
     const opened: CheckResult = { name: 'chunk store', ok: true, detail: `${store.location}: reachable` };
@@ -43,13 +50,24 @@ async function roundTrip(store: BlobStore, kind: BlobConfig['kind']): Promise<Ch
     const back = Buffer.alloc(data.length);
     const n = await store.readInto(key, back);
     if (n !== data.length || !back.equals(data)) {
-      return { name: 'round trip', ok: false, detail: `${store.location}: chunk ${key} read back ${n} bytes that differ from the ${data.length} written`, fix: 'check the S3 store: it does not return what it stored' };
+      return {
+        name: 'round trip',
+        ok: false,
+        detail: `${store.location}: chunk ${key} read back ${n} bytes that differ from the ${data.length} written`,
+        fix: 'check the S3 store: it does not return what it stored',
+      };
     }
     step = 'delete';
     await store.delete(key);
-    if (await store.has(key)) return { name: 'round trip', ok: false, detail: `${store.location}: chunk ${key} is still there after its delete`, fix: PERMISSIONS_FIX[kind] };
+    if (await store.has(key))
+      return { name: 'round trip', ok: false, detail: `${store.location}: chunk ${key} is still there after its delete`, fix: PERMISSIONS_FIX[kind] };
     return { name: 'round trip', ok: true, detail: `${store.location}: put, get and delete of a 4 KiB chunk` };
   } catch (e) {
-    return { name: 'round trip', ok: false, detail: `${store.location}: ${step} failed: ${e instanceof Error ? e.message : String(e)}`, fix: PERMISSIONS_FIX[kind] };
+    return {
+      name: 'round trip',
+      ok: false,
+      detail: `${store.location}: ${step} failed: ${e instanceof Error ? e.message : String(e)}`,
+      fix: PERMISSIONS_FIX[kind],
+    };
   }
 }

@@ -55,7 +55,12 @@ function checkSqlite(path: string): CheckResult {
       db.close();
     }
   } catch (e) {
-    return { name: 'database', ok: false, detail: `${name}: ${e instanceof Error ? e.message : String(e)}`, fix: 'check KILN_DATA_DIR and the file\'s permissions' };
+    return {
+      name: 'database',
+      ok: false,
+      detail: `${name}: ${e instanceof Error ? e.message : String(e)}`,
+      fix: "check KILN_DATA_DIR and the file's permissions",
+    };
   }
 }
 

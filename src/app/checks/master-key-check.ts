@@ -17,7 +17,12 @@ export async function checkMasterKey(path: string): Promise<CheckResult> {
     return { name: 'master key', ok: false, detail: `${path}: ${(e as Error).message}`, fix: `make ${path} readable by the user kiln runs as` };
   }
   if (Buffer.from(text.trim(), 'base64').length !== 32) {
-    return { name: 'master key', ok: false, detail: `${path}: does not hold 32 base64-encoded bytes`, fix: `copy the installation's master key to ${path} (a new one cannot open the keys already stored)` };
+    return {
+      name: 'master key',
+      ok: false,
+      detail: `${path}: does not hold 32 base64-encoded bytes`,
+      fix: `copy the installation's master key to ${path} (a new one cannot open the keys already stored)`,
+    };
   }
   return { name: 'master key', ok: true, detail: `${path}: present` };
 }

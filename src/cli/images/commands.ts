@@ -61,10 +61,12 @@ export function registerImageCommands(program: Command, runner: Runner): void {
     .option('--json', 'print JSON instead of text');
   // Usage errors exit 2 (commander's default is 1, which here means "the image failed").
   images.exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 2));
-  const go = (run: Run) => (...args: unknown[]) => {
-    const cmd = args[args.length - 1] as Command;
-    return runner(cmd.optsWithGlobals<ProfileFlags & { json?: boolean }>(), run);
-  };
+  const go =
+    (run: Run) =>
+    (...args: unknown[]) => {
+      const cmd = args[args.length - 1] as Command;
+      return runner(cmd.optsWithGlobals<ProfileFlags & { json?: boolean }>(), run);
+    };
 
   images
     .command('list')
@@ -106,14 +108,18 @@ export function registerImageCommands(program: Command, runner: Runner): void {
     .description('capture a stopped instance into an image')
     .requiredOption('--name <name>', 'image name')
     .option('--wait', 'wait until the image is available, with progress')
-    .action((instance: string, o: { name: string; wait?: boolean }, ...rest: unknown[]) => go(async (ctx) => created(ctx, await ctx.images.capture(instance, o.name), o.wait))(...rest));
+    .action((instance: string, o: { name: string; wait?: boolean }, ...rest: unknown[]) =>
+      go(async (ctx) => created(ctx, await ctx.images.capture(instance, o.name), o.wait))(...rest),
+    );
 
   images
     .command('copy <id>')
     .description('copy an image into a new private image (CompShare; UHost CopyCustomImage and ZEC CopyImage go to other regions: use the SDK)')
     .option('--name <name>', 'name of the copy')
     .option('--wait', 'wait until the copy is available')
-    .action((id: string, o: { name?: string; wait?: boolean }, ...rest: unknown[]) => go(async (ctx) => created(ctx, await ctx.images.copy(id, o.name), o.wait))(...rest));
+    .action((id: string, o: { name?: string; wait?: boolean }, ...rest: unknown[]) =>
+      go(async (ctx) => created(ctx, await ctx.images.copy(id, o.name), o.wait))(...rest),
+    );
 
   images
     .command('delete <id>')
@@ -149,8 +155,16 @@ export function registerImageCommands(program: Command, runner: Runner): void {
         if (o.resume && o.format !== 'raw') throw new UsageError('--resume works for raw downloads only');
         if (o.resume && o.force) throw new UsageError('--resume goes on with the file and --force overwrites it: give one of them');
         ctx.onInterrupt(downloadInterrupted(id, o.output, o.format));
-        const r = await download(ctx.images, { id, file: o.output, format: o.format, resume: o.resume === true, force: o.force === true, signal: ctx.signal }, progress(`download ${id}`));
-        ctx.out(ctx.json ? JSON.stringify({ imageId: id, file: o.output, format: o.format, size: r.size, received: r.bytes }) + '\n' : `wrote ${o.output} (${o.format}, ${bytes(r.size)})\n`);
+        const r = await download(
+          ctx.images,
+          { id, file: o.output, format: o.format, resume: o.resume === true, force: o.force === true, signal: ctx.signal },
+          progress(`download ${id}`),
+        );
+        ctx.out(
+          ctx.json
+            ? JSON.stringify({ imageId: id, file: o.output, format: o.format, size: r.size, received: r.bytes }) + '\n'
+            : `wrote ${o.output} (${o.format}, ${bytes(r.size)})\n`,
+        );
       })(...rest),
     );
 }

@@ -48,7 +48,12 @@ async function freshOpenFlags(r: DownloadRequest): Promise<'w' | 'wx'> {
 }
 
 export async function download(images: ProductImages, r: DownloadRequest, progress: Progress): Promise<{ bytes: number; size: number }> {
-  const have = r.resume ? await stat(r.file).then((s) => s.size, () => 0) : 0;
+  const have = r.resume
+    ? await stat(r.file).then(
+        (s) => s.size,
+        () => 0,
+      )
+    : 0;
   const fresh = have > 0 ? undefined : await freshOpenFlags(r);
   const d = await images.download(r.id, { format: r.format, signal: r.signal, ...(have > 0 ? { offset: have } : {}) });
   const size = d.offset + d.size;

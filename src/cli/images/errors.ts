@@ -12,7 +12,8 @@ export function classify(e: unknown, interrupted: string | undefined): [number, 
   if (e instanceof ImageFailedError) return [Exit.ImageFailed, `image ${e.imageId} failed: ${e.reason || 'no reason given'}`];
   if (e instanceof InstanceFailedError) return [Exit.ImageFailed, e.message];
   if (e instanceof UsageError) return [Exit.Usage, e.message];
-  if (e instanceof ApiError) return [Exit.RequestFailed, `${e.action} refused: ${e.code}: ${e.message.replace(/^[^:]+: [^:]+: /, '')}${e.requestId ? ` (request ${e.requestId})` : ''}`];
+  if (e instanceof ApiError)
+    return [Exit.RequestFailed, `${e.action} refused: ${e.code}: ${e.message.replace(/^[^:]+: [^:]+: /, '')}${e.requestId ? ` (request ${e.requestId})` : ''}`];
   if (e instanceof NetworkError) return [Exit.RequestFailed, `cannot reach the server: ${e.message}`];
   return [Exit.RequestFailed, e instanceof Error ? e.message : String(e)];
 }

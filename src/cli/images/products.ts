@@ -67,12 +67,15 @@ function uhost(c: UHostClient): ProductImages {
     product: 'uhost',
     list: async (limit) => (await c.describeImage({ Limit: limit })).ImageSet.map(row),
     show: async (id) => row((await c.describeImage({ ImageIds: [id] })).ImageSet[0] ?? notFound(id)),
-    importUrl: async (r) => (await c.importCustomImage({ ImageName: r.name, UFileUrl: r.url, Format: r.format, OsType: r.osType, OsName: r.osName, Auth: true })).ImageId,
+    importUrl: async (r) =>
+      (await c.importCustomImage({ ImageName: r.name, UFileUrl: r.url, Format: r.format, OsType: r.osType, OsName: r.osName, Auth: true })).ImageId,
     capture: async (instanceId, name) => (await c.createCustomImage({ UHostId: instanceId, ImageName: name })).ImageId,
     remove: async (id) => void (await c.terminateCustomImage({ ImageId: id })),
     copy: async () => {
       // CopyCustomImage names a target project (TargetProjectId), which a profile does not hold.
-      throw new UsageError('UHost copies name a target project (TargetProjectId), which this command does not take: call CopyCustomImage (the SDK\'s copyCustomImage); this command copies CompShare images');
+      throw new UsageError(
+        "UHost copies name a target project (TargetProjectId), which this command does not take: call CopyCustomImage (the SDK's copyCustomImage); this command copies CompShare images",
+      );
     },
     wait: (id, o) => c.waitForImage(id, o),
     download: (id, o) => c.downloadImage(id, o),
@@ -113,7 +116,9 @@ function compshare(c: CompShareClient): ProductImages {
   };
 }
 
-type ZecListed = Awaited<ReturnType<ZecClient['describeCustomImages']>>['dataSet'][number] | Awaited<ReturnType<ZecClient['describeImages']>>['dataSet'][number];
+type ZecListed =
+  | Awaited<ReturnType<ZecClient['describeCustomImages']>>['dataSet'][number]
+  | Awaited<ReturnType<ZecClient['describeImages']>>['dataSet'][number];
 
 function zec(c: ZecClient, zone: string | undefined): ProductImages {
   const row = (i: ZecListed): ImageRow => ({
@@ -146,7 +151,9 @@ function zec(c: ZecClient, zone: string | undefined): ProductImages {
       if (imageIds.length > 0) throw new UsageError(`image ${id} cannot be deleted yet (still being made)`);
     },
     copy: async () => {
-      throw new UsageError('ZEC copies an image to other regions under the same id: call CopyImage (the SDK\'s copyImage); this command copies CompShare images');
+      throw new UsageError(
+        "ZEC copies an image to other regions under the same id: call CopyImage (the SDK's copyImage); this command copies CompShare images",
+      );
     },
     wait: (id, o) => c.waitForImage(id, o),
     download: (id, o) => c.downloadImage(id, o),
@@ -167,12 +174,15 @@ async function zecZone(c: ZecClient, zone: string | undefined): Promise<string> 
 export function productImages(p: Resolved): ProductImages {
   const keys = p.publicKey && p.privateKey ? { publicKey: p.publicKey, privateKey: p.privateKey } : undefined;
   if (p.product === 'zec') {
-    return zec(new ZecClient(p.token ? { endpoint: p.url, token: p.token } : { endpoint: p.url, accessKeyId: keys!.publicKey, accessKeyPassword: keys!.privateKey }), p.zone);
+    return zec(
+      new ZecClient(p.token ? { endpoint: p.url, token: p.token } : { endpoint: p.url, accessKeyId: keys!.publicKey, accessKeyPassword: keys!.privateKey }),
+      p.zone,
+    );
   }
   if (!keys) throw new UsageError(`${p.product} calls are signed: the profile needs publicKey and privateKey (a token serves ZEC only)`);
   const opts = { endpoint: p.url, ...keys, region: p.region, ...(p.zone ? { zone: p.zone } : {}) };
   if (p.product === 'compshare') {
-    if (!p.zone) throw new UsageError('CompShare calls name a zone: set KILN_ZONE or the profile\'s zone');
+    if (!p.zone) throw new UsageError("CompShare calls name a zone: set KILN_ZONE or the profile's zone");
     return compshare(new CompShareClient(opts));
   }
   return uhost(new UHostClient(opts));

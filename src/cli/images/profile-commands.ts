@@ -4,7 +4,15 @@ import { asProduct, configPath, readConfig, writeConfig, type Profile } from './
 
 const mask = (s: string | undefined) => (s ? `${s.slice(0, 4)}…(${s.length})` : '');
 
-const FLAGS: Record<keyof Profile, string> = { url: '--url', publicKey: '--public-key', privateKey: '--private-key', token: '--token', product: '--product', region: '--region', zone: '--zone' };
+const FLAGS: Record<keyof Profile, string> = {
+  url: '--url',
+  publicKey: '--public-key',
+  privateKey: '--private-key',
+  token: '--token',
+  product: '--product',
+  region: '--region',
+  zone: '--zone',
+};
 
 /**
  * The options given, refused when one is blank: `--private-key "$KEY"` with KEY unset

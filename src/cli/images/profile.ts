@@ -90,7 +90,9 @@ export async function resolveProfile(flags: ProfileFlags, env: NodeJS.ProcessEnv
   const fromFlags = defined<Profile>({ url: flags.url, product: asProduct(flags.product) });
   const p: Profile = { ...file, ...fromEnv, ...fromFlags };
   if (!p.token && !(p.publicKey && p.privateKey)) {
-    throw new UsageError(`no credentials: set KILN_PUBLIC_KEY and KILN_PRIVATE_KEY (or KILN_TOKEN), or run \`kiln profile set ${name} --public-key ... --private-key ...\``);
+    throw new UsageError(
+      `no credentials: set KILN_PUBLIC_KEY and KILN_PRIVATE_KEY (or KILN_TOKEN), or run \`kiln profile set ${name} --public-key ... --private-key ...\``,
+    );
   }
   return { ...p, name, url: p.url ?? 'http://127.0.0.1:8480', product: p.product ?? 'uhost', region: p.region ?? 'cn-bj2' };
 }

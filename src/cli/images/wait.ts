@@ -16,7 +16,10 @@ export async function waitWithProgress(images: ProductImages, id: string, signal
       maxIntervalMs: 2_000,
       timeoutMs: 24 * 3600_000,
       onProgress: (p) => {
-        const phase = p.phase !== undefined && p.phaseIndex !== undefined && p.phaseCount !== undefined ? { name: p.phase, index: p.phaseIndex, count: p.phaseCount } : undefined;
+        const phase =
+          p.phase !== undefined && p.phaseIndex !== undefined && p.phaseCount !== undefined
+            ? { name: p.phase, index: p.phaseIndex, count: p.phaseCount }
+            : undefined;
         const rate = p.bytesPerSecond !== undefined ? { rate: p.bytesPerSecond } : {};
         if (p.state === 'available') {
           // The image's real size and the job's average rate, even when it ended between

@@ -62,7 +62,10 @@ interface DiskOptions {
 
 function pickDisk(disks: DiskRow[], id: string, diskId: string | undefined): DiskRow {
   const disk = diskId === undefined ? disks.find((d) => d.boot) : disks.find((d) => d.id === diskId);
-  if (!disk) throw new UsageError(diskId === undefined ? `instance ${id} lists no system disk yet` : `instance ${id} has no disk ${diskId} (\`kiln instances disk ${id}\` lists them)`);
+  if (!disk)
+    throw new UsageError(
+      diskId === undefined ? `instance ${id} lists no system disk yet` : `instance ${id} has no disk ${diskId} (\`kiln instances disk ${id}\` lists them)`,
+    );
   return disk;
 }
 
@@ -76,10 +79,12 @@ export function registerInstanceCommands(program: Command, runner: InstanceRunne
     .option('--json', 'print JSON instead of text');
   // Usage errors exit 2 (commander's default is 1, which here means "the instance failed").
   instances.exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 2));
-  const go = (run: InstanceRun) => (...args: unknown[]) => {
-    const cmd = args[args.length - 1] as Command;
-    return runner(cmd.optsWithGlobals<ProfileFlags & { json?: boolean }>(), run);
-  };
+  const go =
+    (run: InstanceRun) =>
+    (...args: unknown[]) => {
+      const cmd = args[args.length - 1] as Command;
+      return runner(cmd.optsWithGlobals<ProfileFlags & { json?: boolean }>(), run);
+    };
 
   instances
     .command('list')
@@ -107,15 +112,15 @@ export function registerInstanceCommands(program: Command, runner: InstanceRunne
     .description('create an instance from an image (`kiln images list` lists them)')
     .requiredOption('--image <id>', 'the image to start from')
     .option('--name <name>', 'instance name')
-    .option('--zone <zone>', 'zone (default: KILN_ZONE or the profile\'s; ZEC: the server\'s first zone)')
+    .option('--zone <zone>', "zone (default: KILN_ZONE or the profile's; ZEC: the server's first zone)")
     .option('--cpu <n>', 'UHost, CompShare: CPU cores')
     .option('--memory <mb>', 'UHost, CompShare: memory in MB')
     .option('--disk-size <gb>', 'system disk in GB (default: as large as the image needs)')
     .option('--data-disk <gb>', 'add one data disk of this many GB')
-    .option('--password <password>', 'login password (UHost, CompShare default: the image\'s own)')
+    .option('--password <password>', "login password (UHost, CompShare default: the image's own)")
     .option('--gpu <n>', 'UHost, CompShare: GPUs (CompShare default 1)')
     .option('--gpu-type <type>', 'UHost, CompShare: GPU type, e.g. 4090')
-    .option('--type <type>', 'ZEC: instance type (default: the zone\'s first in stock)')
+    .option('--type <type>', "ZEC: instance type (default: the zone's first in stock)")
     .option('--subnet <id>', 'ZEC: the subnet (required by CreateZecInstances)')
     .option('--wait', 'wait until it is Running')
     .action((o: CreateOptions, ...rest: unknown[]) =>
@@ -195,7 +200,11 @@ export function registerInstanceCommands(program: Command, runner: InstanceRunne
           ctx.onInterrupt(`stopped waiting; disk ${disk.id} of instance ${id} goes on growing in the server (\`kiln instances disk ${id}\` to see it)`);
           await waitForDiskSize(ctx.instances, id, disk, size, ctx.signal);
         }
-        ctx.out(ctx.json ? JSON.stringify({ instanceId: id, diskId: disk.id, sizeGb: size }) + '\n' : `disk ${disk.id} of ${id} ${o.wait ? 'is' : 'grows to'} ${size} GB\n`);
+        ctx.out(
+          ctx.json
+            ? JSON.stringify({ instanceId: id, diskId: disk.id, sizeGb: size }) + '\n'
+            : `disk ${disk.id} of ${id} ${o.wait ? 'is' : 'grows to'} ${size} GB\n`,
+        );
       })(...rest),
     );
 }

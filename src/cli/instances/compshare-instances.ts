@@ -25,7 +25,8 @@ export function compshareInstances(c: CompShareClient): ProductInstances {
     list: async (limit) => (await c.describeCompShareInstance({ Limit: Math.min(limit, 100) })).UHostSet.map(row),
     show: async (id) => row((await c.describeCompShareInstance({ UHostIds: [id] })).UHostSet[0] ?? noInstance(id)),
     create: async (r) => {
-      if (r.type !== undefined || r.subnet !== undefined) throw new UsageError('--type and --subnet are ZEC options; a CompShare host is sized with --gpu, --gpu-type, --cpu and --memory');
+      if (r.type !== undefined || r.subnet !== undefined)
+        throw new UsageError('--type and --subnet are ZEC options; a CompShare host is sized with --gpu, --gpu-type, --cpu and --memory');
       // CompShare is the GPU platform: one GPU unless asked otherwise, whose type the caller names.
       const gpu = r.gpu ?? 1;
       if (gpu > 0 && r.gpuType === undefined) throw new UsageError('a CompShare host with GPUs names their type: --gpu-type (e.g. 4090), or --gpu 0');
@@ -46,7 +47,7 @@ export function compshareInstances(c: CompShareClient): ProductInstances {
     start: async (id) => void (await c.startCompShareInstance({ UHostId: id })),
     remove: async (id) => void (await c.terminateCompShareInstance({ UHostId: id })),
     growDisk: async () => {
-      throw new UsageError('CompShare has no action that grows a disk (ResizeUHostInstance is UHost\'s); `kiln instances disk ID` lists the disks');
+      throw new UsageError("CompShare has no action that grows a disk (ResizeUHostInstance is UHost's); `kiln instances disk ID` lists the disks");
     },
   };
 }

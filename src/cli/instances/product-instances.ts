@@ -78,7 +78,10 @@ export interface ProductInstances {
 export function productInstances(p: Resolved): ProductInstances {
   const keys = p.publicKey && p.privateKey ? { publicKey: p.publicKey, privateKey: p.privateKey } : undefined;
   if (p.product === 'zec') {
-    return zecInstances(new ZecClient(p.token ? { endpoint: p.url, token: p.token } : { endpoint: p.url, accessKeyId: keys!.publicKey, accessKeyPassword: keys!.privateKey }), p.zone);
+    return zecInstances(
+      new ZecClient(p.token ? { endpoint: p.url, token: p.token } : { endpoint: p.url, accessKeyId: keys!.publicKey, accessKeyPassword: keys!.privateKey }),
+      p.zone,
+    );
   }
   if (!keys) throw new UsageError(`${p.product} calls are signed: the profile needs publicKey and privateKey (a token serves ZEC only)`);
   const opts = { endpoint: p.url, ...keys, region: p.region, ...(p.zone ? { zone: p.zone } : {}) };

@@ -43,7 +43,7 @@ export function uhostInstances(c: UHostClient, profileZone: string | undefined):
     show: async (id) => row((await c.describeUHostInstance({ UHostIds: [id] })).UHostSet[0] ?? noInstance(id)),
     create: async (r) => {
       const zone = r.zone ?? profileZone;
-      if (!zone) throw new UsageError('CreateUHostInstance names a zone: --zone, KILN_ZONE or the profile\'s zone (e.g. cn-bj2-04)');
+      if (!zone) throw new UsageError("CreateUHostInstance names a zone: --zone, KILN_ZONE or the profile's zone (e.g. cn-bj2-04)");
       if (r.type !== undefined || r.subnet !== undefined) throw new UsageError('--type and --subnet are ZEC options; a UHost is sized with --cpu and --memory');
       const { UHostIds } = await c.createUHostInstance({
         Zone: zone,
@@ -62,6 +62,7 @@ export function uhostInstances(c: UHostClient, profileZone: string | undefined):
     start: async (id) => void (await c.startUHostInstance({ UHostId: id })),
     remove: async (id) => void (await c.terminateUHostInstance({ UHostId: id })),
     // ResizeUHostInstance names the system disk BootDiskSpace and the data disk DiskSpace.
-    growDisk: async (id, disk, sizeGb) => void (await c.resizeUHostInstance({ UHostId: id, ...(disk.boot ? { BootDiskSpace: sizeGb } : { DiskSpace: sizeGb }) })),
+    growDisk: async (id, disk, sizeGb) =>
+      void (await c.resizeUHostInstance({ UHostId: id, ...(disk.boot ? { BootDiskSpace: sizeGb } : { DiskSpace: sizeGb }) })),
   };
 }

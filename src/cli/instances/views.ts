@@ -19,7 +19,15 @@ export function diskTable(disks: DiskRow[]): string {
 }
 
 export function instanceDetails(r: InstanceRow): string {
-  const lines = [`id:       ${r.id}`, `name:     ${r.name}`, `state:    ${r.state}`, `zone:     ${r.zone}`, `image:    ${r.image}`, `cpu:      ${r.cpu}`, `memory:   ${memory(r.memoryMb)}`];
+  const lines = [
+    `id:       ${r.id}`,
+    `name:     ${r.name}`,
+    `state:    ${r.state}`,
+    `zone:     ${r.zone}`,
+    `image:    ${r.image}`,
+    `cpu:      ${r.cpu}`,
+    `memory:   ${memory(r.memoryMb)}`,
+  ];
   if (r.gpu) lines.push(`gpu:      ${r.gpu}`);
   if (r.created) lines.push(`created:  ${r.created}`);
   for (const d of r.disks) lines.push(`disk:     ${d.id} ${d.boot ? 'system' : 'data'} ${d.type} ${d.sizeGb} GB`);

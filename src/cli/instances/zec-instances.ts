@@ -16,7 +16,9 @@ const STATES: Record<string, InstanceState> = {
 };
 
 function disks(i: Listed): DiskRow[] {
-  const system = i.systemDisk ? [{ id: i.systemDisk.diskId, boot: true, type: i.systemDisk.diskCategory, sizeGb: i.systemDisk.diskSize, record: i.systemDisk }] : [];
+  const system = i.systemDisk
+    ? [{ id: i.systemDisk.diskId, boot: true, type: i.systemDisk.diskCategory, sizeGb: i.systemDisk.diskSize, record: i.systemDisk }]
+    : [];
   return [...system, ...i.dataDisks.map((d) => ({ id: d.diskId, boot: false, type: d.diskCategory, sizeGb: d.diskSize, record: d }))];
 }
 
@@ -72,7 +74,7 @@ export function zecInstances(c: ZecClient, profileZone: string | undefined): Pro
     start: async (id) => batch('StartInstances', id, (await c.startInstances({ instanceIds: [id] })).instanceIds),
     remove: async (id) => batch('ReleaseInstances', id, (await c.releaseInstances({ instanceIds: [id] })).instanceIds),
     growDisk: async () => {
-      throw new UsageError('ZEC has no action that grows a disk here (ResizeUHostInstance is UHost\'s); `kiln instances disk ID` lists the disks');
+      throw new UsageError("ZEC has no action that grows a disk here (ResizeUHostInstance is UHost's); `kiln instances disk ID` lists the disks");
     },
   };
 }

@@ -17,7 +17,11 @@ export class TokenService {
   /** Creates a token for the named account, or for the admin account when none is named. */
   async create(accountName?: string): Promise<{ token: string; accountId: string }> {
     const account = accountName === undefined ? await this.accounts.anyAdmin() : await this.accounts.byName(accountName);
-    if (!account) throw new KilnError('AccountNotFound', accountName === undefined ? 'there is no admin account yet; run `kiln bootstrap`' : `account ${accountName} does not exist`);
+    if (!account)
+      throw new KilnError(
+        'AccountNotFound',
+        accountName === undefined ? 'there is no admin account yet; run `kiln bootstrap`' : `account ${accountName} does not exist`,
+      );
     // 32 random bytes: guessing is hopeless, which is also why an unsalted hash suffices.
     const token = `kiln_${randomBytes(32).toString('base64url')}`;
     await this.tokens.insert(digest(token), account.id);

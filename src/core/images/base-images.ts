@@ -31,7 +31,10 @@ export async function addBaseImage(
   openDisk: () => Promise<DiskReader>,
 ): Promise<Image> {
   // Base images are every tenant's to see: their names are held to the API's rule.
-  for (const [flag, text] of [['--name', req.name], ['--os-name', req.osName ?? '']] as const) {
+  for (const [flag, text] of [
+    ['--name', req.name],
+    ['--os-name', req.osName ?? ''],
+  ] as const) {
     const problem = displayTextProblem(text);
     if (problem !== undefined) throw new KilnError('InvalidParameter', `${flag} ${problem}`, 'name');
   }

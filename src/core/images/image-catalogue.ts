@@ -56,10 +56,15 @@ export class ImageCatalogue {
   async publish(p: Principal, product: Product, id: string, extra: Pick<ImagePatch, 'attributes' | 'attributeMerges'> = {}): Promise<Image> {
     const image = await this.images.getOwned(p, product, id);
     if (image.kind !== 'custom') throw new KilnError('ImageNotCustom', `image ${id} is not a custom image`, 'imageId');
-    if (image.state !== 'available') throw new KilnError('ImageNotAvailable', `image ${id} is ${image.state}; only an available image can be published`, 'imageId');
+    if (image.state !== 'available')
+      throw new KilnError('ImageNotAvailable', `image ${id} is ${image.state}; only an available image can be published`, 'imageId');
     // The first publish time is kept when an already public image is published again.
     const publishedAt = typeof image.attributes[PublishedAtAttribute] === 'number' ? image.attributes[PublishedAtAttribute] : Date.now();
-    return this.images.update(p, product, id, { ...extra, visibility: 'public', attributes: { ...(extra.attributes ?? {}), [PublishedAtAttribute]: publishedAt } });
+    return this.images.update(p, product, id, {
+      ...extra,
+      visibility: 'public',
+      attributes: { ...(extra.attributes ?? {}), [PublishedAtAttribute]: publishedAt },
+    });
   }
 
   /** Takes an image out of the community catalogue; instances made from it are unaffected. */

@@ -51,7 +51,15 @@ export class ImageCopies {
     const name = req.name ?? `${source.name}-copy-${newId('', 6)}`;
     try {
       return await this.deps.store.transaction(async (tx) => {
-        const { copy, pairs } = await this.insertCopy(tx, p, product, source, { ...req, name }, { region: source.region, zone: source.zone, projectId: p.projectId }, 'available');
+        const { copy, pairs } = await this.insertCopy(
+          tx,
+          p,
+          product,
+          source,
+          { ...req, name },
+          { region: source.region, zone: source.zone, projectId: p.projectId },
+          'available',
+        );
         // The source may have been deleted since it was read; then there is nothing to share.
         for (const { from, to } of pairs) {
           if (!(await tx.images.copyManifest(from, to))) throw new KilnError('ImageNotAvailable', `image ${sourceId} is no longer available`, 'imageId');

@@ -52,17 +52,28 @@ export class ImageGrants {
       throw new KilnError('ImageNotAvailable', `image ${image.id} is ${image.state}; only an available image can be shared`, 'imageId');
     }
     const invalid: { id: string; field: CoreField }[] = [];
-    for (const [ids, field] of [[change.add, 'addAccountIds'], [change.remove, 'removeAccountIds']] as const) {
+    for (const [ids, field] of [
+      [change.add, 'addAccountIds'],
+      [change.remove, 'removeAccountIds'],
+    ] as const) {
       // The owner's account exists: "no such account" would send the caller looking for a typo.
       if (ids.includes(image.accountId ?? '')) {
-        throw new KilnError('InvalidParameter', `an image cannot be shared with its owner: account ${image.accountId} owns ${image.id}; nothing was changed`, field);
+        throw new KilnError(
+          'InvalidParameter',
+          `an image cannot be shared with its owner: account ${image.accountId} owns ${image.id}; nothing was changed`,
+          field,
+        );
       }
       for (const id of new Set(ids)) {
         if (!(await this.deps.store.accounts.byId(id))) invalid.push({ id, field });
       }
     }
     if (invalid.length > 0) {
-      throw new KilnError('ShareAccountNotFound', `no such account to share with: ${invalid.map((x) => x.id).join(', ')}; nothing was changed`, invalid[0]!.field);
+      throw new KilnError(
+        'ShareAccountNotFound',
+        `no such account to share with: ${invalid.map((x) => x.id).join(', ')}; nothing was changed`,
+        invalid[0]!.field,
+      );
     }
     await this.deps.store.transaction(async (tx) => {
       await tx.shares.grant(image.id, [...new Set(change.add)]);

@@ -52,7 +52,8 @@ export class ImageReplication {
         if (t.region === image.region) throw new KilnError('CopyToSource', `image ${imageId} is already in region ${t.region}`);
         const jobId = newId('job-');
         // False when a copy is already there (available): a second one is refused.
-        if (!(await tx.replicas.start(imageId, t.region, jobId))) throw new KilnError('CopyToSource', `image ${imageId} already has a copy in region ${t.region}`);
+        if (!(await tx.replicas.start(imageId, t.region, jobId)))
+          throw new KilnError('CopyToSource', `image ${imageId} already has a copy in region ${t.region}`);
         const payload: ReplicateJobPayload = { imageId, region: t.region };
         await tx.jobs.enqueue({ id: jobId, kind: 'replicate', imageId, accountId: image.accountId, payload });
         jobs.set(t.region, jobId);
@@ -82,7 +83,13 @@ export class ImageReplication {
     const out: ReplicaProgress[] = [];
     for (const r of syncing) {
       const job = r.jobId ? await this.deps.store.jobs.get(r.jobId) : undefined;
-      out.push({ region: r.region, queued: !job || job.state === 'queued', done: job?.progressDone ?? 0, total: job?.progressTotal ?? 0, error: job?.error ?? null });
+      out.push({
+        region: r.region,
+        queued: !job || job.state === 'queued',
+        done: job?.progressDone ?? 0,
+        total: job?.progressTotal ?? 0,
+        error: job?.error ?? null,
+      });
     }
     return out;
   }
@@ -105,7 +112,10 @@ export class ImageReplication {
       if (unknown !== undefined) throw new KilnError('InvalidParameter', `image ${imageId} has no copy in region ${unknown}`);
       const kept = [image.region, ...replicas.filter((r) => r.state === 'available').map((r) => r.region)].filter((r) => !regions.includes(r));
       if (kept.length === 0) throw new KilnError('InvalidParameter', `image ${imageId} must keep a copy in at least one region`);
-      await tx.replicas.remove(imageId, regions.filter((r) => r !== image.region));
+      await tx.replicas.remove(
+        imageId,
+        regions.filter((r) => r !== image.region),
+      );
       if (regions.includes(image.region)) await tx.replicas.rehome(imageId, kept[0]!, zoneOf(kept[0]!));
     });
   }

@@ -129,35 +129,41 @@ export class ImageService {
           sourceInstanceId: instance.id,
         };
         const snapshotIds = dataDisks.map(() => this.deps.ids.snapshot(product));
-        const image = newImage({
-          ...base,
-          id: this.deps.ids.image(product),
-          kind: 'custom',
-          name: req.name,
-          description: req.description ?? '',
-          virtualSize: boot.sizeBytes,
-          parentImageId: null,
-          // Kept on the image so listings need no extra query per row. Where the image
-          // came from (source image, GPU model) is recorded for every product alike.
-          attributes: {
-            ...(req.attributes ?? {}),
-            ...(await sourceOf(tx, instance)),
-            ...(snapshotIds.length > 0 ? { dataSnapshotIds: snapshotIds } : {}),
+        const image = newImage(
+          {
+            ...base,
+            id: this.deps.ids.image(product),
+            kind: 'custom',
+            name: req.name,
+            description: req.description ?? '',
+            virtualSize: boot.sizeBytes,
+            parentImageId: null,
+            // Kept on the image so listings need no extra query per row. Where the image
+            // came from (source image, GPU model) is recorded for every product alike.
+            attributes: {
+              ...(req.attributes ?? {}),
+              ...(await sourceOf(tx, instance)),
+              ...(snapshotIds.length > 0 ? { dataSnapshotIds: snapshotIds } : {}),
+            },
           },
-        }, now);
+          now,
+        );
         await tx.images.insert(image, { uniqueName: policy.uniqueImageNames });
         const snapshots: Image[] = [];
         for (const [i, disk] of dataDisks.entries()) {
-          const snap = newImage({
-            ...base,
-            id: snapshotIds[i]!,
-            kind: 'snapshot',
-            name: `${req.name}-${disk.id}`,
-            description: `data disk ${disk.id} of ${instance.id}`,
-            virtualSize: disk.sizeBytes,
-            parentImageId: image.id,
-            attributes: { sourceDiskId: disk.id },
-          }, now);
+          const snap = newImage(
+            {
+              ...base,
+              id: snapshotIds[i]!,
+              kind: 'snapshot',
+              name: `${req.name}-${disk.id}`,
+              description: `data disk ${disk.id} of ${instance.id}`,
+              virtualSize: disk.sizeBytes,
+              parentImageId: image.id,
+              attributes: { sourceDiskId: disk.id },
+            },
+            now,
+          );
           await tx.images.insert(snap, { uniqueName: false });
           snapshots.push(snap);
         }
@@ -207,7 +213,13 @@ export class ImageService {
         await tx.quota.take(p.accountId, product, this.deps.config.quotas.customImagesPerAccount);
         await tx.images.insert(image, { uniqueName: policy.uniqueImageNames });
         // Any worker may import: the source is a URL, not a disk on some node.
-        await tx.jobs.enqueue({ id: newId('job-'), kind: 'import', imageId: image.id, accountId: image.accountId, payload: { url: req.url, format: req.format } });
+        await tx.jobs.enqueue({
+          id: newId('job-'),
+          kind: 'import',
+          imageId: image.id,
+          accountId: image.accountId,
+          payload: { url: req.url, format: req.format },
+        });
       });
     } catch (e) {
       throw renamedParam(e, 'NameTaken', 'name');
@@ -321,7 +333,8 @@ export class ImageService {
     await this.deps.store.transaction(async (tx) => {
       for (const id of ids) {
         const image = await tx.images.get(id);
-        if (!image || image.projectId !== p.projectId || image.product !== product) throw new KilnError('ImageNotFound', `image ${id} does not exist`, 'imageId');
+        if (!image || image.projectId !== p.projectId || image.product !== product)
+          throw new KilnError('ImageNotFound', `image ${id} does not exist`, 'imageId');
         if (image.kind !== 'custom') throw new KilnError('ImageNotCustom', `image ${id} is not a custom image`, 'imageId');
       }
       for (const id of ids) await tx.images.change(id, changesOf(product, patch));
@@ -337,7 +350,16 @@ export class ImageService {
     const making = image.state === 'making';
     const counted = job && job.startedAt !== null && (job.progressDone > 0 || job.progressTotal !== 0 || job.progressPhase !== null);
     if (!job || !counted) {
-      return { state: image.state, phase: null, done: 0, total: null, fraction: 0, elapsedSeconds: elapsedOf(Date.now()), remainingSeconds: making ? null : 0, averageBytesPerSecond: null };
+      return {
+        state: image.state,
+        phase: null,
+        done: 0,
+        total: null,
+        fraction: 0,
+        elapsedSeconds: elapsedOf(Date.now()),
+        remainingSeconds: making ? null : 0,
+        averageBytesPerSecond: null,
+      };
     }
     const work = { phase: job.progressPhase, done: job.progressDone, total: job.progressTotal };
     const fraction = fractionDone(work);
@@ -346,7 +368,14 @@ export class ImageService {
     const elapsed = (Date.now() - job.startedAt!) / 1000;
     // The time taken so far for the share done, stretched over what is left.
     const remaining = fraction > 0 ? (elapsed * (1 - fraction)) / fraction : null;
-    return { state: image.state, ...work, fraction, elapsedSeconds: Math.round(elapsed), remainingSeconds: remaining === null ? null : Math.ceil(remaining), averageBytesPerSecond: null };
+    return {
+      state: image.state,
+      ...work,
+      fraction,
+      elapsedSeconds: Math.round(elapsed),
+      remainingSeconds: remaining === null ? null : Math.ceil(remaining),
+      averageBytesPerSecond: null,
+    };
   }
 }
 

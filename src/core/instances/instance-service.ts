@@ -79,7 +79,14 @@ export class InstanceService {
         // none alive, the first worker to take the deployment job places it on its own node.
         instance.nodeId = (await tx.nodes.leastLoaded(this.deps.nodeLivenessMs)) ?? null;
         await tx.instances.insert(instance, disks);
-        await tx.jobs.enqueue({ id: newId('job-'), kind: 'materialize', instanceId: instance.id, accountId: instance.accountId, nodeId: instance.nodeId, payload: {} });
+        await tx.jobs.enqueue({
+          id: newId('job-'),
+          kind: 'materialize',
+          instanceId: instance.id,
+          accountId: instance.accountId,
+          nodeId: instance.nodeId,
+          payload: {},
+        });
       }
     });
     return planned.map((x) => x.instance);
@@ -229,7 +236,11 @@ export class InstanceService {
     const i = await this.get(p, product, id);
     const ok =
       i.state === 'stopped' &&
-      (await this.deps.store.instances.transition(id, { states: ['stopped'], operation: null }, { attributes: { ...i.attributes, passwordResetAt: Date.now() } }));
+      (await this.deps.store.instances.transition(
+        id,
+        { states: ['stopped'], operation: null },
+        { attributes: { ...i.attributes, passwordResetAt: Date.now() } },
+      ));
     if (!ok) throw new KilnError('InstanceNotStopped', `instance ${id} is ${i.operation ?? i.state}; stop it before resetting its password`);
     return this.get(p, product, id);
   }
@@ -245,7 +256,8 @@ export class InstanceService {
       if (!(await tx.instances.delete(id))) return;
       await tx.quota.releaseCompute(i.accountId, { instances: 1, disks: disks.length, diskBytes: disks.reduce((n, d) => n + d.sizeBytes, 0) });
       // Its disks go with a job on its node (none to remove if it was never placed).
-      if (i.nodeId !== null) await tx.jobs.enqueue({ id: newId('job-'), kind: 'release', instanceId: id, accountId: i.accountId, nodeId: i.nodeId, payload: {} });
+      if (i.nodeId !== null)
+        await tx.jobs.enqueue({ id: newId('job-'), kind: 'release', instanceId: id, accountId: i.accountId, nodeId: i.nodeId, payload: {} });
     });
   }
 }

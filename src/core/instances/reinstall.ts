@@ -34,7 +34,11 @@ export async function startReinstall(d: InstanceDeps, p: Principal, product: Pro
   // The system disk keeps its size unless the image needs more, as a create would size it.
   const bootSizeBytes = Math.max(boot.sizeBytes, image.virtualSize);
   if (bootSizeBytes > d.limits.maxDiskBytes) {
-    throw new KilnError('InvalidParameter', `a disk may be at most ${Math.floor(d.limits.maxDiskBytes / GiB)} GB; image ${image.id} needs ${Math.ceil(bootSizeBytes / GiB)} GB`, 'imageId');
+    throw new KilnError(
+      'InvalidParameter',
+      `a disk may be at most ${Math.floor(d.limits.maxDiskBytes / GiB)} GB; image ${image.id} needs ${Math.ceil(bootSizeBytes / GiB)} GB`,
+      'imageId',
+    );
   }
   const grownBytes = bootSizeBytes - boot.sizeBytes;
   const payload: ReinstallJobPayload = { imageId: image.id, bootSizeBytes, keepDataDisks: cmd.keepDataDisks, grownBytes };

@@ -89,6 +89,13 @@ export async function resizeInstance(d: InstanceDeps, instance: Instance, cmd: R
     }
     if (grow.length === 0) return;
     await tx.quota.takeCompute(instance.accountId, { instances: 0, disks: 0, diskBytes: grownBytes }, d.limits.perAccount);
-    await tx.jobs.enqueue({ id: newId('job-'), kind: 'grow', instanceId: instance.id, accountId: instance.accountId, nodeId: instance.nodeId, payload: { disks: grow, grownBytes } });
+    await tx.jobs.enqueue({
+      id: newId('job-'),
+      kind: 'grow',
+      instanceId: instance.id,
+      accountId: instance.accountId,
+      nodeId: instance.nodeId,
+      payload: { disks: grow, grownBytes },
+    });
   });
 }

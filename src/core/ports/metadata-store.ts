@@ -193,11 +193,7 @@ export interface InstanceRepository {
    * Moves an instance between states only if it is where the caller expects: the
    * conditional UPDATE is what makes concurrent start/stop/capture calls safe.
    */
-  transition(
-    id: string,
-    from: { states: Instance['state'][]; operation: Instance['operation'] },
-    to: InstanceChange,
-  ): Promise<boolean>;
+  transition(id: string, from: { states: Instance['state'][]; operation: Instance['operation'] }, to: InstanceChange): Promise<boolean>;
   /** Places an instance not yet placed on `nodeId`; false if it is on another node. */
   bindNode(id: string, nodeId: string): Promise<boolean>;
   /** Records where a disk was created on its node. */
@@ -313,13 +309,7 @@ export interface JobQueue {
    * account that already has `share.perAccount` jobs of `kinds` running under this
    * `owner` is passed over (0: no limit). Jobs without an account are never passed over.
    */
-  claim(
-    owner: string,
-    nodeId: string,
-    leaseMs: number,
-    kinds?: readonly JobKind[],
-    share?: ClaimShare,
-  ): Promise<(Job & { lease: JobLease }) | undefined>;
+  claim(owner: string, nodeId: string, leaseMs: number, kinds?: readonly JobKind[], share?: ClaimShare): Promise<(Job & { lease: JobLease }) | undefined>;
   /** Renews the lease and records progress; false when the lease was lost. */
   heartbeat(lease: JobLease, leaseMs: number, progress?: WorkProgress): Promise<boolean>;
   /**

@@ -10,7 +10,21 @@
  * receives differ for defaulted fields and lists (absent is `[]`), so each builder also
  * states its decoded type (DecodesTo), which Decoded<> reads.
  */
-import { Type, type Static, type TArray, type TBoolean, type TInteger, type TLiteral, type TNumber, type TObject, type TOptional, type TProperties, type TSchema, type TString, type TUnion } from '@sinclair/typebox';
+import {
+  Type,
+  type Static,
+  type TArray,
+  type TBoolean,
+  type TInteger,
+  type TLiteral,
+  type TNumber,
+  type TObject,
+  type TOptional,
+  type TProperties,
+  type TSchema,
+  type TString,
+  type TUnion,
+} from '@sinclair/typebox';
 import type { OptionalKind } from '@sinclair/typebox';
 
 declare const decodedAs: unique symbol;
@@ -38,7 +52,11 @@ export interface Presence<T> extends Doc {
 }
 
 /** Required stays as is, a default decodes to the plain type, anything else may be undefined. */
-export type Field<S extends TSchema, O> = O extends { required: true } ? S : O extends { default: unknown } ? TOptional<S> & DecodesTo<Static<S>> : TOptional<S>;
+export type Field<S extends TSchema, O> = O extends { required: true }
+  ? S
+  : O extends { default: unknown }
+    ? TOptional<S> & DecodesTo<Static<S>>
+    : TOptional<S>;
 
 /** The options of a call that passes none: no key, so Field<> finds neither `required` nor `default`. */
 type NoOptions = Record<never, never>;
@@ -133,7 +151,10 @@ export function strArray<const O extends ArrayOptions & { itemMaxLength?: number
 }
 
 /** A nested object read with its own fields; absent stays undefined unless required. */
-export function obj<P extends TProperties, const O extends { required?: boolean } & Doc = NoOptions>(props: P, opts?: O): O extends { required: true } ? TObject<P> : TOptional<TObject<P>> {
+export function obj<P extends TProperties, const O extends { required?: boolean } & Doc = NoOptions>(
+  props: P,
+  opts?: O,
+): O extends { required: true } ? TObject<P> : TOptional<TObject<P>> {
   const schema = Type.Object(props, opts?.doc ? { description: opts.doc } : {});
   return (opts?.required === true ? schema : Type.Optional(schema)) as O extends { required: true } ? TObject<P> : TOptional<TObject<P>>;
 }

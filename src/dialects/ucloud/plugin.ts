@@ -59,7 +59,10 @@ export function ucloudPlugin(services: KilnServices, metrics: RequestObserver) {
         if (!owner) return fail(UCloudRetCode.UserNotFound, `User not found: unknown PublicKey ${keyIdText(flat.PublicKey)}`);
         if (!verifyUCloudSignature(flat, owner.privateKey, flat.Signature)) {
           // 172 already told apart unknown keys, so naming this one tells nothing new.
-          return fail(UCloudRetCode.BadSignature, `Signature VerifyAC Error: the signature does not match the request signed with PublicKey ${keyIdText(flat.PublicKey)}`);
+          return fail(
+            UCloudRetCode.BadSignature,
+            `Signature VerifyAC Error: the signature does not match the request signed with PublicKey ${keyIdText(flat.PublicKey)}`,
+          );
         }
         // Unknown actions are reported only to authenticated callers.
         const def = actions.get(action);
@@ -68,13 +71,19 @@ export function ucloudPlugin(services: KilnServices, metrics: RequestObserver) {
           const principal = await services.accounts.principal(owner.accountId, flat.ProjectId || undefined);
           const fields = await def.run({ services, principal, accountName: owner.accountName }, flat);
           const name = action;
-          return send(bodies.of(fields, name, () => JSON.stringify(ucloudSuccess(name, fields))), 0);
+          return send(
+            bodies.of(fields, name, () => JSON.stringify(ucloudSuccess(name, fields))),
+            0,
+          );
         } catch (e) {
           if (e instanceof ParamError) return fail(UCloudRetCode.ParamError, e.message);
           if (isKilnError(e)) {
             const retCode = ucloudRetCodeFor[e.code];
             const param = e.param === undefined ? undefined : ucloudParamFor(def.name, def.product, e.param);
-            const message = retCode === UCloudRetCode.ParamError && param ? `${paramErrorMessage(param, e.code === 'MissingParameter' ? 'missing' : 'invalid')}: ${e.message}` : e.message;
+            const message =
+              retCode === UCloudRetCode.ParamError && param
+                ? `${paramErrorMessage(param, e.code === 'MissingParameter' ? 'missing' : 'invalid')}: ${e.message}`
+                : e.message;
             return fail(retCode, message);
           }
           request.log.error({ err: e, action }, 'action failed');

@@ -64,7 +64,13 @@ export function zenlayerPlugin(services: KilnServices, metrics: RequestObserver)
           const { status, code } = zenlayerErrorFor[e.code];
           // Parameter problems name the parameter, as the vendor's messages do.
           const named = e.param !== undefined && (code === ZcCode.MissingParameter || code === ZcCode.InvalidParameterValue);
-          return fail(new ZcHttpError(status, code, named ? `${code === ZcCode.MissingParameter ? 'missing' : 'invalid'} parameter ${zecParamFor(e.param!)}: ${e.message}` : e.message));
+          return fail(
+            new ZcHttpError(
+              status,
+              code,
+              named ? `${code === ZcCode.MissingParameter ? 'missing' : 'invalid'} parameter ${zecParamFor(e.param!)}: ${e.message}` : e.message,
+            ),
+          );
         }
         request.log.error({ err: e, action, requestId }, 'zenlayer action failed');
         return fail(new ZcHttpError(500, ZcCode.InternalServerError, 'internal error; the requestId identifies it in the server log'));

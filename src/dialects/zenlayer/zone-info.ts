@@ -14,7 +14,14 @@ export interface ZoneInfo {
 const known: Record<string, ZoneInfo> = {
   'asia-east-1a': { zoneName: 'Hong Kong A', timeZone: 'Asia/Hong_Kong', cityName: 'Hong Kong', cityCode: 'HKG', countryCode: 'HK', countryName: 'Hong Kong' },
   'asia-east-1b': { zoneName: 'Hong Kong B', timeZone: 'Asia/Hong_Kong', cityName: 'Hong Kong', cityCode: 'HKG', countryCode: 'HK', countryName: 'Hong Kong' },
-  'na-us-la-2a': { zoneName: 'Los Angeles 2A', timeZone: 'America/Los_Angeles', cityName: 'Los Angeles', cityCode: 'LAX', countryCode: 'US', countryName: 'United States' },
+  'na-us-la-2a': {
+    zoneName: 'Los Angeles 2A',
+    timeZone: 'America/Los_Angeles',
+    cityName: 'Los Angeles',
+    cityCode: 'LAX',
+    countryCode: 'US',
+    countryName: 'United States',
+  },
 };
 
 export function zoneInfo(zoneId: string): ZoneInfo {

@@ -74,7 +74,9 @@ export class BoundedFile {
   }
 
   private pastEnd(what: string, position: number, length: number): DiskFormatError {
-    return new DiskFormatError(`${what} at byte offset ${position} (${length} bytes) lies past the end of the ${this.size}-byte file; the image is truncated or corrupt`);
+    return new DiskFormatError(
+      `${what} at byte offset ${position} (${length} bytes) lies past the end of the ${this.size}-byte file; the image is truncated or corrupt`,
+    );
   }
 
   async close(): Promise<void> {

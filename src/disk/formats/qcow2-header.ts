@@ -111,7 +111,8 @@ function checkTable(name: string, offset: number, length: number, clusterSize: n
   if (!required) return;
   if (offset === 0) throw new DiskFormatError(`qcow2 ${name} offset is 0 (it would overlap the header)`);
   if (offset % clusterSize !== 0) throw new DiskFormatError(`qcow2 ${name} offset ${offset} is not cluster-aligned`);
-  if (offset + length > fileSize) throw new DiskFormatError(`qcow2 ${name} at byte offset ${offset} lies past the end of the file; the image is truncated or corrupt`);
+  if (offset + length > fileSize)
+    throw new DiskFormatError(`qcow2 ${name} at byte offset ${offset} lies past the end of the file; the image is truncated or corrupt`);
 }
 
 /** Walks the header extensions, bounded by the first cluster, refusing the dangerous ones. */

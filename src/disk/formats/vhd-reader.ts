@@ -3,13 +3,7 @@ import type { BoundedFile } from './bounded-file.ts';
 import { refuseOverlap, type FileRange } from './int-fields.ts';
 import { LruCache, entriesWithinBudget } from './lru-cache.ts';
 import { MappedReader, RUN_DATA, RUN_HOLE, type Run } from './mapped-reader.ts';
-import {
-  VHD_DYNAMIC_HEADER_SIZE,
-  VHD_FOOTER_SIZE,
-  parseVhdDynamicHeader,
-  parseVhdFooter,
-  type VhdDynamicHeader,
-} from './vhd-structures.ts';
+import { VHD_DYNAMIC_HEADER_SIZE, VHD_FOOTER_SIZE, parseVhdDynamicHeader, parseVhdFooter, type VhdDynamicHeader } from './vhd-structures.ts';
 
 const BAT_UNUSED = 0xffffffff;
 const BITMAP_CACHE_BYTES = 4 * 1024 * 1024;
@@ -79,7 +73,7 @@ export class VhdReader extends MappedReader {
     const bitmap = await this.bitmaps.getOrLoad(block, () => this.file.readBuffer(this.dyn!.bitmapBytes, start, 'VHD sector bitmap'));
     const sector = Math.floor(inBlock / 512);
     const set = bitAt(bitmap, sector);
-    const runEnd = (sameBitsUntil(bitmap, sector, set, Math.ceil((inBlock + limit) / 512)) * 512);
+    const runEnd = sameBitsUntil(bitmap, sector, set, Math.ceil((inBlock + limit) / 512)) * 512;
     run.kind = set ? RUN_DATA : RUN_HOLE;
     run.length = Math.min(runEnd, inBlock + limit) - inBlock;
     run.fileOffset = start + this.dyn.bitmapBytes + inBlock;

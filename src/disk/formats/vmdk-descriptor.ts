@@ -42,9 +42,13 @@ export function checkEmbeddedDescriptor(d: VmdkDescriptor): void {
   if (d.parentFileNameHint !== null || (d.parentCID !== null && d.parentCID !== 'ffffffff')) {
     throw new DiskFormatError('VMDK child disks with a parent disk are not supported');
   }
-  if (d.extents.length !== 1) throw new DiskFormatError(`VMDK descriptor lists ${d.extents.length} extents; only a single sparse extent in this file is supported`);
+  if (d.extents.length !== 1)
+    throw new DiskFormatError(`VMDK descriptor lists ${d.extents.length} extents; only a single sparse extent in this file is supported`);
   const e = d.extents[0]!;
-  if (e.type !== 'SPARSE') throw new DiskFormatError(`VMDK descriptor names a ${e.type} extent${e.file ? ` ("${e.file}")` : ''}; only a single sparse extent in this file is supported`);
+  if (e.type !== 'SPARSE')
+    throw new DiskFormatError(
+      `VMDK descriptor names a ${e.type} extent${e.file ? ` ("${e.file}")` : ''}; only a single sparse extent in this file is supported`,
+    );
   if (e.file === null || /[/\\]/.test(e.file) || e.file.includes('..') || e.file === '') {
     throw new DiskFormatError(`VMDK descriptor names an extent file "${e.file ?? ''}" other than this file`);
   }

@@ -149,10 +149,13 @@ export class VmdkReader extends MappedReader {
 
 async function checkDescriptor(file: BoundedFile, h: VmdkHeader): Promise<void> {
   if (h.descriptorOffset === 0 || h.descriptorSize === 0) {
-    throw new DiskFormatError('VMDK sparse extent has no embedded descriptor (it is one part of a multi-file disk); only monolithicSparse and streamOptimized are supported');
+    throw new DiskFormatError(
+      'VMDK sparse extent has no embedded descriptor (it is one part of a multi-file disk); only monolithicSparse and streamOptimized are supported',
+    );
   }
   const bytes = h.descriptorSize * 512;
-  if (bytes > VMDK_MAX_DESCRIPTOR_BYTES) throw new DiskFormatError(`VMDK embedded descriptor of ${bytes} bytes is larger than the ${VMDK_MAX_DESCRIPTOR_BYTES}-byte limit`);
+  if (bytes > VMDK_MAX_DESCRIPTOR_BYTES)
+    throw new DiskFormatError(`VMDK embedded descriptor of ${bytes} bytes is larger than the ${VMDK_MAX_DESCRIPTOR_BYTES}-byte limit`);
   const text = (await file.readBuffer(bytes, h.descriptorOffset * 512, 'VMDK embedded descriptor')).toString('latin1');
   checkEmbeddedDescriptor(parseVmdkDescriptor(text));
 }

@@ -56,7 +56,8 @@ export class CaptureHandler implements JobHandler<'capture'> {
 
   async fail(job: FailedJob<'capture'>, reason: string, tx: Repositories): Promise<void> {
     // An unreadable payload still names the image on the job row; its snapshots hang off it.
-    const imageIds = job.payload?.disks.map((x) => x.imageId) ?? (job.imageId === null ? [] : [job.imageId, ...(await tx.images.listByParent(job.imageId)).map((x) => x.id)]);
+    const imageIds =
+      job.payload?.disks.map((x) => x.imageId) ?? (job.imageId === null ? [] : [job.imageId, ...(await tx.images.listByParent(job.imageId)).map((x) => x.id)]);
     for (const id of imageIds) await failImage(tx, id, reason);
     if (job.instanceId !== null) await endImaging(tx, job.instanceId);
   }

@@ -27,7 +27,8 @@ export class CopyHandler implements JobHandler<'copy'> {
 
   async fail(job: FailedJob<'copy'>, reason: string, tx: Repositories): Promise<void> {
     // An unreadable payload still names the copy on the job row; its snapshots hang off it.
-    const copyIds = job.payload?.copies.map((c) => c.to) ?? (job.imageId === null ? [] : [job.imageId, ...(await tx.images.listByParent(job.imageId)).map((x) => x.id)]);
+    const copyIds =
+      job.payload?.copies.map((c) => c.to) ?? (job.imageId === null ? [] : [job.imageId, ...(await tx.images.listByParent(job.imageId)).map((x) => x.id)]);
     for (const id of copyIds) await failImage(tx, id, reason);
   }
 }

@@ -31,7 +31,10 @@ export class DeployHandler implements JobHandler<'materialize'> {
         if (!manifest) throw new PermanentJobError(`image ${disk.sourceImageId} has no data`);
         // Held as pending while read, so a delete of the image meanwhile cannot let garbage
         // collection take chunks from under us; re-read after, in case it already happened.
-        await this.deps.store.chunks.addPending(job.id, manifest.chunks.filter((c): c is string => c !== null));
+        await this.deps.store.chunks.addPending(
+          job.id,
+          manifest.chunks.filter((c): c is string => c !== null),
+        );
         if (!(await this.deps.store.images.getManifest(disk.sourceImageId))) throw new PermanentJobError(`image ${disk.sourceImageId} was deleted`);
         await this.deps.compute.materialize(path, manifest, this.deps.blobs, (done, total) => ctx.progress(done, total), ctx.signal);
       }
@@ -42,7 +45,11 @@ export class DeployHandler implements JobHandler<'materialize'> {
       // this worker is shutting down (the next one starts over anyway).
       // Should removal itself fail, the attempt's own error is the one worth reporting; the
       // release job that terminating the instance enqueues removes the disks again.
-      if (!ctx.signal.aborted) await this.removeDisks(instanceId, disks.map((x) => x.id)).catch(() => undefined);
+      if (!ctx.signal.aborted)
+        await this.removeDisks(
+          instanceId,
+          disks.map((x) => x.id),
+        ).catch(() => undefined);
       throw e;
     }
     await ctx.commit(async (tx) => {

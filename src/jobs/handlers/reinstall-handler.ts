@@ -40,7 +40,10 @@ export class ReinstallHandler implements JobHandler<'reinstall'> {
       const bootPath = fresh.get(replaced.find((x) => x.isBoot)!.id)!;
       // Held as pending while read, as a deployment does, so garbage collection cannot take
       // chunks from under us should the image be deleted meanwhile; re-read after.
-      await this.deps.store.chunks.addPending(job.id, manifest.chunks.filter((c): c is string => c !== null));
+      await this.deps.store.chunks.addPending(
+        job.id,
+        manifest.chunks.filter((c): c is string => c !== null),
+      );
       if (!(await this.deps.store.images.getManifest(payload.imageId))) throw new PermanentJobError(`image ${payload.imageId} was deleted`);
       await this.deps.compute.materialize(bootPath, manifest, this.deps.blobs, (done, total) => ctx.progress(done, total), ctx.signal);
     } catch (e) {
@@ -60,7 +63,10 @@ export class ReinstallHandler implements JobHandler<'reinstall'> {
       );
       if (!moved) throw new PermanentJobError(`instance ${instanceId} left the reinstalling state`);
     });
-    await this.removeFiles(instanceId, replaced.map((x: Disk) => x.path).filter((p) => p !== '' && ![...fresh.values()].includes(p)));
+    await this.removeFiles(
+      instanceId,
+      replaced.map((x: Disk) => x.path).filter((p) => p !== '' && ![...fresh.values()].includes(p)),
+    );
   }
 
   async fail(job: FailedJob<'reinstall'>, _reason: string, tx: Repositories): Promise<void> {

@@ -124,7 +124,9 @@ export class S3BlobStore implements BlobStore {
             body.destroy();
             throw tooLarge(key, res.ContentLength, buf);
           }
-          return streamInto(body, buf, limit, (seen) => (range ? new Error(`S3 sent more than the ${limit} bytes asked for by ${Range} of ${key}`) : tooLarge(key, seen, buf)));
+          return streamInto(body, buf, limit, (seen) =>
+            range ? new Error(`S3 sent more than the ${limit} bytes asked for by ${Range} of ${key}`) : tooLarge(key, seen, buf),
+          );
         });
       } catch (e) {
         if (e instanceof RangeError) throw e; // the chunk does not fit the caller's buffer
@@ -163,20 +165,18 @@ export class S3BlobStore implements BlobStore {
     let token: string | undefined;
     do {
       // The slot covers the request only, never the caller's work on a page.
-      const res = await this
-        .call(() =>
-          this.client.send(
-            new ListObjectsV2Command({
-              Bucket: this.cfg.bucket,
-              Prefix: this.base,
-              MaxKeys: Math.min(pageSize, 1000),
-              ...(token !== undefined ? { ContinuationToken: token } : opts.after ? { StartAfter: this.base + opts.after } : {}),
-            }),
-          ),
-        )
-        .catch((e: unknown) => {
-          throw this.failure('list', e);
-        });
+      const res = await this.call(() =>
+        this.client.send(
+          new ListObjectsV2Command({
+            Bucket: this.cfg.bucket,
+            Prefix: this.base,
+            MaxKeys: Math.min(pageSize, 1000),
+            ...(token !== undefined ? { ContinuationToken: token } : opts.after ? { StartAfter: this.base + opts.after } : {}),
+          }),
+        ),
+      ).catch((e: unknown) => {
+        throw this.failure('list', e);
+      });
       // Anything else under the prefix (a stray upload, a nested path) is not a chunk.
       const page = (res.Contents ?? []).map((o) => (o.Key ?? '').slice(this.base.length)).filter((k) => chunkKeyPattern.test(k));
       if (page.length > 0) yield page;
@@ -196,7 +196,9 @@ export class S3BlobStore implements BlobStore {
     const present = await Promise.all(keys.map((k) => this.has(k)));
     const missing = keys.filter((_, i) => !present[i]);
     if (missing.length > 0) {
-      throw new ChunksLostError(`${missing.length} of ${keys.length} chunks are gone from ${this.location} at ${this.where} (first: ${missing[0]}); writing them again`);
+      throw new ChunksLostError(
+        `${missing.length} of ${keys.length} chunks are gone from ${this.location} at ${this.where} (first: ${missing[0]}); writing them again`,
+      );
     }
   }
 
@@ -232,7 +234,8 @@ export class S3BlobStore implements BlobStore {
   }
 
   private failure(what: string, e: unknown): Error {
-    if (e instanceof StoreUnavailableError) return new StoreUnavailableError('blob', `blob store ${this.location} at ${this.where}: ${what} failed: ${e.message}`, { cause: e.cause });
+    if (e instanceof StoreUnavailableError)
+      return new StoreUnavailableError('blob', `blob store ${this.location} at ${this.where}: ${what} failed: ${e.message}`, { cause: e.cause });
     return new Error(`blob store ${this.location} at ${this.where}: ${what} failed: ${describeS3Error(e)}`, { cause: e });
   }
 }

@@ -22,7 +22,7 @@ export async function checkBucketAccess(t: BucketTarget): Promise<void> {
     const status = s3Status(e);
     const [why, fix] =
       status === 404
-        ? ['the bucket does not exist', 'kiln bucket create (or create it with the S3 store\'s own tools)']
+        ? ['the bucket does not exist', "kiln bucket create (or create it with the S3 store's own tools)"]
         : status === 403
           ? ['access denied', 'check AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (or the profile or instance role) and the bucket policy']
           : [describeS3Error(e), 'check KILN_S3_ENDPOINT and KILN_S3_REGION, and that the S3 store is running'];
@@ -44,6 +44,7 @@ export async function createBucketIfMissing(t: BucketTarget): Promise<void> {
     await t.client.send(new CreateBucketCommand({ Bucket: t.bucket, CreateBucketConfiguration }));
   } catch (e) {
     // Someone (another test, another operator) made it in between: what we wanted.
-    if ((e as Error).name !== 'BucketAlreadyOwnedByYou') throw new Error(`blob store: cannot create S3 bucket "${t.bucket}" at ${t.where}: ${describeS3Error(e)}`, { cause: e });
+    if ((e as Error).name !== 'BucketAlreadyOwnedByYou')
+      throw new Error(`blob store: cannot create S3 bucket "${t.bucket}" at ${t.where}: ${describeS3Error(e)}`, { cause: e });
   }
 }

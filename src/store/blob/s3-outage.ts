@@ -56,7 +56,9 @@ export class S3OutageWindow {
         firstFailure ??= Date.now();
         const waited = Date.now() - firstFailure;
         if (waited >= this.windowMs) {
-          throw new StoreUnavailableError('blob', `unreachable for ${Math.round(waited / 1000)} s (KILN_S3_RETRY_WINDOW_MS): ${describeS3Error(e)}`, { cause: e });
+          throw new StoreUnavailableError('blob', `unreachable for ${Math.round(waited / 1000)} s (KILN_S3_RETRY_WINDOW_MS): ${describeS3Error(e)}`, {
+            cause: e,
+          });
         }
         // Not full jitter: a store coming back should see every writer again within a few seconds.
         const pause = Math.min(5_000, 200 * 2 ** Math.min(attempt, 5)) * (0.5 + Math.random() / 2);

@@ -7,7 +7,10 @@ export class KyselyAccountRepository implements AccountRepository {
   async create(a: { id: string; name: string; isAdmin: boolean; projectId: string; key: KeyRow }): Promise<void> {
     const now = Date.now();
     await inTransaction(this.db, async (trx) => {
-      await trx.insertInto('accounts').values({ id: a.id, name: a.name, is_admin: a.isAdmin ? 1 : 0, created_at: now }).execute();
+      await trx
+        .insertInto('accounts')
+        .values({ id: a.id, name: a.name, is_admin: a.isAdmin ? 1 : 0, created_at: now })
+        .execute();
       await trx.insertInto('projects').values({ id: a.projectId, account_id: a.id, name: 'Default', is_default: 1, created_at: now }).execute();
       await trx
         .insertInto('api_keys')
@@ -53,22 +56,12 @@ export class KyselyAccountRepository implements AccountRepository {
   }
 
   async defaultProject(accountId: string): Promise<string | undefined> {
-    const r = await this.db
-      .selectFrom('projects')
-      .select('id')
-      .where('account_id', '=', accountId)
-      .where('is_default', '=', 1)
-      .executeTakeFirst();
+    const r = await this.db.selectFrom('projects').select('id').where('account_id', '=', accountId).where('is_default', '=', 1).executeTakeFirst();
     return r?.id;
   }
 
   async projectBelongsTo(projectId: string, accountId: string): Promise<boolean> {
-    const r = await this.db
-      .selectFrom('projects')
-      .select('id')
-      .where('id', '=', projectId)
-      .where('account_id', '=', accountId)
-      .executeTakeFirst();
+    const r = await this.db.selectFrom('projects').select('id').where('id', '=', projectId).where('account_id', '=', accountId).executeTakeFirst();
     return r !== undefined;
   }
 }

@@ -17,9 +17,7 @@ export function engineOf(db: Kysely<any>): Engine {
  * a transaction) and SQLite's unixepoch('subsec') (3.42+).
  */
 export function dbNowMs(engine: Engine): RawBuilder<number> {
-  return engine === 'postgres'
-    ? sql<number>`(extract(epoch from clock_timestamp()) * 1000)::bigint`
-    : sql<number>`cast(unixepoch('subsec') * 1000 as integer)`;
+  return engine === 'postgres' ? sql<number>`(extract(epoch from clock_timestamp()) * 1000)::bigint` : sql<number>`cast(unixepoch('subsec') * 1000 as integer)`;
 }
 
 /** Runs `fn` in a transaction, joining the caller's when `db` is one already. */

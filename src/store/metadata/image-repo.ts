@@ -164,7 +164,10 @@ export class KyselyImageRepository implements ImageRepository {
       await trx.deleteFrom('image_chunks').where('image_id', '=', id).execute();
       const keys = [...new Set(content.chunks.filter((c): c is string => c !== null))];
       for (const run of batches(keys, 500)) {
-        await trx.insertInto('image_chunks').values(run.map((chunk_key) => ({ image_id: id, chunk_key }))).execute();
+        await trx
+          .insertInto('image_chunks')
+          .values(run.map((chunk_key) => ({ image_id: id, chunk_key })))
+          .execute();
       }
       return true;
     });
@@ -199,7 +202,10 @@ export class KyselyImageRepository implements ImageRepository {
     // Asked on every listing request, so plain SQL: building it with the query builder
     // cost more than running it (measured).
     const own = projectScope(projectId, product);
-    const { rows } = await sql<{ scope: string; version: number | string }>`select scope, version from catalogue_versions where scope in (${own}, ${withBase ? BASE_SCOPE : own})`.execute(this.db);
+    const { rows } = await sql<{
+      scope: string;
+      version: number | string;
+    }>`select scope, version from catalogue_versions where scope in (${own}, ${withBase ? BASE_SCOPE : own})`.execute(this.db);
     const of = (scope: string) => rows.find((r) => r.scope === scope)?.version ?? 0;
     return withBase ? `${of(own)}.${of(BASE_SCOPE)}` : String(of(own));
   }
@@ -260,9 +266,10 @@ export class KyselyImageRepository implements ImageRepository {
     }
     const owned = q.kinds.filter((k) => k !== 'base');
     const counters = q.region === undefined && q.zone === undefined ? sql`image_counts` : sql`image_place_counts`;
-    const ownedCount = owned.length > 0
-      ? sql`(select coalesce(sum(count), 0) from ${counters} where project_id = ${q.projectId} and product = ${q.product} and kind in (${sql.join(owned)})${placeFilter(q)})`
-      : sql`0`;
+    const ownedCount =
+      owned.length > 0
+        ? sql`(select coalesce(sum(count), 0) from ${counters} where project_id = ${q.projectId} and product = ${q.product} and kind in (${sql.join(owned)})${placeFilter(q)})`
+        : sql`0`;
     const baseCount = q.kinds.includes('base')
       ? sql`(select count(*) from images where kind = 'base' and (product is null or product = ${q.product}))`
       : sql`0`;
@@ -308,7 +315,12 @@ export class KyselyImageRepository implements ImageRepository {
 
   /** Public images of every account, newest first unless asked for oldest first. */
   async listPublic(q: PublicImageQuery): Promise<Image[]> {
-    const rows = await this.publicFiltered(q).selectAll().orderBy('seq', q.order === 'oldest' ? 'asc' : 'desc').limit(q.limit).offset(q.offset).execute();
+    const rows = await this.publicFiltered(q)
+      .selectAll()
+      .orderBy('seq', q.order === 'oldest' ? 'asc' : 'desc')
+      .limit(q.limit)
+      .offset(q.offset)
+      .execute();
     return rows.map(imageFromRow);
   }
 
@@ -340,14 +352,13 @@ export class KyselyImageRepository implements ImageRepository {
       const ors = [];
       const owned = q.kinds.filter((k) => k !== 'base');
       // Base images are offered in every region and zone; only placed images are filtered by place.
-      const place = [
-        ...(q.region !== undefined ? [eb('region', '=', q.region)] : []),
-        ...(q.zone !== undefined ? [eb('zone', '=', q.zone)] : []),
-      ];
+      const place = [...(q.region !== undefined ? [eb('region', '=', q.region)] : []), ...(q.zone !== undefined ? [eb('zone', '=', q.zone)] : [])];
       if (owned.length > 0) {
         ors.push(eb.and([eb('project_id', '=', q.projectId), eb('product', '=', q.product), eb('kind', 'in', owned), ...place]));
         if (q.includePublicOf === 'others') {
-          ors.push(eb.and([eb('product', '=', q.product), eb('kind', 'in', owned), eb('visibility', '=', 'public'), eb('project_id', '!=', q.projectId), ...place]));
+          ors.push(
+            eb.and([eb('product', '=', q.product), eb('kind', 'in', owned), eb('visibility', '=', 'public'), eb('project_id', '!=', q.projectId), ...place]),
+          );
         }
       }
       if (q.kinds.includes('base')) {
@@ -383,12 +394,22 @@ async function insertManifestCopy(trx: Db, fromId: string, toId: string): Promis
   await trx
     .insertInto('manifests')
     .columns(['image_id', 'virtual_size', 'chunk_size', 'chunks'])
-    .expression((eb) => eb.selectFrom('manifests').select([eb.val(toId).as('image_id'), 'virtual_size', 'chunk_size', 'chunks']).where('image_id', '=', fromId))
+    .expression((eb) =>
+      eb
+        .selectFrom('manifests')
+        .select([eb.val(toId).as('image_id'), 'virtual_size', 'chunk_size', 'chunks'])
+        .where('image_id', '=', fromId),
+    )
     .execute();
   await trx
     .insertInto('image_chunks')
     .columns(['image_id', 'chunk_key'])
-    .expression((eb) => eb.selectFrom('image_chunks').select([eb.val(toId).as('image_id'), 'chunk_key']).where('image_id', '=', fromId))
+    .expression((eb) =>
+      eb
+        .selectFrom('image_chunks')
+        .select([eb.val(toId).as('image_id'), 'chunk_key'])
+        .where('image_id', '=', fromId),
+    )
     .execute();
 }
 

@@ -20,7 +20,9 @@ function jobFromRow(r: JobsTable): Job {
     leaseOwner: r.lease_owner,
     progressDone: Number(r.progress_done),
     progressTotal: Number(r.progress_total) < 0 ? null : Number(r.progress_total),
-    progressPhase: isProgressPhase(r.progress_phase) ? { name: r.progress_phase, index: Number(r.progress_phase_index), count: Number(r.progress_phase_count) } : null,
+    progressPhase: isProgressPhase(r.progress_phase)
+      ? { name: r.progress_phase, index: Number(r.progress_phase_index), count: Number(r.progress_phase_count) }
+      : null,
     error: r.error,
     createdAt: Number(r.created_at),
     startedAt: r.started_at === null ? null : Number(r.started_at),
@@ -28,7 +30,9 @@ function jobFromRow(r: JobsTable): Job {
   };
 }
 
-function progressColumns(p: WorkProgress): Pick<JobsTable, 'progress_done' | 'progress_total' | 'progress_phase' | 'progress_phase_index' | 'progress_phase_count'> {
+function progressColumns(
+  p: WorkProgress,
+): Pick<JobsTable, 'progress_done' | 'progress_total' | 'progress_phase' | 'progress_phase_index' | 'progress_phase_count'> {
   return {
     progress_done: p.done,
     progress_total: p.total ?? -1,
@@ -106,9 +110,7 @@ export class KyselyJobQueue implements JobQueue {
     if (laneKinds !== undefined) claimable = claimable.where('q.kind', 'in', laneKinds);
     // queued_at, not created_at: a requeued job waits behind work queued since.
     const next =
-      share === undefined
-        ? claimable.select('q.id').orderBy('q.queued_at').orderBy('q.id').limit(1)
-        : this.sharedOrder(claimable, owner, laneKinds, share);
+      share === undefined ? claimable.select('q.id').orderBy('q.queued_at').orderBy('q.id').limit(1) : this.sharedOrder(claimable, owner, laneKinds, share);
     // SKIP LOCKED lets many workers claim at once without queueing on the same row (OF q:
     // not the counts a shared claim joins); SQLite has one writer at a time, so the single
     // UPDATE is already exclusive.

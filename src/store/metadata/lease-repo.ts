@@ -31,12 +31,7 @@ export class KyselyNamedLeases implements NamedLeases {
   }
 
   async held(name: string): Promise<boolean> {
-    const row = await this.db
-      .selectFrom('leases')
-      .select('owner')
-      .where('name', '=', name)
-      .where('expires_at', '>=', dbNowMs(this.engine))
-      .executeTakeFirst();
+    const row = await this.db.selectFrom('leases').select('owner').where('name', '=', name).where('expires_at', '>=', dbNowMs(this.engine)).executeTakeFirst();
     return row !== undefined;
   }
 }

@@ -26,7 +26,10 @@ export function diagnosePostgres(url: string, e: unknown): SetupError | undefine
       }
       if (/not permitted to log in/.test(message)) return make(`role "${role}" may not log in at ${where}`, `${su} psql -c 'ALTER ROLE "${role}" LOGIN'`);
       // pg_hba.conf has no line for this role, database and client address.
-      return make(`${where} refuses role "${role}": ${message}`, `add a pg_hba.conf line for role "${role}" and database "${database}" from this host, then reload PostgreSQL`);
+      return make(
+        `${where} refuses role "${role}": ${message}`,
+        `add a pg_hba.conf line for role "${role}" and database "${database}" from this host, then reload PostgreSQL`,
+      );
     case '42501':
       if (/permission denied for database/.test(message)) {
         return make(`role "${role}" may not connect to database "${database}"`, `${su} psql -c 'GRANT CONNECT ON DATABASE "${database}" TO "${role}"'`);

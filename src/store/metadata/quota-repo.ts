@@ -39,12 +39,7 @@ export class KyselyQuotaRepository implements QuotaRepository {
   async lock(accountId: string, product: string): Promise<void> {
     // A write that changes nothing: it takes the row lock on PostgreSQL; SQLite's
     // transactions hold the one write lock from their start already.
-    await this.db
-      .updateTable('account_image_quota')
-      .set({ used: sql`used` })
-      .where('account_id', '=', accountId)
-      .where('product', '=', product)
-      .execute();
+    await this.db.updateTable('account_image_quota').set({ used: sql`used` }).where('account_id', '=', accountId).where('product', '=', product).execute();
   }
 
   async takeCompute(accountId: string, use: ComputeUse, limits: ComputeUse): Promise<void> {
@@ -69,12 +64,18 @@ export class KyselyQuotaRepository implements QuotaRepository {
     // Refused: say which limit, from what the account holds now.
     const held = await this.computeUsage(accountId);
     if (held.instances + use.instances > limits.instances) {
-      throw new KilnError('InstanceQuotaExceeded', `instance quota exceeded: the account has ${held.instances} of ${limits.instances} instances and asked for ${use.instances} more`);
+      throw new KilnError(
+        'InstanceQuotaExceeded',
+        `instance quota exceeded: the account has ${held.instances} of ${limits.instances} instances and asked for ${use.instances} more`,
+      );
     }
     if (held.disks + use.disks > limits.disks) {
       throw new KilnError('DiskQuotaExceeded', `disk quota exceeded: the account has ${held.disks} of ${limits.disks} disks and asked for ${use.disks} more`);
     }
-    throw new KilnError('DiskQuotaExceeded', `disk size quota exceeded: the account has ${gb(held.diskBytes)} of ${gb(limits.diskBytes)} GB provisioned and asked for ${gb(use.diskBytes)} GB more`);
+    throw new KilnError(
+      'DiskQuotaExceeded',
+      `disk size quota exceeded: the account has ${gb(held.diskBytes)} of ${gb(limits.diskBytes)} GB provisioned and asked for ${gb(use.diskBytes)} GB more`,
+    );
   }
 
   async releaseCompute(accountId: string, use: ComputeUse): Promise<void> {

@@ -49,7 +49,9 @@ export class KyselyImageShares implements ImageShares {
   }
 
   async countSharedWith(q: SharedImageQuery): Promise<number> {
-    const r = await this.filtered(q).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const r = await this.filtered(q)
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     return Number(r.n);
   }
 

@@ -30,7 +30,12 @@ interface Account {
 }
 
 async function account(kiln: KilnProcess, name: string): Promise<Account> {
-  const a = JSON.parse(await kiln.cli(['account', 'create', name, '--json'])) as { accountId: string; projectId: string; publicKey: string; privateKey: string };
+  const a = JSON.parse(await kiln.cli(['account', 'create', name, '--json'])) as {
+    accountId: string;
+    projectId: string;
+    publicKey: string;
+    privateKey: string;
+  };
   return {
     accountId: a.accountId,
     projectId: a.projectId,
@@ -53,7 +58,9 @@ export async function makeExampleCalls(kiln: KilnProcess, files: FileServer): Pr
   const [alice, bob, baseImage] = await Promise.all([
     account(kiln, 'alice'),
     account(kiln, 'bob'),
-    kiln.cli(['image', 'add-base', disk, '--name', 'Ubuntu 22.04', '--os-type', 'Linux', '--json']).then((out) => (JSON.parse(out) as { imageId: string }).imageId),
+    kiln
+      .cli(['image', 'add-base', disk, '--name', 'Ubuntu 22.04', '--os-type', 'Linux', '--json'])
+      .then((out) => (JSON.parse(out) as { imageId: string }).imageId),
   ]);
 
   await uhostCalls(rec, alice, baseImage, files.serve('ubuntu-22.04.raw', disk));
@@ -110,9 +117,13 @@ async function uhostCalls(rec: ExampleRecorder, alice: Account, baseImage: strin
   const image = (await u('CreateCustomImage', { UHostId: host, ImageName: 'web-golden', ImageDescription: 'nginx on Ubuntu 22.04' })).ImageId as string;
   await imageState(image);
   await u('DescribeImage', { ImageId: image });
-  const imported = (await u('ImportCustomImage', { ImageName: 'ubuntu-imported', UFileUrl: diskUrl, Format: 'RAW', OsType: 'Linux', OsName: 'Ubuntu 22.04', Auth: true })).ImageId as string;
+  const imported = (
+    await u('ImportCustomImage', { ImageName: 'ubuntu-imported', UFileUrl: diskUrl, Format: 'RAW', OsType: 'Linux', OsName: 'Ubuntu 22.04', Auth: true })
+  ).ImageId as string;
   await imageState(imported);
-  const copy = (await u('CopyCustomImage', { SourceImageId: image, TargetRegion: 'cn-sh2', TargetProjectId: alice.projectId, TargetImageName: 'web-golden-sh' })).TargetImageId as string;
+  const copy = (
+    await u('CopyCustomImage', { SourceImageId: image, TargetRegion: 'cn-sh2', TargetProjectId: alice.projectId, TargetImageName: 'web-golden-sh' })
+  ).TargetImageId as string;
   await imageState(copy, 'cn-sh2');
   await u('TerminateCustomImage', { ImageId: imported });
   await u('TerminateUHostInstance', { UHostId: host });
@@ -179,7 +190,12 @@ async function compShareCalls(rec: ExampleRecorder, alice: Account, bob: Account
   await cs('ModifyCompShareImageShareAccount', { CompShareImageId: image, AddAccounts: [bob.accountId] });
   await cs('DescribeCompShareImageShareAccounts', { CompShareImageId: image });
   await cs('DescribeCompShareSharingImages', {}, bob);
-  await cs('PublishCompShareImage', { CompShareImageId: image, Price: 0, CommunityImageName: 'PyTorch 2.4 + JupyterLab', Readme: '# PyTorch 2.4\n\nJupyterLab listens on port 8888.' });
+  await cs('PublishCompShareImage', {
+    CompShareImageId: image,
+    Price: 0,
+    CommunityImageName: 'PyTorch 2.4 + JupyterLab',
+    Readme: '# PyTorch 2.4\n\nJupyterLab listens on port 8888.',
+  });
   await cs('DescribeSelfCommunityImages', {});
   await cs('DescribeCommunityImages', { Name: 'PyTorch' }, bob);
   await cs('DescribeUserCommunityImages', {}, bob);
@@ -236,7 +252,9 @@ async function zecCalls(rec: ExampleRecorder, alice: Account, baseImage: string,
   await z('ModifyImagesAttributes', { imageIds: [image], imageName: 'edge-golden.v2', imageDescription: 'nginx edge node' });
   // An import that never finishes holds the account's one slot for imports and copies, so
   // the copy waits in the queue and its progress reads the same on every run.
-  const held = (await alice.ucloud.call('ImportCustomImage', { ImageName: 'held', UFileUrl: files.stallUrl(), Format: 'RAW', OsType: 'Linux', OsName: 'Linux', Auth: true })).body.ImageId as string;
+  const held = (
+    await alice.ucloud.call('ImportCustomImage', { ImageName: 'held', UFileUrl: files.stallUrl(), Format: 'RAW', OsType: 'Linux', OsName: 'Linux', Auth: true })
+  ).body.ImageId as string;
   await waitFor('the held import to start', async () => ((await kiln.latestJob(held))?.state === 'running' ? true : undefined));
   await z('CopyImage', { imageId: image, regionIdList: ['na-us-la-2'] });
   await z('DescribeImageCopyProgress', { imageId: image });

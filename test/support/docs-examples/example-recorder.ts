@@ -70,7 +70,11 @@ export class ExampleRecorder {
 
   #keep(ex: WorkedExample): void {
     assert.ok(!this.examples.some((e) => e.product === ex.product && e.action === ex.action), `${ex.product} ${ex.action} is recorded twice`);
-    this.examples.push({ ...ex, request: { ...ex.request, body: this.#stable(ex.request.body) }, answer: { ...ex.answer, body: this.#stable(ex.answer.body) } });
+    this.examples.push({
+      ...ex,
+      request: { ...ex.request, body: this.#stable(ex.request.body) },
+      answer: { ...ex.answer, body: this.#stable(ex.answer.body) },
+    });
   }
 
   #stable(value: JsonValue): JsonValue {

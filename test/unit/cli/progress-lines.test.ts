@@ -33,7 +33,10 @@ test('a lower count within a step is not shown: the line stays where it was', as
   // Lines of the same step come at most once a second.
   await new Promise((r) => setTimeout(r, 1100));
   p.show({ done: 2 * MiB, total: 8 * MiB, state: 'Making', phase: step, rate: MiB });
-  assert.deepEqual(text(), ['img: Making, convert 2/2: 4.0 MiB / 8.0 MiB (50%), 1.0 MiB/s, ETA 4s', 'img: Making, convert 2/2: 4.0 MiB / 8.0 MiB (50%), 1.0 MiB/s, ETA 4s']);
+  assert.deepEqual(text(), [
+    'img: Making, convert 2/2: 4.0 MiB / 8.0 MiB (50%), 1.0 MiB/s, ETA 4s',
+    'img: Making, convert 2/2: 4.0 MiB / 8.0 MiB (50%), 1.0 MiB/s, ETA 4s',
+  ]);
 });
 
 test('the last line of finished work is its real size and its average rate', () => {

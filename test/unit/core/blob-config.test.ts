@@ -17,8 +17,14 @@ test('KILN_BLOB_URL=s3://... reads the S3 settings; conditional PUT is on unless
     retryWindowMs: 60_000,
   });
   assert.equal((loadConfig({ ...base, KILN_S3_RETRY_WINDOW_MS: '5000' }).blobs as { retryWindowMs: number }).retryWindowMs, 5000);
-  assert.throws(() => loadConfig({ ...base, KILN_S3_RETRY_WINDOW_MS: '-1' }), (e: ConfigError) => e.problems.some((p) => p.startsWith('KILN_S3_RETRY_WINDOW_MS')));
+  assert.throws(
+    () => loadConfig({ ...base, KILN_S3_RETRY_WINDOW_MS: '-1' }),
+    (e: ConfigError) => e.problems.some((p) => p.startsWith('KILN_S3_RETRY_WINDOW_MS')),
+  );
   const off = loadConfig({ ...base, KILN_S3_CONDITIONAL_PUT: 'false' }).blobs;
   assert.equal(off.kind === 's3' && off.conditionalPut, false);
-  assert.throws(() => loadConfig({ ...base, KILN_S3_CONDITIONAL_PUT: 'maybe' }), (e: ConfigError) => e.problems.some((p) => p.startsWith('KILN_S3_CONDITIONAL_PUT')));
+  assert.throws(
+    () => loadConfig({ ...base, KILN_S3_CONDITIONAL_PUT: 'maybe' }),
+    (e: ConfigError) => e.problems.some((p) => p.startsWith('KILN_S3_CONDITIONAL_PUT')),
+  );
 });

@@ -25,7 +25,10 @@ test('every problem is reported at once, naming the variable', () => {
 
 test('regions and the import allow-list are parsed and validated', () => {
   const c = loadConfig({ KILN_REGIONS: 'cn-sh2:cn-sh2-01,cn-sh2-02;hk:hk-02', KILN_IMPORT_ALLOW_HOSTS: '127.0.0.1:9000, files.local:443' });
-  assert.deepEqual(c.regions.map((r) => r.id), ['cn-sh2', 'hk']);
+  assert.deepEqual(
+    c.regions.map((r) => r.id),
+    ['cn-sh2', 'hk'],
+  );
   assert.equal(c.defaultRegion, 'cn-sh2');
   assert.deepEqual(c.imports.allowHosts, ['127.0.0.1:9000', 'files.local:443']);
   assert.throws(() => loadConfig({ KILN_IMPORT_ALLOW_HOSTS: 'no-port' }), /KILN_IMPORT_ALLOW_HOSTS/);

@@ -5,8 +5,23 @@ import type { Job, JobKind } from '../../../src/core/model.ts';
 
 function row<K extends JobKind>(kind: K, payload: Record<string, unknown>): Job & { kind: K } {
   return {
-    id: 'job-1', kind, payload, state: 'running', attempts: 1, imageId: null, instanceId: null, accountId: null, nodeId: null,
-    leaseOwner: 'w', progressDone: 0, progressTotal: 0, progressPhase: null, error: null, createdAt: 0, startedAt: 0, updatedAt: 0,
+    id: 'job-1',
+    kind,
+    payload,
+    state: 'running',
+    attempts: 1,
+    imageId: null,
+    instanceId: null,
+    accountId: null,
+    nodeId: null,
+    leaseOwner: 'w',
+    progressDone: 0,
+    progressTotal: 0,
+    progressPhase: null,
+    error: null,
+    createdAt: 0,
+    startedAt: 0,
+    updatedAt: 0,
   };
 }
 

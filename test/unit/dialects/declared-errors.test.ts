@@ -29,19 +29,29 @@ interface KnownDifference {
 }
 
 const uhostNames = 'UHost image names need not be unique (products.ts uniqueImageNames), so the store never raises NameTaken for it';
-const computeQuota = 'the compute quota raises InstanceQuotaExceeded / DiskQuotaExceeded, not the image quota QuotaExceeded (both are 8095 on UCloud, but ZEC answers them apart and the reference lists the wrong one)';
+const computeQuota =
+  'the compute quota raises InstanceQuotaExceeded / DiskQuotaExceeded, not the image quota QuotaExceeded (both are 8095 on UCloud, but ZEC answers them apart and the reference lists the wrong one)';
 const busyStop = 'stop and reboot refuse a busy instance as InstanceNotRunning (the state transition fails); nothing raises InstanceBusy';
 const growOnly = 'takeCompute is asked for 0 instances when a disk grows, so InstanceQuotaExceeded cannot come of it';
 const ownedOnly = "ImageService.getOwned answers another account's visible (public or shared) image with PermissionDenied";
 const systemDisk = 'DiskNotFound here guards an invariant (every instance has a system disk); no data disks are named';
-const imageLookupCaught = "the image of each instance is looked up with .catch(() => undefined): a missing image is shown as none";
+const imageLookupCaught = 'the image of each instance is looked up with .catch(() => undefined): a missing image is shown as none';
 
 const known: Record<string, KnownDifference> = {
-  CreateCustomImage: { undeclared: ['NameTaken', 'GpuInstanceNotSupported'], kind: 'reading', why: `${uhostNames}; UHost may image GPU instances (gpuInstancesMayBeImaged)` },
+  CreateCustomImage: {
+    undeclared: ['NameTaken', 'GpuInstanceNotSupported'],
+    kind: 'reading',
+    why: `${uhostNames}; UHost may image GPU instances (gpuInstancesMayBeImaged)`,
+  },
   ImportCustomImage: { undeclared: ['NameTaken'], kind: 'reading', why: uhostNames },
   CopyCustomImage: { undeclared: ['NameTaken'], kind: 'reading', why: uhostNames },
   CreateUHostInstance: { undeclared: ['InstanceQuotaExceeded', 'DiskQuotaExceeded'], neverRaised: ['QuotaExceeded'], kind: 'declaration', why: computeQuota },
-  CreateCompShareInstance: { undeclared: ['InstanceQuotaExceeded', 'DiskQuotaExceeded'], neverRaised: ['QuotaExceeded'], kind: 'declaration', why: computeQuota },
+  CreateCompShareInstance: {
+    undeclared: ['InstanceQuotaExceeded', 'DiskQuotaExceeded'],
+    neverRaised: ['QuotaExceeded'],
+    kind: 'declaration',
+    why: computeQuota,
+  },
   CreateZecInstances: { undeclared: ['InstanceQuotaExceeded', 'DiskQuotaExceeded'], neverRaised: ['QuotaExceeded'], kind: 'declaration', why: computeQuota },
   StopUHostInstance: { neverRaised: ['InstanceBusy'], kind: 'declaration', why: busyStop },
   PoweroffUHostInstance: { neverRaised: ['InstanceBusy'], kind: 'declaration', why: busyStop },
@@ -62,7 +72,11 @@ const known: Record<string, KnownDifference> = {
     kind: 'check',
     why: 'resizeAccepted shares resize.ts checks that raise these; the handler catches only InvalidParameter, so a running host asked about a resize may be answered with an error',
   },
-  CreateCompShareCustomImage: { undeclared: ['GpuInstanceNotSupported', 'DiskNotFound'], kind: 'reading', why: `CompShare may image GPU instances (gpuInstancesMayBeImaged); ${systemDisk}` },
+  CreateCompShareCustomImage: {
+    undeclared: ['GpuInstanceNotSupported', 'DiskNotFound'],
+    kind: 'reading',
+    why: `CompShare may image GPU instances (gpuInstancesMayBeImaged); ${systemDisk}`,
+  },
   CreateImage: { undeclared: ['DiskNotFound'], kind: 'reading', why: systemDisk },
   GetCompShareImageCreateProgress: {
     undeclared: ['ImageNotCustom', 'PermissionDenied'],
@@ -128,5 +142,8 @@ test("each action's declared errors are the codes its handler can raise (beyond 
 
 test('every known difference names an action of a registry', () => {
   const names = new Set(actions.map((a) => a.name));
-  assert.deepEqual(Object.keys(known).filter((n) => !names.has(n)), []);
+  assert.deepEqual(
+    Object.keys(known).filter((n) => !names.has(n)),
+    [],
+  );
 });

@@ -69,7 +69,13 @@ describe('chunkDisk', () => {
           assert.equal(key, null, `chunk ${i} is a hole`);
           return;
         }
-        assert.equal(key, createHash('sha256').update(expected(i * CHUNK, length)).digest('hex'), `chunk ${i}`);
+        assert.equal(
+          key,
+          createHash('sha256')
+            .update(expected(i * CHUNK, length))
+            .digest('hex'),
+          `chunk ${i}`,
+        );
         assert.ok(sink.chunks.get(key!)!.equals(expected(i * CHUNK, length)));
       });
       assert.equal(m.storedSize, 10 * CHUNK + 100);
@@ -80,7 +86,10 @@ describe('chunkDisk', () => {
     const disk = new FakeDisk(100 * CHUNK, [{ offset: 0, length: 100 * CHUNK }]);
     await chunkDisk(disk, new MemorySink(), { chunkSize: CHUNK, inFlight: 4, readAhead: 8 });
     assert.equal(disk.events.length, 100);
-    assert.deepEqual(disk.events.filter((e) => e.startsWith('unannounced')), []);
+    assert.deepEqual(
+      disk.events.filter((e) => e.startsWith('unannounced')),
+      [],
+    );
     assert.ok(disk.maxAhead <= 8 + 4, `announced ${disk.maxAhead} chunks ahead of the reads`);
   });
 

@@ -37,7 +37,15 @@ describe('detectFromBytes', () => {
     ['QED', head('QED\0'), /QED images are not supported/],
     ['LUKS', head('LUKS\xba\xbe'), /LUKS/],
     ['ISO 9660', head('CD001', 0x8001), /ISO 9660/],
-    ['VDI', (() => { const b = head('<<< Oracle VM VirtualBox Disk Image >>>\n'); b.writeUInt32LE(0xbeda107f, 0x40); return b; })(), /VDI/],
+    [
+      'VDI',
+      (() => {
+        const b = head('<<< Oracle VM VirtualBox Disk Image >>>\n');
+        b.writeUInt32LE(0xbeda107f, 0x40);
+        return b;
+      })(),
+      /VDI/,
+    ],
     ['VMDK descriptor', head('# Disk DescriptorFile\nversion=1\ncreateType="vmfs"\nRW 10 VMFS "x-flat.vmdk"\n'), /descriptor files .*createType "vmfs"/],
     ['VMDK descriptor', head('version=1\nCID=1\ncreateType="monolithicFlat"\n'), /createType "monolithicFlat"/],
   ];
@@ -72,8 +80,10 @@ describe('detection uses content, never the file name', () => {
   it('openDisk names both the claim and the content on a mismatch', async () => {
     const q = join(dir, 'claimed.qcow2');
     await qemuImg('create', '-f', 'qcow2', q, '1M');
-    await assert.rejects(openDisk(q, { maxVirtualSize: 2 ** 30, claimedFormat: 'vhd' }), (e: unknown) =>
-      e instanceof DiskFormatError && e.message === 'image claimed as vhd but its content is qcow2');
+    await assert.rejects(
+      openDisk(q, { maxVirtualSize: 2 ** 30, claimedFormat: 'vhd' }),
+      (e: unknown) => e instanceof DiskFormatError && e.message === 'image claimed as vhd but its content is qcow2',
+    );
     const reader = await openDisk(q, { maxVirtualSize: 2 ** 30, claimedFormat: 'qcow2' });
     assert.equal(reader.format, 'qcow2');
     assert.equal(reader.virtualSize, 1024 * 1024);
@@ -83,10 +93,16 @@ describe('detection uses content, never the file name', () => {
   it('a raw disk is whole 512-byte sectors, at least one: an empty or text file is refused', async () => {
     const e = join(dir, 'empty');
     await writeFile(e, Buffer.alloc(0));
-    await assert.rejects(openDisk(e, { maxVirtualSize: 2 ** 30 }), (x: unknown) => x instanceof DiskFormatError && /empty: a disk is at least one 512-byte sector/.test(x.message));
+    await assert.rejects(
+      openDisk(e, { maxVirtualSize: 2 ** 30 }),
+      (x: unknown) => x instanceof DiskFormatError && /empty: a disk is at least one 512-byte sector/.test(x.message),
+    );
     const text = join(dir, 'notes.txt');
     await writeFile(text, 'these are notes, not a disk image at all\n');
-    await assert.rejects(openDisk(text, { maxVirtualSize: 2 ** 30 }), (x: unknown) => x instanceof DiskFormatError && /41 bytes, not a whole number of 512-byte sectors/.test(x.message));
+    await assert.rejects(
+      openDisk(text, { maxVirtualSize: 2 ** 30 }),
+      (x: unknown) => x instanceof DiskFormatError && /41 bytes, not a whole number of 512-byte sectors/.test(x.message),
+    );
     const one = join(dir, 'one-sector');
     await writeFile(one, Buffer.alloc(512, 1));
     const reader = await openDisk(one, { maxVirtualSize: 2 ** 30 });
@@ -94,7 +110,10 @@ describe('detection uses content, never the file name', () => {
     assert.equal(reader.virtualSize, 512);
     const extents = [];
     for await (const x of reader.extents()) extents.push(x);
-    assert.equal(extents.reduce((n, x) => n + x.length, 0), 512);
+    assert.equal(
+      extents.reduce((n, x) => n + x.length, 0),
+      512,
+    );
     await reader.close();
   });
 

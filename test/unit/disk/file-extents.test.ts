@@ -33,7 +33,10 @@ describe('dataExtentsOf', () => {
     const extents = await dataExtentsOf(path);
     if (!extents) return t.skip('no filefrag or no FIEMAP on this filesystem: the whole file is read instead');
     for (const w of writes) {
-      assert.ok(extents.some((e) => e.offset <= w.offset && w.offset + w.length <= e.offset + e.length), `bytes at ${w.offset} are in an extent: ${JSON.stringify(extents)}`);
+      assert.ok(
+        extents.some((e) => e.offset <= w.offset && w.offset + w.length <= e.offset + e.length),
+        `bytes at ${w.offset} are in an extent: ${JSON.stringify(extents)}`,
+      );
     }
     const mapped = extents.reduce((n, e) => n + e.length, 0);
     assert.ok(mapped < 8 * MiB, `only the data is mapped (${mapped} bytes of 128 MiB)`);
@@ -43,7 +46,10 @@ describe('dataExtentsOf', () => {
 
   it('a capture through the map stores exactly what a full read stores', async (t) => {
     const path = join(dir, 'capture.raw');
-    await writeSparseDisk(path, 64 * MiB, [{ offset: 0, length: MiB, seed: 4 }, { offset: 33 * MiB + 7, length: 3 * MiB, seed: 5 }]);
+    await writeSparseDisk(path, 64 * MiB, [
+      { offset: 0, length: MiB, seed: 4 },
+      { offset: 33 * MiB + 7, length: 3 * MiB, seed: 5 },
+    ]);
     const extents = await dataExtentsOf(path);
     if (!extents) return t.skip('no filefrag or no FIEMAP on this filesystem');
     const chunked = async (reader: RawReader) => {
@@ -66,7 +72,11 @@ describe('dataExtentsOf', () => {
     const mapped = await chunked(await RawReader.open(path));
     assert.deepEqual(mapped.manifest, full.manifest);
     assert.equal(full.reads.length, 16);
-    assert.deepEqual(mapped.reads.sort((a, b) => a - b), [0, 32 * MiB, 36 * MiB], 'only the chunks with data are read');
+    assert.deepEqual(
+      mapped.reads.sort((a, b) => a - b),
+      [0, 32 * MiB, 36 * MiB],
+      'only the chunks with data are read',
+    );
   });
 
   it('reads nothing into a file whose map cannot be had, or does not cover its data', async () => {

@@ -102,7 +102,10 @@ describe('format details', () => {
     it(`refuses a ${fmt} over the virtual size cap, and accepts it at the cap`, async () => {
       const path = join(dir, `cap-${fmt.replace(' ', '-')}`);
       await qemuImg('create', ...args, path, '8M');
-      await assert.rejects(openDisk(path, { maxVirtualSize: 8 * MiB - 1 }), (e: unknown) => e instanceof DiskFormatError && /exceeds the limit/.test(e.message));
+      await assert.rejects(
+        openDisk(path, { maxVirtualSize: 8 * MiB - 1 }),
+        (e: unknown) => e instanceof DiskFormatError && /exceeds the limit/.test(e.message),
+      );
       const reader = await openDisk(path, { maxVirtualSize: 8 * MiB });
       assert.equal(reader.virtualSize, 8 * MiB);
       await reader.close();
@@ -139,13 +142,16 @@ describe('VMDK descriptor checks', () => {
   ];
   for (const [name, text, reason] of bad) {
     it(`refuses ${name}`, () => {
-      assert.throws(() => checkEmbeddedDescriptor(parseVmdkDescriptor(text)), (e: unknown) => e instanceof DiskFormatError && reason.test(e.message));
+      assert.throws(
+        () => checkEmbeddedDescriptor(parseVmdkDescriptor(text)),
+        (e: unknown) => e instanceof DiskFormatError && reason.test(e.message),
+      );
     });
   }
 });
 
 describe('vhdChecksum', () => {
-  it('is the one\'s complement of the byte sum, skipping the checksum field', () => {
+  it("is the one's complement of the byte sum, skipping the checksum field", () => {
     const b = Buffer.alloc(16, 1);
     b.writeUInt32BE(0xdeadbeef, 4);
     assert.equal(vhdChecksum(b, 4), ~12 >>> 0);

@@ -46,7 +46,11 @@ async function buildBases(dir: string): Promise<Base[]> {
   const qcowHot = (b: Buffer): [number, number][] => {
     const l1 = Number(b.readBigUInt64BE(40));
     const l2 = Number(b.readBigUInt64BE(l1) & 0x00fffffffffffe00n);
-    return [[0, 512], [l1, l1 + 64], [l2, l2 + 4096]];
+    return [
+      [0, 512],
+      [l1, l1 + 64],
+      [l2, l2 + 4096],
+    ];
   };
   await push('qcow2-v3-4k', await make('a.qcow2', 'qcow2', '-o', 'cluster_size=4096'), qcowHot);
   await push('qcow2-v2', await make('b.qcow2', 'qcow2', '-o', 'compat=0.10'), qcowHot);
@@ -57,14 +61,30 @@ async function buildBases(dir: string): Promise<Base[]> {
   const vmdkHot = (b: Buffer): [number, number][] => {
     const gd = Number(b.readBigUInt64LE(56) & 0xffffffffn) * 512;
     const gt = b.readUInt32LE(gd) * 512;
-    return [[0, 512], [512, 1024], [gd, gd + 16], [gt, gt + 256]];
+    return [
+      [0, 512],
+      [512, 1024],
+      [gd, gd + 16],
+      [gt, gt + 256],
+    ];
   };
   await push('vmdk-sparse', await make('s.vmdk', 'vmdk', '-o', 'subformat=monolithicSparse'), vmdkHot);
   const stream = await make('t.vmdk', 'vmdk', '-o', 'subformat=streamOptimized');
   await push('vmdk-stream', stream, vmdkHot);
   const atEnd = await moveGrainDirectoryToFooter(await readFile(stream));
-  bases.push({ name: 'vmdk-stream-gd-at-end', bytes: atEnd, hot: [[0, 512], [atEnd.length - 1536, atEnd.length]] });
-  const vhdHot = (b: Buffer): [number, number][] => [[0, 1536], [b.length - 512, b.length], [1536, 1536 + 64]];
+  bases.push({
+    name: 'vmdk-stream-gd-at-end',
+    bytes: atEnd,
+    hot: [
+      [0, 512],
+      [atEnd.length - 1536, atEnd.length],
+    ],
+  });
+  const vhdHot = (b: Buffer): [number, number][] => [
+    [0, 1536],
+    [b.length - 512, b.length],
+    [1536, 1536 + 64],
+  ];
   await push('vhd-dynamic', await make('d.vhd', 'vpc', '-o', 'subformat=dynamic'), vhdHot);
   await push('vhd-fixed', await make('f.vhd', 'vpc', '-o', 'subformat=fixed'), (b) => [[b.length - 512, b.length]]);
   return bases;

@@ -30,7 +30,23 @@ describe('hostile images are refused with a reason', () => {
 
   it('the corpus covers every kind of attack in the design', () => {
     const names = corpus.map((c) => c.name).join(' ');
-    for (const needle of ['backing', 'data-file', 'flat', 'differencing', 'truncated', 'bit-flip', 'petabyte', 'past-eof', 'raw-claimed', 'vhdx', 'qed', 'luks', 'iso', 'vdi', 'qcow-v1']) {
+    for (const needle of [
+      'backing',
+      'data-file',
+      'flat',
+      'differencing',
+      'truncated',
+      'bit-flip',
+      'petabyte',
+      'past-eof',
+      'raw-claimed',
+      'vhdx',
+      'qed',
+      'luks',
+      'iso',
+      'vdi',
+      'qcow-v1',
+    ]) {
       assert.match(names, new RegExp(needle), `no hostile image for ${needle}`);
     }
     assert.ok(corpus.length >= 30, `only ${corpus.length} hostile images`);

@@ -25,10 +25,23 @@ describe('format readers agree with qemu-img byte for byte', async () => {
 
   // node:test needs the cases declared up front; the names are known before the files exist.
   const names = [
-    'raw', 'v2.qcow2', 'v3.qcow2', 'v3-4k-clusters.qcow2', 'v3-512-clusters.qcow2', 'v3-2m-clusters.qcow2',
-    'v2-compressed.qcow2', 'v3-compressed-4k.qcow2', 'v3-zero-clusters.qcow2', 'v3-prealloc-metadata.qcow2',
-    'sparse.vmdk', 'stream.vmdk', 'stream-gd-at-end.vmdk',
-    'dynamic.vhd', 'dynamic-force-size.vhd', 'fixed.vhd', 'fixed-force-size.vhd',
+    'raw',
+    'v2.qcow2',
+    'v3.qcow2',
+    'v3-4k-clusters.qcow2',
+    'v3-512-clusters.qcow2',
+    'v3-2m-clusters.qcow2',
+    'v2-compressed.qcow2',
+    'v3-compressed-4k.qcow2',
+    'v3-zero-clusters.qcow2',
+    'v3-prealloc-metadata.qcow2',
+    'sparse.vmdk',
+    'stream.vmdk',
+    'stream-gd-at-end.vmdk',
+    'dynamic.vhd',
+    'dynamic-force-size.vhd',
+    'fixed.vhd',
+    'fixed-force-size.vhd',
   ];
   for (const name of names) {
     it(name, async () => {

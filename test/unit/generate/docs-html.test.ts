@@ -24,10 +24,13 @@ test('links to other pages lead to their HTML; raw HTML and generator comments d
 
 test('the site has an HTML and a Markdown URL for every generated docs page, the index at /docs/', () => {
   const site = docsSite({ 'docs/README.md': '# Index\n\n[C](concepts.md)\n', 'docs/concepts.md': '# Concepts\n', 'packages/x.ts': '' });
-  assert.deepEqual(site.map((p) => [p.htmlUrl, p.markdownUrl, p.title]), [
-    ['/docs/', '/docs/README.md', 'Index'],
-    ['/docs/concepts.html', '/docs/concepts.md', 'Concepts'],
-  ]);
+  assert.deepEqual(
+    site.map((p) => [p.htmlUrl, p.markdownUrl, p.title]),
+    [
+      ['/docs/', '/docs/README.md', 'Index'],
+      ['/docs/concepts.html', '/docs/concepts.md', 'Concepts'],
+    ],
+  );
   assert.match(site[0]!.html, /<a href="\/docs\/concepts.html">C<\/a>/);
   assert.match(site[1]!.html, /<a href="\/docs\/concepts.html" aria-current="page">Concepts<\/a>/);
 });

@@ -24,7 +24,10 @@ test("README's supported-actions block matches the registries", async () => {
 
 test('every action is documented with its parameters, answer and errors', () => {
   const files = generatedFiles();
-  for (const [page, actions] of [['docs/ucloud.md', ucloudActions], ['docs/zenlayer.md', zecActions]] as const) {
+  for (const [page, actions] of [
+    ['docs/ucloud.md', ucloudActions],
+    ['docs/zenlayer.md', zecActions],
+  ] as const) {
     const text = files[page]!;
     for (const a of actions) {
       const section = text.slice(text.indexOf(`### ${a.name}\n`));

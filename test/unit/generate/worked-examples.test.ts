@@ -34,7 +34,11 @@ test('no recorded example shows a real key, signature, request id or random id',
   const text = JSON.stringify(recordedExamples);
   const ids = [...new Set(text.match(/\b[a-z]+-[a-z0-9]{12}\b/g))];
   assert.ok(ids.length > 10, 'the examples name ids');
-  assert.deepEqual(ids.filter((id) => !/-example\d{5}$/.test(id)), [], 'ids not replaced by a stand-in');
+  assert.deepEqual(
+    ids.filter((id) => !/-example\d{5}$/.test(id)),
+    [],
+    'ids not replaced by a stand-in',
+  );
   assert.doesNotMatch(text, /"Signature":"[0-9a-f]{40}"/);
   assert.doesNotMatch(text, /T[0-9A-F]{8}-(?!0000)/);
   assert.doesNotMatch(text, /127\.0\.0\.1/);

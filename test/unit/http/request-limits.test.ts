@@ -1,19 +1,19 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import {
-  checkJsonLimits,
-  checkUrlEncodedLimits,
-  countUrlEncodedPairs,
-  MAX_NESTING_DEPTH,
-  MAX_PARAMETERS,
-} from '../../../src/wire/request-limits.ts';
+import { checkJsonLimits, checkUrlEncodedLimits, countUrlEncodedPairs, MAX_NESTING_DEPTH, MAX_PARAMETERS } from '../../../src/wire/request-limits.ts';
 
 const json = (text: string) => checkJsonLimits(Buffer.from(text, 'utf8'));
 const nested = (levels: number) => '['.repeat(levels) + ']'.repeat(levels);
 
 describe('countUrlEncodedPairs', () => {
   it('counts non-empty pairs in strings and buffers alike', () => {
-    for (const [text, pairs] of [['', 0], ['a=1', 1], ['a=1&b=2', 2], ['&&a&&b=&', 2], ['=x&&', 1]] as const) {
+    for (const [text, pairs] of [
+      ['', 0],
+      ['a=1', 1],
+      ['a=1&b=2', 2],
+      ['&&a&&b=&', 2],
+      ['=x&&', 1],
+    ] as const) {
       assert.equal(countUrlEncodedPairs(text), pairs, text);
       assert.equal(countUrlEncodedPairs(Buffer.from(text)), pairs, text);
     }

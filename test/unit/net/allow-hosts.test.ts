@@ -17,7 +17,20 @@ describe('parseAllowHosts', () => {
   });
 
   it('throws a clear error naming a malformed entry', () => {
-    const bad = ['127.0.0.1', 'host:0', 'host:65536', 'host:http', '::1:80', '[::1]', '[zz::1]:80', 'user@host:80', 'host:80/path', 'http://host:80', ':80', 'a%20b:80'];
+    const bad = [
+      '127.0.0.1',
+      'host:0',
+      'host:65536',
+      'host:http',
+      '::1:80',
+      '[::1]',
+      '[zz::1]:80',
+      'user@host:80',
+      'host:80/path',
+      'http://host:80',
+      ':80',
+      'a%20b:80',
+    ];
     for (const entry of bad) {
       assert.throws(
         () => parseAllowHosts(`ok.example:80,${entry}`),

@@ -39,7 +39,10 @@ async function refusal(url: string, rules = open): Promise<string> {
 describe('checkDestination', () => {
   it('allows a name with only public addresses and returns all of them to pin', async () => {
     const got = await checkDestination(checkUrl('https://files.example/disk.img', ['https:']), open, dns);
-    assert.deepEqual(got.map((a) => a.address), ['93.184.216.34', '2606:2800:220:1::1']);
+    assert.deepEqual(
+      got.map((a) => a.address),
+      ['93.184.216.34', '2606:2800:220:1::1'],
+    );
   });
 
   it('refuses when ANY resolved address is not public', async () => {

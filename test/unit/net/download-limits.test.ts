@@ -64,7 +64,9 @@ const listed = (over: Parameters<typeof policy>[0] = {}) => policy({ allowHosts:
 describe('downloadToFile: size cap', () => {
   it('refuses early when Content-Length exceeds the cap', async () => {
     const progress: number[] = [];
-    const reason = await reasonOf(downloadToFile(`${server.base}/big-declared`, scratch.dest, listed({ maxBytes: 1999 }), { onProgress: (b) => progress.push(b) }));
+    const reason = await reasonOf(
+      downloadToFile(`${server.base}/big-declared`, scratch.dest, listed({ maxBytes: 1999 }), { onProgress: (b) => progress.push(b) }),
+    );
     assert.equal(reason, 'import file is 2000 bytes, over the limit of 1999 bytes');
     assert.deepEqual(progress, [], 'no body was read');
     await assertNothingLeft(scratch.dir);

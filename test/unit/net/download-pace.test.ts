@@ -75,14 +75,18 @@ describe('downloadToFile: minimum rate and deadline', () => {
   });
 
   it('counts the wait for the response head against the rate', async () => {
-    const { err, ms } = await failure(downloadToFile(`${server.base}/no-head`, scratch.dest, listed({ timeoutMs: 60_000, minRateBytesPerS: 1, rateWindowMs: 300 })));
+    const { err, ms } = await failure(
+      downloadToFile(`${server.base}/no-head`, scratch.dest, listed({ timeoutMs: 60_000, minRateBytesPerS: 1, rateWindowMs: 300 })),
+    );
     assert.match(err.reason, /too slow: 0 bytes in 0\.3 s/);
     assert.ok(ms < 1500, `failed after ${ms} ms`);
     await assertNothingLeft(scratch.dir);
   });
 
   it('fails a download that keeps a good rate but is not done by the deadline', async () => {
-    const { err, ms } = await failure(downloadToFile(`${server.base}/steady`, scratch.dest, listed({ minRateBytesPerS: 1000, rateWindowMs: 200, deadlineMs: 400 })));
+    const { err, ms } = await failure(
+      downloadToFile(`${server.base}/steady`, scratch.dest, listed({ minRateBytesPerS: 1000, rateWindowMs: 200, deadlineMs: 400 })),
+    );
     assert.equal(err.reason, 'import download did not finish within 0.4 s (KILN_IMPORT_DEADLINE_MS)');
     assert.equal(err.transient, false);
     assert.ok(ms >= 350 && ms < 1500, `failed after ${ms} ms`);
@@ -94,14 +98,20 @@ describe('downloadToFile: minimum rate and deadline', () => {
     // 200 ms, and this case is about a good pace passing, not about the window's length.
     const got = await downloadToFile(`${server.base}/steady`, scratch.dest, listed({ minRateBytesPerS: 1000, rateWindowMs: 1000, deadlineMs: 10_000 }));
     assert.equal(got.bytes, 40_000);
-    const quick = await downloadToFile(`${server.base}/quick`, `${scratch.dest}2`, listed({ minRateBytesPerS: 1_000_000, rateWindowMs: 60_000, deadlineMs: 60_000 }));
+    const quick = await downloadToFile(
+      `${server.base}/quick`,
+      `${scratch.dest}2`,
+      listed({ minRateBytesPerS: 1_000_000, rateWindowMs: 60_000, deadlineMs: 60_000 }),
+    );
     assert.equal(quick.bytes, 4000, 'a download done within its first window is never judged');
   });
 
-  it('keeps the caller\'s abort reason when the caller aborts first', async () => {
+  it("keeps the caller's abort reason when the caller aborts first", async () => {
     const ac = new AbortController();
     setTimeout(() => ac.abort(new Error('lease lost')), 100);
-    const err = await downloadToFile(`${server.base}/byte-a-tick`, scratch.dest, listed({ minRateBytesPerS: 1, rateWindowMs: 60_000 }), { signal: ac.signal }).catch((e: unknown) => e);
+    const err = await downloadToFile(`${server.base}/byte-a-tick`, scratch.dest, listed({ minRateBytesPerS: 1, rateWindowMs: 60_000 }), {
+      signal: ac.signal,
+    }).catch((e: unknown) => e);
     assert.equal((err as Error).message, 'lease lost');
     await assertNothingLeft(scratch.dir);
   });

@@ -66,7 +66,10 @@ describe('downloadToFile: redirects', () => {
   });
 
   it('refuses a redirect to the metadata address (checked, never connected to)', async () => {
-    assert.match(await reasonOf(downloadToFile(`${a.base}/to-metadata`, scratch.dest, listed())), /169\.254\.169\.254:80 is not allowed \(link-local address\)/);
+    assert.match(
+      await reasonOf(downloadToFile(`${a.base}/to-metadata`, scratch.dest, listed())),
+      /169\.254\.169\.254:80 is not allowed \(link-local address\)/,
+    );
     assert.match(await reasonOf(downloadToFile(`${a.base}/to-mapped-metadata`, scratch.dest, listed())), /\(link-local address\)/);
   });
 
@@ -90,6 +93,9 @@ describe('downloadToFile: redirects', () => {
   });
 
   it('refuses a redirect without a Location', async () => {
-    assert.equal(await reasonOf(downloadToFile(`${a.base}/no-location`, scratch.dest, listed())), 'import URL answered HTTP 302 Found without a Location header');
+    assert.equal(
+      await reasonOf(downloadToFile(`${a.base}/no-location`, scratch.dest, listed())),
+      'import URL answered HTTP 302 Found without a Location header',
+    );
   });
 });

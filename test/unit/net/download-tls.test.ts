@@ -27,10 +27,29 @@ describe('downloadToFile over https', { skip: hasOpenssl() ? false : 'openssl is
     scratch = await scratchDir();
     const key = join(scratch.dir, 'key.pem');
     const cert = join(scratch.dir, 'cert.pem');
-    execFileSync('openssl', [
-      'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1',
-      '-subj', '/CN=files.kiln.test', '-addext', 'subjectAltName=DNS:files.kiln.test', '-keyout', key, '-out', cert,
-    ], { stdio: 'ignore' });
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:prime256v1',
+        '-nodes',
+        '-days',
+        '1',
+        '-subj',
+        '/CN=files.kiln.test',
+        '-addext',
+        'subjectAltName=DNS:files.kiln.test',
+        '-keyout',
+        key,
+        '-out',
+        cert,
+      ],
+      { stdio: 'ignore' },
+    );
     const tls = { key: readFileSync(key, 'utf8'), cert: readFileSync(cert, 'utf8') };
     server = await startServer((_req, res) => send(res, Buffer.from('disk')), tls);
     server.onTlsName = (name) => sni.push(name);
@@ -45,7 +64,10 @@ describe('downloadToFile over https', { skip: hasOpenssl() ? false : 'openssl is
     const resolve = async () => [{ address: '127.0.0.1', family: 4 }];
     const url = `https://files.kiln.test:${server.port}/disk.img`;
     const reason = await reasonOf(downloadToFile(url, dest, policy({ allowHosts: [`files.kiln.test:${server.port}`] }), { resolve }));
-    assert.match(reason, new RegExp(`^import URL host files\\.kiln\\.test:${server.port} failed TLS verification \\((DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN)\\)$`));
+    assert.match(
+      reason,
+      new RegExp(`^import URL host files\\.kiln\\.test:${server.port} failed TLS verification \\((DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN)\\)$`),
+    );
     assert.deepEqual(sni, ['files.kiln.test']);
     assert.deepEqual(server.hits, [], 'no request was sent over the unverified connection');
   });

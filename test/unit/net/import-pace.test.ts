@@ -79,7 +79,10 @@ async function readFailure(p: Promise<unknown>): Promise<DownloadError> {
 
 describe('import pace on the streaming path', () => {
   it('a ranged read that trickles fails as too slow, with the reason the image gets', async () => {
-    const source = await openImportSource(`${server.base}/trickle`, limits({ minRateBytesPerS: 10_000, rateWindowMs: 300 }), { spoolPath: join(dir, 's1'), tuning });
+    const source = await openImportSource(`${server.base}/trickle`, limits({ minRateBytesPerS: 10_000, rateWindowMs: 300 }), {
+      spoolPath: join(dir, 's1'),
+      tuning,
+    });
     try {
       assert.equal(source.kind, 'ranges');
       const started = Date.now();
@@ -94,7 +97,10 @@ describe('import pace on the streaming path', () => {
   });
 
   it('time the import spends not asking (its own pipeline busy) does not count against the server', async () => {
-    const source = await openImportSource(`${server.base}/fast`, limits({ minRateBytesPerS: 1_000_000, rateWindowMs: 100 }), { spoolPath: join(dir, 's2'), tuning });
+    const source = await openImportSource(`${server.base}/fast`, limits({ minRateBytesPerS: 1_000_000, rateWindowMs: 100 }), {
+      spoolPath: join(dir, 's2'),
+      tuning,
+    });
     try {
       const buf = Buffer.alloc(SIZE);
       await source.read(buf, 0, 100 * KiB, 0);
@@ -119,7 +125,9 @@ describe('import pace on the streaming path', () => {
 
   it('a server without ranges that trickles fails while it is spooled', async () => {
     const started = Date.now();
-    const err = await readFailure(openImportSource(`${server.base}/trickle-whole`, limits({ minRateBytesPerS: 10_000, rateWindowMs: 300 }), { spoolPath: join(dir, 's4'), tuning }));
+    const err = await readFailure(
+      openImportSource(`${server.base}/trickle-whole`, limits({ minRateBytesPerS: 10_000, rateWindowMs: 300 }), { spoolPath: join(dir, 's4'), tuning }),
+    );
     assert.match(err.reason, /^import download is too slow/);
     assert.ok(Date.now() - started < 2000);
   });

@@ -3,7 +3,11 @@ import type { LookupAddress, LookupOptions } from 'node:dns';
 import { describe, it } from 'node:test';
 import { pinnedLookup } from '../../../src/net/pinned-lookup.ts';
 
-interface Answer { err: NodeJS.ErrnoException | null; address: string | LookupAddress[]; family?: number | undefined }
+interface Answer {
+  err: NodeJS.ErrnoException | null;
+  address: string | LookupAddress[];
+  family?: number | undefined;
+}
 
 function ask(lookup: ReturnType<typeof pinnedLookup>, host: string, options: LookupOptions): Answer {
   let answer: Answer | undefined;
@@ -13,7 +17,10 @@ function ask(lookup: ReturnType<typeof pinnedLookup>, host: string, options: Loo
 }
 
 describe('pinnedLookup', () => {
-  const checked: LookupAddress[] = [{ address: '203.0.113.7', family: 4 }, { address: '2001:db8::7', family: 6 }];
+  const checked: LookupAddress[] = [
+    { address: '203.0.113.7', family: 4 },
+    { address: '2001:db8::7', family: 6 },
+  ];
   const lookup = pinnedLookup('files.example', checked);
 
   it('answers with exactly the checked addresses when asked for all (happy eyeballs)', () => {

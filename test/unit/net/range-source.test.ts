@@ -83,7 +83,10 @@ describe('HttpRangeSource', () => {
         { start: 350 * KiB, end: 380 * KiB },
       ]);
       await new Promise((r) => setTimeout(r, 200));
-      const ranges = files.requests(name).slice(1).map((r) => r.range);
+      const ranges = files
+        .requests(name)
+        .slice(1)
+        .map((r) => r.range);
       assert.deepEqual(ranges, [
         { start: 300 * KiB, end: 500 * KiB - 1 },
         { start: 2 * MiB, end: 2 * MiB + 100 * KiB - 1 },
@@ -156,7 +159,7 @@ describe('HttpRangeSource', () => {
     }
   });
 
-  it('refuses a file over the size cap from the probe\'s Content-Range', async () => {
+  it("refuses a file over the size cap from the probe's Content-Range", async () => {
     const name = `f${served++}`;
     const url = files.serve(name, path);
     const reason = await reasonOf(openImportSource(url, policyFor(files, { maxBytes: MiB }), { spoolPath: join(dir, 'x') }));
@@ -172,7 +175,7 @@ describe('openImportSource without ranges', () => {
     const source = await openImportSource(files.serve(name, path, { ranges: false }), policyFor(files), { spoolPath: join(spool, 'source') });
     assert.equal(source.kind, 'spool');
     assert.ok((await readAll(source)).equals(body));
-    assert.equal(files.requests(name).length, 1, 'the probe\'s answer is the download');
+    assert.equal(files.requests(name).length, 1, "the probe's answer is the download");
     await source.close();
     assert.deepEqual(await readdir(spool), []);
   });

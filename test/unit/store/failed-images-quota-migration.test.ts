@@ -16,9 +16,27 @@ import type { Database } from '../../../src/store/metadata/schema.ts';
 
 const now = Date.now();
 const image = (id: string, accountId: string, state: Image['state'], kind: Image['kind'] = 'custom'): Image => ({
-  id, product: 'uhost', accountId, projectId: `org-${accountId}`, region: 'r', zone: 'z', kind, name: id,
-  description: '', osType: 'Linux', osName: 'Linux', state, failedReason: state === 'unavailable' ? 'failed' : null, virtualSize: 0, storedSize: 0,
-  sourceInstanceId: null, parentImageId: null, visibility: 'private', attributes: {}, createdAt: now, updatedAt: now,
+  id,
+  product: 'uhost',
+  accountId,
+  projectId: `org-${accountId}`,
+  region: 'r',
+  zone: 'z',
+  kind,
+  name: id,
+  description: '',
+  osType: 'Linux',
+  osName: 'Linux',
+  state,
+  failedReason: state === 'unavailable' ? 'failed' : null,
+  virtualSize: 0,
+  storedSize: 0,
+  sourceInstanceId: null,
+  parentImageId: null,
+  visibility: 'private',
+  attributes: {},
+  createdAt: now,
+  updatedAt: now,
 });
 
 test('migration 014 gives back the slots failed custom images held, never below zero', async () => {
@@ -43,7 +61,9 @@ test('migration 014 gives back the slots failed custom images held, never below 
     await db.updateTable('account_image_quota').set({ used: 0 }).where('account_id', '=', 'acc-b').execute();
 
     assert.deepEqual(await migrate(db, '014_failed_images_free_quota'), ['014_failed_images_free_quota']);
-    const used = Object.fromEntries((await db.selectFrom('account_image_quota').select(['account_id', 'used']).execute()).map((r) => [r.account_id, Number(r.used)]));
+    const used = Object.fromEntries(
+      (await db.selectFrom('account_image_quota').select(['account_id', 'used']).execute()).map((r) => [r.account_id, Number(r.used)]),
+    );
     assert.deepEqual(used, { 'acc-a': 2, 'acc-b': 0 });
   } finally {
     await db.destroy();

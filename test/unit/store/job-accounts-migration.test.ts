@@ -18,17 +18,52 @@ import type { Database } from '../../../src/store/metadata/schema.ts';
 
 const now = Date.now();
 const image: Image = {
-  id: 'img-1', product: 'uhost', accountId: 'acc-img', projectId: 'org-1', region: 'r', zone: 'z', kind: 'custom', name: 'i',
-  description: '', osType: 'Linux', osName: 'Linux', state: 'making', failedReason: null, virtualSize: 0, storedSize: 0,
-  sourceInstanceId: null, parentImageId: null, visibility: 'private', attributes: {}, createdAt: now, updatedAt: now,
+  id: 'img-1',
+  product: 'uhost',
+  accountId: 'acc-img',
+  projectId: 'org-1',
+  region: 'r',
+  zone: 'z',
+  kind: 'custom',
+  name: 'i',
+  description: '',
+  osType: 'Linux',
+  osName: 'Linux',
+  state: 'making',
+  failedReason: null,
+  virtualSize: 0,
+  storedSize: 0,
+  sourceInstanceId: null,
+  parentImageId: null,
+  visibility: 'private',
+  attributes: {},
+  createdAt: now,
+  updatedAt: now,
 };
 const instance: Instance = {
-  id: 'uhost-1', product: 'uhost', accountId: 'acc-host', projectId: 'org-2', region: 'r', zone: 'z', name: 'n', state: 'running',
-  operation: null, nodeId: null, imageId: 'img-1', cpu: 1, memoryMb: 1024, gpuType: null, gpuCount: 0, osType: 'Linux', osName: 'L',
-  attributes: {}, createdAt: now, updatedAt: now,
+  id: 'uhost-1',
+  product: 'uhost',
+  accountId: 'acc-host',
+  projectId: 'org-2',
+  region: 'r',
+  zone: 'z',
+  name: 'n',
+  state: 'running',
+  operation: null,
+  nodeId: null,
+  imageId: 'img-1',
+  cpu: 1,
+  memoryMb: 1024,
+  gpuType: null,
+  gpuCount: 0,
+  osType: 'Linux',
+  osName: 'L',
+  attributes: {},
+  createdAt: now,
+  updatedAt: now,
 };
 
-test('migration 011 gives queued and running jobs their image\'s or instance\'s account', async () => {
+test("migration 011 gives queued and running jobs their image's or instance's account", async () => {
   const dir = await mkdtemp(join(tmpdir(), 'kiln-mig-'));
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: new SQLite(join(dir, 'kiln.sqlite')) }) });
   try {
@@ -49,9 +84,7 @@ test('migration 011 gives queued and running jobs their image\'s or instance\'s 
     await job('job-gone', 'queued', 'img-deleted', null);
 
     assert.deepEqual(await migrate(db, '011_job_accounts'), ['011_job_accounts']);
-    const accounts = Object.fromEntries(
-      (await db.selectFrom('jobs').select(['id', 'account_id']).execute()).map((r) => [r.id, r.account_id]),
-    );
+    const accounts = Object.fromEntries((await db.selectFrom('jobs').select(['id', 'account_id']).execute()).map((r) => [r.id, r.account_id]));
     assert.deepEqual(accounts, {
       'job-import': 'acc-img',
       'job-capture': 'acc-img',

@@ -98,7 +98,10 @@ test('a writer whose chunks vanished (the store restarted without its data) refu
     fake.objects.clear();
     fake.downUntil = Date.now() + 1_500;
     await writer.putIfAbsent(afterOutage.key, afterOutage.data);
-    await assert.rejects(writer.flush(), (e: unknown) => e instanceof ChunksLostError && /1 of 2 chunks are gone/.test(e.message) && e.message.includes(before.key));
+    await assert.rejects(
+      writer.flush(),
+      (e: unknown) => e instanceof ChunksLostError && /1 of 2 chunks are gone/.test(e.message) && e.message.includes(before.key),
+    );
 
     // A restart between two requests, with none of ours failing, is caught the same way.
     const quiet = new ChunkWriter(meta, s, 'job-quiet');

@@ -39,7 +39,10 @@ async function putAfter(failures: Failure[]): Promise<void> {
     assert.equal(await s.putIfAbsent(key, data), true);
     const puts = fake.requests.filter((r) => r.method === 'PUT');
     assert.equal(puts.length, failures.length + 1, 'one PUT per failure, then the one that lands');
-    assert.ok(puts.every((r) => r.bodyBytes === data.length), 'every retry sends the whole body again');
+    assert.ok(
+      puts.every((r) => r.bodyBytes === data.length),
+      'every retry sends the whole body again',
+    );
     assert.ok(fake.objects.get(objectPath(key))?.equals(data));
   } finally {
     await s.close();

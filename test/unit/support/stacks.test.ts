@@ -48,7 +48,7 @@ function muted<T>(fn: () => T): T {
   }
 }
 
-const pgMissing = findPostgresBinDir() === null ? 'PostgreSQL binaries (initdb, pg_ctl, postgres) not found: install Debian\'s postgresql package' : false;
+const pgMissing = findPostgresBinDir() === null ? "PostgreSQL binaries (initdb, pg_ctl, postgres) not found: install Debian's postgresql package" : false;
 const motoMissing = findMotoServer() === null ? 'moto_server not found (PATH, ~/.pyenv/shims)' : false;
 
 describe('startPostgres', () => {
@@ -68,7 +68,10 @@ describe('startPostgres', () => {
     await query(url, 'INSERT INTO t VALUES ($1, $2), ($3, $4)', [1, 'a', 2, 'b']);
     assert.deepEqual(await query(url, 'SELECT v FROM t ORDER BY id'), [{ v: 'a' }, { v: 'b' }]);
 
-    const [settings] = await query<Record<string, string>>(server.adminUrl, "SELECT current_setting('fsync') AS fsync, current_setting('max_connections') AS max, current_user AS who");
+    const [settings] = await query<Record<string, string>>(
+      server.adminUrl,
+      "SELECT current_setting('fsync') AS fsync, current_setting('max_connections') AS max, current_user AS who",
+    );
     assert.deepEqual(settings, { fsync: 'off', max: '400', who: 'postgres' });
 
     // Dropping works while a client is still connected.

@@ -12,12 +12,7 @@ import { ucloudError, ucloudSuccess } from '../../../src/dialects/ucloud/protoco
 import { registerRawBodyParsers, ucloudRequestInput } from '../../../src/dialects/ucloud/protocol/raw-body.ts';
 import { UCloudRetCode } from '../../../src/dialects/ucloud/protocol/ret-codes.ts';
 import { verifyUCloudSignature } from '../../../src/dialects/ucloud/protocol/signature.ts';
-import {
-  sdkSignature,
-  UCloudTestClient,
-  type EncodedUCloudRequest,
-  type UCloudEncoding,
-} from '../../support/ucloud-client.ts';
+import { sdkSignature, UCloudTestClient, type EncodedUCloudRequest, type UCloudEncoding } from '../../support/ucloud-client.ts';
 
 const PUBLIC_KEY = 'ucloudsomeone@example.com1296235120854146120';
 const PRIVATE_KEY = '46f09bb9fab4f12dfc160dae12273d5332b5debe';
@@ -31,7 +26,10 @@ const RICH_PARAMS = {
   Nothing: null,
   DataUDiskIds: ['bs-1', 'bs-2'],
   Softwares: { Framework: 'PyTorch', Application: ['jupyter', 'vscode'] },
-  Disks: [{ IsBoot: 'True', Size: 40, CustomBackup: { Journal: 7 } }, { IsBoot: 'False', Size: 100 }],
+  Disks: [
+    { IsBoot: 'True', Size: 40, CustomBackup: { Journal: 7 } },
+    { IsBoot: 'False', Size: 100 },
+  ],
   Limit: 20,
   Ratio: 0.5,
   Auth: true,

@@ -8,7 +8,13 @@ const readSoftwaresParam = (flat: Record<string, string>) => softwaresFrom(parse
 
 test('Softwares: the Create spelling (Softwares.Application.N)', () => {
   assert.deepEqual(
-    readSoftwaresParam({ 'Softwares.Framework': 'PyTorch', 'Softwares.FrameworkVersion': '2.3', 'Softwares.CUDAVersion': '12.1', 'Softwares.Application.0': 'a', 'Softwares.Application.1': 'b' }),
+    readSoftwaresParam({
+      'Softwares.Framework': 'PyTorch',
+      'Softwares.FrameworkVersion': '2.3',
+      'Softwares.CUDAVersion': '12.1',
+      'Softwares.Application.0': 'a',
+      'Softwares.Application.1': 'b',
+    }),
     { framework: 'PyTorch', frameworkVersion: '2.3', cudaVersion: '12.1', applications: ['a', 'b'] },
   );
 });
@@ -24,11 +30,23 @@ test('Softwares: nothing sent is undefined, so updates keep what is stored', () 
 });
 
 test('Softwares: overlong fields and lists are refused with the parameter named', () => {
-  assert.throws(() => readSoftwaresParam({ 'Softwares.Framework': 'x'.repeat(65) }), (e: unknown) => e instanceof ParamError && e.name === 'Softwares.Framework' && e.kind === 'invalid');
-  assert.throws(() => readSoftwaresParam({ 'Software.CUDAVersion': 'x'.repeat(65) }), (e: unknown) => e instanceof ParamError && e.name === 'Software.CUDAVersion');
-  assert.throws(() => readSoftwaresParam({ 'Softwares.Application.1': 'x'.repeat(65) }), (e: unknown) => e instanceof ParamError && e.name === 'Softwares.Application.1');
+  assert.throws(
+    () => readSoftwaresParam({ 'Softwares.Framework': 'x'.repeat(65) }),
+    (e: unknown) => e instanceof ParamError && e.name === 'Softwares.Framework' && e.kind === 'invalid',
+  );
+  assert.throws(
+    () => readSoftwaresParam({ 'Software.CUDAVersion': 'x'.repeat(65) }),
+    (e: unknown) => e instanceof ParamError && e.name === 'Software.CUDAVersion',
+  );
+  assert.throws(
+    () => readSoftwaresParam({ 'Softwares.Application.1': 'x'.repeat(65) }),
+    (e: unknown) => e instanceof ParamError && e.name === 'Softwares.Application.1',
+  );
   const many = Object.fromEntries(Array.from({ length: 33 }, (_, i) => [`Softwares.Application.${i}`, 'a']));
-  assert.throws(() => readSoftwaresParam(many), (e: unknown) => e instanceof ParamError && e.name === 'Softwares.Application');
+  assert.throws(
+    () => readSoftwaresParam(many),
+    (e: unknown) => e instanceof ParamError && e.name === 'Softwares.Application',
+  );
 });
 
 test('decimal(): plain decimals within bounds', () => {
@@ -39,5 +57,8 @@ test('decimal(): plain decimals within bounds', () => {
   for (const bad of ['1e3', '0x10', ' 1', '-1', '100.5', '1.', 'NaN']) {
     assert.throws(() => read({ Price: bad }), ParamError, bad);
   }
-  assert.throws(() => read({}), (e: unknown) => e instanceof ParamError && e.kind === 'missing');
+  assert.throws(
+    () => read({}),
+    (e: unknown) => e instanceof ParamError && e.kind === 'missing',
+  );
 });

@@ -1,10 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import {
-  decodeUCloudRequest,
-  UCloudDecodeError,
-  type UCloudRequestInput,
-} from '../../../src/dialects/ucloud/protocol/decode-request.ts';
+import { decodeUCloudRequest, UCloudDecodeError, type UCloudRequestInput } from '../../../src/dialects/ucloud/protocol/decode-request.ts';
 
 const FORM = 'application/x-www-form-urlencoded';
 
@@ -151,12 +147,15 @@ describe('decodeUCloudRequest: JSON body', () => {
 
 describe('decodeUCloudRequest: errors', () => {
   const rejects = (input: TestInput, message: RegExp): void => {
-    assert.throws(() => decode(input), (err: unknown) => {
-      assert.ok(err instanceof UCloudDecodeError, `expected UCloudDecodeError, got ${String(err)}`);
-      assert.equal(err.name, 'UCloudDecodeError');
-      assert.match(err.message, message);
-      return true;
-    });
+    assert.throws(
+      () => decode(input),
+      (err: unknown) => {
+        assert.ok(err instanceof UCloudDecodeError, `expected UCloudDecodeError, got ${String(err)}`);
+        assert.equal(err.name, 'UCloudDecodeError');
+        assert.match(err.message, message);
+        return true;
+      },
+    );
   };
 
   it('rejects malformed JSON', () => {

@@ -1,11 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import {
-  createFlatParams,
-  readArray,
-  readObject,
-  readObjectArray,
-} from '../../../src/dialects/ucloud/protocol/flat-params.ts';
+import { createFlatParams, readArray, readObject, readObjectArray } from '../../../src/dialects/ucloud/protocol/flat-params.ts';
 
 describe('createFlatParams', () => {
   it('has no prototype, so client keys never hit inherited members', () => {
@@ -93,10 +88,7 @@ describe('readObject', () => {
       SoftwaresX: 'other',
       Softwares: 'bare',
     };
-    assert.deepEqual(
-      { ...readObject(params, 'Softwares') },
-      { Framework: 'PyTorch', CUDAVersion: '12.1', 'Application.0': 'jupyter' },
-    );
+    assert.deepEqual({ ...readObject(params, 'Softwares') }, { Framework: 'PyTorch', CUDAVersion: '12.1', 'Application.0': 'jupyter' });
   });
 
   it('is empty when nothing was sent', () => {

@@ -1,16 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import {
-  bool,
-  enumOf,
-  int,
-  obj,
-  ParamError,
-  parseParams,
-  str,
-  strArray,
-  type Infer,
-} from '../../../src/dialects/ucloud/protocol/param-schema.ts';
+import { bool, enumOf, int, obj, ParamError, parseParams, str, strArray, type Infer } from '../../../src/dialects/ucloud/protocol/param-schema.ts';
 
 const schema = {
   Region: str({ required: true }),
@@ -94,8 +84,14 @@ describe('parseParams', () => {
   });
 
   it('reports a missing required parameter, empty string included', () => {
-    assert.throws(() => parseParams(schema, {}), (err: unknown) => err instanceof ParamError && err.name === 'Region' && err.kind === 'missing');
-    assert.throws(() => parseParams(schema, { Region: '' }), (err: unknown) => err instanceof ParamError && err.kind === 'missing');
+    assert.throws(
+      () => parseParams(schema, {}),
+      (err: unknown) => err instanceof ParamError && err.name === 'Region' && err.kind === 'missing',
+    );
+    assert.throws(
+      () => parseParams(schema, { Region: '' }),
+      (err: unknown) => err instanceof ParamError && err.kind === 'missing',
+    );
   });
 
   it('treats an empty string as absent (Go drops them, Python sends them)', () => {
@@ -136,7 +132,9 @@ describe('int()', () => {
     assertParamError({ Limit: '-1' }, 'Limit', 'invalid', 'between 0 and 100 (got -1)');
     assert.throws(() => parseParams({ N: int({ min: 5 }) }, { N: '4' }), { message: 'Params [N] not valid: at least 5 (got 4)' });
     assert.throws(() => parseParams({ N: int({ max: 5 }) }, { N: '6' }), { message: 'Params [N] not valid: at most 5 (got 6)' });
-    assert.throws(() => parseParams({ N: int({ min: 0, max: 100 }) }, { N: '99999999999999999999' }), { message: 'Params [N] not valid: between 0 and 100 (got 100000000000000000000)' });
+    assert.throws(() => parseParams({ N: int({ min: 0, max: 100 }) }, { N: '99999999999999999999' }), {
+      message: 'Params [N] not valid: between 0 and 100 (got 100000000000000000000)',
+    });
   });
 });
 
@@ -158,7 +156,9 @@ describe('str() and enumOf()', () => {
     assertParamError({ ImageName: 'toolong' }, 'ImageName', 'invalid', 'at most 5 characters (got 7)');
     assert.throws(() => parseParams({ S: str({ minLength: 3 }) }, { S: '镜像' }), { message: 'Params [S] not valid: at least 3 characters (got 2)' });
     assert.throws(() => parseParams({ S: str({ pattern: /^[a-z]+$/ }) }, { S: 'A' }), { message: 'Params [S] not valid: must match ^[a-z]+$' });
-    assert.throws(() => parseParams({ S: strArray({ maxItems: 1 }) }, { 'S.0': 'a', 'S.1': 'b' }), { message: 'Params [S] not valid: at most 1 items (got 2)' });
+    assert.throws(() => parseParams({ S: strArray({ maxItems: 1 }) }, { 'S.0': 'a', 'S.1': 'b' }), {
+      message: 'Params [S] not valid: at most 1 items (got 2)',
+    });
   });
 
   it('compares enum values exactly', () => {
@@ -170,7 +170,10 @@ describe('str() and enumOf()', () => {
     const required = { OsType: enumOf(['Linux', 'Windows'], { required: true }) };
     const parsed: { OsType: 'Linux' | 'Windows' } = parseParams(required, { OsType: 'Windows' });
     assert.equal(parsed.OsType, 'Windows');
-    assert.throws(() => parseParams(required, {}), (err: unknown) => err instanceof ParamError && err.kind === 'missing');
+    assert.throws(
+      () => parseParams(required, {}),
+      (err: unknown) => err instanceof ParamError && err.kind === 'missing',
+    );
   });
 });
 
@@ -182,7 +185,10 @@ describe('strArray()', () => {
 
   it('can require at least one item and cap the count', () => {
     const s = { Ids: strArray({ required: true, maxItems: 2 }) };
-    assert.throws(() => parseParams(s, {}), (err: unknown) => err instanceof ParamError && err.name === 'Ids' && err.kind === 'missing');
+    assert.throws(
+      () => parseParams(s, {}),
+      (err: unknown) => err instanceof ParamError && err.name === 'Ids' && err.kind === 'missing',
+    );
     assert.throws(
       () => parseParams(s, { 'Ids.0': 'a', 'Ids.1': 'b', 'Ids.2': 'c' }),
       (err: unknown) => err instanceof ParamError && err.name === 'Ids' && err.kind === 'invalid',
@@ -205,8 +211,14 @@ describe('control and bidirectional characters', () => {
 
   it('are refused in every string, named as sent, with the code point in the 230 message', () => {
     assert.equal(refusal({ Name: 'a\u0000' }), 'Params [Name] not valid: must not contain U+0000 (a control character) at character 1');
-    assert.equal(refusal({ 'Tags.0': 'ok', 'Tags.1': '\u202e' }), 'Params [Tags.1] not valid: must not contain U+202E (a bidirectional control) at character 0');
-    assert.equal(refusal({ 'Softwares.Framework': 'x\u0085' }), 'Params [Softwares.Framework] not valid: must not contain U+0085 (a control character) at character 1');
+    assert.equal(
+      refusal({ 'Tags.0': 'ok', 'Tags.1': '\u202e' }),
+      'Params [Tags.1] not valid: must not contain U+202E (a bidirectional control) at character 0',
+    );
+    assert.equal(
+      refusal({ 'Softwares.Framework': 'x\u0085' }),
+      'Params [Softwares.Framework] not valid: must not contain U+0085 (a control character) at character 1',
+    );
     assert.equal(refusal({ Description: 'a\nb\u000b' }), 'Params [Description] not valid: must not contain U+000B (a control character) at character 3');
     assert.equal(refusal({ Name: 'two\nlines' }), 'Params [Name] not valid: must not contain U+000A (a control character) at character 3');
   });

@@ -19,10 +19,7 @@ describe('ucloudSignature', () => {
   it('signs the documented concatenation', () => {
     assert.equal(
       ucloudSignature(DOC_PARAMS, PRIVATE_KEY),
-      sha1(
-        'ActionDescribeUHostInstanceLimit10PublicKeyucloudsomeone@example.com1296235120854146120Regioncn-bj2' +
-          PRIVATE_KEY,
-      ),
+      sha1('ActionDescribeUHostInstanceLimit10PublicKeyucloudsomeone@example.com1296235120854146120Regioncn-bj2' + PRIVATE_KEY),
     );
   });
 

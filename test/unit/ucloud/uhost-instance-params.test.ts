@@ -24,14 +24,21 @@ test('the older disk form maps onto a system disk and an optional data disk of o
   const tooBig = new KilnError('InvalidParameter', 'a disk may be at most 40 GB', 'disks.1.size');
   assert.equal((inLegacyTerms(tooBig) as KilnError).param, 'DiskSpace', 'core blames disks by place; the older form names its own parameter');
   assert.equal((inLegacyTerms(new KilnError('InvalidParameter', 'x', 'disks.0.size')) as KilnError).param, 'BootDiskSpace');
-  assert.throws(() => refuseMixedDiskForms({ BootDiskSpace: 20 }), (e) => isKilnError(e) && e.code === 'InvalidParameter' && e.param === 'BootDiskSpace');
+  assert.throws(
+    () => refuseMixedDiskForms({ BootDiskSpace: 20 }),
+    (e) => isKilnError(e) && e.code === 'InvalidParameter' && e.param === 'BootDiskSpace',
+  );
   assert.doesNotThrow(() => refuseMixedDiskForms({}));
 });
 
 test('passwords must be base64, as the pages ask', () => {
   assert.doesNotThrow(() => requireBase64Password(Buffer.from('Passw0rd!').toString('base64')));
   for (const bad of ['Passw0rd!', 'abc', 'a b=', '====']) {
-    assert.throws(() => requireBase64Password(bad), (e) => isKilnError(e) && e.code === 'InvalidParameter' && e.param === 'Password', bad);
+    assert.throws(
+      () => requireBase64Password(bad),
+      (e) => isKilnError(e) && e.code === 'InvalidParameter' && e.param === 'Password',
+      bad,
+    );
   }
 });
 

@@ -15,14 +15,38 @@ function problem(fn: () => unknown): { code: string; param: string } {
 test('values keep their JSON types; wrong types are refused, not coerced', () => {
   const schema = { n: int({ min: 1, max: 10, default: 5 }), b: bool(), s: str({ required: true }), e: enumOf(['A', 'B'] as const) };
   assert.deepEqual(parseZcParams(schema, { s: 'x', b: false }), { n: 5, b: false, s: 'x', e: undefined });
-  assert.deepEqual(problem(() => parseZcParams(schema, { s: 'x', n: '3' })), { code: 'INVALID_PARAMETER_TYPE', param: 'n' });
-  assert.deepEqual(problem(() => parseZcParams(schema, { s: 'x', n: 2.5 })), { code: 'INVALID_PARAMETER_TYPE', param: 'n' });
-  assert.deepEqual(problem(() => parseZcParams(schema, { s: 'x', n: 11 })), { code: 'INVALID_PARAMETER_EXCEED_MAXIMUM', param: 'n' });
-  assert.deepEqual(problem(() => parseZcParams(schema, { s: 'x', n: 0 })), { code: 'INVALID_PARAMETER_LESS_MINIMUM', param: 'n' });
-  assert.deepEqual(problem(() => parseZcParams(schema, { s: 'x', b: 'true' })), { code: 'INVALID_PARAMETER_TYPE', param: 'b' });
-  assert.deepEqual(problem(() => parseZcParams(schema, { s: 'x', e: 'a' })), { code: 'INVALID_PARAMETER_VALUE', param: 'e' });
-  assert.deepEqual(problem(() => parseZcParams(schema, {})), { code: 'MISSING_PARAMETER', param: 's' });
-  assert.deepEqual(problem(() => parseZcParams(schema, { s: '' })), { code: 'MISSING_PARAMETER', param: 's' });
+  assert.deepEqual(
+    problem(() => parseZcParams(schema, { s: 'x', n: '3' })),
+    { code: 'INVALID_PARAMETER_TYPE', param: 'n' },
+  );
+  assert.deepEqual(
+    problem(() => parseZcParams(schema, { s: 'x', n: 2.5 })),
+    { code: 'INVALID_PARAMETER_TYPE', param: 'n' },
+  );
+  assert.deepEqual(
+    problem(() => parseZcParams(schema, { s: 'x', n: 11 })),
+    { code: 'INVALID_PARAMETER_EXCEED_MAXIMUM', param: 'n' },
+  );
+  assert.deepEqual(
+    problem(() => parseZcParams(schema, { s: 'x', n: 0 })),
+    { code: 'INVALID_PARAMETER_LESS_MINIMUM', param: 'n' },
+  );
+  assert.deepEqual(
+    problem(() => parseZcParams(schema, { s: 'x', b: 'true' })),
+    { code: 'INVALID_PARAMETER_TYPE', param: 'b' },
+  );
+  assert.deepEqual(
+    problem(() => parseZcParams(schema, { s: 'x', e: 'a' })),
+    { code: 'INVALID_PARAMETER_VALUE', param: 'e' },
+  );
+  assert.deepEqual(
+    problem(() => parseZcParams(schema, {})),
+    { code: 'MISSING_PARAMETER', param: 's' },
+  );
+  assert.deepEqual(
+    problem(() => parseZcParams(schema, { s: '' })),
+    { code: 'MISSING_PARAMETER', param: 's' },
+  );
   // null is how some clients spell "unset".
   assert.equal(parseZcParams(schema, { s: 'x', n: null }).n, 5);
 });
@@ -30,9 +54,18 @@ test('values keep their JSON types; wrong types are refused, not coerced', () =>
 test('nested objects and arrays name the failing path', () => {
   const schema = { systemDisk: obj({ diskSize: int({ min: 1 }) }), ids: strArray({ maxItems: 2 }) };
   assert.deepEqual(parseZcParams(schema, {}), { systemDisk: undefined, ids: [] });
-  assert.deepEqual(problem(() => parseZcParams(schema, { systemDisk: { diskSize: 0 } })), { code: 'INVALID_PARAMETER_LESS_MINIMUM', param: 'systemDisk.diskSize' });
-  assert.deepEqual(problem(() => parseZcParams(schema, { ids: ['a', 1] })), { code: 'INVALID_PARAMETER_TYPE', param: 'ids[1]' });
-  assert.deepEqual(problem(() => parseZcParams(schema, { ids: ['a', 'b', 'c'] })), { code: 'INVALID_PARAMETER_EXCEED_LENGTH', param: 'ids' });
+  assert.deepEqual(
+    problem(() => parseZcParams(schema, { systemDisk: { diskSize: 0 } })),
+    { code: 'INVALID_PARAMETER_LESS_MINIMUM', param: 'systemDisk.diskSize' },
+  );
+  assert.deepEqual(
+    problem(() => parseZcParams(schema, { ids: ['a', 1] })),
+    { code: 'INVALID_PARAMETER_TYPE', param: 'ids[1]' },
+  );
+  assert.deepEqual(
+    problem(() => parseZcParams(schema, { ids: ['a', 'b', 'c'] })),
+    { code: 'INVALID_PARAMETER_EXCEED_LENGTH', param: 'ids' },
+  );
 });
 
 test('messages name the rule broken and what was sent', () => {
@@ -56,12 +89,24 @@ test('messages name the rule broken and what was sent', () => {
 test('tags are read in the wrapped (create) and bare (filter) forms, with unique keys', () => {
   const schema = { tags: tags({ maxItems: 20 }) };
   const list = [{ key: 'env', value: 'prod' }, { key: 'team' }];
-  const expected = [{ key: 'env', value: 'prod' }, { key: 'team', value: '' }];
+  const expected = [
+    { key: 'env', value: 'prod' },
+    { key: 'team', value: '' },
+  ];
   assert.deepEqual(parseZcParams(schema, { tags: { tags: list } }).tags, expected);
   assert.deepEqual(parseZcParams(schema, { tags: list }).tags, expected);
-  assert.deepEqual(problem(() => parseZcParams(schema, { tags: [{ key: 'a' }, { key: 'a' }] })), { code: 'INVALID_PARAMETER_VALUE', param: 'tags' });
-  assert.deepEqual(problem(() => parseZcParams(schema, { tags: [{ key: '' }] })), { code: 'MISSING_PARAMETER', param: 'tags[0].key' });
-  assert.deepEqual(problem(() => parseZcParams(schema, { tags: { tags: [{ key: 'k'.repeat(65) }] } })), { code: 'INVALID_PARAMETER_EXCEED_LENGTH', param: 'tags.tags[0].key' });
+  assert.deepEqual(
+    problem(() => parseZcParams(schema, { tags: [{ key: 'a' }, { key: 'a' }] })),
+    { code: 'INVALID_PARAMETER_VALUE', param: 'tags' },
+  );
+  assert.deepEqual(
+    problem(() => parseZcParams(schema, { tags: [{ key: '' }] })),
+    { code: 'MISSING_PARAMETER', param: 'tags[0].key' },
+  );
+  assert.deepEqual(
+    problem(() => parseZcParams(schema, { tags: { tags: [{ key: 'k'.repeat(65) }] } })),
+    { code: 'INVALID_PARAMETER_EXCEED_LENGTH', param: 'tags.tags[0].key' },
+  );
 });
 
 test('control and bidirectional characters are refused in every string, by the pattern code; multiline fields take line breaks', () => {
@@ -75,10 +120,25 @@ test('control and bidirectional characters are refused in every string, by the p
     }
     return assert.fail('expected a parameter error');
   };
-  assert.equal(message({ name: 'a\u202e' }), 'INVALID_PARAMETER_PATTERN_ERROR invalid parameter name: must not contain U+202E (a bidirectional control) at character 1');
-  assert.equal(message({ ids: ['x', '\u0000'] }), 'INVALID_PARAMETER_PATTERN_ERROR invalid parameter ids[1]: must not contain U+0000 (a control character) at character 0');
-  assert.equal(message({ disk: { diskName: '\u009b' } }), 'INVALID_PARAMETER_PATTERN_ERROR invalid parameter disk.diskName: must not contain U+009B (a control character) at character 0');
-  assert.equal(message({ tags: [{ key: 'k\u2066' }] }), 'INVALID_PARAMETER_PATTERN_ERROR invalid parameter tags[0].key: must not contain U+2066 (a bidirectional control) at character 1');
-  assert.equal(message({ note: 'a\n\u001b' }), 'INVALID_PARAMETER_PATTERN_ERROR invalid parameter note: must not contain U+001B (a control character) at character 2');
+  assert.equal(
+    message({ name: 'a\u202e' }),
+    'INVALID_PARAMETER_PATTERN_ERROR invalid parameter name: must not contain U+202E (a bidirectional control) at character 1',
+  );
+  assert.equal(
+    message({ ids: ['x', '\u0000'] }),
+    'INVALID_PARAMETER_PATTERN_ERROR invalid parameter ids[1]: must not contain U+0000 (a control character) at character 0',
+  );
+  assert.equal(
+    message({ disk: { diskName: '\u009b' } }),
+    'INVALID_PARAMETER_PATTERN_ERROR invalid parameter disk.diskName: must not contain U+009B (a control character) at character 0',
+  );
+  assert.equal(
+    message({ tags: [{ key: 'k\u2066' }] }),
+    'INVALID_PARAMETER_PATTERN_ERROR invalid parameter tags[0].key: must not contain U+2066 (a bidirectional control) at character 1',
+  );
+  assert.equal(
+    message({ note: 'a\n\u001b' }),
+    'INVALID_PARAMETER_PATTERN_ERROR invalid parameter note: must not contain U+001B (a control character) at character 2',
+  );
   assert.equal(parseZcParams(schema, { note: 'a\r\n\tb' }).note, 'a\r\n\tb');
 });

@@ -50,7 +50,11 @@ export class UCloudClient<A extends ActionTypes<A>> {
     const o = this.options;
     const values = flattenParams(params);
     values.set('Action', action);
-    for (const [name, value] of [['Region', o.region], ['Zone', o.zone], ['ProjectId', o.projectId]] as const) {
+    for (const [name, value] of [
+      ['Region', o.region],
+      ['Zone', o.zone],
+      ['ProjectId', o.projectId],
+    ] as const) {
       if (value !== undefined && !values.has(name)) values.set(name, value);
     }
     values.set('PublicKey', o.publicKey);

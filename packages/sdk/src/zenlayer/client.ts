@@ -39,7 +39,9 @@ export class ZecClientBase<A extends ActionTypes<A>> {
     if (options.token !== undefined) {
       requiredOption(client, 'token', options.token, 'a Bearer token from `kiln token create`');
     } else if (options.accessKeyId === undefined && options.accessKeyPassword === undefined) {
-      throw new TypeError(`${client}: options accessKeyId and accessKeyPassword (or token) are required, but none is given; if they are read from environment variables, those are not set`);
+      throw new TypeError(
+        `${client}: options accessKeyId and accessKeyPassword (or token) are required, but none is given; if they are read from environment variables, those are not set`,
+      );
     } else {
       requiredOption(client, 'accessKeyId', options.accessKeyId, "the account's AccessKeyId (its PublicKey)");
       requiredOption(client, 'accessKeyPassword', options.accessKeyPassword, "the account's AccessKeyPassword (its PrivateKey)");
@@ -54,17 +56,31 @@ export class ZecClientBase<A extends ActionTypes<A>> {
 
   async #headers(action: string, url: URL, body: string, changing: boolean, signal: AbortSignal | undefined): Promise<Record<string, string>> {
     const o = this.options;
-    const headers: Record<string, string> = { 'content-type': CONTENT_TYPE, 'x-zc-action': action, 'x-zc-version': '2025-09-01', 'x-zc-service': 'zec', 'x-zc-sdk-lang': 'kiln-ts' };
+    const headers: Record<string, string> = {
+      'content-type': CONTENT_TYPE,
+      'x-zc-action': action,
+      'x-zc-version': '2025-09-01',
+      'x-zc-service': 'zec',
+      'x-zc-sdk-lang': 'kiln-ts',
+    };
     if (o.token !== undefined) return { ...headers, authorization: `Bearer ${o.token}` };
     for (;;) {
       const timestamp = Math.floor(Date.now() / 1000);
       // fetch sends the URL's host (port included unless default) as Host; that is what is signed.
-      const signature = await signZc({ secret: o.accessKeyPassword!, contentType: CONTENT_TYPE, host: url.host, timestamp: String(timestamp), body, action }, this.hashing);
+      const signature = await signZc(
+        { secret: o.accessKeyPassword!, contentType: CONTENT_TYPE, host: url.host, timestamp: String(timestamp), body, action },
+        this.hashing,
+      );
       if (changing && !this.#firstChangeThisSecond(timestamp, signature)) {
         await untilSecondAfter(timestamp, signal);
         continue;
       }
-      return { ...headers, 'x-zc-timestamp': String(timestamp), 'x-zc-signature-method': ZC_SIGNATURE_METHOD, authorization: zcAuthorization(o.accessKeyId!, signature, true) };
+      return {
+        ...headers,
+        'x-zc-timestamp': String(timestamp),
+        'x-zc-signature-method': ZC_SIGNATURE_METHOD,
+        authorization: zcAuthorization(o.accessKeyId!, signature, true),
+      };
     }
   }
 
@@ -95,7 +111,13 @@ export class ZecClientBase<A extends ActionTypes<A>> {
       const answer = jsonObject(text);
       const requestId = typeof answer?.requestId === 'string' ? answer.requestId : undefined;
       if (response.status !== 200 || !answer || typeof answer.response !== 'object' || answer.response === null) {
-        throw new ApiError(action, typeof answer?.code === 'string' ? answer.code : `HTTP${response.status}`, typeof answer?.message === 'string' ? answer.message : text.slice(0, 200), response.status, requestId);
+        throw new ApiError(
+          action,
+          typeof answer?.code === 'string' ? answer.code : `HTTP${response.status}`,
+          typeof answer?.message === 'string' ? answer.message : text.slice(0, 200),
+          response.status,
+          requestId,
+        );
       }
       const { requestId: _id, ...fields } = answer.response as Record<string, unknown>;
       return fields as A[K]['response'];

@@ -71,7 +71,8 @@ function scalar(s: JsonSchema, raw: string): Scalar {
       if (!DECIMAL_INT.test(raw)) return broke('a whole number in decimal digits');
       const value = Number(raw);
       // Beyond 2^53 a number is no longer the one sent; the schema's own range says more, when it has one.
-      const problem = rangeProblem(s, value) ?? (Number.isSafeInteger(value) ? undefined : `between ${-Number.MAX_SAFE_INTEGER} and ${Number.MAX_SAFE_INTEGER}`);
+      const problem =
+        rangeProblem(s, value) ?? (Number.isSafeInteger(value) ? undefined : `between ${-Number.MAX_SAFE_INTEGER} and ${Number.MAX_SAFE_INTEGER}`);
       return problem === undefined ? ok(value) : broke(problem);
     }
     case 'number': {

@@ -20,18 +20,16 @@ export function ucloudSignature(params: Readonly<Record<string, string>>, privat
   // one call: an update per key and value cost more than the hashing (measured).
   let text = '';
   for (const key of keys) text += key + (params[key] ?? '');
-  return createHash('sha1').update(text + privateKey, 'utf8').digest('hex');
+  return createHash('sha1')
+    .update(text + privateKey, 'utf8')
+    .digest('hex');
 }
 
 /**
  * Checks `signature` against the one computed from `params` without leaking, through
  * timing, how many leading characters matched.
  */
-export function verifyUCloudSignature(
-  params: Readonly<Record<string, string>>,
-  privateKey: string,
-  signature: string,
-): boolean {
+export function verifyUCloudSignature(params: Readonly<Record<string, string>>, privateKey: string, signature: string): boolean {
   const expected = Buffer.from(ucloudSignature(params, privateKey), 'utf8');
   const given = Buffer.from(signature, 'utf8');
   if (given.length !== expected.length) {

@@ -68,7 +68,12 @@ export function toZecInstance(i: Instance, disks: Disk[], image: Image | undefin
     nicNetworkType: attrStr(a, 'nicNetworkType') ?? 'Auto',
     status: zecInstanceStatus(i),
     systemDisk: boot
-      ? { diskId: boot.id, diskSize: Math.ceil(boot.sizeBytes / GiB), diskCategory: diskCategory('systemDiskCategory'), burstingEnabled: attrBool(a, 'systemDiskBursting', false) }
+      ? {
+          diskId: boot.id,
+          diskSize: Math.ceil(boot.sizeBytes / GiB),
+          diskCategory: diskCategory('systemDiskCategory'),
+          burstingEnabled: attrBool(a, 'systemDiskBursting', false),
+        }
       : null,
     dataDisks: disks
       .filter((d) => !d.isBoot)
@@ -120,6 +125,11 @@ export function toZecInstance(i: Instance, disks: Disk[], image: Image | undefin
     tags,
     loadBalancerIds: [] as string[],
     placementGroupId: null,
-    instanceOptions: { nestedVirtualization: typeof a.instanceOptions === 'object' && a.instanceOptions !== null && (a.instanceOptions as { nestedVirtualization?: unknown }).nestedVirtualization === true },
+    instanceOptions: {
+      nestedVirtualization:
+        typeof a.instanceOptions === 'object' &&
+        a.instanceOptions !== null &&
+        (a.instanceOptions as { nestedVirtualization?: unknown }).nestedVirtualization === true,
+    },
   };
 }

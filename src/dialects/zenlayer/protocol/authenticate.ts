@@ -55,7 +55,11 @@ export async function authenticateZc(headers: IncomingHttpHeaders, body: Buffer,
 
   const auth = parseZcAuthorization(authorization);
   if (!auth) {
-    throw new ZcHttpError(401, ZcCode.InvalidAuthorization, `Authorization must be "${ZC_SIGNATURE_METHOD} Credential=..., SignedHeaders=content-type;host[;x-zc-action], Signature=..." or "Bearer <token>"`);
+    throw new ZcHttpError(
+      401,
+      ZcCode.InvalidAuthorization,
+      `Authorization must be "${ZC_SIGNATURE_METHOD} Credential=..., SignedHeaders=content-type;host[;x-zc-action], Signature=..." or "Bearer <token>"`,
+    );
   }
   const method = header(headers, 'x-zc-signature-method');
   if (method !== undefined && method !== ZC_SIGNATURE_METHOD) {
@@ -79,6 +83,7 @@ export async function authenticateZc(headers: IncomingHttpHeaders, body: Buffer,
   const owner = await d.accounts.keyOwner(auth.credential);
   const valid = verifyZcSignature(parts, owner?.privateKey ?? DECOY_SECRET, auth.signature);
   // One message whether the key exists or not: it names only what the caller sent.
-  if (!owner || !valid) throw new ZcHttpError(401, ZcCode.SignatureFailure, `the signature does not match the request signed with AccessKeyId ${keyIdText(auth.credential)}`);
+  if (!owner || !valid)
+    throw new ZcHttpError(401, ZcCode.SignatureFailure, `the signature does not match the request signed with AccessKeyId ${keyIdText(auth.credential)}`);
   return { accountId: owner.accountId, accountName: owner.accountName, signed: { signature: auth.signature, actionSigned: auth.actionSigned } };
 }

@@ -48,8 +48,10 @@ function readString(s: JsonSchema, required: boolean, value: unknown, path: stri
   const problem = textProblemOf(s, value);
   if (problem !== undefined) throw new ZcParamError(ZcCode.InvalidParameterPattern, path, problem);
   const length = [...value].length;
-  if (s.minLength !== undefined && length < s.minLength) throw new ZcParamError(ZcCode.InvalidParameterLessLength, path, `must be at least ${s.minLength} characters (got ${length})`);
-  if (s.maxLength !== undefined && length > s.maxLength) throw new ZcParamError(ZcCode.InvalidParameterExceedLength, path, `must be at most ${s.maxLength} characters (got ${length})`);
+  if (s.minLength !== undefined && length < s.minLength)
+    throw new ZcParamError(ZcCode.InvalidParameterLessLength, path, `must be at least ${s.minLength} characters (got ${length})`);
+  if (s.maxLength !== undefined && length > s.maxLength)
+    throw new ZcParamError(ZcCode.InvalidParameterExceedLength, path, `must be at most ${s.maxLength} characters (got ${length})`);
   const pattern = patternOf(s);
   if (pattern && !pattern.test(value)) throw new ZcParamError(ZcCode.InvalidParameterPattern, path, s.patternHint ?? `must match ${pattern.source}`);
   return value;
@@ -58,8 +60,10 @@ function readString(s: JsonSchema, required: boolean, value: unknown, path: stri
 function readNumber(s: JsonSchema, value: unknown, path: string, integer: boolean): number {
   if (typeof value !== 'number' || !Number.isFinite(value)) throw wrongType(path, 'must be a number');
   if (integer && !Number.isSafeInteger(value)) throw wrongType(path, 'must be an integer');
-  if (s.minimum !== undefined && value < s.minimum) throw new ZcParamError(ZcCode.InvalidParameterLessMinimum, path, `must be at least ${s.minimum} (got ${value})`);
-  if (s.maximum !== undefined && value > s.maximum) throw new ZcParamError(ZcCode.InvalidParameterExceedMaximum, path, `must be at most ${s.maximum} (got ${value})`);
+  if (s.minimum !== undefined && value < s.minimum)
+    throw new ZcParamError(ZcCode.InvalidParameterLessMinimum, path, `must be at least ${s.minimum} (got ${value})`);
+  if (s.maximum !== undefined && value > s.maximum)
+    throw new ZcParamError(ZcCode.InvalidParameterExceedMaximum, path, `must be at most ${s.maximum} (got ${value})`);
   return value;
 }
 
@@ -70,7 +74,8 @@ function readArray(s: JsonSchema, required: boolean, value: unknown, path: strin
   }
   if (!Array.isArray(value)) throw wrongType(path, 'must be an array');
   if (required && value.length === 0) throw missing(path, 'must not be empty');
-  if (s.maxItems !== undefined && value.length > s.maxItems) throw new ZcParamError(ZcCode.InvalidParameterExceedLength, path, `must have at most ${s.maxItems} items (got ${value.length})`);
+  if (s.maxItems !== undefined && value.length > s.maxItems)
+    throw new ZcParamError(ZcCode.InvalidParameterExceedLength, path, `must have at most ${s.maxItems} items (got ${value.length})`);
   // Every element must be there: a null inside a list is not "unset".
   return value.map((v, i) => readValue(s.items!, true, v, `${path}[${i}]`));
 }
@@ -79,7 +84,10 @@ function readArray(s: JsonSchema, required: boolean, value: unknown, path: strin
 function readTags(s: JsonSchema, value: unknown, path: string): Tag[] {
   const [bare] = s.anyOf!;
   const wrapped = value !== null && typeof value === 'object' && !Array.isArray(value);
-  const items = (wrapped ? readArray(bare!, false, (value as Record<string, unknown>).tags, `${path}.tags`) : readArray(bare!, false, value, path)) as Array<{ key: string; value?: string }>;
+  const items = (wrapped ? readArray(bare!, false, (value as Record<string, unknown>).tags, `${path}.tags`) : readArray(bare!, false, value, path)) as Array<{
+    key: string;
+    value?: string;
+  }>;
   const seen = new Set<string>();
   for (const t of items) {
     if (seen.has(t.key)) throw new ZcParamError(ZcCode.InvalidParameterValue, path, `tag key "${t.key}" is given twice`);

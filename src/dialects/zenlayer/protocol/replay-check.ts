@@ -8,7 +8,11 @@ import type { ZcCaller } from './authenticate.ts';
 import { ZcCode } from './error-codes.ts';
 import { ZcHttpError } from './envelope.ts';
 
-export async function checkZcReplay(guard: Pick<ReplayGuard, 'check' | 'switchWindowMs'>, caller: ZcCaller, action: { name: string; readOnly: boolean }): Promise<void> {
+export async function checkZcReplay(
+  guard: Pick<ReplayGuard, 'check' | 'switchWindowMs'>,
+  caller: ZcCaller,
+  action: { name: string; readOnly: boolean },
+): Promise<void> {
   if (!caller.signed) return;
   const { verdict, firstSeenMsAgo } = await guard.check({ ...caller.signed, action: action.name, changing: !action.readOnly });
   if (verdict === 'replayed') {

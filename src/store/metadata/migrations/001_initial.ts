@@ -62,17 +62,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('updated_at', 'bigint', (c) => c.notNull())
     .execute();
   // Listing is newest first within a project and product; seq breaks ties and pages stably.
-  await db.schema
-    .createIndex('images_listing')
-    .on('images')
-    .columns(['project_id', 'product', 'kind', 'seq'])
-    .execute();
-  await db.schema
-    .createIndex('images_unique_name')
-    .on('images')
-    .columns(['account_id', 'product', 'unique_name'])
-    .unique()
-    .execute();
+  await db.schema.createIndex('images_listing').on('images').columns(['project_id', 'product', 'kind', 'seq']).execute();
+  await db.schema.createIndex('images_unique_name').on('images').columns(['account_id', 'product', 'unique_name']).unique().execute();
   // Base images are few but counted on every listing; without this the count scans all images.
   await db.schema.createIndex('images_base').on('images').columns(['kind', 'product']).execute();
   await db.schema.createIndex('images_parent').on('images').column('parent_image_id').execute();
@@ -128,11 +119,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('created_at', 'bigint', (c) => c.notNull())
     .addColumn('updated_at', 'bigint', (c) => c.notNull())
     .execute();
-  await db.schema
-    .createIndex('instances_listing')
-    .on('instances')
-    .columns(['project_id', 'product', 'created_at'])
-    .execute();
+  await db.schema.createIndex('instances_listing').on('instances').columns(['project_id', 'product', 'created_at']).execute();
 
   await db.schema
     .createTable('disks')

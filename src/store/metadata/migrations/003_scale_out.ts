@@ -67,6 +67,10 @@ export async function up(db: Kysely<any>): Promise<void> {
       if (!slice.every((b) => b === 0)) keys.add(slice.toString('hex'));
     }
     const rows = [...keys].map((k) => ({ image_id: m.image_id, chunk_key: k }));
-    for (let i = 0; i < rows.length; i += 500) await db.insertInto('image_chunks').values(rows.slice(i, i + 500)).execute();
+    for (let i = 0; i < rows.length; i += 500)
+      await db
+        .insertInto('image_chunks')
+        .values(rows.slice(i, i + 500))
+        .execute();
   }
 }

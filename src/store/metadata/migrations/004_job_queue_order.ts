@@ -7,7 +7,10 @@ import { sql, type Kysely } from 'kysely';
  */
 // biome-ignore lint/suspicious/noExplicitAny: a migration runs against the schema before it, which the typed Database does not describe
 export async function up(db: Kysely<any>): Promise<void> {
-  await db.schema.alterTable('jobs').addColumn('queued_at', 'bigint', (c) => c.notNull().defaultTo(0)).execute();
+  await db.schema
+    .alterTable('jobs')
+    .addColumn('queued_at', 'bigint', (c) => c.notNull().defaultTo(0))
+    .execute();
   await sql`update jobs set queued_at = created_at`.execute(db);
   // Claims read queued (or lapsed) jobs in queue order, optionally of some kinds only.
   await db.schema.createIndex('jobs_queue_order').on('jobs').columns(['state', 'queued_at']).execute();

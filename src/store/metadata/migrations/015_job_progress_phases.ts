@@ -8,6 +8,12 @@ import type { Kysely } from 'kysely';
 // biome-ignore lint/suspicious/noExplicitAny: a migration runs against the schema before it, which the typed Database does not describe
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.alterTable('jobs').addColumn('progress_phase', 'text').execute();
-  await db.schema.alterTable('jobs').addColumn('progress_phase_index', 'integer', (c) => c.notNull().defaultTo(0)).execute();
-  await db.schema.alterTable('jobs').addColumn('progress_phase_count', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+  await db.schema
+    .alterTable('jobs')
+    .addColumn('progress_phase_index', 'integer', (c) => c.notNull().defaultTo(0))
+    .execute();
+  await db.schema
+    .alterTable('jobs')
+    .addColumn('progress_phase_count', 'integer', (c) => c.notNull().defaultTo(0))
+    .execute();
 }

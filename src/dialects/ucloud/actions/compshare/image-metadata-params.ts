@@ -21,7 +21,9 @@ export const imageMetadataParams = {
  * the image's stored `softwares` by the store, under its row lock, not here from a copy
  * read earlier: two updates of different Softwares fields racing must both survive.
  */
-export function metadataPatch(p: { Readme?: string | undefined; Cover?: string | undefined; Tags: string[] } & Parameters<typeof softwaresFrom>[0]): Pick<ImagePatch, 'attributes' | 'attributeMerges'> {
+export function metadataPatch(
+  p: { Readme?: string | undefined; Cover?: string | undefined; Tags: string[] } & Parameters<typeof softwaresFrom>[0],
+): Pick<ImagePatch, 'attributes' | 'attributeMerges'> {
   const softwares = softwaresFrom(p);
   return {
     attributes: {

@@ -15,7 +15,17 @@ export const ReinstallCompShareInstance = defineAction({
     Password: str({ maxLength: 256, doc: 'the new password; the old one stays when absent' }),
   },
   answer: { UHostId: Type.String() },
-  errors: ['RegionNotFound', 'ZoneNotFound', 'InstanceNotFound', 'InstanceNotStopped', 'InstanceBusy', 'ImageNotFound', 'ImageNotAvailable', 'InvalidParameter', 'DiskQuotaExceeded'],
+  errors: [
+    'RegionNotFound',
+    'ZoneNotFound',
+    'InstanceNotFound',
+    'InstanceNotStopped',
+    'InstanceBusy',
+    'ImageNotFound',
+    'ImageNotAvailable',
+    'InvalidParameter',
+    'DiskQuotaExceeded',
+  ],
   async handle({ services, principal }, p) {
     requireZone(services.config, p.Region, p.Zone);
     // The page keeps no data-disk choice: data disks stay, as UHost's default ReserveDisk=Yes does.

@@ -24,13 +24,23 @@ export const softwaresParams = {
   Framework: str({ maxLength: MAX_FIELD, doc: 'the same as Softwares.Framework' }),
 };
 
-type SoftwaresSent = { Framework?: string | undefined; FrameworkVersion?: string | undefined; CUDAVersion?: string | undefined; Application: string[]; Applications: string[] };
+type SoftwaresSent = {
+  Framework?: string | undefined;
+  FrameworkVersion?: string | undefined;
+  CUDAVersion?: string | undefined;
+  Application: string[];
+  Applications: string[];
+};
 
 /**
  * The software metadata a request sends, or undefined if it sends none. Only the fields
  * sent are returned, so an update changes what it names and keeps the rest.
  */
-export function softwaresFrom(p: { Softwares?: SoftwaresSent | undefined; Software?: SoftwaresSent | undefined; Framework?: string | undefined }): Partial<CompShareSoftwares> | undefined {
+export function softwaresFrom(p: {
+  Softwares?: SoftwaresSent | undefined;
+  Software?: SoftwaresSent | undefined;
+  Framework?: string | undefined;
+}): Partial<CompShareSoftwares> | undefined {
   const [a, b] = [p.Softwares, p.Software];
   const out: Partial<CompShareSoftwares> = {};
   const framework = a?.Framework ?? b?.Framework ?? p.Framework;

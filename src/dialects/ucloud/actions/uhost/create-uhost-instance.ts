@@ -45,28 +45,30 @@ export const CreateUHostInstance = defineAction({
     const loginMode = p.LoginMode ?? 'Password';
     if (loginMode === 'Password' && !p.Password) throw new KilnError('MissingParameter', 'Password is required with LoginMode=Password', 'Password');
     if (loginMode === 'KeyPair' && !p.KeyPairId) throw new KilnError('MissingParameter', 'KeyPairId is required with LoginMode=KeyPair', 'KeyPairId');
-    const instance = await services.instances.create(principal, 'uhost', {
-      region: region.id,
-      zone,
-      imageId: p.ImageId,
-      name: p.Name,
-      cpu: p.CPU,
-      memoryMb: p.Memory,
-      gpuType: p.GPU > 0 ? (p.GpuType ?? 'T4') : null,
-      gpuCount: p.GPU,
-      disks: newForm ? toDiskRequests(p.Disks) : legacyDiskRequests(p),
-      attributes: {
-        loginMode,
-        chargeType: p.ChargeType,
-        vpcId: p.VPCId,
-        subnetId: p.SubnetId,
-        machineType: p.MachineType,
-        uHostType: resolveUHostType(p.UHostType, p.HostType),
-        hostType: p.HostType,
-      },
-    }).catch((e: unknown) => {
-      throw newForm ? e : inLegacyTerms(e);
-    });
+    const instance = await services.instances
+      .create(principal, 'uhost', {
+        region: region.id,
+        zone,
+        imageId: p.ImageId,
+        name: p.Name,
+        cpu: p.CPU,
+        memoryMb: p.Memory,
+        gpuType: p.GPU > 0 ? (p.GpuType ?? 'T4') : null,
+        gpuCount: p.GPU,
+        disks: newForm ? toDiskRequests(p.Disks) : legacyDiskRequests(p),
+        attributes: {
+          loginMode,
+          chargeType: p.ChargeType,
+          vpcId: p.VPCId,
+          subnetId: p.SubnetId,
+          machineType: p.MachineType,
+          uHostType: resolveUHostType(p.UHostType, p.HostType),
+          hostType: p.HostType,
+        },
+      })
+      .catch((e: unknown) => {
+        throw newForm ? e : inLegacyTerms(e);
+      });
     return { UHostIds: [instance.id], IPs: [] };
   },
 });

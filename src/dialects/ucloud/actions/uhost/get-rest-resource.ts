@@ -45,7 +45,11 @@ export const GetRestResource = defineAction({
     }
     const host = await services.instances.get(principal, 'uhost', p.UHostId);
     const info = { Region: host.region, Zone: host.zone, UHostType: uHostFamily(seriesOf(host)) };
-    const inBounds = within(p.CPU, RESIZE_BOUNDS.cpu) && within(p.Memory, RESIZE_BOUNDS.memoryMb) && within(p.BootDiskSpace, { min: 1, max: 32_000 }) && within(p.DiskSpace, { min: 1, max: 32_000 });
+    const inBounds =
+      within(p.CPU, RESIZE_BOUNDS.cpu) &&
+      within(p.Memory, RESIZE_BOUNDS.memoryMb) &&
+      within(p.BootDiskSpace, { min: 1, max: 32_000 }) &&
+      within(p.DiskSpace, { min: 1, max: 32_000 });
     if (!inBounds) return { UpgradeStatus: false, ResourceInfos: [info] };
     let accepted: boolean;
     try {

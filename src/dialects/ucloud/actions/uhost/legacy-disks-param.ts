@@ -19,7 +19,11 @@ const DEFAULT_BOOT_GB = 20;
 /** Disk types the older form stands for: LocalDisk is the normal local disk, UDisk the normal cloud disk. */
 const typeOf = { LocalDisk: 'LOCAL_NORMAL', UDisk: 'CLOUD_NORMAL' } as const;
 
-export function legacyDiskRequests(p: { StorageType?: 'LocalDisk' | 'UDisk' | undefined; BootDiskSpace?: number | undefined; DiskSpace?: number | undefined }): DiskRequest[] {
+export function legacyDiskRequests(p: {
+  StorageType?: 'LocalDisk' | 'UDisk' | undefined;
+  BootDiskSpace?: number | undefined;
+  DiskSpace?: number | undefined;
+}): DiskRequest[] {
   const type = typeOf[p.StorageType ?? 'LocalDisk'];
   const disks: DiskRequest[] = [{ isBoot: true, type, sizeGb: p.BootDiskSpace ?? DEFAULT_BOOT_GB }];
   if (p.DiskSpace) disks.push({ isBoot: false, type, sizeGb: p.DiskSpace });
@@ -43,7 +47,12 @@ export function inLegacyTerms(e: unknown): unknown {
  */
 export function refuseMixedDiskForms(p: { StorageType?: string | undefined; BootDiskSpace?: number | undefined; DiskSpace?: number | undefined }): void {
   const older = (['StorageType', 'BootDiskSpace', 'DiskSpace'] as const).find((k) => p[k] !== undefined);
-  if (older) throw new KilnError('InvalidParameter', `${older} belongs to the older form without Disks.N; send either Disks.N or StorageType/BootDiskSpace/DiskSpace`, older);
+  if (older)
+    throw new KilnError(
+      'InvalidParameter',
+      `${older} belongs to the older form without Disks.N; send either Disks.N or StorageType/BootDiskSpace/DiskSpace`,
+      older,
+    );
 }
 
 /** UHostType as the older page lets it be sent (Normal, SATA_SSD, BigData, GPU), resolved with HostType (N1|N2) as the vendor does. */

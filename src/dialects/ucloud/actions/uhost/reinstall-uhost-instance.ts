@@ -21,13 +21,28 @@ export const ReinstallUHostInstance = defineAction({
     DNSServers: strArray({ maxItems: 3 }),
   },
   answer: { UHostId: Type.String(), UhostId: Type.String({ description: 'the same id, as the SDK structs spell it' }) },
-  errors: ['RegionNotFound', 'ZoneNotFound', 'InstanceNotFound', 'InstanceNotStopped', 'InstanceBusy', 'ImageNotFound', 'ImageNotAvailable', 'InvalidParameter', 'MissingParameter', 'DiskQuotaExceeded'],
+  errors: [
+    'RegionNotFound',
+    'ZoneNotFound',
+    'InstanceNotFound',
+    'InstanceNotStopped',
+    'InstanceBusy',
+    'ImageNotFound',
+    'ImageNotAvailable',
+    'InvalidParameter',
+    'MissingParameter',
+    'DiskQuotaExceeded',
+  ],
   async handle({ services, principal }, p) {
     const region = requireRegion(services.config, p.Region);
     if (p.Zone !== undefined) zoneIn(region, p.Zone);
     const host = await services.instances.get(principal, 'uhost', p.UHostId);
     checkReinstallLogin(host, p);
-    await services.instances.reinstall(principal, 'uhost', { instanceId: host.id, ...(p.ImageId ? { imageId: p.ImageId } : {}), keepDataDisks: p.ReserveDisk === 'Yes' });
+    await services.instances.reinstall(principal, 'uhost', {
+      instanceId: host.id,
+      ...(p.ImageId ? { imageId: p.ImageId } : {}),
+      keepDataDisks: p.ReserveDisk === 'Yes',
+    });
     return { UHostId: host.id, UhostId: host.id };
   },
 });

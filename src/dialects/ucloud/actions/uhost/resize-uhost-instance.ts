@@ -16,7 +16,8 @@ export function diskResizes(disks: Disk[], hostId: string, p: { BootDiskSpace?: 
   if (p.DiskSpace !== undefined) {
     // The parameter names one data disk; with several, which one is meant is unknowable.
     const data = disks.filter((d) => !d.isBoot);
-    if (data.length !== 1) throw new KilnError('InvalidParameter', `DiskSpace resizes the data disk of a host with one; host ${hostId} has ${data.length}`, 'DiskSpace');
+    if (data.length !== 1)
+      throw new KilnError('InvalidParameter', `DiskSpace resizes the data disk of a host with one; host ${hostId} has ${data.length}`, 'DiskSpace');
     resizes.push({ diskId: data[0]!.id, sizeGb: p.DiskSpace, sizeParam: 'DiskSpace' });
   }
   return resizes;

@@ -23,7 +23,12 @@ export const CopyImage = defineZecAction({
   async handle({ services, principal }, p) {
     const regions = [...new Set(p.regionIdList)].map((id) => requireZecRegion(services.config, id, 'regionIdList'));
     if (regions.length === 0) throw new KilnError('MissingParameter', 'regionIdList is required', 'regionIdList');
-    await services.imageReplication.copyToRegions(principal, 'zec', p.imageId, regions.map((r) => ({ region: r.id, zone: r.defaultZone })));
+    await services.imageReplication.copyToRegions(
+      principal,
+      'zec',
+      p.imageId,
+      regions.map((r) => ({ region: r.id, zone: r.defaultZone })),
+    );
     return {};
   },
 });

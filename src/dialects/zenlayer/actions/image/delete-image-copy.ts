@@ -24,7 +24,13 @@ export const DeleteImageCopy = defineZecAction({
     if (regions.length === 0) throw new KilnError('MissingParameter', 'regionIds is required', 'regionIds');
     const zoneOf = (region: string) => requireZecRegion(services.config, region, 'regionIds').defaultZone;
     try {
-      await services.imageReplication.deleteCopies(principal, 'zec', p.imageId, regions.map((r) => r.id), zoneOf);
+      await services.imageReplication.deleteCopies(
+        principal,
+        'zec',
+        p.imageId,
+        regions.map((r) => r.id),
+        zoneOf,
+      );
     } catch (e) {
       // Core names no parameter; on this action the regions are what is wrong.
       if (e instanceof KilnError && e.code === 'InvalidParameter' && e.param === undefined) throw new KilnError(e.code, e.message, 'regionIds');

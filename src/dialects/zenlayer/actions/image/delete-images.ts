@@ -11,7 +11,7 @@ import { strArray } from '../../protocol/params.ts';
  */
 export const DeleteImages = defineZecAction({
   name: 'DeleteImages',
-  summary: "Deletes custom images; answers with the ids that could not be deleted yet (empty: all deleted).",
+  summary: 'Deletes custom images; answers with the ids that could not be deleted yet (empty: all deleted).',
   params: {
     imageIds: strArray({ required: true, maxItems: 100 }),
   },

@@ -7,7 +7,21 @@ import { toZecInstance, zecInstanceResourceGroup, zecInstanceStatus } from '../.
 import { enumOf, int, str, strArray, tags } from '../../protocol/params.ts';
 import { pageOfInstances } from './instance-listing.ts';
 
-const STATUSES = ['DEPLOYING', 'REBUILDING', 'REBOOT', 'RUNNING', 'STOPPED', 'BOOTING', 'RELEASING', 'STOPPING', 'RECYCLE', 'RECYCLING', 'CREATE_FAILED', 'IMAGING', 'RESIZING'] as const;
+const STATUSES = [
+  'DEPLOYING',
+  'REBUILDING',
+  'REBOOT',
+  'RUNNING',
+  'STOPPED',
+  'BOOTING',
+  'RELEASING',
+  'STOPPING',
+  'RECYCLE',
+  'RECYCLING',
+  'CREATE_FAILED',
+  'IMAGING',
+  'RESIZING',
+] as const;
 
 export const DescribeInstances = defineZecAction({
   name: 'DescribeInstances',
@@ -30,7 +44,14 @@ export const DescribeInstances = defineZecAction({
   errors: [],
   async handle({ services, principal }, p) {
     const filtered =
-      p.imageId !== undefined || p.ipv4Address !== undefined || p.ipv6Address !== undefined || p.status !== undefined || p.name !== undefined || p.resourceGroupId !== undefined || p.tagKeys.length > 0 || p.tags.length > 0;
+      p.imageId !== undefined ||
+      p.ipv4Address !== undefined ||
+      p.ipv6Address !== undefined ||
+      p.status !== undefined ||
+      p.name !== undefined ||
+      p.resourceGroupId !== undefined ||
+      p.tagKeys.length > 0 ||
+      p.tags.length > 0;
     const keep = (i: Instance) =>
       (p.imageId === undefined || i.imageId === p.imageId) &&
       (p.ipv4Address === undefined || i.attributes.lanIp === p.ipv4Address) &&
@@ -42,7 +63,9 @@ export const DescribeInstances = defineZecAction({
       matchesTags(i.attributes, p);
     const { items, total } = await pageOfInstances(services, principal, { ids: p.instanceIds, zone: p.zoneId }, filtered ? keep : undefined, p);
     const dataSet = await Promise.all(
-      items.map(async (i) => toZecInstance(i, await services.instances.disks(i.id), await services.images.get(principal, 'zec', i.imageId).catch(() => undefined))),
+      items.map(async (i) =>
+        toZecInstance(i, await services.instances.disks(i.id), await services.images.get(principal, 'zec', i.imageId).catch(() => undefined)),
+      ),
     );
     return { totalCount: total, dataSet };
   },

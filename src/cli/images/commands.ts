@@ -8,25 +8,17 @@ import type { Command } from 'commander';
 import { download } from './download.ts';
 import { downloadInterrupted, waitInterrupted } from './interrupted.ts';
 import { UsageError } from './exit.ts';
-import { resolveProfile, type ProfileFlags } from './profile.ts';
+import type { ProfileFlags } from './profile.ts';
 import { productImages, type ImageRow, type ProductImages } from './products.ts';
 import { progress } from './progress.ts';
 import { renderTable } from './table.ts';
 import { bytes } from './units.ts';
 import { waitWithProgress } from './wait.ts';
+import { userCommandRunner, type UserCommandContext, type UserCommandRunner } from '../user-command-runner.ts';
 
-export interface RunContext {
-  images: ProductImages;
-  json: boolean;
-  /** Aborted by Ctrl-C. */
-  signal: AbortSignal;
-  out(text: string): void;
-  /** What Ctrl-C would stop from now on, said to the user if it comes: what goes on, and how to pick it up. */
-  onInterrupt(message: string): void;
-}
-
+export type RunContext = { images: ProductImages } & UserCommandContext;
 type Run = (ctx: RunContext) => Promise<void>;
-export type Runner = (flags: ProfileFlags & { json?: boolean }, run: Run) => Promise<void>;
+export type Runner = UserCommandRunner<{ images: ProductImages }>;
 
 function table(rows: ImageRow[]): string {
   return renderTable(
@@ -171,26 +163,5 @@ export function registerImageCommands(program: Command, runner: Runner): void {
 
 /** The real runner: profile, clients, Ctrl-C, and exit codes. */
 export function defaultRunner(exit: (code: number, message?: string) => never): Runner {
-  return async (flags, run) => {
-    const controller = new AbortController();
-    const onSigint = () => controller.abort(new Error('interrupted'));
-    let interrupted = 'interrupted';
-    process.once('SIGINT', onSigint);
-    try {
-      const profile = await resolveProfile(flags);
-      await run({
-        images: productImages(profile),
-        json: flags.json === true,
-        signal: controller.signal,
-        out: (t) => process.stdout.write(t),
-        onInterrupt: (message) => (interrupted = message),
-      });
-    } catch (e) {
-      const { classify } = await import('./errors.ts');
-      const [code, message] = classify(e, controller.signal.aborted ? interrupted : undefined);
-      exit(code, message);
-    } finally {
-      process.off('SIGINT', onSigint);
-    }
-  };
+  return userCommandRunner((profile) => ({ images: productImages(profile) }), exit);
 }

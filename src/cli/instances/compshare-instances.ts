@@ -1,25 +1,13 @@
 import type { CompShareClient } from 'kiln-images-sdk';
 import { UsageError } from '../images/exit.ts';
 import type { InstanceRow, ProductInstances } from './product-instances.ts';
-import { gpuText, noInstance, ucloudState, unixTime } from './rows.ts';
-import { ucloudDisk, ucloudDisks, ucloudLogin } from './uhost-instances.ts';
+import { noInstance } from './rows.ts';
+import { ucloudDisks, ucloudHostRow, ucloudLogin } from './uhost-instances.ts';
 
 type Host = Awaited<ReturnType<CompShareClient['describeCompShareInstance']>>['UHostSet'][number];
 
 export function compshareInstances(c: CompShareClient): ProductInstances {
-  const row = (h: Host): InstanceRow => ({
-    id: h.UHostId,
-    name: h.Name,
-    state: ucloudState(h.State),
-    zone: h.Zone,
-    image: h.CompShareImageId,
-    cpu: h.CPU,
-    memoryMb: h.Memory,
-    gpu: gpuText(h.GPU, h.GpuType),
-    created: unixTime(h.CreateTime),
-    disks: h.DiskSet.map(ucloudDisk),
-    record: h,
-  });
+  const row = (h: Host): InstanceRow => ucloudHostRow(h, h.CompShareImageId);
   return {
     product: 'compshare',
     list: async (limit) => (await c.describeCompShareInstance({ Limit: Math.min(limit, 100) })).UHostSet.map(row),

@@ -23,20 +23,28 @@ export function ucloudLogin(r: CreateRequest): { LoginMode: 'Password'; Password
   return r.password !== undefined ? { LoginMode: 'Password', Password: Buffer.from(r.password).toString('base64') } : { LoginMode: 'ImagePasswd' };
 }
 
-export function uhostInstances(c: UHostClient, profileZone: string | undefined): ProductInstances {
-  const row = (h: Host): InstanceRow => ({
+/** A host of either UCloud product as a row; they name the image field differently. */
+export function ucloudHostRow(
+  h: Pick<Host, 'UHostId' | 'Name' | 'State' | 'Zone' | 'CPU' | 'Memory' | 'GPU' | 'GpuType' | 'CreateTime'> & { DiskSet: Parameters<typeof ucloudDisk>[0][] },
+  image: string,
+): InstanceRow {
+  return {
     id: h.UHostId,
     name: h.Name,
     state: ucloudState(h.State),
     zone: h.Zone,
-    image: h.ImageId,
+    image,
     cpu: h.CPU,
     memoryMb: h.Memory,
     gpu: gpuText(h.GPU, h.GpuType),
     created: unixTime(h.CreateTime),
     disks: h.DiskSet.map(ucloudDisk),
     record: h,
-  });
+  };
+}
+
+export function uhostInstances(c: UHostClient, profileZone: string | undefined): ProductInstances {
+  const row = (h: Host): InstanceRow => ucloudHostRow(h, h.ImageId);
   return {
     product: 'uhost',
     list: async (limit) => (await c.describeUHostInstance({ Limit: Math.min(limit, 100) })).UHostSet.map(row),

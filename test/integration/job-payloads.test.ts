@@ -13,6 +13,7 @@ import { loadConfig } from '../../src/config/config.ts';
 import type { MetadataStore } from '../../src/core/ports/metadata-store.ts';
 import { openDatabase } from '../../src/store/metadata/database.ts';
 import { dbNowMs, engineOf, type Db } from '../../src/store/metadata/engine.ts';
+import { queuedJobRow } from '../../src/store/metadata/job-repo.ts';
 import { KilnProcess, waitFor } from '../support/kiln-process.ts';
 import { openStoresOf } from '../support/kiln-stores.ts';
 import { writeSparseDisk } from '../support/disk-files.ts';
@@ -53,33 +54,10 @@ async function writeJobRow(row: {
   nodeId?: string | null;
 }): Promise<string> {
   const id = `job-byhand${randomBytes(4).toString('hex')}`;
-  const now = Date.now();
+  const { payload: payloadText, ...rest } = row;
   await db
     .insertInto('jobs')
-    .values({
-      id,
-      kind: row.kind,
-      payload: row.payload,
-      state: 'queued',
-      attempts: 0,
-      image_id: row.imageId ?? null,
-      instance_id: row.instanceId ?? null,
-      account_id: row.accountId ?? null,
-      node_id: row.nodeId ?? null,
-      lease_owner: null,
-      lease_token: null,
-      lease_expires_at: null,
-      progress_done: 0,
-      progress_total: 0,
-      progress_phase: null,
-      progress_phase_index: 0,
-      progress_phase_count: 0,
-      error: null,
-      created_at: now,
-      queued_at: dbNowMs(engineOf(db)),
-      started_at: null,
-      updated_at: now,
-    })
+    .values(queuedJobRow({ ...rest, id, payloadText }, dbNowMs(engineOf(db))))
     .execute();
   return id;
 }

@@ -2,9 +2,45 @@ import { randomBytes } from 'node:crypto';
 import type { Job, JobKind } from '../../core/model.ts';
 import { isProgressPhase, type WorkProgress } from '../../core/work-progress.ts';
 import { LeaseLost, type ClaimShare, type JobLease, type JobQueue, type NewJob } from '../../core/ports/metadata-store.ts';
-import type { SelectQueryBuilder } from 'kysely';
+import type { InsertObject, SelectQueryBuilder } from 'kysely';
 import type { Database, JobsTable } from './schema.ts';
 import { dbNowMs, type Db, type Engine } from './engine.ts';
+
+/**
+ * A new queued job as its row. The payload is text already, so a test can store one no
+ * job kind's type admits and see the claim refuse it.
+ */
+export function queuedJobRow(
+  j: { id: string; kind: string; payloadText: string; imageId?: string | null; instanceId?: string | null; accountId?: string | null; nodeId?: string | null },
+  /** The database's clock (dbNowMs): queue order must not depend on which host's clock wrote it. */
+  queuedAt: ReturnType<typeof dbNowMs>,
+): InsertObject<Database, 'jobs'> {
+  const now = Date.now();
+  return {
+    id: j.id,
+    kind: j.kind,
+    payload: j.payloadText,
+    state: 'queued',
+    attempts: 0,
+    image_id: j.imageId ?? null,
+    instance_id: j.instanceId ?? null,
+    account_id: j.accountId ?? null,
+    node_id: j.nodeId ?? null,
+    lease_owner: null,
+    lease_token: null,
+    lease_expires_at: null,
+    progress_done: 0,
+    progress_total: 0,
+    progress_phase: null,
+    progress_phase_index: 0,
+    progress_phase_count: 0,
+    error: null,
+    created_at: now,
+    queued_at: queuedAt,
+    started_at: null,
+    updated_at: now,
+  };
+}
 
 function jobFromRow(r: JobsTable): Job {
   return {
@@ -60,34 +96,9 @@ export class KyselyJobQueue implements JobQueue {
   ) {}
 
   async enqueue(j: NewJob): Promise<void> {
-    const now = Date.now();
-    const queuedAt = dbNowMs(this.engine);
     await this.db
       .insertInto('jobs')
-      .values({
-        id: j.id,
-        kind: j.kind,
-        payload: JSON.stringify(j.payload),
-        state: 'queued',
-        attempts: 0,
-        image_id: j.imageId ?? null,
-        instance_id: j.instanceId ?? null,
-        account_id: j.accountId ?? null,
-        node_id: j.nodeId ?? null,
-        lease_owner: null,
-        lease_token: null,
-        lease_expires_at: null,
-        progress_done: 0,
-        progress_total: 0,
-        progress_phase: null,
-        progress_phase_index: 0,
-        progress_phase_count: 0,
-        error: null,
-        created_at: now,
-        queued_at: queuedAt,
-        started_at: null,
-        updated_at: now,
-      })
+      .values(queuedJobRow({ ...j, payloadText: JSON.stringify(j.payload) }, dbNowMs(this.engine)))
       .execute();
     this.enqueued();
   }

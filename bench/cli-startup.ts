@@ -12,25 +12,14 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fingerprintFile, repoRoot, sourceFingerprint } from '../scripts/build-fingerprint.ts';
+import { freeLoopbackPort } from '../test/support/ports.ts';
 
 const runsArg = process.argv.indexOf('--runs');
 const runs = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 9;
 if (!Number.isInteger(runs) || runs < 1) throw new Error('--runs takes a positive whole number');
-
-function freePort(): Promise<number> {
-  return new Promise((ok, fail) => {
-    const s = createServer();
-    s.once('error', fail);
-    s.listen(0, '127.0.0.1', () => {
-      const addr = s.address();
-      s.close(() => ok(typeof addr === 'object' && addr ? addr.port : 0));
-    });
-  });
-}
 
 /** Wall seconds of one process, start to exit; a non-zero exit stops the bench. */
 function timed(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
@@ -58,7 +47,7 @@ const built = existsSync(fingerprintFile) ? readFileSync(fingerprintFile, 'utf8'
 if (built !== sourceFingerprint()) throw new Error('dist/ is not built from these sources: run `npm run build` first');
 
 const dataDir = await mkdtemp(join(tmpdir(), 'kiln-bench-cli-'));
-const port = await freePort();
+const port = await freeLoopbackPort();
 const server = spawn(process.execPath, ['bin/kiln.js', 'serve'], {
   cwd: repoRoot,
   env: { ...process.env, KILN_DATA_DIR: dataDir, KILN_PORT: String(port), KILN_HOST: '127.0.0.1', KILN_LOG_LEVEL: 'info' },

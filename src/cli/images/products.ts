@@ -6,9 +6,10 @@
  * the product (UHost's DescribeImage lists both at once; CompShare and ZEC list base
  * images through their own catalogue actions).
  */
-import { CompShareClient, UHostClient, ZecClient, type DownloadOptions, type ImageProgress, type WaitOptions } from 'kiln-images-sdk';
+import type { CompShareClient, DownloadOptions, ImageProgress, UHostClient, WaitOptions, ZecClient } from 'kiln-images-sdk';
 import { UsageError } from './exit.ts';
 import type { Product, Resolved } from './profile.ts';
+import { productClient } from '../product-clients.ts';
 
 const GiB = 1024 ** 3;
 const MiB = 1024 ** 2;
@@ -172,18 +173,8 @@ async function zecZone(c: ZecClient, zone: string | undefined): Promise<string> 
 }
 
 export function productImages(p: Resolved): ProductImages {
-  const keys = p.publicKey && p.privateKey ? { publicKey: p.publicKey, privateKey: p.privateKey } : undefined;
-  if (p.product === 'zec') {
-    return zec(
-      new ZecClient(p.token ? { endpoint: p.url, token: p.token } : { endpoint: p.url, accessKeyId: keys!.publicKey, accessKeyPassword: keys!.privateKey }),
-      p.zone,
-    );
-  }
-  if (!keys) throw new UsageError(`${p.product} calls are signed: the profile needs publicKey and privateKey (a token serves ZEC only)`);
-  const opts = { endpoint: p.url, ...keys, region: p.region, ...(p.zone ? { zone: p.zone } : {}) };
-  if (p.product === 'compshare') {
-    if (!p.zone) throw new UsageError("CompShare calls name a zone: set KILN_ZONE or the profile's zone");
-    return compshare(new CompShareClient(opts));
-  }
-  return uhost(new UHostClient(opts));
+  const c = productClient(p);
+  if (c.product === 'zec') return zec(c.client, c.zone);
+  if (c.product === 'compshare') return compshare(c.client);
+  return uhost(c.client);
 }

@@ -3,8 +3,7 @@
  * `kiln instances` command works the same whichever product a profile names. What a
  * product's API does not have (disk growth outside UHost) is a usage error that says so.
  */
-import { CompShareClient, UHostClient, ZecClient } from 'kiln-images-sdk';
-import { UsageError } from '../images/exit.ts';
+import { productClient } from '../product-clients.ts';
 import type { Product, Resolved } from '../images/profile.ts';
 import { compshareInstances } from './compshare-instances.ts';
 import { uhostInstances } from './uhost-instances.ts';
@@ -76,18 +75,8 @@ export interface ProductInstances {
 }
 
 export function productInstances(p: Resolved): ProductInstances {
-  const keys = p.publicKey && p.privateKey ? { publicKey: p.publicKey, privateKey: p.privateKey } : undefined;
-  if (p.product === 'zec') {
-    return zecInstances(
-      new ZecClient(p.token ? { endpoint: p.url, token: p.token } : { endpoint: p.url, accessKeyId: keys!.publicKey, accessKeyPassword: keys!.privateKey }),
-      p.zone,
-    );
-  }
-  if (!keys) throw new UsageError(`${p.product} calls are signed: the profile needs publicKey and privateKey (a token serves ZEC only)`);
-  const opts = { endpoint: p.url, ...keys, region: p.region, ...(p.zone ? { zone: p.zone } : {}) };
-  if (p.product === 'compshare') {
-    if (!p.zone) throw new UsageError("CompShare calls name a zone: set KILN_ZONE or the profile's zone");
-    return compshareInstances(new CompShareClient(opts));
-  }
-  return uhostInstances(new UHostClient(opts), p.zone);
+  const c = productClient(p);
+  if (c.product === 'zec') return zecInstances(c.client, c.zone);
+  if (c.product === 'compshare') return compshareInstances(c.client);
+  return uhostInstances(c.client, c.zone);
 }

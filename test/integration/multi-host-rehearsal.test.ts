@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { mkdtemp, open, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { after, before, test } from 'node:test';
 import { KilnProcess, waitFor } from '../support/kiln-process.ts';
 import { allChunkKeys, openStoresOf } from '../support/kiln-stores.ts';
-import { assertSameBytes, writeSparseDisk } from '../support/disk-files.ts';
+import { assertSameBytes, writeAt, writeSparseDisk } from '../support/disk-files.ts';
 import { FileServer } from '../support/file-server.ts';
 import { currentStack } from '../support/stacks.ts';
 import { createHost, diskPath, stopHost, waitImageSettled } from '../support/uhost-flow.ts';
@@ -74,10 +74,7 @@ multiHostTest('capture on node A, import on either node surviving a SIGKILL, hos
   assert.equal(await nodeOf(host1), 'node-a');
   const disk1 = await diskPath(api, host1);
   assert.ok(disk1.startsWith(nodeA.dataDir), `host 1's disk lives on node A: ${disk1}`);
-  const fh = await open(disk1, 'r+');
-  const bytes = Buffer.alloc(3 * MiB, 0x5a);
-  await fh.write(bytes, 0, bytes.length, 7 * MiB + 123);
-  await fh.close();
+  await writeAt(disk1, 7 * MiB + 123, Buffer.alloc(3 * MiB, 0x5a));
 
   // Capture is routed to node A, where the disk is.
   nodeB = await WorkerProcess.start(api, 'node-b');

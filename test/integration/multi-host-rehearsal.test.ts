@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { after, before, test } from 'node:test';
 import { KilnProcess, waitFor } from '../support/kiln-process.ts';
@@ -123,6 +123,10 @@ multiHostTest('capture on node A, import on either node surviving a SIGKILL, hos
   const disk2 = await diskPath(api, host2);
   assert.ok(disk2.startsWith(nodeB!.dataDir), `host 2's disk lives on node B: ${disk2}`);
   await assertSameBytes(disk2, disk1, 'node B wrote exactly the bytes captured on node A');
+  // Each node filled its own image cache from the blob store, with the images its disks are made from.
+  const cached = async (dataDir: string) => (await readdir(join(dataDir, 'image-cache'))).filter((n) => !n.startsWith('.')).sort();
+  assert.deepEqual(await cached(nodeA.dataDir), [`${baseId}.raw`]);
+  assert.deepEqual(await cached(nodeB!.dataDir), [`${cap.body.ImageId as string}.raw`]);
 
   // Nothing is left in Making.
   const listed = await client.call('DescribeImage', { ImageType: 'Custom', Limit: 100 });

@@ -148,8 +148,8 @@ export async function main(argv: string[]): Promise<void> {
         const disk = (await kiln.store.instances.disks(id)).find((d) => d.index === Number(opts.index));
         if (!disk) throw new KilnError('DiskNotFound', `instance ${id} has no disk ${opts.index}`);
         if (disk.path === '') throw new KilnError('InstanceBusy', `instance ${id} is still being deployed; its disk ${opts.index} does not exist yet`);
-        const { isQcow2File } = await import('../disk/qcow2-overlay.ts');
-        const format = (await isQcow2File(disk.path)) ? 'qcow2' : 'raw';
+        const { diskFormatOf } = await import('../compute/local-driver.ts');
+        const format = diskFormatOf(disk.path);
         print(opts.json, { path: disk.path, format }, `${disk.path}\t${format}`);
       }),
     );

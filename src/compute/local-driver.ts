@@ -3,7 +3,7 @@ import { mkdir, open, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { Disk, Manifest } from '../core/model.ts';
 import type { DiskReader } from '../disk/disk-reader.ts';
-import { createQcow2Overlay, growQcow2Overlay, isQcow2File } from '../disk/qcow2-overlay.ts';
+import { createQcow2Overlay, growQcow2Overlay } from '../disk/qcow2-overlay.ts';
 import { Qcow2OverlayReader } from '../disk/qcow2-overlay-reader.ts';
 import { RawReader } from '../disk/raw-reader.ts';
 import type { BlobStore } from '../core/ports/blob-store.ts';
@@ -59,7 +59,7 @@ export class LocalComputeDriver implements ComputeDriver {
   }
 
   async growDisk(path: string, sizeBytes: number): Promise<void> {
-    if (await isQcow2File(path)) return growQcow2Overlay(path, sizeBytes);
+    if (isOverlay(path)) return growQcow2Overlay(path, sizeBytes);
     const fh = await open(path, 'r+');
     try {
       // Extending a sparse file allocates nothing; repeating it (a retried job) is harmless.
@@ -82,18 +82,19 @@ export class LocalComputeDriver implements ComputeDriver {
    * only the clusters it holds as extents.
    */
   async openDisk(disk: Disk, opts: { overlayOnly?: boolean } = {}): Promise<DiskReader> {
-    if (!(await isQcow2File(disk.path))) return RawReader.open(disk.path);
+    if (!isOverlay(disk.path)) return RawReader.open(disk.path);
     return Qcow2OverlayReader.open(disk.path, { trustedDir: this.cache.dir, overlayOnly: opts.overlayOnly ?? false });
   }
 
   async backingImageOf(disk: Disk): Promise<string | undefined> {
+    if (!isOverlay(disk.path)) return undefined;
     const name = await Qcow2OverlayReader.backingFileOf(disk.path);
     if (name === undefined || dirname(name) !== this.cache.dir || !name.endsWith('.raw')) return undefined;
     return basename(name, '.raw');
   }
 
   async diskFormat(path: string): Promise<DiskFormatOnNode> {
-    return (await isQcow2File(path)) ? 'qcow2' : 'raw';
+    return diskFormatOf(path);
   }
 
   async checkCanCreate(sizeBytes: number): Promise<void> {
@@ -119,6 +120,19 @@ export class LocalComputeDriver implements ComputeDriver {
   async deleteInstance(instanceId: string): Promise<void> {
     await rm(this.dirOf(instanceId), { recursive: true, force: true });
   }
+}
+
+/**
+ * A disk's format is its name's, which Kiln chose, never its content's: a guest may write
+ * a qcow2 header into a raw disk, and reading that as an overlay would let it name another
+ * image of the node's cache as its backing file.
+ */
+export function diskFormatOf(path: string): DiskFormatOnNode {
+  return path.endsWith('.qcow2') ? 'qcow2' : 'raw';
+}
+
+function isOverlay(path: string): boolean {
+  return diskFormatOf(path) === 'qcow2';
 }
 
 /** The hard link that pins a disk's cache entry, beside the disk. */

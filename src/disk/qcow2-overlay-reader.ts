@@ -22,6 +22,9 @@ const OFFSET_MASK_HI = 0x00ffffff;
 const OFFSET_MASK_LO = 0xfffffe00;
 const INCOMPAT_KNOWN_SAFE = 1n; // dirty bit: refcounts may be stale, mappings are not
 
+/** qemu keeps the header, its extensions and the backing file name in the first cluster. */
+const HEADER_CLUSTER = 64 * 1024;
+
 type Cluster = { kind: 'backing' } | { kind: 'zero' } | { kind: 'data'; hostOffset: number };
 
 export class Qcow2OverlayReader implements DiskReader {
@@ -43,7 +46,7 @@ export class Qcow2OverlayReader implements DiskReader {
   static async backingFileOf(path: string): Promise<string | undefined> {
     const fh = await open(path, 'r');
     try {
-      const head = Buffer.alloc(4096);
+      const head = Buffer.alloc(HEADER_CLUSTER);
       const { bytesRead } = await fh.read(head, 0, head.length, 0);
       return backingName(head.subarray(0, bytesRead));
     } finally {
@@ -55,7 +58,7 @@ export class Qcow2OverlayReader implements DiskReader {
     const file = await open(path, 'r');
     let backing: FileHandle | undefined;
     try {
-      const head = Buffer.alloc(4096);
+      const head = Buffer.alloc(HEADER_CLUSTER);
       const { bytesRead } = await file.read(head, 0, head.length, 0);
       const name = backingName(head.subarray(0, bytesRead));
       if (name === undefined) throw new Error(`${path} is not an overlay with a backing file`);

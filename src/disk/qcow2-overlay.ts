@@ -26,18 +26,6 @@ export async function createQcow2Overlay(path: string, virtualSize: number, back
   }
 }
 
-/** Whether a file starts with the qcow2 magic (an overlay) rather than being a raw disk. */
-export async function isQcow2File(path: string): Promise<boolean> {
-  const fh = await open(path, 'r');
-  try {
-    const head = Buffer.alloc(4);
-    const { bytesRead } = await fh.read(head, 0, 4, 0);
-    return bytesRead === 4 && head.toString('latin1') === 'QFI\xfb';
-  } finally {
-    await fh.close();
-  }
-}
-
 /**
  * Grows an overlay's virtual size in place: the header's size and L1 length. qemu never
  * moves the L1 table unless asked to resize, and Kiln writes it as whole clusters, so

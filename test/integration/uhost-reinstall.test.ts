@@ -207,7 +207,7 @@ test('a reinstall that fails for good leaves the host Stopped with the disks it 
   assert.equal(after.BootDiskState, 'Normal');
   assert.equal(await diskPath(kiln, host, 0), boot);
   assert.equal(await sha256File(boot), bootSha, 'the old system disk, untouched');
-  assert.deepEqual(await readdir(dirname(boot)), ['disk-0.raw'], 'no new disk file left behind');
+  assert.deepEqual(await readdir(dirname(boot)), ['disk-0.qcow2', 'disk-0.qcow2.backing'], 'no new disk file (or cache pin) left behind');
   assert.equal(await diskBytesHeld(host), usageBefore, 'the growth is given back');
 });
 

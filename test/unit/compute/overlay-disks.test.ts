@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtemp, readdir, rm, stat, truncate, utimes, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat, truncate, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -214,4 +214,20 @@ test('growing an overlay keeps its data and reads zeros past the old end; an ove
   const outside = join(dir, 'outside.qcow2');
   await run('qemu-img', ['create', '-f', 'qcow2', '-F', 'raw', '-b', img.file, outside]);
   await assert.rejects(d.openDisk(disk('g-2', outside)), /is not in the image cache/);
+});
+
+test("a raw disk a guest wrote a qcow2 header into stays raw: it cannot name another image of the node's cache", async () => {
+  const img = await image('img-other', 8 * MiB, [{ offset: 0, length: 8 * MiB, seed: 13 }]);
+  const d = driver('spoof');
+  await d.createImageDisk('s-1', 0, 8 * MiB, img, blobs); // the entry exists on the node
+  const raw = await d.createDisk('s-2', 1, 16 * MiB);
+  const header = join(dir, 'spoof.qcow2');
+  await run('qemu-img', ['create', '-f', 'qcow2', '-F', 'raw', '-b', d.cache.entryPath('img-other'), header]);
+  await guestWrite(raw, 0, await readFile(header));
+  const victim = { ...disk('s-2', raw), index: 1, isBoot: false };
+  assert.equal(await d.diskFormat(raw), 'raw');
+  assert.equal(await d.backingImageOf(victim), undefined);
+  const reader = await d.openDisk(victim);
+  assert.equal(reader.format, 'raw');
+  await reader.close();
 });

@@ -128,8 +128,16 @@ export class Qcow2OverlayReader implements DiskReader {
       const at = offset + done;
       const c = Math.floor(at / this.clusterSize);
       const within = at - c * this.clusterSize;
-      const n = Math.min(length - done, this.clusterSize - within);
+      const first = Math.min(length - done, this.clusterSize - within);
       const cluster = await this.cluster(c);
+      // Neighbouring clusters of the same kind (backing, zeros, or data laid out
+      // contiguously in the overlay) are read in one call: a chunk is 64 clusters.
+      let n = first;
+      while (done + n < length) {
+        const next = await this.cluster(c + Math.ceil((within + n) / this.clusterSize));
+        if (!continues(cluster, next, within + n)) break;
+        n += Math.min(length - done - n, this.clusterSize);
+      }
       const dest = buf.subarray(done, done + n);
       if (cluster.kind === 'zero') dest.fill(0);
       else if (cluster.kind === 'data') await readFully(this.file, dest, cluster.hostOffset + within);
@@ -168,6 +176,13 @@ export class Qcow2OverlayReader implements DiskReader {
     this.l2Cache.set(l1Index, l2);
     return l2;
   }
+}
+
+/** Whether `next`, `gap` bytes after the start of `run`'s first cluster, extends the same read. */
+function continues(run: Cluster, next: Cluster, gap: number): boolean {
+  if (run.kind !== next.kind) return false;
+  if (run.kind === 'data' && next.kind === 'data') return next.hostOffset === run.hostOffset + gap;
+  return true;
 }
 
 function classify(l2: Buffer, i: number): Cluster {

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { ConfigError, type KilnConfig } from '../config/config.ts';
 import { LocalComputeDriver } from '../compute/local-driver.ts';
+import { ImageCache } from '../compute/image-cache/image-cache.ts';
 import { AccountService } from '../core/accounts/account-service.ts';
 import { ReplayGuard } from '../core/accounts/replay-guard.ts';
 import { SecretBox } from '../core/accounts/secret-box.ts';
@@ -45,6 +46,8 @@ export interface Kiln {
   ids: ResourceIds;
   /** The job runner, when this process runs jobs (KILN_WORKERS > 0). */
   runner: JobRunner | undefined;
+  /** This node's image cache, which the instance disks of its compute driver are overlays on. */
+  imageCache: ImageCache;
   gc(): Promise<GcResult>;
   close(): Promise<void>;
 }
@@ -91,9 +94,10 @@ export async function createKiln(config: KilnConfig, log: Logger, opts: { withRu
       },
     }),
   };
+  const imageCache = new ImageCache(config.imageCache.dir, config.imageCache.budgetBytes);
   let runner: JobRunner | undefined;
   if (opts.withRunner && config.jobs.concurrency > 0) {
-    const compute = new LocalComputeDriver(join(config.dataDir, 'instances'));
+    const compute = new LocalComputeDriver(join(config.dataDir, 'instances'), imageCache);
     if (config.jobs.lanes.instance > 0) await checkMaxDiskSize(compute, config, store, blobs);
     runner = new JobRunner(
       store,
@@ -121,6 +125,7 @@ export async function createKiln(config: KilnConfig, log: Logger, opts: { withRu
     services,
     ids,
     runner,
+    imageCache,
     gc: () => collectGarbage({ store, blobs, log }),
     async close() {
       await runner?.stop();

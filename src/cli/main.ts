@@ -140,13 +140,35 @@ export async function main(argv: string[]): Promise<void> {
   const instance = program.command('instance').description('instances on the local compute driver');
   instance
     .command('disk <id>')
+    .description("print the path of an instance's disk file and its format (qcow2: an overlay on the node's image cache; raw)")
     .option('--index <n>', 'disk index (0 is the system disk)', '0')
-    .action((id: string, opts: { index: string }) =>
+    .option('--json', 'print one JSON object')
+    .action((id: string, opts: { index: string; json?: boolean }) =>
       withKiln(async (kiln) => {
         const disk = (await kiln.store.instances.disks(id)).find((d) => d.index === Number(opts.index));
         if (!disk) throw new KilnError('DiskNotFound', `instance ${id} has no disk ${opts.index}`);
         if (disk.path === '') throw new KilnError('InstanceBusy', `instance ${id} is still being deployed; its disk ${opts.index} does not exist yet`);
-        process.stdout.write(disk.path + '\n');
+        const { diskFormatOf } = await import('../compute/local-driver.ts');
+        const format = diskFormatOf(disk.path);
+        print(opts.json, { path: disk.path, format }, `${disk.path}\t${format}`);
+      }),
+    );
+
+  program
+    .command('image-cache')
+    .description("this node's image cache: entries, the disks using each, bytes and budget")
+    .option('--evict', 'evict least recently used unused entries down to the budget now')
+    .option('--json', 'print one JSON object')
+    .action((opts: { evict?: boolean; json?: boolean }) =>
+      withKiln(async (kiln) => {
+        const evicted = opts.evict ? await kiln.imageCache.evict() : [];
+        const stats = await kiln.imageCache.stats();
+        const lines = [
+          `${stats.dir}: ${stats.bytes} bytes of ${stats.budgetBytes}`,
+          ...stats.entries.map((e) => `${e.imageId}\t${e.allocatedBytes} bytes\t${e.disks} disk(s)\tused ${new Date(e.lastUsed).toISOString()}`),
+          ...evicted.map((id) => `evicted ${id}`),
+        ];
+        print(opts.json, { ...stats, evicted }, lines.join('\n'));
       }),
     );
 

@@ -46,6 +46,8 @@ export interface KilnConfig {
   blobs: BlobConfig;
   /** This process's compute node: jobs that touch an instance's disks run on the node that holds them. */
   nodeId: string;
+  /** The node's image cache: instance disks are overlays on its entries (dataDir/image-cache). */
+  imageCache: { dir: string; budgetBytes: number };
   /**
    * concurrency is how many jobs this process runs at once, the sum of its lanes; 0 runs
    * none. Each lane has its own workers, so imports (slow, remote, user-paced) can never
@@ -231,6 +233,7 @@ export function loadConfig(env: Env = process.env): KilnConfig {
     database: read.database(dataDir),
     blobs: read.blobs(dataDir),
     nodeId,
+    imageCache: { dir: join(dataDir, 'image-cache'), budgetBytes: read.int('KILN_IMAGE_CACHE_BYTES', 64 * GiB, 0, Number.MAX_SAFE_INTEGER) },
     jobs: {
       leaseMs: read.int('KILN_JOB_LEASE_MS', 15_000, 1000, 3_600_000),
       heartbeatMs: read.int('KILN_JOB_HEARTBEAT_MS', 3_000, 100, 600_000),

@@ -2,7 +2,9 @@
  * A qcow2 (version 3) image written front to back from a list of allocated guest
  * clusters, so it can be streamed with a known length: header, refcount table, refcount
  * blocks, L1 table, L2 tables, then the data clusters in guest order. No compression,
- * no snapshots, no backing file; 64 KiB clusters and 16-bit refcounts (qemu's defaults).
+ * no snapshots; 64 KiB clusters and 16-bit refcounts (qemu's defaults). A layout may name
+ * a raw backing file (an instance disk's overlay on the node's image cache): its name
+ * goes in the header cluster after a backing-format extension, so qemu never probes it.
  */
 
 export const QCOW2_CLUSTER = 64 * 1024;
@@ -11,6 +13,10 @@ const L2_ENTRIES = QCOW2_CLUSTER / 8;
 const REFCOUNTS_PER_BLOCK = QCOW2_CLUSTER / 2;
 /** Every cluster here has refcount 1, so its table entries carry QCOW_OFLAG_COPIED. */
 const COPIED = 1n << 63n;
+/** qemu reads the backing file name from the header cluster and caps it at 1023 bytes. */
+const MAX_BACKING_NAME = 1023;
+const HEADER_LENGTH = 104;
+const EXT_BACKING_FORMAT = 0xe2792aca;
 
 export interface Qcow2Layout {
   virtualSize: number;
@@ -26,11 +32,16 @@ export interface Qcow2Layout {
   l2Tables: ReadonlyArray<{ l1Index: number; offset: number }>;
   dataOffset: number;
   fileSize: number;
+  /** A raw backing file whose bytes show wherever no cluster is allocated. */
+  backingFile?: string;
 }
 
 const ceil = (a: number, b: number) => Math.ceil(a / b);
 
-export function qcow2Layout(virtualSize: number, dataClusters: readonly number[]): Qcow2Layout {
+export function qcow2Layout(virtualSize: number, dataClusters: readonly number[], backingFile?: string): Qcow2Layout {
+  if (backingFile !== undefined && (backingFile === '' || Buffer.byteLength(backingFile) > MAX_BACKING_NAME)) {
+    throw new Error(`a qcow2 backing file name must hold 1 to ${MAX_BACKING_NAME} bytes`);
+  }
   const guestClusters = ceil(virtualSize, QCOW2_CLUSTER);
   const l1Entries = Math.max(1, ceil(guestClusters, L2_ENTRIES));
   const l1Clusters = ceil(l1Entries * 8, QCOW2_CLUSTER);
@@ -64,6 +75,7 @@ export function qcow2Layout(virtualSize: number, dataClusters: readonly number[]
     l2Tables,
     dataOffset,
     fileSize: dataOffset + dataClusters.length * QCOW2_CLUSTER,
+    ...(backingFile === undefined ? {} : { backingFile }),
   };
 }
 
@@ -81,8 +93,18 @@ function header(l: Qcow2Layout): Buffer {
   b.writeUInt32BE(l.refcountTableClusters, 56);
   // 60: no snapshots; 64: snapshots offset; 72/80/88: incompatible, compatible, autoclear features: none
   b.writeUInt32BE(4, 96); // refcount_order: 16-bit refcounts
-  b.writeUInt32BE(104, 100); // header length
-  // 104: the header extension area starts with the end marker (type 0, length 0): zeros.
+  b.writeUInt32BE(HEADER_LENGTH, 100);
+  // The header extension area ends with the end marker (type 0, length 0): zeros.
+  if (l.backingFile !== undefined) {
+    b.writeUInt32BE(EXT_BACKING_FORMAT, HEADER_LENGTH);
+    b.writeUInt32BE(3, HEADER_LENGTH + 4);
+    b.write('raw', HEADER_LENGTH + 8, 'latin1');
+    // extension data padded to 8 bytes, then the end marker's 8 bytes, then the name
+    const nameOffset = HEADER_LENGTH + 16 + 8;
+    const length = b.write(l.backingFile, nameOffset, 'utf8');
+    b.writeBigUInt64BE(BigInt(nameOffset), 8);
+    b.writeUInt32BE(length, 16);
+  }
   return b;
 }
 

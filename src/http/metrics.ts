@@ -1,4 +1,5 @@
 import { Counter, Histogram, Gauge, Registry } from 'prom-client';
+import type { ImageCache } from '../compute/image-cache/image-cache.ts';
 import type { JobQueue } from '../core/ports/metadata-store.ts';
 import type { RequestObserver } from '../wire/request-observer.ts';
 
@@ -19,7 +20,31 @@ export class RequestMetrics implements RequestObserver {
     registers: [this.registry],
   });
 
-  constructor(jobs: JobQueue) {
+  constructor(jobs: JobQueue, imageCache?: ImageCache) {
+    if (imageCache) {
+      new Gauge({
+        name: 'kiln_image_cache_bytes',
+        help: "Bytes the node's image cache occupies on disk, and its budget",
+        labelNames: ['kind'],
+        registers: [this.registry],
+        async collect() {
+          const stats = await imageCache.stats();
+          this.set({ kind: 'used' }, stats.bytes);
+          this.set({ kind: 'budget' }, stats.budgetBytes);
+        },
+      });
+      new Gauge({
+        name: 'kiln_image_cache_entries',
+        help: "Images in the node's image cache, by whether a disk uses them",
+        labelNames: ['state'],
+        registers: [this.registry],
+        async collect() {
+          const { entries } = await imageCache.stats();
+          this.set({ state: 'in_use' }, entries.filter((e) => e.disks > 0).length);
+          this.set({ state: 'unused' }, entries.filter((e) => e.disks === 0).length);
+        },
+      });
+    }
     new Gauge({
       name: 'kiln_jobs',
       help: 'Jobs by state',

@@ -11,7 +11,7 @@ import { MAX_BODY_BYTES } from '../wire/request-limits.ts';
 
 /** The HTTP surface: health, metrics, the generated reference docs, image progress and download, and the plugin of every dialect in the registry. */
 export async function buildServer(kiln: Kiln): Promise<FastifyInstance> {
-  const metrics = new RequestMetrics(kiln.store.jobs);
+  const metrics = new RequestMetrics(kiln.store.jobs, kiln.imageCache);
   // Per-request access logs are Fastify's info lines; metrics count requests instead.
   // pino's Logger carries more than Fastify's logger type; Fastify only uses the base methods.
   const log = kiln.log.child({ component: 'http' }, { level: 'warn' }) as FastifyBaseLogger;

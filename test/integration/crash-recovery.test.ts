@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { randomFillSync } from 'node:crypto';
-import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { KilnProcess, waitFor } from '../support/kiln-process.ts';
 import { allChunkKeys, openStoresOf } from '../support/kiln-stores.ts';
 import { assertSameBytes, writeSparseDisk } from '../support/disk-files.ts';
+import { guestWriteMany } from '../support/guest-disk.ts';
 import { createHost, diskPath, stopHost, waitImageSettled } from '../support/uhost-flow.ts';
 import type { UCloudTestClient } from '../support/ucloud-client.ts';
 
@@ -29,19 +29,11 @@ after(async () => {
  * cache with zeros at about 1 GB/s on this machine kind.)
  */
 async function fillDisk(path: string): Promise<void> {
-  const fh = await open(path, 'r+');
-  const buf = Buffer.allocUnsafe(8 * MiB);
-  try {
-    for (let region = 0; region < 48; region++) {
-      const start = region * Math.floor(GiB / 48) + (region % 7) * 4096;
-      for (let off = 0; off < 8 * MiB; off += buf.length) {
-        randomFillSync(buf);
-        await fh.write(buf, 0, buf.length, start + off);
-      }
-    }
-  } finally {
-    await fh.close();
+  const writes = [];
+  for (let region = 0; region < 48; region++) {
+    writes.push({ offset: region * Math.floor(GiB / 48) + (region % 7) * 4096, data: randomFillSync(Buffer.allocUnsafe(8 * MiB)) });
   }
+  await guestWriteMany(path, writes);
 }
 
 /**

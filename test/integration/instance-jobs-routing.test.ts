@@ -5,7 +5,6 @@
  * multi-host rehearsal, this needs PostgreSQL + S3 and runs in the pg-s3 phase only.
  */
 import assert from 'node:assert/strict';
-import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { KilnProcess, waitFor } from '../support/kiln-process.ts';
@@ -15,6 +14,7 @@ import { currentStack } from '../support/stacks.ts';
 import { createHost, diskPath, stopHost, waitHostState } from '../support/uhost-flow.ts';
 import type { UCloudTestClient } from '../support/ucloud-client.ts';
 import { WorkerProcess } from '../support/worker-process.ts';
+import { virtualSize } from '../support/guest-disk.ts';
 
 const multiHost = currentStack() === 'pg-s3';
 const MiB = 1024 * 1024;
@@ -66,7 +66,7 @@ multiHostTest('a reinstall and a resize of a host on node A run on node A while 
   await stopHost(client, host);
   const grow = await client.call('ResizeUHostInstance', { UHostId: host, BootDiskSpace: 2 });
   assert.equal(grow.body.RetCode, 0, JSON.stringify(grow.body));
-  await waitFor('the system disk grown on node A', async () => ((await stat(boot)).size === 2 * 1024 * MiB ? true : undefined));
+  await waitFor('the system disk grown on node A', async () => ((await virtualSize(boot)) === 2 * 1024 * MiB ? true : undefined));
   const described = await client.call('DescribeUHostInstance', { UHostIds: [host] });
   assert.equal(((described.body.UHostSet as Record<string, unknown>[])[0]!.DiskSet as { Size: number }[])[0]!.Size, 2);
 });

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { mkdtemp, open, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { after, before, test } from 'node:test';
 import { KilnProcess, waitFor } from '../support/kiln-process.ts';
 import { allChunkKeys, openStoresOf } from '../support/kiln-stores.ts';
-import { assertSameBytes, writeSparseDisk } from '../support/disk-files.ts';
+import { assertSameBytes, writeAt, writeSparseDisk } from '../support/disk-files.ts';
 import { FileServer } from '../support/file-server.ts';
 import { currentStack } from '../support/stacks.ts';
 import { createHost, diskPath, stopHost, waitImageSettled } from '../support/uhost-flow.ts';
@@ -74,10 +74,7 @@ multiHostTest('capture on node A, import on either node surviving a SIGKILL, hos
   assert.equal(await nodeOf(host1), 'node-a');
   const disk1 = await diskPath(api, host1);
   assert.ok(disk1.startsWith(nodeA.dataDir), `host 1's disk lives on node A: ${disk1}`);
-  const fh = await open(disk1, 'r+');
-  const bytes = Buffer.alloc(3 * MiB, 0x5a);
-  await fh.write(bytes, 0, bytes.length, 7 * MiB + 123);
-  await fh.close();
+  await writeAt(disk1, 7 * MiB + 123, Buffer.alloc(3 * MiB, 0x5a));
 
   // Capture is routed to node A, where the disk is.
   nodeB = await WorkerProcess.start(api, 'node-b');
@@ -126,6 +123,10 @@ multiHostTest('capture on node A, import on either node surviving a SIGKILL, hos
   const disk2 = await diskPath(api, host2);
   assert.ok(disk2.startsWith(nodeB!.dataDir), `host 2's disk lives on node B: ${disk2}`);
   await assertSameBytes(disk2, disk1, 'node B wrote exactly the bytes captured on node A');
+  // Each node filled its own image cache from the blob store, with the images its disks are made from.
+  const cached = async (dataDir: string) => (await readdir(join(dataDir, 'image-cache'))).filter((n) => !n.startsWith('.')).sort();
+  assert.deepEqual(await cached(nodeA.dataDir), [`${baseId}.raw`]);
+  assert.deepEqual(await cached(nodeB!.dataDir), [`${cap.body.ImageId as string}.raw`]);
 
   // Nothing is left in Making.
   const listed = await client.call('DescribeImage', { ImageType: 'Custom', Limit: 100 });

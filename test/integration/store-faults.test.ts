@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdtemp, open, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import type { BlobStore } from '../../src/core/ports/blob-store.ts';
-import { writeSparseDisk } from '../support/disk-files.ts';
+import { writeAt, writeSparseDisk } from '../support/disk-files.ts';
+import { guestCopy } from '../support/guest-disk.ts';
 import { FileServer } from '../support/file-server.ts';
 import { KilnProcess, sleep, waitFor } from '../support/kiln-process.ts';
 import { openStoresOf } from '../support/kiln-stores.ts';
@@ -208,12 +208,10 @@ faultTest(
     mark('S3 restart');
 
     // A capture, then PostgreSQL stopped the way `pg_ctl -m fast` does (sessions killed, 57P01) for 5 s.
-    const fh = await open(hostDisk, 'r+');
-    await fh.write(Buffer.alloc(2 * MiB, 0x5a), 0, 2 * MiB, 5 * MiB + 77);
-    await fh.close();
+    await writeAt(hostDisk, 5 * MiB + 77, Buffer.alloc(2 * MiB, 0x5a));
     const capture = await startCapture(host, 'captured-in-faults');
     const snapshot = join(dir, 'host-disk.raw');
-    await writeFileCopy(hostDisk, snapshot);
+    await guestCopy(hostDisk, snapshot);
     expected.set(capture, snapshot);
     await sleep(300);
     const pgDown = Date.now();
@@ -284,9 +282,4 @@ faultTest(
 
 function count(text: string, what: string): number {
   return text.split(what).length - 1;
-}
-
-/** A sparse copy: the disk is 1 GiB, nearly all holes. */
-async function writeFileCopy(from: string, to: string): Promise<void> {
-  await new Promise<void>((ok, fail) => execFile('cp', ['--sparse=always', from, to], (err) => (err ? fail(err) : ok())));
 }

@@ -33,8 +33,8 @@ test('a host created from a captured image has a disk byte-identical to its sour
   const hostA = await createHost(client, baseImageId);
   const diskA = await diskPath(kiln, hostA);
   // The operator command the other suites' diskPath stands in for says the same.
-  assert.equal((await kiln.cli(['instance', 'disk', hostA])).trim(), diskA);
-  assert.equal((await kiln.cli(['instance', 'disk', hostA, '--index', '0'])).trim(), diskA);
+  assert.equal((await kiln.cli(['instance', 'disk', hostA])).trim(), `${diskA}\tqcow2`);
+  assert.deepEqual(JSON.parse(await kiln.cli(['instance', 'disk', hostA, '--index', '0', '--json'])), { path: diskA, format: 'qcow2' });
   // Known bytes, including a write that straddles a chunk boundary.
   await writeAt(diskA, 4 * MiB - 100, patternBlock(42, 300));
   await writeAt(diskA, 500 * MiB, patternBlock(43, 2 * MiB));

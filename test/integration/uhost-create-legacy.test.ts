@@ -5,7 +5,6 @@
  * BootDiskState, BasicImageId, HostType and UHostType consistently with either form.
  */
 import assert from 'node:assert/strict';
-import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { KilnProcess } from '../support/kiln-process.ts';
@@ -13,6 +12,7 @@ import { writeSparseDisk } from '../support/disk-files.ts';
 import { otherAccount } from '../support/compshare-flow.ts';
 import { diskPath, stopHost, waitHostState, waitImageSettled } from '../support/uhost-flow.ts';
 import type { UCloudTestClient } from '../support/ucloud-client.ts';
+import { virtualSize } from '../support/guest-disk.ts';
 
 const MiB = 1024 * 1024;
 const GiB = 1024 * MiB;
@@ -63,8 +63,8 @@ test('the older form: StorageType=UDisk, BootDiskSpace and DiskSpace become a sy
   assert.equal(host.BasicImageName, 'CentOS 7');
   assert.equal(host.HostType, 'N1');
   assert.equal(host.UHostType, 'Normal', 'the older family, with the series in HostType');
-  assert.equal((await stat(await diskPath(kiln, id, 0))).size, 30 * GiB);
-  assert.equal((await stat(await diskPath(kiln, id, 1))).size, 10 * GiB);
+  assert.equal(await virtualSize(await diskPath(kiln, id, 0)), 30 * GiB);
+  assert.equal(await virtualSize(await diskPath(kiln, id, 1)), 10 * GiB);
 });
 
 test('the older form with defaults: LocalDisk and a 20 GB system disk, no data disk', async () => {

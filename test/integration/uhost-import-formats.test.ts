@@ -8,6 +8,7 @@ import { FileServer } from '../support/file-server.ts';
 import { HOSTILE_MAX_VIRTUAL_SIZE, qemuRawSha256, writeHostileImages, writeOracleImages } from '../support/disk-images.ts';
 import { createHost, diskPath, waitImageSettled } from '../support/uhost-flow.ts';
 import type { UCloudTestClient } from '../support/ucloud-client.ts';
+import { withGuestView } from '../support/guest-disk.ts';
 
 // Import formats at the service level: every format qemu-img writes imports and round-trips,
 // every hostile file ends Unavailable with a reason, and the server keeps serving.
@@ -45,7 +46,11 @@ async function importFile(name: string, path: string, format: string): Promise<R
   return waitImageSettled(client, r.body.ImageId as string);
 }
 
-async function headSha256(path: string, length: number): Promise<string> {
+async function headSha256(disk: string, length: number): Promise<string> {
+  return withGuestView(disk, (raw) => plainHeadSha256(raw, length));
+}
+
+async function plainHeadSha256(path: string, length: number): Promise<string> {
   const fh = await open(path, 'r');
   const buf = Buffer.alloc(length);
   await fh.read(buf, 0, length, 0);

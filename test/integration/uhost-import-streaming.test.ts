@@ -9,6 +9,7 @@ import { FileServer, type ServeOptions } from '../support/file-server.ts';
 import { HOSTILE_MAX_VIRTUAL_SIZE, qemuRawSha256, writeHostileImages, writeOracleImages, type OracleImage } from '../support/disk-images.ts';
 import { createHost, diskPath, waitImageSettled } from '../support/uhost-flow.ts';
 import type { UCloudTestClient } from '../support/ucloud-client.ts';
+import { withGuestView } from '../support/guest-disk.ts';
 
 // Imports stream. Through a real kiln process and the UCloud API, every format
 // qemu-img writes comes out exactly as qemu-img's raw conversion when the file server
@@ -53,7 +54,11 @@ async function importFile(path: string, format: string, opts: ServeOptions): Pro
   return { name, settled: await waitImageSettled(client, r.body.ImageId as string) };
 }
 
-async function headSha256(path: string, length: number): Promise<string> {
+async function headSha256(disk: string, length: number): Promise<string> {
+  return withGuestView(disk, (raw) => plainHeadSha256(raw, length));
+}
+
+async function plainHeadSha256(path: string, length: number): Promise<string> {
   const fh = await open(path, 'r');
   const buf = Buffer.alloc(length);
   await fh.read(buf, 0, length, 0);

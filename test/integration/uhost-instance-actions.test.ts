@@ -4,7 +4,6 @@
  * shape, and a second tenant who can neither see nor change the host.
  */
 import assert from 'node:assert/strict';
-import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { KilnProcess, waitFor } from '../support/kiln-process.ts';
@@ -12,6 +11,7 @@ import { patternBlock, sha256File, writeAt, writeSparseDisk } from '../support/d
 import { otherAccount } from '../support/compshare-flow.ts';
 import { createHost, diskPath, stopHost, waitHostState } from '../support/uhost-flow.ts';
 import type { UCloudTestClient } from '../support/ucloud-client.ts';
+import { virtualSize } from '../support/guest-disk.ts';
 
 const MiB = 1024 * 1024;
 const GiB = 1024 * MiB;
@@ -130,8 +130,8 @@ test('ResizeUHostInstance changes CPU and memory and grows disks of a stopped ho
   assert.equal(h.CPU, 8);
   assert.equal(h.Memory, 16384);
   assert.equal(h.TotalDiskSpace, 4);
-  assert.equal((await stat(boot)).size, 3 * GiB);
-  assert.equal((await stat(data)).size, 4 * GiB);
+  assert.equal(await virtualSize(boot), 3 * GiB);
+  assert.equal(await virtualSize(data), 4 * GiB);
   // Growth appends zeros: what was there is still there.
   const fh = await import('node:fs/promises').then((m) => m.open(data, 'r'));
   try {

@@ -1,11 +1,16 @@
 import { open } from 'node:fs/promises';
+import { withGuestView } from './guest-disk.ts';
 
 /**
  * Whether `diskPath` holds exactly the bytes of `imagePath` followed by zeros to its end
  * (a disk larger than its image), compared byte for byte; returns the first differing
- * offset, or -1 when they match.
+ * offset, or -1 when they match. An instance disk is compared as its guest sees it.
  */
 export async function firstDifference(diskPath: string, imagePath: string): Promise<number> {
+  return withGuestView(diskPath, (raw) => firstPlainDifference(raw, imagePath));
+}
+
+async function firstPlainDifference(diskPath: string, imagePath: string): Promise<number> {
   const disk = await open(diskPath, 'r');
   const image = await open(imagePath, 'r');
   try {

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
+import { guestWrite, withGuestView } from './guest-disk.ts';
 
 /** A deterministic pseudo-random block, so test data is reproducible and not compressible. */
 export function patternBlock(seed: number, length: number): Buffer {
@@ -28,17 +29,17 @@ export async function writeSparseDisk(path: string, size: number, writes: { offs
   }
 }
 
-/** Overwrites bytes of an existing disk file in place. */
+/** Overwrites bytes of an existing disk as a guest would (qemu-io into an instance's overlay). */
 export async function writeAt(path: string, offset: number, data: Buffer): Promise<void> {
-  const fh = await open(path, 'r+');
-  try {
-    await fh.write(data, 0, data.length, offset);
-  } finally {
-    await fh.close();
-  }
+  await guestWrite(path, offset, data);
 }
 
+/** SHA-256 of a file, or of an instance disk's guest view. */
 export async function sha256File(path: string): Promise<string> {
+  return withGuestView(path, sha256Plain);
+}
+
+async function sha256Plain(path: string): Promise<string> {
   const h = createHash('sha256');
   for await (const chunk of createReadStream(path, { highWaterMark: 4 * 1024 * 1024 })) h.update(chunk as Buffer);
   return h.digest('hex');
@@ -51,7 +52,11 @@ export async function sha256File(path: string): Promise<string> {
  * more kernel time than these (10 s against 1.5 s for a 4 GiB sparse file here).
  */
 export async function assertSameBytes(actual: string, expected: string, message?: string): Promise<void> {
-  const [a, b] = await Promise.all([open(actual, 'r'), open(expected, 'r')]);
+  await withGuestView(actual, (a) => withGuestView(expected, (b) => samePlainBytes(a, b, message, actual, expected)));
+}
+
+async function samePlainBytes(actualRaw: string, expectedRaw: string, message: string | undefined, actual: string, expected: string): Promise<void> {
+  const [a, b] = await Promise.all([open(actualRaw, 'r'), open(expectedRaw, 'r')]);
   const fail = (why: string) => new Error(`${message ? `${message}: ` : ''}${actual} and ${expected} differ (${why})`);
   try {
     const [sa, sb] = await Promise.all([a.stat(), b.stat()]);

@@ -4,6 +4,8 @@ import type { BlobStore } from '../../core/ports/blob-store.ts';
 import type { ComputeDriver } from '../../core/ports/compute-driver.ts';
 import type { MetadataStore, Repositories } from '../../core/ports/metadata-store.ts';
 import { chunkDisk, type ChunkedDisk } from '../../disk/chunker.ts';
+import { chunkOverlay, inheritedKeys } from '../../disk/overlay-capture.ts';
+import type { Disk, Manifest } from '../../core/model.ts';
 import { PermanentJobError } from '../job-errors.ts';
 import type { FailedJob, JobContext, JobHandler } from '../job-runner.ts';
 import { failImage, markImageMade } from '../../core/images/image-lifecycle.ts';
@@ -32,13 +34,15 @@ export class CaptureHandler implements JobHandler<'capture'> {
     let before = 0;
     const results: { imageId: string; chunked: ChunkedDisk }[] = [];
     for (const t of targets) {
-      const reader = await this.deps.compute.openDisk(t.disk);
+      const backing = await this.backingOf(t.disk, job.id);
+      const reader = await this.deps.compute.openDisk(t.disk, { overlayOnly: backing !== undefined });
       try {
-        const chunked = await chunkDisk(reader, sink, {
+        const opts = {
           chunkSize: this.deps.config.disk.chunkSize,
           signal: ctx.signal,
-          onProgress: (done) => ctx.progress(before + Math.min(done, t.disk.sizeBytes), total),
-        });
+          onProgress: (done: number) => ctx.progress(before + Math.min(done, t.disk.sizeBytes), total),
+        };
+        const chunked = backing ? await chunkOverlay(reader, backing, sink, opts) : await chunkDisk(reader, sink, opts);
         results.push({ imageId: t.imageId, chunked });
       } finally {
         await reader.close();
@@ -52,6 +56,22 @@ export class CaptureHandler implements JobHandler<'capture'> {
       for (const r of results) await markImageMade(tx, r.imageId, r.chunked);
       await endImaging(tx, instanceId);
     });
+  }
+
+  /**
+   * The chunks of the image a disk is an overlay on, when they can stand for what the disk
+   * never wrote: the image still has its manifest (a deleted one's chunks may be collected
+   * any time), in chunks of the size this capture cuts. Held as pending from here to the
+   * commit, as a deployment holds what it reads, and the manifest read again after, so a
+   * delete racing us is seen. Otherwise the capture reads the whole disk.
+   */
+  private async backingOf(disk: Disk, jobId: string): Promise<Manifest | undefined> {
+    const imageId = await this.deps.compute.backingImageOf(disk);
+    if (imageId === undefined) return undefined;
+    const manifest = await this.deps.store.images.getManifest(imageId);
+    if (!manifest || manifest.chunkSize !== this.deps.config.disk.chunkSize) return undefined;
+    await this.deps.store.chunks.addPending(jobId, inheritedKeys(manifest));
+    return (await this.deps.store.images.getManifest(imageId)) ? manifest : undefined;
   }
 
   async fail(job: FailedJob<'capture'>, reason: string, tx: Repositories): Promise<void> {

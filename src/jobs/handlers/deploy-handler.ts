@@ -24,9 +24,10 @@ export class DeployHandler implements JobHandler<'materialize'> {
     try {
       for (const disk of disks) {
         ctx.signal.throwIfAborted();
-        const path = await this.createDisk(instanceId, disk.index, disk.sizeBytes);
-        await this.deps.store.instances.setDiskPath(disk.id, path);
-        if (!disk.sourceImageId) continue;
+        if (!disk.sourceImageId) {
+          await this.deps.store.instances.setDiskPath(disk.id, await this.createDisk(instanceId, disk.index, disk.sizeBytes));
+          continue;
+        }
         const manifest = await this.deps.store.images.getManifest(disk.sourceImageId);
         if (!manifest) throw new PermanentJobError(`image ${disk.sourceImageId} has no data`);
         // Held as pending while read, so a delete of the image meanwhile cannot let garbage
@@ -36,7 +37,11 @@ export class DeployHandler implements JobHandler<'materialize'> {
           manifest.chunks.filter((c): c is string => c !== null),
         );
         if (!(await this.deps.store.images.getManifest(disk.sourceImageId))) throw new PermanentJobError(`image ${disk.sourceImageId} was deleted`);
-        await this.deps.compute.materialize(path, manifest, this.deps.blobs, (done, total) => ctx.progress(done, total), ctx.signal);
+        const path = await this.deps.compute.createImageDisk(instanceId, disk.index, disk.sizeBytes, { id: disk.sourceImageId, manifest }, this.deps.blobs, {
+          onProgress: (done, total) => ctx.progress(done, total),
+          signal: ctx.signal,
+        });
+        await this.deps.store.instances.setDiskPath(disk.id, path);
       }
     } catch (e) {
       // A failed attempt leaves no disk behind: a retry creates them again, and a deploy

@@ -32,12 +32,6 @@ export class ReinstallHandler implements JobHandler<'reinstall'> {
     const generation = job.id.toLowerCase().replace(/[^a-z0-9-]/g, '');
     const fresh = new Map<string, string>();
     try {
-      for (const disk of replaced) {
-        ctx.signal.throwIfAborted();
-        const size = disk.isBoot ? payload.bootSizeBytes : disk.sizeBytes;
-        fresh.set(disk.id, await this.deps.compute.createDisk(instanceId, disk.index, size, generation));
-      }
-      const bootPath = fresh.get(replaced.find((x) => x.isBoot)!.id)!;
       // Held as pending while read, as a deployment does, so garbage collection cannot take
       // chunks from under us should the image be deleted meanwhile; re-read after.
       await this.deps.store.chunks.addPending(
@@ -45,7 +39,17 @@ export class ReinstallHandler implements JobHandler<'reinstall'> {
         manifest.chunks.filter((c): c is string => c !== null),
       );
       if (!(await this.deps.store.images.getManifest(payload.imageId))) throw new PermanentJobError(`image ${payload.imageId} was deleted`);
-      await this.deps.compute.materialize(bootPath, manifest, this.deps.blobs, (done, total) => ctx.progress(done, total), ctx.signal);
+      for (const disk of replaced) {
+        ctx.signal.throwIfAborted();
+        const path = disk.isBoot
+          ? await this.deps.compute.createImageDisk(instanceId, disk.index, payload.bootSizeBytes, { id: image.id, manifest }, this.deps.blobs, {
+              generation,
+              onProgress: (done, total) => ctx.progress(done, total),
+              signal: ctx.signal,
+            })
+          : await this.deps.compute.createDisk(instanceId, disk.index, disk.sizeBytes, generation);
+        fresh.set(disk.id, path);
+      }
     } catch (e) {
       // Not when aborted: another worker may be writing these same files now.
       if (!ctx.signal.aborted) await this.removeFiles(instanceId, [...fresh.values()]);

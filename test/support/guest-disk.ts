@@ -1,0 +1,98 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, open, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+
+/**
+ * An instance disk as a guest sees it, the way the README tells users to reach one on the
+ * local driver: a disk made from an image is a qcow2 overlay on the node's image cache,
+ * written with `qemu-io` and read through `qemu-img convert`; an empty disk is raw and is
+ * the file itself. Plain files (test images) pass through untouched.
+ */
+
+const run = promisify(execFile);
+
+export async function isQcow2(path: string): Promise<boolean> {
+  const fh = await open(path, 'r');
+  try {
+    const head = Buffer.alloc(4);
+    const { bytesRead } = await fh.read(head, 0, 4, 0);
+    return bytesRead === 4 && head.toString('latin1') === 'QFI\xfb';
+  } finally {
+    await fh.close();
+  }
+}
+
+/** Runs `fn` on a raw file holding the disk's guest view (a sparse copy for an overlay, removed after). */
+export async function withGuestView<T>(path: string, fn: (raw: string) => Promise<T>): Promise<T> {
+  if (!(await isQcow2(path))) return fn(path);
+  const dir = await mkdtemp(join(tmpdir(), 'kiln-guest-view-'));
+  try {
+    const raw = join(dir, 'disk.raw');
+    await run('qemu-img', ['convert', '-f', 'qcow2', '-O', 'raw', path, raw], { maxBuffer: 16 * 1024 * 1024 });
+    return await fn(raw);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** Writes `data` at `offset` as a guest would: through qemu-io into an overlay, in place into a raw disk. */
+export async function guestWrite(path: string, offset: number, data: Buffer): Promise<void> {
+  if (!(await isQcow2(path))) {
+    const fh = await open(path, 'r+');
+    try {
+      await fh.write(data, 0, data.length, offset);
+    } finally {
+      await fh.close();
+    }
+    return;
+  }
+  const dir = await mkdtemp(join(tmpdir(), 'kiln-guest-write-'));
+  try {
+    const source = join(dir, 'data');
+    await writeFile(source, data);
+    await qemuIo(path, `write -s ${source} ${offset} ${data.length}`);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** One qemu-io command on an overlay (e.g. `write -z 0 64k`, `discard 0 1M`). */
+export async function qemuIo(path: string, command: string): Promise<string> {
+  const { stdout } = await run('qemu-io', ['-f', 'qcow2', '-c', command, path]);
+  if (/error|failed/i.test(stdout)) throw new Error(`qemu-io ${command} on ${path}: ${stdout}`);
+  return stdout;
+}
+
+/** The size of the disk a guest sees. */
+export async function virtualSize(path: string): Promise<number> {
+  const { stdout } = await run('qemu-img', ['info', '--output=json', path]);
+  return (JSON.parse(stdout) as { 'virtual-size': number })['virtual-size'];
+}
+
+/** Several guest writes in one qemu-io run (an overlay) or in place (a raw disk). */
+export async function guestWriteMany(path: string, writes: { offset: number; data: Buffer }[]): Promise<void> {
+  if (!(await isQcow2(path))) {
+    for (const w of writes) await guestWrite(path, w.offset, w.data);
+    return;
+  }
+  const dir = await mkdtemp(join(tmpdir(), 'kiln-guest-write-'));
+  try {
+    const args = ['-f', 'qcow2'];
+    for (const [i, w] of writes.entries()) {
+      const source = join(dir, `data-${i}`);
+      await writeFile(source, w.data);
+      args.push('-c', `write -s ${source} ${w.offset} ${w.data.length}`);
+    }
+    const { stdout } = await run('qemu-io', [...args, path]);
+    if (/error|failed/i.test(stdout)) throw new Error(`qemu-io on ${path}: ${stdout}`);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** A sparse raw copy of what the guest sees. */
+export async function guestCopy(from: string, to: string): Promise<void> {
+  await run('qemu-img', ['convert', '-O', 'raw', from, to]);
+}

@@ -10,6 +10,7 @@ import { ConsoleSessionService } from '../core/accounts/console-sessions.ts';
 import { ImageCatalogue } from '../core/images/image-catalogue.ts';
 import { ImageService } from '../core/images/image-service.ts';
 import { ImageBrowser } from '../core/images/image-browser.ts';
+import { ImageInsight } from '../core/images/image-insight.ts';
 import { ImageReplication } from '../core/images/image-replication.ts';
 import { ImageCopies } from '../core/images/image-copies.ts';
 import { ImageGrants } from '../core/images/image-grants.ts';
@@ -84,6 +85,7 @@ export async function createKiln(config: KilnConfig, log: Logger, opts: { withRu
     catalogue: new ImageCatalogue({ store }, images),
     imageReplication: new ImageReplication({ store }, images),
     imageBrowser: new ImageBrowser({ store }),
+    imageInsight: new ImageInsight({ store }, images),
     consoleSessions: new ConsoleSessionService({
       sessions: store.consoleSessions,
       accounts: store.accounts,

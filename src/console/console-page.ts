@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Principal } from '../core/model.ts';
 import type { KilnServices } from '../core/services.ts';
 import type { Product } from '../core/products.ts';
 import type { SessionUser } from '../core/accounts/console-sessions.ts';
@@ -22,7 +23,19 @@ export interface ConsoleContext {
    * layout, with the signed-in user, the CSRF token and the product switcher filled in.
    */
   render(request: FastifyRequest, reply: FastifyReply, template: string, data: PageData): Promise<FastifyReply>;
+  /** Streams an image's bytes (the same download as /v1/images/download). */
+  download: ImageDownload;
 }
+
+/** What src/http hands the console to send an image's bytes; the console holds no store or blob handle of its own. */
+export type ImageDownload = (
+  principal: Principal,
+  product: Product,
+  imageId: string,
+  format: string,
+  rangeHeader: string | undefined,
+  reply: FastifyReply,
+) => Promise<FastifyReply>;
 
 /** The data of one rendered page; `product` selects the switcher's entry (none on account-wide pages). */
 export interface PageData {

@@ -24,7 +24,7 @@ import { Eta } from 'eta';
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { KilnServices } from '../core/services.ts';
 import { Products } from '../core/products.ts';
-import type { ConsoleContext, PageData } from './console-page.ts';
+import type { ConsoleContext, ImageDownload, PageData } from './console-page.ts';
 import { consolePages } from './pages.ts';
 import { productLabels } from './products.ts';
 import { consoleRefusalOf } from './shell/console-errors.ts';
@@ -39,7 +39,7 @@ export const CONSOLE_PREFIX = '/console';
 const templatesDir = fileURLToPath(new URL('./templates', import.meta.url));
 
 /** The console's plugin, registered by src/http/server.ts under CONSOLE_PREFIX. */
-export function consolePlugin(services: KilnServices): FastifyPluginAsync {
+export function consolePlugin(services: KilnServices, download: ImageDownload): FastifyPluginAsync {
   return async (app: FastifyInstance) => {
     await app.register(fastifyCookie);
     await app.register(fastifyFormbody);
@@ -51,6 +51,7 @@ export function consolePlugin(services: KilnServices): FastifyPluginAsync {
     const ctx: ConsoleContext = {
       services,
       render: (request, reply, template, data) => renderPage(request, reply, template, data),
+      download,
     };
 
     app.setErrorHandler(async (err, request, reply) => {

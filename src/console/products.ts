@@ -1,3 +1,4 @@
+import type { KilnConfig, RegionConfig } from '../config/config.ts';
 import { KilnError } from '../core/errors.ts';
 import { Products, type Product } from '../core/products.ts';
 
@@ -9,4 +10,9 @@ export function productParam(value: string): Product {
   const product = Products.find((p) => p === value);
   if (!product) throw new KilnError('InvalidParameter', `no product ${value}: use one of ${Products.join(', ')}`);
   return product;
+}
+
+/** The regions a product serves: the UCloud ones for UHost and CompShare, Zenlayer's for ZEC. */
+export function regionsOf(config: KilnConfig, product: Product): RegionConfig[] {
+  return product === 'zec' ? config.zenlayer.regions : config.regions;
 }

@@ -3,7 +3,9 @@ import type { Kiln } from '../app/kiln.ts';
 import { dialects } from '../dialects/registry.ts';
 import { docsRoutes } from '../generate/docs-routes.ts';
 import { exportRoutes } from '../export/routes.ts';
+import { sendImageDownload } from '../export/download.ts';
 import { CONSOLE_PREFIX, consolePlugin } from '../console/console-surface.ts';
+import type { ImageDownload } from '../console/console-page.ts';
 import { clientErrorHandler } from './client-error.ts';
 import { ConnectionCap, installConnectionCap } from './connection-cap.ts';
 import { RequestMetrics } from './metrics.ts';
@@ -54,10 +56,12 @@ export async function buildServer(kiln: Kiln): Promise<FastifyInstance> {
     return metrics.registry.metrics();
   });
   docsRoutes(app);
-  exportRoutes(app, { services: kiln.services, images: kiln.store.images, blobs: kiln.blobs });
+  const exportDeps = { services: kiln.services, images: kiln.store.images, blobs: kiln.blobs };
+  exportRoutes(app, exportDeps);
   for (const dialect of dialects) await app.register(dialect.plugin(kiln.services, metrics));
   // The web console: one more surface on the same services, under a prefix no dialect owns.
-  await app.register(consolePlugin(kiln.services), { prefix: CONSOLE_PREFIX });
+  const download: ImageDownload = (principal, product, id, format, range, reply) => sendImageDownload(exportDeps, principal, product, id, format, range, reply);
+  await app.register(consolePlugin(kiln.services, download), { prefix: CONSOLE_PREFIX });
   return app;
 }
 

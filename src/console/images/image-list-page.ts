@@ -1,6 +1,6 @@
 import type { BrowseFilters } from '../../core/images/image-browser.ts';
 import type { ConsolePage } from '../console-page.ts';
-import { productParam } from '../products.ts';
+import { productParam, regionsOf } from '../products.ts';
 import { userOf } from '../session/request-user.ts';
 
 const PAGE_SIZE = 50;
@@ -21,6 +21,7 @@ export const imageListPage: ConsolePage = {
         title: 'Images',
         product,
         images: page.items,
+        regions: regionsOf(ctx.services.config, product),
         filters: {
           q: filters.nameContains ?? '',
           state: filters.state ?? '',

@@ -1,5 +1,6 @@
 import type { FastifyError } from 'fastify';
-import { KilnError, type ErrorCode } from '../../core/errors.ts';
+import { ErrorCodes, KilnError, type ErrorCode } from '../../core/errors.ts';
+import { ExportError } from '../../export/authenticate.ts';
 
 /**
  * The console's answer to a refusal: Kiln's own shape (HTTP status, a code from the
@@ -43,6 +44,11 @@ const statusOf: Partial<Record<ErrorCode, number>> = {
 
 export function consoleRefusalOf(err: unknown): ConsoleRefusal {
   if (err instanceof KilnError) return { status: statusOf[err.code] ?? 400, code: err.code, message: err.message };
+  // The download the console shares with /v1/images/download refuses in that endpoint's terms.
+  if (err instanceof ExportError) {
+    const code = ErrorCodes.find((c) => c === err.code) ?? 'InvalidParameter';
+    return { status: err.status, code, message: err.message };
+  }
   const fe = err as Partial<FastifyError>;
   // Fastify's own client errors (an unreadable body, one over the limit) are the caller's.
   if (typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {

@@ -44,6 +44,7 @@ export interface Repositories {
   replicas: ImageReplicas;
   consoleSessions: ConsoleSessions;
   imageBrowse: ImageBrowse;
+  imageInsights: ImageInsights;
 }
 
 export interface ImageQuery {
@@ -520,4 +521,17 @@ export interface ImageBrowseQuery {
 export interface ImageBrowse {
   /** `next` is an opaque cursor for the following page, absent on the last. */
   page(q: ImageBrowseQuery): Promise<{ items: Image[]; next?: string }>;
+}
+
+/** What an image page shows beyond the image row: where its bytes are and what made it. */
+export interface ImageInsights {
+  /**
+   * Of the image's distinct non-zero chunks, how many are also referenced by another
+   * image (deduplicated with it), and the chunk size they are cut at.
+   */
+  chunkSharing(imageId: string): Promise<{ chunks: number; shared: number; chunkSize: number }>;
+  /** Every job that worked on the image, oldest first. */
+  jobsOf(imageId: string): Promise<Job[]>;
+  /** The account's images copied from `imageId` (any project or region), oldest first. */
+  copiesOf(accountId: string, imageId: string): Promise<Image[]>;
 }

@@ -1,18 +1,20 @@
 import { BenchStacks } from './bench-stacks.ts';
 import { captureBench } from './capture-bench.ts';
+import { consoleListBench } from './console-list-bench.ts';
 import { describeBench } from './describe-bench.ts';
 import { materializeBench } from './materialize-bench.ts';
 
-// `npm run bench [capture|materialize|describe] [--stack pg-s3]`: every figure is measured against
+// `npm run bench [capture|materialize|describe|console] [--stack pg-s3]`: every figure is measured against
 // its peer in the same run; --stack pg-s3 also runs each benchmark on PostgreSQL + S3.
 const args = process.argv.slice(2);
-const only = args.find((a) => a === 'capture' || a === 'materialize' || a === 'describe');
+const only = args.find((a) => a === 'capture' || a === 'materialize' || a === 'describe' || a === 'console');
 const stacks = new BenchStacks();
 try {
   const which = BenchStacks.fromArgs(args);
   if (!only || only === 'capture') await captureBench(stacks, which);
   if (!only || only === 'materialize') await materializeBench();
   if (!only || only === 'describe') await describeBench(stacks, which);
+  if (!only || only === 'console') await consoleListBench(stacks, which);
 } finally {
   await stacks.stop();
 }

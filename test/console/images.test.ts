@@ -78,6 +78,19 @@ test('import from a URL: the page shows live progress pushed by the server, then
   assert.deepEqual(Buffer.from(await download.body()), patternBytes(7, 6 * MiB));
 });
 
+test('an import the API would refuse is refused up front in the same terms, and leaves no image behind', async () => {
+  const { page } = admin;
+  await page.goto('/console/compshare/images');
+  await page.getByLabel('Name', { exact: true }).last().fill('from-metadata');
+  // A link-local address (cloud metadata services live there) is never fetched.
+  await page.getByLabel('URL').fill('http://169.254.169.254/latest/disk.raw');
+  const [answer] = await Promise.all([page.waitForResponse((r) => r.request().method() === 'POST'), page.getByRole('button', { name: 'Import' }).click()]);
+  assert.equal(answer.status(), 400);
+  assert.match((await page.getByRole('alert').textContent()) ?? '', /InvalidParameter/);
+  await page.goto('/console/compshare/images?q=from-metadata');
+  assert.equal(await page.locator('table.image-list').count(), 0);
+});
+
 test('copy to another region: the copy is made and the source shows it among its copies, with its bytes shared', async () => {
   const { page } = admin;
   await page.goto(`/console/compshare/images/${imageId}`);

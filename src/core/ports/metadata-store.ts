@@ -486,7 +486,7 @@ export interface ConsoleSessions {
   open(idSha256: string, s: { accountId: string; credential: SessionCredential; csrfToken: string }): Promise<void>;
   /**
    * The session if it is neither idle past `idleMs` nor older than `maxMs` (database
-   * clock), marking it seen now; an expired one is deleted and undefined returned.
+   * clock), marking it seen now (at most once per tenth of the idle window, up to a minute: idle expiry may be that late); an expired one is deleted and undefined returned.
    */
   touch(idSha256: string, limits: { idleMs: number; maxMs: number }): Promise<ConsoleSession | undefined>;
   close(idSha256: string): Promise<void>;

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { ConsoleSession, ConsoleSessions, SessionCredential } from '../../core/ports/metadata-store.ts';
 import { dbNowMs, type Db, type Engine } from './engine.ts';
+import type { ConsoleSessionsTable } from './schema.ts';
 
 /** Console sessions and failed sign-ins, with every time taken from the database clock. */
 export class KyselyConsoleSessions implements ConsoleSessions {
@@ -27,6 +28,18 @@ export class KyselyConsoleSessions implements ConsoleSessions {
 
   async touch(idSha256: string, limits: { idleMs: number; maxMs: number }): Promise<ConsoleSession | undefined> {
     const now = dbNowMs(this.engine);
+    // A session used within the last slice of its idle window is live without a write:
+    // every page view writing a row would queue the console behind SQLite's one writer.
+    // Idle expiry is then late by at most that slice.
+    const slice = Math.min(60_000, Math.floor(limits.idleMs / 10));
+    const fresh = await this.db
+      .selectFrom('console_sessions')
+      .select(['account_id', 'credential_kind', 'credential', 'csrf_token', 'created_at', 'seen_at'])
+      .where('id_sha256', '=', idSha256)
+      .where('seen_at', '>=', sql<number>`${now} - ${slice}`)
+      .where('created_at', '>=', sql<number>`${now} - ${limits.maxMs}`)
+      .executeTakeFirst();
+    if (fresh) return sessionOf(fresh);
     // One conditional UPDATE decides liveness and marks the use, so two processes serving
     // the same session at once cannot revive one that has just expired.
     const row = await this.db
@@ -78,4 +91,9 @@ export class KyselyConsoleSessions implements ConsoleSessions {
       .executeTakeFirst();
     return Number(failures.numDeletedRows) + Number(sessions.numDeletedRows);
   }
+}
+
+function sessionOf(row: Pick<ConsoleSessionsTable, 'account_id' | 'credential_kind' | 'credential' | 'csrf_token' | 'created_at' | 'seen_at'>): ConsoleSession {
+  const credential: SessionCredential = row.credential_kind === 'key' ? { kind: 'key', publicKey: row.credential } : { kind: 'token', tokenSha256: row.credential };
+  return { accountId: row.account_id, credential, csrfToken: row.csrf_token, createdAt: Number(row.created_at), seenAt: Number(row.seen_at) };
 }

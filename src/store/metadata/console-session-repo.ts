@@ -94,6 +94,7 @@ export class KyselyConsoleSessions implements ConsoleSessions {
 }
 
 function sessionOf(row: Pick<ConsoleSessionsTable, 'account_id' | 'credential_kind' | 'credential' | 'csrf_token' | 'created_at' | 'seen_at'>): ConsoleSession {
-  const credential: SessionCredential = row.credential_kind === 'key' ? { kind: 'key', publicKey: row.credential } : { kind: 'token', tokenSha256: row.credential };
+  const credential: SessionCredential =
+    row.credential_kind === 'key' ? { kind: 'key', publicKey: row.credential } : { kind: 'token', tokenSha256: row.credential };
   return { accountId: row.account_id, credential, csrfToken: row.csrf_token, createdAt: Number(row.created_at), seenAt: Number(row.seen_at) };
 }

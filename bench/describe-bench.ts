@@ -67,7 +67,7 @@ export async function describeBenchSeed(dataDir: string, env: Record<string, str
   await kiln.close();
 }
 
-function startProcess(args: string[], env: Record<string, string>, ready: (out: string) => boolean): Promise<ChildProcess> {
+export function startProcess(args: string[], env: Record<string, string>, ready: (out: string) => boolean): Promise<ChildProcess> {
   return new Promise((ok, fail) => {
     const child = spawn(process.execPath, args, { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
@@ -178,7 +178,7 @@ async function rssMiB(child: ChildProcess): Promise<number> {
   return Number(kb[1]) / 1024;
 }
 
-async function waitHealthy(url: string): Promise<void> {
+export async function waitHealthy(url: string): Promise<void> {
   for (let i = 0; i < 300; i++) {
     try {
       if ((await fetch(url)).ok) return;

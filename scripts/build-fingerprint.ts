@@ -15,7 +15,7 @@ export const fingerprintFile = join(distDir, 'build-fingerprint.txt');
 function inputs(): string[] {
   const under = (dir: string) =>
     readdirSync(join(repoRoot, dir), { recursive: true, encoding: 'utf8' })
-      .filter((f) => /\.(ts|mjs)$/.test(f))
+      .filter((f) => /\.(ts|mjs|eta|js|css)$/.test(f))
       .map((f) => `${dir}/${f.split('\\').join('/')}`);
   return [...under('src'), ...under('packages/sdk/src'), 'scripts/build.ts', 'scripts/build-fingerprint.ts', 'package.json'].sort();
 }

@@ -13,8 +13,8 @@
  */
 import { build, type Plugin } from 'esbuild';
 import { execFile } from 'node:child_process';
-import { copyFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { copyFileSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
 import { promisify } from 'node:util';
 import { distDir, fingerprintFile, repoRoot, sourceFingerprint } from './build-fingerprint.ts';
 
@@ -76,7 +76,14 @@ await Promise.all([
   compile(sdkSrc, join(distDir, 'sdk')),
   promisify(execFile)(process.execPath, [join(repoRoot, 'node_modules/typescript/bin/tsc'), '-p', join(repoRoot, 'packages/sdk/tsconfig.build.json')]),
 ]);
-// Plain JavaScript read by path at run time (worker threads), copied beside its module.
-for (const f of sourcesUnder(join(repoRoot, 'src'), '.mjs')) copyFileSync(f, join(distDir, relative(join(repoRoot, 'src'), f)));
+// Files read by path at run time, copied beside their module: plain JavaScript (worker
+// threads) and the console's templates, script and style.
+for (const ext of ['.mjs', '.eta', '.js', '.css']) {
+  for (const f of sourcesUnder(join(repoRoot, 'src'), ext)) {
+    const out = join(distDir, relative(join(repoRoot, 'src'), f));
+    mkdirSync(dirname(out), { recursive: true });
+    copyFileSync(f, out);
+  }
+}
 writeFileSync(fingerprintFile, `${fingerprint}\n`);
 process.stdout.write(`built dist/ and packages/sdk/dist in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);

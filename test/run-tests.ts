@@ -3,7 +3,7 @@
  *
  *   build    dist/ from the sources (`npm run build`): the tests spawn `kiln` from it
  *   phase 1  every test file, KILN_TEST_STACK=embedded (SQLite + local chunk dir)
- *   phase 2  test/core, test/integration, test/contract, test/sdk and test/cli again, KILN_TEST_STACK=pg-s3, against one
+ *   phase 2  test/core, test/integration, test/contract, test/sdk, test/cli and test/console again, KILN_TEST_STACK=pg-s3, against one
  *            PostgreSQL and one moto S3 server started here (each `kiln` process gets its
  *            own database and bucket: see test/support/stacks.ts)
  *
@@ -189,7 +189,9 @@ async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {
 async function stackPhase(files: string[], nodeArgs: string[]): Promise<void> {
   const label = 'phase 2/2 pg-s3 (PostgreSQL + S3)';
   if (files.length === 0) {
-    process.stdout.write(`\n=== ${label}: no test/core, test/integration, test/contract, test/sdk or test/cli files selected; nothing to run ===\n`);
+    process.stdout.write(
+      `\n=== ${label}: no test/core, test/integration, test/contract, test/sdk, test/cli or test/console files selected; nothing to run ===\n`,
+    );
     return;
   }
   const env = baseEnv();
@@ -303,8 +305,9 @@ async function main(): Promise<void> {
   try {
     await stackPhase(
       // test/core drives the services on the stack's stores; test/sdk and test/cli run the SDK and
-      // the user CLI against real servers: all of them belong on both stacks.
-      files.filter((f) => ['test/core/', 'test/integration/', 'test/contract/', 'test/sdk/', 'test/cli/'].some((dir) => f.startsWith(dir))),
+      // the user CLI against real servers, test/console the web console in Chromium (its sessions
+      // live in the metadata store): all of them belong on both stacks.
+      files.filter((f) => ['test/core/', 'test/integration/', 'test/contract/', 'test/sdk/', 'test/cli/', 'test/console/'].some((dir) => f.startsWith(dir))),
       nodeArgs,
     );
   } finally {

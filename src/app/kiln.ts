@@ -7,8 +7,11 @@ import { AccountService } from '../core/accounts/account-service.ts';
 import { ReplayGuard } from '../core/accounts/replay-guard.ts';
 import { SecretBox } from '../core/accounts/secret-box.ts';
 import { TokenService } from '../core/accounts/token-service.ts';
+import { ConsoleSessionService } from '../core/accounts/console-sessions.ts';
 import { ImageCatalogue } from '../core/images/image-catalogue.ts';
 import { ImageService } from '../core/images/image-service.ts';
+import { ImageBrowser } from '../core/images/image-browser.ts';
+import { ImageInsight } from '../core/images/image-insight.ts';
 import { ImageReplication } from '../core/images/image-replication.ts';
 import { ImageCopies } from '../core/images/image-copies.ts';
 import { ImageGrants } from '../core/images/image-grants.ts';
@@ -71,9 +74,10 @@ export async function createKiln(config: KilnConfig, log: Logger, opts: { withRu
   const box = SecretBox.fromKeyFile(config.masterKeyFile);
   const ids = new ResourceIds(idSpellingsOf(dialects));
   const images = new ImageService({ store, config, ids });
+  const accounts = new AccountService(store.accounts, box, config.auth.cacheMs);
   const services: KilnServices = {
     config,
-    accounts: new AccountService(store.accounts, box, config.auth.cacheMs),
+    accounts,
     tokens: new TokenService(store.accounts, store.tokens),
     replays: new ReplayGuard(store.replays, { windowSeconds: config.zenlayer.maxSkewSeconds, switchWindowMs: config.zenlayer.actionSwitchMs }, (err) =>
       log.warn({ err }, 'pruning used signatures failed'),
@@ -83,6 +87,15 @@ export async function createKiln(config: KilnConfig, log: Logger, opts: { withRu
     imageGrants: new ImageGrants({ store }, images),
     catalogue: new ImageCatalogue({ store }, images),
     imageReplication: new ImageReplication({ store }, images),
+    imageBrowser: new ImageBrowser({ store }),
+    imageInsight: new ImageInsight({ store }, images),
+    consoleSessions: new ConsoleSessionService({
+      sessions: store.consoleSessions,
+      accounts: store.accounts,
+      tokens: store.tokens,
+      keys: accounts,
+      config: config.console,
+    }),
     instances: new InstanceService({
       store,
       nodeLivenessMs: 2 * config.jobs.leaseMs,

@@ -83,6 +83,8 @@ export interface KilnConfig {
   instances: { maxDiskBytes: number; maxDisksPerInstance: number };
   /** How long a process may keep using a key it looked up: the bound on how late a revocation bites. */
   auth: { cacheMs: number };
+  /** The web console (src/console): how long its sessions live and how often one may fail to sign in. */
+  console: ConsoleConfig;
   /** The Zenlayer Cloud API 2.0 dialect: its own regions, zones and instance types. */
   zenlayer: {
     /** How far X-ZC-Timestamp may be from the server clock, either way. */
@@ -95,6 +97,21 @@ export interface KilnConfig {
     regions: RegionConfig[];
     instanceTypes: InstanceTypeConfig[];
   };
+}
+
+export interface ConsoleConfig {
+  /** A session unused this long is over. */
+  sessionIdleMs: number;
+  /** A session is over this long after sign-in, however busy. */
+  sessionMaxMs: number;
+  /** Failed sign-ins allowed per account, and per client address, within signInWindowMs. */
+  signInFailures: number;
+  signInWindowMs: number;
+  /**
+   * Marks the session cookie Secure even on plain HTTP: set when a TLS-terminating proxy
+   * stands in front (a request that arrived over TLS gets Secure in any case).
+   */
+  secureCookie: boolean;
 }
 
 export interface HttpConfig {
@@ -258,6 +275,13 @@ export function loadConfig(env: Env = process.env): KilnConfig {
       maxDisksPerInstance: read.int('KILN_MAX_DISKS_PER_INSTANCE', 16, 1, 1024),
     },
     auth: { cacheMs: read.int('KILN_AUTH_CACHE_MS', 5_000, 0, 3_600_000) },
+    console: {
+      sessionIdleMs: read.int('KILN_CONSOLE_SESSION_IDLE_S', 1_800, 10, 86_400 * 30) * 1000,
+      sessionMaxMs: read.int('KILN_CONSOLE_SESSION_MAX_S', 43_200, 10, 86_400 * 365) * 1000,
+      signInFailures: read.int('KILN_CONSOLE_SIGNIN_FAILURES', 5, 1, 1_000_000),
+      signInWindowMs: read.int('KILN_CONSOLE_SIGNIN_WINDOW_S', 900, 1, 86_400) * 1000,
+      secureCookie: read.bool('KILN_CONSOLE_SECURE_COOKIE', false),
+    },
     zenlayer: {
       maxSkewSeconds: read.int('KILN_ZC_MAX_SKEW_SECONDS', 300, 1, 86_400),
       // One signing second plus network delay: a read and a change signed in the same

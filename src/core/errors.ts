@@ -28,6 +28,12 @@ export const ErrorCodes = [
   'PermissionDenied',
   /** An image was to be shared with (or unshared from) an account that does not exist. */
   'ShareAccountNotFound',
+  /** A console sign-in with a key pair or token that signs nobody in. */
+  'SignInFailed',
+  /** Too many failed console sign-ins for the account or the address; wait and retry. */
+  'SignInThrottled',
+  /** A console request without a live session (never signed in, expired, signed out, or its key revoked). */
+  'NotSignedIn',
   'Internal',
 ] as const;
 

@@ -2,8 +2,11 @@ import type { KilnConfig } from '../config/config.ts';
 import type { AccountService } from './accounts/account-service.ts';
 import type { ReplayGuard } from './accounts/replay-guard.ts';
 import type { TokenService } from './accounts/token-service.ts';
+import type { ConsoleSessionService } from './accounts/console-sessions.ts';
 import type { ImageCatalogue } from './images/image-catalogue.ts';
 import type { ImageService } from './images/image-service.ts';
+import type { ImageBrowser } from './images/image-browser.ts';
+import type { ImageInsight } from './images/image-insight.ts';
 import type { ImageReplication } from './images/image-replication.ts';
 import type { ImageCopies } from './images/image-copies.ts';
 import type { ImageGrants } from './images/image-grants.ts';
@@ -26,4 +29,10 @@ export interface KilnServices {
   instances: InstanceService;
   /** Copies of an image in other regions under the same id (ZEC). */
   imageReplication: ImageReplication;
+  /** A project's images searched, filtered and paged by key (the web console's list). */
+  imageBrowser: ImageBrowser;
+  /** Where an image's bytes are, what it shares, its copies and jobs (the console's image page). */
+  imageInsight: ImageInsight;
+  /** The web console's sign-in and sessions. */
+  consoleSessions: ConsoleSessionService;
 }

@@ -13,7 +13,7 @@ const HTML_HEADERS = {
  * The reference at /docs: each generated page as HTML (`/docs/`, `/docs/ucloud.html`)
  * and as Markdown (`/docs/README.md`, `/docs/ucloud.md`); `/docs` and `/docs/` give the
  * index as Markdown to a client that asks for text/markdown. A browser's `GET /` (no
- * Action, text/html accepted) is sent to the docs; API calls to `/` are not touched.
+ * Action, text/html accepted) is sent to the web console; API calls to `/` are not touched.
  * Pages are rendered on first request, from the schemas this process runs.
  */
 export function docsSiteRoutes(app: FastifyInstance): void {
@@ -42,8 +42,7 @@ export function docsSiteRoutes(app: FastifyInstance): void {
     if (request.method !== 'GET' && request.method !== 'HEAD') return;
     const [path, query = ''] = request.url.split('?', 2);
     if (path !== '/' || new URLSearchParams(query).has('Action') || !asksForHtml(request.headers.accept)) return;
-    // 302: the landing page will be the console once there is one.
-    return reply.status(302).header('location', '/docs/').header('vary', 'Accept').send();
+    return reply.status(302).header('location', '/console/').header('vary', 'Accept').send();
   });
 }
 

@@ -10,7 +10,6 @@
  * `Authorization: Bearer <token>`. A download streams the chunks in order; raw honours
  * `Range: bytes=N-` so an interrupted download resumes where it stopped.
  */
-import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { KilnServices } from '../core/services.ts';
 import { isKilnError } from '../core/errors.ts';
@@ -18,9 +17,7 @@ import type { BlobStore } from '../core/ports/blob-store.ts';
 import type { ImageRepository } from '../core/ports/metadata-store.ts';
 import { Products, type Product } from '../core/products.ts';
 import { authenticateExport, ExportError } from './authenticate.ts';
-import { parseRange } from './range.ts';
-import { layoutOf, qcow2Stream } from './qcow2-stream.ts';
-import { VirtualDisk } from './virtual-disk.ts';
+import { sendImageDownload } from './download.ts';
 
 export interface ExportDeps {
   services: KilnServices;
@@ -92,36 +89,7 @@ export function exportRoutes(app: FastifyInstance, d: ExportDeps): void {
     try {
       const q = queryOf(request);
       const principal = await authenticateExport(d.services, 'DownloadImage', q, request.headers.authorization);
-      const id = imageId(q);
-      const format = q.Format ?? 'raw';
-      if (format !== 'raw' && format !== 'qcow2') throw new ExportError(400, 'InvalidParameter', 'Format must be raw or qcow2');
-      // Visibility is core's: the caller's own images, base images and public community images.
-      const image = await d.services.images.get(principal, product(q), id);
-      if (image.state !== 'available')
-        throw new ExportError(409, 'ImageNotAvailable', `image ${id} is ${image.state}; only an available image can be downloaded`);
-      const manifest = await d.images.getManifest(id);
-      if (!manifest) throw new ExportError(409, 'ImageNotAvailable', `image ${id} has no content`);
-      const disk = new VirtualDisk(manifest, d.blobs);
-      reply.header('content-type', 'application/octet-stream').header('x-kiln-virtual-size', String(disk.size));
-      if (format === 'qcow2') {
-        const layout = layoutOf(disk);
-        return reply
-          .header('accept-ranges', 'none')
-          .header('content-length', String(layout.fileSize))
-          .send(Readable.from(qcow2Stream(disk, layout)));
-      }
-      reply.header('accept-ranges', 'bytes');
-      const range = parseRange(request.headers.range, disk.size);
-      if (range === 'unsatisfiable') {
-        return reply
-          .status(416)
-          .header('content-type', 'application/json; charset=utf-8')
-          .header('content-range', `bytes */${disk.size}`)
-          .send(JSON.stringify({ code: 'InvalidRange', message: `the image is ${disk.size} bytes` }));
-      }
-      const [start, end] = range ?? [0, disk.size];
-      if (range) reply.status(206).header('content-range', `bytes ${start}-${end - 1}/${disk.size}`);
-      return reply.header('content-length', String(end - start)).send(Readable.from(disk.range(start, end)));
+      return await sendImageDownload(d, principal, product(q), imageId(q), q.Format ?? 'raw', request.headers.range, reply);
     } catch (e) {
       return answerError(reply, e);
     }

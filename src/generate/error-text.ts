@@ -25,5 +25,8 @@ export const errorText: Record<ErrorCode, string> = {
   NameTaken: 'the name is already used',
   PermissionDenied: 'the caller may not do this',
   ShareAccountNotFound: 'an account to share with (or unshare from) does not exist; nothing was changed',
+  SignInFailed: 'the console sign-in was refused (unknown key pair or token)',
+  SignInThrottled: 'too many failed console sign-ins for the account or address; wait and retry',
+  NotSignedIn: 'the console session is missing, expired or revoked; sign in again',
   Internal: 'a server fault',
 };

@@ -31,11 +31,11 @@ after(async () => {
   await files.close();
 });
 
-test('a browser opening the server lands on the docs; API calls to / are answered as before', async () => {
+test('a browser opening the server lands on the console; the docs stay at /docs/; API calls to / are answered as before', async () => {
   const landing = await fetch(`${kiln.baseUrl}/`, { headers: { accept: BROWSER_ACCEPT }, redirect: 'manual' });
   assert.equal(landing.status, 302);
-  assert.equal(landing.headers.get('location'), '/docs/');
-  const page = await fetch(new URL(landing.headers.get('location')!, kiln.baseUrl), { headers: { accept: BROWSER_ACCEPT } });
+  assert.equal(landing.headers.get('location'), '/console/');
+  const page = await fetch(new URL('/docs/', kiln.baseUrl), { headers: { accept: BROWSER_ACCEPT } });
   assert.equal(page.status, 200);
   assert.match(page.headers.get('content-type') ?? '', /^text\/html/);
   assert.match(await page.text(), /<h1[^>]*>Kiln API reference<\/h1>/);

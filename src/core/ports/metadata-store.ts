@@ -42,6 +42,9 @@ export interface Repositories {
   replays: SignatureReplays;
   shares: ImageShares;
   replicas: ImageReplicas;
+  consoleSessions: ConsoleSessions;
+  imageBrowse: ImageBrowse;
+  imageInsights: ImageInsights;
 }
 
 export interface ImageQuery {
@@ -462,4 +465,73 @@ export class LeaseLost extends Error {
   constructor(jobId: string) {
     super(`lease on job ${jobId} was lost; its work is not committed`);
   }
+}
+
+/** What a console session was opened with: revoking it ends the session. */
+export type SessionCredential = { kind: 'key'; publicKey: string } | { kind: 'token'; tokenSha256: string };
+
+export interface ConsoleSession {
+  accountId: string;
+  credential: SessionCredential;
+  csrfToken: string;
+  createdAt: number;
+  seenAt: number;
+}
+
+/**
+ * The web console's server-side sessions and its record of failed sign-ins, kept on the
+ * database clock so every API process agrees on what has expired.
+ */
+export interface ConsoleSessions {
+  open(idSha256: string, s: { accountId: string; credential: SessionCredential; csrfToken: string }): Promise<void>;
+  /**
+   * The session if it is neither idle past `idleMs` nor older than `maxMs` (database
+   * clock), marking it seen now (at most once per tenth of the idle window, up to a minute: idle expiry may be that late); an expired one is deleted and undefined returned.
+   */
+  touch(idSha256: string, limits: { idleMs: number; maxMs: number }): Promise<ConsoleSession | undefined>;
+  close(idSha256: string): Promise<void>;
+  /** Records one failed sign-in under each scope (an account, an address). */
+  recordFailure(scopes: string[]): Promise<void>;
+  /** Failed sign-ins under `scope` within the last `windowMs`. */
+  failuresWithin(scope: string, windowMs: number): Promise<number>;
+  /** Drops failures older than `windowMs` and sessions past their limits; returns how many rows went. */
+  prune(windowMs: number, limits: { idleMs: number; maxMs: number }): Promise<number>;
+}
+
+/** One page of a project's images of one product, for people browsing (the web console). */
+export interface ImageBrowseQuery {
+  product: Product;
+  projectId: string;
+  kinds: ImageKind[];
+  /** Substring of the name, case-insensitive. */
+  nameContains?: string;
+  state?: Image['state'];
+  osType?: string;
+  visibility?: Image['visibility'];
+  sort: 'newest' | 'oldest' | 'name';
+  /** Where the previous page ended (`next` of its answer); the first page without. */
+  after?: string;
+  limit: number;
+}
+
+/**
+ * Keyset paging: each page continues after the last row of the one before, by an index,
+ * so page 2,000 costs what page 1 does and rows added meanwhile neither repeat nor vanish.
+ */
+export interface ImageBrowse {
+  /** `next` is an opaque cursor for the following page, absent on the last. */
+  page(q: ImageBrowseQuery): Promise<{ items: Image[]; next?: string }>;
+}
+
+/** What an image page shows beyond the image row: where its bytes are and what made it. */
+export interface ImageInsights {
+  /**
+   * Of the image's distinct non-zero chunks, how many are also referenced by another
+   * image (deduplicated with it), and the chunk size they are cut at.
+   */
+  chunkSharing(imageId: string): Promise<{ chunks: number; shared: number; chunkSize: number }>;
+  /** Every job that worked on the image, oldest first. */
+  jobsOf(imageId: string): Promise<Job[]>;
+  /** The account's images copied from `imageId` (any project or region), oldest first. */
+  copiesOf(accountId: string, imageId: string): Promise<Image[]>;
 }

@@ -33,6 +33,10 @@ export const ucloudRetCodeFor: Record<ErrorCode, number> = {
   PermissionDenied: UCloudRetCode.PermissionDenied,
   // ModifyCompShareImageShareAccount: an invalid account id is a bad parameter value.
   ShareAccountNotFound: UCloudRetCode.ParamError,
+  // Console sign-in refusals never reach a dialect; the nearest codes keep the table whole.
+  SignInFailed: UCloudRetCode.PermissionDenied,
+  SignInThrottled: UCloudRetCode.PermissionDenied,
+  NotSignedIn: UCloudRetCode.PermissionDenied,
   Internal: 150,
 };
 

@@ -33,6 +33,10 @@ export const zenlayerErrorFor: Record<ErrorCode, { status: number; code: string 
   NameTaken: { status: 400, code: ZcCode.InvalidParameterValue },
   PermissionDenied: { status: 403, code: ZcCode.UnauthorizedOperation },
   ShareAccountNotFound: { status: 400, code: ZcCode.InvalidParameterValue },
+  // Console sign-in refusals never reach a dialect; the nearest codes keep the table whole.
+  SignInFailed: { status: 401, code: ZcCode.UnauthorizedOperation },
+  SignInThrottled: { status: 429, code: ZcCode.UnauthorizedOperation },
+  NotSignedIn: { status: 401, code: ZcCode.UnauthorizedOperation },
   Internal: { status: 500, code: ZcCode.InternalServerError },
 };
 

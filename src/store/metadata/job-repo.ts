@@ -42,7 +42,7 @@ export function queuedJobRow(
   };
 }
 
-function jobFromRow(r: JobsTable): Job {
+export function jobFromRow(r: JobsTable): Job {
   return {
     id: r.id,
     kind: r.kind as JobKind,

@@ -16,6 +16,9 @@ import { KyselySignatureReplays } from './replay-repo.ts';
 import { KyselyImageShares } from './share-repo.ts';
 import { KyselyImageReplicas } from './replica-repo.ts';
 import { KyselyTokenRepository } from './token-repo.ts';
+import { KyselyConsoleSessions } from './console-session-repo.ts';
+import { KyselyImageBrowse } from './image-browse-repo.ts';
+import { KyselyImageInsights } from './image-insight-repo.ts';
 
 function repositories(db: Db, engine: Engine, jobEnqueued: () => void): Repositories {
   return {
@@ -31,6 +34,9 @@ function repositories(db: Db, engine: Engine, jobEnqueued: () => void): Reposito
     replays: new KyselySignatureReplays(db, engine),
     shares: new KyselyImageShares(db),
     replicas: new KyselyImageReplicas(db),
+    consoleSessions: new KyselyConsoleSessions(db, engine),
+    imageBrowse: new KyselyImageBrowse(db, engine),
+    imageInsights: new KyselyImageInsights(db, engine),
   };
 }
 
@@ -52,6 +58,9 @@ export class KyselyMetadataStore implements MetadataStore {
   readonly replays;
   readonly shares;
   readonly replicas;
+  readonly consoleSessions;
+  readonly imageBrowse;
+  readonly imageInsights;
 
   private readonly jobListeners = new Set<() => void>();
 
@@ -70,6 +79,9 @@ export class KyselyMetadataStore implements MetadataStore {
     this.replays = r.replays;
     this.shares = r.shares;
     this.replicas = r.replicas;
+    this.consoleSessions = r.consoleSessions;
+    this.imageBrowse = r.imageBrowse;
+    this.imageInsights = r.imageInsights;
   }
 
   async transaction<T>(fn: (tx: Repositories) => Promise<T>): Promise<T> {

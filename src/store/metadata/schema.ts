@@ -174,6 +174,23 @@ export interface SignatureReplaysTable {
   expires_at: number;
 }
 
+export interface ConsoleSessionsTable {
+  id_sha256: string;
+  account_id: string;
+  /** `key`: credential is a public key; `token`: the SHA-256 of an API token. */
+  credential_kind: string;
+  credential: string;
+  csrf_token: string;
+  created_at: number;
+  seen_at: number;
+}
+
+export interface ConsoleSignInFailuresTable {
+  /** `account:NAME-OR-KEY` or `address:IP`. */
+  scope: string;
+  at: number;
+}
+
 export interface NodesTable {
   id: string;
   last_seen_at: number;
@@ -240,6 +257,8 @@ export interface Database {
   account_image_quota: AccountImageQuotaTable;
   account_compute_usage: AccountComputeUsageTable;
   signature_replays: SignatureReplaysTable;
+  console_sessions: ConsoleSessionsTable;
+  console_sign_in_failures: ConsoleSignInFailuresTable;
   manifests: ManifestsTable;
   instances: InstancesTable;
   disks: DisksTable;

@@ -9,6 +9,7 @@ import { TokenService } from '../core/accounts/token-service.ts';
 import { ConsoleSessionService } from '../core/accounts/console-sessions.ts';
 import { ImageCatalogue } from '../core/images/image-catalogue.ts';
 import { ImageService } from '../core/images/image-service.ts';
+import { OperatorOverview } from '../core/operator/operator-overview.ts';
 import { ImageBrowser } from '../core/images/image-browser.ts';
 import { ImageReplication } from '../core/images/image-replication.ts';
 import { ImageCopies } from '../core/images/image-copies.ts';
@@ -91,6 +92,7 @@ export async function createKiln(config: KilnConfig, log: Logger, opts: { withRu
       keys: accounts,
       config: config.console,
     }),
+    operator: new OperatorOverview({ store, nodeLivenessMs: 2 * config.jobs.leaseMs }),
     instances: new InstanceService({
       store,
       nodeLivenessMs: 2 * config.jobs.leaseMs,

@@ -1,5 +1,5 @@
 import type { JobPayloads } from '../jobs/job-payloads.ts';
-import type { Attributes, Disk, Image, ImageKind, Instance, Job, JobKind, Manifest } from '../model.ts';
+import type { Attributes, Disk, Image, ImageKind, Instance, Job, JobKind, JobState, Manifest } from '../model.ts';
 import type { Product } from '../products.ts';
 import type { WorkProgress } from '../work-progress.ts';
 
@@ -234,6 +234,8 @@ export interface QuotaRepository {
   releaseCompute(accountId: string, use: ComputeUse): Promise<void>;
   /** What the account holds now. */
   computeUsage(accountId: string): Promise<ComputeUse>;
+  /** Custom images held per product (what `take` counts). */
+  imageUsage(accountId: string): Promise<Record<string, number>>;
 }
 
 export interface AccountRow {
@@ -263,6 +265,10 @@ export interface AccountRepository {
   /** Adds another (not default) project to an existing account. */
   addProject(p: { id: string; accountId: string; name: string }): Promise<void>;
   projectBelongsTo(projectId: string, accountId: string): Promise<boolean>;
+  /** Accounts by name, up to `limit` (the operator's list). */
+  list(limit: number): Promise<AccountRow[]>;
+  /** The public halves of an account's key pairs, oldest first. */
+  publicKeysOf(accountId: string): Promise<string[]>;
 }
 
 export interface TokenRepository {
@@ -334,6 +340,8 @@ export interface JobQueue {
   get(id: string): Promise<Job | undefined>;
   latestForImage(imageId: string): Promise<Job | undefined>;
   countByState(): Promise<Record<string, number>>;
+  /** Jobs in `states` of `kinds`, most recently changed first (the operator's queue view). */
+  recent(q: { kinds: readonly JobKind[]; states: readonly JobState[]; limit: number }): Promise<Job[]>;
 }
 
 /**
@@ -382,6 +390,8 @@ export interface NodeRegistry {
   beat(nodeId: string): Promise<void>;
   /** The live node (seen within `liveWithinMs`) holding the fewest instances, if any. */
   leastLoaded(liveWithinMs: number): Promise<string | undefined>;
+  /** Every node with its last heartbeat and how long ago that was, both on the database clock. */
+  list(): Promise<{ id: string; lastSeenAt: number; agoMs: number; instances: number }[]>;
 }
 
 /** One request's signature, offered to the replay record before the request is served. */

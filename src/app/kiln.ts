@@ -21,7 +21,8 @@ import { ResourceIds } from '../core/resource-ids.ts';
 import { idSpellingsOf } from '../dialects/id-spellings.ts';
 import { dialects } from '../dialects/registry.ts';
 import { closeSharedHashPool } from '../disk/hash-pool.ts';
-import { collectGarbage, type GcResult } from '../jobs/garbage-collector.ts';
+import type { GcResult } from '../jobs/garbage-collector.ts';
+import { collectAndRecord } from '../jobs/recorded-gc.ts';
 import { CaptureHandler } from '../jobs/handlers/capture-handler.ts';
 import { CopyHandler } from '../jobs/handlers/copy-handler.ts';
 import { ReplicateHandler } from '../jobs/handlers/replicate-handler.ts';
@@ -92,7 +93,7 @@ export async function createKiln(config: KilnConfig, log: Logger, opts: { withRu
       keys: accounts,
       config: config.console,
     }),
-    operator: new OperatorOverview({ store, nodeLivenessMs: 2 * config.jobs.leaseMs }),
+    operator: new OperatorOverview({ store, nodeLivenessMs: 2 * config.jobs.leaseMs, chunkSize: config.disk.chunkSize }),
     instances: new InstanceService({
       store,
       nodeLivenessMs: 2 * config.jobs.leaseMs,
@@ -134,7 +135,7 @@ export async function createKiln(config: KilnConfig, log: Logger, opts: { withRu
     services,
     ids,
     runner,
-    gc: () => collectGarbage({ store, blobs, log }),
+    gc: () => collectAndRecord({ store, blobs, log, chunkSize: config.disk.chunkSize }),
     async close() {
       await runner?.stop();
       await store.close();

@@ -167,6 +167,16 @@ test('a non-admin is refused the operator pages; the operator sees a running imp
   files.release('held.raw');
   await row.locator('[data-progress-state]').filter({ hasText: 'succeeded' }).waitFor({ timeout: 60_000 });
 
+  // A garbage-collection run leaves a record with a storage sample, charted on the storage page.
+  await h.kiln.cli(['gc']);
+  await tab.page.getByRole('navigation', { name: 'Operator' }).getByRole('link', { name: 'Storage' }).click();
+  assert.equal(await tab.page.locator('tr[data-gc-run]').count(), 1);
+  assert.equal(await tab.page.locator('svg.storage-chart polyline.stored').count(), 1);
+  // The captured image shares every chunk with the base image it was deployed from.
+  const ratio = Number.parseFloat((await tab.page.getByTestId('dedup-ratio').textContent()) ?? '');
+  assert.ok(ratio > 1, `dedup ratio ${ratio} should show the shared chunks`);
+  await screenshot(tab.page, 'operator-storage');
+
   await tab.page.getByRole('navigation', { name: 'Operator' }).getByRole('link', { name: 'Nodes' }).click();
   assert.equal(await tab.page.locator('tr[data-node] td.live').count(), 1, 'the one node of kiln serve is live');
   await tab.page.getByRole('navigation', { name: 'Operator' }).getByRole('link', { name: 'Accounts' }).click();

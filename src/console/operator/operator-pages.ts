@@ -7,15 +7,19 @@ import { textField, type FormBody } from '../instances/instance-form.ts';
 import { streamJobProgress } from './job-progress-stream.ts';
 import { jobView } from './job-view.ts';
 import { requireOperator } from './operator-gate.ts';
+import { dedupRatio, storageChartSvg } from './storage-chart.ts';
 
 /** Rows per lane and state: the newest matter; the counts above the tables give the whole. */
 const JOBS_SHOWN = 50;
+/** Runs charted and listed: a month of hourly runs. */
+const GC_RUNS_SHOWN = 720;
 const SHOWN_STATES: readonly JobState[] = ['running', 'queued', 'failed'];
 
 /**
  * The operator's pages (admin account only): accounts with their keys, usage and quotas
  * (create accounts, add and revoke keys, as `kiln account` does), the job queue per lane
- * with live progress of running jobs, and the nodes with their heartbeats.
+ * with live progress of running jobs, the nodes with their heartbeats, and storage: garbage
+ * collection runs with logical vs stored bytes over time.
  */
 export const operatorPages: ConsolePage = {
   name: 'operator',
@@ -65,6 +69,19 @@ function operatorRoutes(app: FastifyInstance, ctx: ConsoleContext): void {
   app.get<{ Params: { id: string } }>('/operator/jobs/:id/events', async (request, reply) => {
     if (request.headers.accept !== 'text/event-stream') throw new KilnError('InvalidParameter', 'this address is an event stream (Accept: text/event-stream)');
     await streamJobProgress(ctx.services.operator, request, reply, request.params.id);
+  });
+
+  app.get('/operator/storage', async (request, reply) => {
+    const runs = await ctx.services.operator.gcRuns(GC_RUNS_SHOWN);
+    const now = await ctx.services.operator.storageNow();
+    return ctx.render(request, reply, 'operator/storage', {
+      title: 'Storage',
+      operatorSection: 'storage',
+      now: { ...now, ratio: dedupRatio(now.logicalBytes, now.storedBytes) },
+      runs: runs.map((r) => ({ ...r, ratio: dedupRatio(r.storage.logicalBytes, r.storage.storedBytes) })),
+      chartSvg: storageChartSvg(runs),
+      gcIntervalMinutes: Math.round(ctx.services.config.gc.intervalMs / 60_000),
+    });
   });
 
   app.get('/operator/nodes', async (request, reply) => {

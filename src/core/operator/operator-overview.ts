@@ -1,4 +1,4 @@
-import type { ComputeUse, MetadataStore } from '../ports/metadata-store.ts';
+import type { ComputeUse, GcRun, MetadataStore, StorageSample } from '../ports/metadata-store.ts';
 import type { Job, JobKind, JobState } from '../model.ts';
 
 export interface AccountOverview {
@@ -28,7 +28,7 @@ const ACCOUNT_LIMIT = 500;
  * Read-only: changes to accounts and keys go through AccountService like the CLI's.
  */
 export class OperatorOverview {
-  constructor(private readonly deps: { store: MetadataStore; nodeLivenessMs: number }) {}
+  constructor(private readonly deps: { store: MetadataStore; nodeLivenessMs: number; chunkSize: number }) {}
 
   async accounts(): Promise<AccountOverview[]> {
     const rows = await this.deps.store.accounts.list(ACCOUNT_LIMIT);
@@ -59,5 +59,15 @@ export class OperatorOverview {
   async nodes(): Promise<NodeOverview[]> {
     const rows = await this.deps.store.nodes.list();
     return rows.map((n) => ({ ...n, live: n.agoMs <= this.deps.nodeLivenessMs }));
+  }
+
+  /** The latest garbage-collection runs, newest first, each with the storage it left. */
+  async gcRuns(limit: number): Promise<GcRun[]> {
+    return this.deps.store.gcRuns.recent(limit);
+  }
+
+  /** Logical vs stored bytes now. */
+  async storageNow(): Promise<StorageSample> {
+    return this.deps.store.gcRuns.storageNow(this.deps.chunkSize);
   }
 }

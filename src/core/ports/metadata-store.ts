@@ -44,6 +44,7 @@ export interface Repositories {
   replicas: ImageReplicas;
   consoleSessions: ConsoleSessions;
   imageBrowse: ImageBrowse;
+  gcRuns: GcRunLog;
 }
 
 export interface ImageQuery {
@@ -530,4 +531,35 @@ export interface ImageBrowseQuery {
 export interface ImageBrowse {
   /** `next` is an opaque cursor for the following page, absent on the last. */
   page(q: ImageBrowseQuery): Promise<{ items: Image[]; next?: string }>;
+}
+
+/** What one garbage-collection run did, and the storage it left behind. */
+export interface GcRun {
+  id: string;
+  startedAt: number;
+  finishedAt: number;
+  scanned: number;
+  deleted: number;
+  kept: number;
+  keptInUse: number;
+  storage: StorageSample;
+}
+
+/**
+ * Storage at one moment: the bytes available images hold (each counted in full, as if
+ * nothing were shared) and the bytes of the distinct chunks they reference, counted in
+ * whole chunks (an image's last chunk may be shorter, so stored is a slight overcount).
+ */
+export interface StorageSample {
+  logicalBytes: number;
+  storedBytes: number;
+  uniqueChunks: number;
+}
+
+export interface GcRunLog {
+  record(run: GcRun): Promise<void>;
+  /** The latest runs, newest first. */
+  recent(limit: number): Promise<GcRun[]>;
+  /** Storage now, with chunks of `chunkSize` bytes. */
+  storageNow(chunkSize: number): Promise<StorageSample>;
 }

@@ -18,6 +18,7 @@ import { KyselyImageReplicas } from './replica-repo.ts';
 import { KyselyTokenRepository } from './token-repo.ts';
 import { KyselyConsoleSessions } from './console-session-repo.ts';
 import { KyselyImageBrowse } from './image-browse-repo.ts';
+import { KyselyGcRunLog } from './gc-run-repo.ts';
 
 function repositories(db: Db, engine: Engine, jobEnqueued: () => void): Repositories {
   return {
@@ -35,6 +36,7 @@ function repositories(db: Db, engine: Engine, jobEnqueued: () => void): Reposito
     replicas: new KyselyImageReplicas(db),
     consoleSessions: new KyselyConsoleSessions(db, engine),
     imageBrowse: new KyselyImageBrowse(db, engine),
+    gcRuns: new KyselyGcRunLog(db),
   };
 }
 
@@ -58,6 +60,7 @@ export class KyselyMetadataStore implements MetadataStore {
   readonly replicas;
   readonly consoleSessions;
   readonly imageBrowse;
+  readonly gcRuns;
 
   private readonly jobListeners = new Set<() => void>();
 
@@ -78,6 +81,7 @@ export class KyselyMetadataStore implements MetadataStore {
     this.replicas = r.replicas;
     this.consoleSessions = r.consoleSessions;
     this.imageBrowse = r.imageBrowse;
+    this.gcRuns = r.gcRuns;
   }
 
   async transaction<T>(fn: (tx: Repositories) => Promise<T>): Promise<T> {

@@ -79,6 +79,20 @@ test('create an instance from an image, stop it, capture an image from it: the i
   capturedImageId = (await row.getAttribute('data-image-id')) ?? '';
   assert.match(capturedImageId, /\S/);
 
+  // Terminating asks for the instance's id: a wrong one is refused and ends nothing.
+  await tab.page.goto(`/console/compshare/instances/${encodeURIComponent(instanceId)}`);
+  await tab.page.getByLabel(/to confirm/).fill('not-it');
+  const [refused] = await Promise.all([
+    tab.page.waitForResponse((r) => r.request().method() === 'POST'),
+    tab.page.getByRole('button', { name: 'Terminate' }).click(),
+  ]);
+  assert.equal(refused.status(), 400);
+  await tab.page.goto(`/console/compshare/instances/${encodeURIComponent(instanceId)}`);
+  await tab.page.getByLabel(/to confirm/).fill(instanceId);
+  await tab.page.getByRole('button', { name: 'Terminate' }).click();
+  await tab.page.waitForURL(/\/console\/compshare\/instances$/);
+  assert.equal(await tab.page.locator(`tr[data-instance-id="${instanceId}"]`).count(), 0);
+
   // A second account opens the instance's page by its id: it answers as a missing one.
   const other = await h.signIn(await h.newAccount('ops-other'));
   const res = await other.page.goto(`/console/compshare/instances/${encodeURIComponent(instanceId)}`);

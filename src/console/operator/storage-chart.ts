@@ -19,8 +19,8 @@ export function storageChartSvg(runsNewestFirst: GcRun[]): string {
   const x = (t: number) => (runs.length === 1 ? PAD.left + (W - PAD.left - PAD.right) / 2 : PAD.left + ((t - t0) / span) * (W - PAD.left - PAD.right));
   const y = (b: number) => H - PAD.bottom - (b / max) * (H - PAD.top - PAD.bottom);
   const line = (pick: (r: GcRun) => number) => runs.map((r) => `${x(r.finishedAt).toFixed(1)},${y(pick(r)).toFixed(1)}`).join(' ');
-  const dots = (pick: (r: GcRun) => number, cls: string) =>
-    runs.map((r) => `<circle class="${cls}" cx="${x(r.finishedAt).toFixed(1)}" cy="${y(pick(r)).toFixed(1)}" r="3"/>`).join('');
+  const dots = (pick: (r: GcRun) => number, cls: string, colour: string) =>
+    runs.map((r) => `<circle class="${cls}" fill="${colour}" cx="${x(r.finishedAt).toFixed(1)}" cy="${y(pick(r)).toFixed(1)}" r="3"/>`).join('');
   const last = runs[runs.length - 1]!;
   return [
     `<svg class="storage-chart" role="img" aria-label="Logical and stored bytes over garbage-collection runs" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" xmlns="http://www.w3.org/2000/svg">`,
@@ -32,8 +32,8 @@ export function storageChartSvg(runsNewestFirst: GcRun[]): string {
     `<text x="${W - PAD.right}" y="${H - 8}" text-anchor="end" font-size="11">${viewFormat.date(last.finishedAt)}</text>`,
     `<polyline class="logical" fill="none" stroke="#2a6fdb" stroke-width="2" points="${line((r) => r.storage.logicalBytes)}"/>`,
     `<polyline class="stored" fill="none" stroke="#1a9a5a" stroke-width="2" points="${line((r) => r.storage.storedBytes)}"/>`,
-    dots((r) => r.storage.logicalBytes, 'logical'),
-    dots((r) => r.storage.storedBytes, 'stored'),
+    dots((r) => r.storage.logicalBytes, 'logical', '#2a6fdb'),
+    dots((r) => r.storage.storedBytes, 'stored', '#1a9a5a'),
     '</svg>',
   ].join('');
 }

@@ -10,6 +10,7 @@ import { TokenService } from '../core/accounts/token-service.ts';
 import { ConsoleSessionService } from '../core/accounts/console-sessions.ts';
 import { ImageCatalogue } from '../core/images/image-catalogue.ts';
 import { ImageService } from '../core/images/image-service.ts';
+import { OperatorOverview } from '../core/operator/operator-overview.ts';
 import { ImageBrowser } from '../core/images/image-browser.ts';
 import { ImageInsight } from '../core/images/image-insight.ts';
 import { ImageReplication } from '../core/images/image-replication.ts';
@@ -22,7 +23,8 @@ import { ResourceIds } from '../core/resource-ids.ts';
 import { idSpellingsOf } from '../dialects/id-spellings.ts';
 import { dialects } from '../dialects/registry.ts';
 import { closeSharedHashPool } from '../disk/hash-pool.ts';
-import { collectGarbage, type GcResult } from '../jobs/garbage-collector.ts';
+import type { GcResult } from '../jobs/garbage-collector.ts';
+import { collectAndRecord } from '../jobs/recorded-gc.ts';
 import { CaptureHandler } from '../jobs/handlers/capture-handler.ts';
 import { CopyHandler } from '../jobs/handlers/copy-handler.ts';
 import { ReplicateHandler } from '../jobs/handlers/replicate-handler.ts';
@@ -96,6 +98,7 @@ export async function createKiln(config: KilnConfig, log: Logger, opts: { withRu
       keys: accounts,
       config: config.console,
     }),
+    operator: new OperatorOverview({ store, nodeLivenessMs: 2 * config.jobs.leaseMs, chunkSize: config.disk.chunkSize }),
     instances: new InstanceService({
       store,
       nodeLivenessMs: 2 * config.jobs.leaseMs,
@@ -139,7 +142,7 @@ export async function createKiln(config: KilnConfig, log: Logger, opts: { withRu
     ids,
     runner,
     imageCache,
-    gc: () => collectGarbage({ store, blobs, log }),
+    gc: () => collectAndRecord({ store, blobs, log, chunkSize: config.disk.chunkSize }),
     async close() {
       await runner?.stop();
       await store.close();

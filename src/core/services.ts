@@ -11,6 +11,7 @@ import type { ImageReplication } from './images/image-replication.ts';
 import type { ImageCopies } from './images/image-copies.ts';
 import type { ImageGrants } from './images/image-grants.ts';
 import type { InstanceService } from './instances/instance-service.ts';
+import type { OperatorOverview } from './operator/operator-overview.ts';
 
 /** What dialects may call: core services only, never stores or drivers directly. */
 export interface KilnServices {
@@ -35,4 +36,6 @@ export interface KilnServices {
   imageInsight: ImageInsight;
   /** The web console's sign-in and sessions. */
   consoleSessions: ConsoleSessionService;
+  /** The whole installation as its operator (the admin account) reads it: accounts, jobs, nodes. */
+  operator: OperatorOverview;
 }

@@ -1,5 +1,5 @@
 import type { JobPayloads } from '../jobs/job-payloads.ts';
-import type { Attributes, Disk, Image, ImageKind, Instance, Job, JobKind, Manifest } from '../model.ts';
+import type { Attributes, Disk, Image, ImageKind, Instance, Job, JobKind, JobState, Manifest } from '../model.ts';
 import type { Product } from '../products.ts';
 import type { WorkProgress } from '../work-progress.ts';
 
@@ -45,6 +45,7 @@ export interface Repositories {
   consoleSessions: ConsoleSessions;
   imageBrowse: ImageBrowse;
   imageInsights: ImageInsights;
+  gcRuns: GcRunLog;
 }
 
 export interface ImageQuery {
@@ -235,6 +236,8 @@ export interface QuotaRepository {
   releaseCompute(accountId: string, use: ComputeUse): Promise<void>;
   /** What the account holds now. */
   computeUsage(accountId: string): Promise<ComputeUse>;
+  /** Custom images held per product (what `take` counts). */
+  imageUsage(accountId: string): Promise<Record<string, number>>;
 }
 
 export interface AccountRow {
@@ -264,6 +267,10 @@ export interface AccountRepository {
   /** Adds another (not default) project to an existing account. */
   addProject(p: { id: string; accountId: string; name: string }): Promise<void>;
   projectBelongsTo(projectId: string, accountId: string): Promise<boolean>;
+  /** Accounts by name, up to `limit` (the operator's list). */
+  list(limit: number): Promise<AccountRow[]>;
+  /** The public halves of an account's key pairs, oldest first. */
+  publicKeysOf(accountId: string): Promise<string[]>;
 }
 
 export interface TokenRepository {
@@ -335,6 +342,8 @@ export interface JobQueue {
   get(id: string): Promise<Job | undefined>;
   latestForImage(imageId: string): Promise<Job | undefined>;
   countByState(): Promise<Record<string, number>>;
+  /** Jobs in `states` of `kinds`, most recently changed first (the operator's queue view). */
+  recent(q: { kinds: readonly JobKind[]; states: readonly JobState[]; limit: number }): Promise<Job[]>;
 }
 
 /**
@@ -383,6 +392,8 @@ export interface NodeRegistry {
   beat(nodeId: string): Promise<void>;
   /** The live node (seen within `liveWithinMs`) holding the fewest instances, if any. */
   leastLoaded(liveWithinMs: number): Promise<string | undefined>;
+  /** Every node with its last heartbeat and how long ago that was, both on the database clock. */
+  list(): Promise<{ id: string; lastSeenAt: number; agoMs: number; instances: number }[]>;
 }
 
 /** One request's signature, offered to the replay record before the request is served. */
@@ -534,4 +545,35 @@ export interface ImageInsights {
   jobsOf(imageId: string): Promise<Job[]>;
   /** The account's images copied from `imageId` (any project or region), oldest first. */
   copiesOf(accountId: string, imageId: string): Promise<Image[]>;
+}
+
+/** What one garbage-collection run did, and the storage it left behind. */
+export interface GcRun {
+  id: string;
+  startedAt: number;
+  finishedAt: number;
+  scanned: number;
+  deleted: number;
+  kept: number;
+  keptInUse: number;
+  storage: StorageSample;
+}
+
+/**
+ * Storage at one moment: the bytes available images hold (each counted in full, as if
+ * nothing were shared) and the bytes of the distinct chunks they reference, counted in
+ * whole chunks (an image's last chunk may be shorter, so stored is a slight overcount).
+ */
+export interface StorageSample {
+  logicalBytes: number;
+  storedBytes: number;
+  uniqueChunks: number;
+}
+
+export interface GcRunLog {
+  record(run: GcRun): Promise<void>;
+  /** The latest runs, newest first. */
+  recent(limit: number): Promise<GcRun[]>;
+  /** Storage now, with chunks of `chunkSize` bytes. */
+  storageNow(chunkSize: number): Promise<StorageSample>;
 }

@@ -64,4 +64,20 @@ export class KyselyAccountRepository implements AccountRepository {
     const r = await this.db.selectFrom('projects').select('id').where('id', '=', projectId).where('account_id', '=', accountId).executeTakeFirst();
     return r !== undefined;
   }
+
+  async list(limit: number): Promise<AccountRow[]> {
+    const rows = await this.db.selectFrom('accounts').selectAll().orderBy('name').limit(limit).execute();
+    return rows.map((r) => ({ id: r.id, name: r.name, isAdmin: r.is_admin === 1 }));
+  }
+
+  async publicKeysOf(accountId: string): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom('api_keys')
+      .select('public_key')
+      .where('account_id', '=', accountId)
+      .orderBy('created_at')
+      .orderBy('public_key')
+      .execute();
+    return rows.map((r) => r.public_key);
+  }
 }

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Job, JobKind } from '../../core/model.ts';
+import type { Job, JobKind, JobState } from '../../core/model.ts';
 import { isProgressPhase, type WorkProgress } from '../../core/work-progress.ts';
 import { LeaseLost, type ClaimShare, type JobLease, type JobQueue, type NewJob } from '../../core/ports/metadata-store.ts';
 import type { InsertObject, SelectQueryBuilder } from 'kysely';
@@ -260,5 +260,19 @@ export class KyselyJobQueue implements JobQueue {
       .groupBy('state')
       .execute();
     return Object.fromEntries(rows.map((r) => [r.state, Number(r.n)]));
+  }
+
+  async recent(q: { kinds: readonly JobKind[]; states: readonly JobState[]; limit: number }): Promise<Job[]> {
+    if (q.kinds.length === 0 || q.states.length === 0) return [];
+    const rows = await this.db
+      .selectFrom('jobs')
+      .selectAll()
+      .where('kind', 'in', [...q.kinds])
+      .where('state', 'in', [...q.states])
+      .orderBy('updated_at', 'desc')
+      .orderBy('id')
+      .limit(q.limit)
+      .execute();
+    return rows.map(jobFromRow);
   }
 }

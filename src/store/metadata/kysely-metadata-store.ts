@@ -19,6 +19,7 @@ import { KyselyTokenRepository } from './token-repo.ts';
 import { KyselyConsoleSessions } from './console-session-repo.ts';
 import { KyselyImageBrowse } from './image-browse-repo.ts';
 import { KyselyImageInsights } from './image-insight-repo.ts';
+import { KyselyGcRunLog } from './gc-run-repo.ts';
 
 function repositories(db: Db, engine: Engine, jobEnqueued: () => void): Repositories {
   return {
@@ -37,6 +38,7 @@ function repositories(db: Db, engine: Engine, jobEnqueued: () => void): Reposito
     consoleSessions: new KyselyConsoleSessions(db, engine),
     imageBrowse: new KyselyImageBrowse(db, engine),
     imageInsights: new KyselyImageInsights(db, engine),
+    gcRuns: new KyselyGcRunLog(db),
   };
 }
 
@@ -61,6 +63,7 @@ export class KyselyMetadataStore implements MetadataStore {
   readonly consoleSessions;
   readonly imageBrowse;
   readonly imageInsights;
+  readonly gcRuns;
 
   private readonly jobListeners = new Set<() => void>();
 
@@ -82,6 +85,7 @@ export class KyselyMetadataStore implements MetadataStore {
     this.consoleSessions = r.consoleSessions;
     this.imageBrowse = r.imageBrowse;
     this.imageInsights = r.imageInsights;
+    this.gcRuns = r.gcRuns;
   }
 
   async transaction<T>(fn: (tx: Repositories) => Promise<T>): Promise<T> {

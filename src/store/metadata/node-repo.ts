@@ -29,4 +29,18 @@ export class KyselyNodeRegistry implements NodeRegistry {
       .executeTakeFirst();
     return row?.id;
   }
+
+  async list(): Promise<{ id: string; lastSeenAt: number; agoMs: number; instances: number }[]> {
+    const rows = await this.db
+      .selectFrom('nodes as n')
+      .select([
+        'n.id',
+        'n.last_seen_at',
+        sql<number>`${dbNowMs(this.engine)} - n.last_seen_at`.as('ago'),
+        (eb) => eb.selectFrom('instances as i').select(eb.fn.countAll().as('c')).whereRef('i.node_id', '=', 'n.id').as('instances'),
+      ])
+      .orderBy('n.id')
+      .execute();
+    return rows.map((r) => ({ id: r.id, lastSeenAt: Number(r.last_seen_at), agoMs: Math.max(0, Number(r.ago)), instances: Number(r.instances ?? 0) }));
+  }
 }

@@ -91,6 +91,11 @@ export class KyselyQuotaRepository implements QuotaRepository {
     const r = await this.db.selectFrom('account_compute_usage').selectAll().where('account_id', '=', accountId).executeTakeFirst();
     return { instances: Number(r?.instances ?? 0), disks: Number(r?.disks ?? 0), diskBytes: Number(r?.disk_bytes ?? 0) };
   }
+
+  async imageUsage(accountId: string): Promise<Record<string, number>> {
+    const rows = await this.db.selectFrom('account_image_quota').select(['product', 'used']).where('account_id', '=', accountId).execute();
+    return Object.fromEntries(rows.map((r) => [r.product, Number(r.used)]));
+  }
 }
 
 function gb(bytes: number): number {

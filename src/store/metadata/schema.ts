@@ -191,6 +191,19 @@ export interface ConsoleSignInFailuresTable {
   at: number;
 }
 
+export interface GcRunsTable {
+  id: string;
+  started_at: number;
+  finished_at: number;
+  scanned: number;
+  deleted: number;
+  kept: number;
+  kept_in_use: number;
+  logical_bytes: number;
+  stored_bytes: number;
+  unique_chunks: number;
+}
+
 export interface NodesTable {
   id: string;
   last_seen_at: number;
@@ -258,6 +271,7 @@ export interface Database {
   account_compute_usage: AccountComputeUsageTable;
   signature_replays: SignatureReplaysTable;
   console_sessions: ConsoleSessionsTable;
+  gc_runs: GcRunsTable;
   console_sign_in_failures: ConsoleSignInFailuresTable;
   manifests: ManifestsTable;
   instances: InstancesTable;

@@ -37,6 +37,9 @@ before(async () => {
       KILN_IMPORT_ALLOW_HOSTS: `127.0.0.1:${files.port}`,
       KILN_MAX_VIRTUAL_SIZE: String(HOSTILE_MAX_VIRTUAL_SIZE),
       KILN_UPLOAD_MAX_OPEN_PER_ACCOUNT: '50',
+      // The hostile corpus is 40 imports of one account: let them run side by side.
+      KILN_IMPORT_WORKERS: '4',
+      KILN_IMPORT_WORKERS_PER_ACCOUNT: '0',
     },
   });
   signed = new TusTestClient(server.baseUrl, server.admin);

@@ -142,7 +142,7 @@ export class TusTestClient {
   }
 
   url(path: string, query: Record<string, string>): string {
-    if ('token' in this.auth) return `${this.baseUrl}${path}`;
+    if ('token' in this.auth) return `${this.baseUrl}${path}?${new URLSearchParams(query)}`;
     const params: Record<string, string> = { ...query, PublicKey: this.auth.publicKey, Expires: String(Math.floor(Date.now() / 1000) + 600) };
     params.Signature = sdkSignature(params, this.auth.privateKey);
     return `${this.baseUrl}${path}?${new URLSearchParams(params)}`;

@@ -17,6 +17,7 @@ import { ImageReplication } from '../core/images/image-replication.ts';
 import { ImageCopies } from '../core/images/image-copies.ts';
 import { ImageGrants } from '../core/images/image-grants.ts';
 import { InstanceService } from '../core/instances/instance-service.ts';
+import { UploadService } from '../core/uploads/upload-service.ts';
 import type { BlobStore } from '../core/ports/blob-store.ts';
 import type { MetadataStore } from '../core/ports/metadata-store.ts';
 import { ResourceIds } from '../core/resource-ids.ts';
@@ -99,6 +100,7 @@ export async function createKiln(config: KilnConfig, log: Logger, opts: { withRu
       config: config.console,
     }),
     operator: new OperatorOverview({ store, nodeLivenessMs: 2 * config.jobs.leaseMs, chunkSize: config.disk.chunkSize }),
+    uploads: new UploadService({ store, blobs, config, ids }),
     instances: new InstanceService({
       store,
       nodeLivenessMs: 2 * config.jobs.leaseMs,

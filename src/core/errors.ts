@@ -34,6 +34,14 @@ export const ErrorCodes = [
   'SignInThrottled',
   /** A console request without a live session (never signed in, expired, signed out, or its key revoked). */
   'NotSignedIn',
+  /** An upload id the caller does not own, or that is gone (finished, aborted, expired). */
+  'UploadNotFound',
+  /** A PATCH whose Upload-Offset is not where the upload stands (tus answers 409). */
+  'UploadOffsetMismatch',
+  /** A PATCH on an upload that has all its bytes, or an upload of more bytes than declared. */
+  'UploadComplete',
+  /** An account with KILN_UPLOAD_MAX_OPEN_PER_ACCOUNT unfinished uploads. */
+  'UploadLimitExceeded',
   'Internal',
 ] as const;
 

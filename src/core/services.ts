@@ -12,6 +12,7 @@ import type { ImageCopies } from './images/image-copies.ts';
 import type { ImageGrants } from './images/image-grants.ts';
 import type { InstanceService } from './instances/instance-service.ts';
 import type { OperatorOverview } from './operator/operator-overview.ts';
+import type { UploadService } from './uploads/upload-service.ts';
 
 /** What dialects may call: core services only, never stores or drivers directly. */
 export interface KilnServices {
@@ -38,4 +39,6 @@ export interface KilnServices {
   consoleSessions: ConsoleSessionService;
   /** The whole installation as its operator (the admin account) reads it: accounts, jobs, nodes. */
   operator: OperatorOverview;
+  /** Uploads of a disk image from a client's own file (Kiln's own endpoint). */
+  uploads: UploadService;
 }

@@ -28,5 +28,9 @@ export const errorText: Record<ErrorCode, string> = {
   SignInFailed: 'the console sign-in was refused (unknown key pair or token)',
   SignInThrottled: 'too many failed console sign-ins for the account or address; wait and retry',
   NotSignedIn: 'the console session is missing, expired or revoked; sign in again',
+  UploadNotFound: "no such upload for this account (another account's upload answers the same)",
+  UploadOffsetMismatch: 'the Upload-Offset sent is not where the upload stands: ask with HEAD and resume from there',
+  UploadComplete: 'the upload already has all its bytes, or the bytes sent go past its declared length',
+  UploadLimitExceeded: 'the account has as many unfinished uploads as it may (KILN_UPLOAD_MAX_OPEN_PER_ACCOUNT)',
   Internal: 'a server fault',
 };

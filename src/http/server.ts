@@ -6,13 +6,14 @@ import { exportRoutes } from '../export/routes.ts';
 import { sendImageDownload } from '../export/download.ts';
 import { CONSOLE_PREFIX, consolePlugin } from '../console/console-surface.ts';
 import type { ImageDownload } from '../console/console-page.ts';
+import { uploadRoutes } from '../upload/routes.ts';
 import { clientErrorHandler } from './client-error.ts';
 import { ConnectionCap, installConnectionCap } from './connection-cap.ts';
 import { RequestMetrics } from './metrics.ts';
 import { frameworkErrorHandler, installRefusalHandlers } from './refusal-handlers.ts';
 import { MAX_BODY_BYTES } from '../wire/request-limits.ts';
 
-/** The HTTP surface: health, metrics, the generated reference docs, image progress and download, the plugin of every dialect in the registry, and the web console. */
+/** The HTTP surface: health, metrics, the generated reference docs, image progress, download and upload, the plugin of every dialect in the registry, and the web console. */
 export async function buildServer(kiln: Kiln): Promise<FastifyInstance> {
   const metrics = new RequestMetrics(kiln.store.jobs, kiln.imageCache);
   // Per-request access logs are Fastify's info lines; metrics count requests instead.
@@ -58,6 +59,7 @@ export async function buildServer(kiln: Kiln): Promise<FastifyInstance> {
   docsRoutes(app);
   const exportDeps = { services: kiln.services, images: kiln.store.images, blobs: kiln.blobs };
   exportRoutes(app, exportDeps);
+  uploadRoutes(app, kiln.services);
   for (const dialect of dialects) await app.register(dialect.plugin(kiln.services, metrics));
   // The web console: one more surface on the same services, under a prefix no dialect owns.
   const download: ImageDownload = (principal, product, id, format, range, reply) => sendImageDownload(exportDeps, principal, product, id, format, range, reply);

@@ -37,6 +37,11 @@ export const ucloudRetCodeFor: Record<ErrorCode, number> = {
   SignInFailed: UCloudRetCode.PermissionDenied,
   SignInThrottled: UCloudRetCode.PermissionDenied,
   NotSignedIn: UCloudRetCode.PermissionDenied,
+  // Raised by Kiln's own upload endpoint (src/upload), never by a UCloud action.
+  UploadNotFound: UCloudRetCode.ParamError,
+  UploadOffsetMismatch: UCloudRetCode.ParamError,
+  UploadComplete: UCloudRetCode.ParamError,
+  UploadLimitExceeded: 8095,
   Internal: 150,
 };
 

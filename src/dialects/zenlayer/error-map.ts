@@ -37,6 +37,12 @@ export const zenlayerErrorFor: Record<ErrorCode, { status: number; code: string 
   SignInFailed: { status: 401, code: ZcCode.UnauthorizedOperation },
   SignInThrottled: { status: 429, code: ZcCode.UnauthorizedOperation },
   NotSignedIn: { status: 401, code: ZcCode.UnauthorizedOperation },
+  // Upload codes are raised by Kiln's own upload endpoint (src/upload), never by a ZEC
+  // action; the map stays total so a code can never reach a dialect unmapped.
+  UploadNotFound: { status: 404, code: ZcCode.ResourceNotFound },
+  UploadOffsetMismatch: { status: 400, code: ZcCode.InvalidParameterValue },
+  UploadComplete: { status: 400, code: ZcCode.InvalidParameterValue },
+  UploadLimitExceeded: { status: 400, code: ZcCode.InvalidParameterValue },
   Internal: { status: 500, code: ZcCode.InternalServerError },
 };
 

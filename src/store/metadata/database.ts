@@ -26,6 +26,7 @@ import * as m014 from './migrations/014_failed_images_free_quota.ts';
 import * as m015 from './migrations/015_job_progress_phases.ts';
 import * as m016 from './migrations/016_console_sessions.ts';
 import * as m017 from './migrations/017_gc_runs.ts';
+import * as m018 from './migrations/018_uploads.ts';
 
 /** Migrations are listed here rather than read from a folder so they survive bundling. */
 const migrations: Record<string, Migration> = {
@@ -46,6 +47,7 @@ const migrations: Record<string, Migration> = {
   '015_job_progress_phases': m015,
   '016_console_sessions': m016,
   '017_gc_runs': m017,
+  '018_uploads': m018,
 };
 
 export interface DatabaseOptions {

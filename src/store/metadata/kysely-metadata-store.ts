@@ -20,6 +20,7 @@ import { KyselyConsoleSessions } from './console-session-repo.ts';
 import { KyselyImageBrowse } from './image-browse-repo.ts';
 import { KyselyImageInsights } from './image-insight-repo.ts';
 import { KyselyGcRunLog } from './gc-run-repo.ts';
+import { KyselyUploadRepository } from './upload-repo.ts';
 
 function repositories(db: Db, engine: Engine, jobEnqueued: () => void): Repositories {
   return {
@@ -39,6 +40,7 @@ function repositories(db: Db, engine: Engine, jobEnqueued: () => void): Reposito
     imageBrowse: new KyselyImageBrowse(db, engine),
     imageInsights: new KyselyImageInsights(db, engine),
     gcRuns: new KyselyGcRunLog(db),
+    uploads: new KyselyUploadRepository(db, engine),
   };
 }
 
@@ -64,6 +66,7 @@ export class KyselyMetadataStore implements MetadataStore {
   readonly imageBrowse;
   readonly imageInsights;
   readonly gcRuns;
+  readonly uploads;
 
   private readonly jobListeners = new Set<() => void>();
 
@@ -86,6 +89,7 @@ export class KyselyMetadataStore implements MetadataStore {
     this.imageBrowse = r.imageBrowse;
     this.imageInsights = r.imageInsights;
     this.gcRuns = r.gcRuns;
+    this.uploads = r.uploads;
   }
 
   async transaction<T>(fn: (tx: Repositories) => Promise<T>): Promise<T> {

@@ -1,15 +1,17 @@
 import { execFile } from 'node:child_process';
 import { link, mkdir, open, readdir, stat, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { assertChunkKey, type BlobStore } from '../../core/ports/blob-store.ts';
+import { assertChunkKey, keyAlgorithm, keyDigest } from '../../core/chunks/content-key.ts';
+import type { BlobStore } from '../../core/ports/blob-store.ts';
 import { ChunkNotFoundError } from './chunk-not-found.ts';
-import { walkChunkKeys } from './fan-out-walk.ts';
+import { blake3Dir, walkChunkKeys } from './fan-out-walk.ts';
 import { pages } from './pages.ts';
 import { checkRange, tooLarge } from './read-range.ts';
 import { isAbandoned, tempName } from './temp-names.ts';
 
 /**
- * Chunks as files under `<root>/ab/cd/<key>`. A chunk is written to a temporary file
+ * Chunks as files under `<root>/blake3/ab/cd/<digest>` (BLAKE3 keys) and
+ * `<root>/ab/cd/<digest>` (SHA-256 keys, written before BLAKE3; see content-key.ts). A chunk is written to a temporary file
  * and published with link(2), which fails if the name exists: an atomic put-if-absent
  * that never exposes a partial chunk, even to a concurrent reader or after a crash.
  * Several processes may share the directory; see temp-names.ts for how they share tmp/.
@@ -41,7 +43,9 @@ export class LocalBlobStore implements BlobStore {
   }
 
   private pathOf(key: string): string {
-    return join(this.root, key.slice(0, 2), key.slice(2, 4), key);
+    const digest = keyDigest(key);
+    const tree = keyAlgorithm(key) === 'blake3' ? join(this.root, blake3Dir) : this.root;
+    return join(tree, digest.slice(0, 2), digest.slice(2, 4), digest);
   }
 
   async putIfAbsent(key: string, data: Buffer, length = data.length, opts: { deferSync?: boolean } = {}): Promise<boolean> {

@@ -39,7 +39,6 @@ export interface BlobStore {
   close(): Promise<void>;
 }
 
-
 /**
  * Chunks a manifest is about to name are not in the store: a store that came back from
  * an outage without data it had acknowledged. The job's retry writes them again.

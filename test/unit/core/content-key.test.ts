@@ -21,7 +21,15 @@ describe('content keys', () => {
   });
 
   it('refuses anything that could escape a path or name another store', () => {
-    for (const bad of ['', '../etc/passwd', `b3:${'0'.repeat(63)}`, `B3:${'0'.repeat(64)}`, `sha256:${'0'.repeat(64)}`, `b3:${'A'.repeat(64)}`, `${'0'.repeat(64)}/x`]) {
+    for (const bad of [
+      '',
+      '../etc/passwd',
+      `b3:${'0'.repeat(63)}`,
+      `B3:${'0'.repeat(64)}`,
+      `sha256:${'0'.repeat(64)}`,
+      `b3:${'A'.repeat(64)}`,
+      `${'0'.repeat(64)}/x`,
+    ]) {
       assert.equal(isChunkKey(bad), false, bad);
       assert.throws(() => assertChunkKey(bad), /invalid chunk key/);
     }

@@ -46,11 +46,16 @@ function seconds(fn: () => void): number {
  * recorded as pending in the metadata store and put into the blob store, then the
  * manifest committed. `env` selects the stack (and fsync).
  */
-async function timeCapture(disk: string, dataDir: string, env: Record<string, string>): Promise<{ seconds: number; stored: number }> {
+async function timeCapture(disk: string, dataDir: string, env: Record<string, string>): Promise<{ seconds: number; stored: number; rss: number }> {
   const config = loadConfig({ ...process.env, KILN_DATA_DIR: dataDir, ...env });
   const store = await openMetadataStore(config.database);
   const blobs = await openBlobStore(config.blobs, { fsync: config.disk.fsync });
   let stored = 0;
+  // Resident memory while capturing (this process runs the capture), sampled.
+  let rss = process.memoryUsage.rss();
+  const sampler = setInterval(() => {
+    rss = Math.max(rss, process.memoryUsage.rss());
+  }, 50);
   try {
     const t = await secondsAsync(async () => {
       const reader = await RawReader.open(disk);
@@ -65,8 +70,9 @@ async function timeCapture(disk: string, dataDir: string, env: Record<string, st
         await reader.close();
       }
     });
-    return { seconds: t, stored };
+    return { seconds: t, stored, rss: rss / MiB };
   } finally {
+    clearInterval(sampler);
     await store.close();
     await blobs.close();
     await rm(dataDir, { recursive: true, force: true });
@@ -89,7 +95,7 @@ export async function captureBench(stacks: BenchStacks, which: BenchStack[]): Pr
     // committed image is durable) against cp followed by sync, and Kiln without fsync
     // against plain cp. On PostgreSQL + S3 durability is the object store's.
     const settle = () => execFileSync('sync');
-    type Round = { cp: number; cpSync: number; durable: number; cached: number; s3: number; stored: number };
+    type Round = { cp: number; cpSync: number; durable: number; cached: number; s3: number; stored: number; rss: number };
     const rounds: Round[] = [];
     for (let i = 0; i < 3; i++) {
       settle();
@@ -106,7 +112,7 @@ export async function captureBench(stacks: BenchStacks, which: BenchStack[]): Pr
         settle();
         s3 = (await timeCapture(disk, join(dir, `s${i}`), await stacks.env('pg-s3'))).seconds;
       }
-      rounds.push({ cp, cpSync, durable: durable.seconds, cached: cached.seconds, s3, stored: durable.stored });
+      rounds.push({ cp, cpSync, durable: durable.seconds, cached: cached.seconds, s3, stored: durable.stored, rss: Math.max(durable.rss, cached.rss) });
     }
     // Medians of three interleaved rounds: this machine's disk timings are noisy.
     const median = (pick: (r: Round) => number) => rounds.map(pick).sort((a, b) => a - b)[1]!;
@@ -132,6 +138,7 @@ export async function captureBench(stacks: BenchStacks, which: BenchStack[]): Pr
     console.log(
       `kiln capture, SQLite + dir, fsync (default) ${r.durable.toFixed(2)} s ${spread((x) => x.durable)}  ${rate(r.durable)}  ratio ${(r.durable / r.cpSync).toFixed(2)}`,
     );
+    console.log(`peak RSS of the capturing process          ${Math.max(...rounds.map((x) => x.rss)).toFixed(0)} MiB`);
     if (which.includes('pg-s3')) {
       console.log(
         `kiln capture, PostgreSQL + S3 (moto)       ${r.s3.toFixed(2)} s ${spread((x) => x.s3)}  ${rate(r.s3)}  ratio ${(r.s3 / r.cpSync).toFixed(2)} vs cp; sync`,

@@ -15,7 +15,7 @@
  * It prints min/median/max of each and the ratio of the medians (Kiln / qemu-img).
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -35,7 +35,14 @@ function timeQemu(v: BenchVariant, dst: string): number {
   return secondsSince(t);
 }
 
-async function timeKiln(v: BenchVariant, url: string, port: number): Promise<number> {
+/** Peak resident memory of the `kiln serve` process so far (VmHWM), MiB. */
+async function peakRssMiB(pid: number | undefined): Promise<number> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => '');
+  const kb = /^VmHWM:\s+(\d+) kB/m.exec(status);
+  return kb ? Number(kb[1]) / 1024 : NaN;
+}
+
+async function timeKiln(v: BenchVariant, url: string, port: number): Promise<{ seconds: number; rss: number }> {
   const kiln = await KilnProcess.start({
     KILN_IMPORT_ALLOW_HOSTS: `127.0.0.1:${port}`,
     KILN_BLOB_FSYNC: 'true',
@@ -57,7 +64,7 @@ async function timeKiln(v: BenchVariant, url: string, port: number): Promise<num
     for (;;) {
       const d = await client.call('DescribeImage', { ImageId: imageId });
       const img = (d.body.ImageSet as { State: string; FailedReason?: string }[] | undefined)?.[0];
-      if (img?.State === 'Available') return secondsSince(t);
+      if (img?.State === 'Available') return { seconds: secondsSince(t), rss: await peakRssMiB(kiln.child?.pid) };
       if (img && img.State !== 'Making') throw new Error(`${v.name}: import ended ${img.State}: ${img.FailedReason ?? ''}`);
       await sleep(20);
     }
@@ -78,6 +85,7 @@ async function main(): Promise<void> {
     await buildSource(src, scale);
     const variants = writeVariants(src, dir);
     const kiln = new Map<string, number[]>();
+    const rss = new Map<string, number[]>();
     const qemu = new Map<string, number[]>();
     for (let round = 1; round <= rounds; round++) {
       for (const v of variants) {
@@ -88,10 +96,11 @@ async function main(): Promise<void> {
         await rm(dst, { force: true });
         execFileSync('sync'); // the next side does not pay for this side's writes
         primeCache(v.path);
-        const k = await timeKiln(v, url, files.port);
+        const { seconds: k, rss: peak } = await timeKiln(v, url, files.port);
         qemu.set(v.name, [...(qemu.get(v.name) ?? []), q]);
         kiln.set(v.name, [...(kiln.get(v.name) ?? []), k]);
-        console.log(`  round ${round} ${v.name}: kiln ${k.toFixed(2)} s, qemu-img ${q.toFixed(2)} s`);
+        rss.set(v.name, [...(rss.get(v.name) ?? []), peak]);
+        console.log(`  round ${round} ${v.name}: kiln ${k.toFixed(2)} s (peak RSS ${peak.toFixed(0)} MiB), qemu-img ${q.toFixed(2)} s`);
       }
     }
     console.log(`\n## Import: call -> Available against qemu-img convert -O raw + sync (${rounds} interleaved rounds; median [min..max] s)`);
@@ -99,9 +108,10 @@ async function main(): Promise<void> {
     for (const v of variants) {
       const k = spreadOf(kiln.get(v.name)!);
       const q = spreadOf(qemu.get(v.name)!);
-      rows.push([v.name, ((await stat(v.path)).size / MiB).toFixed(0), showSpread(k), showSpread(q), (k.median / q.median).toFixed(2)]);
+      const peak = Math.max(...rss.get(v.name)!);
+      rows.push([v.name, ((await stat(v.path)).size / MiB).toFixed(0), showSpread(k), showSpread(q), (k.median / q.median).toFixed(2), peak.toFixed(0)]);
     }
-    printTable(['format', 'file MiB', 'kiln import s', 'qemu-img + sync s', 'ratio'], rows);
+    printTable(['format', 'file MiB', 'kiln import s', 'qemu-img + sync s', 'ratio', 'kiln peak RSS MiB'], rows);
   } finally {
     await files.close();
     await rm(dir, { recursive: true, force: true });

@@ -5,7 +5,6 @@ import { dataExtentsOf } from './file-extents.ts';
 /** A local image file. The size is taken once at open: the file must not change while read. */
 export class FileByteSource implements ByteSource {
   private constructor(
-    private readonly path: string,
     private readonly fh: FileHandle,
     readonly size: number,
   ) {}
@@ -14,7 +13,7 @@ export class FileByteSource implements ByteSource {
     const fh = await open(path, 'r');
     try {
       const { size } = await fh.stat();
-      return new FileByteSource(path, fh, size);
+      return new FileByteSource(fh, size);
     } catch (e) {
       await fh.close();
       throw e;
@@ -31,7 +30,7 @@ export class FileByteSource implements ByteSource {
   }
 
   async dataRanges(): Promise<ByteRange[] | undefined> {
-    return (await dataExtentsOf(this.path))?.map((e) => ({ start: e.offset, end: e.offset + e.length }));
+    return dataExtentsOf(this.fh.fd, this.size)?.map((e) => ({ start: e.offset, end: e.offset + e.length }));
   }
 
   async close(): Promise<void> {

@@ -7,7 +7,7 @@ interface Pending {
 }
 
 /**
- * SHA-256 on worker threads so hashing overlaps reading and writing. Buffers are
+ * The content hash on worker threads so hashing overlaps reading and writing. Buffers are
  * transferred, not copied, and come back with the digest for reuse.
  */
 export class HashPool {

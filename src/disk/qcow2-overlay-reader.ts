@@ -93,7 +93,7 @@ export class Qcow2OverlayReader implements DiskReader {
       yield* own;
       return;
     }
-    const backing = (await dataExtentsOf(this.backingPath)) ?? (this.backingSize > 0 ? [{ offset: 0, length: this.backingSize }] : []);
+    const backing = dataExtentsOf(this.backing.fd, this.backingSize) ?? (this.backingSize > 0 ? [{ offset: 0, length: this.backingSize }] : []);
     yield* mergeExtents(
       own,
       backing.map((e) => ({ offset: e.offset, length: Math.min(e.length, this.virtualSize - e.offset) })).filter((e) => e.length > 0),

@@ -49,7 +49,8 @@ Available images only.
 ## Chunks
 
 An image's bytes are stored as **chunks**: its virtual disk cut into fixed-size pieces
-(4 MiB by default), each stored once under the SHA-256 of its content. All-zero pieces are holes
+(4 MiB by default), each stored once under a hash of its content (BLAKE3; chunks stored by
+older versions keep their SHA-256 names and stay readable). All-zero pieces are holes
 and are not stored at all, so a 100 GB disk holding 3 GB of data stores about 3 GB. An
 image is a **manifest**, the ordered list of its chunks, written together with its
 \`Available\` state in one step. Images that share content share chunks: a capture of an

@@ -325,7 +325,7 @@ backendSuite('postgres', 'on PostgreSQL and S3', () => {
     try {
       const objects = (await s3.send(new ListObjectsV2Command({ Bucket: 'kiln-images' }))).Contents ?? [];
       assert.ok(objects.length > 0);
-      for (const o of objects) assert.match(o.Key ?? '', /^chunks\/[0-9a-f]{64}$/);
+      for (const o of objects) assert.match(o.Key ?? '', /^chunks\/b3:[0-9a-f]{64}$/);
     } finally {
       s3.destroy();
     }

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import { describe, test } from 'node:test';
+import { contentKeyOf } from '../../src/core/chunks/content-key.ts';
 import type { BlobStore } from '../../src/core/ports/blob-store.ts';
 
 export interface OpenedStore {
@@ -177,6 +178,38 @@ export function blobStoreContract(name: string, open: () => Promise<OpenedStore>
       }
       assert.deepEqual((await collect(s.list({ after: sorted.at(-1)! }))).flat(), []);
       assert.deepEqual((await collect(s.list())).flat(), sorted, 'default page size');
+    });
+
+    withStore('BLAKE3 and SHA-256 keys live side by side: read, synced, listed in one order, deleted', async (s) => {
+      // SHA-256 keys around the point where `b3:` sorts (between b39... and b3a...).
+      const old = [sha('old 1'), `b39${'f'.repeat(61)}`, `b3a${'0'.repeat(61)}`, `c${'1'.repeat(63)}`];
+      const fresh = ['new 1', 'new 2', 'new 3'].map((t) => contentKeyOf(Buffer.from(t)));
+      fresh.push(`b3:${'0'.repeat(64)}`, `b3:${'f'.repeat(64)}`);
+      const keys = [...old, ...fresh];
+      for (const k of keys) await s.putIfAbsent(k, Buffer.from(`bytes of ${k}`), undefined, { deferSync: true });
+      await s.sync(keys);
+      for (const k of keys) {
+        const buf = Buffer.alloc(200);
+        const n = await s.readInto(k, buf);
+        assert.equal(buf.subarray(0, n).toString(), `bytes of ${k}`, k);
+      }
+      const sorted = [...keys].sort();
+      assert.deepEqual((await collect(s.list({ pageSize: 3 }))).flat(), sorted);
+      for (const after of ['b3', `b39${'f'.repeat(61)}`, 'b3:', fresh[0]!, `b3:${'f'.repeat(64)}`, 'b3;', `b3a${'0'.repeat(61)}`]) {
+        assert.deepEqual(
+          (await collect(s.list({ after, pageSize: 2 }))).flat(),
+          sorted.filter((k) => k > after),
+          `after ${after}`,
+        );
+      }
+      await s.delete(fresh[0]!);
+      await s.delete(old[0]!);
+      assert.equal(await s.has(fresh[0]!), false);
+      assert.equal(await s.has(old[1]!), true);
+      assert.deepEqual(
+        (await collect(s.list())).flat(),
+        sorted.filter((k) => k !== fresh[0] && k !== old[0]),
+      );
     });
 
     withStore('an empty store lists nothing', async (s) => {

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { CollectorLease, ChunkWriter } from '../../src/core/chunks/chunk-writer.ts';
+import { contentKeyOf } from '../../src/core/chunks/content-key.ts';
 import type { Principal } from '../../src/core/model.ts';
 import { collectGarbage } from '../../src/jobs/garbage-collector.ts';
 import { startCoreKiln, type CoreKiln } from '../support/core-kiln.ts';
@@ -34,7 +34,7 @@ after(async () => {
 });
 
 function keyOf(data: Buffer): string {
-  return createHash('sha256').update(data).digest('hex');
+  return contentKeyOf(data);
 }
 
 /** Stores a chunk no manifest references and no writer holds, as a crashed writer leaves one. */

@@ -1,4 +1,5 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+import { contentKeyOf } from '../../core/chunks/content-key.ts';
 import type { BlobConfig } from '../../config/config.ts';
 import type { BlobStore } from '../../core/ports/blob-store.ts';
 import { openBlobStore } from '../../store/blob/open-blob-store.ts';
@@ -41,7 +42,7 @@ export async function checkBlobs(cfg: BlobConfig): Promise<CheckResult[]> {
 
 async function roundTrip(store: BlobStore, kind: BlobConfig['kind']): Promise<CheckResult> {
   const data = randomBytes(4096);
-  const key = createHash('sha256').update(data).digest('hex');
+  const key = contentKeyOf(data);
   let step = 'put';
   try {
     await store.putIfAbsent(key, data);

@@ -22,6 +22,8 @@ const DOOM_POLL_MS = 50;
  */
 export class ChunkWriter implements ChunkSink {
   private readonly used = new Set<string>();
+  private readonly waiting: { key: string; resolve: (doomed: boolean) => void; reject: (e: unknown) => void }[] = [];
+  private recording = false;
 
   constructor(
     private readonly store: MetadataStore,
@@ -31,10 +33,38 @@ export class ChunkWriter implements ChunkSink {
   ) {}
 
   async putIfAbsent(key: string, data: Buffer, length = data.length): Promise<boolean> {
-    await this.store.chunks.addPending(this.owner, [key]);
-    await this.untilNotDoomed(key);
+    if (await this.recordPending(key)) await this.untilNotDoomed(key);
     this.used.add(key);
     return this.blobs.putIfAbsent(key, data, length, { deferSync: true });
+  }
+
+  /**
+   * Records `key` as pending (committed), then says whether a collector has announced its
+   * deletion. Keys that arrive while a batch is in flight (the chunker's other lanes) go
+   * in the next batch together: two metadata round trips per batch rather than per
+   * chunk, which on PostgreSQL is a network round trip each.
+   */
+  private recordPending(key: string): Promise<boolean> {
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ key, resolve, reject });
+      if (!this.recording) void this.recordWaiting();
+    });
+  }
+
+  private async recordWaiting(): Promise<void> {
+    this.recording = true;
+    while (this.waiting.length > 0) {
+      const batch = this.waiting.splice(0);
+      try {
+        const keys = [...new Set(batch.map((w) => w.key))];
+        await this.store.chunks.addPending(this.owner, keys);
+        const doomed = await this.store.chunks.doomedAmong(keys);
+        for (const w of batch) w.resolve(doomed.has(w.key));
+      } catch (e) {
+        for (const w of batch) w.reject(e);
+      }
+    }
+    this.recording = false;
   }
 
   /**
@@ -47,7 +77,6 @@ export class ChunkWriter implements ChunkSink {
 
   private async untilNotDoomed(key: string): Promise<void> {
     for (;;) {
-      if (!(await this.store.chunks.doomedAmong([key])).has(key)) return;
       // An announcement outlives its collector only if the collector died; with our
       // pending record committed, no later collector will delete this chunk.
       if (!(await this.store.leases.held(CollectorLease))) {
@@ -56,6 +85,7 @@ export class ChunkWriter implements ChunkSink {
       }
       this.signal?.throwIfAborted();
       await new Promise((r) => setTimeout(r, DOOM_POLL_MS));
+      if (!(await this.store.chunks.doomedAmong([key])).has(key)) return;
     }
   }
 }

@@ -1,6 +1,7 @@
 /**
- * Immutable, content-addressed chunks. Keys are lowercase hex SHA-256 of the content,
- * so a put of an existing key is a no-op and concurrent writers cannot conflict.
+ * Immutable, content-addressed chunks. Keys name the content and its hash algorithm
+ * (core/chunks/content-key.ts), so a put of an existing key is a no-op and concurrent
+ * writers cannot conflict.
  *
  * The store keeps no timestamps that garbage collection trusts: which chunks are in use
  * is known to the metadata store alone (manifest references and pending references).
@@ -30,19 +31,12 @@ export interface BlobStore {
   /** Deletes a chunk; deleting a missing chunk is not an error. */
   delete(key: string): Promise<void>;
   /**
-   * Every stored chunk key in ascending order, a page at a time (at most `pageSize`
+   * Every stored chunk key in ascending (code-unit) order, a page at a time (at most `pageSize`
    * keys a page), starting after `after` when given. Memory stays bounded by one page.
    */
   list(opts?: { after?: string; pageSize?: number }): AsyncIterable<string[]>;
   /** Releases connections and handles. */
   close(): Promise<void>;
-}
-
-export const chunkKeyPattern = /^[0-9a-f]{64}$/;
-
-export function assertChunkKey(key: string): void {
-  // Keys become file names and object keys: never let anything else through.
-  if (!chunkKeyPattern.test(key)) throw new Error(`invalid chunk key: ${JSON.stringify(key)}`);
 }
 
 /**

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { contentKeyOf } from '../chunks/content-key.ts';
 import { ChunkWriter } from '../chunks/chunk-writer.ts';
 import { KilnError } from '../errors.ts';
 import type { Upload, UploadPart } from '../model.ts';
@@ -95,7 +95,7 @@ let zeros = Buffer.alloc(0);
 async function stagePart(writer: ChunkWriter, blobs: BlobStore, bytes: Buffer): Promise<string | null> {
   if (zeros.length < bytes.length) zeros = Buffer.alloc(bytes.length);
   if (bytes.equals(zeros.subarray(0, bytes.length))) return null;
-  const key = createHash('sha256').update(bytes).digest('hex');
+  const key = contentKeyOf(bytes);
   await writer.putIfAbsent(key, bytes);
   await blobs.sync([key]);
   return key;

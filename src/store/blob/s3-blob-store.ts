@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { assertChunkKey, chunkKeyPattern, ChunksLostError, type BlobStore } from '../../core/ports/blob-store.ts';
+import { assertChunkKey, chunkKeyPattern } from '../../core/chunks/content-key.ts';
+import { ChunksLostError, type BlobStore } from '../../core/ports/blob-store.ts';
 import { backoffDelay, sleep } from './backoff.ts';
 import { ChunkNotFoundError } from './chunk-not-found.ts';
 import { checkPageSize, defaultPageSize } from './pages.ts';

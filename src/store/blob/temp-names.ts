@@ -25,7 +25,7 @@ export function tempName(key: string, owner: TempOwner = { host: hostTag(), pid:
   return `${key}.${owner.host}.${owner.pid}.${randomBytes(6).toString('hex')}`;
 }
 
-const tempNamePattern = /^[0-9a-f]{64}\.([^.]+)\.(\d+)\.[0-9a-f]{12}$/;
+const tempNamePattern = /^(?:b3:)?[0-9a-f]{64}\.([^.]+)\.(\d+)\.[0-9a-f]{12}$/;
 
 /** The writer of a temp file, or undefined for names this scheme did not make. */
 export function tempOwner(name: string): TempOwner | undefined {

@@ -7,8 +7,7 @@ import type { ImagesTable } from './schema.ts';
 import { batches, inTransaction, type Db, type Engine } from './engine.ts';
 import { readJson } from './json-column.ts';
 import { isUniqueViolation } from './unique-violation.ts';
-
-const HOLE = Buffer.alloc(32);
+import { decodeChunks, encodeChunks } from './manifest-encoding.ts';
 
 export function imageFromRow(r: Omit<ImagesTable, 'seq'> & { seq?: number }): Image {
   return {
@@ -64,23 +63,6 @@ function rowFromImage(i: Image, uniqueName: boolean): Omit<ImagesTable, 'seq'> {
 }
 
 type ImageRow = Omit<ImagesTable, 'seq'> & { seq: number };
-
-export function encodeChunks(chunks: (string | null)[]): Buffer {
-  const out = Buffer.alloc(chunks.length * 32);
-  chunks.forEach((c, i) => {
-    if (c !== null) out.write(c, i * 32, 'hex');
-  });
-  return out;
-}
-
-export function decodeChunks(buf: Buffer): (string | null)[] {
-  const out: (string | null)[] = [];
-  for (let off = 0; off < buf.length; off += 32) {
-    const slice = buf.subarray(off, off + 32);
-    out.push(slice.equals(HOLE) ? null : slice.toString('hex'));
-  }
-  return out;
-}
 
 /** Images, their manifests, their chunk references and the counters kept beside them. */
 export class KyselyImageRepository implements ImageRepository {

@@ -86,7 +86,7 @@ export interface ManifestsTable {
   image_id: string;
   virtual_size: number;
   chunk_size: number;
-  /** 32 bytes per chunk (SHA-256); 32 zero bytes mark a hole. */
+  /** The chunk keys, holes as null: see manifest-encoding.ts. */
   chunks: Buffer;
 }
 

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, open, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { chunkDisk } from '../../../src/disk/chunker.ts';
-import { dataExtentsOf, parseFilefrag } from '../../../src/disk/file-extents.ts';
+import { dataExtentsOf } from '../../../src/disk/file-extents.ts';
 import { FileByteSource } from '../../../src/disk/file-source.ts';
 import { RawReader } from '../../../src/disk/raw-reader.ts';
 import { writeSparseDisk } from '../../support/disk-files.ts';
@@ -27,11 +27,11 @@ const writes = [
 ];
 
 describe('dataExtentsOf', () => {
-  it('maps a sparse file: every written byte inside an extent, the holes outside', async (t) => {
+  it('maps a sparse file: every written byte inside an extent, the holes outside', async () => {
     const path = join(dir, 'sparse.raw');
     await writeSparseDisk(path, 128 * MiB, writes);
-    const extents = await dataExtentsOf(path);
-    if (!extents) return t.skip('no filefrag or no FIEMAP on this filesystem: the whole file is read instead');
+    const extents = await extentsOfFile(path);
+    assert.ok(extents, 'lseek(SEEK_DATA) is available on Linux');
     for (const w of writes) {
       assert.ok(
         extents.some((e) => e.offset <= w.offset && w.offset + w.length <= e.offset + e.length),
@@ -44,14 +44,13 @@ describe('dataExtentsOf', () => {
     assert.ok(extents.at(-1)!.offset + extents.at(-1)!.length <= 128 * MiB, 'never past the end of the file');
   });
 
-  it('a capture through the map stores exactly what a full read stores', async (t) => {
+  it('a capture through the map stores exactly what a full read stores', async () => {
     const path = join(dir, 'capture.raw');
     await writeSparseDisk(path, 64 * MiB, [
       { offset: 0, length: MiB, seed: 4 },
       { offset: 33 * MiB + 7, length: 3 * MiB, seed: 5 },
     ]);
-    const extents = await dataExtentsOf(path);
-    if (!extents) return t.skip('no filefrag or no FIEMAP on this filesystem');
+    assert.ok(await extentsOfFile(path));
     const chunked = async (reader: RawReader) => {
       const reads: number[] = [];
       const read = reader.read.bind(reader);
@@ -79,42 +78,24 @@ describe('dataExtentsOf', () => {
     );
   });
 
-  it('reads nothing into a file whose map cannot be had, or does not cover its data', async () => {
-    const path = join(dir, 'data.raw');
-    await writeSparseDisk(path, 16 * MiB, [{ offset: 0, length: 4 * MiB, seed: 6 }]);
-    assert.equal(await dataExtentsOf(path, { filefrag: join(dir, 'no-such-filefrag') }), undefined);
-    // A filefrag that reports no extent for a file with 4 MiB allocated is not believed.
-    const liar = join(dir, 'lying-filefrag');
-    await writeFile(liar, `#!/bin/sh\necho "File size of $2 is 16777216 (4096 blocks of 4096 bytes)"\necho "$2: 0 extents found"\n`);
-    await chmod(liar, 0o755);
-    assert.equal(await dataExtentsOf(path, { filefrag: liar }), undefined);
+  it('maps a file without data as empty, and data that ends the file up to its end', async () => {
+    const empty = join(dir, 'empty.raw');
+    await writeSparseDisk(empty, 16 * MiB, []);
+    assert.deepEqual(await extentsOfFile(empty), []);
+    const tail = join(dir, 'tail.raw');
+    await writeSparseDisk(tail, 16 * MiB + 100, [{ offset: 16 * MiB + 99, length: 1, seed: 7 }]);
+    const extents = await extentsOfFile(tail);
+    assert.equal(extents?.length, 1);
+    assert.ok(extents![0]!.offset <= 16 * MiB + 99);
+    assert.equal(extents![0]!.offset + extents![0]!.length, 16 * MiB + 100, 'cut at the end of the file');
   });
 });
 
-describe('parseFilefrag', () => {
-  it('turns filefrag -e output into merged byte extents', () => {
-    const out = [
-      'Filesystem type is: ef53',
-      'File size of /d/disk.raw is 104857600 (25600 blocks of 4096 bytes)',
-      ' ext:     logical_offset:        physical_offset: length:   expected: flags:',
-      '   0:     2560..    3327:   36678144..  36678911:    768:       2560:',
-      '   1:     3328..    3330:   36688144..  36688146:      3:   36678912: unwritten',
-      '   2:    12800..   13055:   36680192..  36680447:    256:   36688384: last,eof',
-      '/d/disk.raw: 3 extents found',
-    ].join('\n');
-    assert.deepEqual(parseFilefrag(out)?.extents, [
-      { offset: 2560 * 4096, length: 771 * 4096 },
-      { offset: 12800 * 4096, length: 256 * 4096 },
-    ]);
-  });
-
-  it('refuses output it does not understand', () => {
-    assert.equal(parseFilefrag(''), undefined);
-    assert.equal(parseFilefrag('FIBMAP: Operation not permitted'), undefined);
-    assert.equal(parseFilefrag('File size of x is 10 (1 block of 4096 bytes)\n   0:  9..  3:  1..1: 1:\nx: 1 extent found'), undefined);
-  });
-
-  it('a file without data has no extents', () => {
-    assert.deepEqual(parseFilefrag('File size of /d/e is 1073741824 (262144 blocks of 4096 bytes)\n/d/e: 0 extents found\n')?.extents, []);
-  });
-});
+async function extentsOfFile(path: string) {
+  const fh = await open(path, 'r');
+  try {
+    return dataExtentsOf(fh.fd, (await fh.stat()).size);
+  } finally {
+    await fh.close();
+  }
+}

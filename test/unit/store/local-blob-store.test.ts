@@ -5,6 +5,7 @@ import { mkdtemp, readdir, rm, stat, utimes, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
+import { contentKeyOf } from '../../../src/core/chunks/content-key.ts';
 import { LocalBlobStore } from '../../../src/store/blob/local-blob-store.ts';
 import { openBlobStore } from '../../../src/store/blob/open-blob-store.ts';
 import { hostTag, tempName } from '../../../src/store/blob/temp-names.ts';
@@ -35,6 +36,17 @@ test('chunks live at ab/cd/<key> and a second put leaves the file as it was (no 
   assert.equal(await s.putIfAbsent(k, data), false);
   assert.equal(Math.round((await stat(path)).mtimeMs), old.getTime(), 'garbage collection no longer reads timestamps, so puts do not write them');
   assert.equal(s.location, root);
+});
+
+test('BLAKE3 chunks live at blake3/ab/cd/<digest>, apart from the SHA-256 fan-out', async () => {
+  const { s, root } = await store();
+  const data = Buffer.from('new chunk');
+  const k = contentKeyOf(data);
+  assert.equal(await s.putIfAbsent(k, data, data.length, { deferSync: true }), true);
+  await s.sync([k]);
+  const digest = k.slice(3);
+  assert.equal((await stat(join(root, 'blake3', digest.slice(0, 2), digest.slice(2, 4), digest))).size, data.length);
+  assert.deepEqual(await readdir(root).then((n) => n.sort()), ['blake3', 'tmp']);
 });
 
 test('a put into a fan-out directory removed behind the store makes it again', async () => {

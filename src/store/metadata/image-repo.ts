@@ -211,12 +211,15 @@ export class KyselyImageRepository implements ImageRepository {
 
   /** The stored versions of `scopes`, 0 for a catalogue never written. */
   async readVersions(scopes: string[]): Promise<Map<string, number>> {
-    // Asked on every listing request the feed cannot answer, so plain SQL: building it
-    // with the query builder cost more than running it (measured).
+    // Asked on every listing request the feed cannot answer, so plain SQL with one or two
+    // plain parameters: building it with the query builder, or even sql.join, cost more
+    // than running it (measured).
+    const [first, second = first] = scopes;
+    const among = scopes.length <= 2 ? sql`${first}, ${second}` : sql.join(scopes);
     const { rows } = await sql<{
       scope: string;
       version: number | string;
-    }>`select scope, version from catalogue_versions where scope in (${sql.join(scopes)})`.execute(this.db);
+    }>`select scope, version from catalogue_versions where scope in (${among})`.execute(this.db);
     const out = new Map<string, number>(scopes.map((s) => [s, 0]));
     for (const r of rows) out.set(r.scope, Number(r.version));
     return out;
@@ -475,6 +478,18 @@ async function bumpVersion(exec: Db, scope: string): Promise<void> {
     .values({ scope, version: 1 })
     .onConflict((oc) => oc.column('scope').doUpdateSet({ version: sql`catalogue_versions.version + 1` }))
     .execute();
+}
+
+/**
+ * Moves on the version of the project catalogue holding custom image `imageId`, for a
+ * change its listings show without an image write: how many instances use it
+ * (CompShare's listings count them). A base image's catalogue is left alone: every
+ * tenant's listing is kept against it, and no kept listing counts a base image's uses.
+ */
+export async function bumpVersionOfCustom(exec: Db, imageId: string | null): Promise<void> {
+  if (imageId === null) return;
+  const r = await exec.selectFrom('images').select(['project_id', 'product']).where('id', '=', imageId).executeTakeFirst();
+  if (r?.project_id && r.product) await bumpVersion(exec, projectScope(r.project_id, r.product));
 }
 
 /** Moves on the version of the catalogue holding `imageId`. */

@@ -171,9 +171,15 @@ export class CatalogueVersionFeed {
       await client.query(`listen ${CATALOGUE_CHANNEL}`);
     } catch (e) {
       this.drop(client, e instanceof Error ? e : new Error(String(e)));
+      // Also when the feed was closed meanwhile (drop then leaves the client alone).
+      await client.end().catch(() => undefined);
       return;
     }
-    if (client !== this.client || this.state !== 'connecting') return;
+    if (client !== this.client || this.state !== 'connecting') {
+      // Closed (or dropped) while connecting: this connection is nobody's.
+      await client.end().catch(() => undefined);
+      return;
+    }
     // Only notices from now on reach this connection: start from nothing known.
     this.versions.clear();
     this.generation++;

@@ -149,7 +149,19 @@ export interface RegionConfig {
   defaultZone: string;
 }
 
-export type DatabaseConfig = { kind: 'sqlite'; path: string } | { kind: 'postgres'; url: string; poolMax: number };
+export type DatabaseConfig =
+  | { kind: 'sqlite'; path: string }
+  | {
+      kind: 'postgres';
+      url: string;
+      poolMax: number;
+      /**
+       * Keep catalogue versions in memory from LISTEN/NOTIFY (default true). Off behind a
+       * pooler in transaction mode, where a session's LISTEN and its next statement may
+       * run on different server connections and the notices cannot be trusted.
+       */
+      catalogueNotices?: boolean;
+    };
 
 export type BlobConfig =
   | { kind: 'local'; dir: string }
@@ -419,6 +431,7 @@ class EnvReader {
   database(dataDir: string): DatabaseConfig {
     const url = this.env.KILN_DATABASE_URL?.trim();
     const poolMax = this.int('KILN_DATABASE_POOL_MAX', 10, 1, 1000);
+    const catalogueNotices = this.bool('KILN_DATABASE_NOTICES', true);
     if (url === undefined || url === '') return { kind: 'sqlite', path: join(dataDir, 'kiln.sqlite') };
     let parsed: URL | undefined;
     try {
@@ -430,7 +443,7 @@ class EnvReader {
       this.problems.push('KILN_DATABASE_URL: must be a postgres://user:password@host:port/database URL');
       return { kind: 'sqlite', path: join(dataDir, 'kiln.sqlite') };
     }
-    return { kind: 'postgres', url, poolMax };
+    return { kind: 'postgres', url, poolMax, catalogueNotices };
   }
 
   /** KILN_BLOB_URL: s3://bucket[/prefix]; unset keeps chunks under dataDir/blobs. */

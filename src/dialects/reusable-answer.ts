@@ -49,3 +49,27 @@ export class EncodedBodies {
     return body;
   }
 }
+
+/**
+ * AnswerMemo for answers that need more than the source to build (CompShare's listings
+ * look up instance counts and owner names): built once per `source` object by the first
+ * request that asks, and shared by those that ask meanwhile. Only right when whatever
+ * `build` looks up cannot change while `source` is handed out, i.e. is covered by the
+ * catalogue version `source` was kept against; and `build` must be the same for a given
+ * source (a source comes from one server's services). A build that fails is not kept.
+ */
+export class AsyncAnswerMemo<S extends object, A extends object> {
+  private readonly answers = new WeakMap<S, Promise<A>>();
+
+  get(source: S, build: (source: S) => Promise<A>): Promise<A> {
+    let answer = this.answers.get(source);
+    if (!answer) {
+      answer = build(source).then(reusableAnswer, (e: unknown) => {
+        this.answers.delete(source);
+        throw e;
+      });
+      this.answers.set(source, answer);
+    }
+    return answer;
+  }
+}

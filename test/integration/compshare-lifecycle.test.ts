@@ -232,6 +232,14 @@ test('GPU host -> custom image with software metadata -> community -> another ac
   await ok(owner, 'UpdateCompShareImage', { CompShareImageId: imageId, Visibility: 0 });
   assert.equal((await ok(other, 'DescribeCommunityImages', {})).TotalCount, 0);
   assert.equal((await waitGpuHostState(other, hostB, 'Running')).UHostId, hostB);
+
+  // The use ends with the host: the owner's listing, asked (and kept) meanwhile, counts it no more.
+  assert.equal((await describeImage(owner, imageId))!.CreatedCount, 1);
+  await ok(other, 'TerminateCompShareInstance', { UHostId: hostB });
+  for (let i = 0; i < 200 && ((await ok(other, 'DescribeCompShareInstance', { UHostIds: [hostB] })).TotalCount as number) > 0; i++) {
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  assert.equal((await describeImage(owner, imageId))!.CreatedCount, 0);
 });
 
 test('a copy is Available at once and gives hosts the same bytes; the source can go', async () => {

@@ -79,3 +79,26 @@ test("a repeated DescribeImage is never stale after a write in another process, 
   assert.deepEqual((await customIds(otherOnA)).ids, [mine]);
   assert.deepEqual((await customIds(onA)).ids, [second]);
 });
+
+test('written through one process, listed through the other at once: every time, both ways', async () => {
+  const src = join(a.dataDir, 'small.raw');
+  const url = files.serve('copy-source.raw', src);
+  const who = JSON.parse(await a.cli(['account', 'create', 'copier', '--json'])) as { publicKey: string; privateKey: string; projectId: string };
+  const on = [a, b].map((k) => new UCloudTestClient({ baseUrl: k.baseUrl, publicKey: who.publicKey, privateKey: who.privateKey, region: 'cn-bj2' }));
+  const source = await importImage(on[0]!, 'copy-source', url);
+  const expected = [source];
+  for (let i = 0; i < 12; i++) {
+    const [writer, reader] = i % 2 === 0 ? [on[0]!, on[1]!] : [on[1]!, on[0]!];
+    // The reader holds the answer from before the write (asked just now, so kept).
+    assert.deepEqual((await customIds(reader)).ids, expected, `round ${i}: the answer before the write`);
+    const copied = await writer.call('CopyCustomImage', { SourceImageId: source, TargetProjectId: who.projectId });
+    assert.equal(copied.body.RetCode, 0, JSON.stringify(copied.body));
+    expected.unshift(copied.body.TargetImageId as string);
+    const seen = await customIds(reader);
+    assert.deepEqual(
+      { total: seen.total, ids: seen.ids },
+      { total: expected.length, ids: expected },
+      `round ${i}: the copy is listed by the other process at once`,
+    );
+  }
+});

@@ -27,6 +27,7 @@ import * as m015 from './migrations/015_job_progress_phases.ts';
 import * as m016 from './migrations/016_console_sessions.ts';
 import * as m017 from './migrations/017_gc_runs.ts';
 import * as m018 from './migrations/018_uploads.ts';
+import * as m019 from './migrations/019_catalogue_version_notices.ts';
 
 /** Migrations are listed here rather than read from a folder so they survive bundling. */
 const migrations: Record<string, Migration> = {
@@ -48,6 +49,7 @@ const migrations: Record<string, Migration> = {
   '016_console_sessions': m016,
   '017_gc_runs': m017,
   '018_uploads': m018,
+  '019_catalogue_version_notices': m019,
 };
 
 export interface DatabaseOptions {

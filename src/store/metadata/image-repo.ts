@@ -4,6 +4,7 @@ import type { Attributes, Image, ImageKind, Manifest } from '../../core/model.ts
 import type { CommittedContent, ImageChanges, ImageQuery, ImageRepository, PublicImageQuery } from '../../core/ports/metadata-store.ts';
 import type { Product } from '../../core/products.ts';
 import type { ImagesTable } from './schema.ts';
+import type { CatalogueVersionFeed } from './catalogue-version-feed.ts';
 import { batches, inTransaction, type Db, type Engine } from './engine.ts';
 import { readJson } from './json-column.ts';
 import { isUniqueViolation } from './unique-violation.ts';
@@ -69,6 +70,8 @@ export class KyselyImageRepository implements ImageRepository {
   constructor(
     private readonly db: Db,
     private readonly engine: Engine,
+    /** Versions kept in memory from PostgreSQL's notices; none on SQLite or inside a transaction. */
+    private readonly versionFeed?: CatalogueVersionFeed,
   ) {}
 
   async insert(image: Image, opts: { uniqueName: boolean }): Promise<void> {
@@ -181,15 +184,27 @@ export class KyselyImageRepository implements ImageRepository {
   }
 
   async catalogueVersion(projectId: string, product: Product, withBase: boolean): Promise<string> {
-    // Asked on every listing request, so plain SQL: building it with the query builder
-    // cost more than running it (measured).
     const own = projectScope(projectId, product);
+    const scopes = withBase ? [own, BASE_SCOPE] : [own];
+    const versions = await (this.versionFeed ? this.versionFeed.versionsOf(scopes) : this.readVersions(scopes));
+    const of = (scope: string) => versions.get(scope) ?? 0;
+    return withBase ? `${of(own)}.${of(BASE_SCOPE)}` : String(of(own));
+  }
+
+  /** The stored versions of `scopes`, 0 for a catalogue never written. */
+  async readVersions(scopes: string[]): Promise<Map<string, number>> {
+    // Asked on every listing request the feed cannot answer, so plain SQL with one or two
+    // plain parameters: building it with the query builder, or even sql.join, cost more
+    // than running it (measured).
+    const [first, second = first] = scopes;
+    const among = scopes.length <= 2 ? sql`${first}, ${second}` : sql.join(scopes);
     const { rows } = await sql<{
       scope: string;
       version: number | string;
-    }>`select scope, version from catalogue_versions where scope in (${own}, ${withBase ? BASE_SCOPE : own})`.execute(this.db);
-    const of = (scope: string) => rows.find((r) => r.scope === scope)?.version ?? 0;
-    return withBase ? `${of(own)}.${of(BASE_SCOPE)}` : String(of(own));
+    }>`select scope, version from catalogue_versions where scope in (${among})`.execute(this.db);
+    const out = new Map<string, number>(scopes.map((s) => [s, 0]));
+    for (const r of rows) out.set(r.scope, Number(r.version));
+    return out;
   }
 
   async getManifest(imageId: string): Promise<Manifest | undefined> {
@@ -445,6 +460,18 @@ async function bumpVersion(exec: Db, scope: string): Promise<void> {
     .values({ scope, version: 1 })
     .onConflict((oc) => oc.column('scope').doUpdateSet({ version: sql`catalogue_versions.version + 1` }))
     .execute();
+}
+
+/**
+ * Moves on the version of the project catalogue holding custom image `imageId`, for a
+ * change its listings show without an image write: how many instances use it
+ * (CompShare's listings count them). A base image's catalogue is left alone: every
+ * tenant's listing is kept against it, and no kept listing counts a base image's uses.
+ */
+export async function bumpVersionOfCustom(exec: Db, imageId: string | null): Promise<void> {
+  if (imageId === null) return;
+  const r = await exec.selectFrom('images').select(['project_id', 'product']).where('id', '=', imageId).executeTakeFirst();
+  if (r?.project_id && r.product) await bumpVersion(exec, projectScope(r.project_id, r.product));
 }
 
 /** Moves on the version of the catalogue holding `imageId`. */

@@ -3,6 +3,7 @@ import type { InstanceChange, InstanceQuery, InstanceRepository } from '../../co
 import type { Product } from '../../core/products.ts';
 import type { DisksTable, InstancesTable } from './schema.ts';
 import { inTransaction, type Db } from './engine.ts';
+import { bumpVersionOfCustom } from './image-repo.ts';
 import { readJson } from './json-column.ts';
 
 function instanceFromRow(r: InstancesTable): Instance {
@@ -47,7 +48,11 @@ export class KyselyInstanceRepository implements InstanceRepository {
   constructor(private readonly db: Db) {}
 
   async insert(i: Instance, disks: Disk[]): Promise<void> {
-    await inTransaction(this.db, (exec) => insertInstance(exec, i, disks));
+    await inTransaction(this.db, async (exec) => {
+      await insertInstance(exec, i, disks);
+      // One use more: listings that count the image's uses are kept against this version.
+      await bumpVersionOfCustom(exec, i.imageId);
+    });
   }
 
   async get(id: string): Promise<Instance | undefined> {
@@ -70,25 +75,18 @@ export class KyselyInstanceRepository implements InstanceRepository {
   }
 
   async transition(id: string, from: { states: Instance['state'][]; operation: Instance['operation'] }, to: InstanceChange): Promise<boolean> {
-    let q = this.db
-      .updateTable('instances')
-      .set({
-        ...(to.state !== undefined ? { state: to.state } : {}),
-        ...(to.operation !== undefined ? { operation: to.operation } : {}),
-        ...(to.name !== undefined ? { name: to.name } : {}),
-        ...(to.cpu !== undefined ? { cpu: to.cpu } : {}),
-        ...(to.memoryMb !== undefined ? { memory_mb: to.memoryMb } : {}),
-        ...(to.imageId !== undefined ? { image_id: to.imageId } : {}),
-        ...(to.osType !== undefined ? { os_type: to.osType } : {}),
-        ...(to.osName !== undefined ? { os_name: to.osName } : {}),
-        ...(to.attributes !== undefined ? { attributes: JSON.stringify(to.attributes) } : {}),
-        updated_at: Date.now(),
-      })
-      .where('id', '=', id)
-      .where('state', 'in', from.states);
-    q = from.operation === null ? q.where('operation', 'is', null) : q.where('operation', '=', from.operation);
-    const res = await q.executeTakeFirst();
-    return Number(res.numUpdatedRows) === 1;
+    if (to.imageId === undefined) return transitionIn(this.db, id, from, to);
+    // A new image (a reinstall) moves a use from one image to another: listings count
+    // uses, so both catalogues' versions move with it.
+    return inTransaction(this.db, async (trx) => {
+      const old = await trx.selectFrom('instances').select('image_id').where('id', '=', id).executeTakeFirst();
+      if (!(await transitionIn(trx, id, from, to))) return false;
+      if (old && old.image_id !== to.imageId) {
+        await bumpVersionOfCustom(trx, old.image_id);
+        await bumpVersionOfCustom(trx, to.imageId ?? null);
+      }
+      return true;
+    });
   }
 
   async bindNode(id: string, nodeId: string): Promise<boolean> {
@@ -132,9 +130,13 @@ export class KyselyInstanceRepository implements InstanceRepository {
 
   async delete(id: string): Promise<boolean> {
     return inTransaction(this.db, async (trx) => {
+      const gone = await trx.selectFrom('instances').select('image_id').where('id', '=', id).executeTakeFirst();
       await trx.deleteFrom('disks').where('instance_id', '=', id).execute();
       const res = await trx.deleteFrom('instances').where('id', '=', id).executeTakeFirst();
-      return Number(res.numDeletedRows) === 1;
+      if (Number(res.numDeletedRows) !== 1) return false;
+      // One use fewer: listings that count the image's uses are kept against this version.
+      await bumpVersionOfCustom(trx, gone?.image_id ?? null);
+      return true;
     });
   }
 }
@@ -180,4 +182,26 @@ async function insertInstance(exec: Db, i: Instance, disks: Disk[]): Promise<voi
       })
       .execute();
   }
+}
+
+async function transitionIn(db: Db, id: string, from: { states: Instance['state'][]; operation: Instance['operation'] }, to: InstanceChange): Promise<boolean> {
+  let q = db
+    .updateTable('instances')
+    .set({
+      ...(to.state !== undefined ? { state: to.state } : {}),
+      ...(to.operation !== undefined ? { operation: to.operation } : {}),
+      ...(to.name !== undefined ? { name: to.name } : {}),
+      ...(to.cpu !== undefined ? { cpu: to.cpu } : {}),
+      ...(to.memoryMb !== undefined ? { memory_mb: to.memoryMb } : {}),
+      ...(to.imageId !== undefined ? { image_id: to.imageId } : {}),
+      ...(to.osType !== undefined ? { os_type: to.osType } : {}),
+      ...(to.osName !== undefined ? { os_name: to.osName } : {}),
+      ...(to.attributes !== undefined ? { attributes: JSON.stringify(to.attributes) } : {}),
+      updated_at: Date.now(),
+    })
+    .where('id', '=', id)
+    .where('state', 'in', from.states);
+  q = from.operation === null ? q.where('operation', 'is', null) : q.where('operation', '=', from.operation);
+  const res = await q.executeTakeFirst();
+  return Number(res.numUpdatedRows) === 1;
 }

@@ -5,6 +5,7 @@ import { KyselyChunkReferences } from './chunk-ref-repo.ts';
 import { StoreUnavailableError } from '../../core/ports/store-unavailable.ts';
 import { isConnectionFailure } from './connection-failure.ts';
 import { openDatabase, type DatabaseOptions } from './database.ts';
+import { CatalogueVersionFeed } from './catalogue-version-feed.ts';
 import { dbNowMs, engineOf, type Db, type Engine } from './engine.ts';
 import { KyselyImageRepository } from './image-repo.ts';
 import { KyselyInstanceRepository } from './instance-repo.ts';
@@ -22,11 +23,11 @@ import { KyselyImageInsights } from './image-insight-repo.ts';
 import { KyselyGcRunLog } from './gc-run-repo.ts';
 import { KyselyUploadRepository } from './upload-repo.ts';
 
-function repositories(db: Db, engine: Engine, jobEnqueued: () => void): Repositories {
+function repositories(db: Db, engine: Engine, jobEnqueued: () => void, versionFeed?: CatalogueVersionFeed): Repositories {
   return {
     accounts: new KyselyAccountRepository(db),
     tokens: new KyselyTokenRepository(db),
-    images: new KyselyImageRepository(db, engine),
+    images: new KyselyImageRepository(db, engine, versionFeed),
     instances: new KyselyInstanceRepository(db),
     quota: new KyselyQuotaRepository(db),
     jobs: new KyselyJobQueue(db, engine, jobEnqueued),
@@ -69,10 +70,22 @@ export class KyselyMetadataStore implements MetadataStore {
   readonly uploads;
 
   private readonly jobListeners = new Set<() => void>();
+  /** PostgreSQL's catalogue versions kept in memory (see catalogue-version-feed.ts); none on SQLite. */
+  readonly versionFeed: CatalogueVersionFeed | undefined;
 
-  constructor(readonly db: Db) {
+  constructor(
+    readonly db: Db,
+    opts: { listenUrl?: string; onConnectionError?: (err: Error) => void } = {},
+  ) {
     this.engine = engineOf(db);
-    const r = repositories(db, this.engine, () => this.jobQueued());
+    if (opts.listenUrl !== undefined && this.engine === 'postgres') {
+      const reader = new KyselyImageRepository(db, this.engine);
+      this.versionFeed = new CatalogueVersionFeed(opts.listenUrl, {
+        read: (scopes) => reader.readVersions(scopes),
+        onConnectionError: opts.onConnectionError ?? (() => undefined),
+      });
+    }
+    const r = repositories(db, this.engine, () => this.jobQueued(), this.versionFeed);
     this.accounts = r.accounts;
     this.tokens = r.tokens;
     this.images = r.images;
@@ -128,6 +141,7 @@ export class KyselyMetadataStore implements MetadataStore {
   }
 
   async close(): Promise<void> {
+    await this.versionFeed?.close();
     await this.db.destroy();
   }
 }
@@ -140,5 +154,6 @@ function isRetryableConflict(e: unknown): boolean {
 /** Opens (and migrates) the configured metadata store; `applied` names the migrations this run applied. */
 export async function openMetadataStore(cfg: DatabaseConfig, opts: DatabaseOptions = {}): Promise<KyselyMetadataStore & { applied: string[] }> {
   const { db, applied } = await openDatabase(cfg, opts);
-  return Object.assign(new KyselyMetadataStore(db), { applied });
+  const listenUrl = cfg.kind === 'postgres' && cfg.catalogueNotices !== false ? cfg.url : undefined;
+  return Object.assign(new KyselyMetadataStore(db, { listenUrl, onConnectionError: opts.onConnectionError }), { applied });
 }

@@ -2,17 +2,19 @@ import { BenchStacks } from './bench-stacks.ts';
 import { captureBench } from './capture-bench.ts';
 import { describeBench } from './describe-bench.ts';
 import { materializeBench } from './materialize-bench.ts';
+import { uploadBench } from './upload-bench.ts';
 
-// `npm run bench [capture|materialize|describe] [--stack pg-s3]`: every figure is measured against
+// `npm run bench [capture|materialize|describe|upload] [--stack pg-s3]`: every figure is measured against
 // its peer in the same run; --stack pg-s3 also runs each benchmark on PostgreSQL + S3.
 const args = process.argv.slice(2);
-const only = args.find((a) => a === 'capture' || a === 'materialize' || a === 'describe');
+const only = args.find((a) => a === 'capture' || a === 'materialize' || a === 'describe' || a === 'upload');
 const stacks = new BenchStacks();
 try {
   const which = BenchStacks.fromArgs(args);
   if (!only || only === 'capture') await captureBench(stacks, which);
   if (!only || only === 'materialize') await materializeBench();
   if (!only || only === 'describe') await describeBench(stacks, which);
+  if (!only || only === 'upload') await uploadBench();
 } finally {
   await stacks.stop();
 }

@@ -12,6 +12,7 @@ import { ImageReplication } from '../core/images/image-replication.ts';
 import { ImageCopies } from '../core/images/image-copies.ts';
 import { ImageGrants } from '../core/images/image-grants.ts';
 import { InstanceService } from '../core/instances/instance-service.ts';
+import { UploadService } from '../core/uploads/upload-service.ts';
 import type { BlobStore } from '../core/ports/blob-store.ts';
 import type { MetadataStore } from '../core/ports/metadata-store.ts';
 import { ResourceIds } from '../core/resource-ids.ts';
@@ -80,6 +81,7 @@ export async function createKiln(config: KilnConfig, log: Logger, opts: { withRu
     imageGrants: new ImageGrants({ store }, images),
     catalogue: new ImageCatalogue({ store }, images),
     imageReplication: new ImageReplication({ store }, images),
+    uploads: new UploadService({ store, blobs, config, ids }),
     instances: new InstanceService({
       store,
       nodeLivenessMs: 2 * config.jobs.leaseMs,

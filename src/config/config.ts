@@ -37,6 +37,13 @@ export interface KilnConfig {
     rateWindowMs: number;
     deadlineMs: number;
   };
+  /**
+   * Uploads of a disk image through Kiln's own endpoint (src/upload): the largest file,
+   * how long an upload may sit unfinished before it expires and is removed, how many one
+   * account may have open at once, and how long a PATCH may pass without a byte before
+   * its connection is closed (a stalled client holds a socket, never a worker).
+   */
+  uploads: { maxBytes: number; expiryMs: number; maxOpenPerAccount: number; idleTimeoutMs: number };
   disk: { chunkSize: number; maxVirtualSize: number; fsync: boolean };
   /** The API listener: how long a request may take to arrive, and how many connections it holds. */
   http: HttpConfig;
@@ -214,6 +221,12 @@ export function loadConfig(env: Env = process.env): KilnConfig {
       minRateBytesPerS: read.int('KILN_IMPORT_MIN_RATE_BYTES_PER_S', 128 * 1024, 0, Number.MAX_SAFE_INTEGER),
       rateWindowMs: read.int('KILN_IMPORT_RATE_WINDOW_MS', 60_000, 100, 3_600_000),
       deadlineMs: read.int('KILN_IMPORT_DEADLINE_MS', 6 * 3_600_000, 1000, 7 * 24 * 3_600_000),
+    },
+    uploads: {
+      maxBytes: read.int('KILN_UPLOAD_MAX_BYTES', largestImageFile(maxVirtualSize), 1, Number.MAX_SAFE_INTEGER),
+      expiryMs: read.int('KILN_UPLOAD_EXPIRY_MS', 24 * 3_600_000, 1000, 30 * 24 * 3_600_000),
+      maxOpenPerAccount: read.int('KILN_UPLOAD_MAX_OPEN_PER_ACCOUNT', 10, 1, 10_000),
+      idleTimeoutMs: read.int('KILN_UPLOAD_IDLE_TIMEOUT_MS', 60_000, 100, 3_600_000),
     },
     disk: {
       chunkSize,

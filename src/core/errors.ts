@@ -28,6 +28,14 @@ export const ErrorCodes = [
   'PermissionDenied',
   /** An image was to be shared with (or unshared from) an account that does not exist. */
   'ShareAccountNotFound',
+  /** An upload id the caller does not own, or that is gone (finished, aborted, expired). */
+  'UploadNotFound',
+  /** A PATCH whose Upload-Offset is not where the upload stands (tus answers 409). */
+  'UploadOffsetMismatch',
+  /** A PATCH on an upload that has all its bytes, or an upload of more bytes than declared. */
+  'UploadComplete',
+  /** An account with KILN_UPLOAD_MAX_OPEN_PER_ACCOUNT unfinished uploads. */
+  'UploadLimitExceeded',
   'Internal',
 ] as const;
 

@@ -119,3 +119,34 @@ export interface Job {
   startedAt: number | null;
   updatedAt: number;
 }
+
+/**
+ * A disk image file a client sends in pieces to Kiln's own upload endpoint (tus). Its
+ * image exists (making) from creation; the bytes are staged as parts until all have
+ * arrived, then an import job reads them through the same pipeline as a URL import.
+ */
+export interface Upload {
+  id: string;
+  accountId: string;
+  projectId: string;
+  product: Product;
+  imageId: string;
+  /** Declared size of the file. */
+  length: number;
+  /** Bytes made durable: where the next PATCH starts. */
+  offset: number;
+  /** The format claimed ('raw' | 'qcow2' | 'vmdk' | 'vhd'); the content decides. */
+  format: 'raw' | 'qcow2' | 'vmdk' | 'vhd';
+  /** `sha256:<64 hex>`, declared by the client. */
+  checksum: string;
+  state: 'receiving' | 'processing';
+  expiresAt: number;
+  createdAt: number;
+}
+
+/** A stretch `[start, start + length)` of an upload's file: a stored chunk, or zeros when chunkKey is null. */
+export interface UploadPart {
+  start: number;
+  length: number;
+  chunkKey: string | null;
+}

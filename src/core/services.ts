@@ -8,6 +8,7 @@ import type { ImageReplication } from './images/image-replication.ts';
 import type { ImageCopies } from './images/image-copies.ts';
 import type { ImageGrants } from './images/image-grants.ts';
 import type { InstanceService } from './instances/instance-service.ts';
+import type { UploadService } from './uploads/upload-service.ts';
 
 /** What dialects may call: core services only, never stores or drivers directly. */
 export interface KilnServices {
@@ -26,4 +27,6 @@ export interface KilnServices {
   instances: InstanceService;
   /** Copies of an image in other regions under the same id (ZEC). */
   imageReplication: ImageReplication;
+  /** Uploads of a disk image from a client's own file (Kiln's own endpoint). */
+  uploads: UploadService;
 }

@@ -4,9 +4,10 @@
  * file, then converts it) reports each step as a phase with its own count, so no count
  * is ever a guess at the sum of steps not yet begun. A total is null while it cannot be
  * known (a download without Content-Length): shown as bytes and a rate, never as a
- * percentage of a made-up size.
+ * percentage of a made-up size. An upload is received (`upload`, before any job), then
+ * its whole-file checksum checked (`verify`), then converted.
  */
-export const ProgressPhases = ['download', 'convert'] as const;
+export const ProgressPhases = ['download', 'convert', 'upload', 'verify'] as const;
 export type ProgressPhase = (typeof ProgressPhases)[number];
 
 export function isProgressPhase(s: string | null): s is ProgressPhase {

@@ -30,7 +30,8 @@ export interface ExportDeps {
 
 const statusOf: Partial<Record<string, number>> = { ImageNotFound: 404, ImageNotAvailable: 409, ImageBusy: 409, ProjectNotFound: 404, PermissionDenied: 403 };
 
-function queryOf(request: FastifyRequest): Record<string, string> {
+/** The query's parameters, one value each (only one of two could have been signed). */
+export function queryOf(request: FastifyRequest): Record<string, string> {
   const out: Record<string, string> = Object.create(null) as Record<string, string>;
   const raw = request.url.includes('?') ? request.url.slice(request.url.indexOf('?') + 1) : '';
   for (const [k, v] of new URLSearchParams(raw)) {

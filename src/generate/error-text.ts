@@ -25,5 +25,9 @@ export const errorText: Record<ErrorCode, string> = {
   NameTaken: 'the name is already used',
   PermissionDenied: 'the caller may not do this',
   ShareAccountNotFound: 'an account to share with (or unshare from) does not exist; nothing was changed',
+  UploadNotFound: "no such upload for this account (another account's upload answers the same)",
+  UploadOffsetMismatch: 'the Upload-Offset sent is not where the upload stands: ask with HEAD and resume from there',
+  UploadComplete: 'the upload already has all its bytes, or the bytes sent go past its declared length',
+  UploadLimitExceeded: 'the account has as many unfinished uploads as it may (KILN_UPLOAD_MAX_OPEN_PER_ACCOUNT)',
   Internal: 'a server fault',
 };

@@ -26,8 +26,8 @@ Each action's worked example is a real call, recorded by \`npm run docs:examples
 
 ## Kiln's own image endpoints
 
-No vendor API reports progress in bytes or gives an image back, so Kiln adds two
-endpoints. Both authenticate either with \`Authorization: Bearer <token>\` (\`kiln token
+No vendor API reports progress in bytes, gives an image back or takes a file, so Kiln adds
+its own endpoints. All authenticate either with \`Authorization: Bearer <token>\` (\`kiln token
 create\`) or with a UCloud-style signature in the query: \`PublicKey\`, \`Expires\` (unix
 seconds, from now to a day ahead) and \`Signature\`, the SHA1 of every other query
 parameter sorted by name as \`name + value\`, then the private key. \`Action\` must name the
@@ -68,5 +68,26 @@ size over the job's whole time (\`null\` before). A signed URL without \`Expires
 stopped. \`qcow2\` streams a qcow2 v3 file (64 KiB clusters, no compression, holes
 unallocated) whose \`Content-Length\` is known up front; it has no ranges. Both carry
 \`X-Kiln-Virtual-Size\`.
+
+### /v1/uploads (tus 1.0.0)
+
+A resumable upload of a disk image file (extensions \`creation\`, \`termination\`,
+\`expiration\`); signed with \`Action=CreateUpload\` on the POST and
+\`Action=Upload&UploadId=<id>\` on the rest, or sent with a Bearer token.
+
+| request | headers | answer |
+| --- | --- | --- |
+| \`OPTIONS /v1/uploads\` | (no authentication) | 204, \`Tus-Version\`, \`Tus-Extension\`, \`Tus-Max-Size\` |
+| \`POST /v1/uploads\` | \`Upload-Length\`, \`Upload-Metadata\`: \`product\`, \`name\`, \`format\` (RAW, QCOW2, VMDK, VHD), \`checksum\` (\`sha256:<hex>\`), optional \`region\`, \`zone\`, \`os-type\`, \`os-name\`, \`description\` | 201, \`Location\`, \`Kiln-Image-Id\`, \`Upload-Expires\` |
+| \`HEAD /v1/uploads/<id>\` | | 200, \`Upload-Offset\`, \`Upload-Length\`, \`Upload-Expires\` |
+| \`PATCH /v1/uploads/<id>\` | \`Content-Type: application/offset+octet-stream\`, \`Upload-Offset\` | 204, \`Upload-Offset\`; 409 \`UploadOffsetMismatch\` |
+| \`DELETE /v1/uploads/<id>\` | | 204: the upload and its image are gone |
+
+The image exists (Making) from the POST, its quota slot taken. Bytes are kept in 4 MiB
+parts as they arrive; a cut PATCH keeps every completed part and \`HEAD\` says where to
+resume. After the last byte the whole file's SHA-256 is checked against \`checksum\`, then
+the file is imported as from a URL; progress shows phases \`upload\`, \`verify\`,
+\`convert\`. An unfinished upload expires after \`KILN_UPLOAD_EXPIRY_MS\` without a part.
+Another account's upload is 404 \`UploadNotFound\`, like a missing one.
 `;
 }

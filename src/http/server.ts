@@ -3,13 +3,14 @@ import type { Kiln } from '../app/kiln.ts';
 import { dialects } from '../dialects/registry.ts';
 import { docsRoutes } from '../generate/docs-routes.ts';
 import { exportRoutes } from '../export/routes.ts';
+import { uploadRoutes } from '../upload/routes.ts';
 import { clientErrorHandler } from './client-error.ts';
 import { ConnectionCap, installConnectionCap } from './connection-cap.ts';
 import { RequestMetrics } from './metrics.ts';
 import { frameworkErrorHandler, installRefusalHandlers } from './refusal-handlers.ts';
 import { MAX_BODY_BYTES } from '../wire/request-limits.ts';
 
-/** The HTTP surface: health, metrics, the generated reference docs, image progress and download, and the plugin of every dialect in the registry. */
+/** The HTTP surface: health, metrics, the generated reference docs, image progress, download and upload, and the plugin of every dialect in the registry. */
 export async function buildServer(kiln: Kiln): Promise<FastifyInstance> {
   const metrics = new RequestMetrics(kiln.store.jobs);
   // Per-request access logs are Fastify's info lines; metrics count requests instead.
@@ -54,6 +55,7 @@ export async function buildServer(kiln: Kiln): Promise<FastifyInstance> {
   });
   docsRoutes(app);
   exportRoutes(app, { services: kiln.services, images: kiln.store.images, blobs: kiln.blobs });
+  uploadRoutes(app, kiln.services);
   for (const dialect of dialects) await app.register(dialect.plugin(kiln.services, metrics));
   return app;
 }

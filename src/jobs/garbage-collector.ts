@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { CollectorLease } from '../core/chunks/chunk-writer.ts';
 import type { BlobStore } from '../core/ports/blob-store.ts';
 import type { MetadataStore } from '../core/ports/metadata-store.ts';
+import { expireUploads } from '../core/uploads/upload-expiry.ts';
 
 export interface GcResult {
   /** False when another collector held the lease; nothing was done. */
@@ -12,6 +13,8 @@ export interface GcResult {
   kept: number;
   /** Unreferenced chunks spared because a writer or reader had them pending. */
   keptInUse: number;
+  /** Unfinished uploads past their expiry, ended before the sweep so their parts go with it. */
+  expiredUploads: number;
 }
 
 export interface GcOptions {
@@ -40,7 +43,7 @@ export async function collectGarbage(d: { store: MetadataStore; blobs: BlobStore
   const pageSize = opts.pageSize ?? 1000;
   const leaseMs = opts.leaseMs ?? 60_000;
   const owner = `gc:${randomBytes(6).toString('hex')}`;
-  const result: GcResult = { ran: false, scanned: 0, deleted: 0, kept: 0, keptInUse: 0 };
+  const result: GcResult = { ran: false, scanned: 0, deleted: 0, kept: 0, keptInUse: 0, expiredUploads: 0 };
   if (!(await d.store.leases.acquire(CollectorLease, owner, leaseMs))) {
     d.log?.info('garbage collection skipped: another collector is running');
     return result;
@@ -50,6 +53,7 @@ export async function collectGarbage(d: { store: MetadataStore; blobs: BlobStore
     if (!(await d.store.leases.acquire(CollectorLease, owner, leaseMs))) throw new Error('garbage collector lost its lease');
   };
   try {
+    result.expiredUploads = await expireUploads(d.store);
     await d.store.chunks.prunePending({ olderThanMs: opts.joblessPendingMs ?? 24 * 3600_000 });
     // Announcements a collector that died left behind are finished first.
     for (;;) {

@@ -9,9 +9,13 @@ import { policyOf, type Product } from '../products.ts';
 import type { ResourceIds } from '../resource-ids.ts';
 import { beginImaging, endImaging } from '../instances/instance-lifecycle.ts';
 import { ListingCache } from './listing-cache.ts';
+import { dropUpload } from '../uploads/upload-service.ts';
 import { newImage } from './new-image.ts';
 import { refuseTakenName } from './unique-name.ts';
 import { fractionDone, type PhaseOf } from '../work-progress.ts';
+
+/** An upload's bytes arriving: the first of its three phases (then verify, convert). */
+const UploadPhase: PhaseOf = { name: 'upload', index: 1, count: 3 };
 
 export interface CaptureRequest {
   instanceId: string;
@@ -310,6 +314,9 @@ export class ImageService {
       await tx.images.delete(fresh);
       // Then the job, after the image row, as a job's commit takes them (image, instance, job).
       if (making) await cancelJobsOf(tx, fresh);
+      // An image still receiving its upload takes the upload with it.
+      const upload = making ? await tx.uploads.forImage(id) : undefined;
+      if (upload) await dropUpload(tx, upload.id);
     });
   }
 
@@ -349,6 +356,21 @@ export class ImageService {
     if (image.state === 'available') return finishedProgress(image, job);
     const making = image.state === 'making';
     const counted = job && job.startedAt !== null && (job.progressDone > 0 || job.progressTotal !== 0 || job.progressPhase !== null);
+    // An image fed by an upload is in its first phase, receiving, until its import job counts.
+    const upload = making && !counted ? await this.deps.store.uploads.forImage(id) : undefined;
+    if (upload) {
+      const work = { phase: UploadPhase, done: upload.offset, total: upload.length };
+      const elapsed = Math.max(0, (Date.now() - upload.createdAt) / 1000);
+      const fraction = fractionDone(work);
+      return {
+        state: image.state,
+        ...work,
+        fraction,
+        elapsedSeconds: Math.round(elapsed),
+        remainingSeconds: fraction > 0 ? Math.ceil((elapsed * (1 - fraction)) / fraction) : null,
+        averageBytesPerSecond: null,
+      };
+    }
     if (!job || !counted) {
       return {
         state: image.state,

@@ -16,11 +16,14 @@ const CapturePayload = Type.Object({
   disks: Type.Array(Type.Object({ diskId: Id, imageId: Id }), { minItems: 1 }),
 });
 
-const ImportPayload = Type.Object({
-  url: Type.String({ minLength: 1 }),
-  /** The format the caller claimed; the content decides, the claim only shapes the error. */
-  format: Type.Union([Type.Literal('raw'), Type.Literal('qcow2'), Type.Literal('vmdk'), Type.Literal('vhd')]),
-});
+/** The format the caller claimed; the content decides, the claim only shapes the error. */
+const ClaimedFormat = Type.Union([Type.Literal('raw'), Type.Literal('qcow2'), Type.Literal('vmdk'), Type.Literal('vhd')]);
+
+/** An import reads a URL, or the staged parts of a finished upload (src/core/uploads). */
+const ImportPayload = Type.Union([
+  Type.Object({ url: Type.String({ minLength: 1 }), format: ClaimedFormat }),
+  Type.Object({ uploadId: Id, format: ClaimedFormat }),
+]);
 
 const ReinstallPayload = Type.Object({
   imageId: Id,

@@ -1,5 +1,5 @@
 import type { JobPayloads } from '../jobs/job-payloads.ts';
-import type { Attributes, Disk, Image, ImageKind, Instance, Job, JobKind, Manifest } from '../model.ts';
+import type { Attributes, Disk, Image, ImageKind, Instance, Job, JobKind, Manifest, Upload, UploadPart } from '../model.ts';
 import type { Product } from '../products.ts';
 import type { WorkProgress } from '../work-progress.ts';
 
@@ -42,6 +42,7 @@ export interface Repositories {
   replays: SignatureReplays;
   shares: ImageShares;
   replicas: ImageReplicas;
+  uploads: UploadRepository;
 }
 
 export interface ImageQuery {
@@ -454,6 +455,35 @@ export interface ImageReplicas {
    * in place of the region it had: that copy's row goes, the image row moves.
    */
   rehome(imageId: string, region: string, zone: string): Promise<void>;
+}
+
+/**
+ * Uploads of a disk image (src/upload) and their staged parts, kept in the shared store so
+ * any API process can take the next PATCH. The offset moves only through `appendPart`,
+ * conditional on the offset the writer started from, so two PATCHes racing on two
+ * processes cannot both extend the same upload.
+ */
+export interface UploadRepository {
+  insert(upload: Omit<Upload, 'expiresAt' | 'createdAt'>, expiresInMs: number): Promise<Upload>;
+  get(id: string): Promise<Upload | undefined>;
+  /** The upload feeding an image, if any. */
+  forImage(imageId: string): Promise<Upload | undefined>;
+  /** Unfinished (receiving) uploads of an account. */
+  countReceiving(accountId: string): Promise<number>;
+  /**
+   * Records a stored part at `part.start` and moves the offset past it, if the upload is
+   * still receiving at exactly that offset; pushes the expiry `expiresInMs` past now. False
+   * otherwise (another writer moved it, or it is gone): nothing written.
+   */
+  appendPart(uploadId: string, part: UploadPart, expiresInMs: number): Promise<boolean>;
+  /** The parts, in file order. */
+  parts(uploadId: string): Promise<UploadPart[]>;
+  /** receiving -> processing once every byte is in; false if another request did it first. */
+  markProcessing(uploadId: string): Promise<boolean>;
+  /** Receiving uploads past their expiry on the database clock, oldest first. */
+  expired(limit: number): Promise<Upload[]>;
+  /** Deletes the upload and its part rows (the chunks stay until garbage collection finds them unused). */
+  delete(uploadId: string): Promise<void>;
 }
 
 /** A worker's lease on its job lapsed (another worker may own the job now): it must not commit. */

@@ -33,6 +33,11 @@ export const ucloudRetCodeFor: Record<ErrorCode, number> = {
   PermissionDenied: UCloudRetCode.PermissionDenied,
   // ModifyCompShareImageShareAccount: an invalid account id is a bad parameter value.
   ShareAccountNotFound: UCloudRetCode.ParamError,
+  // Raised by Kiln's own upload endpoint (src/upload), never by a UCloud action.
+  UploadNotFound: UCloudRetCode.ParamError,
+  UploadOffsetMismatch: UCloudRetCode.ParamError,
+  UploadComplete: UCloudRetCode.ParamError,
+  UploadLimitExceeded: 8095,
   Internal: 150,
 };
 

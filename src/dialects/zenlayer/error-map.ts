@@ -33,6 +33,12 @@ export const zenlayerErrorFor: Record<ErrorCode, { status: number; code: string 
   NameTaken: { status: 400, code: ZcCode.InvalidParameterValue },
   PermissionDenied: { status: 403, code: ZcCode.UnauthorizedOperation },
   ShareAccountNotFound: { status: 400, code: ZcCode.InvalidParameterValue },
+  // Upload codes are raised by Kiln's own upload endpoint (src/upload), never by a ZEC
+  // action; the map stays total so a code can never reach a dialect unmapped.
+  UploadNotFound: { status: 404, code: ZcCode.ResourceNotFound },
+  UploadOffsetMismatch: { status: 400, code: ZcCode.InvalidParameterValue },
+  UploadComplete: { status: 400, code: ZcCode.InvalidParameterValue },
+  UploadLimitExceeded: { status: 400, code: ZcCode.InvalidParameterValue },
   Internal: { status: 500, code: ZcCode.InternalServerError },
 };
 

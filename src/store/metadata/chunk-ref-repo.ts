@@ -95,6 +95,9 @@ export class KyselyChunkReferences implements ChunkReferences {
     const stale = await this.db
       .deleteFrom('pending_chunks')
       .where('owner', 'not in', (eb) => eb.selectFrom('jobs').select('id'))
+      // An upload holds its staged parts for as long as it lives, however long the client
+      // takes; its expiry (or its import's end) drops them.
+      .where('owner', 'not in', (eb) => eb.selectFrom('uploads').select('id'))
       .where('created_at', '<', sql<number>`${dbNowMs(this.engine)} - ${jobless.olderThanMs}`)
       .executeTakeFirst();
     return Number(ended.numDeletedRows) + Number(stale.numDeletedRows);

@@ -24,6 +24,7 @@ import * as m012 from './migrations/012_signature_replay_actions.ts';
 import * as m013 from './migrations/013_image_place_counts.ts';
 import * as m014 from './migrations/014_failed_images_free_quota.ts';
 import * as m015 from './migrations/015_job_progress_phases.ts';
+import * as m016 from './migrations/016_uploads.ts';
 
 /** Migrations are listed here rather than read from a folder so they survive bundling. */
 const migrations: Record<string, Migration> = {
@@ -42,6 +43,7 @@ const migrations: Record<string, Migration> = {
   '013_image_place_counts': m013,
   '014_failed_images_free_quota': m014,
   '015_job_progress_phases': m015,
+  '016_uploads': m016,
 };
 
 export interface DatabaseOptions {

@@ -16,6 +16,7 @@ import { KyselySignatureReplays } from './replay-repo.ts';
 import { KyselyImageShares } from './share-repo.ts';
 import { KyselyImageReplicas } from './replica-repo.ts';
 import { KyselyTokenRepository } from './token-repo.ts';
+import { KyselyUploadRepository } from './upload-repo.ts';
 
 function repositories(db: Db, engine: Engine, jobEnqueued: () => void): Repositories {
   return {
@@ -31,6 +32,7 @@ function repositories(db: Db, engine: Engine, jobEnqueued: () => void): Reposito
     replays: new KyselySignatureReplays(db, engine),
     shares: new KyselyImageShares(db),
     replicas: new KyselyImageReplicas(db),
+    uploads: new KyselyUploadRepository(db, engine),
   };
 }
 
@@ -52,6 +54,7 @@ export class KyselyMetadataStore implements MetadataStore {
   readonly replays;
   readonly shares;
   readonly replicas;
+  readonly uploads;
 
   private readonly jobListeners = new Set<() => void>();
 
@@ -70,6 +73,7 @@ export class KyselyMetadataStore implements MetadataStore {
     this.replays = r.replays;
     this.shares = r.shares;
     this.replicas = r.replicas;
+    this.uploads = r.uploads;
   }
 
   async transaction<T>(fn: (tx: Repositories) => Promise<T>): Promise<T> {

@@ -229,6 +229,35 @@ export interface ImageReplicasTable {
   updated_at: number;
 }
 
+/** An upload of a disk image through Kiln's own endpoint (src/upload). */
+export interface UploadsTable {
+  id: string;
+  account_id: string;
+  project_id: string;
+  product: string;
+  image_id: string;
+  /** Declared size of the file (Upload-Length). */
+  length: number;
+  /** Bytes made durable as staged parts: where the next PATCH starts. */
+  received: number;
+  format: string;
+  /** `sha256:<hex>`, verified over the whole file before the image can be available. */
+  checksum: string;
+  /** receiving, or processing once every byte has arrived and the import job is queued. */
+  state: string;
+  /** On the database clock; pushed forward with every stored part. */
+  expires_at: number;
+  created_at: number;
+}
+
+/** A stretch of an upload's file: a chunk in the blob store, or a hole (chunk_key null) when all zeros. */
+export interface UploadPartsTable {
+  upload_id: string;
+  start: number;
+  length: number;
+  chunk_key: string | null;
+}
+
 export interface Database {
   accounts: AccountsTable;
   projects: ProjectsTable;
@@ -252,4 +281,6 @@ export interface Database {
   catalogue_versions: CatalogueVersionsTable;
   image_shares: ImageSharesTable;
   image_replicas: ImageReplicasTable;
+  uploads: UploadsTable;
+  upload_parts: UploadPartsTable;
 }

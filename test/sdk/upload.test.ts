@@ -89,7 +89,7 @@ test('a connection cut at 40% is resumed from the server offset: the bytes it he
       wait: false,
       onCreated: (u) => {
         created = u;
-        proxy.cutWhenUpstreamReaches(proxy.upstreamBytes + 0.4 * DENSE_SIZE);
+        proxy.cutWhenUpstreamReaches(proxy.upstreamBytes + Math.floor(0.4 * DENSE_SIZE));
       },
       onProgress: (p: UploadProgress) => {
         if (p.stage === 'upload') offsets.push(p.doneBytes);
@@ -100,7 +100,7 @@ test('a connection cut at 40% is resumed from the server offset: the bytes it he
     const resent = r.sentBytes - DENSE_SIZE;
     // Only what was in flight when the line dropped goes again (socket buffers), never the
     // 40% the server had made durable.
-    assert.ok(resent >= 0 && resent < 0.2 * DENSE_SIZE, `sent ${r.sentBytes} bytes for a file of ${DENSE_SIZE}`);
+    assert.ok(resent >= 0 && resent < 0.3 * DENSE_SIZE, `sent ${r.sentBytes} bytes for a file of ${DENSE_SIZE}`);
     assert.ok(proxy.upstreamBytes < 1.25 * DENSE_SIZE, `the proxy forwarded ${proxy.upstreamBytes} bytes`);
     await clients.uhost.waitForImage(r.imageId, { intervalMs: 100 });
     const out = join(kiln.dataDir, 'cut.raw');
@@ -134,6 +134,12 @@ test('an upload stopped by its caller resumes from its id (the file sent once in
   const held = await uploads.offset(started.uploadId);
   assert.equal(held.length, DENSE_SIZE);
   assert.ok(held.offset < DENSE_SIZE, `${held.offset} of ${DENSE_SIZE} held after the stop`);
+  // Another file of another size is not resumed into it.
+  const mismatch = new Blob([new Uint8Array(512)]);
+  await assert.rejects(
+    clients.uhost.uploadImage(mismatch, { name: 'x', format: 'RAW', resume: { uploadId: started.uploadId, imageId: started.imageId } }),
+    /not the same file/,
+  );
   // The same bytes as a Blob, 5 MiB a PATCH: what a browser sends.
   const blob = new Blob([await readFile(dense)]);
   const r = await clients.uhost.uploadImage(blob, {
@@ -146,11 +152,6 @@ test('an upload stopped by its caller resumes from its id (the file sent once in
   assert.equal(r.imageId, started.imageId);
   assert.equal(r.sentBytes, DENSE_SIZE - held.offset);
   assert.equal(r.image?.state, 'available');
-  const mismatch = new Blob([new Uint8Array(512)]);
-  await assert.rejects(
-    clients.uhost.uploadImage(mismatch, { name: 'x', format: 'RAW', resume: { uploadId: started.uploadId, imageId: started.imageId } }),
-    /not the same file/,
-  );
 });
 
 test('a wrong checksum is refused with the reason, and no image is left Available', async () => {

@@ -6,7 +6,7 @@
  * sent again. An upload id from an earlier run (onCreated) resumes that upload. Once
  * the last byte is in, it waits for the image unless told not to.
  */
-import { ApiError, KilnSdkError, NetworkError } from '../errors.ts';
+import { ApiError, ImageFailedError, KilnSdkError, NetworkError } from '../errors.ts';
 import type { KilnEndpoints, Product } from '../kiln-endpoints.ts';
 import { MovingRate } from '../moving-rate.ts';
 import { backoff, sleep, withRetries, type RetryOptions } from '../retry.ts';
@@ -130,6 +130,17 @@ function counted(
   };
 }
 
+/**
+ * Whether the image is past its upload (the server has every byte and went on), for an
+ * upload the server no longer knows; a failed image throws with its FailedReason (an
+ * expired upload says so).
+ */
+async function pastUpload(kiln: KilnEndpoints, product: Product, imageId: string, signal: AbortSignal | undefined): Promise<boolean> {
+  const p = await kiln.progress(product, imageId, signal).catch(() => undefined);
+  if (p?.State === 'Failed') throw new ImageFailedError(imageId, p.FailedReason);
+  return p !== undefined && (p.State === 'Available' || p.Phase !== 'upload');
+}
+
 export async function uploadImage(kiln: KilnEndpoints, target: UploadTarget, file: string | Blob | UploadSource, o: UploadImageOptions): Promise<UploadResult> {
   const source = await sourceOf(file);
   const uploads = new UploadsEndpoint(kiln);
@@ -220,7 +231,12 @@ export async function uploadImage(kiln: KilnEndpoints, target: UploadTarget, fil
     } catch (e) {
       if (signal?.aborted || !resumable(e)) throw e;
       // A try that moved the server's offset is progress, however it ended.
-      const at = await withRetries(() => uploads.offset(started.uploadId, signal), true, retry, signal);
+      const at = await withRetries(() => uploads.offset(started.uploadId, signal), true, retry, signal).catch(async (headError: unknown) => {
+        if (headError instanceof ApiError && headError.status === 404 && (await pastUpload(kiln, target.product, started.imageId, signal))) return undefined;
+        throw headError;
+      });
+      // The server drops an upload once its last byte is in: the answer to the last PATCH was lost.
+      if (at === undefined) break;
       if (at.offset > before) fruitless = 0;
       else if (++fruitless >= (retry.maxAttempts ?? 8)) throw e;
       offset = at.offset;

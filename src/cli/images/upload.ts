@@ -73,8 +73,11 @@ class StageBars {
     this.#bar!.show({ done: p.doneBytes, total: p.totalBytes, state: p.stage === 'checksum' ? 'Checksum' : 'Uploading', ...rate });
   }
 
+  /** Ends the bar shown, so a line printed next starts on its own. */
   stop(): void {
     this.#bar?.stop();
+    this.#bar = undefined;
+    this.#stage = '';
   }
 }
 
@@ -117,6 +120,7 @@ export async function uploadFile(images: ProductImages, r: UploadRequest): Promi
         imageId = u.imageId;
         const state: UploadState = { ...key, uploadId: u.uploadId, imageId: u.imageId, size: st.size, mtimeMs: st.mtimeMs, expires: u.expires };
         await writeUploadState(state);
+        bars.stop();
         r.onImage(u.imageId);
         const until = u.expires ? ` (until ${u.expires})` : '';
         r.onInterrupt(

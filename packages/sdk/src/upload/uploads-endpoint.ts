@@ -52,7 +52,7 @@ function metadata(pairs: Record<string, string | undefined>): string {
 async function refusal(action: string, response: Response): Promise<ApiError> {
   // A HEAD answer has no body: its status is all there is.
   if (response.status === 404 && response.body === null)
-    return new ApiError(action, 'UploadNotFound', 'no such upload (it finished, expired or was aborted, or is not this account\'s)', 404, undefined);
+    return new ApiError(action, 'UploadNotFound', "no such upload (it finished, expired or was aborted, or is not this account's)", 404, undefined);
   const text = await response.text().catch(() => '');
   const body = jsonObject(text);
   const code = typeof body?.code === 'string' ? body.code : `HTTP${response.status}`;

@@ -459,6 +459,62 @@ export function metadataStoreContract(name: string, open: OpenStore): void {
     );
 
     test(
+      "an upload's offset moves only by a part that starts where it stands, never past its length; it finishes once",
+      withStore(async (s) => {
+        const base = {
+          accountId: 'a',
+          projectId: 'org-1',
+          product: 'uhost' as const,
+          imageId: 'uimage-u1',
+          format: 'raw' as const,
+          checksum: `sha256:${'0'.repeat(64)}`,
+        };
+        const u = await s.uploads.insert({ ...base, id: 'upl-1', length: 10, offset: 0, state: 'receiving' }, 60_000);
+        assert.equal(u.offset, 0);
+        assert.ok(u.expiresAt > u.createdAt);
+        assert.equal(await s.uploads.countReceiving('a'), 1);
+        assert.equal(await s.uploads.appendPart('upl-1', { start: 0, length: 4, chunkKey: key(40) }, 60_000), true);
+        assert.equal(
+          await s.uploads.appendPart('upl-1', { start: 0, length: 4, chunkKey: key(41) }, 60_000),
+          false,
+          'a racing writer from the same offset loses',
+        );
+        assert.equal(await s.uploads.appendPart('upl-1', { start: 4, length: 7, chunkKey: null }, 60_000), false, 'nothing goes past the declared length');
+        assert.equal(await s.uploads.markProcessing('upl-1'), false, 'not every byte is in');
+        assert.equal(await s.uploads.appendPart('upl-1', { start: 4, length: 6, chunkKey: null }, 60_000), true);
+        assert.deepEqual(await s.uploads.parts('upl-1'), [
+          { start: 0, length: 4, chunkKey: key(40) },
+          { start: 4, length: 6, chunkKey: null },
+        ]);
+        assert.equal((await s.uploads.forImage('uimage-u1'))?.offset, 10);
+        assert.equal(await s.uploads.markProcessing('upl-1'), true);
+        assert.equal(await s.uploads.markProcessing('upl-1'), false, 'only one request queues the import');
+        assert.equal(await s.uploads.countReceiving('a'), 0);
+        await s.uploads.delete('upl-1');
+        assert.equal(await s.uploads.get('upl-1'), undefined);
+        assert.deepEqual(await s.uploads.parts('upl-1'), []);
+      }),
+    );
+
+    test(
+      'uploads expire on the database clock; their pending parts outlive the jobless-owner prune while they live',
+      withStore(async (s) => {
+        const base = { accountId: 'a', projectId: 'org-1', product: 'uhost' as const, format: 'raw' as const, checksum: `sha256:${'0'.repeat(64)}` };
+        await s.uploads.insert({ ...base, id: 'upl-old', imageId: 'uimage-old', length: 10, offset: 0, state: 'receiving' }, 1);
+        await s.uploads.insert({ ...base, id: 'upl-new', imageId: 'uimage-new', length: 10, offset: 0, state: 'receiving' }, 3_600_000);
+        await s.chunks.addPending('upl-new', [key(42)]);
+        await new Promise((r) => setTimeout(r, 30));
+        assert.deepEqual(
+          (await s.uploads.expired(10)).map((u) => u.id),
+          ['upl-old'],
+        );
+        assert.equal(await s.chunks.prunePending({ olderThanMs: 1 }), 0, "a live upload's parts stay pending");
+        await s.uploads.delete('upl-new');
+        assert.equal(await s.chunks.prunePending({ olderThanMs: 1 }), 1);
+      }),
+    );
+
+    test(
       'catalogue versions move with every image write of that catalogue, and only then',
       withStore(async (s) => {
         const v = () => s.images.catalogueVersion('org-1', 'uhost', true);

@@ -26,6 +26,7 @@ let dir: string;
 let signed: TusTestClient;
 let admin: UCloudTestClient;
 let bearer: TusTestClient;
+let bearerHeader: string;
 const files = new FileServer();
 
 before(async () => {
@@ -36,12 +37,16 @@ before(async () => {
       KILN_IMPORT_ALLOW_HOSTS: `127.0.0.1:${files.port}`,
       KILN_MAX_VIRTUAL_SIZE: String(HOSTILE_MAX_VIRTUAL_SIZE),
       KILN_UPLOAD_MAX_OPEN_PER_ACCOUNT: '50',
+      // The hostile corpus is 40 imports of one account: let them run side by side.
+      KILN_IMPORT_WORKERS: '4',
+      KILN_IMPORT_WORKERS_PER_ACCOUNT: '0',
     },
   });
   signed = new TusTestClient(server.baseUrl, server.admin);
   admin = server.adminClient();
   const token = await server.core.kiln.services.tokens.create();
   bearer = new TusTestClient(server.baseUrl, { token: token.token });
+  bearerHeader = `Bearer ${token.token}`;
 });
 
 after(async () => {
@@ -123,26 +128,41 @@ test('a 1 GiB sparse qcow2 uploads byte-exact, and its manifest is the one a URL
 
 test('a PATCH cut at 40% resumes from the offset HEAD reports, and stored bytes are not sent again', async () => {
   const file = join(dir, 'cut.raw');
-  const size = 20 * MiB;
+  const size = 22 * MiB;
   await writeFile(file, patternBytes(7, size));
   const created = await bearer.create({ length: size, product: 'uhost', name: 'uploaded-cut', format: 'RAW', checksum: await sha256Checksum(file) });
   assert.equal(created.status, 201, created.body);
   const id = created.headers.location!.split('/').pop()!;
   const before = bearer.sentBytes;
   const cutAt = Math.floor(size * 0.4);
-  assert.equal(await bearer.patch(id, file, 0, size, { cutAfter: cutAt }), 'cut');
+  // Cut once two parts are stored, while the third is being filled.
+  assert.equal(await bearer.patch(id, file, 0, size, { cutAfter: cutAt, beforeCut: () => bearer.untilStored(id, 8 * MiB) }), 'cut');
   const offset = await settledOffset(bearer, id);
   // Only whole parts are kept: what HEAD says arrived is a part boundary at or before the cut.
-  assert.ok(offset <= cutAt, `offset ${offset} is past the cut at ${cutAt}`);
-  assert.equal(offset % (4 * MiB), 0);
+  assert.equal(offset, 8 * MiB, `offset ${offset} after a cut at ${cutAt}`);
+  // Progress shows the upload as the first of its phases, in the bytes stored.
+  const imageId = created.headers['kiln-image-id']!;
+  const progressUrl = bearer.url('/v1/images/progress', { Action: 'GetImageProgress', ImageId: imageId, Product: 'uhost' });
+  const progress = (await (await fetch(progressUrl, { headers: { authorization: bearerHeader } })).json()) as Record<string, unknown>;
+  assert.deepEqual(
+    {
+      State: progress.State,
+      Phase: progress.Phase,
+      PhaseIndex: progress.PhaseIndex,
+      PhaseCount: progress.PhaseCount,
+      DoneBytes: progress.DoneBytes,
+      TotalBytes: progress.TotalBytes,
+    },
+    { State: 'Making', Phase: 'upload', PhaseIndex: 1, PhaseCount: 3, DoneBytes: offset, TotalBytes: size },
+  );
   const resumed = await bearer.patch(id, file, offset, size);
   assert.notEqual(resumed, 'cut');
   if (resumed !== 'cut') assert.equal(resumed.status, 204, resumed.body);
   assert.equal(bearer.sentBytes - before, cutAt + (size - offset), 'the resume sent only the bytes not yet stored');
-  const img = await waitImageSettled(admin, created.headers['kiln-image-id']!);
+  const img = await waitImageSettled(admin, imageId);
   assert.equal(img.State, 'Available', String(img.FailedReason));
   const back = join(dir, 'cut-back.raw');
-  await download(created.headers['kiln-image-id']!, back, 'raw');
+  await download(imageId, back, 'raw');
   assert.equal(await sha256Checksum(back), await sha256Checksum(file));
 });
 

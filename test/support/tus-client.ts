@@ -46,6 +46,14 @@ export class TusTestClient {
     return this.send('POST', '/v1/uploads', { Action: 'CreateUpload' }, { 'upload-length': String(c.length), 'upload-metadata': meta });
   }
 
+  /** Resolves once HEAD reports at least `bytes` stored: what a test waits for before cutting a PATCH. */
+  async untilStored(id: string, bytes: number): Promise<void> {
+    for (;;) {
+      if (Number((await this.head(id)).headers['upload-offset']) >= bytes) return;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
   head(id: string): Promise<TusAnswer> {
     return this.send('HEAD', `/v1/uploads/${id}`, { Action: 'Upload', UploadId: id });
   }
@@ -56,9 +64,16 @@ export class TusTestClient {
 
   /**
    * PATCHes `file` from `offset` to its end (or to `cutAfter` bytes of body, where the
-   * connection is then destroyed, as a dropped network would).
+   * connection is then destroyed, as a dropped network would, once `beforeCut` resolves:
+   * a test waits there until the server has stored what it wants stored before the cut).
    */
-  patch(id: string, file: string, offset: number, fileSize: number, opts: { cutAfter?: number } = {}): Promise<TusAnswer | 'cut'> {
+  patch(
+    id: string,
+    file: string,
+    offset: number,
+    fileSize: number,
+    opts: { cutAfter?: number; beforeCut?: () => Promise<void> } = {},
+  ): Promise<TusAnswer | 'cut'> {
     const url = this.url(`/v1/uploads/${id}`, { Action: 'Upload', UploadId: id });
     return new Promise((resolve, reject) => {
       const req = request(url, {
@@ -93,8 +108,7 @@ export class TusTestClient {
             this.sentBytes += piece.length;
             req.write(piece, () => {
               cut = true;
-              // Give the bytes a moment on the wire, then drop the connection mid-body.
-              setTimeout(() => req.destroy(), 200);
+              void (opts.beforeCut ?? (() => new Promise((r) => setTimeout(r, 200))))().finally(() => req.destroy());
             });
             done();
             return;

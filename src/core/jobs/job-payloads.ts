@@ -1,4 +1,4 @@
-import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { KindGuard, Type, type Static, type TSchema } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import type { Job, JobKind } from '../model.ts';
 
@@ -75,10 +75,24 @@ export type JobOf<K extends JobKind> = Omit<Job, 'kind' | 'payload'> & { kind: K
 
 /** Why a stored payload cannot be run, or undefined when it fits its kind. */
 export function payloadProblem<K extends JobKind>(kind: K, payload: unknown): string | undefined {
-  const schema: TSchema = jobPayloadSchemas[kind];
-  const first = Value.Errors(schema, payload).First();
+  const first = closestError(jobPayloadSchemas[kind], payload);
   if (first === undefined) return undefined;
   return `its ${kind} payload does not fit at ${first.path === '' ? '/' : first.path}: ${first.message.toLowerCase()}`;
+}
+
+/**
+ * The first error against `schema`; for a union of shapes (an import from a URL or from an
+ * upload), against the shape the payload misses least, so the problem names a field
+ * rather than saying only that no shape fits.
+ */
+function closestError(schema: TSchema, payload: unknown) {
+  if (!KindGuard.IsUnion(schema)) return Value.Errors(schema, payload).First();
+  let best: { count: number; first: ReturnType<ReturnType<typeof Value.Errors>['First']> } | undefined;
+  for (const variant of schema.anyOf) {
+    const errors = [...Value.Errors(variant, payload)];
+    if (best === undefined || errors.length < best.count) best = { count: errors.length, first: errors[0] };
+  }
+  return best?.first;
 }
 
 type PayloadReaders = { [K in JobKind]: (payload: unknown) => JobPayloads[K] | undefined };

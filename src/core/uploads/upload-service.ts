@@ -122,15 +122,19 @@ export class UploadService {
       throw new KilnError('UploadComplete', `${bodyLength} bytes from byte ${offset} go past the upload's declared length of ${upload.length} bytes`);
     }
     let cut: unknown;
-    if (upload.state === 'receiving' && upload.offset < upload.length) {
-      const got = await receiveParts(this.deps, upload, body, {
-        partBytes: this.deps.config.disk.chunkSize,
-        expiresInMs: this.deps.config.uploads.expiryMs,
-      });
-      cut = got.cut;
+    try {
+      if (upload.state === 'receiving' && upload.offset < upload.length) {
+        const got = await receiveParts(this.deps, upload, body, {
+          partBytes: this.deps.config.disk.chunkSize,
+          expiresInMs: this.deps.config.uploads.expiryMs,
+        });
+        cut = got.cut;
+      }
+    } finally {
+      // Also when the body went on past the length: every declared byte is in all the same.
+      const now = await this.deps.store.uploads.get(id);
+      if (now && now.offset === now.length && now.state === 'receiving') await this.finish(now);
     }
-    const now = await this.get(p, id);
-    if (now.offset === now.length && now.state === 'receiving') await this.finish(now);
     return { upload: await this.get(p, id), cut };
   }
 

@@ -89,7 +89,8 @@ test('a connection cut at 40% is resumed from the server offset: the bytes it he
       wait: false,
       onCreated: (u) => {
         created = u;
-        proxy.cutWhenUpstreamReaches(proxy.upstreamBytes + Math.floor(0.4 * DENSE_SIZE));
+        // Down for 3 s: the server finishes storing the parts it received before the resume asks.
+        proxy.cutWhenUpstreamReaches(proxy.upstreamBytes + Math.floor(0.4 * DENSE_SIZE), 3000);
       },
       onProgress: (p: UploadProgress) => {
         if (p.stage === 'upload') offsets.push(p.doneBytes);

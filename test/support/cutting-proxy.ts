@@ -15,6 +15,8 @@ export class CuttingProxy {
   #sockets = new Set<Socket>();
   #cutAt: number | undefined;
   #bytesPerSecond: number | undefined;
+  #outageMs = 0;
+  #downUntil = 0;
   port = 0;
 
   constructor(private readonly targetPort: number) {}
@@ -31,9 +33,14 @@ export class CuttingProxy {
     return this;
   }
 
-  /** Cuts every open connection once `upstreamBytes` reaches `total`; once only. */
-  cutWhenUpstreamReaches(total: number): void {
+  /**
+   * Cuts every open connection once `upstreamBytes` reaches `total`, once only; new
+   * connections then wait `outageMs` before they reach the server (a link that is down
+   * for a while, during which the server finishes with what it received).
+   */
+  cutWhenUpstreamReaches(total: number, outageMs = 0): void {
     this.#cutAt = total;
+    this.#outageMs = outageMs;
   }
 
   /** Holds the bytes towards the server to this rate (undefined: as fast as they come). */
@@ -42,6 +49,16 @@ export class CuttingProxy {
   }
 
   #pipe(client: Socket): void {
+    const wait = this.#downUntil - Date.now();
+    if (wait > 0) {
+      client.pause();
+      setTimeout(() => {
+        // Listeners first: a socket resumed without one drops what it reads.
+        this.#pipe(client);
+        client.resume();
+      }, wait);
+      return;
+    }
     this.connections++;
     const server = connect(this.targetPort, '127.0.0.1');
     this.#sockets.add(client).add(server);
@@ -66,6 +83,7 @@ export class CuttingProxy {
         this.upstreamBytes += keep;
         server.write(chunk.subarray(0, keep));
         this.#cutAt = undefined;
+        this.#downUntil = Date.now() + this.#outageMs;
         this.cuts++;
         for (const s of this.#sockets) s.destroy();
         return;

@@ -13,6 +13,7 @@ import { CuttingProxy } from '../support/cutting-proxy.ts';
 import { writeSparseDisk } from '../support/disk-files.ts';
 import { KilnProcess } from '../support/kiln-process.ts';
 import { userCli } from '../support/user-cli.ts';
+import { delay } from '../support/ports.ts';
 import { sdkClients } from '../support/sdk-clients.ts';
 import { UploadsEndpoint } from 'kiln-images-sdk';
 
@@ -76,7 +77,13 @@ test('Ctrl-C mid-upload says how to go on; --resume sends only what the server l
     const state = JSON.parse(await readFile(join(dir, 'uploads', kept!), 'utf8')) as { uploadId: string; imageId: string; size: number };
     assert.deepEqual([state.imageId, state.size], [id, DISK_SIZE]);
     const { uhost } = await sdkClients(kiln);
-    const held = (await new UploadsEndpoint(uhost.kiln).offset(state.uploadId)).offset;
+    // The server may still be storing parts of the cut connection: read its offset once it holds still.
+    let held = -1;
+    for (let still = 0; still < 3; await delay(500)) {
+      const now = (await new UploadsEndpoint(uhost.kiln).offset(state.uploadId)).offset;
+      still = now === held ? still + 1 : 0;
+      held = now;
+    }
     assert.ok(held >= 4 * MiB && held < DISK_SIZE, `the server holds ${held} bytes`);
     proxy.throttle(undefined);
     const resumed = await userCli(['images', 'import', disk, '--name', 'resumable', '--resume', '--wait', '--json'], viaProxy);

@@ -1,6 +1,6 @@
 /**
  * The clients users construct: the generated typed API of each product, plus waiters
- * and Kiln's own endpoints (progress in bytes, download).
+ * and Kiln's own endpoints (progress in bytes, download, upload).
  */
 import { CompShareApi } from './generated/compshare.ts';
 import { webCryptoHashing } from './hashing.ts';
@@ -8,6 +8,8 @@ import { UHostApi } from './generated/uhost.ts';
 import { ZecApi } from './generated/zec.ts';
 import { KilnEndpoints, type DownloadOptions, type Product, type ServerProgress } from './kiln-endpoints.ts';
 import type { UCloudClientOptions } from './ucloud/client.ts';
+import type { UploadSource } from './upload/source.ts';
+import { uploadImage, type UploadImageOptions, type UploadResult } from './upload/upload-image.ts';
 import { pollImage, type ImageProgress, type WaitOptions } from './waiter.ts';
 import type { ZecClientOptions } from './zenlayer/client.ts';
 
@@ -91,6 +93,19 @@ export class UHostClient extends UHostApi {
   downloadImage(imageId: string, o: DownloadOptions = {}) {
     return this.kiln.download('uhost', imageId, o);
   }
+
+  /**
+   * Makes an image from a local file (a path, in Node) or a Blob/File (browsers too)
+   * through Kiln's resumable upload, then waits for it unless `wait: false`.
+   */
+  uploadImage(file: string | Blob | UploadSource, o: UploadImageOptions): Promise<UploadResult> {
+    return uploadImage(
+      this.kiln,
+      { product: 'uhost', region: this.options.region, zone: this.options.zone, wait: (id, w) => this.waitForImage(id, w) },
+      file,
+      o,
+    );
+  }
 }
 
 export class CompShareClient extends CompShareApi {
@@ -116,6 +131,19 @@ export class CompShareClient extends CompShareApi {
 
   downloadImage(imageId: string, o: DownloadOptions = {}) {
     return this.kiln.download('compshare', imageId, o);
+  }
+
+  /**
+   * Makes an image from a local file (a path, in Node) or a Blob/File (browsers too)
+   * through Kiln's resumable upload, then waits for it unless `wait: false`.
+   */
+  uploadImage(file: string | Blob | UploadSource, o: UploadImageOptions): Promise<UploadResult> {
+    return uploadImage(
+      this.kiln,
+      { product: 'compshare', region: this.options.region, zone: this.options.zone, wait: (id, w) => this.waitForImage(id, w) },
+      file,
+      o,
+    );
   }
 }
 
@@ -155,5 +183,13 @@ export class ZecClient extends ZecApi {
 
   downloadImage(imageId: string, o: DownloadOptions = {}) {
     return this.kiln.download('zec', imageId, o);
+  }
+
+  /**
+   * Makes an image from a local file (a path, in Node) or a Blob/File (browsers too)
+   * through Kiln's resumable upload, then waits for it unless `wait: false`.
+   */
+  uploadImage(file: string | Blob | UploadSource, o: UploadImageOptions): Promise<UploadResult> {
+    return uploadImage(this.kiln, { product: 'zec', wait: (id, w) => this.waitForImage(id, w) }, file, o);
   }
 }

@@ -1,5 +1,5 @@
 /**
- * Kiln's own image endpoints (progress in bytes, download), which no vendor API has.
+ * Kiln's own image endpoints (progress in bytes, download; uploads in upload/), which no vendor API has.
  * Signed like a UCloud call in the query (a pre-signed URL valid until `Expires`), or
  * with a Bearer token.
  */
@@ -88,14 +88,24 @@ export class KilnEndpoints {
     return url.href;
   }
 
-  #headers(extra: Record<string, string> = {}): Record<string, string> {
+  /** Call it as a plain function: a browser's fetch throws when called as another object's method. */
+  get fetch(): FetchLike {
+    return this.o.fetch ?? fetch;
+  }
+
+  get retry(): RetryOptions {
+    return this.o.retry ?? {};
+  }
+
+  /** The Bearer header when a token is used; a signed URL carries everything else. */
+  headers(extra: Record<string, string> = {}): Record<string, string> {
     return this.o.auth.token === undefined ? extra : { ...extra, authorization: `Bearer ${this.o.auth.token}` };
   }
 
   async progress(product: Product, imageId: string, signal?: AbortSignal): Promise<ServerProgress> {
     const send = async () => {
       const url = await this.url('/v1/images/progress', 'GetImageProgress', { ImageId: imageId, Product: product });
-      const { response, text } = await exchange(this.o.fetch ?? fetch, 'GetImageProgress', url, { headers: this.#headers(), ...(signal ? { signal } : {}) });
+      const { response, text } = await exchange(this.o.fetch ?? fetch, 'GetImageProgress', url, { headers: this.headers(), ...(signal ? { signal } : {}) });
       const body = jsonObject(text);
       if (response.status !== 200 || !body)
         throw new ApiError(
@@ -122,7 +132,7 @@ export class KilnEndpoints {
     const format = o.format ?? 'raw';
     if (o.offset && format !== 'raw') throw new TypeError('only raw downloads resume from an offset');
     const url = await this.url('/v1/images/download', 'DownloadImage', { ImageId: imageId, Product: product, Format: format });
-    const headers = this.#headers(o.offset ? { range: `bytes=${o.offset}-` } : {});
+    const headers = this.headers(o.offset ? { range: `bytes=${o.offset}-` } : {});
     const response = await (this.o.fetch ?? fetch)(url, { headers, ...(o.signal ? { signal: o.signal } : {}) });
     const complete = /^bytes \*\/(\d+)$/.exec(response.headers.get('content-range') ?? '');
     if (response.status === 416 && o.offset && complete && Number(complete[1]) === o.offset) {

@@ -13,12 +13,14 @@ import { productImages, type ImageRow, type ProductImages } from './products.ts'
 import { progress } from './progress.ts';
 import { renderTable } from './table.ts';
 import { bytes } from './units.ts';
+import { isUrl, uploadFile } from './upload.ts';
 import { waitWithProgress } from './wait.ts';
 import { userCommandRunner, type UserCommandContext, type UserCommandRunner } from '../user-command-runner.ts';
 
-export type RunContext = { images: ProductImages } & UserCommandContext;
+/** `server`: the profile's server URL (uploads are remembered per server). */
+export type RunContext = { images: ProductImages; server: string } & UserCommandContext;
 type Run = (ctx: RunContext) => Promise<void>;
-export type Runner = UserCommandRunner<{ images: ProductImages }>;
+export type Runner = UserCommandRunner<{ images: ProductImages; server: string }>;
 
 function table(rows: ImageRow[]): string {
   return renderTable(
@@ -84,15 +86,41 @@ export function registerImageCommands(program: Command, runner: Runner): void {
     );
 
   images
-    .command('import <url>')
-    .description('import a disk image (raw, vhd, vmdk, qcow2) from a URL the server can fetch')
-    .requiredOption('--format <format>', 'raw, vhd, vmdk or qcow2 (checked against the content)')
+    .command('import <source>')
+    .description('import a disk image (raw, vhd, vmdk, qcow2): a local file is uploaded, a URL is fetched by the server')
+    .option('--format <format>', 'raw, vhd, vmdk or qcow2 (checked against the content; needed for a URL, read from the content of a file)')
     .requiredOption('--name <name>', 'image name')
     .option('--os-type <type>', 'Linux or Windows family name shown to users', 'Linux')
     .option('--os-name <name>', 'operating system name', 'Linux')
     .option('--wait', 'wait until the image is available, with progress')
-    .action((url: string, o: { format: string; name: string; osType: string; osName: string; wait?: boolean }, ...rest: unknown[]) =>
-      go(async (ctx) => created(ctx, await ctx.images.importUrl({ url, format: o.format, name: o.name, osType: o.osType, osName: o.osName }), o.wait))(...rest),
+    .option('--resume', 'a file only: go on with the upload a stopped command left (same file, --name, product and profile)')
+    .action((source: string, o: { format?: string; name: string; osType: string; osName: string; wait?: boolean; resume?: boolean }, ...rest: unknown[]) =>
+      go(async (ctx) => {
+        if (isUrl(source)) {
+          if (o.resume) throw new UsageError('--resume is for uploads of a local file; an import from a URL runs in the server');
+          if (o.format === undefined) throw new UsageError('an import from a URL needs --format (raw, vhd, vmdk or qcow2)');
+          return created(ctx, await ctx.images.importUrl({ url: source, format: o.format, name: o.name, osType: o.osType, osName: o.osName }), o.wait);
+        }
+        const { imageId, uploadId } = await uploadFile(ctx.images, {
+          file: source,
+          name: o.name,
+          format: o.format,
+          osType: o.osType,
+          osName: o.osName,
+          resume: o.resume === true,
+          server: ctx.server,
+          signal: ctx.signal,
+          // The id at once, as for the other imports: scripts get it even if the upload is stopped.
+          onImage: (id) => {
+            if (!ctx.json) ctx.out(`${id}\n`);
+          },
+          onInterrupt: ctx.onInterrupt,
+        });
+        if (!o.wait) return ctx.json ? ctx.out(JSON.stringify({ imageId, uploadId }) + '\n') : undefined;
+        ctx.onInterrupt(waitInterrupted(imageId));
+        await waitWithProgress(ctx.images, imageId, ctx.signal);
+        if (ctx.json) ctx.out(JSON.stringify({ imageId, uploadId, state: 'Available' }) + '\n');
+      })(...rest),
     );
 
   images
@@ -163,5 +191,5 @@ export function registerImageCommands(program: Command, runner: Runner): void {
 
 /** The real runner: profile, clients, Ctrl-C, and exit codes. */
 export function defaultRunner(exit: (code: number, message?: string) => never): Runner {
-  return userCommandRunner((profile) => ({ images: productImages(profile) }), exit);
+  return userCommandRunner((profile) => ({ images: productImages(profile), server: profile.url }), exit);
 }

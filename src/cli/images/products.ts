@@ -6,7 +6,17 @@
  * the product (UHost's DescribeImage lists both at once; CompShare and ZEC list base
  * images through their own catalogue actions).
  */
-import type { CompShareClient, DownloadOptions, ImageProgress, UHostClient, WaitOptions, ZecClient } from 'kiln-images-sdk';
+import {
+  UploadsEndpoint,
+  type CompShareClient,
+  type DownloadOptions,
+  type ImageProgress,
+  type UHostClient,
+  type UploadImageOptions,
+  type UploadResult,
+  type WaitOptions,
+  type ZecClient,
+} from 'kiln-images-sdk';
 import { UsageError } from './exit.ts';
 import type { Product, Resolved } from './profile.ts';
 import { productClient } from '../product-clients.ts';
@@ -40,6 +50,10 @@ export interface ProductImages {
   list(limit: number): Promise<ImageRow[]>;
   show(id: string): Promise<ImageRow>;
   importUrl(r: ImportRequest): Promise<string>;
+  /** A local file through Kiln's upload endpoint (every product: the image is listed by the product named). */
+  upload(file: string, o: UploadImageOptions): Promise<UploadResult>;
+  /** Drops an unfinished upload and its image. */
+  abortUpload(uploadId: string): Promise<void>;
   capture(instanceId: string, name: string): Promise<string>;
   remove(id: string): Promise<void>;
   copy(id: string, name: string | undefined): Promise<string>;
@@ -70,6 +84,8 @@ function uhost(c: UHostClient): ProductImages {
     show: async (id) => row((await c.describeImage({ ImageIds: [id] })).ImageSet[0] ?? notFound(id)),
     importUrl: async (r) =>
       (await c.importCustomImage({ ImageName: r.name, UFileUrl: r.url, Format: r.format, OsType: r.osType, OsName: r.osName, Auth: true })).ImageId,
+    upload: (file, o) => c.uploadImage(file, o),
+    abortUpload: (id) => new UploadsEndpoint(c.kiln).abort(id),
     capture: async (instanceId, name) => (await c.createCustomImage({ UHostId: instanceId, ImageName: name })).ImageId,
     remove: async (id) => void (await c.terminateCustomImage({ ImageId: id })),
     copy: async () => {
@@ -107,8 +123,12 @@ function compshare(c: CompShareClient): ProductImages {
       return row(own ?? (await c.describeCompShareImages({ CompShareImageId: id })).ImageSet[0] ?? notFound(id));
     },
     importUrl: async () => {
-      throw new UsageError('CompShare has no import action; import with --product uhost');
+      throw new UsageError(
+        'CompShare has no import action from a URL; upload a local file (`kiln images import ./disk.qcow2 ...`) or import with --product uhost',
+      );
     },
+    upload: (file, o) => c.uploadImage(file, o),
+    abortUpload: (id) => new UploadsEndpoint(c.kiln).abort(id),
     capture: async (instanceId, name) => (await c.createCompShareCustomImage({ UHostId: instanceId, Name: name })).CompShareImageId,
     remove: async (id) => void (await c.terminateCompShareCustomImage({ CompShareImageId: id })),
     copy: async (id, name) => (await c.copyCompShareCustomImage({ CompShareImageId: id, ...(name ? { TargetImageName: name } : {}) })).NewCompShareImageId,
@@ -144,8 +164,10 @@ function zec(c: ZecClient, zone: string | undefined): ProductImages {
       return row(own ?? (await c.describeImages({ zoneId: await zecZone(c, zone), imageType: 'PUBLIC_IMAGE', imageIds: [id] })).dataSet[0] ?? notFound(id));
     },
     importUrl: async () => {
-      throw new UsageError('ZEC has no import action; import with --product uhost');
+      throw new UsageError('ZEC has no import action from a URL; upload a local file (`kiln images import ./disk.qcow2 ...`) or import with --product uhost');
     },
+    upload: (file, o) => c.uploadImage(file, { ...(zone ? { zone } : {}), ...o }),
+    abortUpload: (id) => new UploadsEndpoint(c.kiln).abort(id),
     capture: async (instanceId, name) => (await c.createImage({ instanceId, imageName: name })).imageId,
     remove: async (id) => {
       const { imageIds } = await c.deleteImages({ imageIds: [id] });

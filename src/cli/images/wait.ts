@@ -1,6 +1,29 @@
 import { ImageFailedError, type ImageProgress } from 'kiln-images-sdk';
 import type { ProductImages } from './products.ts';
-import { progress } from './progress.ts';
+import { progress, type Progress } from './progress.ts';
+
+/** The waiter's readings drawn on a bar: the step, bytes, rate, and the final size and average. */
+export function imageReadings(bar: Progress): (p: ImageProgress) => void {
+  let last: { done: number; total: number | null } | undefined;
+  return (p) => {
+    const phase =
+      p.phase !== undefined && p.phaseIndex !== undefined && p.phaseCount !== undefined
+        ? { name: p.phase, index: p.phaseIndex, count: p.phaseCount }
+        : undefined;
+    const rate = p.bytesPerSecond !== undefined ? { rate: p.bytesPerSecond } : {};
+    if (p.state === 'available') {
+      // The image's real size and the job's average rate, even when it ended between
+      // two polls; a server without counts leaves the last one seen, done.
+      const total = p.totalBytes ?? last?.total ?? null;
+      bar.show({ done: total ?? 0, total, state: 'Available', final: true, ...rate });
+    } else if (p.state === 'making' && p.doneBytes !== undefined) {
+      last = { done: p.doneBytes, total: p.totalBytes ?? null };
+      bar.show({ done: p.doneBytes, total: p.totalBytes ?? null, state: 'Making', ...rate, ...(phase ? { phase } : {}) });
+    } else if (p.state === 'making') {
+      bar.show({ done: 0, total: null, state: 'Making' });
+    }
+  };
+}
 
 /**
  * Waits for an image with a progress bar (bytes, rate, ETA). Ctrl-C stops waiting only:
@@ -8,32 +31,8 @@ import { progress } from './progress.ts';
  */
 export async function waitWithProgress(images: ProductImages, id: string, signal: AbortSignal): Promise<ImageProgress> {
   const bar = progress(id);
-  let last: { done: number; total: number | null } | undefined;
   try {
-    return await images.wait(id, {
-      signal,
-      intervalMs: 300,
-      maxIntervalMs: 2_000,
-      timeoutMs: 24 * 3600_000,
-      onProgress: (p) => {
-        const phase =
-          p.phase !== undefined && p.phaseIndex !== undefined && p.phaseCount !== undefined
-            ? { name: p.phase, index: p.phaseIndex, count: p.phaseCount }
-            : undefined;
-        const rate = p.bytesPerSecond !== undefined ? { rate: p.bytesPerSecond } : {};
-        if (p.state === 'available') {
-          // The image's real size and the job's average rate, even when it ended between
-          // two polls; a server without counts leaves the last one seen, done.
-          const total = p.totalBytes ?? last?.total ?? null;
-          bar.show({ done: total ?? 0, total, state: 'Available', final: true, ...rate });
-        } else if (p.state === 'making' && p.doneBytes !== undefined) {
-          last = { done: p.doneBytes, total: p.totalBytes ?? null };
-          bar.show({ done: p.doneBytes, total: p.totalBytes ?? null, state: 'Making', ...rate, ...(phase ? { phase } : {}) });
-        } else if (p.state === 'making') {
-          bar.show({ done: 0, total: null, state: 'Making' });
-        }
-      },
-    });
+    return await images.wait(id, { signal, intervalMs: 300, maxIntervalMs: 2_000, timeoutMs: 24 * 3600_000, onProgress: imageReadings(bar) });
   } finally {
     bar.stop();
   }

@@ -11,6 +11,10 @@
  *
  * Authenticated like the export endpoints: a Bearer token, or the UCloud signature in the
  * query with Action=CreateUpload on the POST and Action=Upload&UploadId=<id> on the rest.
+ * The same endpoint is also mounted at /console/uploads for the console's browser upload,
+ * authenticated there by the console session plus its CSRF token (session-principal.ts):
+ * the session cookie is scoped to /console, so /v1/uploads never sees it and keeps
+ * accepting keys only.
  * Refusals are HTTP status + JSON {code, message}.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -21,6 +25,7 @@ import { authenticateExport, ExportError } from '../export/authenticate.ts';
 import { queryOf } from '../export/routes.ts';
 import { createRequestOf } from './create-request.ts';
 import { exemptFromRequestTimeout } from './long-request.ts';
+import { consoleSessionPrincipal } from './session-principal.ts';
 import { parseTusMetadata } from './tus-metadata.ts';
 
 const TUS_VERSION = '1.0.0';
@@ -59,7 +64,7 @@ function offsetHeader(request: FastifyRequest): number {
 export function uploadRoutes(app: FastifyInstance, services: KilnServices): void {
   const config = services.config.uploads;
 
-  const principalFor = (request: FastifyRequest, id: string | undefined): Promise<Principal> => {
+  const keyPrincipal = (request: FastifyRequest, id: string | undefined): Promise<Principal> => {
     const q = queryOf(request);
     // A signed URL names the upload it is for, so a URL for one upload cannot act on another.
     if (id !== undefined && q.Signature !== undefined && q.UploadId !== id)
@@ -75,92 +80,97 @@ export function uploadRoutes(app: FastifyInstance, services: KilnServices): void
       .header('upload-expires', new Date(u.expiresAt).toUTCString())
       .header('cache-control', 'no-store');
 
-  app.register(async (scope) => {
-    // A PATCH body is the file itself: read by the handler as a stream, never buffered
-    // by Fastify (whose body limit is for the API's small bodies).
-    scope.addContentTypeParser('application/offset+octet-stream', (_request, _payload, done) => done(null));
+  const mounts: { prefix: string; principalFor: (request: FastifyRequest, id: string | undefined) => Promise<Principal> }[] = [
+    { prefix: '/v1/uploads', principalFor: keyPrincipal },
+    { prefix: '/console/uploads', principalFor: (request) => consoleSessionPrincipal(services, request) },
+  ];
+  for (const { prefix, principalFor } of mounts)
+    app.register(async (scope) => {
+      // A PATCH body is the file itself: read by the handler as a stream, never buffered
+      // by Fastify (whose body limit is for the API's small bodies).
+      scope.addContentTypeParser('application/offset+octet-stream', (_request, _payload, done) => done(null));
 
-    scope.options('/v1/uploads', async (_request, reply) =>
-      reply
-        .status(204)
-        .header('tus-resumable', TUS_VERSION)
-        .header('tus-version', TUS_VERSION)
-        .header('tus-extension', 'creation,termination,expiration')
-        .header('tus-max-size', String(config.maxBytes))
-        .send(),
-    );
+      scope.options(prefix, async (_request, reply) =>
+        reply
+          .status(204)
+          .header('tus-resumable', TUS_VERSION)
+          .header('tus-version', TUS_VERSION)
+          .header('tus-extension', 'creation,termination,expiration')
+          .header('tus-max-size', String(config.maxBytes))
+          .send(),
+      );
 
-    scope.post('/v1/uploads', async (request, reply) => {
-      try {
-        requireTus(request);
-        const principal = await principalFor(request, undefined);
-        const meta = parseTusMetadata(header(request, 'upload-metadata'));
-        const req = createRequestOf(services.config, header(request, 'upload-length'), meta);
-        const { upload, image } = await services.uploads.create(principal, req);
-        return stateHeaders(reply.status(201), upload).header('location', `/v1/uploads/${upload.id}`).header('kiln-image-id', image.id).send();
-      } catch (e) {
-        return answerError(reply, e);
-      }
-    });
-
-    scope.head('/v1/uploads/:id', async (request, reply) => {
-      try {
-        requireTus(request);
-        const id = idOf(request);
-        const upload = await services.uploads.get(await principalFor(request, id), id);
-        return stateHeaders(reply.status(200), upload).send();
-      } catch (e) {
-        // Node sends a HEAD answer's headers only: the status says it.
-        return answerError(reply, e);
-      }
-    });
-
-    scope.patch('/v1/uploads/:id', async (request, reply) => {
-      try {
-        requireTus(request);
-        const id = idOf(request);
-        const principal = await principalFor(request, id);
-        if (request.headers['content-type'] !== 'application/offset+octet-stream') {
-          throw new ExportError(415, 'UnsupportedMediaType', 'a PATCH body must be sent as Content-Type: application/offset+octet-stream');
+      scope.post(prefix, async (request, reply) => {
+        try {
+          requireTus(request);
+          const principal = await principalFor(request, undefined);
+          const meta = parseTusMetadata(header(request, 'upload-metadata'));
+          const req = createRequestOf(services.config, header(request, 'upload-length'), meta);
+          const { upload, image } = await services.uploads.create(principal, req);
+          return stateHeaders(reply.status(201), upload).header('location', `${prefix}/${upload.id}`).header('kiln-image-id', image.id).send();
+        } catch (e) {
+          return answerError(reply, e);
         }
-        const offset = offsetHeader(request);
-        const declared = request.headers['content-length'];
-        const bodyLength = declared === undefined ? undefined : Number(declared);
-        // Checked before any byte is read: a wrong offset or a foreign id reads nothing.
-        const before = await services.uploads.get(principal, id);
-        if (before.offset !== offset) {
-          throw new ExportError(409, 'UploadOffsetMismatch', `upload ${id} stands at byte ${before.offset}, not ${offset}; resume from ${before.offset}`);
-        }
-        // Parts are made durable as they arrive, so a PATCH cannot be discarded whole after
-        // a per-request checksum fails (what tus's checksum extension asks): not offered.
-        if (request.headers['upload-checksum'] !== undefined) {
-          throw new ExportError(
-            400,
-            'InvalidParameter',
-            'Upload-Checksum is not supported; the whole-file checksum declared at creation is verified before the image is made',
-          );
-        }
-        exemptFromRequestTimeout(request.raw, config.idleTimeoutMs);
-        reply.header('connection', 'close');
-        const { upload, cut } = await services.uploads.receive(principal, id, offset, request.raw, bodyLength);
-        if (cut !== undefined) request.log.info({ uploadId: id, offset: upload.offset }, 'upload connection cut; the parts stored are kept');
-        return stateHeaders(reply.status(204), upload).send();
-      } catch (e) {
-        return answerError(reply, e);
-      }
-    });
+      });
 
-    scope.delete('/v1/uploads/:id', async (request, reply) => {
-      try {
-        requireTus(request);
-        const id = idOf(request);
-        await services.uploads.abort(await principalFor(request, id), id);
-        return reply.status(204).header('tus-resumable', TUS_VERSION).send();
-      } catch (e) {
-        return answerError(reply, e);
-      }
+      scope.head(`${prefix}/:id`, async (request, reply) => {
+        try {
+          requireTus(request);
+          const id = idOf(request);
+          const upload = await services.uploads.get(await principalFor(request, id), id);
+          return stateHeaders(reply.status(200), upload).send();
+        } catch (e) {
+          // Node sends a HEAD answer's headers only: the status says it.
+          return answerError(reply, e);
+        }
+      });
+
+      scope.patch(`${prefix}/:id`, async (request, reply) => {
+        try {
+          requireTus(request);
+          const id = idOf(request);
+          const principal = await principalFor(request, id);
+          if (request.headers['content-type'] !== 'application/offset+octet-stream') {
+            throw new ExportError(415, 'UnsupportedMediaType', 'a PATCH body must be sent as Content-Type: application/offset+octet-stream');
+          }
+          const offset = offsetHeader(request);
+          const declared = request.headers['content-length'];
+          const bodyLength = declared === undefined ? undefined : Number(declared);
+          // Checked before any byte is read: a wrong offset or a foreign id reads nothing.
+          const before = await services.uploads.get(principal, id);
+          if (before.offset !== offset) {
+            throw new ExportError(409, 'UploadOffsetMismatch', `upload ${id} stands at byte ${before.offset}, not ${offset}; resume from ${before.offset}`);
+          }
+          // Parts are made durable as they arrive, so a PATCH cannot be discarded whole after
+          // a per-request checksum fails (what tus's checksum extension asks): not offered.
+          if (request.headers['upload-checksum'] !== undefined) {
+            throw new ExportError(
+              400,
+              'InvalidParameter',
+              'Upload-Checksum is not supported; the whole-file checksum declared at creation is verified before the image is made',
+            );
+          }
+          exemptFromRequestTimeout(request.raw, config.idleTimeoutMs);
+          reply.header('connection', 'close');
+          const { upload, cut } = await services.uploads.receive(principal, id, offset, request.raw, bodyLength);
+          if (cut !== undefined) request.log.info({ uploadId: id, offset: upload.offset }, 'upload connection cut; the parts stored are kept');
+          return stateHeaders(reply.status(204), upload).send();
+        } catch (e) {
+          return answerError(reply, e);
+        }
+      });
+
+      scope.delete(`${prefix}/:id`, async (request, reply) => {
+        try {
+          requireTus(request);
+          const id = idOf(request);
+          await services.uploads.abort(await principalFor(request, id), id);
+          return reply.status(204).header('tus-resumable', TUS_VERSION).send();
+        } catch (e) {
+          return answerError(reply, e);
+        }
+      });
     });
-  });
 }
 
 function header(request: FastifyRequest, name: string): string | undefined {

@@ -8,11 +8,13 @@ const require = createRequire(import.meta.url);
 
 /**
  * The console's script and style, served from this origin (the CSP allows nothing else):
- * htmx straight from its npm package, and the console's own few lines. No build step.
+ * htmx straight from its npm package, and the console's own few lines (upload.js: the
+ * browser upload). No build step.
  */
 const assets: Record<string, { path: string; type: string }> = {
   'htmx.min.js': { path: require.resolve('htmx.org/dist/htmx.min.js'), type: 'text/javascript; charset=utf-8' },
   'console.js': { path: fileURLToPath(new URL('../assets/console.js', import.meta.url)), type: 'text/javascript; charset=utf-8' },
+  'upload.js': { path: fileURLToPath(new URL('../assets/upload.js', import.meta.url)), type: 'text/javascript; charset=utf-8' },
   'console.css': { path: fileURLToPath(new URL('../assets/console.css', import.meta.url)), type: 'text/css; charset=utf-8' },
 };
 

@@ -119,10 +119,6 @@ export function uploadRoutes(app: FastifyInstance, services: KilnServices): void
     });
 
     scope.patch('/v1/uploads/:id', async (request, reply) => {
-      // Every PATCH answer closes its connection. A refused PATCH's body is never read, and
-      // kept alive Node would drain the rest of it (up to gigabytes) and then hold the
-      // connection for the keep-alive timeout; closed, the client stops sending.
-      reply.header('connection', 'close');
       try {
         requireTus(request);
         const id = idOf(request);
@@ -148,6 +144,7 @@ export function uploadRoutes(app: FastifyInstance, services: KilnServices): void
           );
         }
         exemptFromRequestTimeout(request.raw, config.idleTimeoutMs);
+        reply.header('connection', 'close');
         const body = rate ? rate.paced(principal.accountId, request.raw, () => request.raw.socket.setTimeout(config.idleTimeoutMs)) : request.raw;
         const { upload, cut } = await services.uploads.receive(principal, id, offset, body, bodyLength);
         if (cut !== undefined) request.log.info({ uploadId: id, offset: upload.offset }, 'upload connection cut; the parts stored are kept');

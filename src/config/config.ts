@@ -41,9 +41,10 @@ export interface KilnConfig {
    * Uploads of a disk image through Kiln's own endpoint (src/upload): the largest file,
    * how long an upload may sit unfinished before it expires and is removed, how many one
    * account may have open at once, and how long a PATCH may pass without a byte before
-   * its connection is closed (a stalled client holds a socket, never a worker).
+   * its connection is closed (a stalled client holds a socket, never a worker); and the
+   * bytes per second one account's PATCHes are read at, per process (0: unbounded).
    */
-  uploads: { maxBytes: number; expiryMs: number; maxOpenPerAccount: number; idleTimeoutMs: number };
+  uploads: { maxBytes: number; expiryMs: number; maxOpenPerAccount: number; idleTimeoutMs: number; maxBytesPerS: number };
   disk: { chunkSize: number; maxVirtualSize: number; fsync: boolean };
   /** The API listener: how long a request may take to arrive, and how many connections it holds. */
   http: HttpConfig;
@@ -258,6 +259,7 @@ export function loadConfig(env: Env = process.env): KilnConfig {
       expiryMs: read.int('KILN_UPLOAD_EXPIRY_MS', 24 * 3_600_000, 1000, 30 * 24 * 3_600_000),
       maxOpenPerAccount: read.int('KILN_UPLOAD_MAX_OPEN_PER_ACCOUNT', 10, 1, 10_000),
       idleTimeoutMs: read.int('KILN_UPLOAD_IDLE_TIMEOUT_MS', 60_000, 100, 3_600_000),
+      maxBytesPerS: read.int('KILN_UPLOAD_MAX_BYTES_PER_S', 0, 0, Number.MAX_SAFE_INTEGER),
     },
     disk: {
       chunkSize,

@@ -27,6 +27,7 @@ import { createRequestOf } from './create-request.ts';
 import { exemptFromRequestTimeout } from './long-request.ts';
 import { consoleSessionPrincipal } from './session-principal.ts';
 import { parseTusMetadata } from './tus-metadata.ts';
+import { UploadRate } from './upload-rate.ts';
 
 const TUS_VERSION = '1.0.0';
 
@@ -63,6 +64,8 @@ function offsetHeader(request: FastifyRequest): number {
 
 export function uploadRoutes(app: FastifyInstance, services: KilnServices): void {
   const config = services.config.uploads;
+  // One schedule per process, shared by every PATCH this process reads.
+  const rate = config.maxBytesPerS > 0 ? new UploadRate(config.maxBytesPerS) : undefined;
 
   const keyPrincipal = (request: FastifyRequest, id: string | undefined): Promise<Principal> => {
     const q = queryOf(request);
@@ -152,7 +155,8 @@ export function uploadRoutes(app: FastifyInstance, services: KilnServices): void
           }
           exemptFromRequestTimeout(request.raw, config.idleTimeoutMs);
           reply.header('connection', 'close');
-          const { upload, cut } = await services.uploads.receive(principal, id, offset, request.raw, bodyLength);
+          const body = rate ? rate.paced(principal.accountId, request.raw, () => request.raw.socket.setTimeout(config.idleTimeoutMs)) : request.raw;
+          const { upload, cut } = await services.uploads.receive(principal, id, offset, body, bodyLength);
           if (cut !== undefined) request.log.info({ uploadId: id, offset: upload.offset }, 'upload connection cut; the parts stored are kept');
           return stateHeaders(reply.status(204), upload).send();
         } catch (e) {

@@ -25,6 +25,7 @@ import { authenticateExport, ExportError } from '../export/authenticate.ts';
 import { queryOf } from '../export/routes.ts';
 import { createRequestOf } from './create-request.ts';
 import { exemptFromRequestTimeout } from './long-request.ts';
+import { answerThenLinger } from '../http/lingering-close.ts';
 import { consoleSessionPrincipal } from './session-principal.ts';
 import { parseTusMetadata } from './tus-metadata.ts';
 import { UploadRate } from './upload-rate.ts';
@@ -47,6 +48,21 @@ async function answerError(reply: FastifyReply, e: unknown): Promise<FastifyRepl
   if (e instanceof ExportError) return reply.status(e.status).send({ code: e.code, message: e.message });
   if (isKilnError(e)) return reply.status(statusOf[e.code] ?? 400).send({ code: e.code, message: e.message });
   throw e;
+}
+
+/**
+ * A refused PATCH has a body of up to the whole file still coming. Answered the usual
+ * way, its connection would stay open until the keep-alive timeout with the body unread
+ * (and hold a server's shutdown that long); closed at once, the client still writing may
+ * see a reset instead of the answer. So the answer goes out and the rest is read and
+ * dropped, within bounds, before the connection closes (lingering-close.ts).
+ */
+async function refusePatch(request: FastifyRequest, reply: FastifyReply, e: unknown): Promise<FastifyReply> {
+  if (request.raw.readableEnded) return answerError(reply, e);
+  const status = e instanceof ExportError ? e.status : isKilnError(e) ? (statusOf[e.code] ?? 400) : undefined;
+  if (status === undefined || !(e instanceof Error) || !('code' in e)) throw e;
+  const headers = { 'tus-resumable': TUS_VERSION, 'cache-control': 'no-store', 'content-type': 'application/json; charset=utf-8' };
+  return answerThenLinger(request, reply, { status, headers, body: { code: String(e.code), message: e.message } });
 }
 
 /** Every request but OPTIONS names the protocol version it speaks; tus answers 412 otherwise. */
@@ -160,7 +176,7 @@ export function uploadRoutes(app: FastifyInstance, services: KilnServices): void
           if (cut !== undefined) request.log.info({ uploadId: id, offset: upload.offset }, 'upload connection cut; the parts stored are kept');
           return stateHeaders(reply.status(204), upload).send();
         } catch (e) {
-          return answerError(reply, e);
+          return refusePatch(request, reply, e);
         }
       });
 

@@ -473,19 +473,20 @@ export function metadataStoreContract(name: string, open: OpenStore): void {
         assert.equal(u.offset, 0);
         assert.ok(u.expiresAt > u.createdAt);
         assert.equal(await s.uploads.countReceiving('a'), 1);
-        assert.equal(await s.uploads.appendPart('upl-1', { start: 0, length: 4, chunkKey: key(40) }, 60_000), true);
+        assert.equal(await s.uploads.appendParts('upl-1', [{ start: 0, length: 4, chunkKey: key(40) }], 60_000), true);
         assert.equal(
-          await s.uploads.appendPart('upl-1', { start: 0, length: 4, chunkKey: key(41) }, 60_000),
+          await s.uploads.appendParts('upl-1', [{ start: 0, length: 4, chunkKey: key(41) }], 60_000),
           false,
           'a racing writer from the same offset loses',
         );
-        assert.equal(await s.uploads.appendPart('upl-1', { start: 4, length: 7, chunkKey: null }, 60_000), false, 'nothing goes past the declared length');
+        assert.equal(await s.uploads.appendParts('upl-1', [{ start: 4, length: 7, chunkKey: null }], 60_000), false, 'nothing goes past the declared length');
         assert.equal(await s.uploads.markProcessing('upl-1'), false, 'not every byte is in');
-        assert.equal(await s.uploads.appendPart('upl-1', { start: 4, length: 6, chunkKey: null }, 60_000), true);
-        assert.deepEqual(await s.uploads.parts('upl-1'), [
-          { start: 0, length: 4, chunkKey: key(40) },
-          { start: 4, length: 6, chunkKey: null },
-        ]);
+        const rest = [
+          { start: 4, length: 2, chunkKey: null },
+          { start: 6, length: 4, chunkKey: key(42) },
+        ];
+        assert.equal(await s.uploads.appendParts('upl-1', rest, 60_000), true, 'several contiguous parts move the offset in one step');
+        assert.deepEqual(await s.uploads.parts('upl-1'), [{ start: 0, length: 4, chunkKey: key(40) }, ...rest]);
         assert.equal((await s.uploads.forImage('uimage-u1'))?.offset, 10);
         assert.equal(await s.uploads.markProcessing('upl-1'), true);
         assert.equal(await s.uploads.markProcessing('upl-1'), false, 'only one request queues the import');

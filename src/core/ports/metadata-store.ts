@@ -473,7 +473,7 @@ export interface ImageReplicas {
 
 /**
  * Uploads of a disk image (src/upload) and their staged parts, kept in the shared store so
- * any API process can take the next PATCH. The offset moves only through `appendPart`,
+ * any API process can take the next PATCH. The offset moves only through `appendParts`,
  * conditional on the offset the writer started from, so two PATCHes racing on two
  * processes cannot both extend the same upload.
  */
@@ -485,11 +485,13 @@ export interface UploadRepository {
   /** Unfinished (receiving) uploads of an account. */
   countReceiving(accountId: string): Promise<number>;
   /**
-   * Records a stored part at `part.start` and moves the offset past it, if the upload is
-   * still receiving at exactly that offset; pushes the expiry `expiresInMs` past now. False
-   * otherwise (another writer moved it, or it is gone): nothing written.
+   * Records stored parts, contiguous and in order from `parts[0].start`, and moves the
+   * offset past the last, in one step, if the upload is still receiving at exactly that
+   * offset; pushes the expiry `expiresInMs` past now. False otherwise (another writer moved
+   * it, or it is gone): nothing written. Several parts per step keep the receive path from
+   * paying one transaction per 4 MiB.
    */
-  appendPart(uploadId: string, part: UploadPart, expiresInMs: number): Promise<boolean>;
+  appendParts(uploadId: string, parts: UploadPart[], expiresInMs: number): Promise<boolean>;
   /** The parts, in file order. */
   parts(uploadId: string): Promise<UploadPart[]>;
   /** receiving -> processing once every byte is in; false if another request did it first. */

@@ -79,18 +79,30 @@ export class KyselyUploadRepository implements UploadRepository {
     return Number(r.n);
   }
 
-  appendPart(uploadId: string, part: UploadPart, expiresInMs: number): Promise<boolean> {
+  appendParts(uploadId: string, parts: UploadPart[], expiresInMs: number): Promise<boolean> {
+    const first = parts[0];
+    if (first === undefined) return Promise.resolve(true);
+    let end = first.start;
+    for (const p of parts) {
+      // Only a contiguous run can move the offset in one step.
+      if (p.start !== end) throw new Error(`upload ${uploadId}: parts must be contiguous (${p.start} after ${end})`);
+      end += p.length;
+    }
+    const length = end - first.start;
     return inTransaction(this.db, async (trx) => {
       const moved = await trx
         .updateTable('uploads')
-        .set({ received: sql<number>`received + ${part.length}`, expires_at: sql<number>`${dbNowMs(this.engine)} + ${expiresInMs}` })
+        .set({ received: sql<number>`received + ${length}`, expires_at: sql<number>`${dbNowMs(this.engine)} + ${expiresInMs}` })
         .where('id', '=', uploadId)
         .where('state', '=', 'receiving')
-        .where('received', '=', part.start)
-        .where(sql<boolean>`received + ${part.length} <= length`)
+        .where('received', '=', first.start)
+        .where(sql<boolean>`received + ${length} <= length`)
         .executeTakeFirst();
       if (Number(moved.numUpdatedRows) !== 1) return false;
-      await trx.insertInto('upload_parts').values({ upload_id: uploadId, start: part.start, length: part.length, chunk_key: part.chunkKey }).execute();
+      await trx
+        .insertInto('upload_parts')
+        .values(parts.map((p) => ({ upload_id: uploadId, start: p.start, length: p.length, chunk_key: p.chunkKey })))
+        .execute();
       return true;
     });
   }

@@ -89,8 +89,9 @@ test('a connection cut at 40% is resumed from the server offset: the bytes it he
       wait: false,
       onCreated: (u) => {
         created = u;
-        // Down for 3 s: the server finishes storing the parts it received before the resume asks.
-        proxy.cutWhenUpstreamReaches(proxy.upstreamBytes + Math.floor(0.4 * DENSE_SIZE), 3000);
+        // Down for 8 s: the server finishes storing the parts it received (up to three in
+        // flight, each fsynced) before the resume asks, even on a loaded machine.
+        proxy.cutWhenUpstreamReaches(proxy.upstreamBytes + Math.floor(0.4 * DENSE_SIZE), 8000);
       },
       onProgress: (p: UploadProgress) => {
         if (p.stage === 'upload') offsets.push(p.doneBytes);

@@ -8,6 +8,7 @@ import { addBaseImageFile } from '../../src/app/base-image-file.ts';
 import type { Instance, Principal } from '../../src/core/model.ts';
 import type { CreateInstanceRequest } from '../../src/core/instances/instance-service.ts';
 import { startCoreKiln, type CoreKiln } from '../support/core-kiln.ts';
+import { withGuestView } from '../support/guest-disk.ts';
 import { patternBlock, writeSparseDisk } from '../support/disk-files.ts';
 import { waitFor } from '../support/kiln-process.ts';
 
@@ -75,14 +76,17 @@ test('an instance is deployed by a job from its image, runs, stops and starts, a
   assert.equal(made.state, 'initializing');
   const running = await deployed(p, made.id);
   assert.equal(running.state, 'running');
-  const disk = await open(await bootDiskPath(made.id));
-  try {
-    assert.equal((await disk.stat()).size, 1024 ** 3);
-    const { buffer } = await disk.read(Buffer.alloc(CHUNK), 0, CHUNK, CHUNK);
-    assert.ok(buffer.equals(patternBlock(7, CHUNK)), 'the boot disk holds the image');
-  } finally {
-    await disk.close();
-  }
+  // The disk as its guest reads it (an overlay on the node's image cache, read through qemu).
+  await withGuestView(await bootDiskPath(made.id), async (raw) => {
+    const disk = await open(raw);
+    try {
+      assert.equal((await disk.stat()).size, 1024 ** 3);
+      const { buffer } = await disk.read(Buffer.alloc(CHUNK), 0, CHUNK, CHUNK);
+      assert.ok(buffer.equals(patternBlock(7, CHUNK)), 'the boot disk holds the image');
+    } finally {
+      await disk.close();
+    }
+  });
 
   await rejectsWith(instances.resetPassword(p, 'uhost', made.id), 'InstanceNotStopped');
   assert.equal((await instances.start(p, 'uhost', made.id)).state, 'running', 'starting a running instance is a no-op');

@@ -2,7 +2,7 @@
  * Kiln's own upload endpoint (tus 1.0.0) over real HTTP, on the current stack: a sparse
  * qcow2 comes back byte-exact and gives the same manifest as a URL import of that file;
  * a cut PATCH resumes from the offset HEAD reports without sending stored bytes again; a
- * wrong checksum and one hostile file per refusal class fail the image with the reason; another account's
+ * wrong checksum and the hostile corpus fail the image with the reason; another account's
  * upload answers like a missing one; an abandoned upload expires and the collector leaves
  * nothing of it.
  */
@@ -37,7 +37,7 @@ before(async () => {
       KILN_IMPORT_ALLOW_HOSTS: `127.0.0.1:${files.port}`,
       KILN_MAX_VIRTUAL_SIZE: String(HOSTILE_MAX_VIRTUAL_SIZE),
       KILN_UPLOAD_MAX_OPEN_PER_ACCOUNT: '50',
-      // The hostile files are ten imports of one account: let them run side by side.
+      // The hostile corpus is forty imports of one account: let them run side by side.
       KILN_IMPORT_WORKERS: '4',
       KILN_IMPORT_WORKERS_PER_ACCOUNT: '0',
     },
@@ -180,36 +180,12 @@ test('a wrong checksum fails the image with both checksums named, and nothing of
   assert.equal(await server.core.kiln.store.images.getManifest(imageId), undefined);
 });
 
-/**
- * One hostile file per refusal class the upload path can get differently from a URL import:
- * the format checks are the same code, and the URL-import tests run the whole corpus
- * through them, so what an upload must prove is that its source (staged parts, the length
- * declared at creation) feeds them the same way. Those classes: a reference outside the
- * file (qcow2 backing file, VMDK descriptor extent), an offset past the end of what was
- * uploaded (one per container format), a file shorter than its header says, a compression
- * bomb, the virtual-size cap, and content sniffed against the claimed format (raw claimed
- * as qcow2, LUKS behind raw).
- */
-const HOSTILE_VIA_UPLOAD = [
-  'qcow2-backing-etc-passwd.qcow2',
-  'vmdk-descriptor-flat-etc-passwd.vmdk',
-  'qcow2-l2-entry-past-eof.qcow2',
-  'vmdk-grain-table-past-eof.vmdk',
-  'vhd-bat-entry-past-eof.vhd',
-  'qcow2-truncated.qcow2',
-  'qcow2-compressed-cluster-bomb.qcow2',
-  'qcow2-petabyte.qcow2',
-  'raw-claimed-as-qcow2.img',
-  'luks.img',
-];
-
-test('one hostile file of each refusal class is refused through an upload with the reason a URL import gives', async () => {
+test('the hostile corpus is refused through an upload with the reasons a URL import gives', async () => {
   const hostileDir = join(dir, 'hostile');
   await mkdir(hostileDir);
-  const all = await writeHostileImages(hostileDir);
-  const corpus = all.filter((h) => HOSTILE_VIA_UPLOAD.includes(h.name));
-  // A file renamed in the corpus must not silently drop out of this test.
-  assert.deepEqual(corpus.map((h) => h.name).sort(), [...HOSTILE_VIA_UPLOAD].sort());
+  // The whole corpus, as the URL-import tests run it: an uploaded source is read by
+  // other code (staged parts) than a fetched one, so no refusal may be taken on trust.
+  const corpus = await writeHostileImages(hostileDir);
   const started = [];
   for (const [i, h] of corpus.entries()) {
     started.push({ h, ...(await uploadWhole(signed, h.path, `hostile-${i}`, h.claimedFormat.toUpperCase())) });

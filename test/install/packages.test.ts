@@ -43,7 +43,7 @@ function sh(file: string, args: string[], cwd: string, env: Record<string, strin
   return new Promise((ok) => {
     // HOME stays the user's: npm's configuration and cache (the one `npm ci` filled) live there.
     const base = { PATH: `${join(prefix, 'bin')}:${process.env.PATH ?? ''}`, HOME: process.env.HOME ?? dir };
-    execFile(file, args, { cwd, env: { ...base, ...env }, timeout: 240_000, maxBuffer: 16 * MiB }, (e, stdout, stderr) => {
+    execFile(file, args, { cwd, env: { ...base, ...env }, timeout: 600_000, maxBuffer: 16 * MiB }, (e, stdout, stderr) => {
       const code = e === null ? 0 : typeof e.code === 'number' ? e.code : 1;
       ok({ code, stdout, stderr: e && typeof e.code !== 'number' ? `${stderr}\n${e.message}` : stderr });
     });

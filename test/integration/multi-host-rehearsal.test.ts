@@ -84,6 +84,8 @@ multiHostTest('capture on node A, import on either node surviving a SIGKILL, hos
   const captured = await waitImageSettled(client, cap.body.ImageId as string);
   assert.equal(captured.State, 'Available', JSON.stringify(captured));
 
+  // Node A's disks (and image cache) live in this dir; a node A restarted below gets a new one.
+  const nodeADataDir = nodeA.dataDir;
   // An import goes to any worker; the one running it is killed mid-download.
   const imp = await client.call('ImportCustomImage', {
     ImageName: 'imported',
@@ -125,7 +127,8 @@ multiHostTest('capture on node A, import on either node surviving a SIGKILL, hos
   await assertSameBytes(disk2, disk1, 'node B wrote exactly the bytes captured on node A');
   // Each node filled its own image cache from the blob store, with the images its disks are made from.
   const cached = async (dataDir: string) => (await readdir(join(dataDir, 'image-cache'))).filter((n) => !n.startsWith('.')).sort();
-  assert.deepEqual(await cached(nodeA.dataDir), [`${baseId}.raw`]);
+  assert.deepEqual(await cached(nodeADataDir), [`${baseId}.raw`]);
+  if (nodeA.dataDir !== nodeADataDir) await rm(nodeADataDir, { recursive: true, force: true });
   assert.deepEqual(await cached(nodeB!.dataDir), [`${cap.body.ImageId as string}.raw`]);
 
   // Nothing is left in Making.

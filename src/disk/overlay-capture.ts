@@ -15,14 +15,26 @@ export interface BackingChunks {
  * of them touches is, byte for byte, the backing image's chunk, so it takes that chunk's
  * key with no read and no hash. A chunk the backing image does not hold whole at the same
  * length (its last, partial chunk, when the disk is larger) is read like a written one.
- * The chunk size must be the backing manifest's.
+ * The chunk size must be the backing manifest's. A chunk whose key is in `lost` (gone
+ * from the blob store) is read and stored again: the reader reads through to the backing
+ * file, which still holds its bytes.
  */
-export async function chunkOverlay(reader: DiskReader, backing: BackingChunks, sink: ChunkSink, opts: ChunkOptions): Promise<ChunkedDisk> {
+export async function chunkOverlay(
+  reader: DiskReader,
+  backing: BackingChunks,
+  sink: ChunkSink,
+  opts: ChunkOptions,
+  lost: ReadonlySet<string> = new Set(),
+): Promise<ChunkedDisk> {
   const cs = opts.chunkSize;
   if (backing.chunkSize !== cs) throw new Error(`the backing image's chunks are ${backing.chunkSize} bytes, not ${cs}`);
   const size = reader.virtualSize;
   const lengthIn = (total: number, i: number) => Math.max(0, Math.min(cs, total - i * cs));
-  const inheritable = (i: number) => i < backing.chunks.length && lengthIn(backing.virtualSize, i) === lengthIn(size, i) && lengthIn(size, i) > 0;
+  const inheritable = (i: number) => {
+    if (i >= backing.chunks.length || lengthIn(backing.virtualSize, i) !== lengthIn(size, i) || lengthIn(size, i) === 0) return false;
+    const key = backing.chunks[i] ?? null;
+    return key === null || !lost.has(key);
+  };
 
   const own: Extent[] = [];
   for await (const e of reader.extents()) own.push({ ...e });

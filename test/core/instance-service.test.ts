@@ -118,6 +118,28 @@ test('a stopped instance is captured into an Available image holding its disk', 
   await instances.terminate(p, 'uhost', host.id);
 });
 
+test("a capture whose backing image lost a chunk from the blob store reads it through the node's cache and stores it again", async () => {
+  const p = await core.account('lost-chunk');
+  const { instances, images } = core.kiln.services;
+  const host = await deployed(p, (await instances.create(p, 'uhost', hostOf('lost-chunk-host'))).id);
+  await instances.stop(p, 'uhost', host.id);
+  const base = await core.kiln.store.images.getManifest(baseId);
+  const lost = base?.chunks[1];
+  assert.ok(lost, 'the base image holds data in its second chunk');
+  // What an S3-compatible server restarted without its data does to an acknowledged chunk.
+  await core.kiln.blobs.delete(lost);
+  const { image } = await images.capture(p, 'uhost', { instanceId: host.id, name: 'captured-after-loss' });
+  const done = await core.settled(p, 'uhost', image.id);
+  assert.equal(done.state, 'available', String(done.failedReason));
+  const manifest = await core.kiln.store.images.getManifest(image.id);
+  assert.deepEqual(manifest?.chunks.slice(0, 8), base?.chunks, 'the capture names the same chunks');
+  assert.ok(await core.kiln.blobs.has(lost), 'the lost chunk is stored again, so the capture names only chunks that are there');
+  const buf = Buffer.alloc(CHUNK);
+  assert.equal(await core.kiln.blobs.readInto(lost, buf), CHUNK);
+  assert.ok(buf.equals(patternBlock(7, CHUNK)), 'with the bytes the disk holds');
+  await instances.terminate(p, 'uhost', host.id);
+});
+
 test('the instance quota refuses one instance too many; terminating releases the quota and, by a job, the disks', async () => {
   const p = await core.account('quota-user');
   const { instances } = core.kiln.services;

@@ -1,5 +1,6 @@
 import type { KilnConfig } from '../../config/config.ts';
 import { ChunkWriter } from '../../core/chunks/chunk-writer.ts';
+import { missingChunks } from '../../core/chunks/missing-chunks.ts';
 import type { BlobStore } from '../../core/ports/blob-store.ts';
 import type { ComputeDriver } from '../../core/ports/compute-driver.ts';
 import type { MetadataStore, Repositories } from '../../core/ports/metadata-store.ts';
@@ -42,14 +43,18 @@ export class CaptureHandler implements JobHandler<'capture'> {
           signal: ctx.signal,
           onProgress: (done: number) => ctx.progress(before + Math.min(done, t.disk.sizeBytes), total),
         };
-        const chunked = backing ? await chunkOverlay(reader, backing, sink, opts) : await chunkDisk(reader, sink, opts);
+        // Chunks of the backing image that the blob store lost (a restarted S3-compatible
+        // server without its data) are read through the cache file and stored again.
+        const chunked = backing
+          ? await chunkOverlay(reader, backing, sink, opts, await missingChunks(this.deps.blobs, inheritedKeys(backing)))
+          : await chunkDisk(reader, sink, opts);
         results.push({ imageId: t.imageId, chunked });
       } finally {
         await reader.close();
       }
       before += t.disk.sizeBytes;
     }
-    await sink.flush();
+    await sink.flush(results.flatMap((r) => r.chunked.chunks));
     ctx.progress(total, total);
     await ctx.commit(async (tx) => {
       // An image that is no longer being made (it failed meanwhile) gets no manifest.

@@ -16,8 +16,9 @@
  * `total: N passed, N failed, N skipped` (cancelled counts as failed, todo as skipped).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
-import { relative, resolve, sep } from 'node:path';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative, resolve, sep } from 'node:path';
 import { startMoto } from './support/moto-server.ts';
 import { startPostgres } from './support/postgres-server.ts';
 import { loudBlock, stacksRequired } from './support/stacks.ts';
@@ -96,8 +97,27 @@ const SUMMARY = /^ℹ (pass|fail|cancelled|skipped|todo) (\d+)\s*$/;
 // biome-ignore lint/suspicious/noControlCharactersInRegex: colour codes start with ESC
 const ANSI = /\x1b\[[0-9;]*m/g;
 
+const timesReporter = resolve(root, 'test/support/file-times-reporter.mjs');
+/** How many of a phase's slowest files are printed after it. */
+const SLOWEST_SHOWN = 8;
+
+/** The phase's slowest files, from the file-times reporter's lines. */
+function slowestFiles(timesFile: string): string {
+  let lines: string[];
+  try {
+    lines = readFileSync(timesFile, 'utf8').split('\n').filter(Boolean);
+  } catch {
+    return '';
+  }
+  const times = lines.map((l) => JSON.parse(l) as { file: string; ms: number }).sort((a, b) => b.ms - a.ms);
+  const shown = times.slice(0, SLOWEST_SHOWN).map((t) => `  ${(t.ms / 1000).toFixed(1).padStart(6)} s  ${toRepoPath(t.file)}`);
+  return shown.length > 0 ? `slowest files (summed test time; two run at once):\n${shown.join('\n')}\n` : '';
+}
+
 async function runPhase(label: string, files: string[], nodeArgs: string[], env: NodeJS.ProcessEnv): Promise<void> {
   const started = Date.now();
+  const timesDir = mkdtempSync(join(tmpdir(), 'kiln-test-times-'));
+  const timesFile = join(timesDir, 'times.jsonl');
   process.stdout.write(`\n=== ${label}: ${files.length} file${files.length === 1 ? '' : 's'} ===\n`);
   const seen: Record<string, number> = {};
   let pending = '';
@@ -106,7 +126,13 @@ async function runPhase(label: string, files: string[], nodeArgs: string[], env:
     if (m) seen[m[1]!] = Number(m[2]); // the run's summary comes last: the last value wins
   };
   const code = await new Promise<number>((ok) => {
-    child = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-reporter=spec', ...nodeArgs, ...files], {
+    const reporters = [
+      '--test-reporter=spec',
+      '--test-reporter-destination=stdout',
+      `--test-reporter=${timesReporter}`,
+      `--test-reporter-destination=${timesFile}`,
+    ];
+    child = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', ...reporters, ...nodeArgs, ...files], {
       cwd: root,
       env,
       stdio: ['ignore', 'pipe', 'inherit'],
@@ -143,6 +169,8 @@ async function runPhase(label: string, files: string[], nodeArgs: string[], env:
   total.failed += c.failed;
   total.skipped += c.skipped;
   const secs = ((Date.now() - started) / 1000).toFixed(1);
+  process.stdout.write(slowestFiles(timesFile));
+  rmSync(timesDir, { recursive: true, force: true });
   process.stdout.write(`=== ${label}: pass ${c.passed}, fail ${c.failed}, skipped ${c.skipped} (exit ${code}, ${secs} s) ===\n`);
 }
 

@@ -10,7 +10,7 @@ import type { ResourceIds } from '../resource-ids.ts';
 import { beginImaging, endImaging } from '../instances/instance-lifecycle.ts';
 import { ListingCache } from './listing-cache.ts';
 import { dropUpload } from '../uploads/upload-service.ts';
-import { newImage } from './new-image.ts';
+import { newImage, newImportedImage } from './new-image.ts';
 import { refuseTakenName } from './unique-name.ts';
 import { fractionDone, type PhaseOf } from '../work-progress.ts';
 
@@ -198,20 +198,7 @@ export class ImageService {
     const judge = { allowHosts, allowPublic, timeoutMs: Math.min(timeoutMs, 5_000), allowedSchemes: ['http:' as const, 'https:' as const] };
     const refusal = await refusalOf(req.url, judge);
     if (refusal !== null) throw new KilnError('InvalidParameter', refusal, 'url');
-    const image = newImage({
-      id: this.deps.ids.image(product),
-      product,
-      accountId: p.accountId,
-      projectId: p.projectId,
-      region: req.region,
-      zone: req.zone,
-      kind: 'custom',
-      name: req.name,
-      description: req.description ?? '',
-      osType: req.osType,
-      osName: req.osName,
-      attributes: { ...(req.attributes ?? {}), importFormat: req.format },
-    });
+    const image = newImportedImage(this.deps.ids.image(product), product, p, req);
     try {
       await this.deps.store.transaction(async (tx) => {
         await tx.quota.take(p.accountId, product, this.deps.config.quotas.customImagesPerAccount);

@@ -1,9 +1,9 @@
 import { refusalOf } from '../../net/import-url-judge.ts';
 import { KilnError, renamedParam } from '../errors.ts';
-import { newId } from '../ids.ts';
 import type { Image, Principal } from '../model.ts';
 import { policyOf, type Product } from '../products.ts';
 import type { ImageDeps } from './image-service.ts';
+import { queueImportJob } from './import-job.ts';
 import { type ImportedImageRequest, newImportedImage } from './new-image.ts';
 
 /** An import from a URL: the image to be made, and where its file is. */
@@ -26,14 +26,7 @@ export async function startImport(deps: ImageDeps, p: Principal, product: Produc
     await deps.store.transaction(async (tx) => {
       await tx.quota.take(p.accountId, product, deps.config.quotas.customImagesPerAccount);
       await tx.images.insert(image, { uniqueName: policy.uniqueImageNames });
-      // Any worker may import: the source is a URL, not a disk on some node.
-      await tx.jobs.enqueue({
-        id: newId('job-'),
-        kind: 'import',
-        imageId: image.id,
-        accountId: image.accountId,
-        payload: { url: req.url, format: req.format },
-      });
+      await queueImportJob(tx, image, { url: req.url, format: req.format });
     });
   } catch (e) {
     throw renamedParam(e, 'NameTaken', 'name');

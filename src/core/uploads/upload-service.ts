@@ -1,6 +1,7 @@
 import type { KilnConfig } from '../../config/config.ts';
 import { KilnError, renamedParam } from '../errors.ts';
 import { newId } from '../ids.ts';
+import { queueImportJob } from '../images/import-job.ts';
 import { newImportedImage } from '../images/new-image.ts';
 import type { Image, OsType, Principal, Upload } from '../model.ts';
 import type { BlobStore } from '../ports/blob-store.ts';
@@ -132,13 +133,7 @@ export class UploadService {
   private async finish(upload: Upload): Promise<void> {
     await this.deps.store.transaction(async (tx) => {
       if (!(await tx.uploads.markProcessing(upload.id))) return;
-      await tx.jobs.enqueue({
-        id: newId('job-'),
-        kind: 'import',
-        imageId: upload.imageId,
-        accountId: upload.accountId,
-        payload: { uploadId: upload.id, format: upload.format },
-      });
+      await queueImportJob(tx, { id: upload.imageId, accountId: upload.accountId }, { uploadId: upload.id, format: upload.format });
     });
   }
 

@@ -1,70 +1,35 @@
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { CollectorLease, ChunkWriter } from '../../src/core/chunks/chunk-writer.ts';
 import { contentKeyOf } from '../../src/core/chunks/content-key.ts';
-import type { Principal } from '../../src/core/model.ts';
 import { collectGarbage } from '../../src/jobs/garbage-collector.ts';
-import { startCoreKiln, type CoreKiln } from '../support/core-kiln.ts';
-import { patternBlock, writeSparseDisk } from '../support/disk-files.ts';
-import { FileServer } from '../support/file-server.ts';
+import type { CoreKiln } from '../support/core-kiln.ts';
+import { patternBlock } from '../support/disk-files.ts';
 import { waitFor } from '../support/kiln-process.ts';
 import { allChunkKeys } from '../support/kiln-stores.ts';
+import { PatternChunk as CHUNK, type PatternImages, startPatternImages } from '../support/pattern-images.ts';
 
 // The collector called directly on the stack's stores, beside images the real import
 // handler made and writers (ChunkWriter) this test drives step by step, so each
 // interleaving with a collector is set up exactly rather than hoped for.
-const CHUNK = 64 * 1024;
-const files = new FileServer();
+let images: PatternImages;
 let core: CoreKiln;
-let p: Principal;
 
 before(async () => {
-  await files.start();
-  core = await startCoreKiln('core-garbage-collector', {
-    runner: true,
-    env: { KILN_IMPORT_ALLOW_HOSTS: `127.0.0.1:${files.port}`, KILN_CHUNK_SIZE: String(CHUNK) },
-  });
-  p = await core.account('collector-tests');
+  images = await startPatternImages('core-garbage-collector', 'collector-tests');
+  core = images.core;
 });
 
 after(async () => {
-  await core?.close();
-  await files.close();
+  await images?.close();
 });
-
-function keyOf(data: Buffer): string {
-  return contentKeyOf(data);
-}
 
 /** Stores a chunk no manifest references and no writer holds, as a crashed writer leaves one. */
 async function orphan(seed: number): Promise<string> {
   const data = patternBlock(seed, CHUNK);
-  const key = keyOf(data);
+  const key = contentKeyOf(data);
   await core.kiln.blobs.putIfAbsent(key, data);
   return key;
-}
-
-/** Imports an image whose chunks are the pattern blocks of `seeds`; returns its id and chunk keys. */
-async function imageOf(name: string, seeds: number[]): Promise<{ id: string; keys: string[] }> {
-  const path = join(core.dataDir, `${name}.raw`);
-  await writeSparseDisk(
-    path,
-    seeds.length * CHUNK,
-    seeds.map((seed, i) => ({ offset: i * CHUNK, length: CHUNK, seed })),
-  );
-  const made = await core.kiln.services.images.import(p, 'uhost', {
-    region: 'cn-bj2',
-    zone: 'cn-bj2-04',
-    name,
-    url: files.serve(`${name}.raw`, path),
-    format: 'raw',
-    osType: 'Linux',
-    osName: 'Linux',
-  });
-  const image = await core.settled(p, 'uhost', made.id);
-  assert.equal(image.state, 'available', String(image.failedReason));
-  return { id: made.id, keys: seeds.map((s) => keyOf(patternBlock(s, CHUNK))) };
 }
 
 function gc() {
@@ -73,8 +38,8 @@ function gc() {
 }
 
 test('unreferenced chunks are collected; chunks a manifest references are kept until their last image goes', async () => {
-  const a = await imageOf('gc-a', [101, 102, 103]);
-  const b = await imageOf('gc-b', [103, 104]);
+  const a = await images.importImage('gc-a', [101, 102, 103]);
+  const b = await images.importImage('gc-b', [103, 104]);
   const stray = [await orphan(105), await orphan(106)];
 
   const first = await gc();
@@ -83,7 +48,7 @@ test('unreferenced chunks are collected; chunks a manifest references are kept u
   for (const k of stray) assert.equal(stored.has(k), false, `orphan ${k} was collected`);
   for (const k of [...a.keys, ...b.keys]) assert.ok(stored.has(k), `referenced ${k} was kept`);
 
-  await core.kiln.services.images.terminate(p, 'uhost', a.id);
+  await core.kiln.services.images.terminate(images.p, 'uhost', a.id);
   const second = await gc();
   assert.ok(second.deleted >= 2, JSON.stringify(second));
   stored = await allChunkKeys(core.kiln.blobs);

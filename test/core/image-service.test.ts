@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { KilnError } from '../../src/core/errors.ts';
 import type { Principal } from '../../src/core/model.ts';
-import type { ImportRequest } from '../../src/core/images/image-service.ts';
+import type { ImportRequest } from '../../src/core/images/image-import.ts';
 import { startCoreKiln, type CoreKiln } from '../support/core-kiln.ts';
 import { writeSparseDisk } from '../support/disk-files.ts';
 import { FileServer } from '../support/file-server.ts';

@@ -1,4 +1,4 @@
-import type { ImageProgress } from '../../core/images/image-service.ts';
+import type { ImageProgress } from '../../core/images/image-progress.ts';
 import type { ConsolePage } from '../console-page.ts';
 import { viewFormat } from '../shell/view-format.ts';
 import { imageScope } from './image-scope.ts';

@@ -1,7 +1,8 @@
 import type { KilnConfig } from '../../config/config.ts';
 import { KilnError, renamedParam } from '../errors.ts';
 import { newId } from '../ids.ts';
-import { newImage } from '../images/new-image.ts';
+import { queueImportJob } from '../images/import-job.ts';
+import { newImportedImage } from '../images/new-image.ts';
 import type { Image, OsType, Principal, Upload } from '../model.ts';
 import type { BlobStore } from '../ports/blob-store.ts';
 import type { MetadataStore, Repositories } from '../ports/metadata-store.ts';
@@ -45,20 +46,7 @@ export class UploadService {
       throw new KilnError('InvalidParameter', `the file is ${req.length} bytes, over the upload limit of ${limits.maxBytes} bytes (KILN_UPLOAD_MAX_BYTES)`);
     }
     const checksum = parseChecksum(req.checksum);
-    const image = newImage({
-      id: this.deps.ids.image(req.product),
-      product: req.product,
-      accountId: p.accountId,
-      projectId: p.projectId,
-      region: req.region,
-      zone: req.zone,
-      kind: 'custom',
-      name: req.name,
-      description: req.description ?? '',
-      osType: req.osType,
-      osName: req.osName,
-      attributes: { ...(req.attributes ?? {}), importFormat: req.format, uploaded: true },
-    });
+    const image = newImportedImage(this.deps.ids.image(req.product), req.product, p, req, { uploaded: true });
     try {
       const upload = await this.deps.store.transaction(async (tx) => {
         // The quota row first, as every image writer takes it; the open-upload count is read under it.
@@ -145,13 +133,7 @@ export class UploadService {
   private async finish(upload: Upload): Promise<void> {
     await this.deps.store.transaction(async (tx) => {
       if (!(await tx.uploads.markProcessing(upload.id))) return;
-      await tx.jobs.enqueue({
-        id: newId('job-'),
-        kind: 'import',
-        imageId: upload.imageId,
-        accountId: upload.accountId,
-        payload: { uploadId: upload.id, format: upload.format },
-      });
+      await queueImportJob(tx, { id: upload.imageId, accountId: upload.accountId }, { uploadId: upload.id, format: upload.format });
     });
   }
 

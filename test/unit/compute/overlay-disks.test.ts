@@ -105,6 +105,20 @@ test('a cache miss fills the entry once; later disks of the image on the node re
   assert.equal((await d.cache.stats()).entries[0]!.disks, 1, 'removing a disk drops its pin');
 });
 
+test('a fill writes only the blocks that hold data: zeros inside a stored chunk stay holes in the entry', async () => {
+  // Two 4 MiB chunks, each stored whole, each with 1 MiB of data and 3 MiB of zeros.
+  const img = await image('img-holes', 8 * MiB, [
+    { offset: 512 * 1024, length: MiB, seed: 12 },
+    { offset: 7 * MiB, length: MiB, seed: 13 },
+  ]);
+  assert.equal(img.manifest.chunks.filter((c) => c !== null).length, 2);
+  const d = driver('holes');
+  const p = await d.createImageDisk('h-1', 0, 8 * MiB, img, blobs);
+  const entry = (await d.cache.stats()).entries[0]!;
+  assert.ok(entry.allocatedBytes <= 2 * MiB + 64 * 1024, `2 MiB of data allocates about 2 MiB, not 8: ${entry.allocatedBytes}`);
+  await run('qemu-img', ['compare', '-f', 'qcow2', '-F', 'raw', p, img.file]);
+});
+
 test('concurrent deployments of one image fill its entry once; the others wait for it', async () => {
   const img = await image('img-race', 32 * MiB, [{ offset: 0, length: 32 * MiB, seed: 2 }]);
   const d = driver('race');

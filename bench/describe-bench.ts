@@ -34,11 +34,11 @@ export async function describeBenchSeed(dataDir: string, env: Record<string, str
   const now = Date.now();
   // The same catalogue twice: UHost custom images and CompShare custom images.
   for (const product of ['uhost', 'compshare'] as const) {
-    // A transaction of 5,000 images at a time (multi-row INSERTs inside), so a seed holds
+    // A transaction of 20,000 images at a time (multi-row INSERTs inside), so a seed holds
     // neither the whole catalogue in memory nor SQLite's write lock for long.
-    for (let done = 0; done < IMAGES; done += 5000) {
+    for (let done = 0; done < IMAGES; done += 20_000) {
       const run: Image[] = [];
-      for (let i = done; i < Math.min(done + 5000, IMAGES); i++) {
+      for (let i = done; i < Math.min(done + 20_000, IMAGES); i++) {
         run.push({
           id: newId(product === 'uhost' ? 'uimage-' : 'compshareimage-'),
           product,

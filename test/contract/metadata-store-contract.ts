@@ -550,7 +550,7 @@ export function metadataStoreContract(name: string, open: OpenStore): void {
       withStore(async (s) => {
         const version = (projectId: string) => s.images.catalogueVersion(projectId, 'uhost', false);
         const before = { own: await version('org-1'), other: await version('org-2') };
-        // More than two batches, spread over two zones and a second project.
+        // More than one batch of rows, spread over two zones and a second project.
         const many = Array.from({ length: 1203 }, (_, i) =>
           image(`img-many-${String(i).padStart(4, '0')}`, { zone: i % 3 === 0 ? 'z2' : 'z', ...(i % 100 === 7 ? { projectId: 'org-2' } : {}) }),
         );

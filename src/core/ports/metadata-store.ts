@@ -113,8 +113,8 @@ export interface ImageRepository {
   /** Inserts an image (and counts it); a taken unique name throws NameTaken. */
   insert(image: Image, opts: { uniqueName: boolean }): Promise<void>;
   /**
-   * Inserts many images at once, all or none, as `insert` would one by one (counted, their
-   * catalogues' versions moved); a taken unique name throws NameTaken.
+   * Inserts many images in one transaction, all or none, as `insert` would one by one
+   * (counted, their catalogues' versions moved); a taken unique name throws NameTaken.
    */
   insertMany(images: Image[], opts: { uniqueName: boolean }): Promise<void>;
   get(id: string): Promise<Image | undefined>;

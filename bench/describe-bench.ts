@@ -34,35 +34,36 @@ export async function describeBenchSeed(dataDir: string, env: Record<string, str
   const now = Date.now();
   // The same catalogue twice: UHost custom images and CompShare custom images.
   for (const product of ['uhost', 'compshare'] as const) {
-    for (let done = 0; done < IMAGES; done += 5000) {
-      await kiln.store.transaction(async (tx) => {
-        for (let i = done; i < Math.min(done + 5000, IMAGES); i++) {
-          const image: Image = {
-            id: newId(product === 'uhost' ? 'uimage-' : 'compshareimage-'),
-            product,
-            accountId: p.accountId,
-            projectId: p.projectId,
-            region: 'cn-bj2',
-            zone: 'cn-bj2-04',
-            kind: 'custom',
-            name: `image-${i}`,
-            description: `benchmark image ${i}`,
-            osType: 'Linux',
-            osName: 'Ubuntu 22.04',
-            state: 'available',
-            failedReason: null,
-            virtualSize: 20 * 1024 ** 3,
-            storedSize: 1024 ** 3,
-            sourceInstanceId: null,
-            parentImageId: null,
-            visibility: 'private',
-            attributes: {},
-            createdAt: now + i,
-            updatedAt: now + i,
-          };
-          await tx.images.insert(image, { uniqueName: false });
-        }
-      });
+    // A transaction of 20,000 images at a time (multi-row INSERTs inside), so a seed holds
+    // neither the whole catalogue in memory nor SQLite's write lock for long.
+    for (let done = 0; done < IMAGES; done += 20_000) {
+      const run: Image[] = [];
+      for (let i = done; i < Math.min(done + 20_000, IMAGES); i++) {
+        run.push({
+          id: newId(product === 'uhost' ? 'uimage-' : 'compshareimage-'),
+          product,
+          accountId: p.accountId,
+          projectId: p.projectId,
+          region: 'cn-bj2',
+          zone: 'cn-bj2-04',
+          kind: 'custom',
+          name: `image-${i}`,
+          description: `benchmark image ${i}`,
+          osType: 'Linux',
+          osName: 'Ubuntu 22.04',
+          state: 'available',
+          failedReason: null,
+          virtualSize: 20 * 1024 ** 3,
+          storedSize: 1024 ** 3,
+          sourceInstanceId: null,
+          parentImageId: null,
+          visibility: 'private',
+          attributes: {},
+          createdAt: now + i,
+          updatedAt: now + i,
+        });
+      }
+      await kiln.store.images.insertMany(run, { uniqueName: false });
     }
   }
   await kiln.close();
@@ -121,6 +122,7 @@ export async function describeBench(stacks: BenchStacks, which: BenchStack[]): P
       const t0 = Date.now();
       await describeBenchSeed(dataDir, env);
       const seeded = (Date.now() - t0) / 1000;
+      console.log(`${stack}: seeded 2 x ${IMAGES} images in ${seeded.toFixed(1)} s; ${await loadAverage()}`);
       const port = await freePort();
       const server = await startProcess(['bin/kiln.js', 'serve'], { ...env, KILN_DATA_DIR: dataDir, KILN_PORT: String(port), KILN_LOG_LEVEL: 'info' }, (o) =>
         o.includes('kiln listening'),
@@ -159,6 +161,7 @@ export async function describeBench(stacks: BenchStacks, which: BenchStack[]): P
           row.bare.push(await load(`http://127.0.0.1:${barePort}/`));
         }
         row.rss[1] = await rssMiB(server);
+        console.log(`${row.label} ${action} measured; ${await loadAverage()}`);
         rows.push(row);
         children.splice(children.indexOf(bare), 1);
         bare.kill('SIGKILL');
@@ -199,11 +202,18 @@ export async function describeBench(stacks: BenchStacks, which: BenchStack[]): P
         ]),
       );
     }
+    console.log(`\n${await loadAverage()} at the end`);
     console.log('(targets: DescribeImage ratio >= 0.4 on SQLite, >= 0.25 on PostgreSQL; DescribeCompShareCustomImages >= 0.2; p99 < 10 ms)');
   } finally {
     for (const c of children) c.kill('SIGKILL');
     for (const d of dirs) await rm(d, { recursive: true, force: true });
   }
+}
+
+/** The machine's load average as uptime prints it: figures taken under load are noisy. */
+async function loadAverage(): Promise<string> {
+  const [one, five, fifteen] = (await readFile('/proc/loadavg', 'utf8')).split(' ');
+  return `load average ${one}, ${five}, ${fifteen}`;
 }
 
 /** The server's resident memory, so a load that leaks or grows shows beside its req/s. */

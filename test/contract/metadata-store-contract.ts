@@ -546,6 +546,42 @@ export function metadataStoreContract(name: string, open: OpenStore): void {
     );
 
     test(
+      'insertMany: images inserted in batches are counted, listed in order and move their catalogues, all or none',
+      withStore(async (s) => {
+        const version = (projectId: string) => s.images.catalogueVersion(projectId, 'uhost', false);
+        const before = { own: await version('org-1'), other: await version('org-2') };
+        // More than one batch of rows, spread over two zones and a second project.
+        const many = Array.from({ length: 1203 }, (_, i) =>
+          image(`img-many-${String(i).padStart(4, '0')}`, { zone: i % 3 === 0 ? 'z2' : 'z', ...(i % 100 === 7 ? { projectId: 'org-2' } : {}) }),
+        );
+        await s.images.insertMany(many, { uniqueName: true });
+        const own = many.filter((i) => i.projectId === 'org-1');
+        const q = { product: 'uhost' as const, projectId: 'org-1', kinds: ['custom' as const], offset: 0, limit: 5 };
+        assert.equal(await s.images.count(q), own.length, 'the counters hold every inserted image');
+        assert.equal(await s.images.count({ ...q, projectId: 'org-2' }), many.length - own.length);
+        assert.equal(await s.images.count({ ...q, zone: 'z2' }), own.filter((i) => i.zone === 'z2').length, 'each place is counted');
+        assert.deepEqual(
+          (await s.images.list(q)).map((i) => i.id),
+          own
+            .slice(-5)
+            .reverse()
+            .map((i) => i.id),
+          'newest first is the order they were given in',
+        );
+        assert.deepEqual(await s.images.get(many[42]!.id), many[42], 'rows read back as given');
+        assert.notEqual(await version('org-1'), before.own, 'the catalogue version moved');
+        assert.notEqual(await version('org-2'), before.other, "the other project's too");
+
+        const afterFirst = await version('org-1');
+        const clash = [image('img-many-new'), image('img-many-dup', { name: many[1]!.name })];
+        await assert.rejects(s.images.insertMany(clash, { uniqueName: true }), isCode('NameTaken'));
+        assert.equal(await s.images.get('img-many-new'), undefined, 'a failed insertMany leaves nothing behind');
+        assert.equal(await s.images.count(q), own.length);
+        assert.equal(await version('org-1'), afterFirst, 'nor a version move');
+      }),
+    );
+
+    test(
       'a failed image gives its slot back once, also when its deletion races with the failure',
       withStore(async (s) => {
         const images = new ImageService({ store: s, config: loadConfig({}), ids: new ResourceIds(idSpellingsOf(dialects)) });

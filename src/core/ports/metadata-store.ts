@@ -112,6 +112,11 @@ export interface CommittedContent extends Manifest {
 export interface ImageRepository {
   /** Inserts an image (and counts it); a taken unique name throws NameTaken. */
   insert(image: Image, opts: { uniqueName: boolean }): Promise<void>;
+  /**
+   * Inserts many images in one transaction, all or none, as `insert` would one by one
+   * (counted, their catalogues' versions moved); a taken unique name throws NameTaken.
+   */
+  insertMany(images: Image[], opts: { uniqueName: boolean }): Promise<void>;
   get(id: string): Promise<Image | undefined>;
   listByParent(parentId: string): Promise<Image[]>;
   list(q: ImageQuery): Promise<Image[]>;

@@ -5,7 +5,8 @@
  *   phase 1  every test file, KILN_TEST_STACK=embedded (SQLite + local chunk dir)
  *   phase 2  test/core, test/integration, test/contract, test/sdk, test/cli and test/console again, KILN_TEST_STACK=pg-s3, against one
  *            PostgreSQL and one moto S3 server started here (each `kiln` process gets its
- *            own database and bucket: see test/support/stacks.ts)
+ *            own database and bucket: see test/support/stacks.ts), but for the files marked
+ *            `// stack-neutral: WHY` (listed before the phase; see bothStacksSelection)
  *
  * `npm test -- FILE|DIR ...` runs just those (on both stacks where they apply); arguments
  * starting with `-` go to `node --test` (e.g. `--test-name-pattern=capture`).
@@ -99,7 +100,7 @@ const ANSI = /\x1b\[[0-9;]*m/g;
 
 const timesReporter = resolve(root, 'test/support/file-times-reporter.mjs');
 /** How many of a phase's slowest files are printed after it. */
-const SLOWEST_SHOWN = 8;
+const SLOWEST_SHOWN = 20;
 
 /** The phase's slowest files, from the file-times reporter's lines. */
 function slowestFiles(timesFile: string): string {
@@ -214,11 +215,45 @@ async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {
   return [v, (Date.now() - t0) / 1000];
 }
 
+/** The directories whose files run on both stacks, unless a file declares itself stack-neutral. */
+const BOTH_STACKS_DIRS = ['test/core/', 'test/integration/', 'test/contract/', 'test/sdk/', 'test/cli/', 'test/console/'];
+
+/**
+ * `// stack-neutral: WHY` on a line of its own: the file tests what no store decides (a
+ * client with no server, or answers refused before any store is read or written), so phase 2
+ * would run it again to prove nothing new. Such a file runs in phase 1 only and is listed
+ * with its reason; it is left out by this rule, never skipped, so a stack-neutral file
+ * cannot hide a test from either stack's count.
+ */
+const STACK_NEUTRAL = /^\/\/ stack-neutral: (\S.*)$/m;
+/**
+ * A file that builds stores or asks for a backend is about storage by construction; the
+ * marker on one is a mistake the runner refuses rather than a file it quietly leaves out.
+ */
+const STORAGE_HELPERS = /from '\.\.\/support\/(stacks|backend-suite|kiln-stores|core-kiln|s3-test-bucket|postgres-server|moto-server)\.ts'/;
+
+/** The phase-2 files, and those left out of it as stack-neutral (with why). */
+function bothStacksSelection(files: string[]): { run: string[]; neutral: Array<{ file: string; why: string }> } {
+  const run: string[] = [];
+  const neutral: Array<{ file: string; why: string }> = [];
+  for (const file of files.filter((f) => BOTH_STACKS_DIRS.some((dir) => f.startsWith(dir)))) {
+    const text = readFileSync(resolve(root, file), 'utf8');
+    const why = STACK_NEUTRAL.exec(text)?.[1];
+    if (why === undefined) {
+      run.push(file);
+      continue;
+    }
+    if (STORAGE_HELPERS.test(text)) throw new Error(`${file} says "stack-neutral" but imports a storage helper: it belongs on both stacks`);
+    neutral.push({ file, why: why.trim() });
+  }
+  return { run, neutral };
+}
+
 async function stackPhase(files: string[], nodeArgs: string[]): Promise<void> {
   const label = 'phase 2/2 pg-s3 (PostgreSQL + S3)';
   if (files.length === 0) {
     process.stdout.write(
-      `\n=== ${label}: no test/core, test/integration, test/contract, test/sdk, test/cli or test/console files selected; nothing to run ===\n`,
+      `\n=== ${label}: no test/core, test/integration, test/contract, test/sdk, test/cli or test/console files selected (stack-neutral ones run in phase 1 only); nothing to run ===\n`,
     );
     return;
   }
@@ -321,6 +356,14 @@ async function main(): Promise<void> {
     total.failed += 1;
     finish(1);
   }
+  let selection: ReturnType<typeof bothStacksSelection>;
+  try {
+    selection = bothStacksSelection(files);
+  } catch (e) {
+    problems.push(`run-tests: ${e instanceof Error ? e.message : String(e)}`);
+    total.failed += 1;
+    finish(2);
+  }
   if (!(await buildDist())) {
     problems.push('run-tests: `npm run build` failed (output above); the tests spawn kiln from dist/');
     total.failed += 1;
@@ -331,13 +374,15 @@ async function main(): Promise<void> {
   await runPhase('phase 1/2 embedded (SQLite + local dir)', files, nodeArgs, embeddedEnv);
   if (interrupted) finishInterrupted();
   try {
-    await stackPhase(
-      // test/core drives the services on the stack's stores; test/sdk and test/cli run the SDK and
-      // the user CLI against real servers, test/console the web console in Chromium (its sessions
-      // live in the metadata store): all of them belong on both stacks.
-      files.filter((f) => ['test/core/', 'test/integration/', 'test/contract/', 'test/sdk/', 'test/cli/', 'test/console/'].some((dir) => f.startsWith(dir))),
-      nodeArgs,
-    );
+    // test/core drives the services on the stack's stores; test/sdk and test/cli run the SDK and
+    // the user CLI against real servers, test/console the web console in Chromium (its sessions
+    // live in the metadata store): all of them belong on both stacks, but for stack-neutral files.
+    const { run, neutral } = selection;
+    if (neutral.length > 0) {
+      const shown = neutral.map((n) => `  ${n.file}: ${n.why}`).join('\n');
+      process.stdout.write(`\nstack-neutral, phase 1 only (${neutral.length}):\n${shown}\n`);
+    }
+    await stackPhase(run, nodeArgs);
   } finally {
     await stopServers();
   }

@@ -32,6 +32,8 @@ let tarballs: { cli: string; sdk: string };
 let keys: { publicKey: string; privateKey: string };
 let version: string;
 
+const NETWORK_ENV = ['NODE_EXTRA_CA_CERTS', 'SSL_CERT_FILE', 'SSL_CERT_DIR', 'HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy', 'NO_PROXY', 'no_proxy'];
+
 interface Run {
   code: number;
   stdout: string;
@@ -42,7 +44,14 @@ interface Run {
 function sh(file: string, args: string[], cwd: string, env: Record<string, string> = {}): Promise<Run> {
   return new Promise((ok) => {
     // HOME stays the user's: npm's configuration and cache (the one `npm ci` filled) live there.
-    const base = { PATH: `${join(prefix, 'bin')}:${process.env.PATH ?? ''}`, HOME: process.env.HOME ?? dir };
+    const base: Record<string, string> = { PATH: `${join(prefix, 'bin')}:${process.env.PATH ?? ''}`, HOME: process.env.HOME ?? dir };
+    // So do the shell's proxy and CA settings: without them npm cannot verify a TLS-inspecting
+    // proxy, and every manifest the cache lacks (other platforms' optional binaries) fails and
+    // is retried with backoff; that made one install take 7 minutes instead of under one.
+    for (const k of NETWORK_ENV) {
+      const v = process.env[k];
+      if (v !== undefined) base[k] = v;
+    }
     execFile(file, args, { cwd, env: { ...base, ...env }, timeout: 600_000, maxBuffer: 16 * MiB }, (e, stdout, stderr) => {
       const code = e === null ? 0 : typeof e.code === 'number' ? e.code : 1;
       ok({ code, stdout, stderr: e && typeof e.code !== 'number' ? `${stderr}\n${e.message}` : stderr });

@@ -3,6 +3,7 @@
  * refused by every dialect in its own shape, over real HTTP with the vendors' signing, in
  * every UCloud encoding, and by the operator CLI; nothing is changed or made.
  */
+// stack-neutral: parameter validation refuses controls before a handler reads or writes a store; the creates and imports it makes to have something to rename run on both stacks elsewhere
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';

@@ -4,6 +4,7 @@
  * `{RetCode, Message}`, Zenlayer's HTTP status with `{requestId, code, message}`. Never
  * Fastify's or Node's own JSON.
  */
+// stack-neutral: refusals made by the HTTP layer before any action runs (body, media type, method, path, headers), in each dialect's shape
 import assert from 'node:assert/strict';
 import { connect } from 'node:net';
 import { after, before, test } from 'node:test';

@@ -5,6 +5,7 @@
  * connections under the cap stay as they are. The process runs with short timeouts and a
  * cap of 8 so each case takes a second or two; the bounds asserted are generous multiples.
  */
+// stack-neutral: connection timeouts and the connection cap of the HTTP server; no answer it checks reads a store
 import assert from 'node:assert/strict';
 import { connect, type Socket } from 'node:net';
 import { after, before, test } from 'node:test';

@@ -4,6 +4,7 @@
  * body is refused in the dialect's shape at the cost of reading it, and never reaches a
  * recursive walk or a 100,000-key decode; the largest real calls still pass.
  */
+// stack-neutral: request-shape bounds checked on the raw bytes before parsing or authentication
 import assert from 'node:assert/strict';
 import { request as httpRequest, Agent } from 'node:http';
 import { after, before, test } from 'node:test';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { mkdir, open } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { KilnProcess } from '../support/kiln-process.ts';
@@ -8,7 +8,7 @@ import { FileServer } from '../support/file-server.ts';
 import { HOSTILE_MAX_VIRTUAL_SIZE, qemuRawSha256, writeHostileImages, writeOracleImages } from '../support/disk-images.ts';
 import { createHost, diskPath, waitImageSettled } from '../support/uhost-flow.ts';
 import type { UCloudTestClient } from '../support/ucloud-client.ts';
-import { withGuestView } from '../support/guest-disk.ts';
+import { guestHead } from '../support/guest-disk.ts';
 
 // Import formats at the service level: every format qemu-img writes imports and round-trips,
 // every hostile file ends Unavailable with a reason, and the server keeps serving.
@@ -47,15 +47,9 @@ async function importFile(name: string, path: string, format: string): Promise<R
 }
 
 async function headSha256(disk: string, length: number): Promise<string> {
-  return withGuestView(disk, (raw) => plainHeadSha256(raw, length));
-}
-
-async function plainHeadSha256(path: string, length: number): Promise<string> {
-  const fh = await open(path, 'r');
-  const buf = Buffer.alloc(length);
-  await fh.read(buf, 0, length, 0);
-  await fh.close();
-  return createHash('sha256').update(buf).digest('hex');
+  return createHash('sha256')
+    .update(await guestHead(disk, length))
+    .digest('hex');
 }
 
 test("each format qemu-img writes imports, and a host made from it holds qemu-img's raw conversion", async () => {

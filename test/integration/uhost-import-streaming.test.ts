@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdir, open, stat } from 'node:fs/promises';
+import { mkdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { KilnProcess } from '../support/kiln-process.ts';
@@ -9,7 +9,7 @@ import { FileServer, type ServeOptions } from '../support/file-server.ts';
 import { HOSTILE_MAX_VIRTUAL_SIZE, qemuRawSha256, writeHostileImages, writeOracleImages, type OracleImage } from '../support/disk-images.ts';
 import { createHost, diskPath, waitImageSettled } from '../support/uhost-flow.ts';
 import type { UCloudTestClient } from '../support/ucloud-client.ts';
-import { withGuestView } from '../support/guest-disk.ts';
+import { guestHead } from '../support/guest-disk.ts';
 
 // Imports stream. Through a real kiln process and the UCloud API, every format
 // qemu-img writes comes out exactly as qemu-img's raw conversion when the file server
@@ -55,15 +55,9 @@ async function importFile(path: string, format: string, opts: ServeOptions): Pro
 }
 
 async function headSha256(disk: string, length: number): Promise<string> {
-  return withGuestView(disk, (raw) => plainHeadSha256(raw, length));
-}
-
-async function plainHeadSha256(path: string, length: number): Promise<string> {
-  const fh = await open(path, 'r');
-  const buf = Buffer.alloc(length);
-  await fh.read(buf, 0, length, 0);
-  await fh.close();
-  return createHash('sha256').update(buf).digest('hex');
+  return createHash('sha256')
+    .update(await guestHead(disk, length))
+    .digest('hex');
 }
 
 /** Imports `img` served with `opts`, makes a host of it and checks its disk against qemu-img. */

@@ -5,7 +5,7 @@ import { after, before, test } from 'node:test';
 import { KilnProcess } from '../support/kiln-process.ts';
 import { FileServer } from '../support/file-server.ts';
 import { sha256File, writeSparseDisk } from '../support/disk-files.ts';
-import { withGuestView } from '../support/guest-disk.ts';
+import { guestHead } from '../support/guest-disk.ts';
 import { createHost, diskPath, waitImageSettled } from '../support/uhost-flow.ts';
 import type { UCloudTestClient } from '../support/ucloud-client.ts';
 
@@ -50,13 +50,7 @@ test('ImportCustomImage of a RAW file round-trips into a host disk', async () =>
   const disk = await diskPath(kiln, host);
   // The host disk is the 1 GB the caller asked for; its first bytes are the image.
   const { createHash } = await import('node:crypto');
-  const { open } = await import('node:fs/promises');
-  const head = Buffer.alloc(48 * MiB + 512);
-  await withGuestView(disk, async (raw) => {
-    const fh = await open(raw, 'r');
-    await fh.read(head, 0, head.length, 0);
-    await fh.close();
-  });
+  const head = await guestHead(disk, 48 * MiB + 512);
   assert.equal(createHash('sha256').update(head).digest('hex'), await sha256File(src));
 });
 

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { readdir, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { KilnProcess } from '../support/kiln-process.ts';
+import { KilnProcess, waitFor } from '../support/kiln-process.ts';
 import { openStoresOf } from '../support/kiln-stores.ts';
 import { assertSameBytes, patternBlock, sha256File, writeAt, writeSparseDisk } from '../support/disk-files.ts';
 import { firstDifference } from '../support/disk-compare.ts';
@@ -113,7 +113,13 @@ test('reinstalling from a custom image with ReserveDisk=No: its bytes on the sys
   assert.equal(after.ImageId, custom);
   const boot = await diskPath(kiln, host, 0);
   assert.notEqual(boot, oldBoot, 'a new file, written beside the old one');
-  await assert.rejects(stat(oldBoot), 'the old system disk is removed once the new one is committed');
+  // The handler removes the old file after its commit, so the host can read Running a moment before.
+  await waitFor('the old system disk to be removed once the new one is committed', () =>
+    stat(oldBoot).then(
+      () => undefined,
+      () => true,
+    ),
+  );
   await assertSameBytes(boot, sourceDisk);
   const data = await diskPath(kiln, host, 1);
   assert.equal((await stat(data)).size, 1024 * MiB);

@@ -4,6 +4,7 @@
  * file reader that uploadImage loads on demand for a path, and the built files run under
  * plain Node without tsx.
  */
+// stack-neutral: the SDK's build output and its imports; no server, no store
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { mkdtemp, readdir, readFile } from 'node:fs/promises';

@@ -3,6 +3,7 @@
  * unset environment variable used to surface on the first call as `TypeError: cannot send
  * undefined`, far from the cause.
  */
+// stack-neutral: the SDK clients' constructor checks; no server, no store
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { CompShareClient, UHostClient, ZecClient } from 'kiln-images-sdk';

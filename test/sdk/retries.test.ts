@@ -1,4 +1,5 @@
 /** Retries with backoff for read-only calls only, on network errors and throttling (fake fetch: no server). */
+// stack-neutral: the SDK's retry policy against a fake fetch; no server, no store
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ApiError, NetworkError, UHostClient, ZecClient } from 'kiln-images-sdk';

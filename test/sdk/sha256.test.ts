@@ -1,4 +1,5 @@
 /** The SDK's SHA-256 for Blob uploads, fed in pieces of every awkward size, equals node:crypto's. */
+// stack-neutral: the SDK's SHA-256 against node:crypto; no server, no store
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import { test } from 'node:test';

@@ -1,3 +1,4 @@
+// stack-neutral: the SDK's request signatures; no server, no store
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { flattenParams, signUCloud, signZc, ucloudSigningString, valueString, webCryptoHashing, zcAuthorization, zcCanonicalRequest } from 'kiln-images-sdk';

@@ -1,5 +1,5 @@
 import { open } from 'node:fs/promises';
-import { withGuestView } from './guest-disk.ts';
+import { guestSize, guestViewsDiffer, isQcow2, virtualSize } from './guest-disk.ts';
 
 /**
  * Whether `diskPath` holds exactly the bytes of `imagePath` followed by zeros to its end
@@ -7,7 +7,11 @@ import { withGuestView } from './guest-disk.ts';
  * offset, or -1 when they match. An instance disk is compared as its guest sees it.
  */
 export async function firstDifference(diskPath: string, imagePath: string): Promise<number> {
-  return withGuestView(diskPath, (raw) => firstPlainDifference(raw, imagePath));
+  if (!(await isQcow2(diskPath))) return firstPlainDifference(diskPath, imagePath);
+  const [size, imageSize] = await Promise.all([virtualSize(diskPath), guestSize(imagePath)]);
+  if (size < imageSize) return size;
+  // qemu-img reads past the image's end as zeros, which is what a disk larger than its image must hold there.
+  return guestViewsDiffer(diskPath, imagePath);
 }
 
 async function firstPlainDifference(diskPath: string, imagePath: string): Promise<number> {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
-import { guestWrite, withGuestView } from './guest-disk.ts';
+import { guestSize, guestViewsDiffer, guestWrite, isQcow2, withGuestView } from './guest-disk.ts';
 
 /** A deterministic pseudo-random block, so test data is reproducible and not compressible. */
 export function patternBlock(seed: number, length: number): Buffer {
@@ -47,12 +47,18 @@ async function sha256Plain(path: string): Promise<string> {
 
 /**
  * Fails unless the two files hold the same bytes and have the same size, naming the first
- * 4 MiB block that differs. A plain comparison of large reads: hashing both files cost
+ * 4 MiB block that differs (an instance disk that is an overlay: its guest view, compared by
+ * qemu-img, naming where they first differ). A plain comparison of large reads: hashing both files cost
  * SHA-256 of every byte (holes included), and GNU cmp's small reads of holes cost far
  * more kernel time than these (10 s against 1.5 s for a 4 GiB sparse file here).
  */
 export async function assertSameBytes(actual: string, expected: string, message?: string): Promise<void> {
-  await withGuestView(actual, (a) => withGuestView(expected, (b) => samePlainBytes(a, b, message, actual, expected)));
+  if (!(await isQcow2(actual)) && !(await isQcow2(expected))) return samePlainBytes(actual, expected, message, actual, expected);
+  const fail = (why: string) => new Error(`${message ? `${message}: ` : ''}${actual} and ${expected} differ (${why})`);
+  const [sa, sb] = await Promise.all([guestSize(actual), guestSize(expected)]);
+  if (sa !== sb) throw fail(`${sa} bytes against ${sb}`);
+  const at = await guestViewsDiffer(actual, expected);
+  if (at >= 0) throw fail(`from offset ${at}`);
 }
 
 async function samePlainBytes(actualRaw: string, expectedRaw: string, message: string | undefined, actual: string, expected: string): Promise<void> {

@@ -205,6 +205,8 @@ export async function uploadImage(kiln: KilnEndpoints, target: UploadTarget, fil
     let checksum = o.checksum;
     if (checksum === undefined) {
       const rate = new MovingRate();
+      // The start is a sample too: a file read in one piece still gets a rate.
+      rate.add(0);
       report({ stage: 'checksum', doneBytes: 0, totalBytes: size });
       const hex = await source.sha256Hex((done) => {
         const r = rate.add(done);

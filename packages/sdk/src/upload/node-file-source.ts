@@ -109,11 +109,12 @@ function sendRange(path: string, start: number, end: number, r: RangeRequest): P
       reject(e);
     };
     const closed = new Promise<void>((ok) => request.once('close', ok));
-    request.once('error', fail);
+    // Kept on: a destroyed request may report more than one error, and fail() takes the first.
+    request.on('error', fail);
     request.once('response', (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
-      res.once('error', fail);
+      res.on('error', fail);
       res.once('end', () => {
         clearTimeout(stall);
         if (settled) return;

@@ -93,6 +93,11 @@ export class KilnEndpoints {
     return this.o.fetch ?? fetch;
   }
 
+  /** Whether the caller gave a fetch (a proxy's, a test's): requests then all go through it. */
+  get callerFetch(): boolean {
+    return this.o.fetch !== undefined;
+  }
+
   get retry(): RetryOptions {
     return this.o.retry ?? {};
   }

@@ -32,21 +32,31 @@ export interface Progress {
 
 const BAR_WIDTH = 25;
 
-/** Keeps the shown count from going back within a step, and measures a rate when none is given. */
+/**
+ * Keeps the shown count from going back within a step, and measures a rate when none is
+ * given. Work that reaches its total before a moving rate exists (a file read in one
+ * piece, readings within one millisecond) shows its average since the first reading.
+ */
 class Forward {
   readonly #rate = new MovingRate();
   #step = '';
   #done = 0;
+  #first: { at: number; done: number } | undefined;
 
   next(r: ProgressReading): ProgressReading & { rate: number | undefined } {
     const step = r.phase ? `${r.phase.name}/${r.phase.index}` : '';
     if (step !== this.#step) {
       this.#step = step;
       this.#done = 0;
+      this.#first = undefined;
     }
     const done = Math.max(this.#done, r.done);
     this.#done = done;
-    const rate = r.rate ?? (r.final ? undefined : this.#rate.add(done));
+    const now = Date.now();
+    this.#first ??= { at: now, done };
+    let rate = r.rate ?? (r.final ? undefined : this.#rate.add(done, now));
+    const complete = r.total !== null && r.total > 0 && done >= r.total;
+    if (rate === undefined && complete && !r.final && now > this.#first.at) rate = ((done - this.#first.done) * 1000) / (now - this.#first.at);
     return { ...r, done, rate };
   }
 }
@@ -64,7 +74,8 @@ interface Texts {
 function texts(r: ProgressReading & { rate: number | undefined }): Texts {
   const known = r.total !== null && r.total > 0;
   const total = r.total ?? 0;
-  const rate = r.rate !== undefined ? `${bytes(r.rate)}/s${r.final ? ' average' : ''}` : r.final ? '' : '? B/s';
+  // A rate not known yet is '?' while there is work left; at the end there is nothing to guess.
+  const rate = r.rate !== undefined ? `${bytes(r.rate)}/s${r.final ? ' average' : ''}` : r.final || (known && r.done >= total) ? '' : '? B/s';
   // The ETA is of the step shown: a later step's size is not known yet.
   const eta = !known ? '' : r.final || r.done >= total ? '0s' : r.rate !== undefined && r.rate > 0 ? duration((total - r.done) / r.rate) : '?';
   return {

@@ -53,3 +53,17 @@ test('finished work whose size was never told says so without made-up counts', (
   p.show({ done: 0, total: null, state: 'Available', final: true });
   assert.deepEqual(text(), ['img: Making', 'img: Available']);
 });
+
+test('work at its total with no rate known yet says no "? B/s": its average since the first reading, or nothing', async () => {
+  // The server had every byte already (a resume after the last answer was lost): 100% is the only reading.
+  const first = lines();
+  progress('uimage-x', first.stream).show({ done: 8 * MiB, total: 8 * MiB, state: 'Uploading' });
+  assert.deepEqual(first.text(), ['uimage-x: Uploading 8.0 MiB / 8.0 MiB (100%), ETA 0s']);
+  // A count of a few readings that gave no rate (a caller's own, or readings within one millisecond).
+  const later = lines();
+  const p = progress('uimage-y', later.stream);
+  p.show({ done: 0, total: 4 * MiB, state: 'Uploading' });
+  await new Promise((r) => setTimeout(r, 20));
+  p.show({ done: 4 * MiB, total: 4 * MiB, state: 'Uploading' });
+  assert.match(later.text()[1] ?? '', /^uimage-y: Uploading 4\.0 MiB \/ 4\.0 MiB \(100%\), [\d.]+ \S+\/s, ETA 0s$/);
+});

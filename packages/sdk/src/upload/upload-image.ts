@@ -141,6 +141,51 @@ async function pastUpload(kiln: KilnEndpoints, product: Product, imageId: string
   return p !== undefined && (p.State === 'Available' || p.Phase !== 'upload');
 }
 
+/**
+ * One try at the bytes from `from`: a PATCH of the rest of the file, sent by the source
+ * itself when it can (and no fetch of the caller's is to be used), or one part of a Blob,
+ * or the source's stream through fetch. Answers the server's new offset; `count` is told
+ * the bytes as the connection takes them.
+ */
+async function appendOnce(
+  uploads: UploadsEndpoint,
+  callerFetch: boolean,
+  source: UploadSource,
+  at: { uploadId: string; from: number; o: UploadImageOptions },
+  count: (n: number) => void,
+): Promise<number> {
+  const { uploadId, from, o } = at;
+  const signal = o.signal;
+  const stallMs = o.stallMs ?? 60_000;
+  if (source.sendRange && !callerFetch) {
+    const sendRange = source.sendRange.bind(source);
+    return uploads.appendRange(
+      uploadId,
+      from,
+      (url, headers) => sendRange(from, source.size, { url, headers, ...(signal ? { signal } : {}), onBytes: count, stallMs }),
+      signal,
+    );
+  }
+  const body = source.slice(from, source.size);
+  if (body instanceof Blob) {
+    const part = body.slice(0, o.partBytes ?? 64 * 1024 * 1024);
+    const offset = await uploads.append(uploadId, from, part, signal);
+    count(part.size);
+    return offset;
+  }
+  const stall = new AbortController();
+  const both = signal ? AbortSignal.any([signal, stall.signal]) : stall.signal;
+  const { stream, stop } = counted(body, count, stallMs, stall);
+  try {
+    return await uploads.append(uploadId, from, stream, both);
+  } catch (e) {
+    if (stall.signal.aborted && !signal?.aborted) throw stall.signal.reason;
+    throw e;
+  } finally {
+    stop();
+  }
+}
+
 export async function uploadImage(kiln: KilnEndpoints, target: UploadTarget, file: string | Blob | UploadSource, o: UploadImageOptions): Promise<UploadResult> {
   const source = await sourceOf(file);
   const uploads = new UploadsEndpoint(kiln);
@@ -160,6 +205,8 @@ export async function uploadImage(kiln: KilnEndpoints, target: UploadTarget, fil
     let checksum = o.checksum;
     if (checksum === undefined) {
       const rate = new MovingRate();
+      // The start is a sample too: a file read in one piece still gets a rate.
+      rate.add(0);
       report({ stage: 'checksum', doneBytes: 0, totalBytes: size });
       const hex = await source.sha256Hex((done) => {
         const r = rate.add(done);
@@ -198,34 +245,12 @@ export async function uploadImage(kiln: KilnEndpoints, target: UploadTarget, fil
   while (offset < size) {
     const before = offset;
     try {
-      let body = source.slice(offset, size);
-      if (body instanceof Blob) {
-        body = body.slice(0, o.partBytes ?? 64 * 1024 * 1024);
-        offset = await uploads.append(started.uploadId, offset, body, signal);
-        sent += body.size;
-      } else {
-        const stall = new AbortController();
-        const both = signal ? AbortSignal.any([signal, stall.signal]) : stall.signal;
-        let read = 0;
-        const { stream, stop } = counted(
-          body,
-          (n) => {
-            read += n;
-            sent += n;
-            progress(before + read);
-          },
-          o.stallMs ?? 60_000,
-          stall,
-        );
-        try {
-          offset = await uploads.append(started.uploadId, offset, stream, both);
-        } catch (e) {
-          if (stall.signal.aborted && !signal?.aborted) throw stall.signal.reason;
-          throw e;
-        } finally {
-          stop();
-        }
-      }
+      let read = 0;
+      offset = await appendOnce(uploads, kiln.callerFetch, source, { uploadId: started.uploadId, from: before, o }, (n) => {
+        read += n;
+        sent += n;
+        progress(before + read);
+      });
       progress(offset);
       fruitless = 0;
     } catch (e) {
@@ -240,6 +265,8 @@ export async function uploadImage(kiln: KilnEndpoints, target: UploadTarget, fil
       if (at.offset > before) fruitless = 0;
       else if (++fruitless >= (retry.maxAttempts ?? 8)) throw e;
       offset = at.offset;
+      // Where the server stands is the count now, lower than the bytes sent when some were lost.
+      progress(offset);
       if (offset <= before) await sleep(backoff(fruitless, retry), signal);
     }
   }

@@ -78,6 +78,13 @@ function whole(action: string, name: string, value: string | null, status: numbe
   return n;
 }
 
+/** A PATCH's answer: the server's new offset, or its refusal. */
+async function newOffset(response: Response): Promise<number> {
+  if (response.status !== 204 && response.status !== 200) throw await refusal('Upload', response);
+  await response.body?.cancel();
+  return whole('Upload', 'Upload-Offset', response.headers.get('upload-offset'), response.status);
+}
+
 export class UploadsEndpoint {
   constructor(private readonly kiln: KilnEndpoints) {}
 
@@ -139,10 +146,29 @@ export class UploadsEndpoint {
     };
     // A stream body needs half duplex (fetch's rule for request streams).
     if (!(body instanceof Blob)) init.duplex = 'half';
-    const response = await send(this.kiln, 'Upload', await this.#uploadUrl(uploadId), init);
-    if (response.status !== 204 && response.status !== 200) throw await refusal('Upload', response);
-    await response.body?.cancel();
-    return whole('Upload', 'Upload-Offset', response.headers.get('upload-offset'), response.status);
+    return newOffset(await send(this.kiln, 'Upload', await this.#uploadUrl(uploadId), init));
+  }
+
+  /**
+   * Appends at `offset` through a source that sends its own PATCH (UploadSource.sendRange):
+   * `sendRange` is given the URL and the tus headers; answers the new offset.
+   */
+  async appendRange(
+    uploadId: string,
+    offset: number,
+    sendRange: (url: string, headers: Record<string, string>) => Promise<Response>,
+    signal?: AbortSignal,
+  ): Promise<number> {
+    const url = await this.#uploadUrl(uploadId);
+    const headers = this.kiln.headers({ ...TUS, 'content-type': 'application/offset+octet-stream', 'upload-offset': String(offset) });
+    let response: Response;
+    try {
+      response = await sendRange(url, headers);
+    } catch (e) {
+      if (signal?.aborted) throw signal.reason;
+      throw new NetworkError('Upload', e);
+    }
+    return newOffset(response);
   }
 
   /** Drops the upload and its image (the quota is given back). */

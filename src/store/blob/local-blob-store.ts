@@ -155,9 +155,9 @@ export class LocalBlobStore implements BlobStore {
   }
 
   async missingAmong(keys: Iterable<string>): Promise<Set<string>> {
-    // A published chunk is a linked, synced file that only the collector unlinks, and the
-    // caller's references hold the collector off: looking would cost a stat per chunk
-    // (hundreds for a capture of a few GiB) to find nothing.
+    // A published chunk is a linked file that only the collector unlinks, and the caller's
+    // references hold the collector off: looking would cost a stat per chunk (hundreds
+    // for a capture of a few GiB) to find nothing.
     for (const key of keys) assertChunkKey(key);
     return new Set();
   }

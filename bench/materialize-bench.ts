@@ -1,13 +1,9 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { KilnProcess } from '../test/support/kiln-process.ts';
 import { createHost } from '../test/support/uhost-flow.ts';
-import { buildDisk } from './capture-bench.ts';
 import { showSpread, spreadOf } from './bench-stats.ts';
-
-const GiB = 1024 ** 3;
+import { withInstanceBench } from './instance-bench-setup.ts';
 
 /**
  * Instance creation from an image: CreateUHostInstance until the host is Running, once
@@ -18,20 +14,10 @@ const GiB = 1024 ** 3;
  * host is a miss.
  */
 export async function materializeBench(): Promise<void> {
-  const scale = Number(process.env.KILN_BENCH_SCALE ?? '1');
-  const dir = await mkdtemp(join(tmpdir(), 'kiln-bench-materialize-'));
-  let kiln: KilnProcess | undefined;
-  try {
-    const disk = join(dir, 'disk.raw');
-    await buildDisk(disk, scale);
-    kiln = await KilnProcess.start({ KILN_BLOB_FSYNC: 'true', KILN_LOG_LEVEL: 'warn' });
-    const client = await kiln.adminClient();
-    const sizeGb = Math.ceil((4 * GiB * scale) / GiB);
-    const settle = () => execFileSync('sync');
+  await withInstanceBench('materialize', async ({ scale, dir, disk, client, boot, addBase, settle }) => {
     const rounds: { cp: number; cpSync: number; miss: number; hit: number }[] = [];
     for (let i = 0; i < 3; i++) {
-      const imageId = (JSON.parse(await kiln.cli(['image', 'add-base', disk, '--name', `bench-${i}`, '--os-type', 'Linux', '--json'])) as { imageId: string })
-        .imageId;
+      const imageId = await addBase(`bench-${i}`);
       settle();
       const copy = join(dir, `copy-${i}.raw`);
       let t = process.hrtime.bigint();
@@ -41,7 +27,6 @@ export async function materializeBench(): Promise<void> {
       const cpSync = Number(process.hrtime.bigint() - t) / 1e9;
       await rm(copy);
       settle();
-      const boot = { Disks: [{ IsBoot: 'True', Type: 'CLOUD_SSD', Size: sizeGb }] };
       t = process.hrtime.bigint();
       const first = await createHost(client, imageId, boot);
       const miss = Number(process.hrtime.bigint() - t) / 1e9;
@@ -61,8 +46,5 @@ export async function materializeBench(): Promise<void> {
     console.log(`cp --sparse=always; sync                            ${showSpread(cpSync)} s`);
     console.log(`kiln CreateUHostInstance -> Running, image not cached ${showSpread(miss)} s  ratio ${(miss.median / cpSync.median).toFixed(2)} vs cp; sync`);
     console.log(`kiln CreateUHostInstance -> Running, image cached    ${showSpread(hit)} s  ratio ${(hit.median / cp.median).toFixed(2)} vs cp`);
-  } finally {
-    await kiln?.stop();
-    await rm(dir, { recursive: true, force: true });
-  }
+  });
 }

@@ -77,6 +77,22 @@ backendSuite('s3', 'S3 blob store', () => {
     }
   });
 
+  test('S3: missingAmong names the acknowledged chunks the bucket no longer holds, and sync fails on them', async () => {
+    const { store, cleanup } = await openS3TestStore(s3TestConfig(endpoint));
+    try {
+      const keys = ['kept', 'lost', 'also kept'].map((x) => sha(`missing ${x}`));
+      for (const k of keys) await store.putIfAbsent(k, Buffer.from(k));
+      assert.deepEqual(await store.missingAmong(keys), new Set());
+      // What an S3-compatible server restarted without its data does to an acknowledged object.
+      await store.delete(keys[1]!);
+      assert.deepEqual(await store.missingAmong([...keys, keys[1]!]), new Set([keys[1]]));
+      await assert.rejects(store.sync(keys), (e: Error) => e.name === 'ChunksLostError' && e.message.includes(keys[1]!));
+    } finally {
+      await store.close();
+      await cleanup();
+    }
+  });
+
   test('S3: openBlobStore checks the bucket and names bucket and endpoint when it is missing', async () => {
     const cfg = s3TestConfig(endpoint);
     await assert.rejects(openBlobStore(cfg, { fsync: true }), (e: Error) => {

@@ -11,6 +11,7 @@ import { startCoreKiln, type CoreKiln } from '../support/core-kiln.ts';
 import { withGuestView } from '../support/guest-disk.ts';
 import { patternBlock, writeSparseDisk } from '../support/disk-files.ts';
 import { waitFor } from '../support/kiln-process.ts';
+import { currentStack } from '../support/stacks.ts';
 
 // The instance service called directly, with the real deploy, capture and release
 // handlers and the local compute driver running its jobs in this process.
@@ -118,7 +119,13 @@ test('a stopped instance is captured into an Available image holding its disk', 
   await instances.terminate(p, 'uhost', host.id);
 });
 
-test("a capture whose backing image lost a chunk from the blob store reads it through the node's cache and stores it again", async () => {
+// Only a store that can lose what it acknowledged is asked which chunks it lost (BlobStore.missingAmong):
+// a local directory's chunks go only when the collector deletes them.
+const losesChunks = currentStack() === 'pg-s3' ? false : 'a local chunk directory does not lose chunks it acknowledged';
+
+test("a capture whose backing image lost a chunk from the blob store reads it through the node's cache and stores it again", {
+  skip: losesChunks,
+}, async () => {
   const p = await core.account('lost-chunk');
   const { instances, images } = core.kiln.services;
   const host = await deployed(p, (await instances.create(p, 'uhost', hostOf('lost-chunk-host'))).id);

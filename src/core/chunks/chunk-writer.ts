@@ -1,7 +1,6 @@
 import type { ChunkSink } from '../../disk/chunker.ts';
 import { ChunksLostError, type BlobStore } from '../ports/blob-store.ts';
 import type { MetadataStore } from '../ports/metadata-store.ts';
-import { missingChunks } from './missing-chunks.ts';
 
 /** The name of the lease that lets one garbage collector run at a time. */
 export const CollectorLease = 'gc';
@@ -72,15 +71,16 @@ export class ChunkWriter implements ChunkSink {
    * Makes every chunk put through this writer durable, and checks they are all there
    * (BlobStore.sync); call before committing. `named`: every key the manifests about to
    * be committed name. Those this writer did not put (a capture's chunks taken from its
-   * backing image, durable since that image's commit) are checked to be there, so that
-   * "every chunk a manifest names is in the store" holds for them too; a missing one
-   * fails with ChunksLostError, and the retry stores it again.
+   * backing image, durable since that image's commit) are checked to be there on a store
+   * that can lose what it acknowledged (BlobStore.missingAmong), so that "every chunk a
+   * manifest names is in the store" holds for them too; a missing one fails with
+   * ChunksLostError, and the retry stores it again.
    */
   async flush(named: Iterable<string | null> = []): Promise<void> {
     await this.blobs.sync([...this.used]);
     const others = new Set<string>();
     for (const key of named) if (key !== null && !this.used.has(key)) others.add(key);
-    const missing = await missingChunks(this.blobs, others);
+    const missing = await this.blobs.missingAmong(others);
     if (missing.size > 0) {
       throw new ChunksLostError(
         `${missing.size} chunks taken from the backing image are gone from ${this.blobs.location} (first: ${[...missing][0]}); reading them from the disk again`,

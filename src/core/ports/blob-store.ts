@@ -23,6 +23,15 @@ export interface BlobStore {
    * Callers sync every chunk a manifest will reference before committing it.
    */
   sync(keys: string[]): Promise<void>;
+  /**
+   * Of chunks stored and made durable earlier (a capture's chunks taken from its backing
+   * image, durable since that image was committed), those the store no longer holds. A
+   * store that can lose what it acknowledged (an S3-compatible server restarted without
+   * its data) looks each one up; one that cannot (a local directory, whose chunks go only
+   * when the collector deletes them, which the caller's pending or manifest references
+   * hold off) answers none without looking.
+   */
+  missingAmong(keys: Iterable<string>): Promise<Set<string>>;
   /** Reads the whole chunk into `buf` (at least the chunk's size); returns its length. */
   readInto(key: string, buf: Buffer): Promise<number>;
   /** Reads up to `length` bytes from `offset` of the chunk into `buf`; returns the bytes read. */

@@ -1,6 +1,5 @@
 import type { KilnConfig } from '../../config/config.ts';
 import { ChunkWriter } from '../../core/chunks/chunk-writer.ts';
-import { missingChunks } from '../../core/chunks/missing-chunks.ts';
 import type { BlobStore } from '../../core/ports/blob-store.ts';
 import type { ComputeDriver } from '../../core/ports/compute-driver.ts';
 import type { MetadataStore, Repositories } from '../../core/ports/metadata-store.ts';
@@ -46,7 +45,7 @@ export class CaptureHandler implements JobHandler<'capture'> {
         // Chunks of the backing image that the blob store lost (a restarted S3-compatible
         // server without its data) are read through the cache file and stored again.
         const chunked = backing
-          ? await chunkOverlay(reader, backing, sink, opts, await missingChunks(this.deps.blobs, inheritedKeys(backing)))
+          ? await chunkOverlay(reader, backing, sink, opts, await this.deps.blobs.missingAmong(inheritedKeys(backing)))
           : await chunkDisk(reader, sink, opts);
         results.push({ imageId: t.imageId, chunked });
       } finally {

@@ -194,13 +194,19 @@ export class S3BlobStore implements BlobStore {
    * restart between two of our requests without any of them failing.
    */
   async sync(keys: string[]): Promise<void> {
-    const present = await Promise.all(keys.map((k) => this.has(k)));
-    const missing = keys.filter((_, i) => !present[i]);
-    if (missing.length > 0) {
+    const missing = await this.missingAmong(keys);
+    if (missing.size > 0) {
       throw new ChunksLostError(
-        `${missing.length} of ${keys.length} chunks are gone from ${this.location} at ${this.where} (first: ${missing[0]}); writing them again`,
+        `${missing.size} of ${new Set(keys).size} chunks are gone from ${this.location} at ${this.where} (first: ${[...missing][0]}); writing them again`,
       );
     }
+  }
+
+  /** One HEAD per key (bounded by the store's request slots): PUTs are durable when answered, but the server may lose them. */
+  async missingAmong(keys: Iterable<string>): Promise<Set<string>> {
+    const unique = [...new Set(keys)];
+    const present = await Promise.all(unique.map((k) => this.has(k)));
+    return new Set(unique.filter((_, i) => !present[i]));
   }
 
   async close(): Promise<void> {

@@ -135,3 +135,12 @@ test('openBlobStore with a local config creates the directory and returns a read
   assert.equal(await s.putIfAbsent(key('x'), Buffer.from('x')), true);
   await s.close();
 });
+
+test('missingAmong answers none without looking: a published chunk goes only when the collector deletes it', async () => {
+  const { s } = await store();
+  const data = Buffer.from('kept chunk');
+  await s.putIfAbsent(key(data), data);
+  // Even a key never stored: the store does not look (callers hold the chunks by references).
+  assert.deepEqual(await s.missingAmong([key(data), key('never stored')]), new Set());
+  await assert.rejects(s.missingAmong(['not a key']), /invalid chunk key/);
+});

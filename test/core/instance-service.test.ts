@@ -120,12 +120,11 @@ test('a stopped instance is captured into an Available image holding its disk', 
 });
 
 // Only a store that can lose what it acknowledged is asked which chunks it lost (BlobStore.missingAmong):
-// a local directory's chunks go only when the collector deletes them.
-const losesChunks = currentStack() === 'pg-s3' ? false : 'a local chunk directory does not lose chunks it acknowledged';
+// a local directory's chunks go only when the collector deletes them. Not registered on the
+// embedded stack at all (as the fault suites), so no run counts a skip as a backend left untested.
+const onStoreThatCanLoseChunks = currentStack() === 'pg-s3' ? test : () => undefined;
 
-test("a capture whose backing image lost a chunk from the blob store reads it through the node's cache and stores it again", {
-  skip: losesChunks,
-}, async () => {
+onStoreThatCanLoseChunks("a capture whose backing image lost a chunk from the blob store reads it through the node's cache and stores it again", async () => {
   const p = await core.account('lost-chunk');
   const { instances, images } = core.kiln.services;
   const host = await deployed(p, (await instances.create(p, 'uhost', hostOf('lost-chunk-host'))).id);

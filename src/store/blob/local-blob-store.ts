@@ -1,5 +1,6 @@
 import { link, mkdir, open, readdir, stat, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { dataSync, syncDir } from '../../native/durability.ts';
 import { assertChunkKey, keyAlgorithm, keyDigest } from '../../core/chunks/content-key.ts';
 import type { BlobStore } from '../../core/ports/blob-store.ts';
 import { ChunkNotFoundError } from './chunk-not-found.ts';
@@ -218,15 +219,6 @@ const SYNC_PARALLEL = 4;
  */
 const BACKGROUND_FLUSHES = 2;
 
-async function dataSync(path: string): Promise<void> {
-  const fh = await open(path, 'r');
-  try {
-    await fh.datasync();
-  } finally {
-    await fh.close();
-  }
-}
-
 async function inParallel<T>(items: T[], width: number, fn: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
   const lane = async () => {
@@ -240,15 +232,6 @@ async function syncNewDirs(first: string, leaf: string): Promise<void> {
   for (let dir = leaf; dir !== dirname(dir); dir = dirname(dir)) {
     await syncDir(dirname(dir));
     if (dir === first) break;
-  }
-}
-
-async function syncDir(dir: string): Promise<void> {
-  const fh = await open(dir, 'r');
-  try {
-    await fh.sync();
-  } finally {
-    await fh.close();
   }
 }
 

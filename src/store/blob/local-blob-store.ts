@@ -144,7 +144,7 @@ export class LocalBlobStore implements BlobStore {
       const known = this.written.get(key);
       if (known !== undefined && known === (await fileIdentity(this.pathOf(key)))) ours.add(key);
     });
-    const others = ours.size > 0 && (await syncFilesystem(this.root)) ? unique.filter((k) => !ours.has(k)) : unique;
+    const others = ours.size >= SYNCFS_FROM && (await syncFilesystem(this.root)) ? unique.filter((k) => !ours.has(k)) : unique;
     for (const key of ours) this.written.delete(key);
     if (others.length === 0) return;
     await inParallel(others, SYNC_PARALLEL, (key) => dataSync(this.pathOf(key)));
@@ -213,6 +213,12 @@ export class LocalBlobStore implements BlobStore {
 
 /** fdatasyncs in flight where syncfs is unavailable: 4 took 0.97 s for 256 chunks of 4 MiB, one at a time 1.78 s. */
 const SYNC_PARALLEL = 4;
+/**
+ * Chunks of one sync from which one syncfs replaces their fdatasyncs and directory
+ * fsyncs. Below it (an upload's part, a few chunks of an overlay) a sync costs a few
+ * flushes of its own files, never a wait for every writer's dirty data on the filesystem.
+ */
+const SYNCFS_FROM = 8;
 /** Chunks remembered as written here and not yet synced: 16,384 (64 GiB of 4 MiB chunks), about 2 MiB of keys. */
 const WRITTEN_KEPT = 16_384;
 

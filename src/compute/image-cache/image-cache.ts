@@ -3,6 +3,7 @@ import { link, mkdir, open, readdir, rename, rm, stat, unlink, utimes } from 'no
 import { join } from 'node:path';
 import type { Manifest } from '../../core/model.ts';
 import type { BlobStore } from '../../core/ports/blob-store.ts';
+import { syncDir } from '../../native/durability.ts';
 import { writeManifest } from '../write-manifest.ts';
 
 /**
@@ -195,13 +196,4 @@ interface CacheEntry {
   /** Disks pinning the entry (its links beyond its own name). */
   disks: number;
   lastUsed: number;
-}
-
-async function syncDir(dir: string): Promise<void> {
-  const fh = await open(dir, 'r');
-  try {
-    await fh.sync();
-  } finally {
-    await fh.close();
-  }
 }

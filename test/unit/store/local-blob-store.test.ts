@@ -49,6 +49,33 @@ test('BLAKE3 chunks live at blake3/ab/cd/<digest>, apart from the SHA-256 fan-ou
   assert.deepEqual(await readdir(root).then((n) => n.sort()), ['blake3', 'tmp']);
 });
 
+test('sync trusts its one syncfs only for the files this store linked: a chunk it wrote that is gone fails the sync', async () => {
+  const { s, root } = await store();
+  // Enough chunks for the one syncfs (below a handful, each file is synced by name anyway).
+  const kept = Array.from({ length: 12 }, (_, i) => Buffer.from(`kept chunk ${i}`));
+  const lost = Buffer.from('lost chunk');
+  for (const data of [...kept, lost]) assert.equal(await s.putIfAbsent(contentKeyOf(data), data, data.length, { deferSync: true }), true);
+  const digest = contentKeyOf(lost).slice(3);
+  await rm(join(root, 'blake3', digest.slice(0, 2), digest.slice(2, 4), digest));
+  await assert.rejects(s.sync([...kept, lost].map(contentKeyOf)), { code: 'ENOENT' });
+  await s.sync(kept.map(contentKeyOf));
+});
+
+test('sync of chunks another writer stored (this store found them there) succeeds, with or without its own', async () => {
+  const { s, root } = await store();
+  const other = new LocalBlobStore(root, true);
+  const theirs = Buffer.from('their chunk');
+  const mine = Buffer.from('my chunk');
+  assert.equal(await other.putIfAbsent(contentKeyOf(theirs), theirs, theirs.length, { deferSync: true }), true);
+  assert.equal(await s.putIfAbsent(contentKeyOf(theirs), theirs, theirs.length, { deferSync: true }), false);
+  await s.sync([contentKeyOf(theirs)]);
+  assert.equal(await s.putIfAbsent(contentKeyOf(mine), mine, mine.length, { deferSync: true }), true);
+  await s.sync([contentKeyOf(theirs), contentKeyOf(mine)]);
+  const back = Buffer.alloc(theirs.length);
+  assert.equal(await s.readInto(contentKeyOf(theirs), back), theirs.length);
+  assert.ok(back.equals(theirs));
+});
+
 test('a put into a fan-out directory removed behind the store makes it again', async () => {
   const { s, root } = await store();
   const first = Buffer.from('first chunk');

@@ -30,11 +30,11 @@ export async function dataSync(path: string): Promise<void> {
 /**
  * Starts writeback of the file's dirty pages and returns without waiting for the device,
  * so the data is on its way while the writer goes on, and a later fdatasync or syncfs
- * finds little left to write. A hint: where it is unavailable or fails, that later sync
- * writes the data itself.
+ * finds little left to write; `offset`/`length` limit it to a range (length 0: to the
+ * end). A hint: where it is unavailable or fails, that later sync writes the data itself.
  */
-export async function startWriteback(fd: number): Promise<void> {
-  await libc()?.syncFileRange(fd, 0, 0, SYNC_FILE_RANGE_WRITE);
+export async function startWriteback(fd: number, offset = 0, length = 0): Promise<void> {
+  await libc()?.syncFileRange(fd, offset, length, SYNC_FILE_RANGE_WRITE);
 }
 
 /**

@@ -3,9 +3,10 @@
 // failure costs one range, never the whole import.
 import type { IncomingMessage } from 'node:http';
 import type { Resolver } from './destination-policy.ts';
-import { fetchChecked, type DownloadPolicy } from './checked-fetch.ts';
+import { checkedDestination, fetchChecked, type DownloadPolicy } from './checked-fetch.ts';
 import { checkRangeAnswer, type RemoteFileIdentity } from './content-range.ts';
 import { DownloadError } from './download-error.ts';
+import { plainRangeGet } from './plain-range-get.ts';
 
 export interface RetryRules {
   /** Tries per range, the first included. */
@@ -25,6 +26,11 @@ export interface RangeTarget {
   resolve?: Resolver;
   /** Called with each body piece's size as it arrives (transfer accounting). */
   onBytes: (n: number) => void;
+  /**
+   * Set once a plain-HTTP range answer was not the plain 206 plainRangeGet takes (a
+   * redirect, an error, a chunked body): the rest of the import asks through fetchChecked.
+   */
+  plainDeclined?: boolean;
 }
 
 /**
@@ -58,13 +64,20 @@ export async function fetchRange(t: RangeTarget, start: number, end: number, sig
 }
 
 async function fetchOnce(t: RangeTarget, start: number, end: number, signal: AbortSignal, take: (b: Buffer) => void): Promise<void> {
+  const counted = (b: Buffer) => {
+    t.onBytes(b.length);
+    take(b);
+  };
+  if (!t.plainDeclined && new URL(t.url).protocol === 'http:') {
+    const { target, addresses } = await checkedDestination(t.url, t.policy, { signal, resolve: t.resolve });
+    const outcome = await plainRangeGet({ target, addresses, start, end, file: t.file, timeoutMs: t.policy.timeoutMs, signal, take: counted });
+    if (outcome === 'done') return;
+    t.plainDeclined = true;
+  }
   const last = end - 1;
   const res = await fetchChecked(t.url, t.policy, { signal, resolve: t.resolve, headers: { range: `bytes=${start}-${last}` } });
   checkRangeAnswer(res, start, last, t.file);
-  await readBody(res, end - start, signal, (b) => {
-    t.onBytes(b.length);
-    take(b);
-  });
+  await readBody(res, end - start, signal, counted);
 }
 
 /**

@@ -43,7 +43,9 @@ export function plainRangeGet(r: PlainRangeRequest): Promise<'done' | 'declined'
   const length = r.end - r.start;
   const { target } = r;
   return new Promise((resolve, reject) => {
-    let head: Buffer | undefined = Buffer.alloc(0);
+    let head: Buffer | undefined;
+    let inHead = true;
+    const scratch = takeReadBuffer();
     let got = 0;
     let settled = false;
     const finish = (outcome: 'done' | 'declined' | Error | unknown, failed = false) => {
@@ -51,6 +53,8 @@ export function plainRangeGet(r: PlainRangeRequest): Promise<'done' | 'declined'
       settled = true;
       r.signal.removeEventListener('abort', onAbort);
       socket.destroy();
+      // Destroyed, the socket reads no more into it: the next request may have it.
+      giveReadBuffer(scratch);
       if (failed) reject(outcome);
       else resolve(outcome as 'done' | 'declined');
     };
@@ -65,18 +69,21 @@ export function plainRangeGet(r: PlainRangeRequest): Promise<'done' | 'declined'
     const onRead = (n: number, buf: Buffer): boolean => {
       if (settled) return false;
       try {
-        if (head === undefined) {
+        if (!inHead) {
           body(buf.subarray(0, n));
           return !settled;
         }
-        head = Buffer.concat([head, buf.subarray(0, n)]);
-        const ends = head.indexOf('\r\n\r\n');
+        // Nearly always the whole head is in the first read: only a split one is copied.
+        const seen = head ? Buffer.concat([head, buf.subarray(0, n)]) : buf.subarray(0, n);
+        const ends = seen.indexOf('\r\n\r\n');
         if (ends < 0) {
+          head = Buffer.from(seen);
           if (head.length > MAX_HEAD_BYTES) finish(invalid(target, 'a head over 64 KiB'), true);
           return !settled;
         }
-        const parsed = parseHead(head.subarray(0, ends).toString('latin1'), target);
-        const rest = head.subarray(ends + 4);
+        const parsed = parseHead(seen.subarray(0, ends).toString('latin1'), target);
+        const rest = seen.subarray(ends + 4);
+        inHead = false;
         head = undefined;
         if (!takesPlainly(parsed, length)) {
           finish('declined');
@@ -95,14 +102,14 @@ export function plainRangeGet(r: PlainRangeRequest): Promise<'done' | 'declined'
       port: target.port,
       // Only the addresses the policy checked, as for every other request (pinned-lookup.ts).
       lookup: pinnedLookup(target.bareHost, r.addresses),
-      onread: { buffer: Buffer.allocUnsafe(READ_BYTES), callback: onRead },
+      onread: { buffer: scratch, callback: onRead },
     });
     socket.setTimeout(r.timeoutMs, () =>
       finish(new DownloadError(`import URL host ${target.hostPort} stopped responding (no data for ${r.timeoutMs} ms)`, { transient: true }), true),
     );
     socket.on('error', (e) => finish(explainRequestError(e, target, r.signal), true));
     socket.on('close', () => {
-      const why = head !== undefined ? 'before its head' : `after ${got} of ${length} bytes`;
+      const why = inHead ? 'before its head' : `after ${got} of ${length} bytes`;
       finish(new DownloadError(`the connection dropped ${why}`, { transient: true }), true);
     });
     if (r.signal.aborted) return onAbort();
@@ -113,6 +120,21 @@ export function plainRangeGet(r: PlainRangeRequest): Promise<'done' | 'declined'
         'Accept: */*\r\nAccept-Encoding: identity\r\nUser-Agent: kiln-import\r\nConnection: close\r\n\r\n',
     );
   });
+}
+
+/**
+ * Read buffers of finished requests, for the next: one per request in flight rather than
+ * 512 KiB of new external memory per range, each of which brings the collector round.
+ */
+const readBuffers: Buffer[] = [];
+const READ_BUFFERS_KEPT = 8;
+
+function takeReadBuffer(): Buffer {
+  return readBuffers.pop() ?? Buffer.allocUnsafeSlow(READ_BYTES);
+}
+
+function giveReadBuffer(b: Buffer): void {
+  if (readBuffers.length < READ_BUFFERS_KEPT && !readBuffers.includes(b)) readBuffers.push(b);
 }
 
 interface Head {

@@ -1,13 +1,14 @@
-// A Range GET over plain HTTP read straight off the socket into one reusable buffer. The
+// A Range GET over plain HTTP read straight off the socket into the caller's buffer. The
 // node:http client hands its body over as a fresh 64 KiB Buffer per socket read, each
-// parsed, pushed through a stream and collected: for the gigabytes of an import that was
-// the largest CPU cost of the importing process (cpu profile of a 4 GiB qcow2 import:
-// 3.7 s in socketOnData, 4.4 s of garbage collection, 2.0 s copying pieces). Here the
-// socket reads into `onread`'s buffer, the head is parsed once and the body bytes are
-// handed on from that buffer: a loopback read of 1.6 GiB took 0.5-0.6 s of CPU against
-// 1.1-1.5 s for node:http (same run). Only the answer a ranged import expects is taken
-// (206, Content-Length, no transfer coding); anything else is 'declined' and the caller
-// asks again through fetchChecked, which handles redirects, errors and HTTPS.
+// parsed, pushed through a stream and collected, then copied: for the gigabytes of an
+// import that was the largest CPU cost of the importing process (cpu profile of a 4 GiB
+// qcow2 import: 3.7 s in socketOnData, 4.4 s of garbage collection, 2.0 s copying pieces).
+// Here the head is read into a small reusable buffer and parsed once, and from then on
+// the socket reads (`onread`) land in the range's own buffer: no piece, no copy. A
+// loopback read of 1.6 GiB took 0.5-0.6 s of CPU against 1.1-1.5 s for node:http (same
+// run, with one copy still). Only the answer a ranged import expects is taken (206,
+// Content-Length, no transfer coding); anything else is 'declined' and the caller asks
+// again through fetchChecked, which handles redirects, errors and HTTPS.
 import { connect, type Socket } from 'node:net';
 import type { LookupAddress } from 'node:dns';
 import { checkRangeHead, type RangeHeaders, type RemoteFileIdentity } from './content-range.ts';
@@ -18,8 +19,8 @@ import type { CheckedUrl } from './url-policy.ts';
 
 /** A head larger than this is no answer a file server sends to a Range request. */
 const MAX_HEAD_BYTES = 64 * 1024;
-/** What one socket read may bring: loopback and fast links fill far more than 64 KiB a read. */
-const READ_BYTES = 512 * 1024;
+/** The buffer the head is read into (with whatever body bytes come along). */
+const HEAD_READ_BYTES = 64 * 1024;
 
 export interface PlainRangeRequest {
   target: CheckedUrl;
@@ -30,22 +31,26 @@ export interface PlainRangeRequest {
   file: RemoteFileIdentity;
   timeoutMs: number;
   signal: AbortSignal;
-  /** Body bytes as they arrive; the view is only valid during the call. */
-  take: (bytes: Buffer) => void;
+  /** Exactly `end - start` bytes: where the body goes. */
+  into: Buffer;
+  /** Body bytes received so far, `n` more: the caller's transfer accounting and resume point. */
+  onBytes: (n: number) => void;
 }
 
 /**
- * 'done' once exactly `end - start` body bytes were taken; 'declined' (nothing taken) when
- * the answer is not a plain 206 of that range, so the caller can ask the ordinary way.
- * A connection that fails or ends early is a transient DownloadError, as in readBody.
+ * 'done' once `into` holds the whole range; 'declined' (nothing received) when the answer
+ * is not a plain 206 of that range, so the caller can ask the ordinary way. A connection
+ * that fails or ends early is a transient DownloadError, as in readBody; `onBytes` has
+ * told the caller how far `into` was filled.
  */
 export function plainRangeGet(r: PlainRangeRequest): Promise<'done' | 'declined'> {
   const length = r.end - r.start;
-  const { target } = r;
+  const { target, into } = r;
+  if (into.length !== length) throw new RangeError(`a ${into.length}-byte buffer for bytes ${r.start}-${r.end - 1}`);
   return new Promise((resolve, reject) => {
     let head: Buffer | undefined;
     let inHead = true;
-    const scratch = takeReadBuffer();
+    const scratch = takeHeadBuffer();
     let got = 0;
     let settled = false;
     const finish = (outcome: 'done' | 'declined' | Error | unknown, failed = false) => {
@@ -54,23 +59,25 @@ export function plainRangeGet(r: PlainRangeRequest): Promise<'done' | 'declined'
       r.signal.removeEventListener('abort', onAbort);
       socket.destroy();
       // Destroyed, the socket reads no more into it: the next request may have it.
-      giveReadBuffer(scratch);
+      giveHeadBuffer(scratch);
       if (failed) reject(outcome);
       else resolve(outcome as 'done' | 'declined');
     };
     const onAbort = () => finish(r.signal.reason, true);
-    const body = (bytes: Buffer) => {
-      // The range was checked, so more than asked for is a broken server, not a bigger file.
-      if (got + bytes.length > length) return finish(new DownloadError(`import URL sent more than the ${length} bytes it announced`), true);
-      got += bytes.length;
-      r.take(bytes);
+    const received = (n: number) => {
+      got += n;
+      r.onBytes(n);
       if (got === length) finish('done');
     };
+    // Where the next socket read lands: the head buffer until the head is parsed, then the
+    // unfilled rest of the range, so the kernel copies the body where it is wanted and no
+    // read can go past the range's end (the connection is closed there).
+    const nextBuffer = (): Buffer => (inHead || settled || got >= length ? scratch : into.subarray(got));
     const onRead = (n: number, buf: Buffer): boolean => {
       if (settled) return false;
       try {
         if (!inHead) {
-          body(buf.subarray(0, n));
+          received(n);
           return !settled;
         }
         // Nearly always the whole head is in the first read: only a split one is copied.
@@ -90,8 +97,10 @@ export function plainRangeGet(r: PlainRangeRequest): Promise<'done' | 'declined'
           return false;
         }
         checkRangeHead(parsed.status, parsed.headers, r.start, r.end - 1, r.file);
-        if (rest.length > 0) body(rest);
-        else if (length === 0) finish('done');
+        // The range was checked, so more than asked for is a broken server, not a bigger file.
+        if (rest.length > length) throw new DownloadError(`import URL sent more than the ${length} bytes it announced`);
+        rest.copy(into, 0);
+        if (rest.length > 0 || length === 0) received(rest.length);
       } catch (e) {
         finish(e, true);
       }
@@ -102,7 +111,7 @@ export function plainRangeGet(r: PlainRangeRequest): Promise<'done' | 'declined'
       port: target.port,
       // Only the addresses the policy checked, as for every other request (pinned-lookup.ts).
       lookup: pinnedLookup(target.bareHost, r.addresses),
-      onread: { buffer: scratch, callback: onRead },
+      onread: { buffer: nextBuffer, callback: onRead },
     });
     socket.setTimeout(r.timeoutMs, () =>
       finish(new DownloadError(`import URL host ${target.hostPort} stopped responding (no data for ${r.timeoutMs} ms)`, { transient: true }), true),
@@ -123,18 +132,18 @@ export function plainRangeGet(r: PlainRangeRequest): Promise<'done' | 'declined'
 }
 
 /**
- * Read buffers of finished requests, for the next: one per request in flight rather than
- * 512 KiB of new external memory per range, each of which brings the collector round.
+ * Head buffers of finished requests, for the next: one per request in flight rather than
+ * new external memory per range, each of which brings the collector round.
  */
-const readBuffers: Buffer[] = [];
-const READ_BUFFERS_KEPT = 8;
+const headBuffers: Buffer[] = [];
+const HEAD_BUFFERS_KEPT = 8;
 
-function takeReadBuffer(): Buffer {
-  return readBuffers.pop() ?? Buffer.allocUnsafeSlow(READ_BYTES);
+function takeHeadBuffer(): Buffer {
+  return headBuffers.pop() ?? Buffer.allocUnsafeSlow(HEAD_READ_BYTES);
 }
 
-function giveReadBuffer(b: Buffer): void {
-  if (readBuffers.length < READ_BUFFERS_KEPT && !readBuffers.includes(b)) readBuffers.push(b);
+function giveHeadBuffer(b: Buffer): void {
+  if (headBuffers.length < HEAD_BUFFERS_KEPT && !headBuffers.includes(b)) headBuffers.push(b);
 }
 
 interface Head {

@@ -44,6 +44,9 @@ export async function fetchRange(t: RangeTarget, start: number, end: number, sig
   let got = 0;
   for (let attempt = 1; ; attempt++) {
     try {
+      if (into && (await fetchPlainly(t, start + got, end, signal, into.subarray(got, end - start), (n) => (got += n)))) {
+        return [into.subarray(0, end - start)];
+      }
       await fetchOnce(t, start + got, end, signal, (b) => {
         if (into) b.copy(into, got);
         else pieces.push(b);
@@ -63,21 +66,31 @@ export async function fetchRange(t: RangeTarget, start: number, end: number, sig
   }
 }
 
-async function fetchOnce(t: RangeTarget, start: number, end: number, signal: AbortSignal, take: (b: Buffer) => void): Promise<void> {
-  const counted = (b: Buffer) => {
-    t.onBytes(b.length);
-    take(b);
+/**
+ * The range read straight into `into` over plain HTTP (plain-range-get.ts): true when done,
+ * false when that way does not apply or was declined (then for the rest of the import).
+ */
+async function fetchPlainly(t: RangeTarget, start: number, end: number, signal: AbortSignal, into: Buffer, advance: (n: number) => void): Promise<boolean> {
+  if (t.plainDeclined || new URL(t.url).protocol !== 'http:') return false;
+  const { target, addresses } = await checkedDestination(t.url, t.policy, { signal, resolve: t.resolve });
+  const onBytes = (n: number) => {
+    advance(n);
+    t.onBytes(n);
   };
-  if (!t.plainDeclined && new URL(t.url).protocol === 'http:') {
-    const { target, addresses } = await checkedDestination(t.url, t.policy, { signal, resolve: t.resolve });
-    const outcome = await plainRangeGet({ target, addresses, start, end, file: t.file, timeoutMs: t.policy.timeoutMs, signal, take: counted });
-    if (outcome === 'done') return;
-    t.plainDeclined = true;
-  }
+  const outcome = await plainRangeGet({ target, addresses, start, end, file: t.file, timeoutMs: t.policy.timeoutMs, signal, into, onBytes });
+  if (outcome === 'done') return true;
+  t.plainDeclined = true;
+  return false;
+}
+
+async function fetchOnce(t: RangeTarget, start: number, end: number, signal: AbortSignal, take: (b: Buffer) => void): Promise<void> {
   const last = end - 1;
   const res = await fetchChecked(t.url, t.policy, { signal, resolve: t.resolve, headers: { range: `bytes=${start}-${last}` } });
   checkRangeAnswer(res, start, last, t.file);
-  await readBody(res, end - start, signal, counted);
+  await readBody(res, end - start, signal, (b) => {
+    t.onBytes(b.length);
+    take(b);
+  });
 }
 
 /**

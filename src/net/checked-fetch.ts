@@ -2,13 +2,14 @@
 // redirect target — goes through the same checks (url-policy, destination-policy) and the
 // connection is pinned to the addresses that were checked (pinned-lookup). Every request
 // an import makes, whole-file or ranged, comes through here.
+import type { LookupAddress } from 'node:dns';
 import type { IncomingMessage } from 'node:http';
 import { STATUS_CODES } from 'node:http';
 import { parseAllowHosts } from './allow-hosts.ts';
 import { checkDestination, systemResolver, type Resolver } from './destination-policy.ts';
 import { DownloadError } from './download-error.ts';
 import { openResponse } from './http-get.ts';
-import { checkUrl, type Scheme } from './url-policy.ts';
+import { checkUrl, type CheckedUrl, type Scheme } from './url-policy.ts';
 
 export interface DownloadPolicy {
   /** host:port entries (KILN_IMPORT_ALLOW_HOSTS); a listed pair may be loopback/private. */
@@ -38,6 +39,27 @@ export interface FetchOptions {
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 // Statuses a later attempt may get past; every other non-2xx is final.
 const TRANSIENT_STATUS = new Set([408, 425, 429, 500, 502, 503, 504]);
+
+/**
+ * The first hop of `url` checked as fetchChecked checks every hop (scheme, allow-list,
+ * resolved addresses): what a request may connect to. Redirects are fetchChecked's.
+ */
+export async function checkedDestination(
+  url: string,
+  policy: DownloadPolicy,
+  opts: FetchOptions = {},
+): Promise<{ target: CheckedUrl; addresses: readonly LookupAddress[] }> {
+  const rules = { allowHosts: parseAllowHosts(policy.allowHosts.join(',')), allowPublic: policy.allowPublic ?? true };
+  opts.signal?.throwIfAborted();
+  const target = checkUrl(url, policy.allowedSchemes);
+  const addresses = await withDeadline(
+    checkDestination(target, rules, opts.resolve ?? systemResolver),
+    policy.timeoutMs,
+    opts.signal,
+    () => new DownloadError(`import URL host ${target.hostname} could not be resolved within ${policy.timeoutMs} ms`, { transient: true }),
+  );
+  return { target, addresses };
+}
 
 /** Resolves with a 2xx response whose body the caller must read or destroy. */
 export async function fetchChecked(url: string, policy: DownloadPolicy, opts: FetchOptions = {}): Promise<IncomingMessage> {

@@ -33,20 +33,33 @@ export function identityOf(res: IncomingMessage, size: number): RemoteFileIdenti
 
 /** Throws (and destroys the response) unless `res` carries exactly `[start, end]` of `file`. */
 export function checkRangeAnswer(res: IncomingMessage, start: number, end: number, file: RemoteFileIdentity): void {
-  const fail = (why: string) => {
+  try {
+    checkRangeHead(res.statusCode ?? 0, res.headers, start, end, file);
+  } catch (e) {
     res.destroy();
-    return new DownloadError(why);
-  };
-  if (res.statusCode !== 206) throw fail(`import URL stopped answering Range requests (HTTP ${res.statusCode ?? 0} for bytes ${start}-${end})`);
-  const range = parseContentRange(res.headers['content-range']);
-  if (!range || range.start !== start || range.end !== end) {
-    throw fail(`import URL answered a Range request for bytes ${start}-${end} with a different range`);
+    throw e;
   }
-  const etag = res.headers.etag ?? null;
-  const lastModified = res.headers['last-modified'] ?? null;
+}
+
+/** The header fields of an answer that checkRangeHead reads, lower-case names. */
+export interface RangeHeaders {
+  'content-range'?: string | undefined;
+  etag?: string | undefined;
+  'last-modified'?: string | undefined;
+}
+
+/** Throws a DownloadError unless a `status` answer with `headers` carries exactly `[start, end]` of `file`. */
+export function checkRangeHead(status: number, headers: RangeHeaders, start: number, end: number, file: RemoteFileIdentity): void {
+  if (status !== 206) throw new DownloadError(`import URL stopped answering Range requests (HTTP ${status} for bytes ${start}-${end})`);
+  const range = parseContentRange(headers['content-range']);
+  if (!range || range.start !== start || range.end !== end) {
+    throw new DownloadError(`import URL answered a Range request for bytes ${start}-${end} with a different range`);
+  }
+  const etag = headers.etag ?? null;
+  const lastModified = headers['last-modified'] ?? null;
   const changed =
     range.total !== file.size ||
     (file.etag !== null && etag !== file.etag) ||
     (file.etag === null && file.lastModified !== null && lastModified !== file.lastModified);
-  if (changed) throw fail('the file at the import URL changed while it was being imported');
+  if (changed) throw new DownloadError('the file at the import URL changed while it was being imported');
 }

@@ -50,7 +50,7 @@ export function openResponse(
   });
 }
 
-function explainRequestError(e: Error, target: CheckedUrl, signal: AbortSignal | undefined): unknown {
+export function explainRequestError(e: Error, target: CheckedUrl, signal: AbortSignal | undefined): unknown {
   if (signal?.aborted) return signal.reason;
   if (e instanceof DownloadError) return e;
   const code = (e as NodeJS.ErrnoException).code ?? 'unknown error';

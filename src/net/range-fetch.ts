@@ -3,9 +3,10 @@
 // failure costs one range, never the whole import.
 import type { IncomingMessage } from 'node:http';
 import type { Resolver } from './destination-policy.ts';
-import { fetchChecked, type DownloadPolicy } from './checked-fetch.ts';
+import { checkedDestination, fetchChecked, type DownloadPolicy } from './checked-fetch.ts';
 import { checkRangeAnswer, type RemoteFileIdentity } from './content-range.ts';
 import { DownloadError } from './download-error.ts';
+import { plainRangeGet } from './plain-range-get.ts';
 
 export interface RetryRules {
   /** Tries per range, the first included. */
@@ -25,6 +26,11 @@ export interface RangeTarget {
   resolve?: Resolver;
   /** Called with each body piece's size as it arrives (transfer accounting). */
   onBytes: (n: number) => void;
+  /**
+   * Set once a plain-HTTP range answer was not the plain 206 plainRangeGet takes (a
+   * redirect, an error, a chunked body): the rest of the import asks through fetchChecked.
+   */
+  plainDeclined?: boolean;
 }
 
 /**
@@ -38,6 +44,9 @@ export async function fetchRange(t: RangeTarget, start: number, end: number, sig
   let got = 0;
   for (let attempt = 1; ; attempt++) {
     try {
+      if (into && (await fetchPlainly(t, start + got, end, signal, into.subarray(got, end - start), (n) => (got += n)))) {
+        return [into.subarray(0, end - start)];
+      }
       await fetchOnce(t, start + got, end, signal, (b) => {
         if (into) b.copy(into, got);
         else pieces.push(b);
@@ -55,6 +64,23 @@ export async function fetchRange(t: RangeTarget, start: number, end: number, sig
       await sleep(Math.min(t.retries.maxDelayMs, t.retries.baseDelayMs * 2 ** (attempt - 1)), signal);
     }
   }
+}
+
+/**
+ * The range read straight into `into` over plain HTTP (plain-range-get.ts): true when done,
+ * false when that way does not apply or was declined (then for the rest of the import).
+ */
+async function fetchPlainly(t: RangeTarget, start: number, end: number, signal: AbortSignal, into: Buffer, advance: (n: number) => void): Promise<boolean> {
+  if (t.plainDeclined || new URL(t.url).protocol !== 'http:') return false;
+  const { target, addresses } = await checkedDestination(t.url, t.policy, { signal, resolve: t.resolve });
+  const onBytes = (n: number) => {
+    advance(n);
+    t.onBytes(n);
+  };
+  const outcome = await plainRangeGet({ target, addresses, start, end, file: t.file, timeoutMs: t.policy.timeoutMs, signal, into, onBytes });
+  if (outcome === 'done') return true;
+  t.plainDeclined = true;
+  return false;
 }
 
 async function fetchOnce(t: RangeTarget, start: number, end: number, signal: AbortSignal, take: (b: Buffer) => void): Promise<void> {

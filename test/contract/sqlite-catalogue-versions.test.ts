@@ -31,6 +31,7 @@ backendSuite('sqlite', 'catalogue versions kept on SQLite', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
+  const aTurnLater = () => new Promise((r) => setTimeout(r, 5));
   const version = (s: KyselyMetadataStore, projectId = 'org-1') => s.images.catalogueVersion(projectId, 'uhost', true);
 
   test('a commit through another connection is seen by the next ask, every time', async () => {
@@ -77,6 +78,7 @@ backendSuite('sqlite', 'catalogue versions kept on SQLite', () => {
       reader.transaction(async (tx) => {
         await tx.images.insert(imageFixture('img-rolled-back'), { uniqueName: false });
         asked = version(reader);
+        await aTurnLater(); // the ask is answered while the transaction is still open
         throw new Error('roll back');
       }),
       /roll back/,
@@ -87,6 +89,7 @@ backendSuite('sqlite', 'catalogue versions kept on SQLite', () => {
     await reader.transaction(async (tx) => {
       await tx.images.insert(imageFixture('img-committed'), { uniqueName: false });
       asked = version(reader);
+      await aTurnLater();
     });
     const committed = await version(writer);
     assert.notEqual(committed, before);

@@ -39,15 +39,48 @@ export class SqliteCatalogueVersions {
     this.readTwo = sqlite.prepare<[string, string], [string, number]>('select scope, version from catalogue_versions where scope in (?, ?)').raw(true);
   }
 
+  /** Asks waiting for the next look, which is made once the asks of this turn of the event loop are in. */
+  private waiting: Ask[] | undefined;
+
   /** The versions of `scopes` (0 for a catalogue never written), as of a moment after this call. */
   versionsOf(scopes: string[]): Promise<Map<string, number>> {
-    if (this.sqlite.inTransaction) return this.read(scopes);
-    const [data, changes] = this.look.get()!;
-    if (data !== this.seenData || changes !== this.seenChanges) {
-      this.known.clear();
-      this.seenData = data;
-      this.seenChanges = changes;
+    return new Promise((resolve, reject) => {
+      if (!this.waiting) {
+        this.waiting = [];
+        setImmediate(() => this.answerWaiting());
+      }
+      this.waiting.push({ scopes, resolve, reject });
+    });
+  }
+
+  /**
+   * One look answers every ask made before it: each of those requests had arrived by the
+   * time it asked, so a commit that preceded any of them preceded the look too. The asks
+   * of one turn of the event loop (the requests read from every socket that was ready)
+   * share the look and its two system calls instead of making one each.
+   */
+  private answerWaiting(): void {
+    const asks = this.waiting ?? [];
+    this.waiting = undefined;
+    if (this.sqlite.inTransaction) {
+      for (const ask of asks) this.read(ask.scopes).then(ask.resolve, ask.reject);
+      return;
     }
+    try {
+      const [data, changes] = this.look.get()!;
+      if (data !== this.seenData || changes !== this.seenChanges) {
+        this.known.clear();
+        this.seenData = data;
+        this.seenChanges = changes;
+      }
+      for (const ask of asks) ask.resolve(this.versionsNow(ask.scopes));
+    } catch (e) {
+      for (const ask of asks) ask.reject(e);
+    }
+  }
+
+  /** Versions under the counters just looked at: kept ones, the others read now. */
+  private versionsNow(scopes: string[]): Map<string, number> {
     const out = new Map<string, number>();
     const unknown: string[] = [];
     for (const scope of scopes) {
@@ -55,7 +88,7 @@ export class SqliteCatalogueVersions {
       if (v === undefined) unknown.push(scope);
       else out.set(scope, v);
     }
-    if (unknown.length === 0) return Promise.resolve(out);
+    if (unknown.length === 0) return out;
     if (this.known.size + unknown.length > MAX_SCOPES) this.known.clear();
     // Read in the same synchronous run as the look: what it returns is at least as new
     // as the counters it is kept under.
@@ -66,6 +99,12 @@ export class SqliteCatalogueVersions {
       for (const [scope, version] of this.readTwo.all(first, second)) out.set(scope, Number(version));
     }
     for (const scope of unknown) this.known.set(scope, out.get(scope)!);
-    return Promise.resolve(out);
+    return out;
   }
+}
+
+interface Ask {
+  scopes: string[];
+  resolve: (versions: Map<string, number>) => void;
+  reject: (e: unknown) => void;
 }

@@ -88,14 +88,33 @@ interface Load {
   p50: number;
   p99: number;
   errors: number;
+  /** The server's CPU time per answered request (user + system), microseconds. */
+  cpuUs: number;
 }
 
-async function load(url: string): Promise<Load> {
+async function load(url: string, server: ChildProcess): Promise<Load> {
   const duration = Number(process.env.KILN_BENCH_SECONDS ?? '10');
   await autocannon({ url, connections: 8, duration: 2 }); // warm-up
+  const cpu0 = await cpuSeconds(server);
   const r = await autocannon({ url, connections: 8, duration });
-  return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.non2xx };
+  const cpu = (await cpuSeconds(server)) - cpu0;
+  return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.non2xx, cpuUs: (cpu * 1e6) / Math.max(1, r.requests.total) };
 }
+
+/**
+ * CPU seconds a process has used (utime + stime from /proc). On a shared machine req/s
+ * moves with whatever else runs, since the server waits for a core; the CPU each request
+ * costs the server moves much less, so its ratio is printed beside the req/s one.
+ */
+async function cpuSeconds(child: ChildProcess): Promise<number> {
+  const stat = await readFile(`/proc/${child.pid}/stat`, 'utf8');
+  // Fields after the command name (which may hold spaces), from field 3 on.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+}
+
+/** USER_HZ, which /proc reports times in: 100 on every Linux this runs on. */
+const CLOCK_TICKS = 100;
 
 /** One action's figures on one stack: per round, Kiln and then its bare peer, back to back. */
 interface Measured {
@@ -157,8 +176,8 @@ export async function describeBench(stacks: BenchStacks, which: BenchStack[]): P
         };
         row.rss[0] = await rssMiB(server);
         for (let round = 0; round < ROUNDS; round++) {
-          row.kiln.push(await load(kilnUrl));
-          row.bare.push(await load(`http://127.0.0.1:${barePort}/`));
+          row.kiln.push(await load(kilnUrl, server));
+          row.bare.push(await load(`http://127.0.0.1:${barePort}/`, bare));
         }
         row.rss[1] = await rssMiB(server);
         console.log(`${row.label} ${action} measured; ${await loadAverage()}`);
@@ -177,7 +196,7 @@ export async function describeBench(stacks: BenchStacks, which: BenchStack[]): P
       const of = rows.filter((r) => r.action === action);
       console.log(`\n## ${action} (Limit 20, TotalCount ${IMAGES}) at concurrency 8, ${ROUNDS} rounds: median [min..max]; body ${of[0]!.body} bytes`);
       printTable(
-        ['', 'req/s', 'p99 ms', 'errors', 'bare req/s', 'ratio vs bare', 'RSS MiB before -> after', 'seeded in'],
+        ['', 'req/s', 'p99 ms', 'errors', 'bare req/s', 'ratio vs bare', 'CPU us/req', 'bare CPU us/req', 'CPU ratio', 'RSS MiB before -> after', 'seeded in'],
         of.map((r) => [
           r.label,
           show(
@@ -195,6 +214,18 @@ export async function describeBench(stacks: BenchStacks, which: BenchStack[]): P
           ),
           show(
             r.kiln.map((l, i) => l.rps / r.bare[i]!.rps),
+            2,
+          ),
+          show(
+            r.kiln.map((l) => l.cpuUs),
+            0,
+          ),
+          show(
+            r.bare.map((l) => l.cpuUs),
+            0,
+          ),
+          show(
+            r.kiln.map((l, i) => r.bare[i]!.cpuUs / l.cpuUs),
             2,
           ),
           `${r.rss[0].toFixed(0)} -> ${r.rss[1].toFixed(0)}`,

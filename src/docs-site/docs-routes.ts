@@ -39,9 +39,11 @@ export function docsSiteRoutes(app: FastifyInstance): void {
   });
 
   app.addHook('onRequest', async (request, reply) => {
-    if (request.method !== 'GET' && request.method !== 'HEAD') return;
+    // Every API call on `/` passes here: the cheap tests go first, so a call from an SDK
+    // (no text/html in Accept) is let through before its query string is parsed.
+    if ((request.method !== 'GET' && request.method !== 'HEAD') || !asksForHtml(request.headers.accept)) return;
     const [path, query = ''] = request.url.split('?', 2);
-    if (path !== '/' || new URLSearchParams(query).has('Action') || !asksForHtml(request.headers.accept)) return;
+    if (path !== '/' || new URLSearchParams(query).has('Action')) return;
     return reply.status(302).header('location', '/console/').header('vary', 'Accept').send();
   });
 }

@@ -71,10 +71,11 @@ class StaticMigrationProvider implements MigrationProvider {
  * this at start: Kysely's migrator takes a lock (an advisory lock on PostgreSQL), so
  * concurrent starts apply each migration once.
  */
-export async function openDatabase(cfg: DatabaseConfig, opts: DatabaseOptions = {}): Promise<{ db: Db; applied: string[] }> {
-  const db = cfg.kind === 'postgres' ? openPostgres(cfg.url, cfg.poolMax, opts.onConnectionError ?? (() => undefined)) : openSqlite(cfg.path);
+export async function openDatabase(cfg: DatabaseConfig, opts: DatabaseOptions = {}): Promise<{ db: Db; applied: string[]; sqlite?: SQLite.Database }> {
+  const sqlite = cfg.kind === 'sqlite' ? openSqliteHandle(cfg.path) : undefined;
+  const db = cfg.kind === 'postgres' ? openPostgres(cfg.url, cfg.poolMax, opts.onConnectionError ?? (() => undefined)) : sqliteKysely(sqlite!);
   try {
-    return { db, applied: await migrate(db) };
+    return { db, applied: await migrate(db), ...(sqlite ? { sqlite } : {}) };
   } catch (e) {
     await db.destroy();
     if (cfg.kind === 'postgres') throw diagnosePostgres(cfg.url, e) ?? diagnosePostgres(cfg.url, (e as Error).cause) ?? e;
@@ -82,7 +83,7 @@ export async function openDatabase(cfg: DatabaseConfig, opts: DatabaseOptions = 
   }
 }
 
-function openSqlite(path: string): Db {
+function openSqliteHandle(path: string): SQLite.Database {
   mkdirSync(dirname(path), { recursive: true });
   const sqlite = new SQLite(path);
   // WAL lets the CLI read and write while the server runs; busy_timeout makes the two
@@ -91,6 +92,11 @@ function openSqlite(path: string): Db {
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('foreign_keys = ON');
+  return sqlite;
+}
+
+/** Kysely on the one connection of this process; the handle is also handed out for catalogue versions. */
+function sqliteKysely(sqlite: SQLite.Database): Db {
   return new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: withStatementCache(sqlite) }) });
 }
 

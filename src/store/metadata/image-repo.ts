@@ -4,7 +4,6 @@ import type { Attributes, Image, ImageKind, Manifest } from '../../core/model.ts
 import type { CommittedContent, ImageChanges, ImageQuery, ImageRepository, PublicImageQuery } from '../../core/ports/metadata-store.ts';
 import type { Product } from '../../core/products.ts';
 import type { ImagesTable } from './schema.ts';
-import type { CatalogueVersionFeed } from './catalogue-version-feed.ts';
 import { batches, inTransaction, type Db, type Engine } from './engine.ts';
 import { readJson } from './json-column.ts';
 import { isUniqueViolation } from './unique-violation.ts';
@@ -65,13 +64,19 @@ function rowFromImage(i: Image, uniqueName: boolean): Omit<ImagesTable, 'seq'> {
 
 type ImageRow = Omit<ImagesTable, 'seq'> & { seq: number };
 
+/** Catalogue versions kept in memory beside the store (PostgreSQL's notices, SQLite's change counters). */
+export interface KeptCatalogueVersions {
+  /** The versions of `scopes` (0 for a catalogue never written), as of a moment after the call. */
+  versionsOf(scopes: string[]): Promise<Map<string, number>>;
+}
+
 /** Images, their manifests, their chunk references and the counters kept beside them. */
 export class KyselyImageRepository implements ImageRepository {
   constructor(
     private readonly db: Db,
     private readonly engine: Engine,
-    /** Versions kept in memory from PostgreSQL's notices; none on SQLite or inside a transaction. */
-    private readonly versionFeed?: CatalogueVersionFeed,
+    /** Versions kept in memory (catalogue-version-feed.ts, sqlite-catalogue-versions.ts); none inside a transaction. */
+    private readonly keptVersions?: KeptCatalogueVersions,
   ) {}
 
   async insert(image: Image, opts: { uniqueName: boolean }): Promise<void> {
@@ -214,7 +219,7 @@ export class KyselyImageRepository implements ImageRepository {
   async catalogueVersion(projectId: string, product: Product, withBase: boolean): Promise<string> {
     const own = projectScope(projectId, product);
     const scopes = withBase ? [own, BASE_SCOPE] : [own];
-    const versions = await (this.versionFeed ? this.versionFeed.versionsOf(scopes) : this.readVersions(scopes));
+    const versions = await (this.keptVersions ? this.keptVersions.versionsOf(scopes) : this.readVersions(scopes));
     const of = (scope: string) => versions.get(scope) ?? 0;
     return withBase ? `${of(own)}.${of(BASE_SCOPE)}` : String(of(own));
   }

@@ -7,7 +7,9 @@ import { isConnectionFailure } from './connection-failure.ts';
 import { openDatabase, type DatabaseOptions } from './database.ts';
 import { CatalogueVersionFeed } from './catalogue-version-feed.ts';
 import { dbNowMs, engineOf, type Db, type Engine } from './engine.ts';
-import { KyselyImageRepository } from './image-repo.ts';
+import { KyselyImageRepository, type KeptCatalogueVersions } from './image-repo.ts';
+import { SqliteCatalogueVersions } from './sqlite-catalogue-versions.ts';
+import type SQLite from 'better-sqlite3';
 import { KyselyInstanceRepository } from './instance-repo.ts';
 import { KyselyJobQueue } from './job-repo.ts';
 import { KyselyNamedLeases } from './lease-repo.ts';
@@ -23,11 +25,11 @@ import { KyselyImageInsights } from './image-insight-repo.ts';
 import { KyselyGcRunLog } from './gc-run-repo.ts';
 import { KyselyUploadRepository } from './upload-repo.ts';
 
-function repositories(db: Db, engine: Engine, jobEnqueued: () => void, versionFeed?: CatalogueVersionFeed): Repositories {
+function repositories(db: Db, engine: Engine, jobEnqueued: () => void, keptVersions?: KeptCatalogueVersions): Repositories {
   return {
     accounts: new KyselyAccountRepository(db),
     tokens: new KyselyTokenRepository(db),
-    images: new KyselyImageRepository(db, engine, versionFeed),
+    images: new KyselyImageRepository(db, engine, keptVersions),
     instances: new KyselyInstanceRepository(db),
     quota: new KyselyQuotaRepository(db),
     jobs: new KyselyJobQueue(db, engine, jobEnqueued),
@@ -75,17 +77,17 @@ export class KyselyMetadataStore implements MetadataStore {
 
   constructor(
     readonly db: Db,
-    opts: { listenUrl?: string; onConnectionError?: (err: Error) => void } = {},
+    /** sqlite: the connection under `db`, whose change counters let catalogue versions be kept. */
+    opts: { listenUrl?: string; onConnectionError?: (err: Error) => void; sqlite?: SQLite.Database } = {},
   ) {
     this.engine = engineOf(db);
+    const reader = new KyselyImageRepository(db, this.engine);
+    const read = (scopes: string[]) => reader.readVersions(scopes);
     if (opts.listenUrl !== undefined && this.engine === 'postgres') {
-      const reader = new KyselyImageRepository(db, this.engine);
-      this.versionFeed = new CatalogueVersionFeed(opts.listenUrl, {
-        read: (scopes) => reader.readVersions(scopes),
-        onConnectionError: opts.onConnectionError ?? (() => undefined),
-      });
+      this.versionFeed = new CatalogueVersionFeed(opts.listenUrl, { read, onConnectionError: opts.onConnectionError ?? (() => undefined) });
     }
-    const r = repositories(db, this.engine, () => this.jobQueued(), this.versionFeed);
+    const kept = this.versionFeed ?? (opts.sqlite && this.engine === 'sqlite' ? new SqliteCatalogueVersions(opts.sqlite, read) : undefined);
+    const r = repositories(db, this.engine, () => this.jobQueued(), kept);
     this.accounts = r.accounts;
     this.tokens = r.tokens;
     this.images = r.images;
@@ -153,7 +155,7 @@ function isRetryableConflict(e: unknown): boolean {
 
 /** Opens (and migrates) the configured metadata store; `applied` names the migrations this run applied. */
 export async function openMetadataStore(cfg: DatabaseConfig, opts: DatabaseOptions = {}): Promise<KyselyMetadataStore & { applied: string[] }> {
-  const { db, applied } = await openDatabase(cfg, opts);
+  const { db, applied, sqlite } = await openDatabase(cfg, opts);
   const listenUrl = cfg.kind === 'postgres' && cfg.catalogueNotices !== false ? cfg.url : undefined;
-  return Object.assign(new KyselyMetadataStore(db, { listenUrl, onConnectionError: opts.onConnectionError }), { applied });
+  return Object.assign(new KyselyMetadataStore(db, { listenUrl, onConnectionError: opts.onConnectionError, ...(sqlite ? { sqlite } : {}) }), { applied });
 }

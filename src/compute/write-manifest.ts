@@ -8,13 +8,6 @@ import { startWriteback } from '../native/durability.ts';
 const READERS = 4;
 /** Zero blocks this size or larger inside a chunk are left as holes (the file's own blocks are 4 KiB). */
 const HOLE_BLOCK = 64 * 1024;
-/**
- * The most one write(2) of the fill is given. Buffered writes of 1 MiB or more took 4-6x
- * as long per byte as writes of 64-512 KiB into the same fresh file on the benchmark node
- * (1.6 GB: 10-14 s against 1.1-2.8 s, load 15-17), which is where a fill's time went
- * while `cp` (128 KiB writes) went fast; 512 KiB keeps the calls per chunk few.
- */
-const WRITE_PIECE = 512 * 1024;
 
 /**
  * Writes an image's chunks into a sparse file of its virtual size at their offsets and
@@ -71,7 +64,7 @@ async function writeRuns(fh: FileHandle, buf: Buffer, length: number, at: number
   for (const [start, end] of nonZeroRuns(buf, length, HOLE_BLOCK)) {
     let off = start;
     while (off < end) {
-      const { bytesWritten } = await fh.write(buf, off, Math.min(end - off, WRITE_PIECE), at + off);
+      const { bytesWritten } = await fh.write(buf, off, end - off, at + off);
       off += bytesWritten;
     }
   }

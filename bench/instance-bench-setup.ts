@@ -31,16 +31,16 @@ export interface InstanceBench {
 /**
  * One Kiln server on the embedded stack with chunk fsync on (its default: what a commit
  * says is durable, as `cp; sync` is) and the bench disk built, for `run`; everything is
- * stopped and removed after.
+ * stopped and removed after. `env` is added to the server's.
  */
-export async function withInstanceBench(name: string, run: (bench: InstanceBench) => Promise<void>): Promise<void> {
+export async function withInstanceBench(name: string, run: (bench: InstanceBench) => Promise<void>, env: Record<string, string> = {}): Promise<void> {
   const scale = Number(process.env.KILN_BENCH_SCALE ?? '1');
   const dir = await mkdtemp(join(tmpdir(), `kiln-bench-${name}-`));
   let kiln: KilnProcess | undefined;
   try {
     const disk = join(dir, 'disk.raw');
     await buildDisk(disk, scale);
-    kiln = await KilnProcess.start({ KILN_BLOB_FSYNC: 'true', KILN_LOG_LEVEL: 'warn' });
+    kiln = await KilnProcess.start({ KILN_BLOB_FSYNC: 'true', KILN_LOG_LEVEL: 'warn', ...env });
     const started = kiln;
     const client = await started.adminClient();
     const diskBytes = Math.round(4 * GiB * scale);

@@ -98,12 +98,28 @@ const SUMMARY = /^ℹ (pass|fail|cancelled|skipped|todo) (\d+)\s*$/;
 // biome-ignore lint/suspicious/noControlCharactersInRegex: colour codes start with ESC
 const ANSI = /\x1b\[[0-9;]*m/g;
 
+/**
+ * How many test files run at once. On 2 cores the suite is CPU-bound (each file loads
+ * TypeScript, starts `kiln` processes, runs qemu-img or Chromium): a third file at once ran
+ * a 14-file set no faster (README, Tests). KILN_TEST_CONCURRENCY overrides it: 1 tells a
+ * slow file from a crowded machine, more suits a machine with more cores.
+ */
+const DEFAULT_CONCURRENCY = 2;
+
+function testConcurrency(): number {
+  const raw = process.env.KILN_TEST_CONCURRENCY?.trim();
+  if (!raw) return DEFAULT_CONCURRENCY;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`KILN_TEST_CONCURRENCY must be a whole number of files, 1 or more, not "${raw}"`);
+  return n;
+}
+
 const timesReporter = resolve(root, 'test/support/file-times-reporter.mjs');
 /** How many of a phase's slowest files are printed after it. */
 const SLOWEST_SHOWN = 20;
 
 /** The phase's slowest files, from the file-times reporter's lines. */
-function slowestFiles(timesFile: string): string {
+function slowestFiles(timesFile: string, concurrency: number): string {
   let lines: string[];
   try {
     lines = readFileSync(timesFile, 'utf8').split('\n').filter(Boolean);
@@ -112,10 +128,10 @@ function slowestFiles(timesFile: string): string {
   }
   const times = lines.map((l) => JSON.parse(l) as { file: string; ms: number }).sort((a, b) => b.ms - a.ms);
   const shown = times.slice(0, SLOWEST_SHOWN).map((t) => `  ${(t.ms / 1000).toFixed(1).padStart(6)} s  ${toRepoPath(t.file)}`);
-  return shown.length > 0 ? `slowest files (summed test time; two run at once):\n${shown.join('\n')}\n` : '';
+  return shown.length > 0 ? `slowest files (summed test time; ${concurrency} run at once):\n${shown.join('\n')}\n` : '';
 }
 
-async function runPhase(label: string, files: string[], nodeArgs: string[], env: NodeJS.ProcessEnv): Promise<void> {
+async function runPhase(label: string, files: string[], nodeArgs: string[], env: NodeJS.ProcessEnv, concurrency: number): Promise<void> {
   const started = Date.now();
   const timesDir = mkdtempSync(join(tmpdir(), 'kiln-test-times-'));
   const timesFile = join(timesDir, 'times.jsonl');
@@ -133,7 +149,7 @@ async function runPhase(label: string, files: string[], nodeArgs: string[], env:
       `--test-reporter=${timesReporter}`,
       `--test-reporter-destination=${timesFile}`,
     ];
-    child = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', ...reporters, ...nodeArgs, ...files], {
+    child = spawn(process.execPath, ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, ...reporters, ...nodeArgs, ...files], {
       cwd: root,
       env,
       stdio: ['ignore', 'pipe', 'inherit'],
@@ -170,7 +186,7 @@ async function runPhase(label: string, files: string[], nodeArgs: string[], env:
   total.failed += c.failed;
   total.skipped += c.skipped;
   const secs = ((Date.now() - started) / 1000).toFixed(1);
-  process.stdout.write(slowestFiles(timesFile));
+  process.stdout.write(slowestFiles(timesFile, concurrency));
   rmSync(timesDir, { recursive: true, force: true });
   process.stdout.write(`=== ${label}: pass ${c.passed}, fail ${c.failed}, skipped ${c.skipped} (exit ${code}, ${secs} s) ===\n`);
 }
@@ -249,7 +265,7 @@ function bothStacksSelection(files: string[]): { run: string[]; neutral: Array<{
   return { run, neutral };
 }
 
-async function stackPhase(files: string[], nodeArgs: string[]): Promise<void> {
+async function stackPhase(files: string[], nodeArgs: string[], concurrency: number): Promise<void> {
   const label = 'phase 2/2 pg-s3 (PostgreSQL + S3)';
   if (files.length === 0) {
     process.stdout.write(
@@ -305,7 +321,7 @@ async function stackPhase(files: string[], nodeArgs: string[]): Promise<void> {
   if (interrupted) return;
   env.KILN_TEST_PG_URL = pgUrl;
   env.KILN_TEST_S3_ENDPOINT = s3;
-  await runPhase(label, files, nodeArgs, env);
+  await runPhase(label, files, nodeArgs, env, concurrency);
 }
 
 async function stopServers(): Promise<void> {
@@ -344,8 +360,10 @@ function finishInterrupted(): never {
 async function main(): Promise<void> {
   let files: string[];
   let nodeArgs: string[];
+  let concurrency: number;
   try {
     ({ files, nodeArgs } = parseArgs(process.argv.slice(2)));
+    concurrency = testConcurrency();
   } catch (e) {
     problems.push(`run-tests: ${e instanceof Error ? e.message : String(e)}`);
     total.failed += 1;
@@ -371,7 +389,7 @@ async function main(): Promise<void> {
   }
   const embeddedEnv = baseEnv();
   embeddedEnv.KILN_TEST_STACK = 'embedded';
-  await runPhase('phase 1/2 embedded (SQLite + local dir)', files, nodeArgs, embeddedEnv);
+  await runPhase('phase 1/2 embedded (SQLite + local dir)', files, nodeArgs, embeddedEnv, concurrency);
   if (interrupted) finishInterrupted();
   try {
     // test/core drives the services on the stack's stores; test/sdk and test/cli run the SDK and
@@ -382,7 +400,7 @@ async function main(): Promise<void> {
       const shown = neutral.map((n) => `  ${n.file}: ${n.why}`).join('\n');
       process.stdout.write(`\nstack-neutral, phase 1 only (${neutral.length}):\n${shown}\n`);
     }
-    await stackPhase(run, nodeArgs);
+    await stackPhase(run, nodeArgs, concurrency);
   } finally {
     await stopServers();
   }

@@ -3,13 +3,11 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { loadConfig } from '../../src/config/config.ts';
 import type { Job } from '../../src/core/model.ts';
 import type { MetadataStore } from '../../src/core/ports/metadata-store.ts';
-import { openMetadataStore } from '../../src/store/metadata/kysely-metadata-store.ts';
 import { currentStack, stackEnvFor, type StackEnv } from './stacks.ts';
 import { builtKilnBin } from './kiln-bin.ts';
-import { UCloudTestClient } from './ucloud-client.ts';
+import type { UCloudTestClient } from './ucloud-client.ts';
 
 const bin = builtKilnBin();
 
@@ -111,6 +109,9 @@ export class KilnProcess {
 
   async adminClient(): Promise<UCloudTestClient> {
     const c = await this.credentials();
+    // Imported on use: the client checks answers against every declared action, ~1.2 s of
+    // CPU to load, which the files driving kiln only through the CLI or the SDK never need.
+    const { UCloudTestClient } = await import('./ucloud-client.ts');
     return new UCloudTestClient({ baseUrl: this.baseUrl, publicKey: c.publicKey, privateKey: c.privateKey, region: 'cn-bj2' });
   }
 
@@ -138,8 +139,21 @@ export class KilnProcess {
   }
 
   private metadata(): Promise<MetadataStore> {
-    this.store ??= openMetadataStore(loadConfig({ ...process.env, ...this.env }).database);
+    this.store ??= this.openMetadata();
     return this.store;
+  }
+
+  /**
+   * Imported here, not at the top: under the tests' TypeScript loader the store and its
+   * drivers cost ~0.9 s of CPU to load, paid by every file that starts a kiln, while only
+   * the files asking for disk paths or jobs use them.
+   */
+  private async openMetadata(): Promise<MetadataStore> {
+    const [{ loadConfig }, { openMetadataStore }] = await Promise.all([
+      import('../../src/config/config.ts'),
+      import('../../src/store/metadata/kysely-metadata-store.ts'),
+    ]);
+    return openMetadataStore(loadConfig({ ...process.env, ...this.env }).database);
   }
 
   async kill(signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {

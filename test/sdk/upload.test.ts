@@ -100,14 +100,22 @@ test('a connection cut at 40% is resumed from the server offset: the bytes it he
     assert.equal(proxy.cuts, 1);
     assert.ok(created);
     const resent = r.sentBytes - DENSE_SIZE;
-    // After the cut the count goes back to where the server stands, and the rest is sent
-    // from there: only what was in flight (socket buffers, the part being stored) goes
-    // again, never the parts the server had made durable.
+    // After the cut the upload asks the server where it stands and sends the rest from
+    // there: only what was in flight (socket buffers, the part being stored) goes again,
+    // never the parts the server had made durable.
+    assert.ok(resent >= 0, `sent ${r.sentBytes} bytes for a file of ${DENSE_SIZE}`);
     const drop = offsets.findIndex((at, i) => i > 0 && at < offsets[i - 1]!);
-    assert.ok(drop > 0, `the count never went back: ${offsets.join(' ')}`);
-    const [peak, resumedFrom] = [offsets[drop - 1]!, offsets[drop]!];
-    assert.ok(resumedFrom >= 4 * MiB, `resumed from byte ${resumedFrom}`);
-    assert.equal(resent, peak - resumedFrom, `sent ${r.sentBytes} bytes for a file of ${DENSE_SIZE}`);
+    if (drop > 0) {
+      // The count went back to where the server stands: exactly what it counted past that goes again.
+      const [peak, resumedFrom] = [offsets[drop - 1]!, offsets[drop]!];
+      assert.ok(resumedFrom >= 4 * MiB, `resumed from byte ${resumedFrom}`);
+      assert.equal(resent, peak - resumedFrom, `sent ${r.sentBytes} bytes for a file of ${DENSE_SIZE}`);
+    } else {
+      // By timing alone the server may hold all the count had reached (the count stays) or
+      // a part whose answer the cut lost (it jumps ahead): then next to nothing goes again,
+      // where starting over would send the 40% before the cut (9.6 MiB) a second time.
+      assert.ok(resent < 0.4 * DENSE_SIZE, `sent ${r.sentBytes} bytes for a file of ${DENSE_SIZE}; progress: ${offsets.join(' ')}`);
+    }
     assert.ok(proxy.upstreamBytes < 1.25 * DENSE_SIZE, `the proxy forwarded ${proxy.upstreamBytes} bytes`);
     await clients.uhost.waitForImage(r.imageId, { intervalMs: 100 });
     const out = join(kiln.dataDir, 'cut.raw');
@@ -163,8 +171,11 @@ test('an upload stopped by its caller resumes from its id (the file sent once in
   assert.equal(r.imageId, started.imageId);
   // The resume starts where the server stands when it asks (a part the stopped PATCH had
   // delivered may have been stored since the check above), and sends only the rest.
+  // A part of the stopped PATCH stored after the check moves the server on; a resume that
+  // asked before that is refused its first PATCH (409) and asks again, so it may send
+  // less than it first meant to, never more than the rest.
   assert.ok(from !== undefined && from >= held.offset, `resumed from ${from}, the server held ${held.offset}`);
-  assert.equal(r.sentBytes, DENSE_SIZE - from);
+  assert.ok(r.sentBytes > 0 && r.sentBytes <= DENSE_SIZE - from, `sent ${r.sentBytes} after resuming from ${from}`);
   assert.equal(r.image?.state, 'available');
 });
 

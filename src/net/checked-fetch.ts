@@ -44,18 +44,33 @@ const TRANSIENT_STATUS = new Set([408, 425, 429, 500, 502, 503, 504]);
  * The first hop of `url` checked as fetchChecked checks every hop (scheme, allow-list,
  * resolved addresses): what a request may connect to. Redirects are fetchChecked's.
  */
-export async function checkedDestination(
+export function checkedDestination(
   url: string,
   policy: DownloadPolicy,
   opts: FetchOptions = {},
 ): Promise<{ target: CheckedUrl; addresses: readonly LookupAddress[] }> {
-  const rules = { allowHosts: parseAllowHosts(policy.allowHosts.join(',')), allowPublic: policy.allowPublic ?? true };
-  opts.signal?.throwIfAborted();
+  return checkHop(url, policy, rulesOf(policy), opts.resolve ?? systemResolver, opts.signal);
+}
+
+// Re-parsed here so a hand-written policy is normalised exactly like configuration.
+function rulesOf(policy: DownloadPolicy) {
+  return { allowHosts: parseAllowHosts(policy.allowHosts.join(',')), allowPublic: policy.allowPublic ?? true };
+}
+
+/** One hop's URL and resolved addresses, checked against the policy within its deadline. */
+async function checkHop(
+  url: string | URL,
+  policy: DownloadPolicy,
+  rules: ReturnType<typeof rulesOf>,
+  resolve: Resolver,
+  signal: AbortSignal | undefined,
+): Promise<{ target: CheckedUrl; addresses: readonly LookupAddress[] }> {
+  signal?.throwIfAborted();
   const target = checkUrl(url, policy.allowedSchemes);
   const addresses = await withDeadline(
-    checkDestination(target, rules, opts.resolve ?? systemResolver),
+    checkDestination(target, rules, resolve),
     policy.timeoutMs,
-    opts.signal,
+    signal,
     () => new DownloadError(`import URL host ${target.hostname} could not be resolved within ${policy.timeoutMs} ms`, { transient: true }),
   );
   return { target, addresses };
@@ -64,19 +79,11 @@ export async function checkedDestination(
 /** Resolves with a 2xx response whose body the caller must read or destroy. */
 export async function fetchChecked(url: string, policy: DownloadPolicy, opts: FetchOptions = {}): Promise<IncomingMessage> {
   const { signal } = opts;
-  // Re-parsed here so a hand-written policy is normalised exactly like configuration.
-  const rules = { allowHosts: parseAllowHosts(policy.allowHosts.join(',')), allowPublic: policy.allowPublic ?? true };
+  const rules = rulesOf(policy);
   const resolve = opts.resolve ?? systemResolver;
   let current: string | URL = url;
   for (let redirects = 0; ; redirects++) {
-    signal?.throwIfAborted();
-    const target = checkUrl(current, policy.allowedSchemes);
-    const addresses = await withDeadline(
-      checkDestination(target, rules, resolve),
-      policy.timeoutMs,
-      signal,
-      () => new DownloadError(`import URL host ${target.hostname} could not be resolved within ${policy.timeoutMs} ms`, { transient: true }),
-    );
+    const { target, addresses } = await checkHop(current, policy, rules, resolve, signal);
     const res = await openResponse(target, addresses, policy.timeoutMs, signal, opts.headers);
     const status = res.statusCode ?? 0;
     if (REDIRECTS.has(status)) {

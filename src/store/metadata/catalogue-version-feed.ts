@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { lookUpKept } from './kept-version-lookup.ts';
 
 /** The channel migration 016's trigger announces every catalogue version move on. */
 export const CATALOGUE_CHANNEL = 'kiln_catalogue_versions';
@@ -80,13 +81,7 @@ export class CatalogueVersionFeed {
     }
     const generation = this.generation;
     if (!(await this.caughtUp()) || generation !== this.generation) return this.opts.read(scopes);
-    const out = new Map<string, number>();
-    const unknown: string[] = [];
-    for (const scope of scopes) {
-      const v = this.versions.get(scope);
-      if (v === undefined) unknown.push(scope);
-      else out.set(scope, v);
-    }
+    const { found: out, unknown } = lookUpKept(this.versions, scopes);
     if (unknown.length === 0) return out;
     const read = await this.opts.read(unknown);
     for (const [scope, v] of read) {

@@ -1,4 +1,5 @@
 import type SQLite from 'better-sqlite3';
+import { lookUpKept } from './kept-version-lookup.ts';
 
 /** Scopes kept before the map is emptied and refilled: one per project and product that lists. */
 const MAX_SCOPES = 100_000;
@@ -81,13 +82,7 @@ export class SqliteCatalogueVersions {
 
   /** Versions under the counters just looked at: kept ones, the others read now. */
   private versionsNow(scopes: string[]): Map<string, number> {
-    const out = new Map<string, number>();
-    const unknown: string[] = [];
-    for (const scope of scopes) {
-      const v = this.known.get(scope);
-      if (v === undefined) unknown.push(scope);
-      else out.set(scope, v);
-    }
+    const { found: out, unknown } = lookUpKept(this.known, scopes);
     if (unknown.length === 0) return out;
     if (this.known.size + unknown.length > MAX_SCOPES) this.known.clear();
     // Read in the same synchronous run as the look: what it returns is at least as new

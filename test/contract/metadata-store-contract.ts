@@ -427,6 +427,64 @@ export function metadataStoreContract(name: string, open: OpenStore): void {
     );
 
     test(
+      "an image hold keeps the image's chunks through its delete, until the holder's pending uses are cleared",
+      withStore(async (s) => {
+        await s.images.insert(image('img-h1'), { uniqueName: false });
+        await s.images.markAvailable('img-h1', { virtualSize: 20, chunkSize: 4, chunks: [key(50), key(51), null, key(52), key(51)], storedSize: 16 });
+        assert.equal(await s.chunks.holdImage('job-cap', 'img-h1'), true);
+        assert.equal(await s.chunks.holdImage('job-cap', 'img-h1'), true, 'holding again is harmless');
+        assert.equal(await s.chunks.holdImage('job-cap', 'img-nothing'), false, 'an image without a manifest cannot be held');
+        await s.images.delete((await s.images.get('img-h1'))!);
+        assert.deepEqual([...(await s.chunks.inUseAmong([key(50), key(51), key(52)]))].sort(), [key(50), key(51), key(52)], 'pending for the holder now');
+        assert.equal(await s.chunks.confirmDoom(key(51)), false, 'the collector spares them');
+        await s.chunks.clearPending('job-cap');
+        assert.equal((await s.chunks.inUseAmong([key(50), key(51), key(52)])).size, 0);
+
+        // A hold racing the delete: either it lost (false) or the chunks are kept.
+        for (let i = 0; i < 5; i++) {
+          const id = `img-race-${i}`;
+          await s.images.insert(image(id), { uniqueName: false });
+          await s.images.markAvailable(id, { virtualSize: 4, chunkSize: 4, chunks: [key(55)], storedSize: 4 });
+          const [held] = await Promise.all([s.chunks.holdImage(`job-race-${i}`, id), s.images.get(id).then((img) => s.images.delete(img!))]);
+          assert.equal((await s.chunks.inUseAmong([key(55)])).size, held ? 1 : 0, `round ${i}: held ${held}`);
+          await s.chunks.clearPending(`job-race-${i}`);
+        }
+
+        await s.jobs.enqueue({ id: 'job-hold-done', kind: 'import', payload: importPayload });
+        const job = (await s.jobs.claim('w', 'n', 60_000))!;
+        await s.images.insert(image('img-h2'), { uniqueName: false });
+        await s.images.markAvailable('img-h2', { virtualSize: 4, chunkSize: 4, chunks: [key(56)], storedSize: 4 });
+        assert.equal(await s.chunks.holdImage(job.id, 'img-h2'), true);
+        await s.jobs.finish(job.lease, 'failed', 'x');
+        assert.equal(await s.chunks.prunePending({ olderThanMs: 3_600_000 }), 1, "an ended job's hold is pruned");
+        await s.images.delete((await s.images.get('img-h2'))!);
+        assert.equal((await s.chunks.inUseAmong([key(56)])).size, 0);
+      }),
+    );
+
+    test(
+      "a manifest inheriting from an image references exactly its own keys: the image's, less those it dropped, plus its new ones",
+      withStore(async (s) => {
+        await s.images.insert(image('img-b'), { uniqueName: false });
+        await s.images.markAvailable('img-b', { virtualSize: 16, chunkSize: 4, chunks: [key(60), key(61), key(62), null], storedSize: 12 });
+        await s.images.insert(image('img-k'), { uniqueName: false });
+        await s.transaction(async (tx) => {
+          const content = { virtualSize: 16, chunkSize: 4, chunks: [key(60), key(63), key(62), key(60)], storedSize: 16, inheritsFrom: 'img-b' };
+          assert.equal(await tx.images.markAvailable('img-k', content), true);
+        });
+        assert.deepEqual((await s.images.getManifest('img-k'))?.chunks, [key(60), key(63), key(62), key(60)]);
+        await s.images.delete((await s.images.get('img-b'))!);
+        assert.deepEqual([...(await s.chunks.inUseAmong([key(60), key(61), key(62), key(63)]))].sort(), [key(60), key(62), key(63)]);
+        await s.images.delete((await s.images.get('img-k'))!);
+        assert.equal((await s.chunks.inUseAmong([key(60), key(61), key(62), key(63)])).size, 0);
+
+        await s.images.insert(image('img-k2'), { uniqueName: false });
+        await s.images.markAvailable('img-k2', { virtualSize: 8, chunkSize: 4, chunks: [key(64), key(65)], storedSize: 8, inheritsFrom: 'img-b' });
+        assert.equal((await s.chunks.inUseAmong([key(64), key(65)])).size, 2, 'an image gone meanwhile: every key written');
+      }),
+    );
+
+    test(
       'doomed chunks: announced only when unused, spared when a use appears, cleared after deletion',
       withStore(async (s) => {
         await s.chunks.addPending('job-y', [key(20)]);

@@ -56,6 +56,22 @@ test('unreferenced chunks are collected; chunks a manifest references are kept u
   for (const k of b.keys) assert.ok(stored.has(k), `${k} is still image B's`);
 });
 
+test("a capture's hold on its backing image keeps the image's chunks through the image's deletion and collections, until it lets go", async () => {
+  const held = await images.importImage('gc-held', [301, 302, 303]);
+  const owner = 'job-core-capture';
+  assert.equal(await core.kiln.store.chunks.holdImage(owner, held.id), true);
+  await gc();
+  await core.kiln.services.images.terminate(images.p, 'uhost', held.id);
+  await gc();
+  let stored = await allChunkKeys(core.kiln.blobs);
+  for (const k of held.keys) assert.ok(stored.has(k), `${k} of the deleted image is kept for its holder`);
+
+  await core.kiln.store.chunks.clearPending(owner);
+  await gc();
+  stored = await allChunkKeys(core.kiln.blobs);
+  for (const k of held.keys) assert.equal(stored.has(k), false, `${k} is collected once the holder lets go`);
+});
+
 test('a chunk a writer has pending is kept, and collected once the writer lets go of it', async () => {
   const key = await orphan(201);
   await core.kiln.store.chunks.addPending('job-core-writer', [key]);

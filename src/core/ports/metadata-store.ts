@@ -107,6 +107,12 @@ export interface ImageChanges {
 /** The content an image was made of, as a job commits it. */
 export interface CommittedContent extends Manifest {
   storedSize: number;
+  /**
+   * The image most of these chunks were taken from (a capture's backing image): its chunk
+   * references are copied in one statement, less those this manifest no longer names,
+   * rather than written key by key. Ignored when that image has no manifest any more.
+   */
+  inheritsFrom?: string;
 }
 
 export interface ImageRepository {
@@ -363,6 +369,14 @@ export interface JobQueue {
  */
 export interface ChunkReferences {
   addPending(owner: string, keys: string[]): Promise<void>;
+  /**
+   * Holds every chunk `imageId`'s manifest names for `owner` as `addPending` of each would,
+   * in one record: while the image lives its references keep them, and whatever drops those
+   * references first turns the hold into pending records of `owner`. False (nothing held)
+   * if the image has no manifest. Dropped by `clearPending`.
+   */
+  holdImage(owner: string, imageId: string): Promise<boolean>;
+  /** Drops `owner`'s pending records and holds. */
   clearPending(owner: string): Promise<void>;
   /** Of `keys`, those referenced by a manifest or pending for any owner. */
   inUseAmong(keys: string[]): Promise<Set<string>>;
@@ -379,7 +393,7 @@ export interface ChunkReferences {
   clearDoom(keys: string[]): Promise<void>;
   /** Doom announcements left behind, e.g. by a collector that died. */
   leftoverDoomed(limit: number): Promise<string[]>;
-  /** Drops pending uses whose owner job has ended, and stale ones of jobless owners. */
+  /** Drops pending uses and holds whose owner job has ended, and stale ones of jobless owners. */
   prunePending(jobless: { olderThanMs: number }): Promise<number>;
 }
 

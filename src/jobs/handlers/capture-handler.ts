@@ -32,7 +32,7 @@ export class CaptureHandler implements JobHandler<'capture'> {
     const total = targets.reduce((n, t) => n + t.disk.sizeBytes, 0);
     const sink = new ChunkWriter(this.deps.store, this.deps.blobs, job.id, ctx.signal);
     let before = 0;
-    const results: { imageId: string; chunked: ChunkedDisk }[] = [];
+    const results: { imageId: string; chunked: ChunkedDisk; inheritsFrom?: string }[] = [];
     for (const t of targets) {
       const backing = await this.backingOf(t.disk, job.id);
       const reader = await this.deps.compute.openDisk(t.disk, { overlayOnly: backing !== undefined });
@@ -45,9 +45,9 @@ export class CaptureHandler implements JobHandler<'capture'> {
         // Chunks of the backing image that the blob store lost (a restarted S3-compatible
         // server without its data) are read through the cache file and stored again.
         const chunked = backing
-          ? await chunkOverlay(reader, backing, sink, opts, await this.deps.blobs.missingAmong(inheritedKeys(backing)))
+          ? await chunkOverlay(reader, backing.manifest, sink, opts, await this.deps.blobs.missingAmong(inheritedKeys(backing.manifest)))
           : await chunkDisk(reader, sink, opts);
-        results.push({ imageId: t.imageId, chunked });
+        results.push({ imageId: t.imageId, chunked, ...(backing ? { inheritsFrom: backing.imageId } : {}) });
       } finally {
         await reader.close();
       }
@@ -57,25 +57,28 @@ export class CaptureHandler implements JobHandler<'capture'> {
     ctx.progress(total, total);
     await ctx.commit(async (tx) => {
       // An image that is no longer being made (it failed meanwhile) gets no manifest.
-      for (const r of results) await markImageMade(tx, r.imageId, r.chunked);
+      for (const r of results) await markImageMade(tx, r.imageId, { ...r.chunked, ...(r.inheritsFrom ? { inheritsFrom: r.inheritsFrom } : {}) });
       await endImaging(tx, instanceId);
     });
   }
 
   /**
-   * The chunks of the image a disk is an overlay on, when they can stand for what the disk
-   * never wrote: the image still has its manifest (a deleted one's chunks may be collected
-   * any time), in chunks of the size this capture cuts. Held as pending from here to the
-   * commit, as a deployment holds what it reads, and the manifest read again after, so a
-   * delete racing us is seen. Otherwise the capture reads the whole disk.
+   * The image a disk is an overlay on and its manifest, when its chunks can stand for what
+   * the disk never wrote: the image still has its manifest (a deleted one's chunks may be
+   * collected any time), in chunks of the size this capture cuts. Its chunks are held from
+   * here to the commit by one hold record (ChunkReferences.holdImage), taken before the
+   * manifest is read, so a delete racing us either comes first (no hold, no manifest: the
+   * whole disk is read) or turns the hold into pending records of this job's.
+   * Otherwise the capture reads the whole disk.
    */
-  private async backingOf(disk: Disk, jobId: string): Promise<Manifest | undefined> {
+  private async backingOf(disk: Disk, jobId: string): Promise<{ imageId: string; manifest: Manifest } | undefined> {
     const imageId = await this.deps.compute.backingImageOf(disk);
     if (imageId === undefined) return undefined;
+    if (!(await this.deps.store.chunks.holdImage(jobId, imageId))) return undefined;
+    // A hold on a manifest of another chunk size keeps its chunks a little longer, until this job ends: harmless.
     const manifest = await this.deps.store.images.getManifest(imageId);
     if (!manifest || manifest.chunkSize !== this.deps.config.disk.chunkSize) return undefined;
-    await this.deps.store.chunks.addPending(jobId, inheritedKeys(manifest));
-    return (await this.deps.store.images.getManifest(imageId)) ? manifest : undefined;
+    return { imageId, manifest };
   }
 
   async fail(job: FailedJob<'capture'>, reason: string, tx: Repositories): Promise<void> {

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { ChunkReferences } from '../../core/ports/metadata-store.ts';
 import { batches, dbNowMs, type Db, type Engine } from './engine.ts';
+import { holdImage } from './image-holds.ts';
 
 /** Keys per IN list: far below SQLite's and PostgreSQL's parameter limits. */
 const IN_BATCH = 500;
@@ -23,8 +24,13 @@ export class KyselyChunkReferences implements ChunkReferences {
     }
   }
 
+  holdImage(owner: string, imageId: string): Promise<boolean> {
+    return holdImage(this.db, this.engine, owner, imageId);
+  }
+
   async clearPending(owner: string): Promise<void> {
     await this.db.deleteFrom('pending_chunks').where('owner', '=', owner).execute();
+    await this.db.deleteFrom('image_holds').where('owner', '=', owner).execute();
   }
 
   async inUseAmong(keys: string[]): Promise<Set<string>> {
@@ -100,6 +106,16 @@ export class KyselyChunkReferences implements ChunkReferences {
       .where('owner', 'not in', (eb) => eb.selectFrom('uploads').select('id'))
       .where('created_at', '<', sql<number>`${dbNowMs(this.engine)} - ${jobless.olderThanMs}`)
       .executeTakeFirst();
-    return Number(ended.numDeletedRows) + Number(stale.numDeletedRows);
+    // Holds go by the same rules as pending uses (only jobs take them).
+    const endedHolds = await this.db
+      .deleteFrom('image_holds')
+      .where('owner', 'in', (eb) => eb.selectFrom('jobs').select('id').where('state', 'in', ['succeeded', 'failed']))
+      .executeTakeFirst();
+    const staleHolds = await this.db
+      .deleteFrom('image_holds')
+      .where('owner', 'not in', (eb) => eb.selectFrom('jobs').select('id'))
+      .where('created_at', '<', sql<number>`${dbNowMs(this.engine)} - ${jobless.olderThanMs}`)
+      .executeTakeFirst();
+    return [ended, stale, endedHolds, staleHolds].reduce((n, r) => n + Number(r.numDeletedRows), 0);
   }
 }

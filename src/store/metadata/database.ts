@@ -28,6 +28,7 @@ import * as m016 from './migrations/016_console_sessions.ts';
 import * as m017 from './migrations/017_gc_runs.ts';
 import * as m018 from './migrations/018_uploads.ts';
 import * as m019 from './migrations/019_catalogue_version_notices.ts';
+import * as m020 from './migrations/020_image_holds.ts';
 
 /** Migrations are listed here rather than read from a folder so they survive bundling. */
 const migrations: Record<string, Migration> = {
@@ -50,6 +51,7 @@ const migrations: Record<string, Migration> = {
   '017_gc_runs': m017,
   '018_uploads': m018,
   '019_catalogue_version_notices': m019,
+  '020_image_holds': m020,
 };
 
 export interface DatabaseOptions {

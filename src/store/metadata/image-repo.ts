@@ -8,6 +8,8 @@ import { batches, inTransaction, type Db, type Engine } from './engine.ts';
 import { readJson } from './json-column.ts';
 import { isUniqueViolation } from './unique-violation.ts';
 import { decodeChunks, encodeChunks } from './manifest-encoding.ts';
+import { writeChunkRefs } from './image-chunk-refs.ts';
+import { passHoldsOn } from './image-holds.ts';
 
 export function imageFromRow(r: Omit<ImagesTable, 'seq'> & { seq?: number }): Image {
   return {
@@ -179,14 +181,9 @@ export class KyselyImageRepository implements ImageRepository {
         .values({ image_id: id, virtual_size: content.virtualSize, chunk_size: content.chunkSize, chunks })
         .onConflict((oc) => oc.column('image_id').doUpdateSet({ virtual_size: content.virtualSize, chunk_size: content.chunkSize, chunks }))
         .execute();
+      await passHoldsOn(trx, this.engine, id);
       await trx.deleteFrom('image_chunks').where('image_id', '=', id).execute();
-      const keys = [...new Set(content.chunks.filter((c): c is string => c !== null))];
-      for (const run of batches(keys, 500)) {
-        await trx
-          .insertInto('image_chunks')
-          .values(run.map((chunk_key) => ({ image_id: id, chunk_key })))
-          .execute();
-      }
+      await writeChunkRefs(trx, this.engine, id, content.chunks, content.inheritsFrom);
       return true;
     });
   }
@@ -208,6 +205,7 @@ export class KyselyImageRepository implements ImageRepository {
   async delete(image: Image): Promise<void> {
     await inTransaction(this.db, async (trx) => {
       await trx.deleteFrom('image_replicas').where('image_id', '=', image.id).execute();
+      await passHoldsOn(trx, this.engine, image.id);
       await trx.deleteFrom('image_chunks').where('image_id', '=', image.id).execute();
       await trx.deleteFrom('manifests').where('image_id', '=', image.id).execute();
       const res = await trx.deleteFrom('images').where('id', '=', image.id).executeTakeFirst();

@@ -228,6 +228,14 @@ export interface PendingChunksTable {
   created_at: number;
 }
 
+/** A writer's hold on every chunk an image's manifest names (image-holds.ts). */
+export interface ImageHoldsTable {
+  /** A job id, as in pending_chunks. */
+  owner: string;
+  image_id: string;
+  created_at: number;
+}
+
 export interface DoomedChunksTable {
   chunk_key: string;
   created_at: number;
@@ -310,6 +318,7 @@ export interface Database {
   leases: LeasesTable;
   image_chunks: ImageChunksTable;
   pending_chunks: PendingChunksTable;
+  image_holds: ImageHoldsTable;
   doomed_chunks: DoomedChunksTable;
   catalogue_versions: CatalogueVersionsTable;
   image_shares: ImageSharesTable;

@@ -27,12 +27,6 @@ export interface ByteSource {
    */
   willNeed?(ranges: readonly ByteRange[]): void;
   /**
-   * Set by a remote source that fetches a read of at least this many bytes, when nothing
-   * was fetched ahead for it, straight into the caller's buffer: for reads that large,
-   * hints only add a copy out of the read-ahead.
-   */
-  readonly directReadBytes?: number;
-  /**
    * Where the file holds data, ascending, when the source can tell (a local sparse file,
    * see file-extents.ts); bytes outside read as zeros. Undefined: no map, read it all.
    */

@@ -11,7 +11,6 @@ import { FileByteSource, FileShrank } from './file-source.ts';
 export class RawReader implements DiskReader {
   readonly format = 'raw' as const;
   readonly virtualSize: number;
-  private largestRead = 0;
 
   constructor(private readonly source: ByteSource) {
     this.virtualSize = source.size;
@@ -33,21 +32,12 @@ export class RawReader implements DiskReader {
     if (this.virtualSize > 0) yield { offset: 0, length: this.virtualSize };
   }
 
-  /**
-   * Virtual offsets are file offsets: the hint passes straight through, until the reads
-   * (whole chunks, in disk order) are large enough for the source to fetch each straight
-   * into the chunk's buffer. Read-ahead would then only copy: for a raw import over HTTP,
-   * 4 GiB crossing the wire were 4 GiB copied once more (1.4 s of 5 s of CPU, profiled).
-   * The lanes' own reads keep as many requests in flight as there are lanes.
-   */
+  /** Virtual offsets are file offsets: the hint passes straight through. */
   willRead(extents: readonly Extent[]): void {
-    const direct = this.source.directReadBytes;
-    if (direct !== undefined && this.largestRead >= direct) return;
     this.source.willNeed?.(extents.map((e) => ({ start: e.offset, end: e.offset + e.length })));
   }
 
   async read(buf: Buffer, length: number, offset: number): Promise<void> {
-    this.largestRead = Math.max(this.largestRead, length);
     try {
       await this.source.read(buf, 0, length, offset);
     } catch (e) {

@@ -29,11 +29,6 @@ export interface RangeTuning {
   mergeGapBytes: number;
   /** A read that misses fetches at least this much: nearby metadata comes along. */
   minReadBytes: number;
-  /**
-   * A read at least this long that no segment covers is fetched straight into the
-   * reader's buffer (a chunk buffer, for a format laid out in disk order): no segment, no copy.
-   */
-  directReadBytes: number;
   retries: RetryRules;
   /**
    * Bytes transferred may reach transferFactor x the file size + transferSlackBytes; past
@@ -49,7 +44,6 @@ export const DEFAULT_RANGE_TUNING: RangeTuning = {
   maxRequestBytes: 8 * MiB,
   mergeGapBytes: 512 * 1024,
   minReadBytes: 256 * 1024,
-  directReadBytes: 1 * MiB,
   retries: DEFAULT_RANGE_RETRIES,
   transferFactor: 4,
   transferSlackBytes: 256 * MiB,
@@ -71,7 +65,6 @@ export interface RangeSourceInit {
 export class HttpRangeSource implements ByteSource {
   readonly kind = 'ranges' as const;
   readonly size: number;
-  readonly directReadBytes: number;
   /** What was fetched and the most memory held at once, for tests and benchmarks. */
   readonly stats = { requests: 0, bytes: 0, peakHeldBytes: 0 };
   private readonly tuning: RangeTuning;
@@ -92,7 +85,6 @@ export class HttpRangeSource implements ByteSource {
     this.size = init.file.size;
     this.pace = init.pace;
     this.tuning = { ...DEFAULT_RANGE_TUNING, ...init.tuning };
-    this.directReadBytes = this.tuning.directReadBytes;
     this.transferCap = this.tuning.transferFactor * this.size + this.tuning.transferSlackBytes;
     const { maxRequestBytes, cacheBytes } = this.tuning;
     this.buffers = new BufferPool(maxRequestBytes, Math.ceil(cacheBytes / maxRequestBytes));
@@ -129,9 +121,6 @@ export class HttpRangeSource implements ByteSource {
     this.abort.signal.throwIfAborted();
     const end = position + length;
     if (position < 0 || end > this.size) throw new RangeError(`read of ${length} bytes at ${position} is outside the ${this.size}-byte file`);
-    if (length >= this.directReadBytes && this.index.nextStart(position) >= end) {
-      return this.fetchInto(buf.subarray(bufOffset, bufOffset + length), position, end);
-    }
     for (const gap of this.index.gaps(position, end)) this.fetchNow(gap);
     const segs = this.index.overlapping(position, end);
     for (const s of segs) {
@@ -189,18 +178,6 @@ export class HttpRangeSource implements ByteSource {
       this.index.add(seg);
       this.start(seg);
     }
-  }
-
-  /** A large read nothing was fetched for: its bytes go where the reader wants them. */
-  private async fetchInto(into: Buffer, start: number, end: number): Promise<void> {
-    this.stats.requests++;
-    this.pace?.waiting();
-    try {
-      await fetchRange(this.target, start, end, this.abort.signal, into);
-    } finally {
-      this.pace?.done();
-    }
-    this.abort.signal.throwIfAborted();
   }
 
   /** Starts queued read-ahead while requests and memory allow; never evicts unread data for it. */

@@ -70,26 +70,6 @@ describe('HttpRangeSource', () => {
     }
   });
 
-  it("fetches a large read nothing was fetched ahead for straight into the caller's buffer, one request of exactly its range", async () => {
-    const { name, source } = await open({}, { ...fast, directReadBytes: 512 * KiB });
-    try {
-      const out = Buffer.alloc(MiB + 10);
-      const before = files.requests(name).length;
-      await source.read(out, 10, MiB, 300 * KiB + 1);
-      assert.ok(out.subarray(10).equals(body.subarray(300 * KiB + 1, 300 * KiB + 1 + MiB)));
-      assert.deepEqual(
-        files
-          .requests(name)
-          .slice(before)
-          .map((r) => r.range),
-        [{ start: 300 * KiB + 1, end: 300 * KiB + MiB }],
-      );
-      assert.equal((source as HttpRangeSource).stats.peakHeldBytes, 0, 'no segment was fetched for it');
-    } finally {
-      await source.close();
-    }
-  });
-
   it('fetches hinted ranges ahead, coalesced and sorted, within its memory budget', async () => {
     const { name, source } = await open({}, { ...fast, cacheBytes: 512 * KiB, mergeGapBytes: 32 * KiB });
     try {

@@ -88,7 +88,7 @@ export class HttpRangeSource implements ByteSource {
     this.transferCap = this.tuning.transferFactor * this.size + this.tuning.transferSlackBytes;
     const { maxRequestBytes, cacheBytes } = this.tuning;
     this.buffers = new BufferPool(maxRequestBytes, Math.ceil(cacheBytes / maxRequestBytes));
-    // Read-ahead requests and the lanes' own direct reads (six by default) in flight at once.
+    // Read-ahead requests and the lanes' reads that missed it (six lanes by default) in flight at once.
     this.connections = new RangeConnectionPool(Math.max(8, this.tuning.parallel + 2));
     this.target = {
       url: init.url,

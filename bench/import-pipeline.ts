@@ -5,12 +5,14 @@
  * profile (node --cpu-prof, --trace-gc) shows only this path. Prints wall and CPU time
  * (every thread of this process) per format; on a shared machine compare CPU time.
  *
- *   node --import tsx bench/import-pipeline.ts DIR [--scale S] [raw qcow2 ...]
+ *   node --import tsx bench/import-pipeline.ts DIR [--scale S] [--no-store] [raw qcow2 ...]
+ *
+ * --no-store hashes and drops the chunks: the transfer and the reader alone.
  *
  * DIR keeps source.raw and its variants (bench-source.ts) between runs; built if missing.
  */
 import { fork } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
@@ -37,6 +39,7 @@ if (process.argv[2] === '--serve') {
   const dir = args[0] && !args[0].startsWith('--') ? args[0] : join(tmpdir(), 'kiln-bench-pipeline');
   const scaleAt = args.indexOf('--scale');
   const only = args.slice(1).filter((a, i) => !a.startsWith('--') && i + 1 !== scaleAt + 1);
+  const store = !args.includes('--no-store');
   const src = join(dir, 'source.raw');
   if (!existsSync(src)) await buildSource(src, benchScale());
   const variants = existsSync(join(dir, 'dynamic.vhd')) ? variantsIn(dir) : writeVariants(src, dir);
@@ -52,22 +55,25 @@ if (process.argv[2] === '--serve') {
       const keys: string[] = [];
       const sink = {
         putIfAbsent: (k: string, d: Buffer, l?: number) => {
+          if (!store) return Promise.resolve();
           keys.push(k);
           return blobs.putIfAbsent(k, d, l, { deferSync: true });
         },
       };
       const t = process.hrtime.bigint();
       const cpu = process.cpuUsage();
+      const serverCpu = cpuSecondsOf(server.pid);
       const source = await openImportSource(`http://127.0.0.1:${port}/${encodeURIComponent(basename(v.path))}`, policy, { spoolPath: join(blobsDir, 'spool') });
       const reader = await openDiskSource(source, { maxVirtualSize: 8 * GiB });
       const out = await chunkDisk(reader, sink, { chunkSize: CHUNK });
       await blobs.sync(keys);
       const wall = secondsSince(t);
       const used = process.cpuUsage(cpu);
+      const served = cpuSecondsOf(server.pid) - serverCpu;
       const stats = 'stats' in source ? ` ${JSON.stringify(source.stats)}` : '';
       await reader.close();
       console.log(
-        `${v.name}: ${wall.toFixed(2)} s (cpu ${((used.user + used.system) / 1e6).toFixed(2)} s), ${out.chunks.filter(Boolean).length} chunks stored${stats}`,
+        `${v.name}: ${wall.toFixed(2)} s (cpu ${((used.user + used.system) / 1e6).toFixed(2)} s, file server ${served.toFixed(2)} s), ${out.chunks.filter(Boolean).length} chunks stored${stats}`,
       );
       await rm(blobsDir, { recursive: true, force: true });
     }
@@ -75,4 +81,10 @@ if (process.argv[2] === '--serve') {
     server.kill();
     await closeSharedHashPool();
   }
+}
+
+/** CPU seconds (user + system) a process has used so far, from /proc. */
+function cpuSecondsOf(pid: number | undefined): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
 }

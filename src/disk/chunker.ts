@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { contentKeyOf } from '../core/chunks/content-key.ts';
+import { isAllZero } from './all-zero.ts';
 import type { DiskReader, Extent } from './disk-reader.ts';
 import { sharedHashPool, type HashPool } from './hash-pool.ts';
 
@@ -52,7 +53,6 @@ export async function chunkDisk(reader: DiskReader, sink: ChunkSink, opts: Chunk
   // worker threads and writes of different chunks overlap, and memory stays at
   // lanes x chunkSize whatever the image size.
   const lanes = Math.max(1, opts.inFlight ?? 6);
-  const zeros = Buffer.alloc(chunkSize);
   const announce = readAheadAnnouncer(reader, wanted, chunkSize, opts.readAhead ?? 16);
   const progress = new ProgressFloor(wanted, chunkSize, reader.virtualSize, opts.onProgress);
   let storedSize = 0;
@@ -73,7 +73,7 @@ export async function chunkDisk(reader: DiskReader, sink: ChunkSink, opts: Chunk
         ab ??= new ArrayBuffer(chunkSize);
         const view = Buffer.from(ab, 0, length);
         await reader.read(view, length, offset);
-        if (!view.equals(zeros.subarray(0, length))) {
+        if (!isAllZero(view, length)) {
           let hash: string;
           if (pool) {
             const sent = ab;

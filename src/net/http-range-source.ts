@@ -1,7 +1,8 @@
 // The import file read with HTTP Range requests: a ByteSource for the disk engine's
 // readers. Reads are served from segments fetched on demand or ahead (willNeed hints,
 // coalesced and sorted by offset), a few requests at a time, within a memory budget.
-// Every request is a full checked fetch (fetchChecked): no range bypasses the URL rules.
+// Every request passes the URL rules afresh (checkedDestination or fetchChecked), kept-alive
+// connections included (range-connections.ts): no range bypasses them.
 import { setMaxListeners } from 'node:events';
 import type { ByteRange, ByteSource } from '../disk/byte-source.ts';
 import { BufferPool } from './buffer-pool.ts';
@@ -10,6 +11,7 @@ import type { RemoteFileIdentity } from './content-range.ts';
 import type { DownloadPolicy } from './checked-fetch.ts';
 import type { Resolver } from './destination-policy.ts';
 import { DownloadError } from './download-error.ts';
+import { RangeConnectionPool } from './range-connections.ts';
 import { DEFAULT_RANGE_RETRIES, fetchRange, type RangeTarget, type RetryRules } from './range-fetch.ts';
 import { Segment } from './segment.ts';
 import { SegmentIndex } from './segment-index.ts';
@@ -74,6 +76,7 @@ export class HttpRangeSource implements ByteSource {
   private readonly pace: TransferPace | undefined;
   private readonly headBytes: number;
   private readonly buffers: BufferPool;
+  private readonly connections: RangeConnectionPool;
   private held = 0;
   private inFlight = 0;
   private clock = 0;
@@ -85,12 +88,15 @@ export class HttpRangeSource implements ByteSource {
     this.transferCap = this.tuning.transferFactor * this.size + this.tuning.transferSlackBytes;
     const { maxRequestBytes, cacheBytes } = this.tuning;
     this.buffers = new BufferPool(maxRequestBytes, Math.ceil(cacheBytes / maxRequestBytes));
+    // Read-ahead requests and the lanes' reads that missed it (six lanes by default) in flight at once.
+    this.connections = new RangeConnectionPool(Math.max(8, this.tuning.parallel + 2));
     this.target = {
       url: init.url,
       policy: init.policy,
       file: init.file,
       retries: this.tuning.retries,
       resolve: init.resolve,
+      connections: this.connections,
       onBytes: (n) => this.account(n),
     };
     // Every request in flight listens to this signal; more than ten at once is by design.
@@ -157,6 +163,7 @@ export class HttpRangeSource implements ByteSource {
   async close(): Promise<void> {
     if (!this.abort.signal.aborted) this.abort.abort(new Error('the import source was closed'));
     this.pace?.stop();
+    this.connections.close();
     this.index.clear();
     this.buffers.clear();
     this.queue.length = 0;

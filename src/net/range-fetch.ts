@@ -7,6 +7,7 @@ import { checkedDestination, fetchChecked, type DownloadPolicy } from './checked
 import { checkRangeAnswer, type RemoteFileIdentity } from './content-range.ts';
 import { DownloadError } from './download-error.ts';
 import { plainRangeGet } from './plain-range-get.ts';
+import type { RangeConnectionPool } from './range-connections.ts';
 
 export interface RetryRules {
   /** Tries per range, the first included. */
@@ -31,6 +32,8 @@ export interface RangeTarget {
    * redirect, an error, a chunked body): the rest of the import asks through fetchChecked.
    */
   plainDeclined?: boolean;
+  /** Kept-alive connections for the plain-HTTP ranges (range-connections.ts). */
+  connections?: RangeConnectionPool;
 }
 
 /**
@@ -77,7 +80,18 @@ async function fetchPlainly(t: RangeTarget, start: number, end: number, signal: 
     advance(n);
     t.onBytes(n);
   };
-  const outcome = await plainRangeGet({ target, addresses, start, end, file: t.file, timeoutMs: t.policy.timeoutMs, signal, into, onBytes });
+  const outcome = await plainRangeGet({
+    target,
+    addresses,
+    start,
+    end,
+    file: t.file,
+    timeoutMs: t.policy.timeoutMs,
+    signal,
+    into,
+    onBytes,
+    connections: t.connections,
+  });
   if (outcome === 'done') return true;
   t.plainDeclined = true;
   return false;

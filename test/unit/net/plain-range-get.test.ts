@@ -4,6 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import { DownloadError } from '../../../src/net/download-error.ts';
 import { openImportSource } from '../../../src/net/import-source.ts';
 import { plainRangeGet } from '../../../src/net/plain-range-get.ts';
+import { RangeConnectionPool } from '../../../src/net/range-connections.ts';
 import { checkUrl } from '../../../src/net/url-policy.ts';
 import { patternBytes } from '../../support/disk-images.ts';
 import { startServer } from './local-server.ts';
@@ -16,15 +17,21 @@ let answer: (start: number, last: number, socket: Socket) => void = () => undefi
 let server: Server;
 let port = 0;
 const requests: string[] = [];
+/** Connections the server accepted, and each one's requests so far. */
+let connections = 0;
+const servedOn = new WeakMap<Socket, number>();
 
 before(async () => {
   server = createServer((socket) => {
+    connections++;
     let head = '';
     socket.on('data', (d: Buffer) => {
       head += d.toString('latin1');
       if (!head.includes('\r\n\r\n')) return;
       requests.push(head);
       const m = /range: bytes=(\d+)-(\d+)/i.exec(head)!;
+      head = '';
+      servedOn.set(socket, (servedOn.get(socket) ?? 0) + 1);
       answer(Number(m[1]), Number(m[2]), socket);
     });
     socket.on('error', () => undefined);
@@ -38,7 +45,7 @@ function head206(start: number, last: number, extra = ''): string {
   return `HTTP/1.1 206 Partial Content\r\nContent-Range: bytes ${start}-${last}/${file.length}\r\nContent-Length: ${last - start + 1}\r\nETag: "v1"\r\n${extra}\r\n`;
 }
 
-async function get(start: number, end: number): Promise<{ outcome: 'done' | 'declined'; bytes: Buffer }> {
+async function get(start: number, end: number, pool?: RangeConnectionPool): Promise<{ outcome: 'done' | 'declined'; bytes: Buffer }> {
   const target = checkUrl(`http://127.0.0.1:${port}/disk.img?x=1`, ['http:']);
   const into = Buffer.alloc(end - start);
   let received = 0;
@@ -52,6 +59,7 @@ async function get(start: number, end: number): Promise<{ outcome: 'done' | 'dec
     signal: new AbortController().signal,
     into,
     onBytes: (n) => (received += n),
+    connections: pool,
   });
   return { outcome, bytes: into.subarray(0, received) };
 }
@@ -121,6 +129,93 @@ describe('plainRangeGet', () => {
     const cut = await failure(0, 10);
     assert.match(cut.reason, /dropped after 4 of 10 bytes/);
     assert.equal(cut.transient, true);
+  });
+});
+
+describe('plainRangeGet on kept-alive connections', () => {
+  const whole = (start: number, last: number, socket: Socket, extra = '') =>
+    socket.write(Buffer.concat([Buffer.from(head206(start, last, extra), 'latin1'), file.subarray(start, last + 1)]));
+
+  it('asks every range of an import on one connection while the server keeps it open', async () => {
+    answer = (start, last, socket) => whole(start, last, socket);
+    const pool = new RangeConnectionPool(4);
+    const before = connections;
+    for (const [start, end] of [
+      [0, 100_000],
+      [100_000, 1_200_000],
+      [5, 6],
+    ] as const) {
+      const { outcome, bytes } = await get(start, end, pool);
+      assert.equal(outcome, 'done');
+      assert.ok(bytes.equals(file.subarray(start, end)));
+    }
+    pool.close();
+    assert.equal(connections - before, 1);
+    assert.doesNotMatch(requests.at(-1)!, /connection: close/i);
+  });
+
+  it('opens a new connection after an answer that says Connection: close, or an HTTP/1.0 one', async () => {
+    const pool = new RangeConnectionPool(4);
+    for (const say of [
+      (s: number, l: number) => head206(s, l, 'Connection: close\r\n'),
+      (s: number, l: number) => head206(s, l).replace('HTTP/1.1', 'HTTP/1.0'),
+    ]) {
+      answer = (start, last, socket) => socket.end(Buffer.concat([Buffer.from(say(start, last), 'latin1'), file.subarray(start, last + 1)]));
+      const before = connections;
+      for (let i = 0; i < 2; i++) assert.equal((await get(i * 10, i * 10 + 10, pool)).outcome, 'done');
+      assert.equal(connections - before, 2);
+    }
+    pool.close();
+  });
+
+  it('asks again on a new connection when a kept-alive one closes before answering, and only then', async () => {
+    // The second request on any connection is cut without a byte, as a server closing an idle connection does.
+    answer = (start, last, socket) => ((servedOn.get(socket) ?? 0) >= 2 ? socket.destroy() : whole(start, last, socket));
+    const pool = new RangeConnectionPool(4);
+    const before = connections;
+    for (let i = 0; i < 3; i++) {
+      const { outcome, bytes } = await get(i * 1000, i * 1000 + 500, pool);
+      assert.equal(outcome, 'done');
+      assert.ok(bytes.equals(file.subarray(i * 1000, i * 1000 + 500)));
+    }
+    pool.close();
+    assert.equal(connections - before, 3);
+    // A new connection cut before its answer is a failure, not asked again without end.
+    answer = (_s, _l, socket) => socket.destroy();
+    const cut = await failure(0, 10);
+    assert.match(cut.reason, /dropped before its head/);
+    assert.equal(cut.transient, true);
+  });
+
+  it('reuses no connection whose peer the latest destination check did not return', async () => {
+    answer = (start, last, socket) => whole(start, last, socket);
+    const pool = new RangeConnectionPool(4);
+    await get(0, 10, pool);
+    const target = checkUrl(`http://127.0.0.1:${port}/disk.img`, ['http:']);
+    // The host now resolves elsewhere (a rebinding answer, or a moved server): a fresh connection.
+    const moved = pool.take(target, [{ address: '127.0.0.2', family: 4 }]);
+    assert.equal(moved.reused, false);
+    moved.conn.destroy();
+    const same = pool.take(target, [{ address: '127.0.0.1', family: 4 }]);
+    assert.equal(same.reused, false, 'the connection to the unlisted peer was closed, not kept');
+    same.conn.destroy();
+    pool.close();
+  });
+
+  it('closes an idle connection whose server sends bytes out of turn', async () => {
+    answer = (start, last, socket) => {
+      whole(start, last, socket);
+      setTimeout(() => socket.write('HTTP/1.1 200 OK\r\n\r\n'), 20);
+    };
+    const pool = new RangeConnectionPool(4);
+    const before = connections;
+    await get(0, 10, pool);
+    await new Promise((r) => setTimeout(r, 100));
+    answer = (start, last, socket) => whole(start, last, socket);
+    const { bytes } = await get(20, 30, pool);
+    assert.ok(bytes.equals(file.subarray(20, 30)));
+    pool.close();
+    assert.equal(connections - before, 2);
   });
 });
 

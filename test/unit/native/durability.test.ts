@@ -46,7 +46,7 @@ test('dataSync and syncDir of a missing name fail with ENOENT', async () => {
   await assert.rejects(syncDir(join(dir, 'gone')), { code: 'ENOENT' });
 });
 
-test('an unnamed file gets its name whole, once: the link fails on a taken name, and the handle\'s identity is the name\'s', async (t) => {
+test("an unnamed file gets its name whole, once: the link fails on a taken name, and the handle's identity is the name's", async (t) => {
   const dir = await scratch();
   const fh = await openUnnamed(dir);
   if (fh === undefined) return t.skip('no O_TMPFILE here: the blob store writes under temporary names');

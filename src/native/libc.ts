@@ -25,6 +25,12 @@ export interface Libc {
    */
   linkat(oldDirFd: number, oldPath: string, newDirFd: number, newPath: string, flags: number): Promise<number>;
   linkatNow(oldDirFd: number, oldPath: string, newDirFd: number, newPath: string, flags: number): number;
+  /**
+   * copy_file_range(2) from `inFd` at `inOffset` to `outFd` at `outOffset`, on a worker
+   * thread: the bytes moved (0 at the end of the input), or -1 with the errno lost. The
+   * kernel copies page to page, with no pass through this process's memory.
+   */
+  copyFileRange(inFd: number, inOffset: number, outFd: number, outOffset: number, length: number): Promise<number>;
   errno(): number;
   readonly ENXIO: number;
 }
@@ -51,7 +57,7 @@ interface KoffiModule {
   os: { errno: Record<string, number> };
 }
 
-type Arg = number | string;
+type Arg = number | string | BigInt64Array;
 type KoffiCall = ((...args: Arg[]) => number) & { async(...args: [...Arg[], (err: unknown, result: number) => void]): void };
 
 function load(): Libc | null {
@@ -64,6 +70,7 @@ function load(): Libc | null {
     const lseek = lib.func('int64_t lseek(int fd, int64_t offset, int whence)');
     const syncFileRange = lib.func('int sync_file_range(int fd, int64_t offset, int64_t nbytes, unsigned int flags)');
     const syncfs = lib.func('int syncfs(int fd)');
+    const copyFileRange = lib.func('intptr_t copy_file_range(int fd_in, void *off_in, int fd_out, void *off_out, size_t len, unsigned int flags)');
     const linkat = lib.func('int linkat(int olddirfd, const char *oldpath, int newdirfd, const char *newpath, int flags)');
     return {
       lseek: (fd, offset, whence) => Number(lseek(fd, offset, whence)),
@@ -71,6 +78,12 @@ function load(): Libc | null {
       syncfs: (fd) => onWorker(syncfs, fd),
       linkat: (...args) => onWorker(linkat, ...args),
       linkatNow: (...args) => linkat(...args),
+      copyFileRange: async (inFd, inOffset, outFd, outOffset, length) => {
+        // The offsets go by pointer (loff_t *) so the files' own positions are left alone.
+        const offsets = new BigInt64Array([BigInt(inOffset), BigInt(outOffset)]);
+        const moved = await onWorker(copyFileRange, inFd, offsets.subarray(0, 1), outFd, offsets.subarray(1, 2), length, 0);
+        return Number(moved);
+      },
       errno: () => koffi.errno(),
       ENXIO: koffi.os.errno.ENXIO ?? 6,
     };

@@ -41,14 +41,17 @@ export class LocalBlobStore implements BlobStore {
    */
   private readonly written = new Map<string, string>();
   /** Chunks are written as unnamed files until the filesystem refuses one (then temp names, for good). */
-  private unnamed = true;
+  private unnamed: boolean;
 
+  /** `opts.unnamedFiles: false` writes under temporary names from the start, as where O_TMPFILE is refused. */
   constructor(
     private readonly root: string,
     private readonly fsync: boolean,
+    opts: { unnamedFiles?: boolean } = {},
   ) {
     this.location = root;
     this.tmpDir = join(root, 'tmp');
+    this.unnamed = opts.unnamedFiles ?? true;
   }
 
   /** Creates the directories and removes temp files whose writer provably died. */

@@ -207,3 +207,27 @@ test('a chunk is stored with its zero blocks as holes, reads back whole, and cop
   assert.ok(out.subarray(0, 4 * 1024 * 1024).equals(Buffer.alloc(4 * 1024 * 1024)));
   assert.ok((await stat(target)).blocks * 512 <= 256 * 1024, 'the zero blocks stay holes in the copy');
 });
+
+test('where O_TMPFILE is refused chunks go through temporary names: published whole, none left in tmp/, sparse, synced by identity', async () => {
+  const root = await mkdtemp(join(tmpdir(), 'kiln-blobs-'));
+  dirs.push(root);
+  const s = new LocalBlobStore(root, true, { unnamedFiles: false });
+  await s.init();
+  const chunks = Array.from({ length: 12 }, (_, i) => {
+    const b = Buffer.alloc(256 * 1024);
+    b.fill(i + 1, 0, 64 * 1024);
+    return b;
+  });
+  const keys = chunks.map((c) => contentKeyOf(c));
+  for (const [i, c] of chunks.entries()) assert.equal(await s.putIfAbsent(keys[i]!, c, c.length, { deferSync: true }), true);
+  assert.equal(await s.putIfAbsent(keys[0]!, chunks[0]!, chunks[0]!.length, { deferSync: true }), false);
+  assert.deepEqual(await readdir(join(root, 'tmp')), []);
+  await s.sync(keys);
+  const digest = keys[3]!.slice(3);
+  const st = await stat(join(root, 'blake3', digest.slice(0, 2), digest.slice(2, 4), digest));
+  assert.equal(st.size, 256 * 1024);
+  assert.ok(st.blocks * 512 <= 64 * 1024, `the zero tail is a hole: ${st.blocks * 512}`);
+  const back = Buffer.alloc(256 * 1024);
+  assert.equal(await s.readInto(keys[3]!, back), back.length);
+  assert.ok(back.equals(chunks[3]!));
+});

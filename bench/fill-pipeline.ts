@@ -8,7 +8,10 @@
  *
  *   node --import tsx bench/fill-pipeline.ts DIR [--scale S] [--rounds N]
  *
- * DIR keeps disk.raw and its chunks between runs; built if missing.
+ * DIR keeps disk.raw and its chunks between runs; built if missing. From a local blob
+ * store the fill is the kernel's copy of the chunk files (BlobStore.copyInto); chunks kept
+ * from a run before chunk files were stored sparse are copied zeros and all: remove
+ * DIR/blobs to store them again.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';

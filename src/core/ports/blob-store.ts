@@ -34,6 +34,14 @@ export interface BlobStore {
   missingAmong(keys: Iterable<string>): Promise<Set<string>>;
   /** Reads the whole chunk into `buf` (at least the chunk's size); returns its length. */
   readInto(key: string, buf: Buffer): Promise<number>;
+  /**
+   * Where the store keeps chunks as local files: copies the chunk into the open file `fd`
+   * at offset `at` inside the kernel (no pass through this process's memory), leaving its
+   * zero blocks unwritten, so `fd` must read as zeros there; returns the chunk's length, or
+   * undefined when the kernel could not copy it and the caller should read it instead.
+   * Fails like readInto for a missing chunk, and for one longer than `maxLength`.
+   */
+  copyInto?(key: string, fd: number, at: number, maxLength: number): Promise<number | undefined>;
   /** Reads up to `length` bytes from `offset` of the chunk into `buf`; returns the bytes read. */
   readRange(key: string, offset: number, length: number, buf: Buffer): Promise<number>;
   has(key: string): Promise<boolean>;

@@ -1,8 +1,12 @@
-import { link, mkdir, open, readdir, stat, unlink } from 'node:fs/promises';
+import type { BigIntStats } from 'node:fs';
+import { type FileHandle, link, mkdir, open, readdir, stat, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { dataSync, startWriteback, syncDir, syncFilesystem } from '../../native/durability.ts';
+import { linkUnnamed, openUnnamed } from '../../native/unnamed-file.ts';
 import { assertChunkKey, keyAlgorithm, keyDigest } from '../../core/chunks/content-key.ts';
 import type { BlobStore } from '../../core/ports/blob-store.ts';
+import { nonZeroRuns } from '../../disk/nonzero-runs.ts';
+import { copyChunkFile } from './chunk-copy.ts';
 import { ChunkNotFoundError } from './chunk-not-found.ts';
 import { blake3Dir, walkChunkKeys } from './fan-out-walk.ts';
 import { pages } from './pages.ts';
@@ -11,10 +15,12 @@ import { isAbandoned, tempName } from './temp-names.ts';
 
 /**
  * Chunks as files under `<root>/blake3/ab/cd/<digest>` (BLAKE3 keys) and
- * `<root>/ab/cd/<digest>` (SHA-256 keys, written before BLAKE3; see content-key.ts). A chunk is written to a temporary file
- * and published with link(2), which fails if the name exists: an atomic put-if-absent
- * that never exposes a partial chunk, even to a concurrent reader or after a crash.
- * Several processes may share the directory; see temp-names.ts for how they share tmp/.
+ * `<root>/ab/cd/<digest>` (SHA-256 keys, written before BLAKE3; see content-key.ts). A chunk is written to a file with
+ * no name (O_TMPFILE in tmp/, see unnamed-file.ts) and published with linkat(2), which
+ * fails if the name exists: an atomic put-if-absent that never exposes a partial chunk,
+ * even to a concurrent reader or after a crash. Where O_TMPFILE is unavailable the file
+ * is written under a temporary name in tmp/, linked, then unlinked; several processes may
+ * share the directory, see temp-names.ts for how they share tmp/.
  */
 export class LocalBlobStore implements BlobStore {
   readonly location: string;
@@ -34,13 +40,18 @@ export class LocalBlobStore implements BlobStore {
    * forgotten chunk costs an fdatasync, never durability.
    */
   private readonly written = new Map<string, string>();
+  /** Chunks are written as unnamed files until the filesystem refuses one (then temp names, for good). */
+  private unnamed: boolean;
 
+  /** `opts.unnamedFiles: false` writes under temporary names from the start, as where O_TMPFILE is refused. */
   constructor(
     private readonly root: string,
     private readonly fsync: boolean,
+    opts: { unnamedFiles?: boolean } = {},
   ) {
     this.location = root;
     this.tmpDir = join(root, 'tmp');
+    this.unnamed = opts.unnamedFiles ?? true;
   }
 
   /** Creates the directories and removes temp files whose writer provably died. */
@@ -63,28 +74,67 @@ export class LocalBlobStore implements BlobStore {
     if (length < 0 || length > data.length) throw new RangeError(`length ${length} is outside the ${data.length}-byte buffer`);
     const path = this.pathOf(key);
     if (await this.has(key)) return false;
-    const tmp = join(this.tmpDir, tempName(key));
-    await this.writeTemp(tmp, data, length, durable);
+    const fh = this.unnamed ? await openUnnamed(this.tmpDir) : undefined;
+    if (fh === undefined) {
+      this.unnamed = false;
+      return this.putThroughTempName(key, path, data, length, durable);
+    }
     try {
-      const dir = dirname(path);
-      if (!this.knownDirs.has(dir)) await this.makeDir(dir, durable);
-      await link(tmp, path).catch(async (e: NodeJS.ErrnoException) => {
-        if (e.code !== 'ENOENT') throw e;
-        this.knownDirs.delete(dir);
-        await this.makeDir(dir, durable);
-        await link(tmp, path);
-      });
-      // The new name must survive a crash before the manifest that refers to it commits.
-      if (durable) await syncDir(dir);
+      await this.writeChunk(fh, data, length, durable);
+      if (!(await this.publish(path, durable, (to) => linkUnnamed(fh, to)))) return false;
+      // The link set the change time and nothing changes it after: this is what `sync` will find.
+      if (!durable && this.fsync) this.remember(key, identityOf(await fh.stat({ bigint: true })));
+      return true;
+    } finally {
+      await fh.close();
+    }
+  }
+
+  /** Where O_TMPFILE cannot be used: a file under a temporary name, linked, then unlinked. */
+  private async putThroughTempName(key: string, path: string, data: Buffer, length: number, durable: boolean): Promise<boolean> {
+    const tmp = join(this.tmpDir, tempName(key));
+    const fh = await open(tmp, 'wx', 0o644);
+    try {
+      await this.writeChunk(fh, data, length, durable);
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
+      await unlink(tmp).catch(ignoreMissing);
       throw e;
+    } finally {
+      await fh.close();
+    }
+    let linked: boolean;
+    try {
+      linked = await this.publish(path, durable, (to) => link(tmp, to));
     } finally {
       await unlink(tmp).catch(ignoreMissing);
     }
     // After the unlink, which changes the file's ctime, so the identity is the one `sync` finds.
-    if (!durable && this.fsync) this.remember(key, await fileIdentity(path));
-    return true;
+    if (linked && !durable && this.fsync) this.remember(key, await fileIdentity(path));
+    return linked;
+  }
+
+  /**
+   * Links a written chunk under its name; false when the name was taken meanwhile (the
+   * same content, put by another writer). A fan-out directory removed behind the store's
+   * back is made again.
+   */
+  private async publish(path: string, durable: boolean, linkTo: (path: string) => Promise<void>): Promise<boolean> {
+    const dir = dirname(path);
+    try {
+      if (!this.knownDirs.has(dir)) await this.makeDir(dir, durable);
+      await linkTo(path).catch(async (e: NodeJS.ErrnoException) => {
+        if (e.code !== 'ENOENT') throw e;
+        this.knownDirs.delete(dir);
+        await this.makeDir(dir, durable);
+        await linkTo(path);
+      });
+      // The new name must survive a crash before the manifest that refers to it commits.
+      if (durable) await syncDir(dir);
+      return true;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
+      throw e;
+    }
   }
 
   private async makeDir(dir: string, durable: boolean): Promise<void> {
@@ -101,27 +151,24 @@ export class LocalBlobStore implements BlobStore {
   }
 
   /**
+   * Zero blocks are left as holes, so a copy of the chunk (copyInto, an image-cache fill)
+   * keeps them holes without reading the chunk; finding them costs little, since a block
+   * that holds data differs from zeros in its first bytes.
+   *
    * With fsync on and the sync deferred, the chunk's writeback starts as soon as it is
    * written, so the device writes while the caller reads and hashes the next chunks:
    * `sync` then finds little left to write. Without fsync, the kernel writes back when it
    * likes.
    */
-  private async writeTemp(tmp: string, data: Buffer, length: number, durable: boolean): Promise<void> {
-    const fh = await open(tmp, 'wx', 0o644);
-    try {
-      let off = 0;
-      while (off < length) {
-        const { bytesWritten } = await fh.write(data, off, length - off, off);
-        off += bytesWritten;
-      }
-      if (durable) await fh.datasync();
-      else if (this.fsync) await startWriteback(fh.fd);
-    } catch (e) {
-      await unlink(tmp).catch(ignoreMissing);
-      throw e;
-    } finally {
-      await fh.close();
+  private async writeChunk(fh: FileHandle, data: Buffer, length: number, durable: boolean): Promise<void> {
+    let written = 0;
+    for (const [start, end] of nonZeroRuns(data, length, HOLE_BLOCK)) {
+      for (let off = start; off < end; ) off += (await fh.write(data, off, end - off, off)).bytesWritten;
+      written = end;
     }
+    if (written < length) await fh.truncate(length);
+    if (durable) await fh.datasync();
+    else if (this.fsync) await startWriteback(fh.fd);
   }
 
   /**
@@ -161,6 +208,13 @@ export class LocalBlobStore implements BlobStore {
     // for a capture of a few GiB) to find nothing.
     for (const key of keys) assertChunkKey(key);
     return new Set();
+  }
+
+  async copyInto(key: string, fd: number, at: number, maxLength: number): Promise<number | undefined> {
+    assertChunkKey(key);
+    return copyChunkFile(this.pathOf(key), fd, at, maxLength).catch((e: NodeJS.ErrnoException) => {
+      throw e.code === 'ENOENT' ? new ChunkNotFoundError(key, this.location) : e;
+    });
   }
 
   async readInto(key: string, buf: Buffer): Promise<number> {
@@ -219,6 +273,8 @@ export class LocalBlobStore implements BlobStore {
   }
 }
 
+/** Zero blocks this size or larger inside a chunk are left as holes (the file's own blocks are 4 KiB). */
+const HOLE_BLOCK = 64 * 1024;
 /** fdatasyncs in flight where syncfs is unavailable: 4 took 0.97 s for 256 chunks of 4 MiB, one at a time 1.78 s. */
 const SYNC_PARALLEL = 4;
 /**
@@ -239,7 +295,11 @@ async function fileIdentity(path: string): Promise<string | undefined> {
     if (e.code === 'ENOENT') return undefined;
     throw e;
   });
-  return st && `${st.dev}:${st.ino}:${st.ctimeNs}`;
+  return st && identityOf(st);
+}
+
+function identityOf(st: BigIntStats): string {
+  return `${st.dev}:${st.ino}:${st.ctimeNs}`;
 }
 
 async function inParallel<T>(items: T[], width: number, fn: (item: T) => Promise<void>): Promise<void> {

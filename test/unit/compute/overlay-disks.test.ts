@@ -56,15 +56,26 @@ async function image(
   }
 }
 
-/** Counts the blob reads a fill makes, so a cache hit can be told from a miss. */
-function countingBlobs(inner: BlobStore): { blobs: BlobStore; reads: () => number } {
+/**
+ * Counts the chunk reads a fill makes (read into a buffer, or copied by the kernel), so a
+ * cache hit can be told from a miss. `copies: false` hides copyInto, as from S3.
+ */
+function countingBlobs(inner: BlobStore, opts: { copies?: boolean } = {}): { blobs: BlobStore; reads: () => number; copies: () => number } {
   let reads = 0;
+  let copies = 0;
   const counted = Object.create(inner) as BlobStore;
   counted.readInto = (key, buf) => {
     reads++;
     return inner.readInto(key, buf);
   };
-  return { blobs: counted, reads: () => reads };
+  counted.copyInto =
+    opts.copies === false
+      ? undefined
+      : (key, fd, at, max) => {
+          copies++;
+          return inner.copyInto!(key, fd, at, max);
+        };
+  return { blobs: counted, reads: () => reads + copies, copies: () => copies };
 }
 
 function driver(name: string, budgetBytes = 1024 * MiB): LocalComputeDriver {
@@ -105,19 +116,24 @@ test('a cache miss fills the entry once; later disks of the image on the node re
   assert.equal((await d.cache.stats()).entries[0]!.disks, 1, 'removing a disk drops its pin');
 });
 
-test('a fill writes only the blocks that hold data: zeros inside a stored chunk stay holes in the entry', async () => {
-  // Two 4 MiB chunks, each stored whole, each with 1 MiB of data and 3 MiB of zeros.
-  const img = await image('img-holes', 8 * MiB, [
-    { offset: 512 * 1024, length: MiB, seed: 12 },
-    { offset: 7 * MiB, length: MiB, seed: 13 },
-  ]);
-  assert.equal(img.manifest.chunks.filter((c) => c !== null).length, 2);
-  const d = driver('holes');
-  const p = await d.createImageDisk('h-1', 0, 8 * MiB, img, blobs);
-  const entry = (await d.cache.stats()).entries[0]!;
-  assert.ok(entry.allocatedBytes <= 2 * MiB + 64 * 1024, `2 MiB of data allocates about 2 MiB, not 8: ${entry.allocatedBytes}`);
-  await run('qemu-img', ['compare', '-f', 'qcow2', '-F', 'raw', p, img.file]);
-});
+for (const copies of [true, false]) {
+  const how = copies ? 'copied by the kernel from local chunk files' : 'read through buffers (a store without copyInto, as S3)';
+  test(`a fill ${how} writes only the blocks that hold data: zeros inside a stored chunk stay holes in the entry`, async () => {
+    // Two 4 MiB chunks, each with 1 MiB of data and 3 MiB of zeros.
+    const img = await image(`img-holes-${copies}`, 8 * MiB, [
+      { offset: 512 * 1024, length: MiB, seed: 12 },
+      { offset: 7 * MiB, length: MiB, seed: 13 },
+    ]);
+    assert.equal(img.manifest.chunks.filter((c) => c !== null).length, 2);
+    const d = driver(`holes-${copies}`);
+    const counted = countingBlobs(blobs, { copies });
+    const p = await d.createImageDisk('h-1', 0, 8 * MiB, img, counted.blobs);
+    assert.deepEqual([counted.copies(), counted.reads()], copies ? [2, 2] : [0, 2]);
+    const entry = (await d.cache.stats()).entries[0]!;
+    assert.ok(entry.allocatedBytes <= 2 * MiB + 64 * 1024, `2 MiB of data allocates about 2 MiB, not 8: ${entry.allocatedBytes}`);
+    await run('qemu-img', ['compare', '-f', 'qcow2', '-F', 'raw', p, img.file]);
+  });
+}
 
 test('concurrent deployments of one image fill its entry once; the others wait for it', async () => {
   const img = await image('img-race', 32 * MiB, [{ offset: 0, length: 32 * MiB, seed: 2 }]);

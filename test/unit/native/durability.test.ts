@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, open, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, open, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { dataSync, startWriteback, syncDir, syncFilesystem } from '../../../src/native/durability.ts';
+import { linkUnnamed, openUnnamed } from '../../../src/native/unnamed-file.ts';
 
 const dirs: string[] = [];
 after(async () => Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true }))));
@@ -43,4 +44,33 @@ test('dataSync and syncDir of a missing name fail with ENOENT', async () => {
   const dir = await scratch();
   await assert.rejects(dataSync(join(dir, 'gone')), { code: 'ENOENT' });
   await assert.rejects(syncDir(join(dir, 'gone')), { code: 'ENOENT' });
+});
+
+test("an unnamed file gets its name whole, once: the link fails on a taken name, and the handle's identity is the name's", async (t) => {
+  const dir = await scratch();
+  const fh = await openUnnamed(dir);
+  if (fh === undefined) return t.skip('no O_TMPFILE here: the blob store writes under temporary names');
+  const data = Buffer.alloc(1024 * 1024 + 3, 0x3c);
+  try {
+    await fh.write(data, 0, data.length, 0);
+    assert.deepEqual(await readdir(dir), [], 'nothing is named while it is written');
+    await linkUnnamed(fh, join(dir, 'chunk'));
+    await assert.rejects(linkUnnamed(fh, join(dir, 'chunk')), { code: 'EEXIST' });
+    await assert.rejects(linkUnnamed(fh, join(dir, 'missing', 'chunk')), { code: 'ENOENT' });
+    const mine = await fh.stat({ bigint: true });
+    const named = await stat(join(dir, 'chunk'), { bigint: true });
+    assert.deepEqual([mine.ino, mine.ctimeNs, named.nlink], [named.ino, named.ctimeNs, 1n]);
+  } finally {
+    await fh.close();
+  }
+  assert.ok((await readFile(join(dir, 'chunk'))).equals(data));
+});
+
+test('an unnamed file closed without a link leaves nothing behind', async (t) => {
+  const dir = await scratch();
+  const fh = await openUnnamed(dir);
+  if (fh === undefined) return t.skip('no O_TMPFILE here');
+  await fh.write(Buffer.from('abandoned'), 0, 9, 0);
+  await fh.close();
+  assert.deepEqual(await readdir(dir), []);
 });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtemp, readdir, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import { mkdtemp, open, readdir, readFile, rm, stat, truncate, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -170,4 +170,64 @@ test('missingAmong answers none without looking: a published chunk goes only whe
   // Even a key never stored: the store does not look (callers hold the chunks by references).
   assert.deepEqual(await s.missingAmong([key(data), key('never stored')]), new Set());
   await assert.rejects(s.missingAmong(['not a key']), /invalid chunk key/);
+});
+
+test('a chunk is stored with its zero blocks as holes, reads back whole, and copies into a file with the holes kept', async () => {
+  const { s, root } = await store();
+  // Data, 256 KiB of zeros, data, and a zero tail: the file keeps its length.
+  const data = Buffer.alloc(1024 * 1024);
+  data.fill(1, 0, 128 * 1024);
+  data.fill(2, 384 * 1024, 512 * 1024);
+  const k = contentKeyOf(data);
+  assert.equal(await s.putIfAbsent(k, data, data.length, { deferSync: true }), true);
+  await s.sync([k]);
+  const digest = k.slice(3);
+  const st = await stat(join(root, 'blake3', digest.slice(0, 2), digest.slice(2, 4), digest));
+  assert.equal(st.size, data.length);
+  assert.ok(st.blocks * 512 <= 256 * 1024, `256 KiB of data allocates about that: ${st.blocks * 512}`);
+  const back = Buffer.alloc(data.length + 1);
+  assert.equal(await s.readInto(k, back), data.length);
+  assert.ok(back.subarray(0, data.length).equals(data));
+
+  const target = join(root, 'target.raw');
+  await writeFile(target, '');
+  await truncate(target, 8 * 1024 * 1024);
+  const fh = await open(target, 'r+');
+  try {
+    const copied = await s.copyInto(k, fh.fd, 4 * 1024 * 1024, data.length);
+    if (copied === undefined) return; // no copy_file_range here: callers read instead
+    assert.equal(copied, data.length);
+    await assert.rejects(s.copyInto(k, fh.fd, 0, data.length - 1), RangeError);
+    await assert.rejects(s.copyInto(contentKeyOf(Buffer.from('absent')), fh.fd, 0, data.length), { name: 'ChunkNotFoundError' });
+  } finally {
+    await fh.close();
+  }
+  const out = await readFile(target);
+  assert.ok(out.subarray(4 * 1024 * 1024, 5 * 1024 * 1024).equals(data));
+  assert.ok(out.subarray(0, 4 * 1024 * 1024).equals(Buffer.alloc(4 * 1024 * 1024)));
+  assert.ok((await stat(target)).blocks * 512 <= 256 * 1024, 'the zero blocks stay holes in the copy');
+});
+
+test('where O_TMPFILE is refused chunks go through temporary names: published whole, none left in tmp/, sparse, synced by identity', async () => {
+  const root = await mkdtemp(join(tmpdir(), 'kiln-blobs-'));
+  dirs.push(root);
+  const s = new LocalBlobStore(root, true, { unnamedFiles: false });
+  await s.init();
+  const chunks = Array.from({ length: 12 }, (_, i) => {
+    const b = Buffer.alloc(256 * 1024);
+    b.fill(i + 1, 0, 64 * 1024);
+    return b;
+  });
+  const keys = chunks.map((c) => contentKeyOf(c));
+  for (const [i, c] of chunks.entries()) assert.equal(await s.putIfAbsent(keys[i]!, c, c.length, { deferSync: true }), true);
+  assert.equal(await s.putIfAbsent(keys[0]!, chunks[0]!, chunks[0]!.length, { deferSync: true }), false);
+  assert.deepEqual(await readdir(join(root, 'tmp')), []);
+  await s.sync(keys);
+  const digest = keys[3]!.slice(3);
+  const st = await stat(join(root, 'blake3', digest.slice(0, 2), digest.slice(2, 4), digest));
+  assert.equal(st.size, 256 * 1024);
+  assert.ok(st.blocks * 512 <= 64 * 1024, `the zero tail is a hole: ${st.blocks * 512}`);
+  const back = Buffer.alloc(256 * 1024);
+  assert.equal(await s.readInto(keys[3]!, back), back.length);
+  assert.ok(back.equals(chunks[3]!));
 });

@@ -9,7 +9,7 @@
  *            `// stack-neutral: WHY` (listed before the phase; see bothStacksSelection)
  *
  * `npm test -- FILE|DIR ...` runs just those (on both stacks where they apply); arguments
- * starting with `-` go to `node --test` (e.g. `--test-name-pattern=capture`).
+ * starting with `-` go to the test runner (`--test-name-pattern=RE`, `--test-only`, `--test-timeout=MS`; see support/run-files.ts).
  * KILN_TEST_PG_URL / KILN_TEST_S3_ENDPOINT, when set, are used instead of starting servers.
  *
  * Missing PostgreSQL or moto skips phase 2 with a loud block; under CI=true or
@@ -83,6 +83,29 @@ function parseArgs(argv: string[]): { files: string[]; nodeArgs: string[] } {
   return { files: [...new Set(files)].sort(), nodeArgs };
 }
 
+const SLOWEST_FIRST = resolve(root, 'test/slowest-first.txt');
+
+/**
+ * `files` in the order node --test starts them: those test/slowest-first.txt lists first, in
+ * its order, then the rest by name. Started by name, a long file that came late kept one
+ * core busy alone at the end of a phase; started first, it runs beside the many short ones.
+ */
+function slowestFirst(files: string[]): string[] {
+  let listed: string[];
+  try {
+    listed = readFileSync(SLOWEST_FIRST, 'utf8')
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => l !== '' && !l.startsWith('#'))
+      .map((l) => l.split(/\s+/).pop()!);
+  } catch {
+    return files;
+  }
+  const rank = new Map(listed.map((f, i) => [f, i]));
+  const at = (f: string) => rank.get(f) ?? listed.length;
+  return [...files].sort((a, b) => at(a) - at(b) || (a < b ? -1 : a > b ? 1 : 0));
+}
+
 /** The environment every phase starts from: no store selection leaks in from the shell. */
 function baseEnv(): NodeJS.ProcessEnv {
   const env = { ...process.env };
@@ -116,7 +139,7 @@ function testConcurrency(): number {
   return n;
 }
 
-const timesReporter = resolve(root, 'test/support/file-times-reporter.mjs');
+const runFiles = resolve(root, 'test/support/run-files.ts');
 /** How many of a phase's slowest files are printed after it. */
 const SLOWEST_SHOWN = 20;
 
@@ -145,13 +168,8 @@ async function runPhase(label: string, files: string[], nodeArgs: string[], env:
     if (m) seen[m[1]!] = Number(m[2]); // the run's summary comes last: the last value wins
   };
   const code = await new Promise<number>((ok) => {
-    const reporters = [
-      '--test-reporter=spec',
-      '--test-reporter-destination=stdout',
-      `--test-reporter=${timesReporter}`,
-      `--test-reporter-destination=${timesFile}`,
-    ];
-    child = spawn(process.execPath, ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, ...reporters, ...nodeArgs, ...files], {
+    // run-files.ts rather than `node --test`, whose node 20 CLI would start the files by name.
+    child = spawn(process.execPath, ['--import', 'tsx', runFiles, String(concurrency), timesFile, ...nodeArgs, '--', ...slowestFirst(files)], {
       cwd: root,
       env,
       stdio: ['ignore', 'pipe', 'inherit'],
@@ -181,7 +199,7 @@ async function runPhase(label: string, files: string[], nodeArgs: string[], env:
   if (code !== 0 && c.failed === 0 && !interrupted) {
     // node failed without a failing test to show for it (crash, bad flag, no summary).
     c.failed = 1;
-    problems.push(`${label}: node --test exited ${code} without reporting a failed test`);
+    problems.push(`${label}: the test runner exited ${code} without reporting a failed test`);
   }
   if (code !== 0 || c.failed > 0) failedRun = true;
   total.passed += c.passed;

@@ -5,8 +5,11 @@
  *   phase 1  every test file, KILN_TEST_STACK=embedded (SQLite + local chunk dir)
  *   phase 2  test/core, test/integration, test/contract, test/sdk, test/cli and test/console again, KILN_TEST_STACK=pg-s3, against one
  *            PostgreSQL and one moto S3 server started here (each `kiln` process gets its
- *            own database and bucket: see test/support/stacks.ts), but for the files marked
+ *            own database and bucket: see test/support/stacks.ts; the database a copy of one
+ *            migrated once, see test/support/pg-template.ts), but for the files marked
  *            `// stack-neutral: WHY` (listed before the phase; see bothStacksSelection)
+ *
+ * Each phase starts the files test/slowest-first.txt lists first, then the rest by name.
  *
  * `npm test -- FILE|DIR ...` runs just those (on both stacks where they apply); arguments
  * starting with `-` go to the test runner (`--test-name-pattern=RE`, `--test-only`, `--test-timeout=MS`; see support/run-files.ts).

@@ -5,11 +5,14 @@
  *   phase 1  every test file, KILN_TEST_STACK=embedded (SQLite + local chunk dir)
  *   phase 2  test/core, test/integration, test/contract, test/sdk, test/cli and test/console again, KILN_TEST_STACK=pg-s3, against one
  *            PostgreSQL and one moto S3 server started here (each `kiln` process gets its
- *            own database and bucket: see test/support/stacks.ts), but for the files marked
+ *            own database and bucket: see test/support/stacks.ts; the database a copy of one
+ *            migrated once, see test/support/pg-template.ts), but for the files marked
  *            `// stack-neutral: WHY` (listed before the phase; see bothStacksSelection)
  *
+ * Each phase starts the files test/slowest-first.txt lists first, then the rest by name.
+ *
  * `npm test -- FILE|DIR ...` runs just those (on both stacks where they apply); arguments
- * starting with `-` go to `node --test` (e.g. `--test-name-pattern=capture`).
+ * starting with `-` go to the test runner (`--test-name-pattern=RE`, `--test-only`, `--test-timeout=MS`; see support/run-files.ts).
  * KILN_TEST_PG_URL / KILN_TEST_S3_ENDPOINT, when set, are used instead of starting servers.
  *
  * Missing PostgreSQL or moto skips phase 2 with a loud block; under CI=true or
@@ -21,8 +24,9 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join, relative, resolve, sep } from 'node:path';
 import { startMoto } from './support/moto-server.ts';
+import { makeMigratedTemplate, type PgTemplate } from './support/pg-template.ts';
 import { startPostgres } from './support/postgres-server.ts';
-import { loudBlock, stacksRequired } from './support/stacks.ts';
+import { loudBlock, PG_TEMPLATE_ENV, stacksRequired } from './support/stacks.ts';
 
 const root = resolve(import.meta.dirname, '..');
 
@@ -82,11 +86,35 @@ function parseArgs(argv: string[]): { files: string[]; nodeArgs: string[] } {
   return { files: [...new Set(files)].sort(), nodeArgs };
 }
 
+const SLOWEST_FIRST = resolve(root, 'test/slowest-first.txt');
+
+/**
+ * `files` in the order node --test starts them: those test/slowest-first.txt lists first, in
+ * its order, then the rest by name. Started by name, a long file that came late kept one
+ * core busy alone at the end of a phase; started first, it runs beside the many short ones.
+ */
+function slowestFirst(files: string[]): string[] {
+  let listed: string[];
+  try {
+    listed = readFileSync(SLOWEST_FIRST, 'utf8')
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => l !== '' && !l.startsWith('#'))
+      .map((l) => l.split(/\s+/).pop()!);
+  } catch {
+    return files;
+  }
+  const rank = new Map(listed.map((f, i) => [f, i]));
+  const at = (f: string) => rank.get(f) ?? listed.length;
+  return [...files].sort((a, b) => at(a) - at(b) || (a < b ? -1 : a > b ? 1 : 0));
+}
+
 /** The environment every phase starts from: no store selection leaks in from the shell. */
 function baseEnv(): NodeJS.ProcessEnv {
   const env = { ...process.env };
   for (const k of Object.keys(env)) {
-    if (/^KILN_(DATABASE_URL|BLOB_URL|S3_)/.test(k) || k === 'KILN_TEST_PG_URL' || k === 'KILN_TEST_S3_ENDPOINT' || k === 'KILN_TEST_STACK') delete env[k];
+    if (/^KILN_(DATABASE_URL|BLOB_URL|S3_)/.test(k) || ['KILN_TEST_PG_URL', 'KILN_TEST_S3_ENDPOINT', 'KILN_TEST_STACK', PG_TEMPLATE_ENV].includes(k))
+      delete env[k];
   }
   if (requireStacks) env.KILN_TEST_REQUIRE_STACKS = '1';
   // The AWS SDK warns on every process under node < 22; the tests and kiln use it a lot.
@@ -114,7 +142,7 @@ function testConcurrency(): number {
   return n;
 }
 
-const timesReporter = resolve(root, 'test/support/file-times-reporter.mjs');
+const runFiles = resolve(root, 'test/support/run-files.ts');
 /** How many of a phase's slowest files are printed after it. */
 const SLOWEST_SHOWN = 20;
 
@@ -143,13 +171,8 @@ async function runPhase(label: string, files: string[], nodeArgs: string[], env:
     if (m) seen[m[1]!] = Number(m[2]); // the run's summary comes last: the last value wins
   };
   const code = await new Promise<number>((ok) => {
-    const reporters = [
-      '--test-reporter=spec',
-      '--test-reporter-destination=stdout',
-      `--test-reporter=${timesReporter}`,
-      `--test-reporter-destination=${timesFile}`,
-    ];
-    child = spawn(process.execPath, ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, ...reporters, ...nodeArgs, ...files], {
+    // run-files.ts rather than `node --test`, whose node 20 CLI would start the files by name.
+    child = spawn(process.execPath, ['--import', 'tsx', runFiles, String(concurrency), timesFile, ...nodeArgs, '--', ...slowestFirst(files)], {
       cwd: root,
       env,
       stdio: ['ignore', 'pipe', 'inherit'],
@@ -179,7 +202,7 @@ async function runPhase(label: string, files: string[], nodeArgs: string[], env:
   if (code !== 0 && c.failed === 0 && !interrupted) {
     // node failed without a failing test to show for it (crash, bad flag, no summary).
     c.failed = 1;
-    problems.push(`${label}: node --test exited ${code} without reporting a failed test`);
+    problems.push(`${label}: the test runner exited ${code} without reporting a failed test`);
   }
   if (code !== 0 || c.failed > 0) failedRun = true;
   total.passed += c.passed;
@@ -321,7 +344,28 @@ async function stackPhase(files: string[], nodeArgs: string[], concurrency: numb
   if (interrupted) return;
   env.KILN_TEST_PG_URL = pgUrl;
   env.KILN_TEST_S3_ENDPOINT = s3;
-  await runPhase(label, files, nodeArgs, env, concurrency);
+  const template = await migratedTemplate(pgUrl);
+  if (template) env[PG_TEMPLATE_ENV] = template.name;
+  try {
+    await runPhase(label, files, nodeArgs, env, concurrency);
+  } finally {
+    await template?.drop().catch(() => {});
+  }
+}
+
+/**
+ * The database each `kiln` process of the phase copies instead of migrating an empty one;
+ * without it (it would not migrate) they start empty and migrate themselves, as before.
+ */
+async function migratedTemplate(adminUrl: string): Promise<PgTemplate | undefined> {
+  try {
+    const [template, secs] = await timed(() => makeMigratedTemplate(adminUrl));
+    process.stdout.write(`migrated template database ${template.name} in ${secs.toFixed(1)} s (each kiln process gets a copy)\n`);
+    return template;
+  } catch (e) {
+    process.stdout.write(`no migrated template database (${e instanceof Error ? e.message : String(e)}); every database starts empty\n`);
+    return undefined;
+  }
 }
 
 async function stopServers(): Promise<void> {

@@ -66,9 +66,14 @@ export const openSqliteStore: OpenStore = async () => {
   };
 };
 
-/** A database of its own on the PostgreSQL under test (KILN_TEST_PG_URL). */
+/**
+ * A database of its own on the PostgreSQL under test (KILN_TEST_PG_URL), copied from the
+ * run's migrated template when there is one: each test here migrating an empty database
+ * again made this the slowest file of the pg-s3 phase. Migrating an empty PostgreSQL
+ * database is what makes the template (the real `kiln migrate`), and scale-setup checks it.
+ */
 export const openPostgresStore: OpenStore = async () => {
-  const db = await createTestDatabase('metadata-store contract');
+  const db = await createTestDatabase('metadata-store contract', { premigrated: true });
   const store = await openMetadataStore({ kind: 'postgres', url: db.url, poolMax: 20 });
   return {
     store,

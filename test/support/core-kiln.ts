@@ -36,7 +36,7 @@ export interface CoreKilnOptions {
 
 export async function startCoreKiln(label: string, opts: CoreKilnOptions = {}): Promise<CoreKiln> {
   const dataDir = await mkdtemp(join(tmpdir(), 'kiln-core-'));
-  const stack = await stackEnvFor(label);
+  const stack = await stackEnvFor(label, { premigrated: true });
   const env: Record<string, string> = {
     KILN_DATA_DIR: dataDir,
     KILN_LOG_LEVEL: 'silent',

@@ -10,8 +10,15 @@ import { fingerprintFile, repoRoot, sourceFingerprint } from '../../scripts/buil
  */
 export function builtKilnBin(): string {
   const built = existsSync(fingerprintFile) ? readFileSync(fingerprintFile, 'utf8').trim() : undefined;
-  if (built !== sourceFingerprint()) {
+  if (built !== checkoutFingerprint()) {
     throw new Error(`dist/ ${built ? 'was built from other sources than these' : 'is not built'}: run \`npm run build\` (\`npm test\` does it itself)`);
   }
   return join(repoRoot, 'bin/kiln.js');
+}
+
+let fingerprint: string | undefined;
+/** The checkout's source fingerprint, hashed once per process (it reads every source file). */
+export function checkoutFingerprint(): string {
+  fingerprint ??= sourceFingerprint();
+  return fingerprint;
 }

@@ -43,12 +43,14 @@ export class KilnProcess {
   /**
    * On KILN_TEST_STACK=pg-s3 the process also gets a fresh PostgreSQL database and S3
    * bucket (see stacks.ts), kept across launch() and dropped by stop(); `env` still wins.
+   * The database is a copy of the run's migrated template when `npm test` made one: the
+   * migrations of a first start are tested by the contract tests and scale-setup instead.
    * On the embedded stack nothing is added.
    */
   static async start(env: Record<string, string> = {}, dataDir?: string): Promise<KilnProcess> {
     const dir = dataDir ?? (await mkdtemp(join(tmpdir(), 'kiln-test-')));
     const port = await freePort();
-    const stack = currentStack() === 'embedded' ? undefined : await stackEnvFor(basename(process.argv[1] ?? 'kiln-test'));
+    const stack = currentStack() === 'embedded' ? undefined : await stackEnvFor(basename(process.argv[1] ?? 'kiln-test'), { premigrated: true });
     const k = new KilnProcess(dir, port, {
       KILN_DATA_DIR: dir,
       KILN_PORT: String(port),

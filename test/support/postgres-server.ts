@@ -170,11 +170,11 @@ export async function startPostgres(): Promise<PostgresServer> {
   }
 }
 
-function quoteIdent(name: string): string {
+export function quoteIdent(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
 }
 
-async function withAdmin<T>(adminUrl: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {
+export async function withAdmin<T>(adminUrl: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {
   const c = new pg.Client({ connectionString: adminUrl });
   c.on('error', () => {});
   await c.connect();
@@ -185,9 +185,13 @@ async function withAdmin<T>(adminUrl: string, fn: (c: pg.Client) => Promise<T>):
   }
 }
 
-/** Creates database `name`; returns its URL (same server and user as adminUrl). */
-export async function createDatabase(adminUrl: string, name: string): Promise<string> {
-  await withAdmin(adminUrl, (c) => c.query(`CREATE DATABASE ${quoteIdent(name)}`));
+/**
+ * Creates database `name`, a copy of database `template` when given; returns its URL (same
+ * server and user as adminUrl).
+ */
+export async function createDatabase(adminUrl: string, name: string, template?: string): Promise<string> {
+  const from = template === undefined ? '' : ` TEMPLATE ${quoteIdent(template)}`;
+  await withAdmin(adminUrl, (c) => c.query(`CREATE DATABASE ${quoteIdent(name)}${from}`));
   const u = new URL(adminUrl);
   u.pathname = `/${encodeURIComponent(name)}`;
   return u.toString();

@@ -122,12 +122,34 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-/** A fresh, empty database `kiln_<random>` on the PostgreSQL under test. */
-export async function createTestDatabase(label = ''): Promise<TestDatabase> {
+/**
+ * The name of a database `npm test` migrated once (test/support/pg-template.ts), that
+ * `premigrated` databases are copied from; unset when a file runs on its own.
+ */
+export const PG_TEMPLATE_ENV = 'KILN_TEST_PG_TEMPLATE';
+
+let templateRefused = false;
+
+/**
+ * A fresh database `kiln_<random>` on the PostgreSQL under test: empty, or with `premigrated`
+ * a copy of the run's migrated template when there is one (what a `kiln` process would make
+ * of an empty one at start, for less). A copy that fails falls back to an empty database,
+ * which the process migrates itself.
+ */
+export async function createTestDatabase(label = '', opts: { premigrated?: boolean } = {}): Promise<TestDatabase> {
   const adminUrl = need(testPostgresUrl(), 'KILN_TEST_PG_URL');
   const name = `kiln_${suffix()}`;
   const [{ default: pg }, { createDatabase, dropDatabase }] = await pgClients();
-  const url = await createDatabase(adminUrl, name);
+  const template = opts.premigrated && !templateRefused ? process.env[PG_TEMPLATE_ENV]?.trim() || undefined : undefined;
+  let url: string;
+  try {
+    url = await createDatabase(adminUrl, name, template);
+  } catch (e) {
+    if (template === undefined) throw e;
+    templateRefused = true;
+    process.stderr.write(`copying the migrated template ${template} failed (${e instanceof Error ? e.message : String(e)}); databases start empty\n`);
+    url = await createDatabase(adminUrl, name);
+  }
   if (label) {
     // Says which test made a database that outlived its test.
     const c = new pg.Client({ connectionString: adminUrl });
@@ -197,10 +219,11 @@ export interface StackEnv {
  * The environment a `kiln` process needs on the current stack. On `pg-s3`: a fresh
  * database and bucket, and KILN_DATABASE_URL, KILN_BLOB_URL=s3://bucket/chunks,
  * KILN_S3_ENDPOINT, KILN_S3_FORCE_PATH_STYLE, KILN_S3_REGION and the AWS_* credentials.
+ * `premigrated`: the database is a copy of the run's migrated template (createTestDatabase).
  */
-export async function stackEnvFor(testName: string): Promise<StackEnv> {
+export async function stackEnvFor(testName: string, opts: { premigrated?: boolean } = {}): Promise<StackEnv> {
   if (currentStack() === 'embedded') return { env: {}, cleanup: async () => {} };
-  const db = await createTestDatabase(testName);
+  const db = await createTestDatabase(testName, opts);
   let bucket: TestBucket;
   try {
     bucket = await createTestBucket();

@@ -175,7 +175,7 @@ export class UCloudTestClient {
     if (body === null || typeof body !== 'object' || Array.isArray(body)) {
       throw new Error(`${action}: HTTP ${response.status} with a non-object JSON body: ${text.slice(0, 200)}`);
     }
-    if (this.#opts.checkAnswers !== false) checkUCloudAnswer(action, body as Record<string, unknown>);
+    if (this.#opts.checkAnswers !== false) await checkUCloudAnswer(action, body as Record<string, unknown>);
     return { status: response.status, headers: response.headers, body: body as Record<string, unknown> };
   }
 }

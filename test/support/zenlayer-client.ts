@@ -138,12 +138,7 @@ export class ZenlayerTestClient {
           } catch {
             return reject(new Error(`non-JSON answer (${res.statusCode}): ${text}`));
           }
-          try {
-            checkZecAnswer(action, res.statusCode ?? 0, body);
-          } catch (e) {
-            return reject(e as Error);
-          }
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, body });
+          checkZecAnswer(action, res.statusCode ?? 0, body).then(() => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }), reject);
         });
         res.on('error', reject);
       });

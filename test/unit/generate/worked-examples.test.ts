@@ -16,11 +16,11 @@ test('every action has exactly one recorded worked example, and every example an
   assert.deepEqual(examples, actions);
 });
 
-test("every recorded answer still fits its action's answer schema", () => {
+test("every recorded answer still fits its action's answer schema", async () => {
   for (const e of recordedExamples) {
     const body = e.answer.body as Record<string, unknown>;
-    if (e.product === 'zec') checkZecAnswer(e.action, e.answer.status, body);
-    else checkUCloudAnswer(e.action, body);
+    if (e.product === 'zec') await checkZecAnswer(e.action, e.answer.status, body);
+    else await checkUCloudAnswer(e.action, body);
     assert.equal(e.answer.status, 200, `${e.action}: an example shows a success`);
   }
 });

@@ -1,15 +1,13 @@
 import { type FileHandle, open } from 'node:fs/promises';
 import type { Manifest } from '../core/model.ts';
 import type { BlobStore } from '../core/ports/blob-store.ts';
-import { nonZeroRuns } from '../disk/nonzero-runs.ts';
+import { HOLE_BLOCK, nonZeroRuns } from '../disk/nonzero-runs.ts';
 import { startWriteback } from '../native/durability.ts';
 
 /** Chunks read from the blob store at once: S3 reads are latency-bound, so keep several. */
 const READERS = 4;
 /** Chunks copied at once from local chunk files (see copyChunks). */
 const COPY_LANES = 3;
-/** Zero blocks this size or larger inside a chunk are left as holes (the file's own blocks are 4 KiB). */
-const HOLE_BLOCK = 64 * 1024;
 
 /**
  * Writes an image's chunks into a sparse file of its virtual size at their offsets and

@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { contentKeyOf } from '../core/chunks/content-key.ts';
-import { isAllZero } from './all-zero.ts';
 import type { DiskReader, Extent } from './disk-reader.ts';
+import { isAllZero } from './nonzero-runs.ts';
 import { sharedHashPool, type HashPool } from './hash-pool.ts';
 
 export interface ChunkSink {

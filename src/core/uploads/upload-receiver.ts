@@ -1,4 +1,5 @@
 import { contentKeyOf } from '../chunks/content-key.ts';
+import { isAllZero } from '../../disk/nonzero-runs.ts';
 import { ChunkWriter } from '../chunks/chunk-writer.ts';
 import { KilnError } from '../errors.ts';
 import type { Upload } from '../model.ts';
@@ -96,12 +97,9 @@ export async function receiveParts(
   return { offset: (await d.store.uploads.get(upload.id))?.offset ?? offset, cut };
 }
 
-let zeros = Buffer.alloc(0);
-
 /** Stores a part as a chunk and makes it durable; a part of zeros is a hole and stores nothing. */
 async function stagePart(writer: ChunkWriter, blobs: BlobStore, bytes: Buffer): Promise<string | null> {
-  if (zeros.length < bytes.length) zeros = Buffer.alloc(bytes.length);
-  if (bytes.equals(zeros.subarray(0, bytes.length))) return null;
+  if (isAllZero(bytes, bytes.length)) return null;
   const key = contentKeyOf(bytes);
   await writer.putIfAbsent(key, bytes);
   await blobs.sync([key]);

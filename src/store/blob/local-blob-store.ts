@@ -5,7 +5,7 @@ import { dataSync, startWriteback, syncDir, syncFilesystem } from '../../native/
 import { linkUnnamed, openUnnamed } from '../../native/unnamed-file.ts';
 import { assertChunkKey, keyAlgorithm, keyDigest } from '../../core/chunks/content-key.ts';
 import type { BlobStore } from '../../core/ports/blob-store.ts';
-import { nonZeroRuns } from '../../disk/nonzero-runs.ts';
+import { HOLE_BLOCK, nonZeroRuns } from '../../disk/nonzero-runs.ts';
 import { copyChunkFile } from './chunk-copy.ts';
 import { ChunkNotFoundError } from './chunk-not-found.ts';
 import { blake3Dir, walkChunkKeys } from './fan-out-walk.ts';
@@ -273,8 +273,6 @@ export class LocalBlobStore implements BlobStore {
   }
 }
 
-/** Zero blocks this size or larger inside a chunk are left as holes (the file's own blocks are 4 KiB). */
-const HOLE_BLOCK = 64 * 1024;
 /** fdatasyncs in flight where syncfs is unavailable: 4 took 0.97 s for 256 chunks of 4 MiB, one at a time 1.78 s. */
 const SYNC_PARALLEL = 4;
 /**

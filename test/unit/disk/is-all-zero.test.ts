@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { isAllZero } from '../../../src/disk/all-zero.ts';
+import { isAllZero } from '../../../src/disk/nonzero-runs.ts';
 
 describe('isAllZero', () => {
   const length = 64 * 1024 + 777;

@@ -38,8 +38,6 @@ export class RangeConnection {
   readonly socket: Socket;
   /** Receives the head of each answer; reused for every request on this connection. */
   readonly scratch = Buffer.allocUnsafeSlow(HEAD_READ_BYTES);
-  /** Requests answered on it so far (0 while its first is in flight). */
-  served = 0;
   private user: ConnectionUser | undefined;
   private onIdleEnd: (() => void) | undefined;
 
@@ -87,7 +85,6 @@ export class RangeConnection {
   /** The request is over and the connection may carry another: idle until then. */
   release(onIdleEnd: () => void): void {
     this.user = undefined;
-    this.served++;
     this.onIdleEnd = onIdleEnd;
     this.socket.setTimeout(IDLE_CLOSE_MS);
     // An idle connection never keeps the process alive.

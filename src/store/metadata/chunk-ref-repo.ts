@@ -94,28 +94,24 @@ export class KyselyChunkReferences implements ChunkReferences {
   }
 
   async prunePending(jobless: { olderThanMs: number }): Promise<number> {
-    const ended = await this.db
-      .deleteFrom('pending_chunks')
-      .where('owner', 'in', (eb) => eb.selectFrom('jobs').select('id').where('state', 'in', ['succeeded', 'failed']))
-      .executeTakeFirst();
-    const stale = await this.db
-      .deleteFrom('pending_chunks')
-      .where('owner', 'not in', (eb) => eb.selectFrom('jobs').select('id'))
-      // An upload holds its staged parts for as long as it lives, however long the client
-      // takes; its expiry (or its import's end) drops them.
-      .where('owner', 'not in', (eb) => eb.selectFrom('uploads').select('id'))
-      .where('created_at', '<', sql<number>`${dbNowMs(this.engine)} - ${jobless.olderThanMs}`)
-      .executeTakeFirst();
-    // Holds go by the same rules as pending uses (only jobs take them).
-    const endedHolds = await this.db
-      .deleteFrom('image_holds')
-      .where('owner', 'in', (eb) => eb.selectFrom('jobs').select('id').where('state', 'in', ['succeeded', 'failed']))
-      .executeTakeFirst();
-    const staleHolds = await this.db
-      .deleteFrom('image_holds')
-      .where('owner', 'not in', (eb) => eb.selectFrom('jobs').select('id'))
-      .where('created_at', '<', sql<number>`${dbNowMs(this.engine)} - ${jobless.olderThanMs}`)
-      .executeTakeFirst();
-    return [ended, stale, endedHolds, staleHolds].reduce((n, r) => n + Number(r.numDeletedRows), 0);
+    let pruned = 0;
+    // Holds go by the same rules as pending uses; only jobs take them, so the uploads
+    // clause never matches a hold.
+    for (const table of ['pending_chunks', 'image_holds'] as const) {
+      const ended = await this.db
+        .deleteFrom(table)
+        .where('owner', 'in', (eb) => eb.selectFrom('jobs').select('id').where('state', 'in', ['succeeded', 'failed']))
+        .executeTakeFirst();
+      const stale = await this.db
+        .deleteFrom(table)
+        .where('owner', 'not in', (eb) => eb.selectFrom('jobs').select('id'))
+        // An upload holds its staged parts for as long as it lives, however long the client
+        // takes; its expiry (or its import's end) drops them.
+        .where('owner', 'not in', (eb) => eb.selectFrom('uploads').select('id'))
+        .where('created_at', '<', sql<number>`${dbNowMs(this.engine)} - ${jobless.olderThanMs}`)
+        .executeTakeFirst();
+      pruned += Number(ended.numDeletedRows) + Number(stale.numDeletedRows);
+    }
+    return pruned;
   }
 }

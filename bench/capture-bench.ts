@@ -51,6 +51,7 @@ async function timeCapture(
   disk: string,
   dataDir: string,
   env: Record<string, string>,
+  opts: { buffered?: boolean } = {},
 ): Promise<{ seconds: number; chunked: number; stored: number; rss: number }> {
   const config = loadConfig({ ...process.env, KILN_DATA_DIR: dataDir, ...env });
   const store = await openMetadataStore(config.database);
@@ -71,7 +72,10 @@ async function timeCapture(
       try {
         const owner = `bench:${Date.now()}`;
         const sink = new ChunkWriter(store, blobs, owner);
-        const disk = await chunkDisk(reader, sink, { chunkSize: config.disk.chunkSize });
+        // `buffered`: the path before kernel copies (read into the lane's buffer, written
+        // from it), for an A/B in one run: the sink without stageCopy.
+        const through = opts.buffered ? { putIfAbsent: (key: string, data: Buffer, length?: number) => sink.putIfAbsent(key, data, length) } : sink;
+        const disk = await chunkDisk(reader, through, { chunkSize: config.disk.chunkSize });
         chunked = Number(process.hrtime.bigint() - start) / 1e9;
         await sink.flush();
         stored = disk.storedSize;
@@ -98,6 +102,8 @@ async function secondsAsync(fn: () => Promise<void>): Promise<number> {
 export async function captureBench(stacks: BenchStacks, which: BenchStack[]): Promise<void> {
   const scale = benchScale();
   const count = benchRounds();
+  // --ab: each round also captures through the buffered path (no kernel copies), alternated.
+  const ab = process.argv.includes('--ab');
   const dir = await mkdtemp(join(tmpdir(), 'kiln-bench-capture-'));
   try {
     const disk = join(dir, 'disk.raw');
@@ -115,6 +121,11 @@ export async function captureBench(stacks: BenchStacks, which: BenchStack[]): Pr
       await rm(copy);
       settle();
       const durable = await timeCapture(disk, join(dir, `d${i}`), { KILN_BLOB_FSYNC: 'true' });
+      let buffered = NaN;
+      if (ab) {
+        settle();
+        buffered = (await timeCapture(disk, join(dir, `b${i}`), { KILN_BLOB_FSYNC: 'true' }, { buffered: true })).seconds;
+      }
       settle();
       const cached = await timeCapture(disk, join(dir, `c${i}`), { KILN_BLOB_FSYNC: 'false' });
       let s3 = NaN;
@@ -127,6 +138,7 @@ export async function captureBench(stacks: BenchStacks, which: BenchStack[]): Pr
         cpSync,
         durable: durable.seconds,
         durableChunked: durable.chunked,
+        buffered,
         cached: cached.seconds,
         s3,
         stored: durable.stored,
@@ -135,6 +147,7 @@ export async function captureBench(stacks: BenchStacks, which: BenchStack[]): Pr
       rounds.push(round);
       console.log(
         `round ${i + 1}/${count}: fsync ${round.durable.toFixed(2)} s (chunks written at ${round.durableChunked.toFixed(2)} s) / cp; sync ${cpSync.toFixed(2)} s = ${(round.durable / cpSync).toFixed(2)}; ` +
+          (ab ? `buffered path, fsync ${buffered.toFixed(2)} s = ${(buffered / cpSync).toFixed(2)}; ` : '') +
           `no fsync ${round.cached.toFixed(2)} s / cp ${cp.toFixed(2)} s = ${(round.cached / cp).toFixed(2)}; load ${loadNow()}`,
       );
     }
@@ -152,6 +165,11 @@ export async function captureBench(stacks: BenchStacks, which: BenchStack[]): Pr
     console.log(`kiln capture, SQLite + dir, fsync (default) ${durable.text} s  ${rate(durable.median)}`);
     console.log(`  chunks written (before the flush) at      ${stat(rounds, (x) => x.durableChunked).text} s`);
     console.log(`  ratio to cp; sync, per round              ${stat(rounds, (x) => x.durable / x.cpSync).text}`);
+    if (ab) {
+      console.log(`kiln capture, fsync, buffered path (A/B)   ${stat(rounds, (x) => x.buffered).text} s`);
+      console.log(`  ratio to cp; sync, per round              ${stat(rounds, (x) => x.buffered / x.cpSync).text}`);
+      console.log(`  kernel copies / buffered, per round       ${stat(rounds, (x) => x.durable / x.buffered).text}`);
+    }
     console.log(`peak RSS of the capturing process           ${Math.max(...rounds.map((x) => x.rss)).toFixed(0)} MiB`);
     if (which.includes('pg-s3')) {
       const s3 = stat(rounds, (x) => x.s3);
@@ -165,7 +183,7 @@ export async function captureBench(stacks: BenchStacks, which: BenchStack[]): Pr
   }
 }
 
-type Round = { cp: number; cpSync: number; durable: number; durableChunked: number; cached: number; s3: number; stored: number; rss: number };
+type Round = { cp: number; cpSync: number; durable: number; durableChunked: number; buffered: number; cached: number; s3: number; stored: number; rss: number };
 
 /** Median and [min..max] of one figure over the rounds (the upper median for an even count). */
 function stat(rounds: Round[], pick: (r: Round) => number): { median: number; text: string } {

@@ -168,4 +168,31 @@ test('capture of a raw disk through staged copies stores the same chunks as thro
   }
   assert.equal(viaCopy!.staged, copies ? 2 : 0);
   assert.equal(viaBuffer!.staged, 0);
+
+  // Captured again into the store that holds its chunks, one lane: after the first copy
+  // is found to be there, the next chunk is read and looked up instead of copied.
+  const s = new LocalBlobStore(join(dir, 'blobs-true'), true);
+  let staged = 0;
+  let written = 0;
+  const sink: ChunkSink = {
+    putIfAbsent: async (key, data, length) => {
+      const wrote = await s.putIfAbsent(key, data, length, { deferSync: true });
+      if (wrote) written++;
+      return wrote;
+    },
+    stageCopy: async (fd, offset, length) => {
+      const c = await s.stageCopy(fd, offset, length);
+      if (c) staged++;
+      return c;
+    },
+  };
+  const reader = await RawReader.open(path);
+  try {
+    const again = await chunkDisk(reader, sink, { chunkSize: 2 * MiB, hashPool: 'inline', inFlight: 1 });
+    assert.deepEqual(again.chunks, viaCopy!.keys);
+  } finally {
+    await reader.close();
+  }
+  assert.equal(staged, copies ? 1 : 0);
+  assert.equal(written, 0);
 });

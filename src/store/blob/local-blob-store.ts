@@ -106,8 +106,11 @@ export class LocalBlobStore implements BlobStore {
     }
     let copied = false;
     try {
-      // Truncated after the copy: the tail past the source's last data extent is a hole.
-      copied = (await copyDataRange(fd, offset, length, fh.fd, 0)) && (await fh.truncate(length), true);
+      if (await copyDataRange(fd, offset, length, fh.fd, 0)) {
+        // After the copy: the tail past the source's last data extent is a hole.
+        await fh.truncate(length);
+        copied = true;
+      }
     } finally {
       if (!copied) await fh.close();
     }

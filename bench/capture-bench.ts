@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { randomFillSync } from 'node:crypto';
 import { mkdtemp, open, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../src/config/config.ts';
 import { ChunkWriter } from '../src/core/chunks/chunk-writer.ts';
@@ -10,6 +10,7 @@ import { closeSharedHashPool } from '../src/disk/hash-pool.ts';
 import { RawReader } from '../src/disk/raw-reader.ts';
 import { openBlobStore } from '../src/store/blob/open-blob-store.ts';
 import { openMetadataStore } from '../src/store/metadata/kysely-metadata-store.ts';
+import { benchRounds, benchScale } from './bench-source.ts';
 import type { BenchStack, BenchStacks } from './bench-stacks.ts';
 
 const MiB = 1024 * 1024;
@@ -46,7 +47,12 @@ function seconds(fn: () => void): number {
  * recorded as pending in the metadata store and put into the blob store, then the
  * manifest committed. `env` selects the stack (and fsync).
  */
-async function timeCapture(disk: string, dataDir: string, env: Record<string, string>): Promise<{ seconds: number; stored: number; rss: number }> {
+async function timeCapture(
+  disk: string,
+  dataDir: string,
+  env: Record<string, string>,
+  opts: { buffered?: boolean } = {},
+): Promise<{ seconds: number; chunked: number; stored: number; rss: number }> {
   const config = loadConfig({ ...process.env, KILN_DATA_DIR: dataDir, ...env });
   const store = await openMetadataStore(config.database);
   const blobs = await openBlobStore(config.blobs, { fsync: config.disk.fsync });
@@ -57,20 +63,28 @@ async function timeCapture(disk: string, dataDir: string, env: Record<string, st
     rss = Math.max(rss, process.memoryUsage.rss());
   }, 50);
   try {
+    const start = process.hrtime.bigint();
+    // When the chunks were all written (before the flush makes them durable): what is
+    // left after it is the wait for the device.
+    let chunked = 0;
     const t = await secondsAsync(async () => {
       const reader = await RawReader.open(disk);
       try {
         const owner = `bench:${Date.now()}`;
         const sink = new ChunkWriter(store, blobs, owner);
-        const chunked = await chunkDisk(reader, sink, { chunkSize: config.disk.chunkSize });
+        // `buffered`: the path before kernel copies (read into the lane's buffer, written
+        // from it), for an A/B in one run: the sink without stageCopy.
+        const through = opts.buffered ? { putIfAbsent: (key: string, data: Buffer, length?: number) => sink.putIfAbsent(key, data, length) } : sink;
+        const disk = await chunkDisk(reader, through, { chunkSize: config.disk.chunkSize });
+        chunked = Number(process.hrtime.bigint() - start) / 1e9;
         await sink.flush();
-        stored = chunked.storedSize;
+        stored = disk.storedSize;
         await store.chunks.clearPending(owner);
       } finally {
         await reader.close();
       }
     });
-    return { seconds: t, stored, rss: rss / MiB };
+    return { seconds: t, chunked, stored, rss: rss / MiB };
   } finally {
     clearInterval(sampler);
     await store.close();
@@ -86,7 +100,10 @@ async function secondsAsync(fn: () => Promise<void>): Promise<number> {
 }
 
 export async function captureBench(stacks: BenchStacks, which: BenchStack[]): Promise<void> {
-  const scale = Number(process.env.KILN_BENCH_SCALE ?? '1');
+  const scale = benchScale();
+  const count = benchRounds();
+  // --ab: each round also captures through the buffered path (no kernel copies), alternated.
+  const ab = process.argv.includes('--ab');
   const dir = await mkdtemp(join(tmpdir(), 'kiln-bench-capture-'));
   try {
     const disk = join(dir, 'disk.raw');
@@ -95,9 +112,8 @@ export async function captureBench(stacks: BenchStacks, which: BenchStack[]): Pr
     // committed image is durable) against cp followed by sync, and Kiln without fsync
     // against plain cp. On PostgreSQL + S3 durability is the object store's.
     const settle = () => execFileSync('sync');
-    type Round = { cp: number; cpSync: number; durable: number; cached: number; s3: number; stored: number; rss: number };
     const rounds: Round[] = [];
-    for (let i = 0; i < 3; i++) {
+    for (let i = 0; i < count; i++) {
       settle();
       const copy = join(dir, `copy-${i}.raw`);
       const cp = seconds(() => execFileSync('cp', ['--sparse=always', disk, copy]));
@@ -105,6 +121,11 @@ export async function captureBench(stacks: BenchStacks, which: BenchStack[]): Pr
       await rm(copy);
       settle();
       const durable = await timeCapture(disk, join(dir, `d${i}`), { KILN_BLOB_FSYNC: 'true' });
+      let buffered = NaN;
+      if (ab) {
+        settle();
+        buffered = (await timeCapture(disk, join(dir, `b${i}`), { KILN_BLOB_FSYNC: 'true' }, { buffered: true })).seconds;
+      }
       settle();
       const cached = await timeCapture(disk, join(dir, `c${i}`), { KILN_BLOB_FSYNC: 'false' });
       let s3 = NaN;
@@ -112,40 +133,67 @@ export async function captureBench(stacks: BenchStacks, which: BenchStack[]): Pr
         settle();
         s3 = (await timeCapture(disk, join(dir, `s${i}`), await stacks.env('pg-s3'))).seconds;
       }
-      rounds.push({ cp, cpSync, durable: durable.seconds, cached: cached.seconds, s3, stored: durable.stored, rss: Math.max(durable.rss, cached.rss) });
-    }
-    // Medians of three interleaved rounds: this machine's disk timings are noisy.
-    const median = (pick: (r: Round) => number) => rounds.map(pick).sort((a, b) => a - b)[1]!;
-    const spread = (pick: (r: Round) => number) => {
-      const v = rounds.map(pick).sort((a, b) => a - b);
-      return `[${v[0]!.toFixed(2)}..${v[2]!.toFixed(2)}]`;
-    };
-    const r = {
-      cp: median((x) => x.cp),
-      cpSync: median((x) => x.cpSync),
-      durable: median((x) => x.durable),
-      cached: median((x) => x.cached),
-      s3: median((x) => x.s3),
-    };
-    const stored = rounds[0]!.stored;
-    const rate = (s: number) => `${(stored / MiB / s).toFixed(0)} MiB/s`;
-    console.log(`\n## Capture of a ${(4 * scale).toFixed(2)} GiB sparse disk holding ${(stored / GiB).toFixed(2)} GiB of data (median of 3 [min..max])`);
-    console.log(`cp --sparse=always                         ${r.cp.toFixed(2)} s ${spread((x) => x.cp)}`);
-    console.log(
-      `kiln capture, SQLite + dir, no fsync       ${r.cached.toFixed(2)} s ${spread((x) => x.cached)}  ${rate(r.cached)}  ratio ${(r.cached / r.cp).toFixed(2)}`,
-    );
-    console.log(`cp --sparse=always; sync                   ${r.cpSync.toFixed(2)} s ${spread((x) => x.cpSync)}`);
-    console.log(
-      `kiln capture, SQLite + dir, fsync (default) ${r.durable.toFixed(2)} s ${spread((x) => x.durable)}  ${rate(r.durable)}  ratio ${(r.durable / r.cpSync).toFixed(2)}`,
-    );
-    console.log(`peak RSS of the capturing process          ${Math.max(...rounds.map((x) => x.rss)).toFixed(0)} MiB`);
-    if (which.includes('pg-s3')) {
+      const round = {
+        cp,
+        cpSync,
+        durable: durable.seconds,
+        durableChunked: durable.chunked,
+        buffered,
+        cached: cached.seconds,
+        s3,
+        stored: durable.stored,
+        rss: Math.max(durable.rss, cached.rss),
+      };
+      rounds.push(round);
       console.log(
-        `kiln capture, PostgreSQL + S3 (moto)       ${r.s3.toFixed(2)} s ${spread((x) => x.s3)}  ${rate(r.s3)}  ratio ${(r.s3 / r.cpSync).toFixed(2)} vs cp; sync`,
+        `round ${i + 1}/${count}: fsync ${round.durable.toFixed(2)} s (chunks written at ${round.durableChunked.toFixed(2)} s) / cp; sync ${cpSync.toFixed(2)} s = ${(round.durable / cpSync).toFixed(2)}; ` +
+          (ab ? `buffered path, fsync ${buffered.toFixed(2)} s = ${(buffered / cpSync).toFixed(2)}; ` : '') +
+          `no fsync ${round.cached.toFixed(2)} s / cp ${cp.toFixed(2)} s = ${(round.cached / cp).toFixed(2)}; load ${loadNow()}`,
       );
     }
+    const stored = rounds[0]!.stored;
+    const rate = (s: number) => `${(stored / MiB / s).toFixed(0)} MiB/s`;
+    // Each round's ratio against its own peer run: the load moves both sides of a round
+    // together, and varies more between rounds than the gap being measured.
+    const cached = stat(rounds, (x) => x.cached);
+    const durable = stat(rounds, (x) => x.durable);
+    console.log(`\n## Capture of a ${(4 * scale).toFixed(2)} GiB sparse disk holding ${(stored / GiB).toFixed(2)} GiB of data (median of ${count} [min..max])`);
+    console.log(`cp --sparse=always                          ${stat(rounds, (x) => x.cp).text} s`);
+    console.log(`kiln capture, SQLite + dir, no fsync        ${cached.text} s  ${rate(cached.median)}`);
+    console.log(`  ratio to cp, per round                    ${stat(rounds, (x) => x.cached / x.cp).text}`);
+    console.log(`cp --sparse=always; sync                    ${stat(rounds, (x) => x.cpSync).text} s`);
+    console.log(`kiln capture, SQLite + dir, fsync (default) ${durable.text} s  ${rate(durable.median)}`);
+    console.log(`  chunks written (before the flush) at      ${stat(rounds, (x) => x.durableChunked).text} s`);
+    console.log(`  ratio to cp; sync, per round              ${stat(rounds, (x) => x.durable / x.cpSync).text}`);
+    if (ab) {
+      console.log(`kiln capture, fsync, buffered path (A/B)   ${stat(rounds, (x) => x.buffered).text} s`);
+      console.log(`  ratio to cp; sync, per round              ${stat(rounds, (x) => x.buffered / x.cpSync).text}`);
+      console.log(`  kernel copies / buffered, per round       ${stat(rounds, (x) => x.durable / x.buffered).text}`);
+    }
+    console.log(`peak RSS of the capturing process           ${Math.max(...rounds.map((x) => x.rss)).toFixed(0)} MiB`);
+    if (which.includes('pg-s3')) {
+      const s3 = stat(rounds, (x) => x.s3);
+      console.log(`kiln capture, PostgreSQL + S3 (moto)        ${s3.text} s  ${rate(s3.median)}`);
+      console.log(`  ratio to cp; sync, per round              ${stat(rounds, (x) => x.s3 / x.cpSync).text}`);
+    }
+    console.log(`load average at the end: ${loadNow()}`);
   } finally {
     await closeSharedHashPool();
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+type Round = { cp: number; cpSync: number; durable: number; durableChunked: number; buffered: number; cached: number; s3: number; stored: number; rss: number };
+
+/** Median and [min..max] of one figure over the rounds (the upper median for an even count). */
+function stat(rounds: Round[], pick: (r: Round) => number): { median: number; text: string } {
+  const v = rounds.map(pick).sort((a, b) => a - b);
+  const median = v[Math.floor(v.length / 2)]!;
+  return { median, text: `${median.toFixed(2)} [${v[0]!.toFixed(2)}..${v.at(-1)!.toFixed(2)}]` };
+}
+
+function loadNow(): string {
+  return loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
 }

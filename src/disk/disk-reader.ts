@@ -31,6 +31,12 @@ export interface DiskReader {
    * throws; a failure shows when the range is read.
    */
   willRead?(extents: readonly Extent[]): void;
+  /**
+   * Where the virtual disk is a local file as is (a raw disk): its open descriptor, which
+   * the pipeline may hand the blob store to copy chunks from inside the kernel
+   * (BlobStore.stageCopy). The reader keeps it open until close.
+   */
+  copySource?(): number | undefined;
   close(): Promise<void>;
 }
 

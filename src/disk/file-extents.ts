@@ -12,13 +12,14 @@ import type { Extent } from './disk-reader.ts';
  * be parsed and checked against st_blocks before it could be believed.
  *
  * Undefined when the calls are not available (not Linux, the FFI addon missing) or fail
- * unexpectedly: the caller then reads the whole file.
+ * unexpectedly: the caller then reads the whole file. With `from`, only [from, size) is
+ * mapped (one chunk's range of a disk, without walking the extents before it).
  */
-export function dataExtentsOf(fd: number, size: number): Extent[] | undefined {
+export function dataExtentsOf(fd: number, size: number, from = 0): Extent[] | undefined {
   const c = libc();
   if (!c) return undefined;
   const out: Extent[] = [];
-  let at = 0;
+  let at = from;
   while (at < size) {
     const data = c.lseek(fd, at, SEEK_DATA);
     if (data < 0) {

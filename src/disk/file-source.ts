@@ -29,6 +29,11 @@ export class FileByteSource implements ByteSource {
     }
   }
 
+  /** The open file, for copies the kernel makes from it (DiskReader.copySource). */
+  get fd(): number {
+    return this.fh.fd;
+  }
+
   async dataRanges(): Promise<ByteRange[] | undefined> {
     return dataExtentsOf(this.fh.fd, this.size)?.map((e) => ({ start: e.offset, end: e.offset + e.length }));
   }

@@ -48,6 +48,10 @@ export class RawReader implements DiskReader {
     }
   }
 
+  copySource(): number | undefined {
+    return this.source instanceof FileByteSource ? this.source.fd : undefined;
+  }
+
   async close(): Promise<void> {
     await this.source.close();
   }

@@ -21,14 +21,15 @@ const O_TMPFILE = 0o20000000 | constants.O_DIRECTORY;
 const UNSUPPORTED = new Set(['EOPNOTSUPP', 'EISDIR', 'EINVAL', 'ENOTSUP']);
 
 /**
- * A file open for writing, with no name, on the filesystem of `dir`; undefined where this
- * cannot be done (not Linux x86-64/arm64, no FFI addon for linkat, no /proc, or the
+ * A file open for writing (and reading, with `readable`: a chunk copied in by the kernel
+ * is read back to be hashed), with no name, on the filesystem of `dir`; undefined where
+ * this cannot be done (not Linux x86-64/arm64, no FFI addon for linkat, no /proc, or the
  * filesystem refuses O_TMPFILE), and the caller writes under a temporary name instead.
  */
-export async function openUnnamed(dir: string, mode = 0o644): Promise<FileHandle | undefined> {
+export async function openUnnamed(dir: string, opts: { readable?: boolean } = {}): Promise<FileHandle | undefined> {
   if (!available()) return undefined;
   try {
-    return await open(dir, O_TMPFILE | constants.O_WRONLY, mode);
+    return await open(dir, O_TMPFILE | (opts.readable ? constants.O_RDWR : constants.O_WRONLY), 0o644);
   } catch (e) {
     if (UNSUPPORTED.has((e as NodeJS.ErrnoException).code ?? '')) return undefined;
     throw e;

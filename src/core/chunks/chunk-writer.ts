@@ -1,5 +1,5 @@
 import type { ChunkSink } from '../../disk/chunker.ts';
-import { ChunksLostError, type BlobStore } from '../ports/blob-store.ts';
+import { ChunksLostError, type BlobStore, type StagedChunk } from '../ports/blob-store.ts';
 import type { MetadataStore } from '../ports/metadata-store.ts';
 
 /** The name of the lease that lets one garbage collector run at a time. */
@@ -36,6 +36,30 @@ export class ChunkWriter implements ChunkSink {
     if (await this.recordPending(key)) await this.untilNotDoomed(key);
     this.used.add(key);
     return this.blobs.putIfAbsent(key, data, length, { deferSync: true });
+  }
+
+  /**
+   * A chunk copied by the blob store from `fd` (BlobStore.stageCopy), whose publish
+   * records its key as pending first, as putIfAbsent does; undefined where the store
+   * cannot copy.
+   */
+  async stageCopy(fd: number, offset: number, length: number): Promise<StagedChunk | undefined> {
+    const staged = await this.blobs.stageCopy?.(fd, offset, length);
+    if (!staged) return undefined;
+    return {
+      read: (buf) => staged.read(buf),
+      discard: () => staged.discard(),
+      publish: async (key) => {
+        try {
+          if (await this.recordPending(key)) await this.untilNotDoomed(key);
+        } catch (e) {
+          await staged.discard();
+          throw e;
+        }
+        this.used.add(key);
+        return staged.publish(key, { deferSync: true });
+      },
+    };
   }
 
   /**

@@ -42,6 +42,14 @@ export interface BlobStore {
    * Fails like readInto for a missing chunk, and for one longer than `maxLength`.
    */
   copyInto?(key: string, fd: number, at: number, maxLength: number): Promise<number | undefined>;
+  /**
+   * Where the store keeps chunks as local files: starts a chunk as a copy, inside the kernel,
+   * of `[offset, offset + length)` of the open file `fd` (its holes stay holes), with no name
+   * yet. The caller reads the copy back to find its key and publishes or discards it, so a
+   * key always names the bytes stored, even if the source changes meanwhile. Undefined when
+   * the kernel cannot copy here: the caller reads the source and calls putIfAbsent.
+   */
+  stageCopy?(fd: number, offset: number, length: number): Promise<StagedChunk | undefined>;
   /** Reads up to `length` bytes from `offset` of the chunk into `buf`; returns the bytes read. */
   readRange(key: string, offset: number, length: number, buf: Buffer): Promise<number>;
   has(key: string): Promise<boolean>;
@@ -54,6 +62,16 @@ export interface BlobStore {
   list(opts?: { after?: string; pageSize?: number }): AsyncIterable<string[]>;
   /** Releases connections and handles. */
   close(): Promise<void>;
+}
+
+/** A chunk copied into the store without a name yet (BlobStore.stageCopy). Every path ends in publish or discard. */
+export interface StagedChunk {
+  /** Fills `buf[0, length)` with the staged bytes (the chunk's length). */
+  read(buf: Buffer): Promise<void>;
+  /** As putIfAbsent of the staged bytes under `key`, which names them; releases the copy either way. */
+  publish(key: string, opts?: { deferSync?: boolean }): Promise<boolean>;
+  /** Drops the copy (an all-zero chunk, or a failure before publish). */
+  discard(): Promise<void>;
 }
 
 /**

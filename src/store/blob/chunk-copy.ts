@@ -16,22 +16,32 @@ import { libc } from '../../native/libc.ts';
  * RangeError for a chunk longer than `maxLength`.
  */
 export async function copyChunkFile(path: string, fd: number, at: number, maxLength: number): Promise<number | undefined> {
-  const c = libc();
-  if (!c) return undefined;
   const src = await open(path, 'r');
   try {
     const { size } = await src.stat();
     if (size > maxLength) throw new RangeError(`chunk ${path} is ${size} bytes, more than the ${maxLength} its copy may take`);
-    for (const { offset, length } of dataExtentsOf(src.fd, size) ?? [{ offset: 0, length: size }]) {
-      for (let done = 0; done < length; ) {
-        const moved = await c.copyFileRange(src.fd, offset + done, fd, at + offset + done, length - done);
-        // 0 before the extent's end: the file shrank, which a published chunk never does.
-        if (moved <= 0) return undefined;
-        done += moved;
-      }
-    }
-    return size;
+    return (await copyDataRange(src.fd, 0, size, fd, at)) ? size : undefined;
   } finally {
     await src.close();
   }
+}
+
+/**
+ * Copies the data extents of `[from, from + length)` of the open file `srcFd` to `dstFd`
+ * at `at` (the range's start lands there) with copy_file_range(2); holes of the source are
+ * left unwritten, so `dstFd` must read as zeros there. False where the kernel cannot do it
+ * (no FFI addon, a copy refused) or the source ended early (it shrank meanwhile): the
+ * caller falls back to reading, which sees what is there.
+ */
+export async function copyDataRange(srcFd: number, from: number, length: number, dstFd: number, at: number): Promise<boolean> {
+  const c = libc();
+  if (!c) return false;
+  for (const { offset, length: n } of dataExtentsOf(srcFd, from + length, from) ?? [{ offset: from, length }]) {
+    for (let done = 0; done < n; ) {
+      const moved = await c.copyFileRange(srcFd, offset + done, dstFd, at + offset - from + done, n - done);
+      if (moved <= 0) return false;
+      done += moved;
+    }
+  }
+  return true;
 }

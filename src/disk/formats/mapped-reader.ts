@@ -4,7 +4,7 @@ import type { BoundedFile } from './bounded-file.ts';
 import { LruCache } from './lru-cache.ts';
 
 /** Bounds the memory of one read: each in-flight block holds its compressed and inflated bytes. */
-const MAX_INFLATES_IN_FLIGHT = 16;
+export const MAX_INFLATES_IN_FLIGHT = 16;
 
 export const RUN_HOLE = 0;
 export const RUN_DATA = 1;
@@ -55,8 +55,11 @@ export abstract class MappedReader implements DiskReader {
   /** Fills `run` for virtual `offset`; `run.length` must be in (0, maxLength]. */
   protected abstract mapRun(offset: number, maxLength: number, run: Run): Promise<void>;
 
-  /** Decompresses the block a COMPRESSED run points at; the result covers the whole block. */
-  protected abstract inflateBlock(run: Run): Promise<Buffer>;
+  /** Bytes of one compressed block (cluster/grain) once inflated; 0 for a format without them. */
+  protected abstract readonly blockBytes: number;
+
+  /** Decompresses the whole block a COMPRESSED run points at into `out[at, at + blockBytes)`. */
+  protected abstract inflateBlock(run: Run, out: Buffer, at: number): Promise<void>;
 
   /**
    * Like mapRun, for extents and read-ahead hints, where a coarser answer is enough: a
@@ -111,17 +114,19 @@ export abstract class MappedReader implements DiskReader {
         } else if (run.kind === RUN_DATA) {
           await this.file.readInto(buf, done, n, run.fileOffset, `${this.format} data`);
         } else {
-          // Compressed blocks land in disjoint parts of buf, so they inflate in parallel.
+          // Compressed blocks land in disjoint parts of buf, so they inflate in parallel. A
+          // whole block is inflated where it belongs; only a part of one goes through the cache.
           if (pending.length >= MAX_INFLATES_IN_FLIGHT) await settle();
           const at = done;
           const { inBlock } = run;
+          const whole = inBlock === 0 && n === this.blockBytes;
+          const inflating = whole
+            ? this.inflateBlock({ ...run }, buf, at)
+            : this.inflatedBlock({ ...run }).then((b) => void b.copy(buf, at, inBlock, inBlock + n));
           pending.push(
-            this.inflatedBlock({ ...run }).then(
-              (block) => void block.copy(buf, at, inBlock, inBlock + n),
-              (e: unknown) => {
-                inflateFailure ??= e;
-              },
-            ),
+            inflating.catch((e: unknown) => {
+              inflateFailure ??= e;
+            }),
           );
         }
         done += n;
@@ -185,7 +190,8 @@ export abstract class MappedReader implements DiskReader {
     const block = run.block;
     const cached = this.inflated.get(block);
     if (cached) return cached;
-    const data = await this.inflateBlock(run);
+    const data = Buffer.allocUnsafe(this.blockBytes);
+    await this.inflateBlock(run, data, 0);
     this.inflated.set(block, data);
     return data;
   }

@@ -96,7 +96,9 @@ export class VhdReader extends MappedReader {
     run.lead = dyn.bitmapBytes + inBlock;
   }
 
-  protected inflateBlock(): Promise<Buffer> {
+  protected readonly blockBytes = 0;
+
+  protected inflateBlock(): Promise<void> {
     return Promise.reject(new Error('VHD has no compressed blocks'));
   }
 }

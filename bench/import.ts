@@ -26,7 +26,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { KilnProcess } from '../test/support/kiln-process.ts';
-import { fileServerKind, startBenchFileServer, type BenchFileServer } from './bench-file-server.ts';
+import { cpuSecondsOf, fileServerKind, startBenchFileServer, type BenchFileServer } from './bench-file-server.ts';
 import { QEMU_IMG, benchRounds, benchScale, buildSource, primeCache, variantsIn, writeVariants, type BenchVariant } from './bench-source.ts';
 import { printTable, secondsSince, showSpread, spreadOf } from './bench-stats.ts';
 
@@ -48,7 +48,7 @@ async function peakRssMiB(pid: number | undefined): Promise<number> {
   return kb ? Number(kb[1]) / 1024 : NaN;
 }
 
-async function timeKiln(v: BenchVariant, url: string, port: number): Promise<{ seconds: number; rss: number }> {
+async function timeKiln(v: BenchVariant, url: string, port: number): Promise<{ seconds: number; rss: number; cpu: number }> {
   const kiln = await KilnProcess.start({
     KILN_IMPORT_ALLOW_HOSTS: `127.0.0.1:${port}`,
     KILN_BLOB_FSYNC: 'true',
@@ -60,6 +60,7 @@ async function timeKiln(v: BenchVariant, url: string, port: number): Promise<{ s
   try {
     const client = await kiln.adminClient();
     const t = process.hrtime.bigint();
+    const cpuAtCall = cpuSecondsOf(kiln.child?.pid);
     const r = await client.call('ImportCustomImage', {
       ImageName: `bench-${v.name.replace(/\W+/g, '-')}`,
       UFileUrl: url,
@@ -73,7 +74,10 @@ async function timeKiln(v: BenchVariant, url: string, port: number): Promise<{ s
     for (;;) {
       const d = await client.call('DescribeImage', { ImageId: imageId });
       const img = (d.body.ImageSet as { State: string; FailedReason?: string }[] | undefined)?.[0];
-      if (img?.State === 'Available') return { seconds: secondsSince(t), rss: await peakRssMiB(kiln.child?.pid) };
+      if (img?.State === 'Available') {
+        const seconds = secondsSince(t);
+        return { seconds, rss: await peakRssMiB(kiln.child?.pid), cpu: cpuSecondsOf(kiln.child?.pid) - cpuAtCall };
+      }
       if (img && img.State !== 'Making') throw new Error(`${v.name}: import ended ${img.State}: ${img.FailedReason ?? ''}`);
       await sleep(20);
     }
@@ -132,7 +136,7 @@ async function main(): Promise<void> {
         execFileSync('sync'); // the next side does not pay for this side's writes
         primeCache(v.path);
         const cpuBefore = files.cpuSeconds();
-        const { seconds: k, rss: peak } = await timeKiln(v, url, files.port);
+        const { seconds: k, rss: peak, cpu } = await timeKiln(v, url, files.port);
         const sent = files.cpuSeconds() - cpuBefore;
         qemu.set(v.name, [...(qemu.get(v.name) ?? []), q]);
         kiln.set(v.name, [...(kiln.get(v.name) ?? []), k]);
@@ -142,7 +146,7 @@ async function main(): Promise<void> {
           .map((l) => l.toFixed(2))
           .join(' ');
         console.log(
-          `  round ${round} ${v.name}: kiln ${k.toFixed(2)} s (peak RSS ${peak.toFixed(0)} MiB, ${files.kind} file server CPU ${sent.toFixed(2)} s), qemu-img ${q.toFixed(2)} s; load ${load}`,
+          `  round ${round} ${v.name}: kiln ${k.toFixed(2)} s (CPU ${cpu.toFixed(2)} s, peak RSS ${peak.toFixed(0)} MiB, ${files.kind} file server CPU ${sent.toFixed(2)} s), qemu-img ${q.toFixed(2)} s; load ${load}`,
         );
       }
     }

@@ -29,7 +29,7 @@ export interface Run {
   compressedLength: number;
   /**
    * DATA, from planRun only: bytes before `fileOffset` that reading the run also needs
-   * (a VHD block's sector bitmap), so a read-ahead hint covers both in one range.
+   * (a VHD block's sector bitmap), hinted ahead as a range of their own.
    */
   lead: number;
 }
@@ -158,8 +158,11 @@ export abstract class MappedReader implements DiskReader {
       for (let offset = Math.max(0, e.offset); offset < end; offset += run.length) {
         run.lead = 0;
         await this.planChecked(offset, end - offset, run);
-        if (run.kind === RUN_DATA) ranges.push({ start: run.fileOffset - run.lead, end: run.fileOffset + run.length });
-        else if (run.kind === RUN_COMPRESSED) ranges.push({ start: run.fileOffset, end: run.fileOffset + run.compressedLength });
+        if (run.kind === RUN_DATA) {
+          // Two ranges: a remote source may leave long data to the read itself, never the lead.
+          if (run.lead > 0) ranges.push({ start: run.fileOffset - run.lead, end: run.fileOffset });
+          ranges.push({ start: run.fileOffset, end: run.fileOffset + run.length });
+        } else if (run.kind === RUN_COMPRESSED) ranges.push({ start: run.fileOffset, end: run.fileOffset + run.compressedLength });
       }
     }
     return ranges;

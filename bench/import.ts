@@ -5,9 +5,13 @@
  *   npm run bench:import                            # 4 GiB virtual, ~1.5 GiB of data, 3 rounds
  *   npm run bench:import -- --scale 0.1 --rounds 3  # or KILN_BENCH_SCALE / KILN_BENCH_ROUNDS
  *   npm run bench:import -- --only qcow2,raw        # formats whose name starts with one of these
+ *   npm run bench:import -- --file-server node      # the test suite's Node server instead of nginx
+ *   npm run bench:import -- --dir /tmp/kiln-disks   # keep the disk and its variants for the next run
  *
  * The disk is built once and converted once per format, then served over loopback HTTP
- * (with Range support, as S3 and UFile answer). Each round measures, format by format and
+ * (with Range support, as S3 and UFile answer) by nginx when installed, else by the test
+ * suite's Node file server (bench-file-server.ts says why); the server's CPU during each
+ * import is printed. Each round measures, format by format and
  * one side after the other, with the file read into the page cache just before each side:
  *  - Kiln: a fresh `kiln serve` (SQLite + directory blob store, fsync on: its default
  *    durability), the UCloud ImportCustomImage call until DescribeImage says Available.
@@ -16,13 +20,14 @@
  * It prints min/median/max of each and the ratio of the medians (Kiln / qemu-img).
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { FileServer } from '../test/support/file-server.ts';
 import { KilnProcess } from '../test/support/kiln-process.ts';
-import { QEMU_IMG, benchRounds, benchScale, buildSource, primeCache, writeVariants, type BenchVariant } from './bench-source.ts';
+import { cpuSecondsOf, fileServerKind, startBenchFileServer, type BenchFileServer } from './bench-file-server.ts';
+import { QEMU_IMG, benchRounds, benchScale, buildSource, primeCache, variantsIn, writeVariants, type BenchVariant } from './bench-source.ts';
 import { printTable, secondsSince, showSpread, spreadOf } from './bench-stats.ts';
 
 const MiB = 1024 * 1024;
@@ -43,7 +48,7 @@ async function peakRssMiB(pid: number | undefined): Promise<number> {
   return kb ? Number(kb[1]) / 1024 : NaN;
 }
 
-async function timeKiln(v: BenchVariant, url: string, port: number): Promise<{ seconds: number; rss: number }> {
+async function timeKiln(v: BenchVariant, url: string, port: number): Promise<{ seconds: number; rss: number; cpu: number }> {
   const kiln = await KilnProcess.start({
     KILN_IMPORT_ALLOW_HOSTS: `127.0.0.1:${port}`,
     KILN_BLOB_FSYNC: 'true',
@@ -55,6 +60,7 @@ async function timeKiln(v: BenchVariant, url: string, port: number): Promise<{ s
   try {
     const client = await kiln.adminClient();
     const t = process.hrtime.bigint();
+    const cpuAtCall = cpuSecondsOf(kiln.child?.pid);
     const r = await client.call('ImportCustomImage', {
       ImageName: `bench-${v.name.replace(/\W+/g, '-')}`,
       UFileUrl: url,
@@ -68,7 +74,10 @@ async function timeKiln(v: BenchVariant, url: string, port: number): Promise<{ s
     for (;;) {
       const d = await client.call('DescribeImage', { ImageId: imageId });
       const img = (d.body.ImageSet as { State: string; FailedReason?: string }[] | undefined)?.[0];
-      if (img?.State === 'Available') return { seconds: secondsSince(t), rss: await peakRssMiB(kiln.child?.pid) };
+      if (img?.State === 'Available') {
+        const seconds = secondsSince(t);
+        return { seconds, rss: await peakRssMiB(kiln.child?.pid), cpu: cpuSecondsOf(kiln.child?.pid) - cpuAtCall };
+      }
       if (img && img.State !== 'Making') throw new Error(`${v.name}: import ended ${img.State}: ${img.FailedReason ?? ''}`);
       await sleep(20);
     }
@@ -90,45 +99,76 @@ function onlyWanted(variants: BenchVariant[]): BenchVariant[] {
 async function main(): Promise<void> {
   const scale = benchScale();
   const rounds = benchRounds();
-  const dir = await mkdtemp(join(tmpdir(), 'kiln-bench-import-'));
-  const files = new FileServer();
-  await files.start();
+  // --dir DIR keeps the disk and its variants between runs (built when missing, whatever --scale).
+  const dirFlag = process.argv.indexOf('--dir');
+  const kept = dirFlag >= 0 ? process.argv[dirFlag + 1] : undefined;
+  const dir = kept ?? (await mkdtemp(join(tmpdir(), 'kiln-bench-import-')));
+  let files: BenchFileServer | undefined;
   try {
     const src = join(dir, 'source.raw');
-    console.log(`building a ${(4 * scale).toFixed(2)} GiB virtual disk with ~${(1.5 * scale).toFixed(2)} GiB of data in ${dir}`);
-    await buildSource(src, scale);
-    const variants = onlyWanted(writeVariants(src, dir));
+    let all: BenchVariant[];
+    if (kept && existsSync(join(dir, 'dynamic.vhd'))) {
+      console.log(`the disk and its variants kept in ${dir}`);
+      all = variantsIn(dir);
+    } else {
+      console.log(`building a ${(4 * scale).toFixed(2)} GiB virtual disk with ~${(1.5 * scale).toFixed(2)} GiB of data in ${dir}`);
+      await mkdir(dir, { recursive: true });
+      await buildSource(src, scale);
+      all = writeVariants(src, dir);
+    }
+    const variants = onlyWanted(all);
+    files = await startBenchFileServer(
+      fileServerKind(),
+      variants.map((v) => v.path),
+    );
+    console.log(`file server: ${files.kind}`);
     const kiln = new Map<string, number[]>();
     const rss = new Map<string, number[]>();
     const qemu = new Map<string, number[]>();
+    const served = new Map<string, number[]>();
     for (let round = 1; round <= rounds; round++) {
       for (const v of variants) {
-        const url = files.serve(v.name, v.path);
+        const url = files.urlOf(v.path);
         const dst = join(dir, 'qemu-out.raw');
         primeCache(v.path);
         const q = timeQemu(v, dst);
         await rm(dst, { force: true });
         execFileSync('sync'); // the next side does not pay for this side's writes
         primeCache(v.path);
-        const { seconds: k, rss: peak } = await timeKiln(v, url, files.port);
+        const cpuBefore = files.cpuSeconds();
+        const { seconds: k, rss: peak, cpu } = await timeKiln(v, url, files.port);
+        const sent = files.cpuSeconds() - cpuBefore;
         qemu.set(v.name, [...(qemu.get(v.name) ?? []), q]);
         kiln.set(v.name, [...(kiln.get(v.name) ?? []), k]);
         rss.set(v.name, [...(rss.get(v.name) ?? []), peak]);
-        console.log(`  round ${round} ${v.name}: kiln ${k.toFixed(2)} s (peak RSS ${peak.toFixed(0)} MiB), qemu-img ${q.toFixed(2)} s`);
+        served.set(v.name, [...(served.get(v.name) ?? []), sent]);
+        const load = loadavg()
+          .map((l) => l.toFixed(2))
+          .join(' ');
+        console.log(
+          `  round ${round} ${v.name}: kiln ${k.toFixed(2)} s (CPU ${cpu.toFixed(2)} s, peak RSS ${peak.toFixed(0)} MiB, ${files.kind} file server CPU ${sent.toFixed(2)} s), qemu-img ${q.toFixed(2)} s; load ${load}`,
+        );
       }
     }
-    console.log(`\n## Import: call -> Available against qemu-img convert -O raw + sync (${rounds} interleaved rounds; median [min..max] s)`);
+    console.log(`\n## Import from ${files.kind}: call -> Available against qemu-img convert -O raw + sync (${rounds} interleaved rounds; median [min..max] s)`);
     const rows: string[][] = [];
     for (const v of variants) {
       const k = spreadOf(kiln.get(v.name)!);
       const q = spreadOf(qemu.get(v.name)!);
       const peak = Math.max(...rss.get(v.name)!);
-      rows.push([v.name, ((await stat(v.path)).size / MiB).toFixed(0), showSpread(k), showSpread(q), (k.median / q.median).toFixed(2), peak.toFixed(0)]);
+      const size = ((await stat(v.path)).size / MiB).toFixed(0);
+      const sent = spreadOf(served.get(v.name)!).median.toFixed(2);
+      rows.push([v.name, size, showSpread(k), showSpread(q), (k.median / q.median).toFixed(2), peak.toFixed(0), sent]);
     }
-    printTable(['format', 'file MiB', 'kiln import s', 'qemu-img + sync s', 'ratio', 'kiln peak RSS MiB'], rows);
+    printTable(['format', 'file MiB', 'kiln import s', 'qemu-img + sync s', 'ratio', 'kiln peak RSS MiB', 'file server CPU s'], rows);
+    console.log(
+      `load average at the end: ${loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' ')}`,
+    );
   } finally {
-    await files.close();
-    await rm(dir, { recursive: true, force: true });
+    await files?.close();
+    if (!kept) await rm(dir, { recursive: true, force: true });
   }
 }
 

@@ -4,7 +4,7 @@ import type { BoundedFile } from './bounded-file.ts';
 import { LruCache } from './lru-cache.ts';
 
 /** Bounds the memory of one read: each in-flight block holds its compressed and inflated bytes. */
-const MAX_INFLATES_IN_FLIGHT = 16;
+export const MAX_INFLATES_IN_FLIGHT = 16;
 
 export const RUN_HOLE = 0;
 export const RUN_DATA = 1;
@@ -29,7 +29,7 @@ export interface Run {
   compressedLength: number;
   /**
    * DATA, from planRun only: bytes before `fileOffset` that reading the run also needs
-   * (a VHD block's sector bitmap), so a read-ahead hint covers both in one range.
+   * (a VHD block's sector bitmap), hinted ahead as a range of their own.
    */
   lead: number;
 }
@@ -55,8 +55,11 @@ export abstract class MappedReader implements DiskReader {
   /** Fills `run` for virtual `offset`; `run.length` must be in (0, maxLength]. */
   protected abstract mapRun(offset: number, maxLength: number, run: Run): Promise<void>;
 
-  /** Decompresses the block a COMPRESSED run points at; the result covers the whole block. */
-  protected abstract inflateBlock(run: Run): Promise<Buffer>;
+  /** Bytes of one compressed block (cluster/grain) once inflated; 0 for a format without them. */
+  protected abstract readonly blockBytes: number;
+
+  /** Decompresses the whole block a COMPRESSED run points at into `out[at, at + blockBytes)`. */
+  protected abstract inflateBlock(run: Run, out: Buffer, at: number): Promise<void>;
 
   /**
    * Like mapRun, for extents and read-ahead hints, where a coarser answer is enough: a
@@ -111,17 +114,19 @@ export abstract class MappedReader implements DiskReader {
         } else if (run.kind === RUN_DATA) {
           await this.file.readInto(buf, done, n, run.fileOffset, `${this.format} data`);
         } else {
-          // Compressed blocks land in disjoint parts of buf, so they inflate in parallel.
+          // Compressed blocks land in disjoint parts of buf, so they inflate in parallel. A
+          // whole block is inflated where it belongs; only a part of one goes through the cache.
           if (pending.length >= MAX_INFLATES_IN_FLIGHT) await settle();
           const at = done;
           const { inBlock } = run;
+          const whole = inBlock === 0 && n === this.blockBytes;
+          const inflating = whole
+            ? this.inflateBlock({ ...run }, buf, at)
+            : this.inflatedBlock({ ...run }).then((b) => void b.copy(buf, at, inBlock, inBlock + n));
           pending.push(
-            this.inflatedBlock({ ...run }).then(
-              (block) => void block.copy(buf, at, inBlock, inBlock + n),
-              (e: unknown) => {
-                inflateFailure ??= e;
-              },
-            ),
+            inflating.catch((e: unknown) => {
+              inflateFailure ??= e;
+            }),
           );
         }
         done += n;
@@ -153,8 +158,11 @@ export abstract class MappedReader implements DiskReader {
       for (let offset = Math.max(0, e.offset); offset < end; offset += run.length) {
         run.lead = 0;
         await this.planChecked(offset, end - offset, run);
-        if (run.kind === RUN_DATA) ranges.push({ start: run.fileOffset - run.lead, end: run.fileOffset + run.length });
-        else if (run.kind === RUN_COMPRESSED) ranges.push({ start: run.fileOffset, end: run.fileOffset + run.compressedLength });
+        if (run.kind === RUN_DATA) {
+          // Two ranges: a remote source may leave long data to the read itself, never the lead.
+          if (run.lead > 0) ranges.push({ start: run.fileOffset - run.lead, end: run.fileOffset });
+          ranges.push({ start: run.fileOffset, end: run.fileOffset + run.length });
+        } else if (run.kind === RUN_COMPRESSED) ranges.push({ start: run.fileOffset, end: run.fileOffset + run.compressedLength });
       }
     }
     return ranges;
@@ -185,7 +193,8 @@ export abstract class MappedReader implements DiskReader {
     const block = run.block;
     const cached = this.inflated.get(block);
     if (cached) return cached;
-    const data = await this.inflateBlock(run);
+    const data = Buffer.allocUnsafe(this.blockBytes);
+    await this.inflateBlock(run, data, 0);
     this.inflated.set(block, data);
     return data;
   }

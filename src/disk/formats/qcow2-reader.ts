@@ -1,10 +1,11 @@
 import { DiskFormatError } from '../disk-reader.ts';
 import type { BoundedFile } from './bounded-file.ts';
-import { inflateBounded } from './inflate.ts';
+import { inflateInto } from './inflate.ts';
 import { refuseOverlap } from './int-fields.ts';
 import { LruCache, entriesWithinBudget } from './lru-cache.ts';
-import { MappedReader, RUN_COMPRESSED, RUN_DATA, RUN_HOLE, type Run } from './mapped-reader.ts';
+import { MAX_INFLATES_IN_FLIGHT, MappedReader, RUN_COMPRESSED, RUN_DATA, RUN_HOLE, type Run } from './mapped-reader.ts';
 import { parseQcow2Header, type Qcow2Header } from './qcow2-header.ts';
+import { ScratchBuffers } from './scratch-buffers.ts';
 import { hintTables } from './table-hints.ts';
 
 /** Memory allowed for cached L2 tables; at 64 KiB clusters this maps 256 GiB. */
@@ -26,6 +27,8 @@ export class Qcow2Reader extends MappedReader {
   private readonly clusterSize: number;
   private readonly l2Entries: number;
   private readonly l2Cache: LruCache<number, Buffer>;
+  protected readonly blockBytes: number;
+  private readonly scratch = new ScratchBuffers(MAX_INFLATES_IN_FLIGHT);
 
   private constructor(
     file: BoundedFile,
@@ -35,6 +38,7 @@ export class Qcow2Reader extends MappedReader {
   ) {
     super(file, header.virtualSize);
     this.clusterSize = header.clusterSize;
+    this.blockBytes = header.clusterSize;
     this.l2Entries = header.clusterSize / 8;
     this.l2Cache = new LruCache(entriesWithinBudget(L2_CACHE_BYTES, header.clusterSize));
   }
@@ -137,16 +141,22 @@ export class Qcow2Reader extends MappedReader {
     run.length = Math.min(maxLength, this.clusterSize - inCluster, this.virtualSize - cluster * this.clusterSize - inCluster);
   }
 
-  protected async inflateBlock(run: Run): Promise<Buffer> {
+  protected async inflateBlock(run: Run, out: Buffer, at: number): Promise<void> {
     const cs = this.clusterSize;
     const host = run.fileOffset;
-    // The size field counts whole sectors, so the last cluster may claim bytes past EOF;
-    // qemu reads those as zeros and so do we.
-    const compressed = await this.file.readClamped(run.compressedLength, host);
-    const what = `qcow2 compressed cluster at byte offset ${host}`;
-    const out = await inflateBounded('raw', compressed, cs, what);
-    if (out.length !== cs) throw new DiskFormatError(`${what} decompresses to ${out.length} bytes instead of ${cs}`);
-    return out;
+    const compressed = this.scratch.take(run.compressedLength);
+    try {
+      // The size field counts whole sectors, so the last cluster may claim bytes past EOF;
+      // qemu reads those as zeros and so do we.
+      const inFile = Math.max(0, Math.min(compressed.length, this.file.size - host));
+      await this.file.readInto(compressed, 0, inFile, host, 'qcow2 compressed cluster');
+      compressed.fill(0, inFile);
+      const what = `qcow2 compressed cluster at byte offset ${host}`;
+      const n = inflateInto('raw', compressed, out, at, cs, what);
+      if (n !== cs) throw new DiskFormatError(`${what} decompresses to ${n} bytes instead of ${cs}`);
+    } finally {
+      this.scratch.give(compressed);
+    }
   }
 }
 

@@ -81,8 +81,8 @@ export class VhdReader extends MappedReader {
 
   /**
    * Extents and read-ahead hints stop at the BAT: an allocated block counts as data and
-   * its bitmap is read only with the data it sits in front of, one range for both. That
-   * spares the extents walk a round trip per block over a remote source.
+   * its bitmap is hinted (as the run's lead) with the data it sits in front of, not read
+   * by the extents walk. That spares the walk a round trip per block over a remote source.
    */
   protected override async planRun(offset: number, maxLength: number, run: Run): Promise<void> {
     const dyn = this.dyn;
@@ -96,7 +96,9 @@ export class VhdReader extends MappedReader {
     run.lead = dyn.bitmapBytes + inBlock;
   }
 
-  protected inflateBlock(): Promise<Buffer> {
+  protected readonly blockBytes = 0;
+
+  protected inflateBlock(): Promise<void> {
     return Promise.reject(new Error('VHD has no compressed blocks'));
   }
 }

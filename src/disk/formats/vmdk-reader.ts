@@ -1,10 +1,11 @@
 import { DiskFormatError } from '../disk-reader.ts';
 import type { BoundedFile } from './bounded-file.ts';
-import { inflateBounded } from './inflate.ts';
+import { inflateInto } from './inflate.ts';
 import { refuseOverlap, type FileRange } from './int-fields.ts';
 import { LruCache, entriesWithinBudget } from './lru-cache.ts';
-import { MappedReader, RUN_COMPRESSED, RUN_DATA, RUN_HOLE, type Run } from './mapped-reader.ts';
+import { MAX_INFLATES_IN_FLIGHT, MappedReader, RUN_COMPRESSED, RUN_DATA, RUN_HOLE, type Run } from './mapped-reader.ts';
 import { VMDK_MAX_DESCRIPTOR_BYTES, checkEmbeddedDescriptor, parseVmdkDescriptor } from './vmdk-descriptor.ts';
+import { ScratchBuffers } from './scratch-buffers.ts';
 import { hintTables } from './table-hints.ts';
 import { VMDK_FOOTER_BYTES, VMDK_HEADER_SIZE, parseVmdkFooter, parseVmdkHeader, type VmdkHeader } from './vmdk-header.ts';
 
@@ -17,6 +18,8 @@ export class VmdkReader extends MappedReader {
   readonly format = 'vmdk' as const;
   private readonly grainBytes: number;
   private readonly gtCache: LruCache<number, Uint32Array>;
+  protected readonly blockBytes: number;
+  private readonly scratch = new ScratchBuffers(MAX_INFLATES_IN_FLIGHT);
 
   private constructor(
     file: BoundedFile,
@@ -27,6 +30,7 @@ export class VmdkReader extends MappedReader {
   ) {
     super(file, header.capacitySectors * 512);
     this.grainBytes = header.grainSectors * 512;
+    this.blockBytes = this.grainBytes;
     this.gtCache = new LruCache(entriesWithinBudget(GT_CACHE_BYTES, header.gtesPerGt * 4));
   }
 
@@ -103,24 +107,30 @@ export class VmdkReader extends MappedReader {
     this.checkGrain(host, inGrain + run.length);
   }
 
-  protected async inflateBlock(run: Run): Promise<Buffer> {
+  protected async inflateBlock(run: Run, out: Buffer, at: number): Promise<void> {
     const gb = this.grainBytes;
-    const at = run.fileOffset;
-    const guess = this.markerReadLength(at);
-    let head = await this.file.readBuffer(guess, at, 'VMDK grain marker');
-    if (head.length < GRAIN_MARKER_BYTES) throw new DiskFormatError(`VMDK grain marker at byte offset ${at} is truncated`);
-    const size = head.readUInt32LE(8);
-    // Deflate never expands data by more than a few bytes per 16 KiB block.
-    if (size === 0 || size > gb * 2 + 1024) throw new DiskFormatError(`VMDK compressed grain at byte offset ${at} has an invalid size ${size}`);
-    if (GRAIN_MARKER_BYTES + size > head.length) head = await this.file.readBuffer(GRAIN_MARKER_BYTES + size, at, 'VMDK compressed grain');
-    const what = `VMDK compressed grain at byte offset ${at}`;
-    const out = await inflateBounded('zlib', head.subarray(GRAIN_MARKER_BYTES, GRAIN_MARKER_BYTES + size), gb, what);
-    const needed = Math.min(gb, this.virtualSize - run.block * gb);
-    if (out.length < needed) throw new DiskFormatError(`${what} decompresses to ${out.length} bytes, fewer than the ${needed} it must hold`);
-    if (out.length === gb) return out;
-    const padded = Buffer.alloc(gb);
-    out.copy(padded);
-    return padded;
+    const from = run.fileOffset;
+    let head = this.scratch.take(this.markerReadLength(from));
+    try {
+      await this.file.readInto(head, 0, head.length, from, 'VMDK grain marker');
+      if (head.length < GRAIN_MARKER_BYTES) throw new DiskFormatError(`VMDK grain marker at byte offset ${from} is truncated`);
+      const size = head.readUInt32LE(8);
+      // Deflate never expands data by more than a few bytes per 16 KiB block.
+      if (size === 0 || size > gb * 2 + 1024) throw new DiskFormatError(`VMDK compressed grain at byte offset ${from} has an invalid size ${size}`);
+      if (GRAIN_MARKER_BYTES + size > head.length) {
+        const short = head;
+        head = this.scratch.take(GRAIN_MARKER_BYTES + size);
+        this.scratch.give(short);
+        await this.file.readInto(head, 0, head.length, from, 'VMDK compressed grain');
+      }
+      const what = `VMDK compressed grain at byte offset ${from}`;
+      const n = inflateInto('zlib', head.subarray(GRAIN_MARKER_BYTES, GRAIN_MARKER_BYTES + size), out, at, gb, what);
+      const needed = Math.min(gb, this.virtualSize - run.block * gb);
+      if (n < needed) throw new DiskFormatError(`${what} decompresses to ${n} bytes, fewer than the ${needed} it must hold`);
+      out.fill(0, at + n, at + gb);
+    } finally {
+      this.scratch.give(head);
+    }
   }
 
   /** One read usually gets marker and data: deflate of a grain is at most a little larger. */

@@ -101,6 +101,51 @@ describe('HttpRangeSource', () => {
     }
   });
 
+  it("fetches a long gap straight into the reader's buffer in one request, and leaves long hints to the reads", async () => {
+    const { name, source } = await open({}, { ...fast, directBytes: 512 * KiB });
+    try {
+      const head = Buffer.alloc(256 * KiB);
+      await source.read(head, 0, head.length, 0);
+      source.willNeed?.([
+        { start: MiB, end: 2 * MiB },
+        { start: 2 * MiB + 100 * KiB, end: 2 * MiB + 200 * KiB },
+      ]);
+      await new Promise((r) => setTimeout(r, 200));
+      const asked = () =>
+        files
+          .requests(name)
+          .slice(1)
+          .map((r) => r.range);
+      assert.deepEqual(asked(), [{ start: 2 * MiB + 100 * KiB, end: 2 * MiB + 200 * KiB - 1 }], 'only the short hint is fetched ahead');
+      const buf = Buffer.alloc(MiB + 100, 0xee);
+      await source.read(buf, 50, MiB, MiB);
+      assert.ok(buf.subarray(50, 50 + MiB).equals(body.subarray(MiB, 2 * MiB)));
+      assert.ok(
+        buf.subarray(0, 50).equals(Buffer.alloc(50, 0xee)) && buf.subarray(50 + MiB).equals(Buffer.alloc(50, 0xee)),
+        'nothing outside the read is written',
+      );
+      assert.deepEqual(asked().slice(1), [{ start: MiB, end: 2 * MiB - 1 }]);
+      assert.ok((source as HttpRangeSource).stats.peakHeldBytes <= 512 * KiB, 'a direct read holds no segment');
+    } finally {
+      await source.close();
+    }
+  });
+
+  it('resumes a direct read whose connection dropped, into the same buffer, from the last byte received', async () => {
+    const { name, source } = await open({ dropRanges: { from: MiB, times: 2 } }, { ...fast, directBytes: 512 * KiB });
+    try {
+      const buf = Buffer.alloc(MiB);
+      await source.read(buf, 0, MiB, MiB);
+      assert.ok(buf.equals(body.subarray(MiB, 2 * MiB)));
+      const asked = files.requests(name).slice(1);
+      assert.equal(asked.filter((r) => r.dropped).length, 2);
+      assert.ok(asked.every((r) => r.range!.end === 2 * MiB - 1 && r.range!.start >= MiB));
+      assert.ok(asked[1]!.range!.start > MiB, 'the retry starts where the cut came');
+    } finally {
+      await source.close();
+    }
+  });
+
   it('asks again for the rest of a range whose connection dropped mid-body', async () => {
     const { name, source } = await open({ dropRanges: { from: 256 * KiB, times: 3 } }, { ...fast, retries: { attempts: 4, baseDelayMs: 5, maxDelayMs: 20 } });
     try {

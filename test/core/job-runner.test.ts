@@ -54,13 +54,7 @@ const kinds: JobKind[] = ['capture', 'import', 'materialize', 'release', 'reinst
 
 function startRunner(log: Logger = pino({ level: 'silent' })): JobRunner {
   const config = { ...core.kiln.config.jobs, maxAttempts: MAX_ATTEMPTS, leaseMs: 2_000, heartbeatMs: 200, pollMs: 50, unavailableRetryMs: 20 };
-  const runner = new JobRunner(
-    core.kiln.store,
-    Object.fromEntries(kinds.map((k) => [k, handler])) as JobHandlers,
-    config,
-    core.kiln.config.nodeId,
-    log,
-  );
+  const runner = new JobRunner(core.kiln.store, Object.fromEntries(kinds.map((k) => [k, handler])) as JobHandlers, config, core.kiln.config.nodeId, log);
   runners.push(runner);
   runner.start();
   return runner;

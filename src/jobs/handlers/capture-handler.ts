@@ -46,9 +46,9 @@ export class CaptureHandler implements JobHandler<'capture'> {
         };
         // Chunks of the backing image that the blob store lost (a restarted S3-compatible
         // server without its data) are read through the cache file and stored again.
-        const chunked = backing
-          ? await chunkOverlay(reader, backing.manifest, sink, opts, await this.deps.blobs.missingAmong(inheritedKeys(backing.manifest)), ctx.step)
-          : await chunkDisk(reader, sink, opts);
+        const lost = backing ? await this.deps.blobs.missingAmong(inheritedKeys(backing.manifest)) : undefined;
+        if (backing) ctx.step('lost chunks');
+        const chunked = backing ? await chunkOverlay(reader, backing.manifest, sink, opts, lost, ctx.step) : await chunkDisk(reader, sink, opts);
         ctx.step('chunks');
         results.push({ imageId: t.imageId, chunked, ...(backing ? { inheritsFrom: backing.imageId } : {}) });
       } finally {

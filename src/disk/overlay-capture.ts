@@ -17,7 +17,7 @@ export interface BackingChunks {
  * length (its last, partial chunk, when the disk is larger) is read like a written one.
  * The chunk size must be the backing manifest's. A chunk whose key is in `lost` (gone
  * from the blob store) is read and stored again: the reader reads through to the backing
- * file, which still holds its bytes.
+ * file, which still holds its bytes. `step('map')` is called once the overlay's map is read.
  */
 export async function chunkOverlay(
   reader: DiskReader,
@@ -25,6 +25,7 @@ export async function chunkOverlay(
   sink: ChunkSink,
   opts: ChunkOptions,
   lost: ReadonlySet<string> = new Set(),
+  step: (name: string) => void = () => undefined,
 ): Promise<ChunkedDisk> {
   const cs = opts.chunkSize;
   if (backing.chunkSize !== cs) throw new Error(`the backing image's chunks are ${backing.chunkSize} bytes, not ${cs}`);
@@ -42,6 +43,7 @@ export async function chunkOverlay(
   const backed = Math.ceil(Math.min(size, backing.virtualSize) / cs);
   for (let i = 0; i < backed; i++) if (!inheritable(i)) unsure.push({ offset: i * cs, length: lengthIn(size, i) });
   const toRead = mergeExtents(own, unsure);
+  step('map');
 
   const touched = new Set<number>();
   for (const e of toRead) for (let i = Math.floor(e.offset / cs); i < Math.ceil((e.offset + e.length) / cs); i++) touched.add(i);

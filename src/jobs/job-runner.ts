@@ -20,6 +20,12 @@ export interface JobContext {
    */
   progress(done: number, total: number | null, phase?: PhaseOf): void;
   /**
+   * Says a step of the work ended now. The steps' times, with the wait before the job was
+   * claimed and its commit, are in the job's "job succeeded" log line: where a job's time
+   * went, from the log alone.
+   */
+  step(name: string): void;
+  /**
    * Commits the job's result and marks the job succeeded in one transaction, only while
    * this worker still holds the job's lease: a worker whose lease lapsed (another may be
    * running the job) throws LeaseLost here and nothing it wrote is committed.
@@ -177,14 +183,18 @@ export class JobRunner {
         .catch((e: unknown) => log.warn({ err: e }, 'heartbeat failed'));
     }, this.config.heartbeatMs);
     let committed = false;
+    const steps = new StepClock();
     const ctx: JobContext = {
       signal: controller.signal,
       nodeId: this.nodeId,
       progress: (done, total, phase) => {
         progress = advance(progress, { phase: phase ?? null, done, total });
       },
+      step: (name) => steps.end(name),
       commit: async (fn) => {
+        steps.end('work');
         if (progress) await this.store.jobs.heartbeat(lease, this.config.leaseMs, progress).catch(() => undefined);
+        steps.end('progress');
         // The work is done; a database restarting now must not cost it. Tried again
         // while the lease may still be ours: finish() checks the lease in the same
         // transaction, so a commit that did land before the connection broke, or a
@@ -197,6 +207,7 @@ export class JobRunner {
           }),
         );
         committed = true;
+        steps.end('commit');
       },
     };
     try {
@@ -209,7 +220,8 @@ export class JobRunner {
       log.info('job started');
       await handler.perform(typed, ctx);
       if (!committed) throw new Error(`${job.kind} handler returned without committing`);
-      log.info('job succeeded');
+      // Queued (the row's time, this process's clock where it queued the job) until claimed.
+      log.info({ queuedMs: Math.max(0, steps.startedAt - job.createdAt), steps: steps.took }, 'job succeeded');
     } catch (e) {
       const message = e instanceof Error ? e.message : String(e);
       if (e instanceof LeaseLost || (controller.signal.aborted && controller.signal.reason instanceof LeaseLost)) {
@@ -273,6 +285,19 @@ export class JobRunner {
         await abortableSleep(Math.min(2_000, 100 * 2 ** attempt), this.stopping.signal);
       }
     }
+  }
+}
+
+/** Milliseconds each step of a job took, from the job's start here; a step's time runs from the end of the one before. */
+class StepClock {
+  readonly startedAt = Date.now();
+  readonly took: Record<string, number> = {};
+  private last = performance.now();
+
+  end(name: string): void {
+    const now = performance.now();
+    this.took[name] = Math.round(((this.took[name] ?? 0) + now - this.last) * 10) / 10;
+    this.last = now;
   }
 }
 

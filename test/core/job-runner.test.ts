@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, test } from 'node:test';
-import { pino } from 'pino';
+import { pino, type Logger } from 'pino';
 import { failImage } from '../../src/core/images/image-lifecycle.ts';
 import type { Job, JobKind, Principal } from '../../src/core/model.ts';
 import { LeaseLost } from '../../src/core/ports/metadata-store.ts';
@@ -36,6 +36,10 @@ async function scripted(job: Job, ctx: JobContext): Promise<void> {
     case 'unreachable-store':
       if (seen.length === 1) throw new StoreUnavailableError('blob', 'the blob store did not answer');
       break;
+    case 'stepped':
+      ctx.step('fetch');
+      ctx.step('store');
+      break;
   }
   await ctx.commit(async (tx) => {
     await tx.images.change(job.imageId!, { description: `committed by attempt ${job.attempts}` });
@@ -48,15 +52,9 @@ const handler: JobHandler<JobKind> = {
 };
 const kinds: JobKind[] = ['capture', 'import', 'materialize', 'release', 'reinstall', 'grow', 'copy', 'replicate'];
 
-function startRunner(): JobRunner {
+function startRunner(log: Logger = pino({ level: 'silent' })): JobRunner {
   const config = { ...core.kiln.config.jobs, maxAttempts: MAX_ATTEMPTS, leaseMs: 2_000, heartbeatMs: 200, pollMs: 50, unavailableRetryMs: 20 };
-  const runner = new JobRunner(
-    core.kiln.store,
-    Object.fromEntries(kinds.map((k) => [k, handler])) as JobHandlers,
-    config,
-    core.kiln.config.nodeId,
-    pino({ level: 'silent' }),
-  );
+  const runner = new JobRunner(core.kiln.store, Object.fromEntries(kinds.map((k) => [k, handler])) as JobHandlers, config, core.kiln.config.nodeId, log);
   runners.push(runner);
   runner.start();
   return runner;
@@ -109,6 +107,20 @@ test('a queued job is claimed and committed once', async () => {
   assert.equal(job.attempts, 1);
   assert.deepEqual(attempts.get(id), [1]);
   assert.equal((await core.kiln.store.images.get(id))?.description, 'committed by attempt 1');
+});
+
+test("a job's success is logged with its wait to be claimed and the time of each of its steps", async () => {
+  const lines: { msg?: string; jobId?: string; queuedMs?: unknown; steps?: Record<string, unknown> }[] = [];
+  const id = await queue('stepped');
+  startRunner(pino({ level: 'info' }, { write: (line: string) => void lines.push(JSON.parse(line)) }));
+  const job = await ended(id);
+  assert.equal(job.state, 'succeeded');
+  const line = lines.find((l) => l.msg === 'job succeeded' && l.jobId === job.id);
+  assert.ok(line, 'a "job succeeded" line for the job');
+  assert.equal(typeof line.queuedMs, 'number');
+  // The handler's steps in order, then the runner's own: the rest of the work, the last progress write, the commit.
+  assert.deepEqual(Object.keys(line.steps ?? {}), ['fetch', 'store', 'work', 'progress', 'commit']);
+  for (const ms of Object.values(line.steps ?? {})) assert.equal(typeof ms, 'number');
 });
 
 test('an attempt that throws is retried, and the retry commits', async () => {

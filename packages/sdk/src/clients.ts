@@ -16,21 +16,38 @@ import type { ZecClientOptions } from './zenlayer/client.ts';
 type Reading = Pick<ImageProgress, 'imageId' | 'state' | 'failedReason' | 'percent'>;
 
 /**
- * A vendor reading completed with Kiln's byte counts (best effort: a reading without them
- * is still a reading). An Available reading gets them too: the image's real size and the
- * job's average rate, so a job that ended between two polls still reports what it made.
+ * Kiln's byte counts for an image, read beside the vendor's describe call (both at once,
+ * so a poll costs one round trip, and the poll that sees Available returns no later for
+ * them); undefined when they cannot be had (best effort: a reading without them is
+ * still a reading).
  */
-async function withBytes(kiln: KilnEndpoints, product: Product, r: Reading, signal?: AbortSignal): Promise<ImageProgress> {
-  if (r.state === 'failed') return r;
-  let p: ServerProgress;
+async function readProgress(kiln: KilnEndpoints, product: Product, imageId: string, signal?: AbortSignal): Promise<ServerProgress | undefined> {
   try {
-    p = await kiln.progress(product, r.imageId, signal);
+    return await kiln.progress(product, imageId, signal);
   } catch (e) {
     if (signal?.aborted) throw e;
-    return r;
+    return undefined;
   }
-  // The server's state may be a moment ahead of the vendor reading; the counts are read
-  // with the state they were given for.
+}
+
+/**
+ * A vendor reading completed with Kiln's byte counts `p`, read at the same time. An
+ * Available reading gets them too: the image's real size and the job's average rate, so
+ * a job that ended between two polls still reports what it made; counts read a moment
+ * before the job committed are read again for it.
+ */
+async function withBytes(
+  kiln: KilnEndpoints,
+  product: Product,
+  r: Reading,
+  progress: ServerProgress | undefined,
+  signal?: AbortSignal,
+): Promise<ImageProgress> {
+  if (r.state === 'failed') return r;
+  let p = progress;
+  // The counts are read with the state they were given for.
+  if (r.state === 'available' && p !== undefined && p.State !== 'Available') p = await readProgress(kiln, product, r.imageId, signal);
+  if (p === undefined) return r;
   if (r.state === 'available') {
     if (p.State !== 'Available' || p.TotalBytes === null) return r;
     return {
@@ -81,12 +98,15 @@ export class UHostClient extends UHostApi {
   /** Polls DescribeImage (and Kiln's byte counts) until the image is Available; Unavailable rejects with its FailedReason. */
   waitForImage(imageId: string, o: WaitOptions = {}): Promise<ImageProgress> {
     return pollImage(async (signal) => {
-      const { ImageSet } = await this.describeImage({ ImageIds: [imageId] }, signal ? { signal } : {});
+      const [{ ImageSet }, progress] = await Promise.all([
+        this.describeImage({ ImageIds: [imageId] }, signal ? { signal } : {}),
+        readProgress(this.kiln, 'uhost', imageId, signal),
+      ]);
       const img = ImageSet[0];
       // DescribeImage lists one region: a copy made in another is waited for with a client of that region.
       if (!img) return { imageId, state: 'failed', failedReason: `the image no longer exists in region ${this.options.region ?? '(default)'}` };
       const state = img.State === 'Available' ? 'available' : img.State === 'Making' ? 'making' : 'failed';
-      return withBytes(this.kiln, 'uhost', { imageId, state, failedReason: img.FailedReason ?? '' }, signal);
+      return withBytes(this.kiln, 'uhost', { imageId, state, failedReason: img.FailedReason ?? '' }, progress, signal);
     }, o);
   }
 
@@ -115,7 +135,10 @@ export class CompShareClient extends CompShareApi {
   waitForImage(imageId: string, o: WaitOptions = {}): Promise<ImageProgress> {
     return pollImage(async (signal) => {
       const opts = signal ? { signal } : {};
-      const { ImageSet } = await this.describeCompShareCustomImages({ CompShareImageId: imageId }, opts);
+      const [{ ImageSet }, progress] = await Promise.all([
+        this.describeCompShareCustomImages({ CompShareImageId: imageId }, opts),
+        readProgress(this.kiln, 'compshare', imageId, signal),
+      ]);
       const img = ImageSet[0];
       if (!img) return { imageId, state: 'failed', failedReason: 'the image no longer exists' };
       const state = img.Status === 'Available' ? 'available' : img.Status === 'Making' ? 'making' : 'failed';
@@ -125,7 +148,13 @@ export class CompShareClient extends CompShareApi {
           : state === 'available'
             ? 100
             : undefined;
-      return withBytes(this.kiln, 'compshare', { imageId, state, failedReason: img.FailedReason, ...(percent !== undefined ? { percent } : {}) }, signal);
+      return withBytes(
+        this.kiln,
+        'compshare',
+        { imageId, state, failedReason: img.FailedReason, ...(percent !== undefined ? { percent } : {}) },
+        progress,
+        signal,
+      );
     }, o);
   }
 
@@ -168,15 +197,17 @@ export class ZecClient extends ZecApi {
    */
   waitForImage(imageId: string, o: WaitOptions = {}): Promise<ImageProgress> {
     return pollImage(async (signal) => {
-      const { dataSet } = await this.describeCustomImages({ imageIds: [imageId] }, signal ? { signal } : {});
+      const [{ dataSet }, progress] = await Promise.all([
+        this.describeCustomImages({ imageIds: [imageId] }, signal ? { signal } : {}),
+        readProgress(this.kiln, 'zec', imageId, signal),
+      ]);
       const img = dataSet[0];
       if (!img) return { imageId, state: 'failed', failedReason: 'the image no longer exists' };
-      if (img.imageStatus === 'AVAILABLE') return withBytes(this.kiln, 'zec', { imageId, state: 'available', failedReason: '' }, signal);
-      if (img.imageStatus === 'CREATING') return withBytes(this.kiln, 'zec', { imageId, state: 'making', failedReason: '' }, signal);
-      const reason = await this.kiln.progress('zec', imageId, signal).then(
-        (p) => p.FailedReason,
-        () => '',
-      );
+      if (img.imageStatus === 'AVAILABLE') return withBytes(this.kiln, 'zec', { imageId, state: 'available', failedReason: '' }, progress, signal);
+      if (img.imageStatus === 'CREATING') return withBytes(this.kiln, 'zec', { imageId, state: 'making', failedReason: '' }, progress, signal);
+      // A reading taken a moment before the job failed has no reason yet: read again.
+      const failed = progress?.State === 'Failed' ? progress : await readProgress(this.kiln, 'zec', imageId, signal);
+      const reason = failed?.FailedReason ?? '';
       return { imageId, state: 'failed', failedReason: reason || img.imageStatus };
     }, o);
   }

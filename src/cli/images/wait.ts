@@ -26,13 +26,20 @@ export function imageReadings(bar: Progress): (p: ImageProgress) => void {
 }
 
 /**
+ * How `--wait` polls: the SDK's waiter (pauses of a quarter of the time waited, from its
+ * 100 ms), at most 2 s apart so a long job's end shows within 2 s. The overlay-capture
+ * bench waits the same way.
+ */
+export const CLI_IMAGE_WAIT = { maxIntervalMs: 2_000, timeoutMs: 24 * 3600_000 } as const;
+
+/**
  * Waits for an image with a progress bar (bytes, rate, ETA). Ctrl-C stops waiting only:
  * the job goes on in the server, and `kiln images wait ID` picks it up again.
  */
 export async function waitWithProgress(images: ProductImages, id: string, signal: AbortSignal): Promise<ImageProgress> {
   const bar = progress(id);
   try {
-    return await images.wait(id, { signal, intervalMs: 300, maxIntervalMs: 2_000, timeoutMs: 24 * 3600_000, onProgress: imageReadings(bar) });
+    return await images.wait(id, { ...CLI_IMAGE_WAIT, signal, onProgress: imageReadings(bar) });
   } finally {
     bar.stop();
   }

@@ -35,7 +35,9 @@ export class CaptureHandler implements JobHandler<'capture'> {
     const results: { imageId: string; chunked: ChunkedDisk; inheritsFrom?: string }[] = [];
     for (const t of targets) {
       const backing = await this.backingOf(t.disk, job.id);
+      ctx.step('hold');
       const reader = await this.deps.compute.openDisk(t.disk, { overlayOnly: backing !== undefined });
+      ctx.step('open');
       try {
         const opts = {
           chunkSize: this.deps.config.disk.chunkSize,
@@ -44,9 +46,10 @@ export class CaptureHandler implements JobHandler<'capture'> {
         };
         // Chunks of the backing image that the blob store lost (a restarted S3-compatible
         // server without its data) are read through the cache file and stored again.
-        const chunked = backing
-          ? await chunkOverlay(reader, backing.manifest, sink, opts, await this.deps.blobs.missingAmong(inheritedKeys(backing.manifest)))
-          : await chunkDisk(reader, sink, opts);
+        const lost = backing ? await this.deps.blobs.missingAmong(inheritedKeys(backing.manifest)) : undefined;
+        if (backing) ctx.step('lost chunks');
+        const chunked = backing ? await chunkOverlay(reader, backing.manifest, sink, opts, lost, ctx.step) : await chunkDisk(reader, sink, opts);
+        ctx.step('chunks');
         results.push({ imageId: t.imageId, chunked, ...(backing ? { inheritsFrom: backing.imageId } : {}) });
       } finally {
         await reader.close();
@@ -54,6 +57,7 @@ export class CaptureHandler implements JobHandler<'capture'> {
       before += t.disk.sizeBytes;
     }
     await sink.flush(results.flatMap((r) => r.chunked.chunks));
+    ctx.step('sync');
     ctx.progress(total, total);
     await ctx.commit(async (tx) => {
       // An image that is no longer being made (it failed meanwhile) gets no manifest.

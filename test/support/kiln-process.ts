@@ -7,6 +7,7 @@ import type { Job } from '../../src/core/model.ts';
 import type { MetadataStore } from '../../src/core/ports/metadata-store.ts';
 import { currentStack, stackEnvFor, type StackEnv } from './stacks.ts';
 import { builtKilnBin } from './kiln-bin.ts';
+import { listensHere } from './listener-owner.ts';
 import type { UCloudTestClient } from './ucloud-client.ts';
 
 const bin = builtKilnBin();
@@ -49,32 +50,32 @@ export class KilnProcess {
    */
   static async start(env: Record<string, string> = {}, dataDir?: string): Promise<KilnProcess> {
     const dir = dataDir ?? (await mkdtemp(join(tmpdir(), 'kiln-test-')));
-    const port = await freePort();
     const stack = currentStack() === 'embedded' ? undefined : await stackEnvFor(basename(process.argv[1] ?? 'kiln-test'), { premigrated: true });
-    const k = new KilnProcess(dir, port, {
-      KILN_DATA_DIR: dir,
-      KILN_PORT: String(port),
-      KILN_HOST: '127.0.0.1',
-      KILN_LOG_LEVEL: 'warn',
-      KILN_JOB_POLL_MS: '50',
-      KILN_BLOB_FSYNC: 'false',
-      ...stack?.env,
-      ...env,
-    });
-    if (!stack) {
-      await k.launch();
-      return k;
+    for (let attempt = 1; ; attempt++) {
+      const port = await freePort();
+      const k = new KilnProcess(dir, port, {
+        KILN_DATA_DIR: dir,
+        KILN_PORT: String(port),
+        KILN_HOST: '127.0.0.1',
+        KILN_LOG_LEVEL: 'warn',
+        KILN_JOB_POLL_MS: '50',
+        KILN_BLOB_FSYNC: 'false',
+        ...stack?.env,
+        ...env,
+      });
+      k.stack = stack;
+      try {
+        await k.launch();
+        return k;
+      } catch (e) {
+        await k.kill().catch(() => {});
+        // Another test's server took the port between freePort() and this bind: choose again.
+        if (attempt < 3 && k.output.includes('the port is in use')) continue;
+        // The caller never gets `k`, so nothing else would drop the database and bucket.
+        await stack?.cleanup();
+        throw e;
+      }
     }
-    k.stack = stack;
-    try {
-      await k.launch();
-    } catch (e) {
-      // The caller never gets `k`, so nothing else would drop the database and bucket.
-      await k.kill().catch(() => {});
-      await stack.cleanup();
-      throw e;
-    }
-    return k;
   }
 
   async launch(): Promise<void> {
@@ -88,7 +89,8 @@ export class KilnProcess {
       if (this.child.exitCode !== null) throw new Error(`kiln exited early (${this.child.exitCode}):\n${this.output}`);
       try {
         const r = await fetch(`${this.baseUrl}/healthz`);
-        if (r.ok) return;
+        // Healthy only if the server answering is this child, not another test's on the same port.
+        if (r.ok && (await listensHere(this.child.pid!, this.port))) return;
       } catch {
         // not listening yet
       }

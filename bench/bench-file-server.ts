@@ -12,10 +12,10 @@
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { freeLoopbackPort as freePort } from '../test/support/ports.ts';
 
 const NGINX = '/usr/sbin/nginx';
 
@@ -112,17 +112,6 @@ async function stop(child: ChildProcess): Promise<void> {
   const exited = new Promise((ok) => child.once('exit', ok));
   child.kill();
   await exited;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((ok, fail) => {
-    const s = createServer();
-    s.once('error', fail);
-    s.listen(0, '127.0.0.1', () => {
-      const addr = s.address();
-      s.close(() => ok(typeof addr === 'object' && addr ? addr.port : 0));
-    });
-  });
 }
 
 /** CPU seconds (user + system) a process has used so far, from /proc. */

@@ -1,6 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import type { Job } from '../../src/core/model.ts';
@@ -8,20 +7,13 @@ import type { MetadataStore } from '../../src/core/ports/metadata-store.ts';
 import { currentStack, stackEnvFor, type StackEnv } from './stacks.ts';
 import { builtKilnBin } from './kiln-bin.ts';
 import { listensHere } from './listener-owner.ts';
+import { freeLoopbackPort as freePort } from './ports.ts';
 import type { UCloudTestClient } from './ucloud-client.ts';
 
 const bin = builtKilnBin();
 
-export async function freePort(): Promise<number> {
-  return new Promise((ok, fail) => {
-    const s = createServer();
-    s.once('error', fail);
-    s.listen(0, '127.0.0.1', () => {
-      const addr = s.address();
-      s.close(() => ok(typeof addr === 'object' && addr ? addr.port : 0));
-    });
-  });
-}
+/** The one free-port helper (ports.ts), under the name the tests and benches import from here. */
+export { freeLoopbackPort as freePort } from './ports.ts';
 
 /** A real `kiln serve` process on its own data dir and port. */
 export class KilnProcess {

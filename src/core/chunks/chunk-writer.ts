@@ -33,8 +33,7 @@ export class ChunkWriter implements ChunkSink {
   ) {}
 
   async putIfAbsent(key: string, data: Buffer, length = data.length): Promise<boolean> {
-    if (await this.recordPending(key)) await this.untilNotDoomed(key);
-    this.used.add(key);
+    await this.claim(key);
     return this.blobs.putIfAbsent(key, data, length, { deferSync: true });
   }
 
@@ -51,15 +50,20 @@ export class ChunkWriter implements ChunkSink {
       discard: () => staged.discard(),
       publish: async (key) => {
         try {
-          if (await this.recordPending(key)) await this.untilNotDoomed(key);
+          await this.claim(key);
         } catch (e) {
           await staged.discard();
           throw e;
         }
-        this.used.add(key);
         return staged.publish(key, { deferSync: true });
       },
     };
+  }
+
+  /** What every chunk this writer stores goes through first: pending, not doomed, flushed by flush(). */
+  private async claim(key: string): Promise<void> {
+    if (await this.recordPending(key)) await this.untilNotDoomed(key);
+    this.used.add(key);
   }
 
   /**

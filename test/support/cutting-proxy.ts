@@ -52,11 +52,10 @@ export class CuttingProxy {
     const wait = this.#downUntil - Date.now();
     if (wait > 0) {
       client.pause();
-      setTimeout(() => {
-        // Listeners first: a socket resumed without one drops what it reads.
-        this.#pipe(client);
-        client.resume();
-      }, wait);
+      // Not resumed here: a timer may fire a millisecond before Date.now() passes the
+      // outage, and a socket resumed before #pipe gave it a listener drops what it reads
+      // (the request never reaches the server, which answers 408 ten seconds later).
+      setTimeout(() => this.#pipe(client), wait);
       return;
     }
     this.connections++;
@@ -103,6 +102,8 @@ export class CuttingProxy {
         }
       }
     });
+    // Held through an outage it was paused; with its listener on it may flow again.
+    client.resume();
   }
 
   async close(): Promise<void> {

@@ -20,8 +20,9 @@ const PART = 4 * 1024 * 1024;
 /** One part being read while up to two are being written: the socket never waits on the disk. */
 const BUFFERS = 3;
 /**
- * Bytes a write hands the socket. Progress counts what the socket took, so after a cut
- * connection the count is ahead of the server by the socket buffers plus at most this.
+ * Bytes a write hands the socket, one at a time. Progress counts a piece as it is handed
+ * over, so after a cut connection the count is ahead of the server by the socket buffers
+ * plus at most this, and never behind it.
  */
 const WRITE = 1024 * 1024;
 
@@ -126,25 +127,32 @@ function sendRange(path: string, start: number, end: number, r: RangeRequest): P
     });
 
     /**
-     * Writes `bytes` in pieces of WRITE, each counted once the socket has taken it;
-     * answers when the last is taken (writes complete in order).
+     * Writes `bytes` in pieces of WRITE, each handed to the socket once it took the one
+     * before; answers when the last is taken. One piece at a time because the socket joins
+     * pieces waiting behind a write into one writev whose callbacks come only when all of
+     * it is out: a cut partway through would leave megabytes at the server that a count
+     * made in the callbacks never saw, and the count would be behind the server.
      */
+    let tail: Promise<void> = Promise.resolve();
     const write = (bytes: Buffer): Promise<void> => {
-      let last: Promise<void> = Promise.resolve();
       for (let from = 0; from < bytes.length; from += WRITE) {
         const piece = bytes.subarray(from, from + WRITE);
-        last = new Promise<void>((ok, no) =>
-          request.write(piece, (e) => {
-            if (e) return no(e);
-            arm();
-            r.onBytes(piece.length);
-            ok();
-          }),
+        tail = tail.then(
+          () =>
+            new Promise<void>((ok, no) => {
+              if (settled || request.destroyed) return no(new Error('the request ended before this piece was sent'));
+              r.onBytes(piece.length);
+              request.write(piece, (e) => {
+                if (e) return no(e);
+                arm();
+                ok();
+              });
+            }),
         );
-        // Seen through the request's own error; a failed write must not also be an unhandled rejection.
-        last.catch(() => undefined);
       }
-      return last;
+      // Seen through the request's own error; a failed write must not also be an unhandled rejection.
+      tail.catch(() => undefined);
+      return tail;
     };
 
     const pump = async () => {

@@ -12,6 +12,7 @@ import type { DownloadPolicy } from './checked-fetch.ts';
 import type { Resolver } from './destination-policy.ts';
 import { DownloadError } from './download-error.ts';
 import { RangeConnectionPool } from './range-connections.ts';
+import { Scatter } from './scatter.ts';
 import { DEFAULT_RANGE_RETRIES, fetchRange, type RangeTarget, type RetryRules } from './range-fetch.ts';
 import { Segment } from './segment.ts';
 import { SegmentIndex } from './segment-index.ts';
@@ -164,6 +165,27 @@ export class HttpRangeSource implements ByteSource {
     }
   }
 
+  /**
+   * One request for all of `parts` when none of their bytes is fetched or held already
+   * (a VHD block's bitmap and data); otherwise a read per part, served as read() serves it.
+   */
+  async readParts(parts: readonly Buffer[], position: number): Promise<void> {
+    this.abort.signal.throwIfAborted();
+    const into = new Scatter(parts);
+    const end = position + into.length;
+    if (position < 0 || end > this.size) throw new RangeError(`read of ${into.length} bytes at ${position} is outside the ${this.size}-byte file`);
+    if (into.length === 0) return;
+    if (this.index.overlapping(position, end).length > 0) {
+      let at = position;
+      for (const p of parts) {
+        await this.read(p, 0, p.length, at);
+        at += p.length;
+      }
+      return;
+    }
+    await this.fetchInto(into, { start: position, end });
+  }
+
   willNeed(ranges: readonly ByteRange[]): void {
     if (this.abort.signal.aborted) return;
     // Long ranges are left to the reads, which fetch them into their own buffers.
@@ -200,7 +222,7 @@ export class HttpRangeSource implements ByteSource {
   }
 
   /** Fetches the file's `range` into `into` (its length), outside the segments and their budget. */
-  private async fetchInto(into: Buffer, range: ByteRange): Promise<void> {
+  private async fetchInto(into: Buffer | Scatter, range: ByteRange): Promise<void> {
     this.inFlight++;
     this.stats.requests++;
     this.pace?.waiting();

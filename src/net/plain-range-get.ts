@@ -16,6 +16,7 @@ import { checkRangeHead, type RangeHeaders, type RemoteFileIdentity } from './co
 import { DownloadError } from './download-error.ts';
 import { explainRequestError } from './http-get.ts';
 import { RangeConnection, RangeConnectionPool } from './range-connections.ts';
+import type { Scatter } from './scatter.ts';
 import type { CheckedUrl } from './url-policy.ts';
 
 /** A head larger than this is no answer a file server sends to a Range request. */
@@ -31,8 +32,8 @@ export interface PlainRangeRequest {
   file: RemoteFileIdentity;
   timeoutMs: number;
   signal: AbortSignal;
-  /** Exactly `end - start` bytes: where the body goes. */
-  into: Buffer;
+  /** Exactly `end - start` bytes: where the body goes (one buffer, or parts filled in order). */
+  into: Scatter;
   /** Body bytes received so far, `n` more: the caller's transfer accounting and resume point. */
   onBytes: (n: number) => void;
   /** The import's kept-alive connections; without it, one connection for this request alone. */
@@ -99,7 +100,7 @@ function askOn(r: PlainRangeRequest, pool: RangeConnectionPool, conn: RangeConne
     // Where the next socket read lands: the head buffer until the head is parsed, then the
     // unfilled rest of the range, so the kernel copies the body where it is wanted and no
     // read can go past the range's end.
-    const nextBuffer = (): Buffer => (inHead || settled || got >= length ? scratch : into.subarray(got));
+    const nextBuffer = (): Buffer => (inHead || settled || got >= length ? scratch : into.spaceAt(got));
     const onRead = (n: number, buf: Uint8Array): void => {
       if (settled) return;
       heard = true;
@@ -129,7 +130,7 @@ function askOn(r: PlainRangeRequest, pool: RangeConnectionPool, conn: RangeConne
         // The range was checked, so more than asked for is a broken server, not a bigger file.
         if (rest.length > length) throw new DownloadError(`import URL sent more than the ${length} bytes it announced`);
         keepAlive = parsed.keepAlive;
-        rest.copy(into, 0);
+        into.copyIn(rest, 0);
         if (rest.length > 0 || length === 0) received(rest.length);
       } catch (e) {
         finish(e, true);

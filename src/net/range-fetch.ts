@@ -8,6 +8,7 @@ import { checkRangeAnswer, type RemoteFileIdentity } from './content-range.ts';
 import { DownloadError } from './download-error.ts';
 import { plainRangeGet } from './plain-range-get.ts';
 import type { RangeConnectionPool } from './range-connections.ts';
+import { Scatter } from './scatter.ts';
 
 export interface RetryRules {
   /** Tries per range, the first included. */
@@ -38,24 +39,25 @@ export interface RangeTarget {
 
 /**
  * The bytes of `[start, end)` as received, in order; they add up to exactly `end - start`.
- * With `into` (at least `end - start` bytes), each piece is copied there as it arrives and
- * the answer is that one buffer, cut to the range.
+ * With `into` (at least `end - start` bytes, one buffer or parts filled in order), each
+ * piece is copied there as it arrives and the answer is `into` cut to the range (a Buffer
+ * given) or empty (a Scatter given).
  */
-export async function fetchRange(t: RangeTarget, start: number, end: number, signal: AbortSignal, into?: Buffer): Promise<Buffer[]> {
+export async function fetchRange(t: RangeTarget, start: number, end: number, signal: AbortSignal, into?: Buffer | Scatter): Promise<Buffer[]> {
   if (into && into.length < end - start) throw new RangeError(`a ${into.length}-byte buffer cannot hold bytes ${start}-${end - 1}`);
+  const scatter = into instanceof Scatter ? into.cut(end - start) : into ? new Scatter([into.subarray(0, end - start)]) : undefined;
+  const filled = (): Buffer[] => (Buffer.isBuffer(into) ? [into.subarray(0, end - start)] : []);
   const pieces: Buffer[] = [];
   let got = 0;
   for (let attempt = 1; ; attempt++) {
     try {
-      if (into && (await fetchPlainly(t, start + got, end, signal, into.subarray(got, end - start), (n) => (got += n)))) {
-        return [into.subarray(0, end - start)];
-      }
+      if (scatter && (await fetchPlainly(t, start + got, end, signal, scatter.from(got), (n) => (got += n)))) return filled();
       await fetchOnce(t, start + got, end, signal, (b) => {
-        if (into) b.copy(into, got);
+        if (scatter) scatter.copyIn(b, got);
         else pieces.push(b);
         got += b.length;
       });
-      return into ? [into.subarray(0, end - start)] : pieces;
+      return scatter ? filled() : pieces;
     } catch (e) {
       if (signal.aborted) throw signal.reason;
       // Body and connection failures arrive as transient DownloadErrors; anything else
@@ -73,7 +75,7 @@ export async function fetchRange(t: RangeTarget, start: number, end: number, sig
  * The range read straight into `into` over plain HTTP (plain-range-get.ts): true when done,
  * false when that way does not apply or was declined (then for the rest of the import).
  */
-async function fetchPlainly(t: RangeTarget, start: number, end: number, signal: AbortSignal, into: Buffer, advance: (n: number) => void): Promise<boolean> {
+async function fetchPlainly(t: RangeTarget, start: number, end: number, signal: AbortSignal, into: Scatter, advance: (n: number) => void): Promise<boolean> {
   if (t.plainDeclined || new URL(t.url).protocol !== 'http:') return false;
   const { target, addresses } = await checkedDestination(t.url, t.policy, { signal, resolve: t.resolve });
   const onBytes = (n: number) => {

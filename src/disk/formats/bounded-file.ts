@@ -39,6 +39,29 @@ export class BoundedFile {
     }
   }
 
+  /**
+   * Reads consecutive bytes from `position` into `parts`, in order: one request over a
+   * remote source, a read per part over any other.
+   */
+  async readParts(parts: readonly Buffer[], position: number, what: string): Promise<void> {
+    const length = parts.reduce((n, p) => n + p.length, 0);
+    if (!this.contains(position, length)) throw this.pastEnd(what, position, length);
+    if (!this.source.readParts) {
+      let at = position;
+      for (const p of parts) {
+        await this.readInto(p, 0, p.length, at, what);
+        at += p.length;
+      }
+      return;
+    }
+    try {
+      await this.source.readParts(parts, position);
+    } catch (e) {
+      if (e instanceof FileShrank) throw new DiskFormatError(`${what}: the file shrank while it was being read`);
+      throw e;
+    }
+  }
+
   /** Allocates and reads; callers bound `length` before calling (never straight from a header). */
   async readBuffer(length: number, position: number, what: string): Promise<Buffer> {
     // Checked before allocating, so a size field can never make us allocate past the file.

@@ -6,6 +6,7 @@ import { openImportSource } from '../../../src/net/import-source.ts';
 import { plainRangeGet } from '../../../src/net/plain-range-get.ts';
 import { RangeConnectionPool } from '../../../src/net/range-connections.ts';
 import { checkUrl } from '../../../src/net/url-policy.ts';
+import { Scatter } from '../../../src/net/scatter.ts';
 import { patternBytes } from '../../support/disk-images.ts';
 import { startServer } from './local-server.ts';
 
@@ -57,7 +58,7 @@ async function get(start: number, end: number, pool?: RangeConnectionPool): Prom
     file: identity,
     timeoutMs: 2000,
     signal: new AbortController().signal,
-    into,
+    into: new Scatter([into]),
     onBytes: (n) => (received += n),
     connections: pool,
   });

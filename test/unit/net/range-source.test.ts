@@ -146,6 +146,25 @@ describe('HttpRangeSource', () => {
     }
   });
 
+  it('reads parts (a bitmap, then data) in one request, resumed across parts when the connection drops', async () => {
+    const { name, source } = await open({ dropRanges: { from: MiB, times: 2 } });
+    try {
+      const parts = [Buffer.alloc(512), Buffer.alloc(MiB - 1000), Buffer.alloc(488), Buffer.alloc(300 * KiB)];
+      assert.ok(source.readParts);
+      await source.readParts(parts, MiB);
+      assert.ok(Buffer.concat(parts).equals(body.subarray(MiB, 2 * MiB + 300 * KiB)));
+      const asked = files.requests(name).slice(1);
+      assert.equal(asked.filter((r) => r.dropped).length, 2);
+      assert.ok(
+        asked.every((r) => r.range!.end === 2 * MiB + 300 * KiB - 1),
+        'one range, asked again from where it was cut',
+      );
+      assert.ok(asked[1]!.range!.start > MiB + 512, 'the retry starts inside a later part');
+    } finally {
+      await source.close();
+    }
+  });
+
   it('asks again for the rest of a range whose connection dropped mid-body', async () => {
     const { name, source } = await open({ dropRanges: { from: 256 * KiB, times: 3 } }, { ...fast, retries: { attempts: 4, baseDelayMs: 5, maxDelayMs: 20 } });
     try {

@@ -32,6 +32,8 @@ export interface Libc {
    */
   copyFileRange(inFd: number, inOffset: number, outFd: number, outOffset: number, length: number): Promise<number>;
   errno(): number;
+  /** Where the bytes of `value` sit in this process's memory (O_DIRECT needs them aligned). */
+  address(value: ArrayBuffer | Uint8Array): bigint;
   readonly ENXIO: number;
 }
 
@@ -54,6 +56,7 @@ export function libc(): Libc | undefined {
 interface KoffiModule {
   load(path: string): { func(definition: string): KoffiCall };
   errno(): number;
+  address(value: unknown): bigint;
   os: { errno: Record<string, number> };
 }
 
@@ -85,6 +88,7 @@ function load(): Libc | null {
         return Number(moved);
       },
       errno: () => koffi.errno(),
+      address: (value) => koffi.address(value),
       ENXIO: koffi.os.errno.ENXIO ?? 6,
     };
   } catch {

@@ -181,7 +181,17 @@ export async function captureBench(stacks: BenchStacks, which: BenchStack[]): Pr
   }
 }
 
-type Round = { cp: number; cpSync: number; durable: number; durableChunked: number; pageCache: number; cached: number; s3: number; stored: number; rss: number };
+type Round = {
+  cp: number;
+  cpSync: number;
+  durable: number;
+  durableChunked: number;
+  pageCache: number;
+  cached: number;
+  s3: number;
+  stored: number;
+  rss: number;
+};
 
 /** Median and [min..max] of one figure over the rounds (the upper median for an even count). */
 function stat(rounds: Round[], pick: (r: Round) => number): { median: number; text: string } {

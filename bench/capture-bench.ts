@@ -51,11 +51,11 @@ async function timeCapture(
   disk: string,
   dataDir: string,
   env: Record<string, string>,
-  opts: { buffered?: boolean } = {},
+  opts: { pageCache?: boolean } = {},
 ): Promise<{ seconds: number; chunked: number; stored: number; rss: number }> {
   const config = loadConfig({ ...process.env, KILN_DATA_DIR: dataDir, ...env });
   const store = await openMetadataStore(config.database);
-  const blobs = await openBlobStore(config.blobs, { fsync: config.disk.fsync });
+  const blobs = await openBlobStore(config.blobs, { fsync: config.disk.fsync, directWrites: !opts.pageCache });
   let stored = 0;
   // Resident memory while capturing (this process runs the capture), sampled.
   let rss = process.memoryUsage.rss();
@@ -72,10 +72,7 @@ async function timeCapture(
       try {
         const owner = `bench:${Date.now()}`;
         const sink = new ChunkWriter(store, blobs, owner);
-        // `buffered`: the path before kernel copies (read into the lane's buffer, written
-        // from it), for an A/B in one run: the sink without stageCopy.
-        const through = opts.buffered ? { putIfAbsent: (key: string, data: Buffer, length?: number) => sink.putIfAbsent(key, data, length) } : sink;
-        const disk = await chunkDisk(reader, through, { chunkSize: config.disk.chunkSize });
+        const disk = await chunkDisk(reader, sink, { chunkSize: config.disk.chunkSize });
         chunked = Number(process.hrtime.bigint() - start) / 1e9;
         await sink.flush();
         stored = disk.storedSize;
@@ -102,7 +99,8 @@ async function secondsAsync(fn: () => Promise<void>): Promise<number> {
 export async function captureBench(stacks: BenchStacks, which: BenchStack[]): Promise<void> {
   const scale = benchScale();
   const count = benchRounds();
-  // --ab: each round also captures through the buffered path (no kernel copies), alternated.
+  // --ab: each round also captures through the page cache (direct writes off, so chunks are
+  // copied in the kernel and read back: the path before O_DIRECT), alternated.
   const ab = process.argv.includes('--ab');
   const dir = await mkdtemp(join(tmpdir(), 'kiln-bench-capture-'));
   try {
@@ -121,10 +119,10 @@ export async function captureBench(stacks: BenchStacks, which: BenchStack[]): Pr
       await rm(copy);
       settle();
       const durable = await timeCapture(disk, join(dir, `d${i}`), { KILN_BLOB_FSYNC: 'true' });
-      let buffered = NaN;
+      let pageCache = NaN;
       if (ab) {
         settle();
-        buffered = (await timeCapture(disk, join(dir, `b${i}`), { KILN_BLOB_FSYNC: 'true' }, { buffered: true })).seconds;
+        pageCache = (await timeCapture(disk, join(dir, `b${i}`), { KILN_BLOB_FSYNC: 'true' }, { pageCache: true })).seconds;
       }
       settle();
       const cached = await timeCapture(disk, join(dir, `c${i}`), { KILN_BLOB_FSYNC: 'false' });
@@ -138,7 +136,7 @@ export async function captureBench(stacks: BenchStacks, which: BenchStack[]): Pr
         cpSync,
         durable: durable.seconds,
         durableChunked: durable.chunked,
-        buffered,
+        pageCache,
         cached: cached.seconds,
         s3,
         stored: durable.stored,
@@ -147,7 +145,7 @@ export async function captureBench(stacks: BenchStacks, which: BenchStack[]): Pr
       rounds.push(round);
       console.log(
         `round ${i + 1}/${count}: fsync ${round.durable.toFixed(2)} s (chunks written at ${round.durableChunked.toFixed(2)} s) / cp; sync ${cpSync.toFixed(2)} s = ${(round.durable / cpSync).toFixed(2)}; ` +
-          (ab ? `buffered path, fsync ${buffered.toFixed(2)} s = ${(buffered / cpSync).toFixed(2)}; ` : '') +
+          (ab ? `through the page cache, fsync ${pageCache.toFixed(2)} s = ${(pageCache / cpSync).toFixed(2)}; ` : '') +
           `no fsync ${round.cached.toFixed(2)} s / cp ${cp.toFixed(2)} s = ${(round.cached / cp).toFixed(2)}; load ${loadNow()}`,
       );
     }
@@ -166,9 +164,9 @@ export async function captureBench(stacks: BenchStacks, which: BenchStack[]): Pr
     console.log(`  chunks written (before the flush) at      ${stat(rounds, (x) => x.durableChunked).text} s`);
     console.log(`  ratio to cp; sync, per round              ${stat(rounds, (x) => x.durable / x.cpSync).text}`);
     if (ab) {
-      console.log(`kiln capture, fsync, buffered path (A/B)   ${stat(rounds, (x) => x.buffered).text} s`);
-      console.log(`  ratio to cp; sync, per round              ${stat(rounds, (x) => x.buffered / x.cpSync).text}`);
-      console.log(`  kernel copies / buffered, per round       ${stat(rounds, (x) => x.durable / x.buffered).text}`);
+      console.log(`kiln capture, fsync, page cache (A/B)      ${stat(rounds, (x) => x.pageCache).text} s`);
+      console.log(`  ratio to cp; sync, per round              ${stat(rounds, (x) => x.pageCache / x.cpSync).text}`);
+      console.log(`  direct / page cache, per round            ${stat(rounds, (x) => x.durable / x.pageCache).text}`);
     }
     console.log(`peak RSS of the capturing process           ${Math.max(...rounds.map((x) => x.rss)).toFixed(0)} MiB`);
     if (which.includes('pg-s3')) {
@@ -183,7 +181,17 @@ export async function captureBench(stacks: BenchStacks, which: BenchStack[]): Pr
   }
 }
 
-type Round = { cp: number; cpSync: number; durable: number; durableChunked: number; buffered: number; cached: number; s3: number; stored: number; rss: number };
+type Round = {
+  cp: number;
+  cpSync: number;
+  durable: number;
+  durableChunked: number;
+  pageCache: number;
+  cached: number;
+  s3: number;
+  stored: number;
+  rss: number;
+};
 
 /** Median and [min..max] of one figure over the rounds (the upper median for an even count). */
 function stat(rounds: Round[], pick: (r: Round) => number): { median: number; text: string } {

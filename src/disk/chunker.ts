@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { contentKeyOf } from '../core/chunks/content-key.ts';
+import { alignedChunkBuffer, type ChunkBuffer } from '../native/direct-io.ts';
 import type { StagedChunk } from '../core/ports/blob-store.ts';
 import type { DiskReader, Extent } from './disk-reader.ts';
 import { isAllZero } from './nonzero-runs.ts';
@@ -72,7 +73,8 @@ export async function chunkDisk(reader: DiskReader, sink: ChunkSink, opts: Chunk
   let failure: unknown;
 
   const lane = async () => {
-    let ab: ArrayBuffer | undefined = new ArrayBuffer(chunkSize);
+    // Aligned in memory, so the local store can write a chunk from it with O_DIRECT.
+    let buf: ChunkBuffer | undefined = alignedChunkBuffer(chunkSize);
     while (failure === undefined && next < wanted.length) {
       const at = next++;
       const index = wanted[at]!;
@@ -82,8 +84,8 @@ export async function chunkDisk(reader: DiskReader, sink: ChunkSink, opts: Chunk
         const offset = index * chunkSize;
         const length = Math.min(chunkSize, reader.virtualSize - offset);
         // A buffer lost to a failed worker thread is replaced, so the lane keeps going.
-        ab ??= new ArrayBuffer(chunkSize);
-        const view = Buffer.from(ab, 0, length);
+        buf ??= alignedChunkBuffer(chunkSize);
+        const view = Buffer.from(buf.ab, buf.offset, length);
         // Hashed from the store's own copy when it makes one: the key names the bytes stored.
         const staged = copyFd === undefined || lastFound ? undefined : await sink.stageCopy?.(copyFd, offset, length);
         try {
@@ -92,13 +94,15 @@ export async function chunkDisk(reader: DiskReader, sink: ChunkSink, opts: Chunk
           if (!isAllZero(view, length)) {
             let hash: string;
             if (pool) {
-              const sent = ab;
-              ab = undefined;
-              ({ hash, buffer: ab } = await pool.hash(sent, length));
+              const sent: ChunkBuffer = buf;
+              buf = undefined;
+              const back = await pool.hash(sent.ab, length, sent.offset);
+              hash = back.hash;
+              buf = { ab: back.buffer, offset: sent.offset };
             } else {
               hash = contentKeyOf(view);
             }
-            const wrote = staged ? await staged.publish(hash) : await sink.putIfAbsent(hash, Buffer.from(ab, 0, length), length);
+            const wrote = staged ? await staged.publish(hash) : await sink.putIfAbsent(hash, Buffer.from(buf.ab, buf.offset, length), length);
             lastFound = wrote === false;
             chunks[index] = hash;
             storedSize += length;

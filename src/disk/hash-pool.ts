@@ -36,15 +36,15 @@ export class HashPool {
     }
   }
 
-  /** Hashes `buffer[0, length)`. The caller loses `buffer` until the promise resolves. */
-  hash(buffer: ArrayBuffer, length: number): Promise<{ hash: string; buffer: ArrayBuffer }> {
+  /** Hashes `buffer[offset, offset + length)`. The caller loses `buffer` until the promise resolves. */
+  hash(buffer: ArrayBuffer, length: number, offset = 0): Promise<{ hash: string; buffer: ArrayBuffer }> {
     const id = this.nextId++;
     // Busy, the pool keeps the process alive until the digest is back; idle, it must not.
     if (this.pending.size === 0) for (const w of this.workers) w.ref();
     const worker = this.workers[this.turn++ % this.workers.length]!;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      worker.postMessage({ id, buffer, length }, [buffer]);
+      worker.postMessage({ id, buffer, offset, length }, [buffer]);
     });
   }
 

@@ -5,7 +5,7 @@ import { blake3 } from '@napi-rs/blake-hash';
 import { parentPort } from 'node:worker_threads';
 
 parentPort.on('message', (msg) => {
-  const view = new Uint8Array(msg.buffer, 0, msg.length);
+  const view = new Uint8Array(msg.buffer, msg.offset ?? 0, msg.length);
   const hash = `b3:${blake3(view).toString('hex')}`;
   parentPort.postMessage({ id: msg.id, hash, buffer: msg.buffer }, [msg.buffer]);
 });

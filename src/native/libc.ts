@@ -3,8 +3,8 @@ import { createRequire } from 'node:module';
 /**
  * The few C library calls Node has no binding for, through koffi (a prebuilt FFI addon)
  * rather than a helper process per call: lseek(SEEK_DATA/SEEK_HOLE) to map a sparse file,
- * sync_file_range(2) and syncfs(2) for the blob store's durability, linkat(2) to give an
- * O_TMPFILE chunk its name. Linux only;
+ * sync_file_range(2) and syncfs(2) for the blob store's durability, posix_fadvise(2) to read a
+ * chunk ahead of its copy, linkat(2) to give an O_TMPFILE chunk its name. Linux only;
  * elsewhere, or when the addon cannot load, `libc()` is undefined and callers do without
  * (read the whole file, fdatasync each file).
  */
@@ -31,7 +31,11 @@ export interface Libc {
    * kernel copies page to page, with no pass through this process's memory.
    */
   copyFileRange(inFd: number, inOffset: number, outFd: number, outOffset: number, length: number): Promise<number>;
+  /** posix_fadvise(2) on a worker thread: 0 or an error number (it does not set errno). */
+  fadvise(fd: number, offset: number, length: number, advice: number): Promise<number>;
   errno(): number;
+  /** Where the bytes of `value` sit in this process's memory (O_DIRECT needs them aligned). */
+  address(value: ArrayBuffer | Uint8Array): bigint;
   readonly ENXIO: number;
 }
 
@@ -39,6 +43,8 @@ export const SEEK_DATA = 3;
 export const SEEK_HOLE = 4;
 /** Starts writeback of the dirty pages in the range and returns without waiting for it. */
 export const SYNC_FILE_RANGE_WRITE = 2;
+/** posix_fadvise(2): read the range into the page cache now, without waiting for it. */
+export const POSIX_FADV_WILLNEED = 3;
 /** linkat(2): a relative path is taken from the working directory. */
 export const AT_FDCWD = -100;
 /** linkat(2): follow a symbolic link in the old path (/proc/self/fd/N names the open file). */
@@ -54,6 +60,7 @@ export function libc(): Libc | undefined {
 interface KoffiModule {
   load(path: string): { func(definition: string): KoffiCall };
   errno(): number;
+  address(value: unknown): bigint;
   os: { errno: Record<string, number> };
 }
 
@@ -71,6 +78,7 @@ function load(): Libc | null {
     const syncFileRange = lib.func('int sync_file_range(int fd, int64_t offset, int64_t nbytes, unsigned int flags)');
     const syncfs = lib.func('int syncfs(int fd)');
     const copyFileRange = lib.func('intptr_t copy_file_range(int fd_in, void *off_in, int fd_out, void *off_out, size_t len, unsigned int flags)');
+    const fadvise = lib.func('int posix_fadvise(int fd, int64_t offset, int64_t len, int advice)');
     const linkat = lib.func('int linkat(int olddirfd, const char *oldpath, int newdirfd, const char *newpath, int flags)');
     return {
       lseek: (fd, offset, whence) => Number(lseek(fd, offset, whence)),
@@ -84,7 +92,9 @@ function load(): Libc | null {
         const moved = await onWorker(copyFileRange, inFd, offsets.subarray(0, 1), outFd, offsets.subarray(1, 2), length, 0);
         return Number(moved);
       },
+      fadvise: (fd, offset, length, advice) => onWorker(fadvise, fd, offset, length, advice),
       errno: () => koffi.errno(),
+      address: (value) => koffi.address(value),
       ENXIO: koffi.os.errno.ENXIO ?? 6,
     };
   } catch {

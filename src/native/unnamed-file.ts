@@ -25,11 +25,14 @@ const UNSUPPORTED = new Set(['EOPNOTSUPP', 'EISDIR', 'EINVAL', 'ENOTSUP']);
  * is read back to be hashed), with no name, on the filesystem of `dir`; undefined where
  * this cannot be done (not Linux x86-64/arm64, no FFI addon for linkat, no /proc, or the
  * filesystem refuses O_TMPFILE), and the caller writes under a temporary name instead.
+ * With `direct`, writes bypass the page cache (O_DIRECT, see direct-io.ts); a filesystem
+ * that refuses it (tmpfs) answers EINVAL, so undefined then may mean either refusal.
  */
-export async function openUnnamed(dir: string, opts: { readable?: boolean } = {}): Promise<FileHandle | undefined> {
+export async function openUnnamed(dir: string, opts: { readable?: boolean; direct?: boolean } = {}): Promise<FileHandle | undefined> {
   if (!available()) return undefined;
   try {
-    return await open(dir, O_TMPFILE | (opts.readable ? constants.O_RDWR : constants.O_WRONLY), 0o644);
+    const mode = opts.readable ? constants.O_RDWR : constants.O_WRONLY;
+    return await open(dir, O_TMPFILE | mode | (opts.direct ? constants.O_DIRECT : 0), 0o644);
   } catch (e) {
     if (UNSUPPORTED.has((e as NodeJS.ErrnoException).code ?? '')) return undefined;
     throw e;

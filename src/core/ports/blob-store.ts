@@ -47,7 +47,8 @@ export interface BlobStore {
    * of `[offset, offset + length)` of the open file `fd` (its holes stay holes), with no name
    * yet. The caller reads the copy back to find its key and publishes or discards it, so a
    * key always names the bytes stored, even if the source changes meanwhile. Undefined when
-   * the kernel cannot copy here: the caller reads the source and calls putIfAbsent.
+   * the kernel cannot copy here, or a write from the caller's buffer costs less (LocalBlobStore
+   * with fsync and O_DIRECT): the caller reads the source and calls putIfAbsent.
    */
   stageCopy?(fd: number, offset: number, length: number): Promise<StagedChunk | undefined>;
   /** Reads up to `length` bytes from `offset` of the chunk into `buf`; returns the bytes read. */

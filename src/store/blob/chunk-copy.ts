@@ -1,6 +1,6 @@
 import { open } from 'node:fs/promises';
 import { dataExtentsOf } from '../../disk/file-extents.ts';
-import { libc } from '../../native/libc.ts';
+import { libc, POSIX_FADV_WILLNEED } from '../../native/libc.ts';
 
 /**
  * Copies a chunk file's data into another file at `at` with copy_file_range(2): the kernel
@@ -20,6 +20,12 @@ export async function copyChunkFile(path: string, fd: number, at: number, maxLen
   try {
     const { size } = await src.stat();
     if (size > maxLength) throw new RangeError(`chunk ${path} is ${size} bytes, more than the ${maxLength} its copy may take`);
+    // The whole chunk's read asked of the device at once: a chunk written with O_DIRECT is
+    // not in the page cache, and the copy alone reads it a readahead window at a time. An
+    // image-cache fill of 1.63 GiB of such chunks took 1.85 s [1.77..1.90] with this
+    // against 2.96 s [2.43..3.12] without (4 alternated rounds, load 5-7). A hint: a
+    // failure is the copy's to report.
+    await libc()?.fadvise(src.fd, 0, size, POSIX_FADV_WILLNEED);
     return (await copyDataRange(src.fd, 0, size, fd, at)) ? size : undefined;
   } finally {
     await src.close();

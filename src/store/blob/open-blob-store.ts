@@ -11,10 +11,11 @@ import { LocalBlobStore } from './local-blob-store.ts';
  * The S3 store is imported only when configured: the AWS SDK is hundreds of modules, and
  * every `kiln` command on the embedded stack would otherwise load them for nothing.
  */
-export async function openBlobStore(cfg: BlobConfig, opts: { fsync: boolean }): Promise<BlobStore> {
+export async function openBlobStore(cfg: BlobConfig, opts: { fsync: boolean; directWrites?: boolean }): Promise<BlobStore> {
   switch (cfg.kind) {
     case 'local': {
-      const store = new LocalBlobStore(cfg.dir, opts.fsync);
+      // directWrites: false only for a bench's A/B (see LocalBlobStore's constructor).
+      const store = new LocalBlobStore(cfg.dir, opts.fsync, { directWrites: opts.directWrites ?? true });
       await store.init();
       return store;
     }

@@ -53,7 +53,9 @@ async function peakRssMiB(pid: number | undefined): Promise<number> {
  * a deletion of one import's ~430 chunk files costs whatever runs after it, not only a
  * `sync`. On this machine's ext4, every new inode for seconds afterwards is allocated past
  * the recently freed ones (`recently_deleted` and `find_get_block_common` were ~0.35 s of
- * a raw import's CPU in a `perf` profile), which the next format's Kiln paid for.
+ * a raw import's CPU in a `perf` profile), which the next format's Kiln paid for, and on
+ * a mount with `discard` qemu-img was slower after one too (qcow2 2.73-3.32 s with the
+ * deletions between imports, 1.33-2.63 s without, 2026-12-07).
  */
 const measuredDirs: string[] = [];
 

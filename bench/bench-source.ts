@@ -20,7 +20,8 @@ export interface BenchVariant {
  * mid-cluster and mid-block.
  */
 export async function buildSource(path: string, scale: number): Promise<void> {
-  const size = Math.floor(4 * GiB * scale);
+  // Whole MiB: a raw image is whole sectors, and a small scale must not make it otherwise.
+  const size = Math.max(1, Math.floor((4 * GiB * scale) / MiB)) * MiB;
   const regionBytes = Math.max(1, Math.floor((1.5 * GiB * scale) / 48 / MiB)) * MiB;
   const fh = await open(path, 'w');
   const buf = Buffer.allocUnsafe(8 * MiB);
@@ -28,9 +29,11 @@ export async function buildSource(path: string, scale: number): Promise<void> {
     await fh.truncate(size);
     for (let region = 0; region < 48; region++) {
       const start = Math.floor((region * size) / 48) + 12345 * 512;
-      for (let off = 0; off < regionBytes; off += buf.length) {
+      // At a small scale the last regions would run past the end and grow the file.
+      const bytes = Math.min(regionBytes, size - start);
+      for (let off = 0; off < bytes; off += buf.length) {
         randomFillSync(buf);
-        await fh.write(buf, 0, Math.min(buf.length, regionBytes - off), start + off);
+        await fh.write(buf, 0, Math.min(buf.length, bytes - off), start + off);
       }
     }
   } finally {

@@ -46,19 +46,18 @@ export class BoundedFile {
   async readParts(parts: readonly Buffer[], position: number, what: string): Promise<void> {
     const length = parts.reduce((n, p) => n + p.length, 0);
     if (!this.contains(position, length)) throw this.pastEnd(what, position, length);
-    if (!this.source.readParts) {
-      let at = position;
-      for (const p of parts) {
-        await this.readInto(p, 0, p.length, at, what);
-        at += p.length;
-      }
-      return;
-    }
+    let inOne = false;
     try {
-      await this.source.readParts(parts, position);
+      inOne = (await this.source.readParts?.(parts, position)) === true;
     } catch (e) {
       if (e instanceof FileShrank) throw new DiskFormatError(`${what}: the file shrank while it was being read`);
       throw e;
+    }
+    if (inOne) return;
+    let at = position;
+    for (const p of parts) {
+      await this.readInto(p, 0, p.length, at, what);
+      at += p.length;
     }
   }
 
@@ -71,12 +70,15 @@ export class BoundedFile {
     return buf;
   }
 
-  /** Reads what exists of `[position, position + length)`, zero-filling the part past EOF. */
-  async readClamped(length: number, position: number): Promise<Buffer> {
-    const buf = Buffer.alloc(length);
-    const available = Math.max(0, Math.min(length, this.size - position));
-    if (available > 0) await this.readInto(buf, 0, available, position, 'data');
-    return buf;
+  /**
+   * Fills `buf` from `position`: what the file holds there, zeros for the part past its
+   * end (a size field counted in whole sectors may claim bytes past EOF; qemu reads them
+   * as zeros).
+   */
+  async readClampedInto(buf: Buffer, position: number, what: string): Promise<void> {
+    const available = Math.max(0, Math.min(buf.length, this.size - position));
+    await this.readInto(buf, 0, available, position, what);
+    buf.fill(0, available);
   }
 
   /** Whether the source fetches ahead on hints (a remote one); a local file does not. */

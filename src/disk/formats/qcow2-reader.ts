@@ -146,11 +146,8 @@ export class Qcow2Reader extends MappedReader {
     const host = run.fileOffset;
     const compressed = this.scratch.take(run.compressedLength);
     try {
-      // The size field counts whole sectors, so the last cluster may claim bytes past EOF;
-      // qemu reads those as zeros and so do we.
-      const inFile = Math.max(0, Math.min(compressed.length, this.file.size - host));
-      await this.file.readInto(compressed, 0, inFile, host, 'qcow2 compressed cluster');
-      compressed.fill(0, inFile);
+      // The size field counts whole sectors, so the last cluster may claim bytes past EOF.
+      await this.file.readClampedInto(compressed, host, 'qcow2 compressed cluster');
       const what = `qcow2 compressed cluster at byte offset ${host}`;
       const n = inflateInto('raw', compressed, out, at, cs, what);
       if (n !== cs) throw new DiskFormatError(`${what} decompresses to ${n} bytes instead of ${cs}`);

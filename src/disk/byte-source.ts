@@ -22,10 +22,11 @@ export interface ByteSource {
   read(buf: Buffer, bufOffset: number, length: number, position: number): Promise<void>;
   /**
    * Fills `parts` in order with the file's bytes from `position` on, as one request where
-   * the source makes requests (a VHD block's bitmap and data, in two buffers). Optional:
-   * without it BoundedFile reads each part on its own.
+   * the source makes requests (a VHD block's bitmap and data, in two buffers); false, with
+   * nothing read, where it would not be one request. Optional: without it, or on false,
+   * BoundedFile reads each part on its own.
    */
-  readParts?(parts: readonly Buffer[], position: number): Promise<void>;
+  readParts?(parts: readonly Buffer[], position: number): Promise<boolean>;
   /**
    * A hint: these ranges will be read soon. A remote source fetches them ahead in large
    * coalesced requests sorted by offset; a local file ignores it. Never throws: a failed

@@ -166,24 +166,18 @@ export class HttpRangeSource implements ByteSource {
   }
 
   /**
-   * One request for all of `parts` when none of their bytes is fetched or held already
-   * (a VHD block's bitmap and data); otherwise a read per part, served as read() serves it.
+   * One request for all of `parts` (a VHD block's bitmap and data); false when some of
+   * their bytes are fetched or held already, and read() is to serve each part.
    */
-  async readParts(parts: readonly Buffer[], position: number): Promise<void> {
+  async readParts(parts: readonly Buffer[], position: number): Promise<boolean> {
     this.abort.signal.throwIfAborted();
     const into = new Scatter(parts);
     const end = position + into.length;
     if (position < 0 || end > this.size) throw new RangeError(`read of ${into.length} bytes at ${position} is outside the ${this.size}-byte file`);
-    if (into.length === 0) return;
-    if (this.index.overlapping(position, end).length > 0) {
-      let at = position;
-      for (const p of parts) {
-        await this.read(p, 0, p.length, at);
-        at += p.length;
-      }
-      return;
-    }
+    if (into.length === 0) return true;
+    if (this.index.overlapping(position, end).length > 0) return false;
     await this.fetchInto(into, { start: position, end });
+    return true;
   }
 
   willNeed(ranges: readonly ByteRange[]): void {
